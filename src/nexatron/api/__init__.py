@@ -1,0 +1,1 @@
+"""HTTP layer: thin routes over the services, the gateway middleware, error mapping."""

@@ -1,0 +1,89 @@
+"""The ASGI application: `create_app(settings)` wires services, gateway, routes and errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+
+from nexatron import __version__
+from nexatron.api import errors
+from nexatron.api.gateway import Gateway
+from nexatron.api.routes import api_keys, auth, users
+from nexatron.services import Services, build_services
+from nexatron.settings import Settings
+from nexatron.store.db import ping
+
+API_PREFIX = "/api/v1"
+ROUTERS: list[APIRouter] = [auth.router, api_keys.router, users.router]
+
+
+def _optional_routers() -> list[APIRouter]:
+    """Resource routers of later features, mounted when their modules exist."""
+    import importlib
+
+    found = []
+    for name in ("connections", "semantic", "query", "llm"):
+        try:
+            module = importlib.import_module(f"nexatron.api.routes.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"nexatron.api.routes.{name}":
+                raise
+            continue
+        found.append(module.router)
+    return found
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> Any:
+    """Build the app. Returns the gateway-wrapped ASGI app; `.app` is the FastAPI instance."""
+    services = services or build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.close()
+
+    app = FastAPI(
+        title="Nexatron API",
+        version=__version__,
+        description="Natural-language analytics over your own databases. All endpoints are under "
+        "/api/v1 and need `Authorization: Bearer <API key or access token>`. Every response "
+        "carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    errors.install(app)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> JSONResponse:
+        """Ready: the metadata store answers (and Redis, when configured)."""
+        checks = {"metadata_store": ping(services.db)}
+        if services.limiter.shared:
+            checks["redis"] = services.limiter.ping()
+        ok = all(checks.values())
+        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks},
+                            status_code=200 if ok else 503)
+
+    for router in [*ROUTERS, *_optional_routers()]:
+        app.include_router(router, prefix=API_PREFIX)
+    return GatewayApp(Gateway(app, services), app)
+
+
+class GatewayApp:
+    """The outer ASGI callable; exposes the FastAPI app and services for tests and the CLI."""
+
+    def __init__(self, gateway: Gateway, app: FastAPI) -> None:
+        self._gateway = gateway
+        self.app = app
+        self.services: Services = app.state.services
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self._gateway(scope, receive, send)

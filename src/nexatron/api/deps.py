@@ -1,0 +1,41 @@
+"""FastAPI dependencies: the service container, the authenticated Principal, permission checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from nexatron.errors import Forbidden, NexatronError, Unauthorized
+from nexatron.identity.roles import Principal
+from nexatron.services import Services
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def get_principal(request: Request) -> Principal:
+    principal: Principal | None = request.scope.get("state", {}).get("principal")
+    if principal is None:
+        error: NexatronError | None = request.scope.get("state", {}).get("auth_error")
+        raise error or Unauthorized("Missing credentials: send `Authorization: Bearer <API key>`.")
+    return principal
+
+
+AppState = Annotated[Services, Depends(get_services)]
+Authed = Annotated[Principal, Depends(get_principal)]
+
+
+def require(permission: str) -> Callable[[Principal], Principal]:
+    """A dependency that yields the Principal when its role grants `permission`, else 403."""
+
+    def check(principal: Authed) -> Principal:
+        if not principal.can(permission):
+            raise Forbidden(f"Your role ({principal.role}) does not allow this action.")
+        return principal
+
+    check.__name__ = f"require_{permission.replace(':', '_')}"
+    return check

@@ -1,0 +1,130 @@
+"""Pure-ASGI middleware: body-size cap, authentication, rate limiting and its headers.
+
+Every HTTP response (errors and unknown routes included) carries X-RateLimit-* headers. An
+authenticated caller is limited per API key or user by their tenant's plan; anyone else by client
+address. The resolved Principal (or the authentication error) is left in `scope["state"]`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nexatron.errors import NexatronError, Unauthorized
+from nexatron.identity.roles import Principal
+from nexatron.ratelimit import Decision
+from nexatron.services import Services
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            text = value.decode("latin-1").strip()
+            scheme, _, credential = text.partition(" ")
+            return credential.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+async def send_json(send: Send, status: int, body: Any, headers: dict[str, str]) -> None:
+    payload = json.dumps(body).encode()
+    raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    raw += [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class Gateway:
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    def _resolve(self, scope: Scope, credential: str | None) -> tuple[Principal | None,
+                                                                      NexatronError | None,
+                                                                      Decision]:
+        settings = self.services.settings
+        principal: Principal | None = None
+        error: NexatronError | None = None
+        if credential is not None:
+            try:
+                if not credential:
+                    raise Unauthorized("Use the header `Authorization: Bearer <key or token>`.")
+                principal = self.services.authenticator.authenticate(credential)
+            except NexatronError as exc:
+                error = exc
+        if principal is not None:
+            spec = settings.rate_limit_plans.get(
+                principal.plan, settings.rate_limit_plans[settings.default_plan]
+            )
+            decision = self.services.limiter.hit(spec, "req", principal.rate_key)
+        else:
+            decision = self.services.limiter.hit(
+                settings.anonymous_rate_limit, "anon", client_address(scope)
+            )
+        return principal, error, decision
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        limit = self.services.settings.max_body_bytes
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await send_json(send, 413, {"detail": f"Request body larger than {limit} bytes."}, {})
+            return
+        principal, error, decision = await run_in_threadpool(self._resolve, scope, _bearer(scope))
+        rate_headers = decision.headers()
+        if not decision.allowed:
+            await send_json(send, 429, {"detail": "Rate limit exceeded; retry after the number "
+                                        "of seconds in the Retry-After header."}, rate_headers)
+            return
+        state = scope.setdefault("state", {})
+        state["principal"] = principal
+        state["auth_error"] = error
+        state["rate_headers"] = rate_headers
+
+        if length is None and scope["method"] in {"POST", "PUT", "PATCH", "DELETE"}:
+            # Chunked upload: buffer it (bounded) so an oversized body is refused before routing.
+            body = b""
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+                if len(body) > limit:
+                    await send_json(send, 413, {"detail": f"Request body larger than {limit} bytes."},
+                                    rate_headers)
+                    return
+            replayed = False
+
+            async def replay() -> Message:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            receive = replay
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [
+                    (k.lower().encode(), v.encode())
+                    for k, v in rate_headers.items()
+                    if k.lower().encode() not in present
+                ]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,166 @@
+"""`nexatron serve | init | migrate | users | keys | ask | eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from nexatron.settings import SettingsError, settings_from_env
+
+
+def _services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from nexatron.services import build_services
+
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = args.data_dir
+    return build_services(settings_from_env(**overrides))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from nexatron.api.app import create_app
+    from nexatron.provision import describe, first_run
+
+    services = _services(args)
+    run = first_run(services)
+    if run:
+        print(describe(run), flush=True)
+    settings = services.settings
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Serving on http://{host}:{port}  (API under /api/v1, docs at /docs)", flush=True)
+    app = create_app(settings, services=services)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from nexatron.provision import describe, first_run
+
+    services = _services(args)
+    run = first_run(services)
+    print(describe(run) if run else "Already initialised; nothing created.")
+    services.close()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    services = _services(args)
+    services.close()
+    print("Metadata store is up to date.")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from nexatron.identity.users import create_user, list_users
+    from nexatron.store.tables import tenants
+
+    services = _services(args)
+    with services.db.begin() as conn:
+        tenant_id = args.tenant or conn.execute(
+            select(tenants.c.id).order_by(tenants.c.created_at)
+        ).scalar()
+        if tenant_id is None:
+            print("No tenant yet: run `nexatron init` first.", file=sys.stderr)
+            return 2
+        if args.action == "create":
+            user_id = create_user(conn, tenant_id=tenant_id, email=args.email,
+                                  password=args.password, role=args.role)
+            print(user_id)
+        else:
+            for row in list_users(conn, tenant_id):
+                print(f"{row.id}\t{row.email}\t{row.role}\t{'disabled' if row.disabled else ''}")
+    services.close()
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from nexatron.identity.keys import create_key, list_keys, revoke_key
+    from nexatron.identity.roles import Principal
+    from nexatron.identity.users import find_by_email
+
+    services = _services(args)
+    with services.db.begin() as conn:
+        user = find_by_email(conn, args.email)
+        if user is None:
+            print(f"No user with email {args.email}.", file=sys.stderr)
+            return 2
+        principal = Principal(tenant_id=user.tenant_id, user_id=user.id, role=user.role)
+        if args.action == "create":
+            _rec, key = create_key(conn, services.settings.secret_key, principal,
+                                   name=args.name, role=args.role, expires_at=None)
+            print(key)
+        elif args.action == "revoke":
+            revoke_key(conn, principal, args.key_id)
+            print("revoked")
+        else:
+            for k in list_keys(conn, principal):
+                print(json.dumps(k, default=str))
+    services.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nexatron", description=__doc__)
+    parser.add_argument("--data-dir", help="data directory (default: $NEXATRON_DATA_DIR or .nexatron)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the API server (first run provisions a tenant)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("init", help="provision the first tenant, admin and key without serving"
+                   ).set_defaults(func=cmd_init)
+    sub.add_parser("migrate", help="apply metadata-store migrations").set_defaults(func=cmd_migrate)
+
+    users = sub.add_parser("users", help="manage users")
+    users.add_argument("action", choices=["list", "create"])
+    users.add_argument("--email")
+    users.add_argument("--password")
+    users.add_argument("--role", default="viewer", choices=["admin", "analyst", "viewer"])
+    users.add_argument("--tenant")
+    users.set_defaults(func=cmd_users)
+
+    keys = sub.add_parser("keys", help="manage API keys of a user")
+    keys.add_argument("action", choices=["list", "create", "revoke"])
+    keys.add_argument("--email", required=True)
+    keys.add_argument("--name")
+    keys.add_argument("--role", choices=["admin", "analyst", "viewer"])
+    keys.add_argument("--key-id")
+    keys.set_defaults(func=cmd_keys)
+
+    for name, module in (("ask", "nexatron.ask"), ("eval", "nexatron.nlq.evaluate")):
+        extra = sub.add_parser(name, help=f"see `nexatron {name} --help`", add_help=False)
+        extra.add_argument("rest", nargs=argparse.REMAINDER)
+        extra.set_defaults(func=_delegate(module))
+    return parser
+
+
+def _delegate(module_name: str):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        module = importlib.import_module(module_name)
+        return int(module.main(args.rest))
+
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        print(f"nexatron: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tenants, users, roles, passwords, access and refresh tokens, API keys."""

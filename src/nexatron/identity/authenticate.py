@@ -1,0 +1,87 @@
+"""Turns a bearer credential (API key or access token) into a Principal, or raises 401."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, select, update
+
+from nexatron.crypto import keyed_hash
+from nexatron.errors import Unauthorized
+from nexatron.identity.apikeys import PREFIX, is_well_formed
+from nexatron.identity.roles import Principal, Role, min_role
+from nexatron.identity.tokens import TokenCodec
+from nexatron.identity.users import now
+from nexatron.store.tables import api_keys, auth_sessions, tenants, users
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+class Authenticator:
+    def __init__(self, db: Engine, codec: TokenCodec, secret: str) -> None:
+        self._db = db
+        self._codec = codec
+        self._secret = secret
+
+    def authenticate(self, credential: str) -> Principal:
+        if credential.startswith(PREFIX):
+            return self._api_key(credential)
+        return self._access_token(credential)
+
+    def _api_key(self, key: str) -> Principal:
+        if not is_well_formed(key):
+            raise Unauthorized("Malformed API key.")
+        digest = keyed_hash(self._secret, key)
+        with self._db.connect() as conn:
+            row = conn.execute(
+                select(
+                    api_keys.c.id,
+                    api_keys.c.role,
+                    api_keys.c.expires_at,
+                    api_keys.c.revoked_at,
+                    api_keys.c.last_used_at,
+                    users.c.id.label("user_id"),
+                    users.c.role.label("user_role"),
+                    users.c.disabled,
+                    tenants.c.id.label("tenant_id"),
+                    tenants.c.plan,
+                )
+                .join(users, users.c.id == api_keys.c.created_by)
+                .join(tenants, tenants.c.id == api_keys.c.tenant_id)
+                .where(api_keys.c.key_hash == digest)
+            ).first()
+        current = now()
+        if row is None or row.revoked_at is not None or row.disabled:
+            raise Unauthorized("Invalid or revoked API key.")
+        if row.expires_at is not None and row.expires_at <= current:
+            raise Unauthorized("API key expired.")
+        if row.last_used_at is None or current - row.last_used_at > LAST_USED_RESOLUTION:
+            with self._db.begin() as conn:
+                conn.execute(
+                    update(api_keys).where(api_keys.c.id == row.id).values(last_used_at=current)
+                )
+        role: Role = min_role(row.role, row.user_role)  # never above the creator's current role
+        return Principal(
+            tenant_id=row.tenant_id, user_id=row.user_id, role=role, plan=row.plan,
+            api_key_id=row.id,
+        )
+
+    def _access_token(self, token: str) -> Principal:
+        claims = self._codec.decode(token)
+        with self._db.connect() as conn:
+            row = conn.execute(
+                select(users.c.role, users.c.disabled, auth_sessions.c.revoked_at, tenants.c.plan)
+                .join(auth_sessions, auth_sessions.c.user_id == users.c.id)
+                .join(tenants, tenants.c.id == users.c.tenant_id)
+                .where(
+                    users.c.id == claims.user_id,
+                    users.c.tenant_id == claims.tenant_id,
+                    auth_sessions.c.id == claims.session_id,
+                )
+            ).first()
+        if row is None or row.disabled or row.revoked_at is not None:
+            raise Unauthorized("Session ended; log in again.")
+        return Principal(
+            tenant_id=claims.tenant_id, user_id=claims.user_id, role=row.role, plan=row.plan,
+            session_id=claims.session_id,
+        )

@@ -1,0 +1,48 @@
+"""Roles and what each may do. A key never carries more than its creator's role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["admin", "analyst", "viewer"]
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")  # ascending power
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "query:ask": frozenset({"admin", "analyst", "viewer"}),
+    "query:read_all": frozenset({"admin"}),
+    "connections:read": frozenset({"admin", "analyst", "viewer"}),
+    "connections:write": frozenset({"admin"}),
+    "semantic:read": frozenset({"admin", "analyst", "viewer"}),
+    "semantic:write": frozenset({"admin"}),
+    "keys:own": frozenset({"admin", "analyst"}),
+    "users:manage": frozenset({"admin"}),
+    "tenant:admin": frozenset({"admin"}),
+}
+
+
+def rank(role: str) -> int:
+    return ROLES.index(role)  # type: ignore[arg-type]
+
+
+def min_role(a: Role, b: Role) -> Role:
+    return a if rank(a) <= rank(b) else b
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a user directly (access token) or through one of their API keys."""
+
+    tenant_id: str
+    user_id: str
+    role: Role
+    plan: str = "default"
+    api_key_id: str | None = None
+    session_id: str | None = None
+
+    def can(self, permission: str) -> bool:
+        return self.role in PERMISSIONS[permission]
+
+    @property
+    def rate_key(self) -> str:
+        return f"key:{self.api_key_id}" if self.api_key_id else f"user:{self.user_id}"

@@ -1,0 +1,113 @@
+"""Login, refresh-token rotation with reuse detection (RFC 9700), logout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, select, update
+
+from nexatron.crypto import keyed_hash
+from nexatron.errors import Unauthorized
+from nexatron.identity.passwords import hash_password, needs_rehash, verify_password
+from nexatron.identity.tokens import TokenCodec
+from nexatron.identity.users import find_by_email, now
+from nexatron.ids import new_id
+from nexatron.store.tables import auth_sessions, refresh_tokens, users
+
+INVALID_LOGIN = "Invalid email or password."
+INVALID_REFRESH = "Invalid or expired refresh token; log in again."
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    expires_at: int
+    session_id: str
+
+
+class SessionService:
+    def __init__(self, db: Engine, codec: TokenCodec, secret: str, *, refresh_ttl_s: int,
+                 reuse_grace_s: float) -> None:
+        self._db = db
+        self._codec = codec
+        self._secret = secret
+        self._refresh_ttl = dt.timedelta(seconds=refresh_ttl_s)
+        self._grace = dt.timedelta(seconds=reuse_grace_s)
+
+    def login(self, email: str, password: str) -> TokenPair:
+        with self._db.connect() as conn:
+            row = find_by_email(conn, email)
+        ok = verify_password(row.password_hash if row else None, password)
+        if not ok or row is None or row.disabled:
+            raise Unauthorized(INVALID_LOGIN)
+        with self._db.begin() as conn:
+            if needs_rehash(row.password_hash):
+                conn.execute(
+                    update(users).where(users.c.id == row.id).values(
+                        password_hash=hash_password(password)
+                    )
+                )
+            session_id = new_id("session")
+            conn.execute(
+                auth_sessions.insert().values(
+                    id=session_id, tenant_id=row.tenant_id, user_id=row.id, created_at=now()
+                )
+            )
+            return self._issue(conn, row.id, row.tenant_id, session_id)
+
+    def _issue(self, conn: Connection, user_id: str, tenant_id: str, session_id: str) -> TokenPair:
+        refresh = "nxr_" + secrets.token_urlsafe(32)
+        created = now()
+        conn.execute(
+            refresh_tokens.insert().values(
+                token_hash=keyed_hash(self._secret, refresh),
+                session_id=session_id,
+                created_at=created,
+                expires_at=created + self._refresh_ttl,
+            )
+        )
+        access, exp = self._codec.issue(user_id=user_id, tenant_id=tenant_id, session_id=session_id)
+        return TokenPair(access, refresh, self._codec.ttl_s, exp, session_id)
+
+    def refresh(self, token: str) -> TokenPair:
+        """Rotate: exactly one concurrent caller wins; replaying a used token revokes the family."""
+        digest = keyed_hash(self._secret, token)
+        query = (
+            select(
+                refresh_tokens,
+                auth_sessions.c.user_id,
+                auth_sessions.c.tenant_id,
+                auth_sessions.c.revoked_at.label("session_revoked"),
+                users.c.disabled,
+            )
+            .join(auth_sessions, auth_sessions.c.id == refresh_tokens.c.session_id)
+            .join(users, users.c.id == auth_sessions.c.user_id)
+            .where(refresh_tokens.c.token_hash == digest)
+        )
+        with self._db.begin() as conn:
+            # Claim first: the write lock orders concurrent refreshes, so exactly one wins.
+            claimed = conn.execute(
+                update(refresh_tokens)
+                .where(refresh_tokens.c.token_hash == digest, refresh_tokens.c.used_at.is_(None))
+                .values(used_at=now())
+            ).rowcount
+            row = conn.execute(query).first()
+            if claimed == 1 and row is not None:
+                if row.session_revoked is not None or row.expires_at <= now() or row.disabled:
+                    raise Unauthorized(INVALID_REFRESH)
+                return self._issue(conn, row.user_id, row.tenant_id, row.session_id)
+        if row is not None and (row.used_at is None or now() - row.used_at > self._grace):
+            self.revoke_session(row.session_id, reason="refresh_token_reuse")
+        raise Unauthorized(INVALID_REFRESH)
+
+    def revoke_session(self, session_id: str, *, reason: str) -> None:
+        with self._db.begin() as conn:
+            conn.execute(
+                update(auth_sessions)
+                .where(auth_sessions.c.id == session_id, auth_sessions.c.revoked_at.is_(None))
+                .values(revoked_at=now(), revoked_reason=reason)
+            )

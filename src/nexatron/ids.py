@@ -1,0 +1,34 @@
+"""Prefixed, random, URL-safe identifiers: qry_, conv_, conn_, met_, dim_, rel_, key_, usr_, ten_."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+_ALPHABET = string.ascii_letters + string.digits
+
+PREFIXES = {
+    "query": "qry",
+    "conversation": "conv",
+    "connection": "conn",
+    "metric": "met",
+    "dimension": "dim",
+    "relationship": "rel",
+    "api_key": "key",
+    "user": "usr",
+    "tenant": "ten",
+    "session": "ses",
+}
+
+
+def random_base62(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def new_id(kind: str) -> str:
+    """A new id such as `qry_3kT9...` (16 base62 characters after the prefix)."""
+    return f"{PREFIXES[kind]}_{random_base62(16)}"
+
+
+def has_prefix(value: str, kind: str) -> bool:
+    return value.startswith(PREFIXES[kind] + "_")

@@ -1,0 +1,71 @@
+"""Request budgets with the `limits` library: in-process by default, shared through Redis."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from limits import RateLimitItem, parse
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+log = logging.getLogger("nexatron.ratelimit")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int  # epoch seconds
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, math.ceil(self.reset - time.time()))
+
+    def headers(self) -> dict[str, str]:
+        out = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+        }
+        if not self.allowed:
+            out["Retry-After"] = str(self.retry_after)
+        return out
+
+
+@lru_cache(maxsize=256)
+def _item(spec: str) -> RateLimitItem:
+    return parse(spec)
+
+
+class RateLimiter:
+    """Fixed-window counters. When Redis fails, either fail open (logged) or closed (429)."""
+
+    def __init__(self, redis_url: str | None, *, fail_open: bool = True) -> None:
+        uri = redis_url if redis_url else "memory://"
+        self.storage: Storage = storage_from_string(uri)
+        self.shared = redis_url is not None
+        self._limiter = FixedWindowRateLimiter(self.storage)
+        self._fail_open = fail_open
+
+    def hit(self, spec: str, *identifiers: str) -> Decision:
+        item = _item(spec)
+        try:
+            allowed = self._limiter.hit(item, *identifiers)
+            stats = self._limiter.get_window_stats(item, *identifiers)
+        except Exception:  # noqa: BLE001 - storage outage must not become a 500 storm
+            log.warning("rate-limit storage unavailable; failing %s",
+                        "open" if self._fail_open else "closed")
+            reset = int(time.time()) + item.get_expiry()
+            return Decision(self._fail_open, item.amount, 0, reset)
+        return Decision(allowed, item.amount, max(0, stats.remaining), math.ceil(stats.reset_time))
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.storage.check())
+        except Exception:  # noqa: BLE001
+            return False

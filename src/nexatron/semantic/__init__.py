@@ -1,0 +1,1 @@
+"""The semantic layer: metrics, dimensions, relationships; relative dates; the SQL compiler."""

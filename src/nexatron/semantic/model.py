@@ -1,0 +1,177 @@
+"""Typed model of a connection's semantic layer and of the semantic query compiled against it.
+
+These types are the contract between the API, the understanding stage (parser or LLM planner) and
+the compiler. Field references inside a semantic query are metric names and dimension names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Grain = Literal["day", "week", "month", "quarter", "year"]
+GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
+Agg = Literal["sum", "count", "count_distinct", "avg", "min", "max", "median"]
+MetricType = Literal["simple", "ratio", "derived", "cumulative"]
+DimensionType = Literal["string", "number", "boolean", "time"]
+Cardinality = Literal["many_to_one", "one_to_one", "one_to_many"]
+FilterOp = Literal[
+    "=",
+    "!=",
+    "in",
+    "not_in",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "between",
+    "contains",
+    "starts_with",
+    "is_null",
+    "is_not_null",
+]
+
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Format(_Strict):
+    """How a metric's values are shown: number, currency (with ISO code) or percent."""
+
+    kind: Literal["number", "currency", "percent"] = "number"
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    decimals: int | None = Field(default=None, ge=0, le=10)
+
+
+class Filter(_Strict):
+    """A structured filter: `{field, op, values}`. `field` is a dimension name (or, in a metric's own
+    filter, a column of the metric's table)."""
+
+    field: str
+    op: FilterOp = "="
+    values: list[Any] = Field(default_factory=list)
+
+
+class Metric(_Strict):
+    id: str | None = None
+    name: str = Field(pattern=NAME_PATTERN, max_length=128)
+    label: str | None = None
+    description: str | None = None
+    synonyms: list[str] = Field(default_factory=list)
+    type: MetricType = "simple"
+    # simple / cumulative
+    table: str | None = None
+    agg: Agg | None = None
+    expr: str | None = None  # SQL expression over the table's columns; "*" or None for count
+    filter: list[Filter] = Field(default_factory=list)
+    time_dimension: str | None = None  # name of a time dimension
+    # ratio
+    numerator: str | None = None
+    denominator: str | None = None
+    # derived: an expression over other metric names, e.g. "revenue - cost"
+    expression: str | None = None
+    # cumulative: window over the time dimension (None = running total since the start)
+    window: str | None = None
+    format: Format = Field(default_factory=Format)
+    origin: Literal["user", "bootstrap", "import"] = "user"
+
+
+class Dimension(_Strict):
+    id: str | None = None
+    name: str = Field(pattern=NAME_PATTERN, max_length=128)
+    label: str | None = None
+    description: str | None = None
+    synonyms: list[str] = Field(default_factory=list)
+    table: str
+    expr: str  # usually a column name of `table`
+    type: DimensionType = "string"
+    grains: list[Grain] = Field(default_factory=list)  # for time dimensions; empty means all
+    origin: Literal["user", "bootstrap", "import"] = "user"
+
+
+class Relationship(_Strict):
+    id: str | None = None
+    name: str | None = None
+    from_table: str
+    from_columns: list[str] = Field(min_length=1)
+    to_table: str
+    to_columns: list[str] = Field(min_length=1)
+    cardinality: Cardinality = "many_to_one"
+    origin: Literal["user", "bootstrap", "import"] = "user"
+
+
+class SemanticLayer(_Strict):
+    """Everything the compiler and the parser need about one connection's layer."""
+
+    metrics: list[Metric] = Field(default_factory=list)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    relationships: list[Relationship] = Field(default_factory=list)
+    version: str = "0"
+
+    def metric(self, name: str) -> Metric | None:
+        return next((m for m in self.metrics if m.name == name), None)
+
+    def dimension(self, name: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.name == name), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The semantic query: what understanding produces and the compiler consumes.
+
+
+class TimeRange(_Strict):
+    """Half-open `[start, end)`; either side may be open. `label` is the phrase it came from."""
+
+    start: dt.date | dt.datetime | None = None
+    end: dt.date | dt.datetime | None = None
+    label: str | None = None
+
+
+class TimeSpec(_Strict):
+    dimension: str | None = None  # a time dimension name; None = each metric's default
+    grain: Grain | None = None  # group by the truncated time when set
+    range: TimeRange | None = None
+
+
+class QueryFilter(_Strict):
+    field: str  # dimension name (filters) or metric name (metric_filters)
+    op: FilterOp = "="
+    values: list[Any] = Field(default_factory=list)
+
+
+class OrderBy(_Strict):
+    field: str  # metric name, dimension name, or the time dimension name
+    desc: bool = False
+
+
+class SemanticQuery(_Strict):
+    metrics: list[str] = Field(default_factory=list)
+    dimensions: list[str] = Field(default_factory=list)
+    time: TimeSpec | None = None
+    filters: list[QueryFilter] = Field(default_factory=list)
+    metric_filters: list[QueryFilter] = Field(default_factory=list)  # become HAVING
+    order: list[OrderBy] = Field(default_factory=list)
+    limit: int | None = Field(default=None, ge=1)
+
+
+class OutputColumn(_Strict):
+    """One column of a compiled query's result: its name, what it is, and how to format it."""
+
+    name: str
+    role: Literal["metric", "dimension", "time"]
+    ref: str  # the metric or dimension name
+    label: str
+    type: str = "string"  # number | string | boolean | date | timestamp
+    format: Format | None = None
+    grain: Grain | None = None
+
+
+class CompiledQuery(_Strict):
+    sql: str
+    dialect: str
+    columns: list[OutputColumn]

@@ -1,0 +1,68 @@
+"""The service container built once from Settings and shared by the API, the CLI and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from nexatron.cache import Cache, MemoryCache, RedisCache
+from nexatron.crypto import SecretBox
+from nexatron.identity.authenticate import Authenticator
+from nexatron.identity.sessions import SessionService
+from nexatron.identity.tokens import TokenCodec
+from nexatron.ratelimit import RateLimiter
+from nexatron.settings import Settings
+from nexatron.store.db import make_engine, migrate
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Engine
+    box: SecretBox
+    codec: TokenCodec
+    sessions: SessionService
+    authenticator: Authenticator
+    limiter: RateLimiter
+    cache: Cache
+    extras: dict[str, Any] = field(default_factory=dict)  # per-feature singletons (pools, ...)
+
+    def close(self) -> None:
+        for extra in self.extras.values():
+            closer = getattr(extra, "close", None)
+            if callable(closer):
+                closer()
+        self.db.dispose()
+
+
+def build_services(settings: Settings, *, run_migrations: bool = True) -> Services:
+    settings.check_secure()
+    db = make_engine(settings.metadata_url)
+    if run_migrations:
+        migrate(db)
+    keys = list(settings.encryption_keys) or [settings.secret_key]
+    codec = TokenCodec(
+        settings.secret_key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl_s=settings.access_token_ttl_s,
+    )
+    cache: Cache = RedisCache(settings.redis_url) if settings.redis_url else MemoryCache()
+    return Services(
+        settings=settings,
+        db=db,
+        box=SecretBox(keys),
+        codec=codec,
+        sessions=SessionService(
+            db,
+            codec,
+            settings.secret_key,
+            refresh_ttl_s=settings.refresh_token_ttl_s,
+            reuse_grace_s=settings.refresh_reuse_grace_s,
+        ),
+        authenticator=Authenticator(db, codec, settings.secret_key),
+        limiter=RateLimiter(settings.redis_url, fail_open=settings.redis_fail_open),
+        cache=cache,
+    )

@@ -1,0 +1,150 @@
+"""Typed settings read once from `NEXATRON_*` environment variables and passed in (never global)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+WEAK_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development", "nexatron", "password"}
+MIN_SECRET_LENGTH = 32
+
+DEFAULT_PLANS: dict[str, str] = {
+    "free": "100/minute",
+    "default": "1000/minute",
+    "enterprise": "10000/minute",
+}
+
+
+class SettingsError(RuntimeError):
+    """The configuration is unusable (for example a weak secret outside dev mode)."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dev: bool = False
+    data_dir: Path = Path(".nexatron")
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str = ""
+    encryption_keys: tuple[str, ...] = ()  # newest first; older ones decrypt during rotation
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+
+    access_token_ttl_s: int = Field(default=900, ge=30, le=3600)
+    refresh_token_ttl_s: int = Field(default=30 * 86400, ge=300)
+    refresh_reuse_grace_s: float = Field(default=2.0, ge=0)
+    jwt_issuer: str = "nexatron"
+    jwt_audience: str = "nexatron-api"
+
+    rate_limit_plans: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PLANS))
+    default_plan: str = "default"
+    anonymous_rate_limit: str = "120/minute"
+    login_rate_limit_email: str = "10/minute"
+    login_rate_limit_ip: str = "30/minute"
+    redis_fail_open: bool = True
+    max_concurrent_queries_per_tenant: int = Field(default=8, ge=1)
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    admin_email: str | None = None
+    admin_password: str | None = None
+    tenant_name: str = "Default"
+    demo: bool = True
+
+    row_cap: int = Field(default=10_000, ge=1)
+    stored_rows: int = Field(default=1_000, ge=0)
+    statement_timeout_s: float = Field(default=30.0, gt=0)
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    result_cache_ttl_s: float = Field(default=300.0, ge=0)
+    schema_cache_ttl_s: float = Field(default=3600.0, ge=0)
+
+    timezone: str = "UTC"
+    locale: str = "en_US"
+    week_start: Literal["monday", "sunday"] = "monday"
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+
+    llm_provider: Literal["openai", "anthropic"] | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+
+    @field_validator("encryption_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(k.strip() for k in value.split(",") if k.strip())
+        return value
+
+    @property
+    def metadata_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'nexatron.db').resolve()}"
+
+    def check_secure(self) -> None:
+        """Refuse a weak or default secret unless dev mode was asked for explicitly."""
+        if self.dev:
+            return
+        if self.secret_key.lower() in WEAK_SECRETS or len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                "NEXATRON_SECRET_KEY is a default or too short (need at least 32 characters). "
+                "Set a strong random value (e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`), or set NEXATRON_DEV=1 for local development."
+            )
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+_ENV_FIELDS = {name: f"NEXATRON_{name.upper()}" for name in Settings.model_fields}
+
+
+def settings_from_env(
+    environ: Mapping[str, str] | None = None, **overrides: object
+) -> Settings:
+    """Build Settings from the environment; a secret is generated once per data dir when unset."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, var in _ENV_FIELDS.items():
+        if var not in env:
+            continue
+        raw = env[var]
+        annotation = str(Settings.model_fields[name].annotation)
+        if name == "rate_limit_plans":
+            values[name] = {**DEFAULT_PLANS, **json.loads(raw)}
+        elif annotation == "<class 'bool'>":
+            values[name] = raw.strip().lower() in _BOOL_TRUE
+        else:
+            values[name] = raw
+    values.update(overrides)
+    try:
+        settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_ENV_FIELDS.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors()
+        )
+        raise SettingsError(f"Invalid configuration: {problems}") from None
+    if not settings.secret_key:
+        settings = settings.model_copy(update={"secret_key": _persistent_secret(settings.data_dir)})
+    return settings
+
+
+def _persistent_secret(data_dir: Path) -> str:
+    """A random secret generated on first run and kept (mode 0600) in the data directory."""
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value

@@ -1,0 +1,206 @@
+"""Metadata tables. Every row that belongs to a tenant carries `tenant_id`; every read filters by it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+ID = String(40)
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("plan", String(40), nullable=False, default="default"),
+    Column("settings", JSON, nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=True),
+    Column("password_hash", String(255), nullable=True),
+    Column("role", String(20), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_users_tenant", "tenant_id"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("created_by", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=True),
+    Column("prefix", String(20), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Index("ix_api_keys_tenant_creator", "tenant_id", "created_by"),
+)
+
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("id", ID, primary_key=True),  # the refresh-token family
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("revoked_reason", String(40), nullable=True),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("session_id", ID, ForeignKey("auth_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    Index("ix_refresh_tokens_session", "session_id"),
+)
+
+connections = Table(
+    "connections",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("config", JSON, nullable=False),  # non-secret fields only
+    Column("secrets", Text, nullable=True),  # encrypted JSON of the secret fields
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("created_by", ID, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("schema_cache", JSON, nullable=True),
+    Column("schema_cached_at", UTCDateTime, nullable=True),
+    Column("value_index", JSON, nullable=True),
+    Column("layer_version", Integer, nullable=False, default=0),
+    UniqueConstraint("tenant_id", "name", name="uq_connections_tenant_name"),
+)
+
+semantic_objects = Table(
+    "semantic_objects",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "connection_id", ID, ForeignKey("connections.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("kind", String(20), nullable=False),  # metric | dimension | relationship
+    Column("name", String(200), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("origin", String(20), nullable=False, default="user"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("connection_id", "kind", "name", name="uq_semantic_objects_name"),
+    Index("ix_semantic_objects_tenant_conn", "tenant_id", "connection_id", "kind"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("connection_id", ID, nullable=True),
+    Column("last_plan", JSON, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+queries = Table(
+    "queries",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("connection_id", ID, nullable=False),
+    Column("conversation_id", ID, nullable=False),
+    Column("question", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # answered | refused | clarify | error
+    Column("planner", String(40), nullable=True),
+    Column("plan", JSON, nullable=True),
+    Column("sql", Text, nullable=True),
+    Column("columns", JSON, nullable=True),
+    Column("data", JSON, nullable=True),  # bounded sample of the result
+    Column("row_count", Integer, nullable=True),
+    Column("truncated", Boolean, nullable=False, default=False),
+    Column("summary", Text, nullable=True),
+    Column("chart", JSON, nullable=True),
+    Column("warnings", JSON, nullable=True),
+    Column("error", JSON, nullable=True),
+    Column("execution_time_ms", Float, nullable=True),
+    Column("tokens_in", Integer, nullable=True),
+    Column("tokens_out", Integer, nullable=True),
+    Column("llm_ms", Float, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_queries_tenant_user_created", "tenant_id", "user_id", "created_at"),
+    Index("ix_queries_tenant_created", "tenant_id", "created_at"),
+)
+
+llm_settings = Table(
+    "llm_settings",
+    metadata,
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    Column("provider", String(40), nullable=False),  # openai | anthropic
+    Column("config", JSON, nullable=False),  # base_url, model, timeouts (no secrets)
+    Column("secrets", Text, nullable=True),  # encrypted api key
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,127 @@
+"""Test harness: the real app in-process (httpx ASGITransport) on a fresh metadata store.
+
+`NEXATRON_TEST_METADATA=postgres` puts the store in a throwaway schema of the local PostgreSQL
+(`NEXATRON_TEST_PG_URL`, default postgresql://postgres@127.0.0.1:5432/test) instead of SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from nexatron.api.app import GatewayApp, create_app
+from nexatron.identity.keys import create_key
+from nexatron.identity.roles import Principal, Role
+from nexatron.identity.users import create_tenant, create_user
+from nexatron.services import Services, build_services
+from nexatron.settings import Settings
+
+PG_URL = os.environ.get("NEXATRON_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TEST_SECRET = "test-secret-" + "x" * 40
+
+
+@dataclass
+class Actor:
+    user_id: str
+    tenant_id: str
+    email: str
+    password: str
+    role: Role
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+@dataclass
+class Tenant:
+    id: str
+    admin: Actor
+    analyst: Actor
+    viewer: Actor
+
+
+@dataclass
+class Harness:
+    app: GatewayApp
+    services: Services
+    client: httpx.AsyncClient
+    tenant: Tenant
+    other: Tenant
+    cleanups: list[Any] = field(default_factory=list)
+
+    async def as_(self, actor: Actor, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {**actor.headers, **kwargs.pop("headers", {})}
+        return await self.client.request(method, url, headers=headers, **kwargs)
+
+
+def metadata_backend() -> str:
+    return os.environ.get("NEXATRON_TEST_METADATA", "sqlite")
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> tuple[Settings, Any]:
+    """Settings for a test; returns a cleanup callable for the throwaway PostgreSQL schema."""
+    values: dict[str, Any] = {
+        "dev": True,
+        "data_dir": data_dir,
+        "secret_key": TEST_SECRET,
+        "demo": False,
+        "refresh_reuse_grace_s": 0.0,
+    }
+    cleanup = None
+    if metadata_backend() == "postgres" and "database_url" not in overrides:
+        schema = "nx_t_" + secrets.token_hex(6)
+        admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg2://"))
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        values["database_url"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+        def cleanup() -> None:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+
+    values.update(overrides)
+    return Settings.model_validate(values), cleanup
+
+
+def add_tenant(services: Services, name: str) -> Tenant:
+    actors = {}
+    with services.db.begin() as conn:
+        tenant_id = create_tenant(conn, name)
+        for role in ("admin", "analyst", "viewer"):
+            email = f"{role}-{secrets.token_hex(4)}@{name.lower()}.test"
+            password = "pw-" + secrets.token_hex(8)
+            user_id = create_user(conn, tenant_id=tenant_id, email=email, password=password,
+                                  role=role)  # type: ignore[arg-type]
+            principal = Principal(tenant_id=tenant_id, user_id=user_id, role=role)  # type: ignore[arg-type]
+            _rec, key = create_key(conn, services.settings.secret_key, principal, name="test",
+                                   role=None, expires_at=None)
+            actors[role] = Actor(user_id, tenant_id, email, password, role, key)  # type: ignore[arg-type]
+    return Tenant(tenant_id, actors["admin"], actors["analyst"], actors["viewer"])
+
+
+@asynccontextmanager
+async def make_app_client(data_dir: Path, **overrides: Any) -> AsyncIterator[Harness]:
+    """The app with two tenants (each with admin, analyst and viewer keys) and a client."""
+    settings, cleanup = make_settings(data_dir, **overrides)
+    services = build_services(settings)
+    app = create_app(settings, services=services)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield Harness(app, services, client, add_tenant(services, "Acme"),
+                          add_tenant(services, "Globex"))
+    finally:
+        services.close()
+        if cleanup:
+            cleanup()

@@ -1,0 +1,1 @@
+"""One module per database engine, registered by type name (see `registry`)."""
