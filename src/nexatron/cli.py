@@ -63,15 +63,17 @@ def cmd_users(args: argparse.Namespace) -> int:
 
     services = _services(args)
     with services.db.begin() as conn:
-        tenant_id = args.tenant or conn.execute(
-            select(tenants.c.id).order_by(tenants.c.created_at)
-        ).scalar()
+        tenant_id = (
+            args.tenant
+            or conn.execute(select(tenants.c.id).order_by(tenants.c.created_at)).scalar()
+        )
         if tenant_id is None:
             print("No tenant yet: run `nexatron init` first.", file=sys.stderr)
             return 2
         if args.action == "create":
-            user_id = create_user(conn, tenant_id=tenant_id, email=args.email,
-                                  password=args.password, role=args.role)
+            user_id = create_user(
+                conn, tenant_id=tenant_id, email=args.email, password=args.password, role=args.role
+            )
             print(user_id)
         else:
             for row in list_users(conn, tenant_id):
@@ -93,8 +95,14 @@ def cmd_keys(args: argparse.Namespace) -> int:
             return 2
         principal = Principal(tenant_id=user.tenant_id, user_id=user.id, role=user.role)
         if args.action == "create":
-            _rec, key = create_key(conn, services.settings.secret_key, principal,
-                                   name=args.name, role=args.role, expires_at=None)
+            _rec, key = create_key(
+                conn,
+                services.settings.secret_key,
+                principal,
+                name=args.name,
+                role=args.role,
+                expires_at=None,
+            )
             print(key)
         elif args.action == "revoke":
             revoke_key(conn, principal, args.key_id)
@@ -108,7 +116,9 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nexatron", description=__doc__)
-    parser.add_argument("--data-dir", help="data directory (default: $NEXATRON_DATA_DIR or .nexatron)")
+    parser.add_argument(
+        "--data-dir", help="data directory (default: $NEXATRON_DATA_DIR or .nexatron)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="start the API server (first run provisions a tenant)")
@@ -116,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=cmd_serve)
 
-    sub.add_parser("init", help="provision the first tenant, admin and key without serving"
-                   ).set_defaults(func=cmd_init)
+    sub.add_parser(
+        "init", help="provision the first tenant, admin and key without serving"
+    ).set_defaults(func=cmd_init)
     sub.add_parser("migrate", help="apply metadata-store migrations").set_defaults(func=cmd_migrate)
 
     users = sub.add_parser("users", help="manage users")

@@ -35,11 +35,18 @@ def first_run(services: Services) -> FirstRun | None:
         email = settings.admin_email or "admin@localhost"
         generated = None if settings.admin_password else secrets.token_urlsafe(12)
         password = settings.admin_password or generated
-        user_id = create_user(conn, tenant_id=tenant_id, email=email, password=password,
-                              role="admin", name="Administrator")
+        user_id = create_user(
+            conn,
+            tenant_id=tenant_id,
+            email=email,
+            password=password,
+            role="admin",
+            name="Administrator",
+        )
         principal = Principal(tenant_id=tenant_id, user_id=user_id, role="admin")
-        _record, key = create_key(conn, settings.secret_key, principal, name="first-run",
-                                  role="admin", expires_at=None)
+        _record, key = create_key(
+            conn, settings.secret_key, principal, name="first-run", role="admin", expires_at=None
+        )
     extras: dict[str, Any] = {}
     if settings.demo:
         from nexatron.demo.install import install_demo

@@ -58,8 +58,10 @@ class RateLimiter:
             allowed = self._limiter.hit(item, *identifiers)
             stats = self._limiter.get_window_stats(item, *identifiers)
         except Exception:  # noqa: BLE001 - storage outage must not become a 500 storm
-            log.warning("rate-limit storage unavailable; failing %s",
-                        "open" if self._fail_open else "closed")
+            log.warning(
+                "rate-limit storage unavailable; failing %s",
+                "open" if self._fail_open else "closed",
+            )
             reset = int(time.time()) + item.get_expiry()
             return Decision(self._fail_open, item.amount, 0, reset)
         return Decision(allowed, item.amount, max(0, stats.remaining), math.ceil(stats.reset_time))

@@ -60,6 +60,7 @@ class Settings(BaseModel):
     demo: bool = True
 
     row_cap: int = Field(default=10_000, ge=1)
+    stream_row_cap: int = Field(default=5_000_000, ge=1)
     stored_rows: int = Field(default=1_000, ge=0)
     statement_timeout_s: float = Field(default=30.0, gt=0)
     connect_timeout_s: float = Field(default=10.0, gt=0)
@@ -76,6 +77,7 @@ class Settings(BaseModel):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_allow_private_hosts: bool = False  # may tenants point base_url at private addresses?
 
     @field_validator("encryption_keys", mode="before")
     @classmethod
@@ -107,9 +109,7 @@ _BOOL_TRUE = {"1", "true", "yes", "on"}
 _ENV_FIELDS = {name: f"NEXATRON_{name.upper()}" for name in Settings.model_fields}
 
 
-def settings_from_env(
-    environ: Mapping[str, str] | None = None, **overrides: object
-) -> Settings:
+def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build Settings from the environment; a secret is generated once per data dir when unset."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}

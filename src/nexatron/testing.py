@@ -101,11 +101,18 @@ def add_tenant(services: Services, name: str) -> Tenant:
         for role in ("admin", "analyst", "viewer"):
             email = f"{role}-{secrets.token_hex(4)}@{name.lower()}.test"
             password = "pw-" + secrets.token_hex(8)
-            user_id = create_user(conn, tenant_id=tenant_id, email=email, password=password,
-                                  role=role)  # type: ignore[arg-type]
+            user_id = create_user(
+                conn, tenant_id=tenant_id, email=email, password=password, role=role
+            )  # type: ignore[arg-type]
             principal = Principal(tenant_id=tenant_id, user_id=user_id, role=role)  # type: ignore[arg-type]
-            _rec, key = create_key(conn, services.settings.secret_key, principal, name="test",
-                                   role=None, expires_at=None)
+            _rec, key = create_key(
+                conn,
+                services.settings.secret_key,
+                principal,
+                name="test",
+                role=None,
+                expires_at=None,
+            )
             actors[role] = Actor(user_id, tenant_id, email, password, role, key)  # type: ignore[arg-type]
     return Tenant(tenant_id, actors["admin"], actors["analyst"], actors["viewer"])
 
@@ -119,8 +126,9 @@ async def make_app_client(data_dir: Path, **overrides: Any) -> AsyncIterator[Har
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Harness(app, services, client, add_tenant(services, "Acme"),
-                          add_tenant(services, "Globex"))
+            yield Harness(
+                app, services, client, add_tenant(services, "Acme"), add_tenant(services, "Globex")
+            )
     finally:
         services.close()
         if cleanup:

@@ -69,8 +69,10 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
         if services.limiter.shared:
             checks["redis"] = services.limiter.ping()
         ok = all(checks.values())
-        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "checks": checks},
+            status_code=200 if ok else 503,
+        )
 
     for router in [*ROUTERS, *_optional_routers()]:
         app.include_router(router, prefix=API_PREFIX)

@@ -28,8 +28,11 @@ def _clean(errors: list[Any]) -> list[dict[str, Any]]:
     """Field-level entries without echoing the submitted values (they may hold secrets)."""
     out = []
     for err in errors:
-        entry = {"loc": list(err.get("loc", [])), "msg": err.get("msg", ""),
-                 "type": err.get("type", "")}
+        entry = {
+            "loc": list(err.get("loc", [])),
+            "msg": err.get("msg", ""),
+            "type": err.get("type", ""),
+        }
         if entry["type"] == "json_invalid":
             entry["msg"] = "Malformed JSON body: " + str(err.get("ctx", {}).get("error", ""))
         out.append(entry)
@@ -41,8 +44,9 @@ def install(app: FastAPI) -> None:
     async def _nexatron(_request: Request, exc: NexatronError) -> JSONResponse:
         if exc.status_code >= 500:
             log.error("service error: %s", type(exc).__name__)
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                            headers=exc.headers or None)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers or None
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -55,8 +59,11 @@ def install(app: FastAPI) -> None:
             detail = "Not found: no such route."
         if exc.status_code == 405:
             detail = "Method not allowed on this route."
-        return JSONResponse({"detail": detail or _STATUS_TEXT.get(exc.status_code, "Error.")},
-                            status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {"detail": detail or _STATUS_TEXT.get(exc.status_code, "Error.")},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -46,9 +46,9 @@ class Gateway:
         self.app = app
         self.services = services
 
-    def _resolve(self, scope: Scope, credential: str | None) -> tuple[Principal | None,
-                                                                      NexatronError | None,
-                                                                      Decision]:
+    def _resolve(
+        self, scope: Scope, credential: str | None
+    ) -> tuple[Principal | None, NexatronError | None, Decision]:
         settings = self.services.settings
         principal: Principal | None = None
         error: NexatronError | None = None
@@ -77,14 +77,24 @@ class Gateway:
         headers = dict(scope["headers"])
         limit = self.services.settings.max_body_bytes
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            await send_json(send, 413, {"detail": f"Request body larger than {limit} bytes."}, {})
-            return
         principal, error, decision = await run_in_threadpool(self._resolve, scope, _bearer(scope))
         rate_headers = decision.headers()
         if not decision.allowed:
-            await send_json(send, 429, {"detail": "Rate limit exceeded; retry after the number "
-                                        "of seconds in the Retry-After header."}, rate_headers)
+            await send_json(
+                send,
+                429,
+                {
+                    "detail": "Rate limit exceeded; retry after the number "
+                    "of seconds in the Retry-After header."
+                },
+                rate_headers,
+            )
+            return
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            # After the budget check so that this refusal, too, carries X-RateLimit-* headers.
+            await send_json(
+                send, 413, {"detail": f"Request body larger than {limit} bytes."}, rate_headers
+            )
             return
         state = scope.setdefault("state", {})
         state["principal"] = principal
@@ -102,8 +112,12 @@ class Gateway:
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
                 if len(body) > limit:
-                    await send_json(send, 413, {"detail": f"Request body larger than {limit} bytes."},
-                                    rate_headers)
+                    await send_json(
+                        send,
+                        413,
+                        {"detail": f"Request body larger than {limit} bytes."},
+                        rate_headers,
+                    )
                     return
             replayed = False
 

@@ -62,7 +62,10 @@ class Authenticator:
                 )
         role: Role = min_role(row.role, row.user_role)  # never above the creator's current role
         return Principal(
-            tenant_id=row.tenant_id, user_id=row.user_id, role=role, plan=row.plan,
+            tenant_id=row.tenant_id,
+            user_id=row.user_id,
+            role=role,
+            plan=row.plan,
             api_key_id=row.id,
         )
 
@@ -82,6 +85,9 @@ class Authenticator:
         if row is None or row.disabled or row.revoked_at is not None:
             raise Unauthorized("Session ended; log in again.")
         return Principal(
-            tenant_id=claims.tenant_id, user_id=claims.user_id, role=row.role, plan=row.plan,
+            tenant_id=claims.tenant_id,
+            user_id=claims.user_id,
+            role=row.role,
+            plan=row.plan,
             session_id=claims.session_id,
         )

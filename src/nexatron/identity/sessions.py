@@ -30,8 +30,15 @@ class TokenPair:
 
 
 class SessionService:
-    def __init__(self, db: Engine, codec: TokenCodec, secret: str, *, refresh_ttl_s: int,
-                 reuse_grace_s: float) -> None:
+    def __init__(
+        self,
+        db: Engine,
+        codec: TokenCodec,
+        secret: str,
+        *,
+        refresh_ttl_s: int,
+        reuse_grace_s: float,
+    ) -> None:
         self._db = db
         self._codec = codec
         self._secret = secret
@@ -47,9 +54,9 @@ class SessionService:
         with self._db.begin() as conn:
             if needs_rehash(row.password_hash):
                 conn.execute(
-                    update(users).where(users.c.id == row.id).values(
-                        password_hash=hash_password(password)
-                    )
+                    update(users)
+                    .where(users.c.id == row.id)
+                    .values(password_hash=hash_password(password))
                 )
             session_id = new_id("session")
             conn.execute(

@@ -50,7 +50,11 @@ class TokenCodec:
                 options={"require": ["exp", "iss", "aud", "sub", "sid", "tid"]},
             )
         except jwt.ExpiredSignatureError:
-            raise Unauthorized("Access token expired; refresh it with POST /auth/refresh.") from None
+            raise Unauthorized(
+                "Access token expired; refresh it with POST /auth/refresh."
+            ) from None
         except jwt.PyJWTError:
             raise Unauthorized("Invalid access token.") from None
-        return AccessClaims(user_id=claims["sub"], tenant_id=claims["tid"], session_id=claims["sid"])
+        return AccessClaims(
+            user_id=claims["sub"], tenant_id=claims["tid"], session_id=claims["sid"]
+        )

@@ -44,7 +44,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(dt.UTC)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: object
+    ) -> dt.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
@@ -140,9 +142,7 @@ semantic_objects = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
-    Column(
-        "connection_id", ID, ForeignKey("connections.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("connection_id", ID, ForeignKey("connections.id", ondelete="CASCADE"), nullable=False),
     Column("kind", String(20), nullable=False),  # metric | dimension | relationship
     Column("name", String(200), nullable=False),
     Column("body", JSON, nullable=False),

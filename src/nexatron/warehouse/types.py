@@ -8,8 +8,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 NormalizedType = Literal[
-    "string", "integer", "float", "decimal", "boolean", "date", "timestamp", "time",
-    "json", "binary", "uuid", "interval", "array", "other",
+    "string",
+    "integer",
+    "float",
+    "decimal",
+    "boolean",
+    "date",
+    "timestamp",
+    "time",
+    "json",
+    "binary",
+    "uuid",
+    "interval",
+    "array",
+    "other",
 ]
 
 
@@ -49,7 +61,8 @@ class TableInfo(BaseModel):
 
 
 class SchemaSnapshot(BaseModel):
-    """What introspection found. Table lookups accept `table` or `schema.table`, case-insensitively."""
+    """What introspection found. Table lookups accept `table` or `schema.table`,
+    case-insensitively."""
 
     default_schema: str | None = None
     tables: list[TableInfo] = Field(default_factory=list)
@@ -89,8 +102,13 @@ class TestResult(BaseModel):
     server_version: str | None = None
     error_code: (
         Literal[
-            "authentication_failed", "host_unreachable", "timeout", "database_missing",
-            "driver_missing", "permission_denied", "error",
+            "authentication_failed",
+            "host_unreachable",
+            "timeout",
+            "database_missing",
+            "driver_missing",
+            "permission_denied",
+            "error",
         ]
         | None
     ) = None

@@ -66,8 +66,12 @@ def list_keys(principal: KeyOwner, services: AppState) -> KeyList:
 def create_key(body: CreateKey, principal: KeyOwner, services: AppState) -> CreatedKey:
     with services.db.begin() as conn:
         record, plaintext = keys.create_key(
-            conn, services.settings.secret_key, principal,
-            name=body.name, role=body.role, expires_at=body.expires_at,
+            conn,
+            services.settings.secret_key,
+            principal,
+            name=body.name,
+            role=body.role,
+            expires_at=body.expires_at,
         )
     return CreatedKey(**record, key=plaintext)
 

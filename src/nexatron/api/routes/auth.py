@@ -47,8 +47,12 @@ class Me(Response):
 
 
 def _tokens(pair: TokenPair) -> Tokens:
-    return Tokens(access_token=pair.access_token, refresh_token=pair.refresh_token,
-                  expires_in=pair.expires_in, expires_at=pair.expires_at)
+    return Tokens(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        expires_at=pair.expires_at,
+    )
 
 
 @router.post("/login", response_model=Tokens)
@@ -85,5 +89,12 @@ def logout(principal: Authed, services: AppState) -> None:
 def me(principal: Authed, services: AppState) -> Me:
     with services.db.connect() as conn:
         user = get_user(conn, principal.tenant_id, principal.user_id)
-    return Me(id=user.id, tenant_id=user.tenant_id, email=user.email, name=user.name,
-              role=principal.role, created_at=user.created_at, api_key_id=principal.api_key_id)
+    return Me(
+        id=user.id,
+        tenant_id=user.tenant_id,
+        email=user.email,
+        name=user.name,
+        role=principal.role,
+        created_at=user.created_at,
+        api_key_id=principal.api_key_id,
+    )

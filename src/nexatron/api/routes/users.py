@@ -58,8 +58,14 @@ def list_users(principal: Admin, services: AppState) -> UserList:
 @router.post("", response_model=User, status_code=201)
 def create_user(body: CreateUser, principal: Admin, services: AppState) -> User:
     with services.db.begin() as conn:
-        user_id = users.create_user(conn, tenant_id=principal.tenant_id, email=body.email,
-                                    password=body.password, role=body.role, name=body.name)
+        user_id = users.create_user(
+            conn,
+            tenant_id=principal.tenant_id,
+            email=body.email,
+            password=body.password,
+            role=body.role,
+            name=body.name,
+        )
         return User(**users.user_public(users.get_user(conn, principal.tenant_id, user_id)))
 
 
@@ -74,10 +80,14 @@ def update_user(user_id: str, body: UpdateUser, principal: Admin, services: AppS
     changes = body.model_dump(exclude_unset=True)
     with services.db.begin() as conn:
         users.get_user(conn, principal.tenant_id, user_id)
-        if user_id == principal.user_id and (changes.get("role", "admin") != "admin"
-                                             or changes.get("disabled")):
+        if user_id == principal.user_id and (
+            changes.get("role", "admin") != "admin" or changes.get("disabled")
+        ):
             raise BadRequest("You cannot demote or disable yourself; ask another admin.")
         if changes:
-            conn.execute(update(users_table).where(users_table.c.tenant_id == principal.tenant_id,
-                                                   users_table.c.id == user_id).values(**changes))
+            conn.execute(
+                update(users_table)
+                .where(users_table.c.tenant_id == principal.tenant_id, users_table.c.id == user_id)
+                .values(**changes)
+            )
         return User(**users.user_public(users.get_user(conn, principal.tenant_id, user_id)))

@@ -1,0 +1,104 @@
+"""The Connections resource: list, create, get, update, delete, test, schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import Field
+
+from nexatron.api.deps import AppState, require
+from nexatron.api.schemas import Request as Body
+from nexatron.api.schemas import Response
+from nexatron.connections import schema as schemas
+from nexatron.connections import service
+from nexatron.identity.roles import Principal
+from nexatron.warehouse.types import SchemaSnapshot, TestResult
+
+router = APIRouter(prefix="/connections", tags=["connections"])
+Reader = Annotated[Principal, Depends(require("connections:read"))]
+Writer = Annotated[Principal, Depends(require("connections:write"))]
+
+
+class CreateConnection(Body):
+    name: str = Field(min_length=1, max_length=200)
+    type: str = Field(description="postgres, mysql, redshift, snowflake, bigquery, mssql, "
+                      "clickhouse, duckdb or sqlite")
+    config: dict[str, Any] = Field(description="The engine's fields (host, port, database, "
+                                   "user, password, ...); secrets are encrypted at rest.")
+    is_default: bool | None = Field(default=None, description="Defaults to true for the "
+                                    "tenant's first connection.")
+
+
+class UpdateConnection(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    config: dict[str, Any] | None = Field(default=None, description="Fields to change; a "
+                                          "masked secret (********) keeps the stored value.")
+    is_default: bool | None = None
+
+
+class ConnectionOut(Response):
+    id: str
+    name: str
+    type: str
+    dialect: str
+    config: dict[str, Any] = Field(description="Without secrets: `has_password` and the like.")
+    is_default: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    schema_cached_at: dt.datetime | None = None
+
+
+class ConnectionList(Response):
+    data: list[ConnectionOut]
+
+
+@router.get("", response_model=ConnectionList)
+def list_connections(principal: Reader, services: AppState) -> ConnectionList:
+    with services.db.connect() as conn:
+        rows = service.list_rows(conn, principal.tenant_id)
+    return ConnectionList(data=[ConnectionOut(**service.public(r)) for r in rows])
+
+
+@router.post("", response_model=ConnectionOut, status_code=201)
+def create_connection(body: CreateConnection, principal: Writer,
+                      services: AppState) -> ConnectionOut:
+    created = service.create(services, principal.tenant_id, principal.user_id, name=body.name,
+                             type_name=body.type, config=body.config, is_default=body.is_default)
+    return ConnectionOut(**created)
+
+
+@router.get("/{connection_id}", response_model=ConnectionOut)
+def get_connection(connection_id: str, principal: Reader, services: AppState) -> ConnectionOut:
+    with services.db.connect() as conn:
+        return ConnectionOut(**service.public(service.get_row(conn, principal.tenant_id,
+                                                              connection_id)))
+
+
+@router.patch("/{connection_id}", response_model=ConnectionOut)
+def update_connection(connection_id: str, body: UpdateConnection, principal: Writer,
+                      services: AppState) -> ConnectionOut:
+    changes = body.model_dump(exclude_unset=True)
+    return ConnectionOut(**service.update_connection(services, principal.tenant_id,
+                                                     connection_id, changes))
+
+
+@router.delete("/{connection_id}", status_code=204)
+def delete_connection(connection_id: str, principal: Writer, services: AppState) -> None:
+    """Removes the connection, its semantic layer and its pooled engine."""
+    service.delete(services, principal.tenant_id, connection_id)
+
+
+@router.post("/{connection_id}/test", response_model=TestResult)
+def test_connection(connection_id: str, principal: Reader, services: AppState) -> TestResult:
+    """A real round trip: ok, latency and server version, or a classified failure."""
+    return schemas.test_connection(services, principal.tenant_id, connection_id)
+
+
+@router.get("/{connection_id}/schema", response_model=SchemaSnapshot)
+def get_schema(connection_id: str, principal: Reader, services: AppState,
+               refresh: Annotated[bool, Query(description="Re-introspect now")] = False
+               ) -> SchemaSnapshot:
+    """Schemas, tables, views, columns, keys and approximate row counts (cached)."""
+    return schemas.get_schema(services, principal.tenant_id, connection_id, refresh=refresh)

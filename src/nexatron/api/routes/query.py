@@ -1,0 +1,138 @@
+"""The Query resource: ask (JSON or CSV), stream (server-sent events), history, get, delete."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response as RawResponse
+from pydantic import Field
+
+from nexatron.api.deps import AppState, require
+from nexatron.api.schemas import Request as Body
+from nexatron.api.schemas import Response
+from nexatron.api.sse import stream_answer
+from nexatron.identity.roles import Principal
+from nexatron.query import history
+from nexatron.query.service import query_service
+
+router = APIRouter(prefix="/query", tags=["query"])
+Asker = Annotated[Principal, Depends(require("query:ask"))]
+
+
+class AskBody(Body):
+    question: str = Field(min_length=1, max_length=2000)
+    conversation_id: str | None = Field(default=None, description="Continue a conversation "
+                                        "(follow-ups start from its last plan); created when absent.")
+    connection_id: str | None = Field(default=None, description="May be omitted when the tenant "
+                                      "has one default connection.")
+    format: Literal["json", "csv"] = "json"
+
+
+class Column(Response):
+    name: str
+    type: str
+    role: str
+    label: str
+
+
+class QueryResult(Response):
+    id: str
+    question: str
+    data: list[dict[str, Any]]
+    summary: str | None
+    conversation_id: str
+    connection_id: str
+    execution_time_ms: float | None
+    created_at: dt.datetime
+    sql: str | None = Field(default=None, description="Extension: the SQL that ran.")
+    plan: dict[str, Any] | None = Field(default=None, description="Extension: the semantic "
+                                        "query, what each word mapped to, resolved dates.")
+    columns: list[Column] = Field(default_factory=list, description="Extension.")
+    row_count: int | None = None
+    truncated: bool = False
+    chart: dict[str, Any] | None = Field(default=None, description="Extension: Vega-Lite v5.")
+    warnings: list[str] = Field(default_factory=list)
+    cached: bool = False
+    status: str = "answered"
+
+
+class HistoryPage(Response):
+    data: list[QueryResult]
+    next_cursor: str | None
+
+
+def _csv(columns: list[dict[str, Any]], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c["name"] for c in columns])
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@router.post("", response_model=QueryResult, responses={
+    200: {"content": {"text/csv": {}}, "description": "JSON by default; CSV when format=csv"},
+    422: {"description": "Refusal or clarification: `detail` names unmatched words, candidates "
+                         "and suggestions."}})
+def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
+    """Answer a question: rows, the SQL that produced them, and a one-sentence summary."""
+    service = query_service(services)
+    prepared, answer = service.ask(principal, body.question.strip(), body.connection_id,
+                                   body.conversation_id)
+    if body.format == "csv":
+        return RawResponse(_csv(service.columns_view(prepared), answer.rows),
+                           media_type="text/csv", headers={
+                               "X-Query-Id": prepared.id,
+                               "X-Conversation-Id": prepared.conversation_id})
+    return service.response(prepared, answer)
+
+
+@router.post("/stream", responses={200: {"content": {"text/event-stream": {}}, "description":
+         "Events: plan, sql, rows (batches), summary, then exactly one done or error."}})
+async def ask_stream(body: AskBody, request: Request, principal: Asker,
+                     services: AppState) -> Any:
+    """Server-sent events, one per stage; a client that disconnects cancels the query."""
+    return stream_answer(request, services, principal, body.question.strip(),
+                         body.connection_id, body.conversation_id)
+
+
+def _view(row: Any) -> dict[str, Any]:
+    names = [c["name"] for c in (row.columns or [])]
+    return {
+        "id": row.id, "question": row.question,
+        "data": [dict(zip(names, r, strict=False)) for r in (row.data or [])],
+        "summary": row.summary, "conversation_id": row.conversation_id,
+        "connection_id": row.connection_id, "execution_time_ms": row.execution_time_ms,
+        "created_at": row.created_at, "sql": row.sql, "plan": row.plan,
+        "columns": row.columns or [], "row_count": row.row_count, "truncated": row.truncated,
+        "chart": row.chart, "warnings": row.warnings or [], "status": row.status,
+    }
+
+
+@router.get("/history", response_model=HistoryPage)
+def list_history(principal: Asker, services: AppState,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                 cursor: str | None = None, connection_id: str | None = None,
+                 conversation_id: str | None = None) -> dict[str, Any]:
+    """Newest first. Users see their own queries; admins see the whole tenant's."""
+    with services.db.connect() as conn:
+        rows, next_cursor = history.list_history(
+            conn, principal, limit=limit, cursor=cursor, connection_id=connection_id,
+            conversation_id=conversation_id)
+    return {"data": [_view(r) for r in rows], "next_cursor": next_cursor}
+
+
+@router.get("/{query_id}", response_model=QueryResult)
+def get_query(query_id: str, principal: Asker, services: AppState) -> dict[str, Any]:
+    """The stored answer (rows bounded to the first NEXATRON_STORED_ROWS)."""
+    with services.db.connect() as conn:
+        return _view(history.get_query(conn, principal, query_id))
+
+
+@router.delete("/{query_id}", status_code=204)
+def delete_query(query_id: str, principal: Asker, services: AppState) -> None:
+    with services.db.begin() as conn:
+        history.delete_query(conn, principal, query_id)

@@ -1,0 +1,98 @@
+"""The Semantic Layer resource: metrics, dimensions and relationships per connection, plus
+bootstrap from the schema and YAML export/import (extensions of the contract)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import Field, create_model
+
+from nexatron.api.deps import AppState, require
+from nexatron.api.schemas import Request as RequestBody
+from nexatron.identity.roles import Principal
+from nexatron.semantic import repository as repo
+from nexatron.semantic import service
+from nexatron.semantic.model import Dimension, Metric, Relationship
+
+router = APIRouter(prefix="/semantic", tags=["semantic layer"])
+Reader = Annotated[Principal, Depends(require("semantic:read"))]
+Writer = Annotated[Principal, Depends(require("semantic:write"))]
+ConnectionFilter = Annotated[str | None, Query(description="Only this connection's objects")]
+
+
+def _add_crud(kind: repo.Kind, plural: str, model: type[Any]) -> None:
+    """list, create, get, update, delete for one kind of semantic object."""
+    create_body = create_model(f"Create{model.__name__}", __base__=model,
+                               connection_id=(str, Field(description="The owning connection")))
+    out = create_model(f"{model.__name__}Out", __base__=model, id=(str, ...),
+                       connection_id=(str, ...), created_at=(Any, None), updated_at=(Any, None))
+    listing = create_model(f"{model.__name__}List", data=(list[out], ...))  # type: ignore[valid-type]
+
+    @router.get(f"/{plural}", response_model=listing, name=f"list_{plural}")
+    def list_objects(principal: Reader, services: AppState,
+                     connection_id: ConnectionFilter = None) -> dict[str, Any]:
+        with services.db.connect() as conn:
+            rows = repo.list_objects(conn, principal.tenant_id, kind, connection_id)
+        return {"data": [repo.to_public(r) for r in rows]}
+
+    @router.post(f"/{plural}", response_model=out, status_code=201, name=f"create_{kind}")
+    def create_object(body: create_body, principal: Writer,  # type: ignore[valid-type]
+                      services: AppState) -> dict[str, Any]:
+        data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        return service.create_object(services, principal.tenant_id, kind, data)
+
+    @router.get(f"/{plural}/{{object_id}}", response_model=out, name=f"get_{kind}")
+    def get_object(object_id: str, principal: Reader, services: AppState) -> dict[str, Any]:
+        with services.db.connect() as conn:
+            return repo.to_public(repo.get_object(conn, principal.tenant_id, kind, object_id))
+
+    @router.patch(f"/{plural}/{{object_id}}", response_model=out, name=f"update_{kind}")
+    def update_object(object_id: str, principal: Writer, services: AppState,
+                      changes: Annotated[dict[str, Any], Body(
+                          description=f"Fields of the {kind} to change")]) -> dict[str, Any]:
+        return service.update_object(services, principal.tenant_id, kind, object_id,
+                                     dict(changes))
+
+    @router.delete(f"/{plural}/{{object_id}}", status_code=204, name=f"delete_{kind}")
+    def delete_object(object_id: str, principal: Writer, services: AppState) -> None:
+        with services.db.begin() as conn:
+            repo.delete_object(conn, repo.get_object(conn, principal.tenant_id, kind, object_id))
+
+
+_add_crud("metric", "metrics", Metric)
+_add_crud("dimension", "dimensions", Dimension)
+_add_crud("relationship", "relationships", Relationship)
+
+
+class BootstrapBody(RequestBody):
+    connection_id: str
+    apply: bool = Field(default=False, description="false: only propose (dry run)")
+
+
+class ImportBody(RequestBody):
+    connection_id: str
+    yaml: str = Field(max_length=900_000)
+    dry_run: bool = True
+
+
+@router.post("/bootstrap")
+def bootstrap(body: BootstrapBody, principal: Writer, services: AppState) -> dict[str, Any]:
+    """Propose metrics, dimensions and relationships from the connection's schema; with
+    `apply`, add the new ones. Idempotent; never overwrites objects a person edited."""
+    return service.bootstrap(services, principal.tenant_id, body.connection_id, apply=body.apply)
+
+
+@router.get("/export", response_class=PlainTextResponse)
+def export_layer(principal: Reader, services: AppState,
+                 connection_id: Annotated[str, Query()]) -> str:
+    """The whole layer of a connection as YAML."""
+    return service.export_yaml(services, principal.tenant_id, connection_id)
+
+
+@router.post("/import")
+def import_layer(body: ImportBody, principal: Writer, services: AppState) -> dict[str, Any]:
+    """Replace the layer with a YAML document; `dry_run` (default) only shows the diff."""
+    return service.import_yaml(services, principal.tenant_id, body.connection_id, body.yaml,
+                               dry_run=body.dry_run)

@@ -1,0 +1,156 @@
+"""POST /query/stream: one server-sent event per stage, exactly one terminal event.
+
+Events: `plan`, `sql`, `rows` (batches), `summary`, then `done` or `error`. Each has an id;
+keep-alive comments are sent while the database works. A client that disconnects cancels the
+query and frees its slot.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from sse_starlette.sse import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from nexatron.connections.service import engine_for
+from nexatron.errors import NexatronError
+from nexatron.identity.roles import Principal
+from nexatron.query.service import Prepared, QueryService, query_service
+from nexatron.services import Services
+from nexatron.warehouse.types import ResultSet
+
+log = logging.getLogger("nexatron.stream")
+BATCH = 1000
+
+
+def _next(batches: Iterator[list[list[Any]]]) -> list[list[Any]] | None:
+    return next(batches, None)
+
+
+class _Stream:
+    def __init__(
+        self,
+        service: QueryService,
+        principal: Principal,
+        question: str,
+        connection_id: str | None,
+        conversation_id: str | None,
+    ) -> None:
+        self.service = service
+        self.principal = principal
+        self.question = question
+        self.connection_id = connection_id
+        self.conversation_id = conversation_id
+        self.seq = 0
+
+    def event(self, name: str, data: Any) -> ServerSentEvent:
+        self.seq += 1
+        return ServerSentEvent(data=json.dumps(data, default=str), event=name, id=str(self.seq))
+
+    async def run(self) -> AsyncIterator[ServerSentEvent]:
+        try:
+            async for event in self._stages():
+                yield event
+        except NexatronError as exc:
+            yield self.event("error", {"status": exc.status_code, "detail": exc.detail})
+        except Exception:  # noqa: BLE001 - the stream must end with exactly one terminal event
+            log.exception("stream failed")
+            yield self.event("error", {"status": 500, "detail": "Internal server error."})
+
+    async def _stages(self) -> AsyncIterator[ServerSentEvent]:
+        service = self.service
+        prepared: Prepared = await run_in_threadpool(
+            service.prepare, self.principal, self.question, self.connection_id, self.conversation_id
+        )
+        yield self.event(
+            "plan",
+            {
+                "id": prepared.id,
+                "conversation_id": prepared.conversation_id,
+                "connection_id": prepared.context.connection.id,
+                "plan": service.plan_view(prepared),
+            },
+        )
+        yield self.event(
+            "sql",
+            {
+                "sql": prepared.sql,
+                "dialect": prepared.context.dialect,
+                "columns": service.columns_view(prepared),
+            },
+        )
+        settings = service.services.settings
+        engine = engine_for(service.services, prepared.context.connection)
+        sem = await run_in_threadpool(service.slots.acquire, self.principal.tenant_id)
+        kept: list[list[Any]] = []
+        count = 0
+        truncated = False
+        batches: Iterator[list[list[Any]]] | None = None
+        try:
+            _cols, batches = await run_in_threadpool(
+                engine.stream,
+                prepared.sql,
+                timeout_s=settings.statement_timeout_s,
+                batch_size=BATCH,
+            )
+            while True:
+                batch = await run_in_threadpool(_next, batches)
+                if batch is None:
+                    break
+                if count + len(batch) > settings.stream_row_cap:
+                    batch = batch[: settings.stream_row_cap - count]
+                    truncated = True
+                if len(kept) < settings.row_cap:
+                    kept.extend(batch[: settings.row_cap - len(kept)])
+                yield self.event("rows", {"offset": count, "rows": batch})
+                count += len(batch)
+                if truncated:
+                    break
+        finally:
+            _close(batches, engine)
+            sem.release()
+        result = ResultSet(columns=[], rows=kept, truncated=truncated or count > len(kept))
+        answer = service.answer(prepared, result, cached=False)
+        answer.row_count = count
+        yield self.event(
+            "summary",
+            {"summary": answer.summary, "chart": answer.chart, "warnings": answer.warnings},
+        )
+        await run_in_threadpool(service.record, prepared, answer)
+        yield self.event(
+            "done",
+            {
+                "id": prepared.id,
+                "row_count": count,
+                "truncated": answer.truncated,
+                "execution_time_ms": answer.execution_time_ms,
+            },
+        )
+
+
+def _close(batches: Iterator[list[list[Any]]] | None, engine: Any) -> None:
+    """Stop the database work: close the cursor, or cancel when a fetch is in flight."""
+    if batches is None:
+        return
+    close = getattr(batches, "close", None)
+    try:
+        if close:
+            close()
+    except ValueError:  # generator already executing in a worker thread
+        engine.cancel()
+
+
+def stream_answer(
+    request: Request,
+    services: Services,
+    principal: Principal,
+    question: str,
+    connection_id: str | None,
+    conversation_id: str | None,
+) -> EventSourceResponse:
+    stream = _Stream(query_service(services), principal, question, connection_id, conversation_id)
+    return EventSourceResponse(stream.run(), ping=10, send_timeout=30)

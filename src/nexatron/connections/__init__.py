@@ -1,0 +1,1 @@
+"""Tenant connections: stored config, encrypted secrets, live engines, cached schemas."""

@@ -1,0 +1,48 @@
+"""Schema snapshots per connection: introspected in bulk, cached in the store, refreshable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import update
+
+from nexatron.connections.service import engine_for, get_row, now
+from nexatron.services import Services
+from nexatron.store.tables import connections
+from nexatron.warehouse.types import SchemaSnapshot, TestResult
+
+
+def _fresh(row: Any, ttl_s: float) -> bool:
+    if row.schema_cache is None or row.schema_cached_at is None:
+        return False
+    return bool(now() - row.schema_cached_at < dt.timedelta(seconds=ttl_s))
+
+
+def get_schema(
+    services: Services, tenant_id: str, connection_id: str, *, refresh: bool = False
+) -> SchemaSnapshot:
+    with services.db.connect() as conn:
+        row = get_row(conn, tenant_id, connection_id)
+    if not refresh and _fresh(row, services.settings.schema_cache_ttl_s):
+        return SchemaSnapshot.model_validate(row.schema_cache)
+    snapshot = engine_for(services, row).introspect()
+    if snapshot.introspected_at is None:
+        snapshot.introspected_at = now()
+    with services.db.begin() as conn:
+        conn.execute(
+            update(connections)
+            .where(connections.c.tenant_id == tenant_id, connections.c.id == connection_id)
+            .values(
+                schema_cache=snapshot.model_dump(mode="json"),
+                schema_cached_at=snapshot.introspected_at,
+                value_index=None,
+            )
+        )
+    return snapshot
+
+
+def test_connection(services: Services, tenant_id: str, connection_id: str) -> TestResult:
+    with services.db.connect() as conn:
+        row = get_row(conn, tenant_id, connection_id)
+    return engine_for(services, row).test()

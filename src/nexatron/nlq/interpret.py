@@ -1,0 +1,420 @@
+"""Turn resolved items into a draft query: metrics, groupings, filters, ranking and thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nexatron.nlq.errors import Refusal
+from nexatron.nlq.lexicon import Lexicon
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.resolve import (
+    Reading, agg_cue_before, choose_dimension, choose_metric, choose_value_dim, name_dimension,
+    read_items, SUBJECT_NEXT,
+)  # fmt: skip
+from nexatron.nlq.segment import Item, Segmented
+from nexatron.nlq.text import stem, words_of
+from nexatron.nlq.words import (
+    ASC_WORDS, COMPARATIVE_HINTS, DESC_WORDS, GROUP, NEGATION, UNITS,
+)  # fmt: skip
+from nexatron.semantic.model import Grain, QueryFilter, TimeRange
+
+_CONNECT = frozenset({"or", "and", ",", "&", "/", "either", "both", "the", "also"})
+_NAME_HINTS = ("name", "title", "label")
+
+
+@dataclass
+class Comparison:
+    op: str
+    values: list[float]
+    at: int  # item index of the comparator
+    currency: str = ""
+    percent: bool = False
+    unit: str = ""
+    hint: str = ""
+
+
+@dataclass
+class Draft:
+    """Everything a question said, before follow-up merging and final checks."""
+
+    metrics: list[str] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    time_dim: str | None = None
+    time_grouped: bool = False
+    grain: Grain | None = None
+    trend: bool = False
+    range: TimeRange | None = None
+    range_grain: Grain | None = None
+    filters: dict[tuple[str, bool], list[Any]] = field(default_factory=dict)
+    metric_filters: list[QueryFilter] = field(default_factory=list)
+    dim_filters: list[QueryFilter] = field(default_factory=list)
+    order_metric: str | None = None
+    order_desc: bool | None = None
+    limit: int | None = None
+    rank_single: bool = False
+    explanation: list[Explained] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    cues: set[str] = field(default_factory=set)
+    entities: list[tuple[str, str]] = field(default_factory=list)  # (text, table)
+    counted_entity: str | None = None
+
+
+class Interpreter:
+    """Reads a segmented question left to right, keeping small pieces of state."""
+
+    def __init__(self, seg: Segmented, lex: Lexicon) -> None:
+        self.seg, self.lex, self.items = seg, lex, seg.items
+        self.readings = read_items(seg.items, seg.tokens, lex)
+        self.d = Draft()
+        self.used: set[int] = set()
+        self.metric_at: dict[int, str] = {}
+        self._metric_uses: dict[str, int] = {}
+
+    def metric_count(self, name: str) -> int:
+        return self._metric_uses.get(name, 0)
+
+    def low(self, k: int) -> str:
+        return self.items[k].text.lower() if 0 <= k < len(self.items) else ""
+
+    def run(self) -> Draft:
+        d = self.d
+        self._metrics()
+        metric_tables = {self.lex.metrics[m].table or "" for m in d.metrics}
+        self._values(metric_tables)
+        self._dimensions(metric_tables)
+        self._times()
+        self._ranking()
+        self._comparisons()
+        self._leftovers()
+        return d
+
+    # -- metrics ----------------------------------------------------------------------------
+    def _metrics(self) -> None:
+        for k, r in enumerate(self.readings):
+            if r is None or r.kind != "metric":
+                continue
+            if k > 0 and self.items[k - 1].kind == "number" and self.low(k) in UNITS:
+                continue
+            cue = agg_cue_before(self.items, k, self.seg.tokens)
+            name = choose_metric(r, cue, self.lex)
+            if cue is not None:
+                self.used.add(k - 1)
+                if self.items[k - 1].kind == "word" and self.low(k - 1) in {"the", "a", "an", "of"}:
+                    self.used.add(k - 2)
+            self._add_metric(name, r.item.text, k)
+            self.metric_at[k] = name
+            self._metric_uses[name] = self._metric_uses.get(name, 0) + 1
+        self._nouns_after_values()
+
+    def _nouns_after_values(self) -> None:
+        """'salary of senior employees', 'cost for shipments over 30 kg': a count (or weakly
+        matched) metric naming the things another metric is about is context, not a metric."""
+        for k, name in list(self.metric_at.items()):
+            it = self.items[k]
+            prev = self.readings[k - 1] if k > 0 else None
+            m = self.lex.metrics[name]
+            is_entity = any(e.kind == "entity" for e in it.entries)
+            weak = max(e.strength for e in it.entries if e.kind == "metric") <= 1
+            after_value = prev is not None and prev.kind == "value"
+            after_prep = self.low(k - 1) in {"for", "of", "from", "to", "among", "on", "with"}
+            counted = m.agg in {"count", "count_distinct"} or weak
+            if self.low(k - 1) == "per" and counted and is_entity and len(self.d.metrics) > 1:
+                raise Refusal(
+                    {
+                        "message": f"'per {it.text}' asks for a ratio; no metric defines it.",
+                        "unmatched": [f"per {it.text}"],
+                        "suggestions": {"metrics": list(self.d.metrics), "dimensions": []},
+                    }
+                )
+            if (
+                counted
+                and (after_value or (after_prep and (is_entity or weak)))
+                and len(self.d.metrics) > 1
+                and self.metric_count(name) == 1
+                and agg_cue_before(self.items, k, self.seg.tokens) is None
+            ):
+                self.d.metrics.remove(name)
+                del self.metric_at[k]
+                self.d.explanation = [
+                    e for e in self.d.explanation if not (e.kind == "metric" and e.target == name)
+                ]
+                self.d.entities.append((it.text, m.table or ""))
+
+    def _add_metric(self, name: str, text: str, k: int) -> None:
+        if name not in self.d.metrics:
+            self.d.metrics.append(name)
+        self.used.add(k)
+        label = self.lex.metrics[name].label or name
+        self.d.explanation.append(Explained(text=text, kind="metric", target=name, detail=label))
+
+    # -- values -------------------------------------------------------------------------------
+    def _values(self, metric_tables: set[str]) -> None:
+        hinted = {t for r in self.readings if r and r.kind == "dimension" for t in r.targets}
+        tables = {e.target for it in self.items for e in it.entries if e.kind == "entity"}
+        hinted |= {n for n, x in self.lex.dimensions.items() if x.table in tables}
+        neg = False
+        for k, it in enumerate(self.items):
+            r = self.readings[k]
+            low = self.low(k)
+            if it.kind == "cue" and it.cue == "neg" or (it.kind == "word" and low in NEGATION):
+                neg = True
+                self.used.add(k)
+                continue
+            if r is None or r.kind != "value":
+                if not (it.kind == "word" and low in _CONNECT) and it.kind != "word":
+                    neg = False
+                continue
+            singles = {d for rr in self.readings if rr and rr.kind == "value" for d in rr.targets
+                       if len(rr.targets) == 1}  # fmt: skip
+            dim = choose_value_dim(r, hinted | (singles & set(r.targets)), metric_tables, self.lex)
+            value = r.values_by_dim[dim]
+            self.d.filters.setdefault((dim, neg), []).append(value)
+            self.used.add(k)
+            word = "not " if neg else ""
+            self.d.explanation.append(
+                Explained(text=it.text, kind="value", target=dim, detail=f"{word}{value}")
+            )
+            self._qualifier(k, dim)
+
+    def _qualifier(self, k: int, dim: str) -> None:
+        """A dimension named right beside its own value ('the Enterprise plan') is no grouping;
+        nor is a dimension of the same table right after it ('North America warehouses')."""
+        nxt = self.readings[k + 1] if k + 1 < len(self.readings) else None
+        table = self.lex.dimensions[dim].table
+        if nxt and nxt.kind == "dimension" and all(self.lex.dimensions[t].table == table for t in nxt.targets):
+            self.used.add(k + 1)
+            self.d.entities.append((nxt.item.text, table))
+            return
+        for j in (k + 1, k - 1, k - 2):
+            r = self.readings[j] if 0 <= j < len(self.readings) else None
+            if r and r.kind == "dimension" and dim in r.targets and self.low(j - 1) not in GROUP:
+                self.used.add(j)
+                return
+
+    # -- dimensions and entities ------------------------------------------------------------
+    def _dimensions(self, metric_tables: set[str]) -> None:
+        for k, r in enumerate(self.readings):
+            if r is None or k in self.used or r.kind not in {"dimension", "entity"}:
+                continue
+            if r.kind == "entity":
+                self._entity(k, r)
+                continue
+            name = choose_dimension(r, metric_tables, self.lex)
+            self.used.add(k)
+            dim = self.lex.dimensions[name]
+            if dim.type == "time":
+                self.d.time_dim = name
+                self.d.time_grouped = self.d.time_grouped or self.low(k - 1) in GROUP
+                self.d.explanation.append(
+                    Explained(text=r.item.text, kind="time_dimension", target=name)
+                )
+                continue
+            if self._is_threshold_subject(k) and dim.type == "number":
+                continue
+            if name not in self.d.dimensions:
+                self.d.dimensions.append(name)
+            self.d.explanation.append(
+                Explained(text=r.item.text, kind="dimension", target=name, detail=dim.label)
+            )
+
+    def _is_threshold_subject(self, k: int) -> bool:
+        nxt = self.items[k + 1] if k + 1 < len(self.items) else None
+        return nxt is not None and nxt.kind == "cue" and nxt.cue.startswith("cmp:")
+
+    def _entity(self, k: int, r: Reading) -> None:
+        table = r.targets[0]
+        lead = {"which", "what", "top", "bottom", "each", "every"}
+        grouped = self.low(k - 1) in GROUP or self.low(k - 1) in lead
+        grouped = grouped or (k >= 2 and self.items[k - 1].kind == "number" and self.low(k - 2) in lead)
+        grouped = grouped or self.low(k + 1) in SUBJECT_NEXT
+        self.used.add(k)
+        if grouped:
+            picked = name_dimension(table, self.lex)
+            if picked is None:
+                dims = [d.name for d in self.lex.dimensions.values() if d.table == table]
+                raise Refusal(
+                    {
+                        "message": f"'{r.item.text}' names a table; which of its dimensions?",
+                        "unmatched": [r.item.text],
+                        "suggestions": {"metrics": [], "dimensions": dims[:8]},
+                    }
+                )
+            name = picked
+            if name not in self.d.dimensions:
+                self.d.dimensions.append(name)
+            self.d.assumptions.append(f"grouped '{r.item.text}' by dimension '{name}'")
+            self.d.explanation.append(Explained(text=r.item.text, kind="dimension", target=name))
+            return
+        if self.items[k - 1].kind == "cue" and self.items[k - 1].cue == "count" if k else False:
+            self.d.counted_entity = r.item.text
+        self.d.entities.append((r.item.text, table))
+
+    # -- time, grain --------------------------------------------------------------------------
+    def _times(self) -> None:
+        for k, it in enumerate(self.items):
+            if it.kind == "time":
+                if self.d.range is not None:
+                    raise Refusal({"message": "The question names two date ranges; ask one at a time.",
+                                   "unmatched": [it.text], "suggestions": {"metrics": [], "dimensions": []}})  # fmt: skip
+                self.d.range, self.d.range_grain = it.time, it.grain
+                self.used.add(k)
+                self.d.explanation.append(
+                    Explained(text=it.text, kind="time_range", target="range")
+                )
+            elif it.kind == "grain" or (it.kind == "cue" and it.cue.startswith("grain:")):
+                grain = it.grain or it.cue.split(":")[1]  # type: ignore[assignment]
+                self.d.grain = grain  # type: ignore[assignment]
+                self.used.add(k)
+                self.d.explanation.append(Explained(text=it.text, kind="grain", target=str(grain)))
+            elif it.kind == "cue" and it.cue == "trend":
+                self.d.trend = True
+                self.used.add(k)
+
+    # -- ranking --------------------------------------------------------------------------------
+    def _ranking(self) -> None:
+        d = self.d
+        for k, it in enumerate(self.items):
+            low = self.low(k)
+            if it.kind == "cue" and it.cue in {"common", "rare"}:
+                d.order_desc = it.cue == "common"
+                d.rank_single = True
+                d.cues.add("common")
+                self.used.add(k)
+            elif it.kind == "cue" and it.cue == "sortby":
+                d.cues.add("sortby")
+                self.used.add(k)
+                if d.order_desc is None:
+                    d.order_desc = True
+                self._rank_metric_after(k)
+            elif low in {"top", "bottom", "first"} and it.kind == "word":
+                d.order_desc = low != "bottom"
+                self.used.add(k)
+                nxt = self.items[k + 1] if k + 1 < len(self.items) else None
+                if (
+                    nxt
+                    and nxt.kind == "number"
+                    and nxt.number
+                    and nxt.number.is_integer()
+                    and nxt.number >= 1
+                ):
+                    d.limit = int(nxt.number)
+                    self.used.add(k + 1)
+                    d.explanation.append(
+                        Explained(text=f"{it.text} {nxt.text}", kind="limit", target=str(d.limit))
+                    )
+                else:
+                    d.cues.add("top_no_n")
+            elif it.kind == "word" and (low in DESC_WORDS or low in ASC_WORDS):
+                if (
+                    low in {"max", "maximum", "min", "minimum"}
+                    and not d.dimensions
+                    and d.grain is None
+                ):
+                    continue
+                d.order_desc = low in DESC_WORDS
+                d.cues.add("superlative")
+                self.used.add(k)
+                self._rank_metric_after(k)
+            elif it.kind == "word" and low in {"ascending", "asc", "increasing"}:
+                d.order_desc, _ = False, d.cues.add("sortdir")
+            elif it.kind == "word" and low in {"descending", "desc", "decreasing"}:
+                d.order_desc, _ = True, d.cues.add("sortdir")
+        if d.cues & {"superlative", "common", "top_no_n"} and d.limit is None:
+            d.rank_single = d.rank_single or self._singular_subject()
+
+    def _rank_metric_after(self, k: int) -> None:
+        for j in range(k + 1, min(k + 4, len(self.items))):
+            r = self.readings[j]
+            if r is not None and r.kind == "metric" and j in self.metric_at:
+                self.d.order_metric = self.metric_at[j]
+                if self.d.order_metric not in self.d.metrics:
+                    self.d.metrics.append(self.d.order_metric)
+                return
+
+    def _singular_subject(self) -> bool:
+        """'which region' / 'best month' (one answer) vs 'which regions' (a ranking)."""
+        for k, it in enumerate(self.items):
+            r = self.readings[k]
+            if (r and r.kind in {"dimension", "entity"}) or it.kind == "grain":
+                if it.kind == "grain" and it.text.lower() in {
+                    "monthly",
+                    "weekly",
+                    "daily",
+                    "yearly",
+                    "quarterly",
+                }:
+                    continue
+                return not it.text.lower().endswith("s")
+        return False
+
+    # -- comparisons ----------------------------------------------------------------------------
+    def _comparisons(self) -> None:
+        for k, it in enumerate(self.items):
+            if it.kind != "cue" or not it.cue.startswith("cmp:"):
+                continue
+            op = it.cue[4:]
+            nums = self._numbers_after(k, 2 if op == "between" else 1)
+            if op in {">=", "<="} and it.text.lower().startswith("or") and k > 0:
+                nums = [self.items[k - 1]] if self.items[k - 1].kind == "number" else []
+            if not nums:
+                continue
+            self.used.add(k)
+            for n in nums:
+                self.used.add(self.items.index(n))
+            comp = Comparison(
+                op, [float(n.number or 0) for n in nums], k, nums[0].currency, nums[0].percent
+            )
+            after = self.items.index(nums[-1]) + 1
+            if after < len(self.items) and self.low(after) in UNITS:
+                comp.unit = self.low(after)
+                self.used.add(after)
+            comp.hint = COMPARATIVE_HINTS.get(it.text.lower().split()[0], "")
+            self._attach(comp)
+
+    def _numbers_after(self, k: int, count: int) -> list[Item]:
+        out: list[Item] = []
+        for j in range(k + 1, min(k + 5, len(self.items))):
+            it = self.items[j]
+            if it.kind == "number":
+                out.append(it)
+                if len(out) == count:
+                    return out
+            elif not (it.kind == "word" and it.text.lower() in {"and", "the", "of", "than"}):
+                break
+        return out
+
+    def _attach(self, c: Comparison) -> None:
+        from nexatron.nlq.thresholds import attach
+
+        attach(self, c)
+
+    def _leftovers(self) -> None:
+        for k, it in enumerate(self.items):
+            if k in self.used or it.kind == "word":
+                continue
+            if it.kind == "cue":
+                self.d.cues.add(it.cue)
+                continue
+            if it.kind == "unknown" and self._absorbed(k):
+                continue
+            if it.kind in {"unknown", "number"}:
+                self.d.unmatched.append(it.text)
+
+    def _absorbed(self, k: int) -> bool:
+        """A leftover word that belongs to the name of the thing matched right beside it
+        ('customers served' read as 'unique customers' + 'served')."""
+        word = stem(self.low(k))
+        for j in (k - 1, k + 1):
+            r = self.readings[j] if 0 <= j < len(self.readings) else None
+            if r is None:
+                continue
+            for t in r.targets:
+                obj = self.lex.metrics.get(t) or self.lex.dimensions.get(t)
+                if obj is None:
+                    continue
+                texts = [obj.name, obj.label or "", *obj.synonyms]
+                if any(word == stem(w) for x in texts for w in words_of(x)):
+                    return True
+        return False

@@ -1,0 +1,203 @@
+"""The lexicon: every phrase that can name a metric, dimension, value or entity, keyed by stems."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+from nexatron.nlq.aliases import CASE_SENSITIVE, alias_groups
+from nexatron.nlq.fuzzy import FuzzyIndex
+from nexatron.nlq.text import key_of, stem, words_of
+from nexatron.nlq.words import FUNCTION
+from nexatron.semantic.model import Dimension, Metric, SemanticLayer
+
+Kind = Literal["metric", "dimension", "value", "entity"]
+Key = tuple[str, ...]
+_LEAD_AGG = (("number", "of"), ("no", "of"), ("num", "of"), ("count", "of"), ("sum", "of"),
+             ("total", "number", "of"), ("#", "of"), ("total",), ("sum",), ("count",), ("num",),
+             ("avg",), ("average",), ("mean",), ("median",), ("max",), ("maximum",), ("min",),
+             ("minimum",), ("distinct",), ("unique",), ("nb",), ("n",))  # fmt: skip
+_TRAIL_AGG = ("count", "total", "sum", "avg", "average", "cnt", "number")
+_TIME_TAIL = ("date", "at", "time", "on", "timestamp", "ts", "dt", "day", "datetime")
+_SIMPLE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
+class Entry(NamedTuple):
+    """One reading of a phrase. Strength 3: name/label/synonym/value; 2: derived; 1: weak guess."""
+
+    kind: Kind
+    target: str
+    value: str | None = None
+    strength: int = 3
+    source: str = "label"
+
+
+@dataclass
+class Lexicon:
+    """Pre-indexed phrases of one semantic layer (build once per layer version)."""
+
+    layer: SemanticLayer
+    phrases: dict[Key, list[Entry]] = field(default_factory=dict)
+    max_len: int = 1
+    schema_fuzzy: FuzzyIndex = field(default_factory=FuzzyIndex)
+    _value_fuzzy: FuzzyIndex | None = None
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    dimensions: dict[str, Dimension] = field(default_factory=dict)
+    known_stems: set[str] = field(default_factory=set)
+    values: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    case_aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    value_max_len: int = 8
+
+    def lookup(self, key: Key) -> list[Entry]:
+        return self.phrases.get(key, [])
+
+    def value_fuzzy(self) -> FuzzyIndex:
+        """Typo index over value words, built on first use."""
+        if self._value_fuzzy is None:
+            self._value_fuzzy = FuzzyIndex({w for k in self.values for w in k.split()})
+        return self._value_fuzzy
+
+
+def strip_agg(words: list[str]) -> list[str]:
+    """'number of orders' -> ['orders']; 'revenue total' -> ['revenue']."""
+    out = list(words)
+    changed = True
+    while changed and out:
+        changed = False
+        for lead in _LEAD_AGG:
+            if tuple(out[: len(lead)]) == lead and len(out) > len(lead):
+                out, changed = out[len(lead) :], True
+                break
+        if len(out) > 1 and out[-1] in _TRAIL_AGG:
+            out, changed = out[:-1], True
+    return out
+
+
+def _identifier(expr: str | None) -> str | None:
+    if expr and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", expr):
+        return expr.split(".")[-1]
+    return None
+
+
+class _Builder:
+    def __init__(self, layer: SemanticLayer) -> None:
+        self.lex = Lexicon(layer=layer)
+        self.phrases: defaultdict[Key, list[Entry]] = defaultdict(list)
+        self.schema_words: set[str] = set()
+
+    def add(self, words: list[str], entry: Entry, schema: bool = True) -> None:
+        key = tuple(stem(w) for w in words)
+        if not key or all(w in FUNCTION for w in words) and entry.strength < 3:
+            return
+        bucket = self.phrases[key]
+        for i, old in enumerate(bucket):
+            if (old.kind, old.target, old.value) == (entry.kind, entry.target, entry.value):
+                if entry.strength > old.strength:
+                    bucket[i] = entry
+                return
+        bucket.append(entry)
+        if schema:
+            self.schema_words.update(words)
+
+    def metric(self, m: Metric) -> None:
+        texts = [(words_of(m.name), "name"), *((words_of(s), "synonym") for s in m.synonyms)]
+        if m.label:
+            texts.append((words_of(m.label), "label"))
+        for words, source in texts:
+            self.add(words, Entry("metric", m.name, strength=3, source=source))
+            core = strip_agg(words)
+            if core != words:
+                self.add(core, Entry("metric", m.name, strength=2, source="core"))
+            if source != "synonym" and len(core) >= 2:
+                for part in (core[-1:], core[:1]):
+                    if part[0] not in FUNCTION:
+                        self.add(part, Entry("metric", m.name, strength=1, source="head"))
+        if m.type in {"simple", "cumulative"} and m.table:
+            col = _identifier(m.expr)
+            if m.agg == "count" and (col is None or m.expr in {"*", "1"}):
+                self.add(
+                    words_of(m.table.split(".")[-1]),
+                    Entry("metric", m.name, strength=1, source="table"),
+                )
+            elif col:
+                base = col[:-3] if m.agg == "count_distinct" and col.endswith("_id") else col
+                self.add(words_of(base), Entry("metric", m.name, strength=1, source="column"))
+        if m.table:
+            self.add(
+                words_of(m.table.split(".")[-1]),
+                Entry("entity", m.table, strength=0, source="table"),
+            )
+
+    def dimension(self, d: Dimension) -> None:
+        parts = d.name.split(".")
+        self.add(words_of(d.name), Entry("dimension", d.name, strength=3, source="name"))
+        if len(parts) > 1:
+            self.add(words_of(parts[-1]), Entry("dimension", d.name, strength=2, source="name"))
+        texts = [words_of(s) for s in d.synonyms]
+        if d.label:
+            texts.append(words_of(d.label))
+        for words in texts:
+            self.add(words, Entry("dimension", d.name, strength=3, source="label"))
+        col = _identifier(d.expr)
+        table_words = words_of(d.table.split(".")[-1])
+        base_texts = [words_of(col)] if col else []
+        for words in [*texts, *base_texts, words_of(parts[-1])]:
+            self.add(words, Entry("dimension", d.name, strength=2, source="column"))
+            if words[: len(table_words)] != table_words:
+                self.add(
+                    table_words + words, Entry("dimension", d.name, strength=2, source="table")
+                )
+            if d.type == "time" and len(words) > 1 and words[-1] in _TIME_TAIL:
+                self.add(words[:-1], Entry("dimension", d.name, strength=1, source="time"))
+        self.add(table_words, Entry("entity", d.table, strength=0, source="table"))
+
+    def values(self, dim: str, values: list[str], groups: dict[str, list[str]]) -> None:
+        """Index values by their lowercase words; the fast path skips the tokenizer."""
+        index = self.lex.values
+        simple = _SIMPLE.fullmatch
+        for raw in values:
+            text = raw if isinstance(raw, str) else str(raw)
+            low = text.lower()
+            joined = low if simple(low) else " ".join(words_of(text))
+            if not joined:
+                continue
+            bucket = index.get(joined)
+            if bucket is None:
+                index[joined] = [(dim, text)]
+            else:
+                bucket.append((dim, text))
+            if joined in groups:
+                for alias in groups[joined]:
+                    if alias in CASE_SENSITIVE:
+                        self.lex.case_aliases.setdefault(alias.upper(), []).append((dim, text))
+                    else:
+                        index.setdefault(" ".join(words_of(alias)), []).append((dim, text))
+
+
+def build_lexicon(layer: SemanticLayer, value_index: dict[str, list[str]] | None = None) -> Lexicon:
+    """Index names, labels, synonyms, simple morphology and dimension values of `layer`."""
+    b = _Builder(layer)
+    for m in layer.metrics:
+        b.lex.metrics[m.name] = m
+        b.metric(m)
+    for d in layer.dimensions:
+        b.lex.dimensions[d.name] = d
+        b.dimension(d)
+    groups: dict[str, list[str]] = {}
+    for group in alias_groups():
+        for name in group:
+            groups[" ".join(words_of(name))] = [a for a in group if a != name]
+    for dim, values in (value_index or {}).items():
+        if dim in b.lex.dimensions:
+            b.values(dim, values, groups)
+    lex = b.lex
+    lex.phrases = dict(b.phrases)
+    lex.max_len = max((len(k) for k in lex.phrases), default=1)
+    lex.schema_fuzzy = FuzzyIndex(b.schema_words)
+    lex.known_stems = {s for k in lex.phrases for s in k}
+    return lex
+
+
+__all__ = ["Entry", "Key", "Lexicon", "build_lexicon", "key_of", "strip_agg"]

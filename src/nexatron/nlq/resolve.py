@@ -1,0 +1,225 @@
+"""Choose one reading for each lexicon item: metric, dimension, value or entity, or ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nexatron.nlq.errors import Clarification, Refusal
+from nexatron.nlq.lexicon import Entry, Lexicon
+from nexatron.nlq.segment import Item
+from nexatron.nlq.text import Token
+from nexatron.nlq.words import AGG_CUES, GROUP
+from nexatron.semantic.model import Metric
+
+FILTER_PREPS = frozenset(
+    "in for from at only excluding except not than without non or and with within among is = , "
+    "to of but just exclude besides".split()
+)
+
+
+@dataclass
+class Reading:
+    """One lexicon item read as one thing (`kind` metric|dimension|value|entity)."""
+
+    item: Item
+    kind: str
+    targets: list[str]  # metric/dimension names, or the dimension(s) of a value, or entity tables
+    value: str | None = None
+    values_by_dim: dict[str, str] = field(default_factory=dict)
+    agg_cue: str | None = None
+
+
+def agg_ok(m: Metric, cue: str) -> bool:
+    """Whether an aggregation word ('average', 'total', 'how many'...) fits metric `m`."""
+    words = f"{m.name} {m.label or ''}".lower().replace("_", " ").split()
+    if cue == "avg":
+        return m.agg == "avg" or bool({"average", "avg", "mean", "per"} & set(words))
+    if cue == "sum":
+        return m.agg in {"sum", "count", "count_distinct", None} and m.type != "ratio"
+    if cue == "count":
+        return m.agg in {"count", "count_distinct", "sum"}
+    if cue == "count_distinct":
+        return m.agg in {"count_distinct", "count"}
+    return m.agg == cue
+
+
+def agg_cue_before(items: list[Item], k: int, tokens: list[Token]) -> str | None:
+    """The aggregation cue right before item `k` ('average', 'total', 'number of', 'how many')."""
+    j = k - 1
+    while j >= 0 and items[j].kind == "word" and items[j].text.lower() in {"the", "a", "an", "of"}:
+        j -= 1
+    if j < 0:
+        return None
+    it = items[j]
+    if it.kind == "cue" and it.cue == "count":
+        return "count"
+    if it.kind == "word":
+        return AGG_CUES.get(it.text.lower())
+    return None
+
+
+def _prev_low(items: list[Item], k: int) -> str:
+    return items[k - 1].text.lower() if k > 0 else ""
+
+
+def read_items(items: list[Item], tokens: list[Token], lex: Lexicon) -> list[Reading | None]:
+    """A reading for every lexicon item (None for other items)."""
+    out: list[Reading | None] = []
+    for k, it in enumerate(items):
+        out.append(_read(items, k, tokens, lex) if it.kind == "lexicon" else None)
+    return out
+
+
+def _best(entries: list[Entry], kind: str) -> list[Entry]:
+    chosen = [e for e in entries if e.kind == kind]
+    if not chosen:
+        return []
+    top = max(e.strength for e in chosen)
+    return [e for e in chosen if e.strength == top]
+
+
+def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Reading:
+    it = items[k]
+    metrics, dims = _best(it.entries, "metric"), _best(it.entries, "dimension")
+    entities = _best(it.entries, "entity")
+    prev = _prev_low(items, k)
+    nxt = items[k + 1] if k + 1 < len(items) else None
+    schema_strength = max((e.strength for e in it.entries if e.kind != "entity"), default=0)
+    if it.values:
+        value_dims = {d for d, _ in it.values}
+        qualifies = nxt is not None and any(e.target in value_dims for e in nxt.entries)
+        filter_ctx = prev in FILTER_PREPS or qualifies or (k > 0 and items[k - 1].values != [])
+        if not (metrics or dims) or filter_ctx or schema_strength < 2:
+            return Reading(it, "value", sorted(value_dims), values_by_dim=dict(it.values))
+    tables = {e.target for e in entities}
+    weak_metric = bool(metrics) and all(
+        e.strength <= 1
+        or (lex.metrics[e.target].agg == "count" and lex.metrics[e.target].table in tables)
+        for e in metrics
+    )
+    if (
+        entities
+        and weak_metric
+        and not dims
+        and (
+            prev in GROUP
+            or prev in _RANK_LEAD
+            or _rank_number_before(items, k)
+            or (nxt is not None and nxt.text.lower() in SUBJECT_NEXT)
+        )
+        and any(name_dimension(e.target, lex) for e in entities)
+    ):
+        return Reading(it, "entity", _dedupe([e.target for e in entities]))
+    if metrics and dims:
+        if prev in GROUP or prev in {"which", "what", "each"}:
+            metrics = []
+        elif max(e.strength for e in metrics) < max(e.strength for e in dims):
+            metrics = []
+    if metrics:
+        return Reading(it, "metric", _dedupe([e.target for e in metrics]))
+    if dims:
+        return Reading(it, "dimension", _dedupe([e.target for e in dims]))
+    return Reading(it, "entity", _dedupe([e.target for e in entities]))
+
+
+_NAME_HINTS = ("name", "title", "label")
+
+
+def name_dimension(table: str, lex: Lexicon) -> str | None:
+    """The dimension that names a table's rows: one with 'name' in it, else its only string one."""
+    dims = [d for d in lex.dimensions.values() if d.table == table and d.type == "string"]
+    named = [
+        d for d in dims if any(h in f"{d.name} {d.label or ''} {d.expr}".lower() for h in _NAME_HINTS)
+    ]
+    pick = named if len(named) == 1 else dims if len(dims) == 1 else []
+    return pick[0].name if pick else None
+
+
+SUBJECT_NEXT = frozenset({"with", "where", "whose", "having", "that"})
+_RANK_LEAD = frozenset({"which", "what", "top", "bottom", "each", "every", "per"})
+
+
+def _rank_number_before(items: list[Item], k: int) -> bool:
+    return k >= 2 and items[k - 1].kind == "number" and items[k - 2].text.lower() in _RANK_LEAD
+
+
+def _dedupe(xs: list[str]) -> list[str]:
+    return list(dict.fromkeys(xs))
+
+
+def choose_metric(r: Reading, cue: str | None, lex: Lexicon) -> str:
+    """Pick the metric a phrase names, honouring an aggregation cue; refuse a cue that fits none."""
+    cands = r.targets
+    if cue is not None:
+        all_metrics = _dedupe([e.target for e in r.item.entries if e.kind == "metric"])
+        fitting = [m for m in all_metrics if agg_ok(lex.metrics[m], cue)]
+        exact = [m for m in fitting if lex.metrics[m].agg == cue]
+        fitting = [m for m in fitting if m in cands] or fitting
+        exact = [m for m in exact if m in fitting]
+        if not fitting:
+            word = {"count": "count", "sum": "total", "avg": "average"}.get(cue, cue)
+            raise Refusal(
+                {
+                    "message": f"No metric gives the {word} of '{r.item.text}'.",
+                    "unmatched": [f"{word} {r.item.text}"],
+                    "suggestions": {"metrics": all_metrics, "dimensions": []},
+                }
+            )
+        cands = exact if len(exact) == 1 else fitting
+    if len(cands) > 1:
+        preferred = [m for m in cands if lex.metrics[m].agg in {"sum", "count"}]
+        if len(preferred) == 1 and cue is None and _same_core(cands, lex):
+            return preferred[0]
+        raise Clarification(
+            {
+                "message": f"'{r.item.text}' could mean several metrics.",
+                "ambiguous": r.item.text,
+                "candidates": [{"kind": "metric", "metric": m} for m in cands],
+            }
+        )
+    return cands[0]
+
+
+def _same_core(names: list[str], lex: Lexicon) -> bool:
+    tables = {lex.metrics[n].table for n in names}
+    return len(tables) == 1
+
+
+def choose_dimension(r: Reading, metric_tables: set[str], lex: Lexicon) -> str:
+    """Pick the dimension a phrase names; prefer one on a chosen metric's table, else ask."""
+    cands = r.targets
+    if len(cands) > 1:
+        near = [d for d in cands if lex.dimensions[d].table in metric_tables]
+        if len(near) == 1:
+            return near[0]
+        raise Clarification(
+            {
+                "message": f"'{r.item.text}' could mean several dimensions.",
+                "ambiguous": r.item.text,
+                "candidates": [{"kind": "dimension", "dimension": d} for d in cands],
+            }
+        )
+    return cands[0]
+
+
+def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex: Lexicon) -> str:
+    """Pick the dimension of a value found in several; ask when nothing settles it."""
+    cands = r.targets
+    if len(cands) == 1:
+        return cands[0]
+    for pool in (
+        [d for d in cands if d in hinted],
+        [d for d in cands if lex.dimensions[d].table in metric_tables],
+    ):
+        if len(pool) == 1:
+            return pool[0]
+    raise Clarification(
+        {
+            "message": f"'{r.item.text}' is a value of several dimensions.",
+            "ambiguous": r.item.text,
+            "candidates": [
+                {"kind": "dimension_value", "dimension": d, "value": r.values_by_dim[d]}
+                for d in cands
+            ],
+        }
+    )

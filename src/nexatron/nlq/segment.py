@@ -1,0 +1,212 @@
+"""Split a question into items: lexicon matches, date ranges, grains, numbers, cues and words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nexatron.nlq.common_words import ENGLISH
+from nexatron.nlq.fuzzy import FuzzyIndex
+from nexatron.nlq.lexicon import Entry, Lexicon
+from nexatron.nlq.text import Token, read_number, stem, tokenize
+from nexatron.nlq.words import (
+    ALTERNATIVE, COMPARATORS, EDIT_OBJECTS, FUNCTION, GRAIN_WORDS, GROUP, NEGATION, TREND,
+)  # fmt: skip
+from nexatron.semantic.dates import MONTHS, DateContext, find_time_expressions
+from nexatron.semantic.model import Grain, TimeRange
+
+CUE_PHRASES: dict[tuple[str, ...], str] = {
+    ("how", "many"): "count", ("how", "much"): "howmuch", ("number", "of"): "count",
+    ("count", "of"): "count", ("total", "number", "of"): "count", ("#", "of"): "count",
+    ("other", "than"): "neg", ("apart", "from"): "neg", ("aside", "from"): "neg",
+    ("but", "not"): "neg", ("rather", "than"): "neg", ("not", "in"): "neg",
+    ("sorted", "by"): "sortby", ("ordered", "by"): "sortby", ("order", "by"): "sortby",
+    ("ranked", "by"): "sortby", ("sort", "by"): "sortby", ("rank", "by"): "sortby",
+    ("broken", "down", "by"): "by", ("break", "down", "by"): "by", ("split", "by"): "by",
+    ("grouped", "by"): "by", ("group", "by"): "by", ("for", "each"): "by", ("for", "every"): "by",
+    ("in", "each"): "by", ("breakdown", "by"): "by", ("broken", "out", "by"): "by",
+    ("over", "time"): "trend", ("time", "series"): "trend",
+    ("month", "over", "month"): "grain:month", ("year", "over", "year"): "grain:year",
+    ("week", "over", "week"): "grain:week", ("quarter", "over", "quarter"): "grain:quarter",
+    ("day", "by", "day"): "grain:day", ("month", "by", "month"): "grain:month",
+    ("most", "common"): "common", ("most", "frequent"): "common", ("most", "popular"): "common",
+    ("least", "common"): "rare", ("what", "about"): "whatabout", ("how", "about"): "whatabout",
+    ("as", "well"): "add", ("all", "time"): "alltime", ("of", "all", "time"): "alltime",
+    ("in", "total"): "intotal", ("per", "day"): "grain:day", ("per", "week"): "grain:week",
+    ("per", "month"): "grain:month", ("per", "quarter"): "grain:quarter",
+    ("per", "year"): "grain:year", ("a", "month"): "grain:month", ("a", "year"): "grain:year",
+    ("a", "day"): "grain:day", ("a", "week"): "grain:week",
+}  # fmt: skip
+for _words, _op in COMPARATORS.items():
+    CUE_PHRASES.setdefault(_words, "cmp:" + _op)
+CUE_MAX = max(len(k) for k in CUE_PHRASES)
+STRUCTURAL = (
+    GROUP
+    | NEGATION
+    | ALTERNATIVE
+    | frozenset(
+        "top bottom than over under above below with of in for from the a an to at on by is are was "
+        "were what which how who me show".split()
+    )
+)
+
+
+@dataclass
+class Item:
+    """A run of tokens `[start, end)` and what it was read as."""
+
+    kind: str  # lexicon | time | grain | number | cue | word | unknown
+    start: int
+    end: int
+    text: str
+    entries: list[Entry] = field(default_factory=list)
+    values: list[tuple[str, str]] = field(default_factory=list)
+    time: TimeRange | None = None
+    grain: Grain | None = None
+    number: float | None = None
+    currency: str = ""
+    percent: bool = False
+    cue: str = ""
+
+
+@dataclass
+class Segmented:
+    tokens: list[Token]
+    items: list[Item]
+    corrections: list[tuple[str, str]]
+
+
+_TIME_WORDS = frozenset(MONTHS) | frozenset(
+    "today yesterday tomorrow week weeks month months quarter quarters year years fiscal ytd "
+    "mtd qtd daily weekly monthly quarterly yearly annually trend".split()
+)
+_NOT_VALUES = STRUCTURAL | frozenset(
+    "all any none other others total each every some more most less least one no yes and or not "
+    "new count number".split()
+)
+_KNOWN_TEXT = FUNCTION | _TIME_WORDS | frozenset(GRAIN_WORDS)
+_TIME_FUZZY = FuzzyIndex(w for w in _KNOWN_TEXT if len(w) >= 5)
+
+
+def _is_known(low: str, lex: Lexicon) -> bool:
+    return (
+        low in _KNOWN_TEXT
+        or stem(low) in lex.known_stems
+        or low in ENGLISH
+        or not low.isalpha()
+        or low in lex.value_fuzzy()
+    )
+
+
+def correct_typos(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
+    """Replace words that are one or two edits from exactly one known word (bounded by length)."""
+    fixes: list[tuple[str, str]] = []
+    out = text
+    for tok in reversed(tokenize(text)):
+        low = tok.low
+        if len(low) < 5 or _is_known(low, lex):
+            continue
+        cands = set(lex.schema_fuzzy.closest(low)) | set(lex.value_fuzzy().closest(low))
+        cands |= set(_TIME_FUZZY.closest(low))
+        stems = {stem(c) for c in cands}
+        if len(stems) == 1:
+            best = sorted(cands)[0]
+            fixes.append((tok.text, best))
+            out = out[: tok.start] + best + out[tok.end :]
+    return out, list(reversed(fixes))
+
+
+def _lexicon_match(
+    tokens: list[Token], i: int, lex: Lexicon
+) -> tuple[int, list[Entry], list[tuple[str, str]]]:
+    n = len(tokens)
+    for length in range(min(max(lex.max_len, lex.value_max_len), n - i), 0, -1):
+        span = tokens[i : i + length]
+        if length == 1 and span[0].low in STRUCTURAL:
+            break
+        if span[-1].low in {"and", "or", "of", "by", "the", "in", "for"}:
+            continue
+        entries = lex.lookup(tuple(t.stem for t in span)) if length <= lex.max_len else []
+        values = _value_match(span, lex)
+        if entries or values:
+            return length, entries, values
+    return 0, [], []
+
+
+def _value_match(span: list[Token], lex: Lexicon) -> list[tuple[str, str]]:
+    words = [t.low for t in span]
+    if len(span) == 1:
+        if span[0].text in lex.case_aliases:
+            return lex.case_aliases[span[0].text]
+        if words[0] in _NOT_VALUES or words[0].isdigit():
+            return []
+    hits = lex.values.get(" ".join(words))
+    if hits:
+        return hits
+    last = words[-1]
+    for variant in (
+        last[:-1] if last.endswith("s") else "",
+        last[:-2] if last.endswith("es") else "",
+    ):
+        if len(variant) >= 3 and (hits := lex.values.get(" ".join([*words[:-1], variant]))):
+            return hits
+    return []
+
+
+def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
+    """Read `question` into items, longest match first at each position."""
+    text, corrections = correct_typos(question[:10000], lex)
+    tokens = tokenize(text)
+    times = find_time_expressions(text, ctx)
+    items: list[Item] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        hit = next((t for t in times if t[0][0] <= tok.start < t[0][1]), None)
+        if hit is not None:
+            j = i
+            while j < len(tokens) and tokens[j].start < hit[0][1]:
+                j += 1
+            items.append(Item("time", i, j, text[hit[0][0] : hit[0][1]], time=hit[1], grain=hit[2]))
+            i = j
+            continue
+        cue_len, cue = 0, ""
+        for length in range(min(CUE_MAX, len(tokens) - i), 1, -1):
+            c = CUE_PHRASES.get(tuple(t.low for t in tokens[i : i + length]))
+            if c:
+                cue_len, cue = length, c
+                break
+        lex_len, entries, values = _lexicon_match(tokens, i, lex)
+        if cue_len and cue_len >= lex_len:
+            items.append(Item("cue", i, i + cue_len, _join(tokens, i, i + cue_len), cue=cue))
+            i += cue_len
+            continue
+        if lex_len:
+            items.append(
+                Item("lexicon", i, i + lex_len, _join(tokens, i, i + lex_len), entries, values)
+            )
+            i += lex_len
+            continue
+        items.append(_single(tok, i))
+        i += 1
+    return Segmented(tokens, items, corrections)
+
+
+def _join(tokens: list[Token], a: int, b: int) -> str:
+    return " ".join(t.text for t in tokens[a:b])
+
+
+def _single(tok: Token, i: int) -> Item:
+    low = tok.low
+    num = read_number(tok.text) if re.match(r"[$€£]?\d", tok.text) else None
+    if num is not None:
+        return Item("number", i, i + 1, tok.text, number=num[0], currency=num[1], percent=num[2])
+    if (c := CUE_PHRASES.get((low,))) is not None:
+        return Item("cue", i, i + 1, tok.text, cue=c)
+    if low in GRAIN_WORDS:
+        return Item("grain", i, i + 1, tok.text, grain=GRAIN_WORDS[low])
+    if low in TREND:
+        return Item("cue", i, i + 1, tok.text, cue="trend")
+    if low in FUNCTION or low in {",", "&", "+"} or low in EDIT_OBJECTS:
+        return Item("word", i, i + 1, tok.text)
+    return Item("unknown", i, i + 1, tok.text)

@@ -1,0 +1,131 @@
+"""Numeric thresholds: on a metric (HAVING, metric_filters) or on a numeric dimension (WHERE)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexatron.nlq.errors import Refusal
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.resolve import agg_cue_before
+from nexatron.nlq.text import words_of
+from nexatron.semantic.model import Dimension, QueryFilter
+
+if TYPE_CHECKING:
+    from nexatron.nlq.interpret import Comparison, Interpreter
+
+_SKIP = frozenset(
+    "with where having whose is was were had has have of the a an total that which".split()
+)
+
+
+def _subject(ip: Interpreter, c: Comparison) -> int | None:
+    """The item the threshold is about: right after the number(s), else the nearest before."""
+    last = c.at + len(c.values) + (1 if c.op == "between" else 0)
+    nxt = ip.readings[last + 1] if last + 1 < len(ip.readings) else None
+    if nxt is not None and nxt.kind in {"metric", "dimension"}:
+        return last + 1
+    for j in range(c.at - 1, -1, -1):
+        r = ip.readings[j]
+        if r is not None and r.kind in {"metric", "dimension"}:
+            return j
+        if ip.items[j].kind not in {"word", "lexicon"} or ip.low(j) not in _SKIP and r is None:
+            if ip.items[j].kind != "word":
+                return None
+    return None
+
+
+def _numeric_dims(ip: Interpreter, table: str | None) -> list[Dimension]:
+    return [d for d in ip.lex.dimensions.values() if d.table == table and d.type == "number"]
+
+
+def _dims_named(ip: Interpreter, table: str | None, unit: str, hint: str) -> list[Dimension]:
+    """Numeric dimensions of `table` whose name or label carries the unit or the comparative's noun."""
+    dims = _numeric_dims(ip, table)
+    wanted = {w for w in (unit, hint) if w}
+    named = [d for d in dims if wanted & set(words_of(f"{d.name} {d.label or ''} {d.expr}"))]
+    return named or (dims if len(dims) == 1 and unit else [])
+
+
+def attach(ip: Interpreter, c: Comparison) -> None:
+    """Record the threshold on its subject, or refuse when it is unclear what it bounds."""
+    values: list[float | int] = [int(v) if float(v).is_integer() else v for v in c.values]
+    op = c.op
+    k = _subject(ip, c)
+    text = ip.items[c.at].text + " " + " ".join(str(v) for v in values)
+    if k is None:
+        raise Refusal(
+            {
+                "message": f"Could not tell what '{text}' applies to.",
+                "unmatched": [text],
+                "suggestions": {"metrics": ip.d.metrics, "dimensions": []},
+            }
+        )
+    r = ip.readings[k]
+    assert r is not None
+    if c.hint:
+        tables = {ip.lex.metrics[x].table for x in ip.d.metrics}
+        found = [d for t in tables for d in _dims_named(ip, t, c.unit, c.hint)]
+        if len(found) != 1:
+            raise Refusal({"message": f"No numeric dimension for '{ip.items[c.at].text}'.",
+                           "unmatched": [text], "suggestions": {"metrics": [], "dimensions": []}})  # fmt: skip
+        _dim_filter(ip, found[0], op, values, text)
+        return
+    num_dims = [
+        ip.lex.dimensions[e.target]
+        for e in r.item.entries
+        if e.kind == "dimension" and ip.lex.dimensions[e.target].type == "number"
+    ]
+    if r.kind == "metric" and num_dims and agg_cue_before(ip.items, k, ip.seg.tokens) is None:
+        _dim_filter(ip, num_dims[0], op, values, r.item.text)
+        ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
+        return
+    if r.kind == "dimension":
+        dim = ip.lex.dimensions[r.targets[0]]
+        if dim.type != "number":
+            raise Refusal({"message": f"'{r.item.text}' is not numeric; cannot compare it with {values}.",
+                           "unmatched": [text], "suggestions": {"metrics": [], "dimensions": [dim.name]}})  # fmt: skip
+        _dim_filter(ip, dim, op, values, r.item.text)
+        return
+    metric = ip.metric_at.get(k) or r.targets[0]
+    m = ip.lex.metrics[metric]
+    counted = m.agg in {"count", "count_distinct"}
+    if counted and (c.unit or c.hint):
+        found = _dims_named(ip, m.table, c.unit, c.hint)
+        if len(found) != 1:
+            raise Refusal({"message": f"Could not tell which measure '{text} {c.unit}' bounds.",
+                           "unmatched": [f"{text} {c.unit}".strip()],
+                           "suggestions": {"metrics": [], "dimensions": [d.name for d in found]}})  # fmt: skip
+        phrase = f"{text} {c.unit}".strip()
+        ip.d.assumptions.append(f"read '{phrase}' as a filter on {found[0].name}")
+        _dim_filter(ip, found[0], op, values, text)
+        return
+    if c.currency and m.format.kind != "currency" and counted:
+        money = _numeric_dims(ip, m.table)
+        if len(money) != 1:
+            raise Refusal({"message": f"Could not tell which amount '{text}' bounds.",
+                           "unmatched": [text],
+                           "suggestions": {"metrics": [], "dimensions": [d.name for d in money]}})  # fmt: skip
+        ip.d.assumptions.append(f"read '{text}' as a filter on {money[0].name} of each row")
+        _dim_filter(ip, money[0], op, values, text)
+        return
+    if m.format.kind == "percent":
+        if c.percent or any(v > 1 for v in values):
+            values = [v / 100 for v in values]
+            ip.d.assumptions.append(f"read '{text}' as a percentage ({values})")
+    ip.d.metric_filters.append(QueryFilter(field=metric, op=op, values=values))  # type: ignore[arg-type]
+    if metric not in ip.d.metrics:
+        ip.d.metrics.append(metric)
+    ip.d.explanation.append(
+        Explained(text=text, kind="metric_filter", target=metric, detail=f"{op} {values}")
+    )
+
+
+def _dim_filter(
+    ip: Interpreter, dim: Dimension, op: str, values: list[float | int], text: str
+) -> None:
+    ip.d.dim_filters.append(QueryFilter(field=dim.name, op=op, values=values))  # type: ignore[arg-type]
+    ip.d.explanation.append(
+        Explained(text=text, kind="filter", target=dim.name, detail=f"{op} {values}")
+    )
+    if dim.name in ip.d.dimensions:
+        ip.d.dimensions.remove(dim.name)

@@ -1,0 +1,201 @@
+"""`understand(question, lexicon, ctx, previous)` -> Plan, or a Refusal / Clarification / WriteRefused."""
+
+from __future__ import annotations
+
+from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
+from nexatron.nlq.followup import is_follow_up, merge
+from nexatron.nlq.interpret import Draft, Interpreter
+from nexatron.nlq.lexicon import Lexicon
+from nexatron.nlq.plan import Explained, Plan
+from nexatron.nlq.segment import Segmented, segment
+from nexatron.nlq.suggest import suggestions
+from nexatron.nlq.text import Token, tokenize
+from nexatron.nlq.words import EDIT_OBJECTS, STRONG_WRITE, WRITE_VERBS
+from nexatron.semantic.dates import DateContext, describe
+from nexatron.semantic.model import Grain, OrderBy, QueryFilter, SemanticQuery, TimeSpec
+
+_POLITE = frozenset("please can could would will you i we want to lets let us need kindly go ahead and now then also just".split())
+_DATA_OBJECTS = frozenset("table tables database schema column columns row rows record records data entries entry index view views everything all".split())
+_TREND_GRAIN: dict[str | None, Grain] = {"day": "day", "week": "day", "month": "day", "quarter": "week", "year": "month", None: "month"}  # fmt: skip
+
+
+def check_write(tokens: list[Token]) -> None:
+    """Refuse requests to change data before anything else happens."""
+    lows = [t.low for t in tokens]
+    first = next((i for i, w in enumerate(lows) if w not in _POLITE), None)
+    for i, w in enumerate(lows):
+        after = set(lows[i + 1 : i + 4])
+        if after & EDIT_OBJECTS and not after & _DATA_OBJECTS:
+            continue
+        strong = w in STRONG_WRITE
+        leading = i == first and w in WRITE_VERBS and (after & _DATA_OBJECTS or "to" in lows[i + 1 :])
+        if strong or leading or (w in WRITE_VERBS and after & _DATA_OBJECTS):
+            raise WriteRefused(
+                {
+                    "message": "Nexatron only reads data; requests to change data are refused.",
+                    "verb": w,
+                }
+            )
+
+
+def understand(
+    question: str, lexicon: Lexicon, *, ctx: DateContext, previous: SemanticQuery | None = None
+) -> Plan:
+    """Read an English question against a lexicon into a Plan, never silently dropping words."""
+    text = question if isinstance(question, str) else str(question)
+    if not text.strip() or not tokenize(text[:10000]):
+        raise Refusal(
+            {"message": "The question is empty.", "unmatched": [], "suggestions": suggestions(lexicon, [])}
+        )
+    check_write(tokenize(text[:10000]))
+    seg = segment(text, lexicon, ctx)
+    draft = Interpreter(seg, lexicon).run()
+    follow = is_follow_up(seg, draft, previous)
+    _refuse_unmatched(draft, lexicon, follow)
+    filters = _filters(draft)
+    if draft.trend and draft.grain is None:
+        draft.grain = _TREND_GRAIN[draft.range_grain]
+        draft.assumptions.append(f"showed the trend by {draft.grain}")
+    if draft.time_grouped and draft.grain is None:
+        draft.grain = "day"
+    if follow and previous is not None:
+        query = merge(previous, draft, seg, filters, draft.metric_filters)
+        _order(query, draft, follow=True)
+    else:
+        query = _fresh(draft, filters, lexicon)
+    _check(query, draft, lexicon)
+    return _plan(query, draft, seg, follow)
+
+
+def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool) -> None:
+    unmatched = list(d.unmatched)
+    used_tables = {lex.metrics[m].table for m in d.metrics} | {
+        lex.dimensions[x].table for x in d.dimensions
+    } | {lex.dimensions[f].table for f, _ in d.filters} | {
+        lex.dimensions[f.field].table for f in d.dim_filters
+    }
+    for text, table in d.entities:
+        if table not in used_tables and not (follow and not d.metrics):
+            unmatched.append(text)
+    if "neg" in d.cues and not follow:
+        unmatched.append("(something to exclude)")
+    if unmatched:
+        raise Refusal(
+            {
+                "message": "Some words matched nothing in the semantic layer: "
+                + ", ".join(f"'{u}'" for u in unmatched),
+                "unmatched": unmatched,
+                "suggestions": suggestions(lex, unmatched),
+            }
+        )
+    if not d.metrics and not follow:
+        what = d.counted_entity
+        msg = f"No metric counts '{what}'." if what else "Which metric? The question names none."
+        raise Refusal(
+            {
+                "message": msg,
+                "unmatched": [what] if what else [],
+                "suggestions": suggestions(lex, [what] if what else []),
+            }
+        )
+
+
+def _filters(d: Draft) -> list[QueryFilter]:
+    out: list[QueryFilter] = []
+    for (dim, neg), values in d.filters.items():
+        vals = list(dict.fromkeys(values))
+        if len(vals) == 1:
+            out.append(QueryFilter(field=dim, op="!=" if neg else "=", values=vals))
+        else:
+            out.append(QueryFilter(field=dim, op="not_in" if neg else "in", values=vals))
+    return out + d.dim_filters
+
+
+def _fresh(d: Draft, filters: list[QueryFilter], lex: Lexicon) -> SemanticQuery:
+    time = None
+    if d.range is not None or d.grain is not None or d.time_dim is not None:
+        time = TimeSpec(dimension=d.time_dim, grain=d.grain, range=d.range)
+    q = SemanticQuery(
+        metrics=list(d.metrics),
+        dimensions=list(d.dimensions),
+        time=time,
+        filters=filters,
+        metric_filters=list(d.metric_filters),
+    )
+    _order(q, d, follow=False)
+    return q
+
+
+def _order(q: SemanticQuery, d: Draft, follow: bool) -> None:
+    if d.order_desc is None or (follow and q.order and d.order_metric is None and d.limit is None):
+        return
+    grouped = bool(q.dimensions) or bool(q.time and q.time.grain)
+    if not grouped:
+        raise Refusal(
+            {
+                "message": "Ranking needs a breakdown: by which dimension or period?",
+                "unmatched": [],
+                "suggestions": {"metrics": [], "dimensions": []},
+            }
+        )
+    field = d.order_metric or (q.metrics[0] if len(q.metrics) == 1 else None)
+    if field is None:
+        raise Clarification(
+            {
+                "message": "Rank by which metric?",
+                "ambiguous": "order",
+                "candidates": [{"kind": "metric", "metric": m} for m in q.metrics],
+            }
+        )
+    q.order = [OrderBy(field=field, desc=d.order_desc)]
+    if d.limit is not None:
+        q.limit = d.limit
+    elif d.rank_single:
+        q.limit = 1
+    elif "top_no_n" in d.cues:
+        q.limit = 10
+        d.assumptions.append("'top' without a number: showing 10")
+
+
+def _check(q: SemanticQuery, d: Draft, lex: Lexicon) -> None:
+    if not q.metrics:
+        raise Refusal({"message": "Which metric? The question names none.", "unmatched": [],
+                       "suggestions": suggestions(lex, [])})  # fmt: skip
+    if q.metric_filters and not q.dimensions and not (q.time and q.time.grain):
+        raise Refusal(
+            {
+                "message": "A threshold on a metric needs a breakdown (e.g. 'regions with revenue over 1000').",
+                "unmatched": [],
+                "suggestions": {"metrics": [f.field for f in q.metric_filters], "dimensions": []},
+            }
+        )
+    if q.time and (q.time.range or q.time.grain) and q.time.dimension is None:
+        for m in q.metrics:
+            metric = lex.metrics[m]
+            if metric.time_dimension or metric.type in {"ratio", "derived"}:
+                continue
+            dates = [x for x in lex.dimensions.values() if x.type == "time" and x.table == metric.table]
+            if len(dates) != 1:
+                raise Refusal(
+                    {
+                        "message": f"Metric '{m}' has no default date; say which date to use.",
+                        "unmatched": [],
+                        "suggestions": {"metrics": [], "dimensions": [x.name for x in dates]},
+                    }
+                )
+            q.time.dimension = dates[0].name
+            d.assumptions.append(f"used '{dates[0].name}' as the date of '{m}'")
+
+
+def _plan(q: SemanticQuery, d: Draft, seg: Segmented, follow: bool) -> Plan:
+    explanation = [Explained(text=a, kind="typo", target=b) for a, b in seg.corrections]
+    explanation += d.explanation
+    assumptions = [f"read '{a}' as '{b}'" for a, b in seg.corrections] + d.assumptions
+    rng = q.time.range if q.time else None
+    time_text = describe(rng) if rng is not None else None
+    if time_text:
+        assumptions.append(f"interpreted {time_text}")
+    if follow:
+        explanation.append(Explained(text=" ".join(t.text for t in seg.tokens), kind="follow_up", target="previous"))
+    return Plan(query=q, explanation=explanation, time_range_text=time_text, is_follow_up=follow,
+                assumptions=assumptions)  # fmt: skip

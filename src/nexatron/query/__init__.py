@@ -1,0 +1,1 @@
+"""The query service: question -> plan -> SQL -> guard -> rows -> answer -> history."""

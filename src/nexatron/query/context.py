@@ -1,0 +1,155 @@
+"""What one question needs about its connection: the row, the layer, value index, lexicon.
+
+Layers and lexicons are cached in-process by layer version, so a repeated question costs one
+metadata read; any edit of the layer or the connection bumps the version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlalchemy import select, update
+from sqlglot import exp
+
+from nexatron.connections.service import engine_for, get_row
+from nexatron.errors import NotFound, Unprocessable, ValidationFailed
+from nexatron.identity.roles import Principal
+from nexatron.nlq import Lexicon, build_lexicon
+from nexatron.semantic import repository as repo
+from nexatron.semantic.model import SemanticLayer
+from nexatron.services import Services
+from nexatron.store.tables import connections
+from nexatron.warehouse.registry import get_engine_class
+
+VALUE_LIMIT = 500  # a dimension with more distinct values is not indexed
+VALUE_TOTAL = 50_000
+
+
+class LRU:
+    def __init__(self, size: int) -> None:
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class QueryContext:
+    connection: Any  # the stored row
+    dialect: str
+    layer: SemanticLayer
+    lexicon: Lexicon
+
+
+def resolve_connection(services: Services, principal: Principal, connection_id: str | None) -> Any:
+    with services.db.connect() as conn:
+        if connection_id:
+            return get_row(conn, principal.tenant_id, connection_id)
+        rows = list(
+            conn.execute(select(connections).where(connections.c.tenant_id == principal.tenant_id))
+        )
+    defaults = [r for r in rows if r.is_default] or (rows if len(rows) == 1 else [])
+    if len(defaults) == 1:
+        return defaults[0]
+    if not rows:
+        raise NotFound("No connection yet: create one with POST /api/v1/connections.")
+    raise ValidationFailed(
+        [
+            {
+                "loc": ["body", "connection_id"],
+                "type": "missing",
+                "msg": "Several connections and none is the default: pass "
+                "connection_id (one of: " + ", ".join(r.id for r in rows[:20]) + ").",
+            }
+        ]
+    )
+
+
+class ContextLoader:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._layers = LRU(256)
+        self._lexicons = LRU(64)
+
+    def load(self, row: Any) -> QueryContext:
+        version = f"{row.id}:{row.layer_version}"
+        layer: SemanticLayer | None = self._layers.get(version)
+        if layer is None:
+            with self._services.db.connect() as conn:
+                layer = repo.load_layer(conn, row.tenant_id, row.id)
+            self._layers.put(version, layer)
+        if not layer.metrics:
+            raise Unprocessable(
+                {
+                    "message": "This connection has no metrics yet, so there is nothing to answer "
+                    "with. Define metrics (POST /api/v1/semantic/metrics) or propose a "
+                    "layer from the schema (POST /api/v1/semantic/bootstrap).",
+                    "unmatched": [],
+                    "suggestions": {"metrics": [], "dimensions": []},
+                }
+            )
+        lexicon = self._lexicons.get(version)
+        if lexicon is None:
+            values = self.value_index(row, layer)
+            lexicon = build_lexicon(layer, values)
+            self._lexicons.put(version, lexicon)
+        return QueryContext(row, get_engine_class(row.type).dialect, layer, lexicon)
+
+    def value_index(self, row: Any, layer: SemanticLayer) -> dict[str, list[str]]:
+        """Distinct values of low-cardinality string dimensions, stored with the layer version."""
+        stored = row.value_index
+        if stored and stored.get("layer_version") == row.layer_version:
+            return dict(stored["values"])
+        dialect = get_engine_class(row.type).dialect
+        engine = engine_for(self._services, row)
+        values: dict[str, list[str]] = {}
+        total = 0
+        for dim in layer.dimensions:
+            if dim.type not in ("string", "boolean") or total >= VALUE_TOTAL:
+                continue
+            try:
+                column = sqlglot.parse_one(dim.expr, read=dialect)
+                sql = (
+                    exp.select(column)
+                    .distinct()
+                    .from_(exp.to_table(dim.table))
+                    .where(exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null())))
+                    .limit(VALUE_LIMIT + 1)
+                    .sql(dialect=dialect)
+                )
+                result = engine.execute(
+                    sql,
+                    timeout_s=self._services.settings.statement_timeout_s,
+                    row_cap=VALUE_LIMIT + 1,
+                )
+            except Exception:  # noqa: BLE001 - an unindexable dimension is simply not indexed
+                continue
+            if len(result.rows) > VALUE_LIMIT:
+                continue
+            found = sorted({str(r[0]) for r in result.rows if r[0] is not None})
+            values[dim.name] = found
+            total += len(found)
+        with self._services.db.begin() as conn:
+            conn.execute(
+                update(connections)
+                .where(connections.c.id == row.id)
+                .values(value_index={"layer_version": row.layer_version, "values": values})
+            )
+        return values

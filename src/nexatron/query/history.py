@@ -1,0 +1,133 @@
+"""Query history and conversations (tenant-scoped; users see their own, admins the tenant's)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select, update
+
+from nexatron.errors import BadRequest, NotFound
+from nexatron.identity.roles import Principal
+from nexatron.ids import new_id
+from nexatron.store.tables import conversations, queries
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _visible(principal: Principal) -> Any:
+    clause = queries.c.tenant_id == principal.tenant_id
+    if not principal.can("query:read_all"):
+        clause = clause & (queries.c.user_id == principal.user_id)
+    return clause
+
+
+def get_conversation(conn: Connection, principal: Principal, conversation_id: str) -> Any:
+    row = conn.execute(
+        select(conversations).where(
+            conversations.c.tenant_id == principal.tenant_id,
+            conversations.c.id == conversation_id,
+            conversations.c.user_id == principal.user_id,
+        )
+    ).first()
+    if row is None:
+        raise NotFound("Conversation not found.")
+    return row
+
+
+def start_conversation(conn: Connection, principal: Principal, connection_id: str) -> str:
+    conv_id = new_id("conversation")
+    stamp = now()
+    conn.execute(
+        conversations.insert().values(
+            id=conv_id,
+            tenant_id=principal.tenant_id,
+            user_id=principal.user_id,
+            connection_id=connection_id,
+            last_plan=None,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    return conv_id
+
+
+def save_turn(
+    conn: Connection, principal: Principal, conversation_id: str, plan: dict[str, Any] | None
+) -> None:
+    conn.execute(
+        update(conversations)
+        .where(
+            conversations.c.tenant_id == principal.tenant_id, conversations.c.id == conversation_id
+        )
+        .values(last_plan=plan, updated_at=now())
+    )
+
+
+def record(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(queries.insert().values(**values))
+
+
+def get_query(conn: Connection, principal: Principal, query_id: str) -> Any:
+    row = conn.execute(select(queries).where(_visible(principal), queries.c.id == query_id)).first()
+    if row is None:
+        raise NotFound("Query not found.")
+    return row
+
+
+def delete_query(conn: Connection, principal: Principal, query_id: str) -> None:
+    get_query(conn, principal, query_id)
+    conn.execute(
+        queries.delete().where(queries.c.tenant_id == principal.tenant_id, queries.c.id == query_id)
+    )
+
+
+def _encode_cursor(row: Any) -> str:
+    raw = json.dumps([row.created_at.isoformat(), row.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, ident = json.loads(raw)
+        return dt.datetime.fromisoformat(created), str(ident)
+    except (ValueError, TypeError) as exc:
+        raise BadRequest("Invalid cursor; pass the next_cursor of a previous page.") from exc
+
+
+def list_history(
+    conn: Connection,
+    principal: Principal,
+    *,
+    limit: int,
+    cursor: str | None,
+    connection_id: str | None,
+    conversation_id: str | None,
+) -> tuple[list[Any], str | None]:
+    """Newest first; keyset pagination on (created_at, id)."""
+    clause = _visible(principal)
+    if connection_id:
+        clause = clause & (queries.c.connection_id == connection_id)
+    if conversation_id:
+        clause = clause & (queries.c.conversation_id == conversation_id)
+    if cursor:
+        created, ident = _decode_cursor(cursor)
+        clause = clause & or_(
+            queries.c.created_at < created,
+            and_(queries.c.created_at == created, queries.c.id < ident),
+        )
+    rows = list(
+        conn.execute(
+            select(queries)
+            .where(clause)
+            .order_by(queries.c.created_at.desc(), queries.c.id.desc())
+            .limit(limit + 1)
+        )
+    )
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor

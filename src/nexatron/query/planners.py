@@ -1,0 +1,99 @@
+"""Which LLM (if any) backs a tenant: its own settings, else the server's, else none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import socket
+import threading
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy import delete, select
+
+from nexatron.errors import ValidationFailed
+from nexatron.nlq.llm import LLMConfig, LLMPlanner
+from nexatron.services import Services
+from nexatron.store.tables import llm_settings
+
+_lock = threading.Lock()
+
+
+def _aad(tenant_id: str) -> str:
+    return f"llm:{tenant_id}"
+
+
+def server_config(services: Services) -> LLMConfig | None:
+    s = services.settings
+    if not s.llm_provider or not s.llm_model:
+        return None
+    return LLMConfig(provider=s.llm_provider, base_url=s.llm_base_url, model=s.llm_model,
+                     api_key=s.llm_api_key, timeout_s=s.llm_timeout_s)  # type: ignore[arg-type]
+
+
+def tenant_config(services: Services, tenant_id: str) -> LLMConfig | None:
+    with services.db.connect() as conn:
+        row = conn.execute(select(llm_settings).where(llm_settings.c.tenant_id == tenant_id)).first()
+    if row is None:
+        return None
+    secrets = services.box.decrypt_json(row.secrets, _aad(tenant_id)) if row.secrets else {}
+    return LLMConfig.join(dict(row.config), secrets)
+
+
+def effective_config(services: Services, tenant_id: str) -> LLMConfig | None:
+    return tenant_config(services, tenant_id) or server_config(services)
+
+
+def planner_for(services: Services, tenant_id: str) -> LLMPlanner | None:
+    """One planner per distinct config, reused across requests (it caches context indexes)."""
+    config = effective_config(services, tenant_id)
+    if config is None:
+        return None
+    planners: dict[str, LLMPlanner] = services.extras.setdefault("llm_planners", {})
+    key = config.model_dump_json() + (config.api_key_value() or "")
+    with _lock:
+        planner = planners.get(key)
+        if planner is None:
+            planner = planners[key] = LLMPlanner(config)
+    return planner
+
+
+def _check_host(services: Services, config: LLMConfig) -> None:
+    """Tenants may not aim the server at private or loopback addresses unless allowed."""
+    if services.settings.llm_allow_private_hosts or config.base_url is None:
+        return
+    host = urlparse(config.base_url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        addresses = set()
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+            raise ValidationFailed([{"loc": ["body", "base_url"], "type": "value_error",
+                                     "msg": "base_url resolves to a private address; the server "
+                                            "operator must set NEXATRON_LLM_ALLOW_PRIVATE_HOSTS=1"}])
+
+
+def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any]) -> LLMConfig:
+    current = tenant_config(services, tenant_id)
+    try:
+        config = current.merged(update) if current else LLMConfig.model_validate(update)
+    except ValueError as exc:
+        errors = getattr(exc, "errors", lambda: [])()
+        raise ValidationFailed([{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+                                for e in errors] or str(exc)) from None
+    _check_host(services, config)
+    public, secret = config.split()
+    sealed = services.box.encrypt_json(secret, _aad(tenant_id)) if secret else None
+    with services.db.begin() as conn:
+        conn.execute(delete(llm_settings).where(llm_settings.c.tenant_id == tenant_id))
+        conn.execute(llm_settings.insert().values(
+            tenant_id=tenant_id, provider=config.provider, config=public, secrets=sealed,
+            updated_at=dt.datetime.now(dt.UTC)))
+    return config
+
+
+def delete_tenant_config(services: Services, tenant_id: str) -> None:
+    with services.db.begin() as conn:
+        conn.execute(delete(llm_settings).where(llm_settings.c.tenant_id == tenant_id))

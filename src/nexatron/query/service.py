@@ -1,0 +1,326 @@
+"""QueryService: the pipeline of one question, as plain stages shared by /query and the stream.
+
+prepare (context, understanding, compile, guard) -> execute (cached) -> answer -> record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nexatron.answer import chart_spec, summarize
+from nexatron.errors import RateLimited
+from nexatron.guard import check_sql
+from nexatron.identity.roles import Principal
+from nexatron.ids import new_id
+from nexatron.nlq import DateContext, Plan, understand
+from nexatron.query import history
+from nexatron.query.context import LRU, ContextLoader, QueryContext, resolve_connection
+from nexatron.semantic.compiler import compile_query
+from nexatron.semantic.model import CompiledQuery, SemanticQuery
+from nexatron.services import Services
+from nexatron.warehouse.types import ResultSet
+
+
+@dataclass
+class Prepared:
+    """Everything known before the database is touched."""
+
+    id: str
+    principal: Principal
+    question: str
+    context: QueryContext
+    conversation_id: str
+    new_conversation: bool
+    plan: Plan
+    compiled: CompiledQuery
+    planner: str = "deterministic"
+    started: float = field(default_factory=time.perf_counter)
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def sql(self) -> str:
+        return self.compiled.sql
+
+
+@dataclass
+class Answer:
+    data: list[dict[str, Any]]
+    rows: list[list[Any]]
+    summary: str
+    chart: dict[str, Any] | None
+    warnings: list[str]
+    row_count: int
+    truncated: bool
+    cached: bool
+    execution_time_ms: float
+
+
+class TenantSlots:
+    """Caps concurrent queries per tenant in this process (an expensive query counts more than a
+    request)."""
+
+    def __init__(self, per_tenant: int) -> None:
+        self._per_tenant = per_tenant
+        self._sems: dict[str, threading.BoundedSemaphore] = defaultdict(
+            lambda: threading.BoundedSemaphore(self._per_tenant)
+        )
+        self._lock = threading.Lock()
+
+    def acquire(self, tenant_id: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            sem = self._sems[tenant_id]
+        if not sem.acquire(timeout=5):
+            raise RateLimited(
+                "Too many queries running for this tenant; retry shortly.",
+                headers={"Retry-After": "1"},
+            )
+        return sem
+
+
+class QueryService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.contexts = ContextLoader(services)
+        self._plans = LRU(4096)
+        self._compiled = LRU(4096)
+        self.slots = TenantSlots(services.settings.max_concurrent_queries_per_tenant)
+
+    # -- stage 1: understand, compile, guard -------------------------------------------------
+    def date_context(self) -> DateContext:
+        settings = self.services.settings
+        zone = ZoneInfo(settings.timezone)
+        return DateContext(
+            now=dt.datetime.now(zone),
+            timezone=settings.timezone,
+            week_start=0 if settings.week_start == "monday" else 6,
+            fiscal_year_start_month=settings.fiscal_year_start_month,
+        )
+
+    def prepare(
+        self,
+        principal: Principal,
+        question: str,
+        connection_id: str | None,
+        conversation_id: str | None,
+    ) -> Prepared:
+        row = resolve_connection(self.services, principal, connection_id)
+        previous: SemanticQuery | None = None
+        if conversation_id:
+            with self.services.db.connect() as conn:
+                conv = history.get_conversation(conn, principal, conversation_id)
+            if conv.last_plan and conv.connection_id == row.id:
+                previous = SemanticQuery.model_validate(conv.last_plan)
+        context = self.contexts.load(row)
+        plan = self._understand(question, context, previous)
+        compiled = self._compile(context, plan.query)
+        allowed = {t for t in _tables_of(context)}
+        check_sql(compiled.sql, context.dialect, allowed_tables=allowed)
+        new_conversation = conversation_id is None
+        if new_conversation:
+            with self.services.db.begin() as conn:
+                conversation_id = history.start_conversation(conn, principal, row.id)
+        assert conversation_id is not None
+        return Prepared(
+            new_id("query"),
+            principal,
+            question,
+            context,
+            conversation_id,
+            new_conversation,
+            plan,
+            compiled,
+        )
+
+    def _understand(
+        self, question: str, context: QueryContext, previous: SemanticQuery | None
+    ) -> Plan:
+        ctx = self.date_context()
+        key = (
+            context.layer.version,
+            question.strip().lower(),
+            previous.model_dump_json() if previous else None,
+            ctx.now.date().isoformat(),
+        )
+        cached: Plan | None = self._plans.get(key)
+        if cached is not None:
+            return cached
+        plan = understand(question, context.lexicon, ctx=ctx, previous=previous)
+        self._plans.put(key, plan)
+        return plan
+
+    def _compile(self, context: QueryContext, query: SemanticQuery) -> CompiledQuery:
+        key = (context.layer.version, context.dialect, query.model_dump_json())
+        compiled: CompiledQuery | None = self._compiled.get(key)
+        if compiled is None:
+            # No LIMIT for the cap: the engine fetches cap+1 rows and reports truncation.
+            compiled = compile_query(context.layer, query, context.dialect)
+            self._compiled.put(key, compiled)
+        return compiled
+
+    # -- stage 2: execute ---------------------------------------------------------------------
+    def result_key(self, prepared: Prepared) -> str:
+        row = prepared.context.connection
+        digest = hashlib.sha256(prepared.sql.encode()).hexdigest()[:32]
+        return f"result:{row.tenant_id}:{row.id}:{row.layer_version}:{digest}"
+
+    def execute(self, prepared: Prepared) -> tuple[ResultSet, bool]:
+        key = self.result_key(prepared)
+        hit = self.services.cache.get(key)
+        if hit is not None:
+            return ResultSet.model_validate(hit), True
+        from nexatron.connections.service import engine_for
+
+        settings = self.services.settings
+        sem = self.slots.acquire(prepared.principal.tenant_id)
+        try:
+            engine = engine_for(self.services, prepared.context.connection)
+            result = engine.execute(
+                prepared.sql, timeout_s=settings.statement_timeout_s, row_cap=settings.row_cap
+            )
+        finally:
+            sem.release()
+        self.services.cache.set(key, result.model_dump(), settings.result_cache_ttl_s)
+        return result, False
+
+    # -- stage 3: answer ----------------------------------------------------------------------
+    def answer(self, prepared: Prepared, result: ResultSet, cached: bool) -> Answer:
+        names = [c.name for c in prepared.compiled.columns]
+        rows = result.rows
+        range_label = None
+        if prepared.plan.query.time and prepared.plan.query.time.range:
+            range_label = prepared.plan.query.time.range.label
+        summary = summarize(
+            prepared.question,
+            prepared.plan.query,
+            prepared.compiled.columns,
+            rows,
+            range_label=range_label,
+            locale=self.services.settings.locale,
+            truncated=result.truncated,
+        )
+        warnings = list(prepared.plan.assumptions)
+        if result.truncated:
+            warnings.append(
+                f"Only the first {len(rows):,} rows are shown; the result was "
+                "truncated. Narrow the question or add a limit."
+            )
+        return Answer(
+            data=[dict(zip(names, r, strict=False)) for r in rows],
+            rows=rows,
+            summary=summary,
+            chart=chart_spec(prepared.compiled.columns, rows),
+            warnings=warnings,
+            row_count=len(rows),
+            truncated=result.truncated,
+            cached=cached,
+            execution_time_ms=round((time.perf_counter() - prepared.started) * 1000, 2),
+        )
+
+    # -- stage 4: record ----------------------------------------------------------------------
+    def record(self, prepared: Prepared, answer: Answer) -> None:
+        stored = self.services.settings.stored_rows
+        plan = prepared.plan.query.model_dump(mode="json")
+        with self.services.db.begin() as conn:
+            history.record(
+                conn,
+                {
+                    "id": prepared.id,
+                    "tenant_id": prepared.principal.tenant_id,
+                    "user_id": prepared.principal.user_id,
+                    "connection_id": prepared.context.connection.id,
+                    "conversation_id": prepared.conversation_id,
+                    "question": prepared.question,
+                    "status": "answered",
+                    "planner": prepared.planner,
+                    "plan": self.plan_view(prepared),
+                    "sql": prepared.sql,
+                    "columns": self.columns_view(prepared),
+                    "data": answer.rows[:stored],
+                    "row_count": answer.row_count,
+                    "truncated": answer.truncated,
+                    "summary": answer.summary,
+                    "chart": answer.chart,
+                    "warnings": answer.warnings,
+                    "execution_time_ms": answer.execution_time_ms,
+                    "created_at": prepared.created_at,
+                },
+            )
+            history.save_turn(conn, prepared.principal, prepared.conversation_id, plan)
+
+    # -- views ---------------------------------------------------------------------------------
+    def plan_view(self, prepared: Prepared) -> dict[str, Any]:
+        plan = prepared.plan
+        return {
+            "planner": prepared.planner,
+            "query": plan.query.model_dump(mode="json", exclude_none=True),
+            "explanation": [
+                e.model_dump(mode="json") if hasattr(e, "model_dump") else e
+                for e in plan.explanation
+            ],
+            "time_range": plan.time_range_text,
+            "follow_up": plan.is_follow_up,
+            "assumptions": list(plan.assumptions),
+        }
+
+    def columns_view(self, prepared: Prepared) -> list[dict[str, Any]]:
+        return [
+            {"name": c.name, "type": c.type, "role": c.role, "label": c.label}
+            for c in prepared.compiled.columns
+        ]
+
+    def response(self, prepared: Prepared, answer: Answer) -> dict[str, Any]:
+        return {
+            "id": prepared.id,
+            "question": prepared.question,
+            "data": answer.data,
+            "summary": answer.summary,
+            "conversation_id": prepared.conversation_id,
+            "connection_id": prepared.context.connection.id,
+            "execution_time_ms": answer.execution_time_ms,
+            "created_at": prepared.created_at,
+            "sql": prepared.sql,
+            "plan": self.plan_view(prepared),
+            "columns": self.columns_view(prepared),
+            "row_count": answer.row_count,
+            "truncated": answer.truncated,
+            "chart": answer.chart,
+            "warnings": answer.warnings,
+            "cached": answer.cached,
+        }
+
+    def ask(
+        self,
+        principal: Principal,
+        question: str,
+        connection_id: str | None,
+        conversation_id: str | None,
+    ) -> tuple[Prepared, Answer]:
+        prepared = self.prepare(principal, question, connection_id, conversation_id)
+        result, cached = self.execute(prepared)
+        answer = self.answer(prepared, result, cached)
+        self.record(prepared, answer)
+        return prepared, answer
+
+
+def _tables_of(context: QueryContext) -> set[str]:
+    layer = context.layer
+    tables = {m.table for m in layer.metrics if m.table}
+    tables |= {d.table for d in layer.dimensions}
+    tables |= {r.from_table for r in layer.relationships} | {
+        r.to_table for r in layer.relationships
+    }
+    return tables
+
+
+def query_service(services: Services) -> QueryService:
+    existing = services.extras.get("query_service")
+    if existing is None:
+        existing = services.extras["query_service"] = QueryService(services)
+    return existing  # type: ignore[no-any-return]

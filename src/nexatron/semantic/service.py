@@ -1,0 +1,186 @@
+"""Semantic-layer operations behind the API: validated create/update, bootstrap, YAML import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from nexatron.connections.schema import get_schema
+from nexatron.connections.service import get_row
+from nexatron.errors import ValidationFailed
+from nexatron.semantic import repository as repo
+from nexatron.semantic.bootstrap import bootstrap_layer
+from nexatron.semantic.model import SemanticLayer
+from nexatron.semantic.validate import validate_layer_object
+from nexatron.semantic.yaml_io import diff_layers, dump_layer, load_layer
+from nexatron.services import Services
+from nexatron.warehouse.types import SchemaSnapshot
+
+
+def _parse(kind: repo.Kind, data: dict[str, Any]) -> BaseModel:
+    try:
+        return repo.MODELS[kind].model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        ) from None
+
+
+def _without(layer: SemanticLayer, kind: repo.Kind, object_id: str | None) -> SemanticLayer:
+    if object_id is None:
+        return layer
+    return layer.model_copy(
+        update={
+            "metrics": [m for m in layer.metrics if not (kind == "metric" and m.id == object_id)],
+            "dimensions": [
+                d for d in layer.dimensions if not (kind == "dimension" and d.id == object_id)
+            ],
+            "relationships": [
+                r for r in layer.relationships if not (kind == "relationship" and r.id == object_id)
+            ],
+        }
+    )
+
+
+def _schema(services: Services, tenant_id: str, connection_id: str) -> SchemaSnapshot:
+    return get_schema(services, tenant_id, connection_id)
+
+
+def _check(
+    services: Services,
+    tenant_id: str,
+    connection_id: str,
+    kind: repo.Kind,
+    obj: BaseModel,
+    exclude_id: str | None,
+) -> None:
+    with services.db.connect() as conn:
+        layer = repo.load_layer(conn, tenant_id, connection_id)
+    schema = _schema(services, tenant_id, connection_id)
+    errors = validate_layer_object(kind, obj, _without(layer, kind, exclude_id), schema)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_object(
+    services: Services, tenant_id: str, kind: repo.Kind, data: dict[str, Any]
+) -> dict[str, Any]:
+    connection_id = data.pop("connection_id", None)
+    data.pop("id", None)
+    if not connection_id:
+        raise ValidationFailed(
+            [{"loc": ["body", "connection_id"], "msg": "Field required", "type": "missing"}]
+        )
+    obj = _parse(kind, data)
+    with services.db.connect() as conn:
+        get_row(conn, tenant_id, connection_id)
+    _check(services, tenant_id, connection_id, kind, obj, None)
+    with services.db.begin() as conn:
+        object_id = repo.insert_object(conn, tenant_id, connection_id, kind, obj)
+        return repo.to_public(repo.get_object(conn, tenant_id, kind, object_id))
+
+
+def update_object(
+    services: Services, tenant_id: str, kind: repo.Kind, object_id: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    with services.db.connect() as conn:
+        row = repo.get_object(conn, tenant_id, kind, object_id)
+    for frozen in ("id", "connection_id"):
+        if frozen in changes and changes[frozen] != (
+            row.id if frozen == "id" else row.connection_id
+        ):
+            raise ValidationFailed(
+                [{"loc": ["body", frozen], "msg": "cannot be changed", "type": "value_error"}]
+            )
+        changes.pop(frozen, None)
+    merged = {**row.body, **changes, "origin": "user"}
+    obj = _parse(kind, merged)
+    _check(services, tenant_id, row.connection_id, kind, obj, object_id)
+    with services.db.begin() as conn:
+        repo.replace_object(conn, row, kind, obj)
+        return repo.to_public(repo.get_object(conn, tenant_id, kind, object_id))
+
+
+def bootstrap(
+    services: Services, tenant_id: str, connection_id: str, *, apply: bool
+) -> dict[str, Any]:
+    """Propose a layer from the schema; with apply, add what is new (never overwriting edits)."""
+    schema = _schema(services, tenant_id, connection_id)
+    with services.db.connect() as conn:
+        existing = repo.load_layer(conn, tenant_id, connection_id)
+    proposed = bootstrap_layer(schema, existing)
+    diff = diff_layers(existing, proposed)
+    if apply:
+        _apply_additions(services, tenant_id, connection_id, existing, proposed)
+    return {"applied": apply, "diff": diff, "layer": proposed.model_dump(mode="json")}
+
+
+def _apply_additions(
+    services: Services,
+    tenant_id: str,
+    connection_id: str,
+    existing: SemanticLayer,
+    proposed: SemanticLayer,
+) -> int:
+    have = {("metric", m.name) for m in existing.metrics}
+    have |= {("dimension", d.name) for d in existing.dimensions}
+    have |= {("relationship", repo.object_name("relationship", r)) for r in existing.relationships}
+    added = 0
+    with services.db.begin() as conn:
+        for kind, objs in (
+            ("dimension", proposed.dimensions),
+            ("relationship", proposed.relationships),
+            ("metric", proposed.metrics),
+        ):
+            for obj in objs:
+                if (kind, repo.object_name(kind, obj)) in have:  # type: ignore[arg-type]
+                    continue
+                repo.insert_object(conn, tenant_id, connection_id, kind, obj)  # type: ignore[arg-type]
+                added += 1
+    return added
+
+
+def export_yaml(services: Services, tenant_id: str, connection_id: str) -> str:
+    with services.db.connect() as conn:
+        return dump_layer(repo.load_layer(conn, tenant_id, connection_id))
+
+
+def import_yaml(
+    services: Services, tenant_id: str, connection_id: str, text: str, *, dry_run: bool
+) -> dict[str, Any]:
+    """Replace the layer with the YAML's; a dry run only reports the diff."""
+    incoming = load_layer(text)
+    schema = _schema(services, tenant_id, connection_id)
+    errors: list[dict[str, Any]] = []
+    for kind, objs in (
+        ("dimension", incoming.dimensions),
+        ("relationship", incoming.relationships),
+        ("metric", incoming.metrics),
+    ):
+        for index, obj in enumerate(objs):
+            others = incoming.model_copy(update={f"{kind}s": [*objs[:index], *objs[index + 1 :]]})
+            for err in validate_layer_object(kind, obj, others, schema):  # type: ignore[arg-type]
+                errors.append({**err, "loc": ["body", f"{kind}s", index, *err["loc"][1:]]})
+    if errors:
+        raise ValidationFailed(errors)
+    with services.db.connect() as conn:
+        current = repo.load_layer(conn, tenant_id, connection_id)
+    diff = diff_layers(current, incoming)
+    if not dry_run:
+        with services.db.begin() as conn:
+            for row in conn.execute(
+                repo.semantic_objects.select().where(
+                    repo.semantic_objects.c.tenant_id == tenant_id,
+                    repo.semantic_objects.c.connection_id == connection_id,
+                )
+            ).fetchall():
+                repo.delete_object(conn, row)
+            for kind, objs in (
+                ("dimension", incoming.dimensions),
+                ("relationship", incoming.relationships),
+                ("metric", incoming.metrics),
+            ):
+                for obj in objs:
+                    repo.insert_object(conn, tenant_id, connection_id, kind, obj)  # type: ignore[arg-type]
+    return {"dry_run": dry_run, "diff": diff}

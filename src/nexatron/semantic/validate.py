@@ -1,0 +1,313 @@
+"""Field-level checks of metrics, dimensions and relationships against the layer and the schema.
+
+Each problem is a FastAPI-style 422 entry `{loc: ["body", field, ...], msg, type}`; an empty list
+means valid. Without a schema snapshot, table and column existence checks are skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+from sqlglot import exp
+
+from nexatron.semantic.exprs import column_names, dotted_name, try_parse
+from nexatron.semantic.model import Dimension, Metric, Relationship, SemanticLayer
+from nexatron.warehouse.types import SchemaSnapshot, TableInfo
+
+Kind = Literal["metric", "dimension", "relationship"]
+Entry = dict[str, Any]
+_MODELS: dict[str, type[BaseModel]] = {
+    "metric": Metric,
+    "dimension": Dimension,
+    "relationship": Relationship,
+}
+_NUMERIC = {"integer", "float", "decimal"}
+_NEEDS_NUMBER = {"sum", "avg", "median"}
+
+
+def _err(loc: list[Any], msg: str, kind: str) -> Entry:
+    return {"loc": ["body", *loc], "msg": msg, "type": kind}
+
+
+def validate_layer_object(
+    kind: Kind,
+    obj: BaseModel | dict[str, Any],
+    layer: SemanticLayer,
+    schema: SchemaSnapshot | None,
+) -> list[Entry]:
+    """Problems with one object to create or update in `layer` (same id = the one updated)."""
+    if isinstance(obj, dict):
+        try:
+            obj = _MODELS[kind].model_validate(obj)
+        except PydanticError as err:
+            return [_err(list(e["loc"]), e["msg"], e["type"]) for e in err.errors()]
+    checker = _Checker(layer, schema, replacing=obj)
+    if isinstance(obj, Metric):
+        return checker.metric(obj, [])
+    if isinstance(obj, Dimension):
+        return checker.dimension(obj, [])
+    if isinstance(obj, Relationship):
+        return checker.relationship(obj, [])
+    raise TypeError(f"cannot validate {type(obj).__name__}")
+
+
+def validate_layer(layer: SemanticLayer, schema: SchemaSnapshot | None) -> list[Entry]:
+    """Problems anywhere in a whole layer (import, bootstrap); locations include the index."""
+    checker = _Checker(layer, schema, replacing=None)
+    out: list[Entry] = []
+    for i, m in enumerate(layer.metrics):
+        out += checker.metric(m, ["metrics", i])
+    for i, d in enumerate(layer.dimensions):
+        out += checker.dimension(d, ["dimensions", i])
+    for i, r in enumerate(layer.relationships):
+        out += checker.relationship(r, ["relationships", i])
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if getattr(a, "id", None) and getattr(b, "id", None):
+        return bool(a.id == b.id)
+    return False
+
+
+class _Checker:
+    def __init__(self, layer: SemanticLayer, schema: SchemaSnapshot | None, replacing: Any) -> None:
+        self.schema = schema
+        self.replacing = replacing
+        self.metrics: dict[str, list[Metric]] = {}
+        self.dimensions: dict[str, list[Dimension]] = {}
+        for m in layer.metrics:
+            if not (replacing is not None and _same(m, replacing)):
+                self.metrics.setdefault(m.name, []).append(m)
+        for d in layer.dimensions:
+            if not (replacing is not None and _same(d, replacing)):
+                self.dimensions.setdefault(d.name, []).append(d)
+        if isinstance(replacing, Metric):
+            self.metrics.setdefault(replacing.name, []).append(replacing)
+        if isinstance(replacing, Dimension):
+            self.dimensions.setdefault(replacing.name, []).append(replacing)
+
+    # -- shared --------------------------------------------------------------------------------
+
+    def _duplicate(
+        self,
+        name: str,
+        obj: Any,
+        own: dict[str, list[Any]],
+        other: dict[str, list[Any]],
+        loc: list[Any],
+    ) -> list[Entry]:
+        if len(own.get(name, [])) > 1 and own[name][0] is not obj:
+            return [
+                _err(
+                    [*loc, "name"],
+                    f"A {type(obj).__name__.lower()} named {name!r} already exists.",
+                    "duplicate",
+                )
+            ]
+        if name in other:
+            kind = type(other[name][0]).__name__.lower()
+            return [
+                _err(
+                    [*loc, "name"],
+                    f"{name!r} is already the name of a {kind}; names must be unique.",
+                    "duplicate",
+                )
+            ]
+        return []
+
+    def _table(self, ref: str | None, loc: list[Any]) -> tuple[TableInfo | None, list[Entry]]:
+        if not ref:
+            return None, [_err(loc, "A table is required.", "missing")]
+        if self.schema is None:
+            return None, []
+        table = self.schema.table(ref)
+        if table is None:
+            return None, [
+                _err(loc, f"Table {ref!r} does not exist in the connection's schema.", "not_found")
+            ]
+        return table, []
+
+    def _expr(
+        self, sql: str | None, table: TableInfo | None, loc: list[Any]
+    ) -> tuple[exp.Expr | None, list[Entry]]:
+        if sql is None or not sql.strip():
+            return None, [_err(loc, "An expression is required.", "missing")]
+        tree, problem = try_parse(sql)
+        if tree is None:
+            return None, [_err(loc, f"Cannot parse {sql!r}: {problem}", "syntax_error")]
+        missing = [c for c in column_names(tree) if table is not None and table.column(c) is None]
+        if missing:
+            names = ", ".join(sorted(set(missing)))
+            return tree, [
+                _err(
+                    loc,
+                    f"Column(s) {names} not found in table {table.qualified_name!r}.",  # type: ignore[union-attr]
+                    "not_found",
+                )
+            ]
+        return tree, []
+
+    # -- kinds ---------------------------------------------------------------------------------
+
+    def metric(self, m: Metric, loc: list[Any]) -> list[Entry]:
+        out = self._duplicate(m.name, m, self.metrics, self.dimensions, loc)
+        if m.type in ("simple", "cumulative"):
+            out += self._simple(m, loc)
+        elif m.type == "ratio":
+            for field in ("numerator", "denominator"):
+                ref = getattr(m, field)
+                if not ref:
+                    out.append(_err([*loc, field], f"A ratio metric needs a {field}.", "missing"))
+                elif ref not in self.metrics:
+                    out.append(_err([*loc, field], f"Metric {ref!r} does not exist.", "not_found"))
+        elif m.type == "derived":
+            tree, problems = self._expr(m.expression, None, [*loc, "expression"])
+            out += problems
+            if tree is not None:
+                for c in tree.find_all(exp.Column):
+                    if dotted_name(c) not in self.metrics:
+                        out.append(
+                            _err(
+                                [*loc, "expression"],
+                                f"Metric {dotted_name(c)!r} does not exist.",
+                                "not_found",
+                            )
+                        )
+        if m.type in ("ratio", "derived"):
+            cycle = self._cycle(m.name)
+            if cycle:
+                out.append(
+                    _err(
+                        [*loc, (m.type == "ratio" and "numerator") or "expression"],
+                        f"Metrics depend on each other in a cycle: {' -> '.join(cycle)}.",
+                        "cycle",
+                    )
+                )
+        return out
+
+    def _simple(self, m: Metric, loc: list[Any]) -> list[Entry]:
+        table, out = self._table(m.table, [*loc, "table"])
+        if m.agg is None:
+            out.append(_err([*loc, "agg"], "A simple metric needs an agg.", "missing"))
+        count_star = m.agg == "count" and (m.expr is None or m.expr.strip() in ("", "*"))
+        if not count_star and m.agg is not None:
+            tree, problems = self._expr(m.expr, table, [*loc, "expr"])
+            out += problems
+            if isinstance(tree, exp.Column) and table is not None and m.agg in _NEEDS_NUMBER:
+                c = table.column(tree.name)
+                if c is not None and c.type not in _NUMERIC:
+                    out.append(
+                        _err(
+                            [*loc, "agg"],
+                            f"{m.agg} needs a numeric column; {c.name} is {c.type}.",
+                            "type_error",
+                        )
+                    )
+        for i, f in enumerate(m.filter):
+            if (
+                f.field not in self.dimensions
+                and table is not None
+                and table.column(f.field) is None
+            ):
+                out.append(
+                    _err(
+                        [*loc, "filter", i, "field"],
+                        f"{f.field!r} is neither a dimension nor a column of {m.table!r}.",
+                        "not_found",
+                    )
+                )
+        if m.time_dimension:
+            dims = self.dimensions.get(m.time_dimension)
+            if not dims:
+                out.append(
+                    _err(
+                        [*loc, "time_dimension"],
+                        f"Dimension {m.time_dimension!r} does not exist.",
+                        "not_found",
+                    )
+                )
+            elif dims[0].type != "time":
+                out.append(
+                    _err(
+                        [*loc, "time_dimension"],
+                        f"Dimension {m.time_dimension!r} is not a time dimension.",
+                        "type_error",
+                    )
+                )
+        return out
+
+    def _deps(self, name: str) -> list[str]:
+        ms = self.metrics.get(name)
+        if not ms:
+            return []
+        m = ms[-1]
+        if m.type == "ratio":
+            return [x for x in (m.numerator, m.denominator) if x]
+        if m.type == "derived" and m.expression:
+            tree, _ = try_parse(m.expression)
+            return [dotted_name(c) for c in tree.find_all(exp.Column)] if tree is not None else []
+        return []
+
+    def _cycle(self, start: str) -> list[str] | None:
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        seen: set[str] = set()
+        while stack:
+            node, path = stack.pop()
+            for dep in self._deps(node):
+                if dep == start:
+                    return [*path, dep]
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.append((dep, [*path, dep]))
+        return None
+
+    def dimension(self, d: Dimension, loc: list[Any]) -> list[Entry]:
+        out = self._duplicate(d.name, d, self.dimensions, self.metrics, loc)
+        table, problems = self._table(d.table, [*loc, "table"])
+        out += problems
+        tree, problems = self._expr(d.expr, table, [*loc, "expr"])
+        out += problems
+        if d.grains and d.type != "time":
+            out.append(_err([*loc, "grains"], "Only time dimensions have grains.", "type_error"))
+        if d.type == "time" and isinstance(tree, exp.Column) and table is not None:
+            c = table.column(tree.name)
+            if c is not None and c.type in _NUMERIC | {"boolean"}:
+                out.append(
+                    _err(
+                        [*loc, "type"],
+                        f"{c.name} is {c.type}, not a date or timestamp.",
+                        "type_error",
+                    )
+                )
+        return out
+
+    def relationship(self, r: Relationship, loc: list[Any]) -> list[Entry]:
+        out: list[Entry] = []
+        if len(r.from_columns) != len(r.to_columns):
+            out.append(
+                _err(
+                    [*loc, "to_columns"],
+                    f"{len(r.from_columns)} from_columns but {len(r.to_columns)} to_columns.",
+                    "mismatch",
+                )
+            )
+        for side in ("from", "to"):
+            table, problems = self._table(getattr(r, f"{side}_table"), [*loc, f"{side}_table"])
+            out += problems
+            if table is None:
+                continue
+            for i, c in enumerate(getattr(r, f"{side}_columns")):
+                if table.column(c) is None:
+                    out.append(
+                        _err(
+                            [*loc, f"{side}_columns", i],
+                            f"Column {c!r} not found in table {table.qualified_name!r}.",
+                            "not_found",
+                        )
+                    )
+        return out

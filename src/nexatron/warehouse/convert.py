@@ -1,0 +1,88 @@
+"""Convert driver values to JSON-safe Python values, faithfully, and label result columns."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import ipaddress
+import math
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from nexatron.warehouse.types import ResultColumn
+
+_MAX_EXACT_DIGITS = 15
+
+
+def decimal_to_json(value: decimal.Decimal) -> int | float | str | None:
+    """Integral (< 10**15) -> int; else float if it round-trips within 15 significant digits;
+    else str (exactness over convenience)."""
+    if not value.is_finite():
+        return None
+    if value == value.to_integral_value() and abs(value) < 10**_MAX_EXACT_DIGITS:
+        return int(value)
+    digits = len(value.normalize().as_tuple().digits)
+    as_float = float(value)
+    if digits <= _MAX_EXACT_DIGITS and decimal.Decimal(repr(as_float)) == value:
+        return as_float
+    return str(value)
+
+
+def to_json_value(value: Any) -> Any:
+    """One value: NULL/NaN/inf -> None, dates -> ISO 8601, UUID -> str, bytes -> base64."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, decimal.Decimal):
+        return decimal_to_json(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, uuid.UUID | ipaddress.IPv4Address | ipaddress.IPv6Address):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json_value(v) for v in value]
+    return str(value)
+
+
+def convert_rows(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Every row as a list of JSON-safe values."""
+    return [[to_json_value(v) for v in row] for row in rows]
+
+
+def value_kind(value: Any) -> str | None:
+    """The result-column type a raw driver value implies (None for NULL)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float | decimal.Decimal):
+        return "number"
+    if isinstance(value, dt.datetime):
+        return "timestamp"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, str | uuid.UUID):
+        return "string"
+    return "other"
+
+
+def result_columns(
+    names: Sequence[str], rows: Sequence[Sequence[Any]], hints: Sequence[str | None] = ()
+) -> list[ResultColumn]:
+    """Label columns from driver type hints where given, else from the first non-NULL value."""
+    columns = []
+    for i, name in enumerate(names):
+        kind = hints[i] if i < len(hints) else None
+        if kind is None:
+            kind = next((k for row in rows if (k := value_kind(row[i])) is not None), "string")
+        columns.append(ResultColumn(name=name, type=kind))
+    return columns

@@ -1,0 +1,1 @@
+"""Engine modules: each defines one Engine subclass with its config; the registry finds them."""

@@ -1,0 +1,100 @@
+"""DuckDB files via DuckDB's own Python API: read_only, external access off, configuration
+locked, no extension autoload; duckdb_* catalog functions for introspection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import Field
+
+from nexatron.warehouse.base import EngineConfig
+from nexatron.warehouse.local import FileEngine, Interrupt
+from nexatron.warehouse.probe import require_modules
+from nexatron.warehouse.sqla import Snapshot
+
+
+class DuckDBConfig(EngineConfig):
+    secret_fields = ()
+    path: str = Field(min_length=1, description="Path of the DuckDB database file.")
+
+
+SAFE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "lock_configuration": True,
+}
+
+_USER_TABLES = "database_name = current_database() AND NOT internal AND NOT temporary"
+
+TABLES_SQL = f"""
+SELECT schema_name, table_name, 'table', estimated_size, comment FROM duckdb_tables()
+WHERE {_USER_TABLES}
+UNION ALL
+SELECT schema_name, view_name, 'view', NULL, comment FROM duckdb_views()
+WHERE {_USER_TABLES}
+"""
+
+COLUMNS_SQL = """
+SELECT schema_name, table_name, column_name, data_type, is_nullable, comment, column_index
+FROM duckdb_columns() WHERE database_name = current_database() AND NOT internal
+"""
+
+KEYS_SQL = """
+SELECT schema_name, table_name, constraint_name,
+       CASE constraint_type WHEN 'PRIMARY KEY' THEN 'p' ELSE 'f' END,
+       constraint_column_names[pos], pos,
+       CASE WHEN referenced_table IS NOT NULL THEN schema_name END,
+       referenced_table, referenced_column_names[pos]
+FROM (
+    SELECT *, unnest(generate_series(1, len(constraint_column_names))) AS pos
+    FROM duckdb_constraints()
+    WHERE database_name = current_database()
+      AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
+)
+"""
+
+
+class DuckDBEngine(FileEngine):
+    type_name = "duckdb"
+    label = "DuckDB"
+    dialect = "duckdb"
+    extra = None
+    config_model = DuckDBConfig
+    config: DuckDBConfig
+
+    def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
+        super().__init__(config, connect_timeout_s=connect_timeout_s)
+        self._root: Any = None
+        self._lock = threading.Lock()
+
+    def _connection(self) -> Any:
+        with self._lock:
+            if self._root is None:
+                require_modules(type(self), ("duckdb",))
+                import duckdb
+
+                self._root = duckdb.connect(self.config.path, read_only=True, config=SAFE_CONFIG)
+            return self._root
+
+    def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
+        cursor = self._connection().cursor()
+        return cursor, cursor.interrupt, cursor.close
+
+    def server_version(self, cursor: Any) -> str:
+        return f"DuckDB {cursor.execute('SELECT version()').fetchone()[0]}"
+
+    def catalog_rows(self, cursor: Any) -> Snapshot:
+        default = cursor.execute("SELECT current_schema()").fetchone()[0]
+        tables = cursor.execute(TABLES_SQL).fetchall()
+        columns = cursor.execute(COLUMNS_SQL).fetchall()
+        keys = cursor.execute(KEYS_SQL).fetchall()
+        return default, tables, columns, keys
+
+    def dispose(self) -> None:
+        with self._lock:
+            if self._root is not None:
+                self._root.close()
+                self._root = None

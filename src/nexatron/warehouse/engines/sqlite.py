@@ -1,0 +1,85 @@
+"""SQLite files via the standard library: opened read-only (mode=ro) with query_only,
+introspected in bulk with the pragma_* table-valued functions."""
+
+from __future__ import annotations
+
+import pathlib
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import Field
+
+from nexatron.warehouse.base import EngineConfig
+from nexatron.warehouse.local import FileEngine, Interrupt
+from nexatron.warehouse.sqla import Snapshot
+
+
+class SQLiteConfig(EngineConfig):
+    secret_fields = ()
+    path: str = Field(min_length=1, description="Path of the SQLite database file.")
+
+
+_USER = (
+    "t.schema = 'main' AND t.type IN ('table', 'view') AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+)
+
+TABLES_SQL = f"""
+SELECT 'main', t.name, t.type, NULL, NULL FROM pragma_table_list t WHERE {_USER}
+"""
+
+COLUMNS_SQL = f"""
+SELECT 'main', t.name, c.name, c.type, NOT c."notnull", NULL, c.cid
+FROM pragma_table_list t JOIN pragma_table_xinfo(t.name) c WHERE {_USER} AND c.hidden = 0
+"""
+
+KEYS_SQL = f"""
+SELECT 'main', t.name, 'pk', 'p', c.name, c.pk, NULL, NULL, NULL
+FROM pragma_table_list t JOIN pragma_table_info(t.name) c WHERE {_USER} AND c.pk > 0
+UNION ALL
+SELECT 'main', t.name, 'fk' || f.id, 'f', f."from", f.seq, 'main', f."table", f."to"
+FROM pragma_table_list t JOIN pragma_foreign_key_list(t.name) f WHERE {_USER}
+"""
+
+STATS_SQL = "SELECT tbl, stat FROM sqlite_stat1 WHERE idx IS NULL OR idx = tbl"
+
+
+class SQLiteEngine(FileEngine):
+    type_name = "sqlite"
+    label = "SQLite"
+    dialect = "sqlite"
+    extra = None
+    config_model = SQLiteConfig
+    config: SQLiteConfig
+
+    def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
+        uri = pathlib.Path(self.config.path).absolute().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5.0)
+        conn.execute("PRAGMA query_only = 1")
+        return conn.cursor(), conn.interrupt, conn.close
+
+    def server_version(self, cursor: Any) -> str:
+        return f"SQLite {cursor.execute('SELECT sqlite_version()').fetchone()[0]}"
+
+    def catalog_rows(self, cursor: Any) -> Snapshot:
+        tables = cursor.execute(TABLES_SQL).fetchall()
+        counts = self._row_counts(cursor)
+        tables = [(s, n, k, counts.get(n), c) for s, n, k, _, c in tables]
+        return (
+            "main",
+            tables,
+            cursor.execute(COLUMNS_SQL).fetchall(),
+            cursor.execute(KEYS_SQL).fetchall(),
+        )
+
+    @staticmethod
+    def _row_counts(cursor: Any) -> dict[str, int]:
+        """Approximate counts from ANALYZE statistics, when the file has them."""
+        try:
+            stats = cursor.execute(STATS_SQL).fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        return {tbl: int(str(stat).split()[0]) for tbl, stat in stats if stat}
+
+    def dispose(self) -> None:
+        """Nothing pooled: each statement opens its own read-only connection."""

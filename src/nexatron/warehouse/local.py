@@ -1,0 +1,119 @@
+"""Base for in-process file engines (DuckDB, SQLite): read-only connections, a timer thread
+that interrupts statements past their timeout, capped fetches and streaming."""
+
+from __future__ import annotations
+
+import abc
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from nexatron.errors import NexatronError
+from nexatron.warehouse import catalog
+from nexatron.warehouse.base import Engine
+from nexatron.warehouse.convert import convert_rows, result_columns
+from nexatron.warehouse.probe import bounded_test, query_error
+from nexatron.warehouse.readonly import ensure_single_statement
+from nexatron.warehouse.sqla import Snapshot
+from nexatron.warehouse.stream import Batches
+from nexatron.warehouse.types import ResultColumn, ResultSet, SchemaSnapshot, TestResult
+
+Interrupt = Callable[[], None]
+
+
+class FileEngine(Engine):
+    """Subclasses open a read-only cursor and say how to interrupt it."""
+
+    def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
+        super().__init__(config, connect_timeout_s=connect_timeout_s)
+        self._active: dict[int, Interrupt] = {}
+
+    @abc.abstractmethod
+    def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
+        """(cursor, interrupt, close) on a read-only connection."""
+
+    @abc.abstractmethod
+    def server_version(self, cursor: Any) -> str: ...
+
+    @abc.abstractmethod
+    def catalog_rows(self, cursor: Any) -> Snapshot: ...
+
+    def test(self) -> TestResult:
+        def probe() -> str | None:
+            with self.session(self.connect_timeout_s, map_errors=False) as cursor:
+                return self.server_version(cursor)
+
+        return bounded_test(self, probe)
+
+    def introspect(self) -> SchemaSnapshot:
+        with self.session(max(60.0, self.connect_timeout_s)) as cursor:
+            default_schema, tables, columns, keys = self.catalog_rows(cursor)
+        return catalog.build_snapshot(default_schema, tables, columns, keys)
+
+    def execute(self, sql: str, *, timeout_s: float, row_cap: int) -> ResultSet:
+        ensure_single_statement(sql, self.dialect)
+        start = time.perf_counter()
+        with self.session(timeout_s) as cursor:
+            cursor.execute(sql)
+            names = [d[0] for d in cursor.description or ()]
+            raw = cursor.fetchmany(row_cap + 1) if names else []
+        rows = raw[:row_cap]
+        return ResultSet(
+            columns=result_columns(names, rows),
+            rows=convert_rows(rows),
+            truncated=len(raw) > row_cap,
+            elapsed_ms=round((time.perf_counter() - start) * 1000, 2),
+        )
+
+    def stream(
+        self, sql: str, *, timeout_s: float, batch_size: int = 1000
+    ) -> tuple[list[ResultColumn], Iterator[list[list[Any]]]]:
+        ensure_single_statement(sql, self.dialect)
+        ctx = self.session(timeout_s)
+        cursor = ctx.__enter__()
+        try:
+            cursor.execute(sql)
+            names = [d[0] for d in cursor.description or ()]
+            first = cursor.fetchmany(batch_size) if names else []
+        except BaseException as exc:
+            ctx.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        return result_columns(names, first), Batches(first, cursor.fetchmany, batch_size, ctx)
+
+    def cancel(self) -> None:
+        for interrupt in list(self._active.values()):
+            interrupt()
+
+    @contextmanager
+    def session(self, timeout_s: float, *, map_errors: bool = True) -> Iterator[Any]:
+        """A read-only cursor interrupted after `timeout_s`; closed afterwards."""
+        fired = threading.Event()
+        try:
+            cursor, interrupt, close = self.open_cursor()
+            key = id(cursor)
+            self._active[key] = interrupt
+
+            def fire() -> None:
+                fired.set()
+                interrupt()
+
+            timer = threading.Timer(timeout_s, fire)
+            timer.daemon = True
+            timer.start()
+            try:
+                yield cursor
+            finally:
+                timer.cancel()
+                self._active.pop(key, None)
+                close()
+        except NexatronError:
+            raise
+        except Exception as exc:
+            if not map_errors:
+                raise
+            error = query_error(exc, [], timeout_s, fired.is_set())
+        else:
+            return
+        raise error from None

@@ -1,0 +1,99 @@
+"""Rate limits in one process: headers on every response, plans per tenant, budgets per key."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from nexatron.settings import DEFAULT_PLANS
+from nexatron.store.tables import tenants
+from nexatron.testing import make_app_client
+
+pytestmark = pytest.mark.anyio
+
+ME = "/api/v1/auth/me"
+
+
+def rate(r: httpx.Response) -> tuple[int, int, int]:
+    limit = r.headers["X-RateLimit-Limit"]
+    remaining = r.headers["X-RateLimit-Remaining"]
+    reset = r.headers["X-RateLimit-Reset"]
+    assert limit.isdigit() and remaining.isdigit() and reset.isdigit(), r.headers
+    return int(limit), int(remaining), int(reset)
+
+
+def assert_429(r: httpx.Response, limit: int) -> None:
+    assert r.status_code == 429, r.text
+    assert r.headers["Retry-After"].isdigit() and 1 <= int(r.headers["Retry-After"]) <= 61
+    assert rate(r)[:2] == (limit, 0)
+    assert r.json()["detail"]
+
+
+async def test_headers_on_every_kind_of_response(tmp_path) -> None:
+    async with make_app_client(
+        tmp_path,
+        rate_limit_plans={**DEFAULT_PLANS, "default": "6/minute"},
+        anonymous_rate_limit="50/minute",
+    ) as h:
+        admin = h.tenant.admin
+        responses = [
+            await h.as_(admin, "GET", ME),  # 200
+            await h.as_(admin, "GET", "/api/v1/nope"),  # 404
+            await h.as_(admin, "PUT", ME),  # 405
+            await h.as_(admin, "POST", "/api/v1/api-keys", json={"bogus": 1}),  # 422
+            await h.as_(h.tenant.viewer, "GET", "/api/v1/users"),  # 403
+            await h.client.get(ME, headers={"Authorization": "Bearer nope"}),  # 401
+            await h.client.get("/healthz"),  # 200, anonymous
+        ]
+        assert [r.status_code for r in responses] == [200, 404, 405, 422, 403, 401, 200]
+        now = int(time.time())
+        for r in responses:
+            limit, remaining, reset = rate(r)
+            assert now <= reset <= now + 61 and remaining < limit
+        # the admin key's own budget went 5, 4, 3, 2 over its four requests
+        assert [rate(r)[1] for r in responses[:4]] == [5, 4, 3, 2]
+        assert rate(responses[0])[0] == 6 and rate(responses[-1])[0] == 50
+        for _ in range(2):
+            assert (await h.as_(admin, "GET", ME)).status_code == 200
+        assert_429(await h.as_(admin, "GET", ME), 6)
+        assert_429(await h.as_(admin, "GET", "/api/v1/nope"), 6)
+
+
+async def test_tenant_plan_exhausted_and_budgets_per_key(tmp_path) -> None:
+    plans = {**DEFAULT_PLANS, "tiny": "3/minute"}
+    async with make_app_client(tmp_path, rate_limit_plans=plans) as h:
+        with h.services.db.begin() as conn:
+            conn.execute(update(tenants).where(tenants.c.id == h.tenant.id).values(plan="tiny"))
+        admin = h.tenant.admin
+        remaining = []
+        for _ in range(3):
+            r = await h.as_(admin, "GET", ME)
+            assert r.status_code == 200
+            remaining.append(rate(r)[1])
+        assert remaining == [2, 1, 0]
+        assert_429(await h.as_(admin, "GET", ME), 3)
+        assert_429(await h.as_(admin, "POST", "/api/v1/api-keys", json={}), 3)
+        # another key of the same tenant has its own budget, on the same plan
+        r = await h.as_(h.tenant.analyst, "GET", ME)
+        assert r.status_code == 200 and rate(r)[:2] == (3, 2)
+        # the other tenant is on the default plan and unaffected
+        r = await h.as_(h.other.admin, "GET", ME)
+        assert r.status_code == 200 and rate(r)[0] == 1000
+
+
+async def test_anonymous_requests_limited_per_address(tmp_path) -> None:
+    async with make_app_client(tmp_path, anonymous_rate_limit="3/minute") as h:
+        codes = [(await h.client.get("/healthz")).status_code for _ in range(3)]
+        assert codes == [200, 200, 200]
+        assert_429(await h.client.get("/healthz"), 3)
+        # bad credentials count against the address too (no free guessing)
+        assert_429(await h.client.get(ME, headers={"Authorization": "Bearer x"}), 3)
+        # a valid key is limited by its own budget, not the address's
+        assert (await h.as_(h.tenant.admin, "GET", ME)).status_code == 200
+        transport = httpx.ASGITransport(app=h.app, client=("10.1.2.3", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as far:
+            r = await far.get("/healthz")
+            assert r.status_code == 200 and rate(r)[:2] == (3, 2)
