@@ -60,20 +60,20 @@ class RedisCache:
     def get(self, key: str) -> Any | None:
         try:
             raw = self._client.get(self._ns + key)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None
-        return None if raw is None else pickle.loads(raw)  # noqa: S301 - our own values only
+        return None if raw is None else pickle.loads(bytes(raw))  # type: ignore[arg-type]  # noqa: S301 - our own values only
 
     def set(self, key: str, value: Any, ttl_s: float) -> None:
         if ttl_s <= 0:
             return
         try:
             self._client.set(self._ns + key, pickle.dumps(value), px=int(ttl_s * 1000))
-        except Exception:  # noqa: BLE001
+        except Exception:
             return
 
     def delete(self, key: str) -> None:
         try:
             self._client.delete(self._ns + key)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return

@@ -1,4 +1,4 @@
-"""One root exception. Each subclass knows its HTTP status; the API turns it into `{"detail": ...}`."""
+"""One root exception. Each subclass knows its HTTP status; the API renders `{"detail": ...}`."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class Conflict(NexatronError):
 
 
 class ValidationFailed(NexatronError):
-    """422 with field-level entries: a list of {loc, msg, type} like FastAPI's own validation errors."""
+    """422 with field-level entries: a list of {loc, msg, type}, like FastAPI's own."""
 
     status_code = 422
 

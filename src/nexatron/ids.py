@@ -1,4 +1,4 @@
-"""Prefixed, random, URL-safe identifiers: qry_, conv_, conn_, met_, dim_, rel_, key_, usr_, ten_."""
+"""Prefixed random identifiers: qry_, conv_, conn_, met_, dim_, rel_, key_, usr_, ten_."""
 
 from __future__ import annotations
 

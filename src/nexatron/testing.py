@@ -103,8 +103,8 @@ def add_tenant(services: Services, name: str) -> Tenant:
             password = "pw-" + secrets.token_hex(8)
             user_id = create_user(
                 conn, tenant_id=tenant_id, email=email, password=password, role=role
-            )  # type: ignore[arg-type]
-            principal = Principal(tenant_id=tenant_id, user_id=user_id, role=role)  # type: ignore[arg-type]
+            )
+            principal = Principal(tenant_id=tenant_id, user_id=user_id, role=role)
             _rec, key = create_key(
                 conn,
                 services.settings.secret_key,
@@ -113,7 +113,7 @@ def add_tenant(services: Services, name: str) -> Tenant:
                 role=None,
                 expires_at=None,
             )
-            actors[role] = Actor(user_id, tenant_id, email, password, role, key)  # type: ignore[arg-type]
+            actors[role] = Actor(user_id, tenant_id, email, password, role, key)
     return Tenant(tenant_id, actors["admin"], actors["analyst"], actors["viewer"])
 
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from sse_starlette.sse import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
@@ -57,7 +57,7 @@ class _Stream:
                 yield event
         except NexatronError as exc:
             yield self.event("error", {"status": exc.status_code, "detail": exc.detail})
-        except Exception:  # noqa: BLE001 - the stream must end with exactly one terminal event
+        except Exception:
             log.exception("stream failed")
             yield self.event("error", {"status": 500, "detail": "Internal server error."})
 
@@ -91,14 +91,15 @@ class _Stream:
         truncated = False
         batches: Iterator[list[list[Any]]] | None = None
         try:
-            _cols, batches = await run_in_threadpool(
+            _cols, opened = await run_in_threadpool(
                 engine.stream,
                 prepared.sql,
                 timeout_s=settings.statement_timeout_s,
                 batch_size=BATCH,
             )
+            batches = opened
             while True:
-                batch = await run_in_threadpool(_next, batches)
+                batch = await run_in_threadpool(_next, opened)
                 if batch is None:
                     break
                 if count + len(batch) > settings.stream_row_cap:

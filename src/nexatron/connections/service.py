@@ -32,7 +32,7 @@ def pool(services: Services) -> EnginePool:
     existing = services.extras.get("engine_pool")
     if existing is None:
         existing = services.extras["engine_pool"] = EnginePool()
-    return existing  # type: ignore[no-any-return]
+    return existing
 
 
 def public(row: Any) -> dict[str, Any]:

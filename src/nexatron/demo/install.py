@@ -19,13 +19,22 @@ def install_demo(services: Services, principal: Principal) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         generate_demo(path, today=dt.date.today())
-    created = connections.create(services, principal.tenant_id, principal.user_id,
-                                 name=DEMO_NAME, type_name="duckdb", config={"path": str(path)},
-                                 is_default=True)
+    created = connections.create(
+        services,
+        principal.tenant_id,
+        principal.user_id,
+        name=DEMO_NAME,
+        type_name="duckdb",
+        config={"path": str(path)},
+        is_default=True,
+    )
     layer = load_demo_layer()
     with services.db.begin() as conn:
-        for kind, objs in (("dimension", layer.dimensions),
-                           ("relationship", layer.relationships), ("metric", layer.metrics)):
+        for kind, objs in (
+            ("dimension", layer.dimensions),
+            ("relationship", layer.relationships),
+            ("metric", layer.metrics),
+        ):
             for obj in objs:
                 repo.insert_object(conn, principal.tenant_id, created["id"], kind, obj)  # type: ignore[arg-type]
     return str(created["id"])

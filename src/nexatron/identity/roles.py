@@ -22,7 +22,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 
 def rank(role: str) -> int:
-    return ROLES.index(role)  # type: ignore[arg-type]
+    return ROLES.index(role)
 
 
 def min_role(a: Role, b: Role) -> Role:

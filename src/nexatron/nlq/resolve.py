@@ -207,12 +207,9 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
     cands = r.targets
     if len(cands) == 1:
         return cands[0]
-    for pool in (
-        [d for d in cands if d in hinted],
-        [d for d in cands if lex.dimensions[d].table in metric_tables],
-    ):
-        if len(pool) == 1:
-            return pool[0]
+    pool = [d for d in cands if d in hinted]
+    if len(pool) == 1:
+        return pool[0]
     raise Clarification(
         {
             "message": f"'{r.item.text}' is a value of several dimensions.",

@@ -6,6 +6,7 @@ metadata read; any edit of the layer or the connection bumps the version.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from nexatron.services import Services
 from nexatron.store.tables import connections
 from nexatron.warehouse.registry import get_engine_class
 
+log = logging.getLogger("nexatron.values")
 VALUE_LIMIT = 500  # a dimension with more distinct values is not indexed
 VALUE_TOTAL = 50_000
 
@@ -139,7 +141,8 @@ class ContextLoader:
                     timeout_s=self._services.settings.statement_timeout_s,
                     row_cap=VALUE_LIMIT + 1,
                 )
-            except Exception:  # noqa: BLE001 - an unindexable dimension is simply not indexed
+            except Exception as exc:  # an unindexable dimension is simply not indexed
+                log.info("value index skipped %s: %s", dim.name, type(exc).__name__)
                 continue
             if len(result.rows) > VALUE_LIMIT:
                 continue

@@ -27,13 +27,20 @@ def server_config(services: Services) -> LLMConfig | None:
     s = services.settings
     if not s.llm_provider or not s.llm_model:
         return None
-    return LLMConfig(provider=s.llm_provider, base_url=s.llm_base_url, model=s.llm_model,
-                     api_key=s.llm_api_key, timeout_s=s.llm_timeout_s)  # type: ignore[arg-type]
+    return LLMConfig(
+        provider=s.llm_provider,
+        base_url=s.llm_base_url,
+        model=s.llm_model,
+        api_key=s.llm_api_key,
+        timeout_s=s.llm_timeout_s,
+    )
 
 
 def tenant_config(services: Services, tenant_id: str) -> LLMConfig | None:
     with services.db.connect() as conn:
-        row = conn.execute(select(llm_settings).where(llm_settings.c.tenant_id == tenant_id)).first()
+        row = conn.execute(
+            select(llm_settings).where(llm_settings.c.tenant_id == tenant_id)
+        ).first()
     if row is None:
         return None
     secrets = services.box.decrypt_json(row.secrets, _aad(tenant_id)) if row.secrets else {}
@@ -68,11 +75,18 @@ def _check_host(services: Services, config: LLMConfig) -> None:
     except OSError:
         addresses = set()
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
+        ip = ipaddress.ip_address(str(address).split("%")[0])
         if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            raise ValidationFailed([{"loc": ["body", "base_url"], "type": "value_error",
-                                     "msg": "base_url resolves to a private address; the server "
-                                            "operator must set NEXATRON_LLM_ALLOW_PRIVATE_HOSTS=1"}])
+            raise ValidationFailed(
+                [
+                    {
+                        "loc": ["body", "base_url"],
+                        "type": "value_error",
+                        "msg": "base_url resolves to a private address; the server "
+                        "operator must set NEXATRON_LLM_ALLOW_PRIVATE_HOSTS=1",
+                    }
+                ]
+            )
 
 
 def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any]) -> LLMConfig:
@@ -80,17 +94,25 @@ def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any
     try:
         config = current.merged(update) if current else LLMConfig.model_validate(update)
     except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [])()
-        raise ValidationFailed([{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                                for e in errors] or str(exc)) from None
+        errors: list[Any] = getattr(exc, "errors", list)()
+        raise ValidationFailed(
+            [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in errors]
+            or str(exc)
+        ) from None
     _check_host(services, config)
     public, secret = config.split()
     sealed = services.box.encrypt_json(secret, _aad(tenant_id)) if secret else None
     with services.db.begin() as conn:
         conn.execute(delete(llm_settings).where(llm_settings.c.tenant_id == tenant_id))
-        conn.execute(llm_settings.insert().values(
-            tenant_id=tenant_id, provider=config.provider, config=public, secrets=sealed,
-            updated_at=dt.datetime.now(dt.UTC)))
+        conn.execute(
+            llm_settings.insert().values(
+                tenant_id=tenant_id,
+                provider=config.provider,
+                config=public,
+                secrets=sealed,
+                updated_at=dt.datetime.now(dt.UTC),
+            )
+        )
     return config
 
 

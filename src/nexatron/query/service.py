@@ -15,12 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nexatron.answer import chart_spec, summarize
-from nexatron.errors import RateLimited
+from nexatron.errors import NexatronError, RateLimited, Unprocessable
 from nexatron.guard import check_sql
 from nexatron.identity.roles import Principal
 from nexatron.ids import new_id
-from nexatron.nlq import DateContext, Plan, understand
-from nexatron.query import history
+from nexatron.nlq import DateContext, Plan, WriteRefused, understand
+from nexatron.nlq.llm import LLMUsage
+from nexatron.query import history, llm_path, planners
 from nexatron.query.context import LRU, ContextLoader, QueryContext, resolve_connection
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import CompiledQuery, SemanticQuery
@@ -37,10 +38,10 @@ class Prepared:
     question: str
     context: QueryContext
     conversation_id: str
-    new_conversation: bool
     plan: Plan
     compiled: CompiledQuery
     planner: str = "deterministic"
+    llm_usage: LLMUsage | None = None
     started: float = field(default_factory=time.perf_counter)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
@@ -118,24 +119,54 @@ class QueryService:
             if conv.last_plan and conv.connection_id == row.id:
                 previous = SemanticQuery.model_validate(conv.last_plan)
         context = self.contexts.load(row)
-        plan = self._understand(question, context, previous)
-        compiled = self._compile(context, plan.query)
-        allowed = {t for t in _tables_of(context)}
-        check_sql(compiled.sql, context.dialect, allowed_tables=allowed)
-        new_conversation = conversation_id is None
-        if new_conversation:
+        planner = "deterministic"
+        usage: LLMUsage | None = None
+        try:
+            plan = self._understand(question, context, previous)
+            compiled = self._compile(context, plan.query)
+        except WriteRefused:
+            raise
+        except Unprocessable as refusal:
+            llm = planners.planner_for(self.services, principal.tenant_id)
+            if llm is None:
+                raise
+            outcome = llm_path.plan_with_llm(
+                self.services,
+                llm,
+                principal,
+                context,
+                question,
+                previous,
+                refusal,
+                self.date_text(),
+            )
+            plan, usage, planner = outcome.plan, outcome.usage, "llm"
+            compiled = (
+                CompiledQuery(sql=outcome.sql, dialect=context.dialect, columns=[])
+                if outcome.sql
+                else self._compile(context, plan.query)
+            )
+        if conversation_id is None:
             with self.services.db.begin() as conn:
                 conversation_id = history.start_conversation(conn, principal, row.id)
-        assert conversation_id is not None
         return Prepared(
             new_id("query"),
             principal,
             question,
             context,
             conversation_id,
-            new_conversation,
             plan,
             compiled,
+            planner=planner,
+            llm_usage=usage,
+        )
+
+    def date_text(self) -> str:
+        ctx = self.date_context()
+        return (
+            f"Today is {ctx.today.isoformat()} ({ctx.timezone}); weeks start on "
+            f"{self.services.settings.week_start}; the fiscal year starts in month "
+            f"{ctx.fiscal_year_start_month}. Ranges are half-open [start, end)."
         )
 
     def _understand(
@@ -161,6 +192,7 @@ class QueryService:
         if compiled is None:
             # No LIMIT for the cap: the engine fetches cap+1 rows and reports truncation.
             compiled = compile_query(context.layer, query, context.dialect)
+            check_sql(compiled.sql, context.dialect, allowed_tables=_tables_of(context))
             self._compiled.put(key, compiled)
         return compiled
 
@@ -174,20 +206,56 @@ class QueryService:
         key = self.result_key(prepared)
         hit = self.services.cache.get(key)
         if hit is not None:
-            return ResultSet.model_validate(hit), True
+            result = ResultSet.model_validate(hit)
+            self._describe_llm_columns(prepared, result)
+            return result, True
+        try:
+            result = self._run(prepared)
+        except NexatronError as error:
+            llm_sql = prepared.planner == "llm" and not prepared.plan.query.metrics
+            llm = planners.planner_for(self.services, prepared.principal.tenant_id)
+            if not llm_sql or llm is None or isinstance(error, RateLimited):
+                raise
+            outcome = llm_path.correct(
+                self.services,
+                llm,
+                prepared.principal,
+                prepared.context,
+                prepared.question,
+                prepared.sql,
+                error,
+                self.date_text(),
+            )
+            prepared.compiled = CompiledQuery(
+                sql=outcome.sql or "", dialect=prepared.context.dialect, columns=[]
+            )
+            prepared.plan = outcome.plan
+            prepared.llm_usage = _add_usage(prepared.llm_usage, outcome.usage)
+            result = self._run(prepared)
+            key = self.result_key(prepared)
+        self._describe_llm_columns(prepared, result)
+        self.services.cache.set(key, result.model_dump(), self.services.settings.result_cache_ttl_s)
+        return result, False
+
+    def _run(self, prepared: Prepared) -> ResultSet:
         from nexatron.connections.service import engine_for
 
         settings = self.services.settings
         sem = self.slots.acquire(prepared.principal.tenant_id)
         try:
             engine = engine_for(self.services, prepared.context.connection)
-            result = engine.execute(
+            return engine.execute(
                 prepared.sql, timeout_s=settings.statement_timeout_s, row_cap=settings.row_cap
             )
         finally:
             sem.release()
-        self.services.cache.set(key, result.model_dump(), settings.result_cache_ttl_s)
-        return result, False
+
+    @staticmethod
+    def _describe_llm_columns(prepared: Prepared, result: ResultSet) -> None:
+        if not prepared.compiled.columns and result.columns:
+            prepared.compiled = prepared.compiled.model_copy(
+                update={"columns": llm_path.columns_from_result(result.columns)}
+            )
 
     # -- stage 3: answer ----------------------------------------------------------------------
     def answer(self, prepared: Prepared, result: ResultSet, cached: bool) -> Answer:
@@ -250,15 +318,29 @@ class QueryService:
                     "warnings": answer.warnings,
                     "execution_time_ms": answer.execution_time_ms,
                     "created_at": prepared.created_at,
+                    **self.usage_view(prepared),
                 },
             )
-            history.save_turn(conn, prepared.principal, prepared.conversation_id, plan)
+            if plan["metrics"]:  # LLM-written SQL has no plan to follow up on
+                history.save_turn(conn, prepared.principal, prepared.conversation_id, plan)
+
+    @staticmethod
+    def usage_view(prepared: Prepared) -> dict[str, Any]:
+        usage = prepared.llm_usage
+        if usage is None:
+            return {"tokens_in": None, "tokens_out": None, "llm_ms": None}
+        return {
+            "tokens_in": usage.tokens_in,
+            "tokens_out": usage.tokens_out,
+            "llm_ms": round(usage.llm_ms, 1),
+        }
 
     # -- views ---------------------------------------------------------------------------------
     def plan_view(self, prepared: Prepared) -> dict[str, Any]:
         plan = prepared.plan
         return {
             "planner": prepared.planner,
+            "llm_usage": self.usage_view(prepared) if prepared.llm_usage else None,
             "query": plan.query.model_dump(mode="json", exclude_none=True),
             "explanation": [
                 e.model_dump(mode="json") if hasattr(e, "model_dump") else e
@@ -309,6 +391,17 @@ class QueryService:
         return prepared, answer
 
 
+def _add_usage(a: LLMUsage | None, b: LLMUsage) -> LLMUsage:
+    if a is None:
+        return b
+    return LLMUsage(
+        tokens_in=a.tokens_in + b.tokens_in,
+        tokens_out=a.tokens_out + b.tokens_out,
+        llm_ms=a.llm_ms + b.llm_ms,
+        calls=a.calls + b.calls,
+    )
+
+
 def _tables_of(context: QueryContext) -> set[str]:
     layer = context.layer
     tables = {m.table for m in layer.metrics if m.table}
@@ -323,4 +416,4 @@ def query_service(services: Services) -> QueryService:
     existing = services.extras.get("query_service")
     if existing is None:
         existing = services.extras["query_service"] = QueryService(services)
-    return existing  # type: ignore[no-any-return]
+    return existing

@@ -49,8 +49,8 @@ class Format(_Strict):
 
 
 class Filter(_Strict):
-    """A structured filter: `{field, op, values}`. `field` is a dimension name (or, in a metric's own
-    filter, a column of the metric's table)."""
+    """A structured filter: `{field, op, values}`. `field` is a dimension name (or, in a
+    metric's own filter, a column of the metric's table)."""
 
     field: str
     op: FilterOp = "="

@@ -15,6 +15,7 @@ from nexatron.semantic.model import SemanticLayer
 from nexatron.semantic.validate import validate_layer_object
 from nexatron.semantic.yaml_io import diff_layers, dump_layer, load_layer
 from nexatron.services import Services
+from nexatron.store.tables import semantic_objects
 from nexatron.warehouse.types import SchemaSnapshot
 
 
@@ -170,9 +171,9 @@ def import_yaml(
     if not dry_run:
         with services.db.begin() as conn:
             for row in conn.execute(
-                repo.semantic_objects.select().where(
-                    repo.semantic_objects.c.tenant_id == tenant_id,
-                    repo.semantic_objects.c.connection_id == connection_id,
+                semantic_objects.select().where(
+                    semantic_objects.c.tenant_id == tenant_id,
+                    semantic_objects.c.connection_id == connection_id,
                 )
             ).fetchall():
                 repo.delete_object(conn, row)

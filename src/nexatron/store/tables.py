@@ -1,4 +1,4 @@
-"""Metadata tables. Every row that belongs to a tenant carries `tenant_id`; every read filters by it."""
+"""Metadata tables. Every tenant-owned row carries `tenant_id`; every read filters by it."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ class RefreshBody(Body):
 class Tokens(Response):
     access_token: str
     refresh_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
     expires_at: int
 

@@ -23,18 +23,25 @@ Writer = Annotated[Principal, Depends(require("connections:write"))]
 
 class CreateConnection(Body):
     name: str = Field(min_length=1, max_length=200)
-    type: str = Field(description="postgres, mysql, redshift, snowflake, bigquery, mssql, "
-                      "clickhouse, duckdb or sqlite")
-    config: dict[str, Any] = Field(description="The engine's fields (host, port, database, "
-                                   "user, password, ...); secrets are encrypted at rest.")
-    is_default: bool | None = Field(default=None, description="Defaults to true for the "
-                                    "tenant's first connection.")
+    type: str = Field(
+        description="postgres, mysql, redshift, snowflake, bigquery, mssql, "
+        "clickhouse, duckdb or sqlite"
+    )
+    config: dict[str, Any] = Field(
+        description="The engine's fields (host, port, database, "
+        "user, password, ...); secrets are encrypted at rest."
+    )
+    is_default: bool | None = Field(
+        default=None, description="Defaults to true for the tenant's first connection."
+    )
 
 
 class UpdateConnection(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    config: dict[str, Any] | None = Field(default=None, description="Fields to change; a "
-                                          "masked secret (********) keeps the stored value.")
+    config: dict[str, Any] | None = Field(
+        default=None,
+        description="Fields to change; a masked secret (********) keeps the stored value.",
+    )
     is_default: bool | None = None
 
 
@@ -62,26 +69,37 @@ def list_connections(principal: Reader, services: AppState) -> ConnectionList:
 
 
 @router.post("", response_model=ConnectionOut, status_code=201)
-def create_connection(body: CreateConnection, principal: Writer,
-                      services: AppState) -> ConnectionOut:
-    created = service.create(services, principal.tenant_id, principal.user_id, name=body.name,
-                             type_name=body.type, config=body.config, is_default=body.is_default)
+def create_connection(
+    body: CreateConnection, principal: Writer, services: AppState
+) -> ConnectionOut:
+    created = service.create(
+        services,
+        principal.tenant_id,
+        principal.user_id,
+        name=body.name,
+        type_name=body.type,
+        config=body.config,
+        is_default=body.is_default,
+    )
     return ConnectionOut(**created)
 
 
 @router.get("/{connection_id}", response_model=ConnectionOut)
 def get_connection(connection_id: str, principal: Reader, services: AppState) -> ConnectionOut:
     with services.db.connect() as conn:
-        return ConnectionOut(**service.public(service.get_row(conn, principal.tenant_id,
-                                                              connection_id)))
+        return ConnectionOut(
+            **service.public(service.get_row(conn, principal.tenant_id, connection_id))
+        )
 
 
 @router.patch("/{connection_id}", response_model=ConnectionOut)
-def update_connection(connection_id: str, body: UpdateConnection, principal: Writer,
-                      services: AppState) -> ConnectionOut:
+def update_connection(
+    connection_id: str, body: UpdateConnection, principal: Writer, services: AppState
+) -> ConnectionOut:
     changes = body.model_dump(exclude_unset=True)
-    return ConnectionOut(**service.update_connection(services, principal.tenant_id,
-                                                     connection_id, changes))
+    return ConnectionOut(
+        **service.update_connection(services, principal.tenant_id, connection_id, changes)
+    )
 
 
 @router.delete("/{connection_id}", status_code=204)
@@ -97,8 +115,11 @@ def test_connection(connection_id: str, principal: Reader, services: AppState) -
 
 
 @router.get("/{connection_id}/schema", response_model=SchemaSnapshot)
-def get_schema(connection_id: str, principal: Reader, services: AppState,
-               refresh: Annotated[bool, Query(description="Re-introspect now")] = False
-               ) -> SchemaSnapshot:
+def get_schema(
+    connection_id: str,
+    principal: Reader,
+    services: AppState,
+    refresh: Annotated[bool, Query(description="Re-introspect now")] = False,
+) -> SchemaSnapshot:
     """Schemas, tables, views, columns, keys and approximate row counts (cached)."""
     return schemas.get_schema(services, principal.tenant_id, connection_id, refresh=refresh)

@@ -29,11 +29,20 @@ def get_settings(principal: Admin, services: AppState) -> dict[str, Any]:
 
 
 @router.put("/settings")
-def put_settings(principal: Admin, services: AppState,
-                 body: Annotated[dict[str, Any], Body(description=(
-                     "provider (openai|anthropic), base_url, model, api_key (encrypted at rest; "
-                     "send ******** to keep the stored key), timeout_s, max_retries, "
-                     "context_tokens, allow_sql"))]) -> dict[str, Any]:
+def put_settings(
+    principal: Admin,
+    services: AppState,
+    body: Annotated[
+        dict[str, Any],
+        Body(
+            description=(
+                "provider (openai|anthropic), base_url, model, api_key (encrypted at rest; "
+                "send ******** to keep the stored key), timeout_s, max_retries, "
+                "context_tokens, allow_sql"
+            )
+        ),
+    ],
+) -> dict[str, Any]:
     config = planners.save_tenant_config(services, principal.tenant_id, dict(body))
     return {"source": "tenant", **config.public_view()}
 

@@ -25,10 +25,14 @@ Asker = Annotated[Principal, Depends(require("query:ask"))]
 
 class AskBody(Body):
     question: str = Field(min_length=1, max_length=2000)
-    conversation_id: str | None = Field(default=None, description="Continue a conversation "
-                                        "(follow-ups start from its last plan); created when absent.")
-    connection_id: str | None = Field(default=None, description="May be omitted when the tenant "
-                                      "has one default connection.")
+    conversation_id: str | None = Field(
+        default=None,
+        description="Continue a conversation "
+        "(follow-ups start from its last plan); created when absent.",
+    )
+    connection_id: str | None = Field(
+        default=None, description="May be omitted when the tenant has one default connection."
+    )
     format: Literal["json", "csv"] = "json"
 
 
@@ -49,8 +53,10 @@ class QueryResult(Response):
     execution_time_ms: float | None
     created_at: dt.datetime
     sql: str | None = Field(default=None, description="Extension: the SQL that ran.")
-    plan: dict[str, Any] | None = Field(default=None, description="Extension: the semantic "
-                                        "query, what each word mapped to, resolved dates.")
+    plan: dict[str, Any] | None = Field(
+        default=None,
+        description="Extension: the semantic query, what each word mapped to, resolved dates.",
+    )
     columns: list[Column] = Field(default_factory=list, description="Extension.")
     row_count: int | None = None
     truncated: bool = False
@@ -73,55 +79,95 @@ def _csv(columns: list[dict[str, Any]], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-@router.post("", response_model=QueryResult, responses={
-    200: {"content": {"text/csv": {}}, "description": "JSON by default; CSV when format=csv"},
-    422: {"description": "Refusal or clarification: `detail` names unmatched words, candidates "
-                         "and suggestions."}})
+@router.post(
+    "",
+    response_model=QueryResult,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "JSON by default; CSV when format=csv"},
+        422: {
+            "description": "Refusal or clarification: `detail` names unmatched words, candidates "
+            "and suggestions."
+        },
+    },
+)
 def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
     """Answer a question: rows, the SQL that produced them, and a one-sentence summary."""
     service = query_service(services)
-    prepared, answer = service.ask(principal, body.question.strip(), body.connection_id,
-                                   body.conversation_id)
+    prepared, answer = service.ask(
+        principal, body.question.strip(), body.connection_id, body.conversation_id
+    )
     if body.format == "csv":
-        return RawResponse(_csv(service.columns_view(prepared), answer.rows),
-                           media_type="text/csv", headers={
-                               "X-Query-Id": prepared.id,
-                               "X-Conversation-Id": prepared.conversation_id})
+        return RawResponse(
+            _csv(service.columns_view(prepared), answer.rows),
+            media_type="text/csv",
+            headers={"X-Query-Id": prepared.id, "X-Conversation-Id": prepared.conversation_id},
+        )
     return service.response(prepared, answer)
 
 
-@router.post("/stream", responses={200: {"content": {"text/event-stream": {}}, "description":
-         "Events: plan, sql, rows (batches), summary, then exactly one done or error."}})
-async def ask_stream(body: AskBody, request: Request, principal: Asker,
-                     services: AppState) -> Any:
+@router.post(
+    "/stream",
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Events: plan, sql, rows (batches), summary, then exactly one "
+            "done or error.",
+        }
+    },
+)
+async def ask_stream(body: AskBody, request: Request, principal: Asker, services: AppState) -> Any:
     """Server-sent events, one per stage; a client that disconnects cancels the query."""
-    return stream_answer(request, services, principal, body.question.strip(),
-                         body.connection_id, body.conversation_id)
+    return stream_answer(
+        request,
+        services,
+        principal,
+        body.question.strip(),
+        body.connection_id,
+        body.conversation_id,
+    )
 
 
 def _view(row: Any) -> dict[str, Any]:
     names = [c["name"] for c in (row.columns or [])]
     return {
-        "id": row.id, "question": row.question,
+        "id": row.id,
+        "question": row.question,
         "data": [dict(zip(names, r, strict=False)) for r in (row.data or [])],
-        "summary": row.summary, "conversation_id": row.conversation_id,
-        "connection_id": row.connection_id, "execution_time_ms": row.execution_time_ms,
-        "created_at": row.created_at, "sql": row.sql, "plan": row.plan,
-        "columns": row.columns or [], "row_count": row.row_count, "truncated": row.truncated,
-        "chart": row.chart, "warnings": row.warnings or [], "status": row.status,
+        "summary": row.summary,
+        "conversation_id": row.conversation_id,
+        "connection_id": row.connection_id,
+        "execution_time_ms": row.execution_time_ms,
+        "created_at": row.created_at,
+        "sql": row.sql,
+        "plan": row.plan,
+        "columns": row.columns or [],
+        "row_count": row.row_count,
+        "truncated": row.truncated,
+        "chart": row.chart,
+        "warnings": row.warnings or [],
+        "status": row.status,
     }
 
 
 @router.get("/history", response_model=HistoryPage)
-def list_history(principal: Asker, services: AppState,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 cursor: str | None = None, connection_id: str | None = None,
-                 conversation_id: str | None = None) -> dict[str, Any]:
+def list_history(
+    principal: Asker,
+    services: AppState,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+    connection_id: str | None = None,
+    conversation_id: str | None = None,
+) -> dict[str, Any]:
     """Newest first. Users see their own queries; admins see the whole tenant's."""
     with services.db.connect() as conn:
         rows, next_cursor = history.list_history(
-            conn, principal, limit=limit, cursor=cursor, connection_id=connection_id,
-            conversation_id=conversation_id)
+            conn,
+            principal,
+            limit=limit,
+            cursor=cursor,
+            connection_id=connection_id,
+            conversation_id=conversation_id,
+        )
     return {"data": [_view(r) for r in rows], "next_cursor": next_cursor}
 
 

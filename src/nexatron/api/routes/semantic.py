@@ -24,23 +24,36 @@ ConnectionFilter = Annotated[str | None, Query(description="Only this connection
 
 def _add_crud(kind: repo.Kind, plural: str, model: type[Any]) -> None:
     """list, create, get, update, delete for one kind of semantic object."""
-    create_body = create_model(f"Create{model.__name__}", __base__=model,
-                               connection_id=(str, Field(description="The owning connection")))
-    out = create_model(f"{model.__name__}Out", __base__=model, id=(str, ...),
-                       connection_id=(str, ...), created_at=(Any, None), updated_at=(Any, None))
-    listing = create_model(f"{model.__name__}List", data=(list[out], ...))  # type: ignore[valid-type]
+    create_body = create_model(
+        f"Create{model.__name__}",
+        __base__=model,
+        connection_id=(str, Field(description="The owning connection")),
+    )
+    out = create_model(
+        f"{model.__name__}Out",
+        __base__=model,
+        id=(str, ...),
+        connection_id=(str, ...),
+        created_at=(Any, None),
+        updated_at=(Any, None),
+    )
+    listing = create_model(f"{model.__name__}List", data=(list[out], ...))
 
     @router.get(f"/{plural}", response_model=listing, name=f"list_{plural}")
-    def list_objects(principal: Reader, services: AppState,
-                     connection_id: ConnectionFilter = None) -> dict[str, Any]:
+    def list_objects(
+        principal: Reader, services: AppState, connection_id: ConnectionFilter = None
+    ) -> dict[str, Any]:
         with services.db.connect() as conn:
             rows = repo.list_objects(conn, principal.tenant_id, kind, connection_id)
         return {"data": [repo.to_public(r) for r in rows]}
 
     @router.post(f"/{plural}", response_model=out, status_code=201, name=f"create_{kind}")
-    def create_object(body: create_body, principal: Writer,  # type: ignore[valid-type]
-                      services: AppState) -> dict[str, Any]:
-        data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    def create_object(
+        body: create_body,
+        principal: Writer,
+        services: AppState,
+    ) -> dict[str, Any]:
+        data = body.model_dump(exclude_unset=True)
         return service.create_object(services, principal.tenant_id, kind, data)
 
     @router.get(f"/{plural}/{{object_id}}", response_model=out, name=f"get_{kind}")
@@ -49,11 +62,13 @@ def _add_crud(kind: repo.Kind, plural: str, model: type[Any]) -> None:
             return repo.to_public(repo.get_object(conn, principal.tenant_id, kind, object_id))
 
     @router.patch(f"/{plural}/{{object_id}}", response_model=out, name=f"update_{kind}")
-    def update_object(object_id: str, principal: Writer, services: AppState,
-                      changes: Annotated[dict[str, Any], Body(
-                          description=f"Fields of the {kind} to change")]) -> dict[str, Any]:
-        return service.update_object(services, principal.tenant_id, kind, object_id,
-                                     dict(changes))
+    def update_object(
+        object_id: str,
+        principal: Writer,
+        services: AppState,
+        changes: Annotated[dict[str, Any], Body(description=f"Fields of the {kind} to change")],
+    ) -> dict[str, Any]:
+        return service.update_object(services, principal.tenant_id, kind, object_id, dict(changes))
 
     @router.delete(f"/{plural}/{{object_id}}", status_code=204, name=f"delete_{kind}")
     def delete_object(object_id: str, principal: Writer, services: AppState) -> None:
@@ -85,8 +100,9 @@ def bootstrap(body: BootstrapBody, principal: Writer, services: AppState) -> dic
 
 
 @router.get("/export", response_class=PlainTextResponse)
-def export_layer(principal: Reader, services: AppState,
-                 connection_id: Annotated[str, Query()]) -> str:
+def export_layer(
+    principal: Reader, services: AppState, connection_id: Annotated[str, Query()]
+) -> str:
     """The whole layer of a connection as YAML."""
     return service.export_yaml(services, principal.tenant_id, connection_id)
 
@@ -94,5 +110,6 @@ def export_layer(principal: Reader, services: AppState,
 @router.post("/import")
 def import_layer(body: ImportBody, principal: Writer, services: AppState) -> dict[str, Any]:
     """Replace the layer with a YAML document; `dry_run` (default) only shows the diff."""
-    return service.import_yaml(services, principal.tenant_id, body.connection_id, body.yaml,
-                               dry_run=body.dry_run)
+    return service.import_yaml(
+        services, principal.tenant_id, body.connection_id, body.yaml, dry_run=body.dry_run
+    )

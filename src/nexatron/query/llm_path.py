@@ -1,0 +1,191 @@
+"""The LLM planner's turn: when the deterministic parser refuses and an LLM is configured.
+
+The LLM proposes a semantic query (compiled like any other) or, for questions outside the layer,
+SQL. Its output is untrusted: names are validated by the planner, SQL goes through the same
+guard with the connection's tables, and a database error gets one bounded correction round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from nexatron.connections.schema import get_schema
+from nexatron.errors import NexatronError, Unprocessable
+from nexatron.guard import check_sql, enforce_row_cap
+from nexatron.identity.roles import Principal
+from nexatron.nlq import Explained, Plan
+from nexatron.nlq.llm import LLMPlan, LLMPlanner, LLMUsage
+from nexatron.query.context import QueryContext
+from nexatron.semantic.model import OutputColumn, SemanticQuery
+from nexatron.services import Services
+from nexatron.store.tables import queries
+from nexatron.warehouse.types import ResultColumn, SchemaSnapshot
+
+EXAMPLES = 20
+
+
+@dataclass
+class LLMOutcome:
+    plan: Plan
+    sql: str | None  # set when the LLM wrote SQL (already guarded and capped)
+    usage: LLMUsage
+    stages: list[str] = field(default_factory=list)
+
+
+def _value_hits(context: QueryContext, question: str) -> dict[str, list[str]]:
+    text = question.lower()
+    values: dict[str, list[str]] = getattr(context.lexicon, "value_index", None) or {}
+    hits = {
+        dim: [v for v in vals if len(v) > 2 and v.lower() in text][:10]
+        for dim, vals in values.items()
+    }
+    return {k: v for k, v in hits.items() if v}
+
+
+def _examples(
+    services: Services, principal: Principal, connection_id: str
+) -> list[tuple[str, SemanticQuery]]:
+    with services.db.connect() as conn:
+        rows = conn.execute(
+            select(queries.c.question, queries.c.plan)
+            .where(
+                queries.c.tenant_id == principal.tenant_id,
+                queries.c.connection_id == connection_id,
+                queries.c.status == "answered",
+                queries.c.planner == "deterministic",
+            )
+            .order_by(queries.c.created_at.desc())
+            .limit(EXAMPLES)
+        ).fetchall()
+    out = []
+    for row in rows:
+        try:
+            out.append((row.question, SemanticQuery.model_validate(row.plan["query"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def schema_tables(schema: SchemaSnapshot) -> set[str]:
+    return {t.qualified_name for t in schema.tables} | {t.name for t in schema.tables}
+
+
+def plan_with_llm(
+    services: Services,
+    llm: LLMPlanner,
+    principal: Principal,
+    context: QueryContext,
+    question: str,
+    previous: SemanticQuery | None,
+    refusal: Unprocessable,
+    date_text: str,
+) -> LLMOutcome:
+    schema = get_schema(services, principal.tenant_id, context.connection.id)
+    result: LLMPlan = llm.plan(
+        question,
+        layer=context.layer,
+        schema=schema,
+        dialect=context.dialect,
+        value_hits=_value_hits(context, question),
+        examples=_examples(services, principal, context.connection.id),
+        previous=previous,
+        date_context_text=date_text,
+    )
+    if result.kind == "semantic" and result.query is not None:
+        plan = Plan(
+            query=result.query,
+            explanation=[
+                Explained(
+                    text=question,
+                    kind="metric",
+                    target=",".join(result.query.metrics),
+                    detail="planned by the LLM",
+                )
+            ],
+            assumptions=[
+                "The deterministic parser could not read this question; an LLM planned it."
+            ],
+        )
+        return LLMOutcome(plan, None, result.usage, result.stages)
+    if result.kind == "sql" and result.sql:
+        sql = guarded_sql(result.sql, context.dialect, schema, services.settings.row_cap + 1)
+        plan = Plan(
+            query=SemanticQuery(),
+            assumptions=[
+                "This question is outside the semantic layer; an LLM wrote the SQL. Check it."
+            ],
+        )
+        return LLMOutcome(plan, sql, result.usage, result.stages)
+    detail = (
+        dict(refusal.detail)
+        if isinstance(refusal.detail, dict)
+        else {"message": str(refusal.detail)}
+    )
+    detail["llm"] = result.reason or "The LLM could not answer this question either."
+    raise Unprocessable(detail)
+
+
+def guarded_sql(sql: str, dialect: str, schema: SchemaSnapshot, cap: int) -> str:
+    tree = check_sql(sql, dialect, allowed_tables=schema_tables(schema))
+    return enforce_row_cap(tree, dialect, cap)
+
+
+def correct(
+    services: Services,
+    llm: LLMPlanner,
+    principal: Principal,
+    context: QueryContext,
+    question: str,
+    sql: str,
+    error: NexatronError,
+    date_text: str,
+) -> LLMOutcome:
+    schema = get_schema(services, principal.tenant_id, context.connection.id)
+    message = error.detail if isinstance(error.detail, str) else str(error.detail)
+    result = llm.correct_sql(
+        question,
+        sql,
+        message,
+        layer=context.layer,
+        schema=schema,
+        dialect=context.dialect,
+        date_context_text=date_text,
+    )
+    if result.kind != "sql" or not result.sql:
+        raise error
+    fixed = guarded_sql(result.sql, context.dialect, schema, services.settings.row_cap + 1)
+    return LLMOutcome(
+        Plan(
+            query=SemanticQuery(),
+            assumptions=[
+                "An LLM wrote and then corrected this SQL after a database error. Check it."
+            ],
+        ),
+        fixed,
+        result.usage,
+        result.stages,
+    )
+
+
+def columns_from_result(columns: list[ResultColumn]) -> list[OutputColumn]:
+    """Output columns for LLM SQL: numbers are measures, the rest dimensions."""
+    out = []
+    for col in columns:
+        role: Any = (
+            "metric"
+            if col.type == "number"
+            else ("time" if col.type in ("date", "timestamp") else "dimension")
+        )
+        out.append(
+            OutputColumn(
+                name=col.name,
+                role=role,
+                ref=col.name,
+                label=col.name.replace("_", " ").capitalize(),
+                type=col.type,
+            )
+        )
+    return out
