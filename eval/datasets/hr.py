@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """HR / people dataset: departments, offices, employees, absences. Deterministic, generated in SQL."""
 
 from __future__ import annotations

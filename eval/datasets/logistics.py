@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Logistics dataset: carriers, warehouses, customers, shipments. Deterministic, generated in SQL."""
 
 from __future__ import annotations

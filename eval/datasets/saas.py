@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """SaaS dataset: accounts, subscriptions, support tickets. Deterministic, generated in SQL."""
 
 from __future__ import annotations

@@ -9,10 +9,48 @@ from nexatron.errors import NexatronError
 from nexatron.nlq import DateContext, Lexicon, understand
 from nexatron.semantic.model import SemanticQuery
 
-WORDS = ["revenue", "by", "channel", "top", "5", "last", "quarter", "Canada", "or", "not",
-         "over", "$100", "and", "what", "about", "only", "instead", "between", "2024", "FY25",
-         "suite", "how", "many", "average", "'", ";", "DROP", "--", "%", "per", "month", "the",
-         "Q3", "since", "march", "without", "filter", "bookings", ">=", "k"]  # fmt: skip
+WORDS = [
+    "revenue",
+    "by",
+    "channel",
+    "top",
+    "5",
+    "last",
+    "quarter",
+    "Canada",
+    "or",
+    "not",
+    "over",
+    "$100",
+    "and",
+    "what",
+    "about",
+    "only",
+    "instead",
+    "between",
+    "2024",
+    "FY25",
+    "suite",
+    "how",
+    "many",
+    "average",
+    "'",
+    ";",
+    "DROP",
+    "--",
+    "%",
+    "per",
+    "month",
+    "the",
+    "Q3",
+    "since",
+    "march",
+    "without",
+    "filter",
+    "bookings",
+    ">=",
+    "k",
+]
 SQLISH = st.sampled_from(["' OR 1=1 --", "; DROP TABLE x", "SELECT * FROM guests", "1/0", "\\x00"])
 TEXT = st.one_of(
     st.text(max_size=200),
@@ -30,13 +68,17 @@ def _ok(text: str, lex: Lexicon, ctx: DateContext, prev: SemanticQuery | None = 
         assert 400 <= e.status_code < 500
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=TEXT)
 def test_any_input(text: str, lex: Lexicon, ctx: DateContext) -> None:
     _ok(text, lex, ctx)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=TEXT)
 def test_any_follow_up(text: str, lex: Lexicon, ctx: DateContext) -> None:
     prev = SemanticQuery(metrics=["revenue"], dimensions=["channel"])

@@ -31,10 +31,14 @@ def test_typo_bounds() -> None:
 
 def test_bootstrap_names_are_understood() -> None:
     layer = SemanticLayer(
-        metrics=[Metric(name="orders_count", label="Number of orders", table="orders", agg="count"),
-                 Metric(name="total_amount", label="Total amount", table="orders", agg="sum", expr="amount")],
+        metrics=[
+            Metric(name="orders_count", label="Number of orders", table="orders", agg="count"),
+            Metric(
+                name="total_amount", label="Total amount", table="orders", agg="sum", expr="amount"
+            ),
+        ],
         dimensions=[Dimension(name="status", label="Status", table="orders", expr="status")],
-    )  # fmt: skip
+    )
     lex = build_lexicon(layer, {"status": ["shipped", "Cancelled"]})
     assert {e.target for e in lex.lookup(key_of("orders"))} >= {"orders_count"}
     assert {e.target for e in lex.lookup(key_of("amount"))} == {"total_amount"}
@@ -42,11 +46,18 @@ def test_bootstrap_names_are_understood() -> None:
 
 
 def test_build_is_fast_for_a_large_layer() -> None:
-    metrics = [Metric(name=f"m_{i}", label=f"Metric {i} total", table=f"t{i % 9}", agg="sum", expr=f"c{i}")
-               for i in range(250)]  # fmt: skip
-    dims = [Dimension(name=f"d_{i}", label=f"Dim {i}", table=f"t{i % 9}", expr=f"c{i}") for i in range(250)]
+    metrics = [
+        Metric(name=f"m_{i}", label=f"Metric {i} total", table=f"t{i % 9}", agg="sum", expr=f"c{i}")
+        for i in range(250)
+    ]
+    dims = [
+        Dimension(name=f"d_{i}", label=f"Dim {i}", table=f"t{i % 9}", expr=f"c{i}")
+        for i in range(250)
+    ]
     values = {f"d_{i}": [f"value {i} {j}" for j in range(200)] for i in range(250)}
     start = time.perf_counter()
     lex = build_lexicon(SemanticLayer(metrics=metrics, dimensions=dims), values)
-    assert time.perf_counter() - start < 2.0  # generous for shared CI; bench/bench_parse.py measures
+    assert (
+        time.perf_counter() - start < 2.0
+    )  # generous for shared CI; bench/bench_parse.py measures
     assert len(lex.values) == 50_000

@@ -15,7 +15,10 @@ def q(text: str, lex: Lexicon, ctx: DateContext) -> dict[str, Any]:
 
 
 def test_metric_and_group_by(lex: Lexicon, ctx: DateContext) -> None:
-    assert q("revenue by room type", lex, ctx) == {"metrics": ["revenue"], "dimensions": ["room_type"]}
+    assert q("revenue by room type", lex, ctx) == {
+        "metrics": ["revenue"],
+        "dimensions": ["room_type"],
+    }
     assert q("sales per channel and room", lex, ctx)["dimensions"] == ["channel", "room_type"]
 
 
@@ -37,7 +40,10 @@ def test_time_range_grain_and_explanation(lex: Lexicon, ctx: DateContext) -> Non
     assert plan.query.time is not None
     assert plan.query.time.grain == "month"
     assert plan.query.time.range is not None
-    assert (plan.query.time.range.start, plan.query.time.range.end) == (dt.date(2025, 10, 1), dt.date(2026, 1, 1))
+    assert (plan.query.time.range.start, plan.query.time.range.end) == (
+        dt.date(2025, 10, 1),
+        dt.date(2026, 1, 1),
+    )
     assert plan.time_range_text == "last quarter: 2025-10-01 to 2025-12-31"
     kinds = {(e.text, e.kind, e.target) for e in plan.explanation}
     assert ("revenue", "metric", "revenue") in kinds
@@ -51,7 +57,9 @@ def test_time_dimension_named_in_question(lex: Lexicon, ctx: DateContext) -> Non
 
 
 def test_value_filters_negation_and_alternatives(lex: Lexicon, ctx: DateContext) -> None:
-    assert q("revenue in Canada", lex, ctx)["filters"] == [{"field": "country", "values": ["Canada"]}]
+    assert q("revenue in Canada", lex, ctx)["filters"] == [
+        {"field": "country", "values": ["Canada"]}
+    ]
     assert q("revenue excluding Canada", lex, ctx)["filters"] == [
         {"field": "country", "op": "!=", "values": ["Canada"]}
     ]
@@ -67,9 +75,15 @@ def test_forgiving_value_matching(lex: Lexicon, ctx: DateContext) -> None:
     us = {"field": "country", "values": ["United States"]}
     assert q("US revenue", lex, ctx)["filters"] == [us]
     assert q("revenue from American guests", lex, ctx)["filters"] == [us]
-    assert q("revenue from german guests", lex, ctx)["filters"] == [{"field": "country", "values": ["Germany"]}]
-    assert q("revenue via travel agents", lex, ctx)["filters"] == [{"field": "channel", "values": ["Travel Agent"]}]
-    assert q("revenu in Germny", lex, ctx)["filters"] == [{"field": "country", "values": ["Germany"]}]
+    assert q("revenue from german guests", lex, ctx)["filters"] == [
+        {"field": "country", "values": ["Germany"]}
+    ]
+    assert q("revenue via travel agents", lex, ctx)["filters"] == [
+        {"field": "channel", "values": ["Travel Agent"]}
+    ]
+    assert q("revenu in Germny", lex, ctx)["filters"] == [
+        {"field": "country", "values": ["Germany"]}
+    ]
 
 
 def test_ranking(lex: Lexicon, ctx: DateContext) -> None:
@@ -94,9 +108,15 @@ def test_thresholds(lex: Lexicon, ctx: DateContext) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["revenue by favourite colour", "profit by channel", "revenue by state", "churn last month",
-     "bookings 42", "how many guests by eye colour"],
-)  # fmt: skip
+    [
+        "revenue by favourite colour",
+        "profit by channel",
+        "revenue by state",
+        "churn last month",
+        "bookings 42",
+        "how many guests by eye colour",
+    ],
+)
 def test_partly_understood_is_refused(text: str, lex: Lexicon, ctx: DateContext) -> None:
     with pytest.raises(Refusal) as e:
         understand(text, lex, ctx=ctx)
@@ -116,7 +136,10 @@ def test_ambiguous_value_asks(lex: Lexicon, ctx: DateContext) -> None:
     with pytest.raises(Clarification) as e:
         understand("revenue for suite", lex, ctx=ctx)
     cands = e.value.detail["candidates"]
-    assert {(c["dimension"], c["value"]) for c in cands} == {("tier", "Suite"), ("room_type", "Suite")}
+    assert {(c["dimension"], c["value"]) for c in cands} == {
+        ("tier", "Suite"),
+        ("room_type", "Suite"),
+    }
     assert e.value.detail["ambiguous"] == "suite"
     settled = q("revenue for the suite room type", lex, ctx)
     assert settled["filters"] == [{"field": "room_type", "values": ["Suite"]}]
@@ -125,9 +148,15 @@ def test_ambiguous_value_asks(lex: Lexicon, ctx: DateContext) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["delete all bookings", "DROP TABLE bookings", "update revenue for March to 0",
-     "please insert a booking", "truncate guests", "revenue; drop table guests"],
-)  # fmt: skip
+    [
+        "delete all bookings",
+        "DROP TABLE bookings",
+        "update revenue for March to 0",
+        "please insert a booking",
+        "truncate guests",
+        "revenue; drop table guests",
+    ],
+)
 def test_writes_refused(text: str, lex: Lexicon, ctx: DateContext) -> None:
     with pytest.raises(WriteRefused):
         understand(text, lex, ctx=ctx)

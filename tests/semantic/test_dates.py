@@ -49,7 +49,10 @@ def test_closed_ranges(phrase: str, start: dt.date, end: dt.date) -> None:
 
 
 def test_open_ranges_and_labels() -> None:
-    assert (resolve("since January", NOW).start, resolve("since January", NOW).end) == (D(2026, 1, 1), None)
+    assert (resolve("since January", NOW).start, resolve("since January", NOW).end) == (
+        D(2026, 1, 1),
+        None,
+    )
     assert resolve("before 2024", NOW).end == D(2024, 1, 1)
     assert resolve("after 2023", NOW).start == D(2024, 1, 1)
     assert "complete" in (resolve("last 3 months", NOW).label or "")
@@ -58,7 +61,10 @@ def test_open_ranges_and_labels() -> None:
 
 def test_fiscal_year_start_month() -> None:
     ctx = DateContext(now=NOW.now, fiscal_year_start_month=4)
-    assert (resolve("FY2025", ctx).start, resolve("FY2025", ctx).end) == (D(2024, 4, 1), D(2025, 4, 1))
+    assert (resolve("FY2025", ctx).start, resolve("FY2025", ctx).end) == (
+        D(2024, 4, 1),
+        D(2025, 4, 1),
+    )
     assert resolve("this fiscal year", ctx).start == D(2025, 4, 1)
 
 
@@ -86,7 +92,9 @@ def test_dst_day_is_a_whole_local_day() -> None:
     assert isinstance(tr.start, dt.date) and isinstance(tr.end, dt.date)
     start = dt.datetime.combine(tr.start, dt.time(), zone)
     end = dt.datetime.combine(tr.end, dt.time(), zone)
-    assert end - start == dt.timedelta(hours=23) or (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)) == dt.timedelta(hours=23)
+    assert end - start == dt.timedelta(hours=23) or (
+        end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
+    ) == dt.timedelta(hours=23)
 
 
 def test_numbers_are_not_years() -> None:

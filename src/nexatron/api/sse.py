@@ -1,6 +1,6 @@
 """POST /query/stream: one server-sent event per stage, exactly one terminal event.
 
-Events: `plan`, `sql`, `rows` (batches), `summary`, then `done` or `error`. Each has an id;
+Events: `llm` (its stages, when the LLM planned), `plan`, `sql`, `rows` (batches), `summary`, then `done` or `error`. Each has an id;
 keep-alive comments are sent while the database works. A client that disconnects cancels the
 query and frees its slot.
 """
@@ -66,6 +66,10 @@ class _Stream:
         prepared: Prepared = await run_in_threadpool(
             service.prepare, self.principal, self.question, self.connection_id, self.conversation_id
         )
+        if prepared.llm_stages:
+            yield self.event(
+                "llm", {"stages": prepared.llm_stages, "usage": service.usage_view(prepared)}
+            )
         yield self.event(
             "plan",
             {

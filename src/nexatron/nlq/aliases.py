@@ -52,9 +52,35 @@ middle east|me|mideast
 
 # Codes that are common English words: matched only when written in capitals.
 CASE_SENSITIVE = frozenset(
-    {"us", "it", "no", "be", "at", "me", "can", "ind", "co", "na", "sa", "is", "in", "de", "es",
-     "col", "nor", "fin", "mex", "polish", "ar", "il", "se", "pt", "ch", "nl"}
-)  # fmt: skip
+    {
+        "us",
+        "it",
+        "no",
+        "be",
+        "at",
+        "me",
+        "can",
+        "ind",
+        "co",
+        "na",
+        "sa",
+        "is",
+        "in",
+        "de",
+        "es",
+        "col",
+        "nor",
+        "fin",
+        "mex",
+        "polish",
+        "ar",
+        "il",
+        "se",
+        "pt",
+        "ch",
+        "nl",
+    }
+)
 OTHER = """
 e-commerce|ecommerce|online
 b2b|business to business

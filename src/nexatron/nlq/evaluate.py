@@ -82,13 +82,18 @@ def _load_module(path: Path) -> Any:
     return module
 
 
-def value_index(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, cap: int = 500) -> dict[str, list[str]]:
+def value_index(
+    con: duckdb.DuckDBPyConnection, layer: SemanticLayer, cap: int = 500
+) -> dict[str, list[str]]:
     """Distinct values of each low-cardinality string dimension (what the server's index holds)."""
     out: dict[str, list[str]] = {}
     for d in layer.dimensions:
         if d.type != "string":
             continue
-        sql = f"SELECT DISTINCT CAST({d.expr} AS VARCHAR) FROM {d.table} WHERE {d.expr} IS NOT NULL LIMIT {cap + 1}"
+        sql = (
+            f"SELECT DISTINCT CAST({d.expr} AS VARCHAR) FROM {d.table}"
+            f" WHERE {d.expr} IS NOT NULL LIMIT {cap + 1}"
+        )
         vals = [r[0] for r in con.execute(sql).fetchall()]
         if len(vals) <= cap:
             out[d.name] = vals
@@ -137,8 +142,15 @@ def _questions(spec: dict[str, Any], base: Path) -> list[dict[str, Any]]:
     return list(spec["questions"])
 
 
-def _one(q: dict[str, Any], lex: Any, ctx: DateContext, con: Any, layer: SemanticLayer,
-         plans: dict[str, SemanticQuery], compile_query: Any) -> QuestionResult:  # fmt: skip
+def _one(
+    q: dict[str, Any],
+    lex: Any,
+    ctx: DateContext,
+    con: Any,
+    layer: SemanticLayer,
+    plans: dict[str, SemanticQuery],
+    compile_query: Any,
+) -> QuestionResult:
     qid, text = str(q["id"]), str(q["question"])
     answerable = not q.get("unanswerable", False)
     previous = plans.get(str(q["follow_up_of"])) if q.get("follow_up_of") else None
@@ -149,33 +161,57 @@ def _one(q: dict[str, Any], lex: Any, ctx: DateContext, con: Any, layer: Semanti
         ms = (time.perf_counter() - t0) * 1000
         kind = "clarified" if isinstance(e, Clarification | WriteRefused) else "refused"
         outcome = "refused_ok" if not answerable else kind
-        return QuestionResult(id=qid, question=text, answerable=answerable, outcome=outcome,
-                              detail=str(e.detail)[:300], latency_ms=ms)  # fmt: skip
+        return QuestionResult(
+            id=qid,
+            question=text,
+            answerable=answerable,
+            outcome=outcome,
+            detail=str(e.detail)[:300],
+            latency_ms=ms,
+        )
     ms = (time.perf_counter() - t0) * 1000
     plans[qid] = plan.query
     try:
         sql = compile_query(layer, plan.query, "duckdb").sql
         got = con.execute(sql).fetchall()
     except Exception as e:  # compile or execution failure counts as an error, not an answer
-        return QuestionResult(id=qid, question=text, answerable=answerable, outcome="error",
-                              detail=f"{type(e).__name__}: {e}"[:300], latency_ms=ms)  # fmt: skip
+        return QuestionResult(
+            id=qid,
+            question=text,
+            answerable=answerable,
+            outcome="error",
+            detail=f"{type(e).__name__}: {e}"[:300],
+            latency_ms=ms,
+        )
     if not answerable:
-        return QuestionResult(id=qid, question=text, answerable=False, outcome="answered_wrongly",
-                              detail=plan.query.model_dump_json(exclude_defaults=True), latency_ms=ms)  # fmt: skip
+        return QuestionResult(
+            id=qid,
+            question=text,
+            answerable=False,
+            outcome="answered_wrongly",
+            detail=plan.query.model_dump_json(exclude_defaults=True),
+            latency_ms=ms,
+        )
     gold_sql = str(q["sql"])
     gold = con.execute(gold_sql).fetchall()
     ordered = "order by" in gold_sql.lower()
     ok = rows_match(got, gold, ordered)
     detail = "" if ok else plan.query.model_dump_json(exclude_defaults=True)
-    return QuestionResult(id=qid, question=text, answerable=True,
-                          outcome="match" if ok else "mismatch", detail=detail, latency_ms=ms)  # fmt: skip
+    return QuestionResult(
+        id=qid,
+        question=text,
+        answerable=True,
+        outcome="match" if ok else "mismatch",
+        detail=detail,
+        latency_ms=ms,
+    )
 
 
 def _pct(xs: list[float], p: float) -> float:
     if not xs:
         return 0.0
     s = sorted(xs)
-    return s[min(len(s) - 1, int(round(p * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p * (len(s) - 1)))]
 
 
 def _report(name: str, results: list[QuestionResult]) -> EvalReport:
@@ -215,7 +251,7 @@ def format_report(r: EvalReport, verbose: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`nexatron eval FILE [FILE...] [-v]`: print a report per file; exit 1 on any confident error."""
+    """`nexatron eval FILE... [-v]`: a report per file; exit 1 on any confidently wrong answer."""
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args
     files = [a for a in args if a != "-v"]

@@ -7,9 +7,22 @@ from nexatron.nlq.segment import Segmented
 from nexatron.nlq.words import EDIT_OBJECTS, FOLLOW_UP_STARTS
 from nexatron.semantic.model import OrderBy, QueryFilter, SemanticQuery
 
-_STRONG_STARTS = (("and",), ("what", "about"), ("how", "about"), ("only",), ("instead",),
-                  ("also",), ("same",), ("now",), ("just",), ("but",), ("plus",), ("what", "if"),
-                  ("and", "what", "about"), ("then",))  # fmt: skip
+_STRONG_STARTS = (
+    ("and",),
+    ("what", "about"),
+    ("how", "about"),
+    ("only",),
+    ("instead",),
+    ("also",),
+    ("same",),
+    ("now",),
+    ("just",),
+    ("but",),
+    ("plus",),
+    ("what", "if"),
+    ("and", "what", "about"),
+    ("then",),
+)
 _ADD = frozenset({"too", "also", "additionally", "plus", "add", "well"})
 _REMOVE = frozenset({"without", "remove", "drop", "clear", "reset", "no", "ignore", "unfiltered"})
 
@@ -40,14 +53,18 @@ def merge(
     """Apply the change a follow-up asks for to the previous query."""
     lows = [t.low for t in seg.tokens]
     words = set(lows)
-    adding = (_starts(lows, (("and",), ("also",), ("plus",))) or bool(words & _ADD)) and "instead" not in words
+    adding = (
+        _starts(lows, (("and",), ("also",), ("plus",))) or bool(words & _ADD)
+    ) and "instead" not in words
     removing = bool(words & _REMOVE) and bool(words & EDIT_OBJECTS)
     q = previous.model_copy(deep=True)
     if d.metrics:
         old = list(q.metrics)
         q.metrics = list(dict.fromkeys(old + d.metrics)) if adding else list(d.metrics)
         gone = set(old) - set(q.metrics)
-        q.order = [OrderBy(field=q.metrics[0], desc=o.desc) if o.field in gone else o for o in q.order]
+        q.order = [
+            OrderBy(field=q.metrics[0], desc=o.desc) if o.field in gone else o for o in q.order
+        ]
         q.metric_filters = [f for f in q.metric_filters if f.field not in gone]
     if removing and ("filter" in words or "filters" in words or "condition" in words):
         named = {f.field for f in filters}
@@ -57,7 +74,9 @@ def merge(
         q.dimensions = [x for x in q.dimensions if x not in d.dimensions]
         d.dimensions = []
     if d.dimensions:
-        q.dimensions = list(dict.fromkeys(q.dimensions + d.dimensions)) if adding else list(d.dimensions)
+        q.dimensions = (
+            list(dict.fromkeys(q.dimensions + d.dimensions)) if adding else list(d.dimensions)
+        )
     for f in filters:
         same = [g for g in q.filters if g.field == f.field]
         if same and adding and same[0].op in {"=", "in"} and f.op in {"=", "in"}:
@@ -70,10 +89,12 @@ def merge(
     if d.limit is not None or "top_no_n" in d.cues or d.rank_single:
         q.limit = d.limit or (1 if d.rank_single else q.limit or 10)
     if d.order_desc is not None:
-        field = d.order_metric or (q.order[0].field if q.order else q.metrics[0] if q.metrics else None)
+        field = d.order_metric or (
+            q.order[0].field if q.order else q.metrics[0] if q.metrics else None
+        )
         if field is not None:
             q.order = [OrderBy(field=field, desc=d.order_desc)]
-    if ("limit" in words and removing) or {"show", "all"} <= words and not filters:
+    if ("limit" in words and removing) or ({"show", "all"} <= words and not filters):
         q.limit = None
     return q
 
@@ -84,7 +105,11 @@ def _time(q: SemanticQuery, d: Draft, words: set[str], removing: bool) -> None:
     spec = q.time.model_copy() if q.time else TimeSpec()
     if d.range is not None:
         spec.range = d.range
-    if "alltime" in d.cues or (removing and words & {"range", "period", "date", "dates"}) or "ever" in words:
+    if (
+        "alltime" in d.cues
+        or (removing and words & {"range", "period", "date", "dates"})
+        or "ever" in words
+    ):
         spec.range = None
     if d.grain is not None:
         spec.grain = d.grain

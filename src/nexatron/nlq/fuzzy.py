@@ -1,4 +1,4 @@
-"""Bounded typo matching with a single-deletion index (SymSpell-style), verified by edit distance."""
+"""Bounded typo matching: a single-deletion index (SymSpell-style), checked by edit distance."""
 
 from __future__ import annotations
 

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.resolve import (
-    Reading, agg_cue_before, choose_dimension, choose_metric, choose_value_dim, name_dimension,
-    read_items, SUBJECT_NEXT,
-)  # fmt: skip
+    SUBJECT_NEXT,
+    Reading,
+    agg_cue_before,
+    choose_dimension,
+    choose_metric,
+    choose_value_dim,
+    name_dimension,
+    read_items,
+)
 from nexatron.nlq.segment import Item, Segmented
 from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.words import (
-    ASC_WORDS, COMPARATIVE_HINTS, DESC_WORDS, GROUP, NEGATION, UNITS,
-)  # fmt: skip
+    ASC_WORDS,
+    COMPARATIVE_HINTS,
+    DESC_WORDS,
+    GROUP,
+    NEGATION,
+    UNITS,
+)
 from nexatron.semantic.model import Grain, QueryFilter, TimeRange
 
 _CONNECT = frozenset({"or", "and", ",", "&", "/", "either", "both", "the", "also"})
@@ -158,7 +169,7 @@ class Interpreter:
         for k, it in enumerate(self.items):
             r = self.readings[k]
             low = self.low(k)
-            if it.kind == "cue" and it.cue == "neg" or (it.kind == "word" and low in NEGATION):
+            if (it.kind == "cue" and it.cue == "neg") or (it.kind == "word" and low in NEGATION):
                 neg = True
                 self.used.add(k)
                 continue
@@ -166,8 +177,13 @@ class Interpreter:
                 if not (it.kind == "word" and low in _CONNECT) and it.kind != "word":
                     neg = False
                 continue
-            singles = {d for rr in self.readings if rr and rr.kind == "value" for d in rr.targets
-                       if len(rr.targets) == 1}  # fmt: skip
+            singles = {
+                d
+                for rr in self.readings
+                if rr and rr.kind == "value"
+                for d in rr.targets
+                if len(rr.targets) == 1
+            }
             dim = choose_value_dim(r, hinted | (singles & set(r.targets)), metric_tables, self.lex)
             value = r.values_by_dim[dim]
             self.d.filters.setdefault((dim, neg), []).append(value)
@@ -183,7 +199,11 @@ class Interpreter:
         nor is a dimension of the same table right after it ('North America warehouses')."""
         nxt = self.readings[k + 1] if k + 1 < len(self.readings) else None
         table = self.lex.dimensions[dim].table
-        if nxt and nxt.kind == "dimension" and all(self.lex.dimensions[t].table == table for t in nxt.targets):
+        if (
+            nxt
+            and nxt.kind == "dimension"
+            and all(self.lex.dimensions[t].table == table for t in nxt.targets)
+        ):
             self.used.add(k + 1)
             self.d.entities.append((nxt.item.text, table))
             return
@@ -227,7 +247,9 @@ class Interpreter:
         table = r.targets[0]
         lead = {"which", "what", "top", "bottom", "each", "every"}
         grouped = self.low(k - 1) in GROUP or self.low(k - 1) in lead
-        grouped = grouped or (k >= 2 and self.items[k - 1].kind == "number" and self.low(k - 2) in lead)
+        grouped = grouped or (
+            k >= 2 and self.items[k - 1].kind == "number" and self.low(k - 2) in lead
+        )
         grouped = grouped or self.low(k + 1) in SUBJECT_NEXT
         self.used.add(k)
         if grouped:
@@ -256,16 +278,21 @@ class Interpreter:
         for k, it in enumerate(self.items):
             if it.kind == "time":
                 if self.d.range is not None:
-                    raise Refusal({"message": "The question names two date ranges; ask one at a time.",
-                                   "unmatched": [it.text], "suggestions": {"metrics": [], "dimensions": []}})  # fmt: skip
+                    raise Refusal(
+                        {
+                            "message": "The question names two date ranges; ask one at a time.",
+                            "unmatched": [it.text],
+                            "suggestions": {"metrics": [], "dimensions": []},
+                        }
+                    )
                 self.d.range, self.d.range_grain = it.time, it.grain
                 self.used.add(k)
                 self.d.explanation.append(
                     Explained(text=it.text, kind="time_range", target="range")
                 )
             elif it.kind == "grain" or (it.kind == "cue" and it.cue.startswith("grain:")):
-                grain = it.grain or it.cue.split(":")[1]  # type: ignore[assignment]
-                self.d.grain = grain  # type: ignore[assignment]
+                grain = it.grain or cast(Grain, it.cue.split(":")[1])
+                self.d.grain = grain
                 self.used.add(k)
                 self.d.explanation.append(Explained(text=it.text, kind="grain", target=str(grain)))
             elif it.kind == "cue" and it.cue == "trend":
@@ -318,9 +345,11 @@ class Interpreter:
                 self.used.add(k)
                 self._rank_metric_after(k)
             elif it.kind == "word" and low in {"ascending", "asc", "increasing"}:
-                d.order_desc, _ = False, d.cues.add("sortdir")
+                d.order_desc = False
+                d.cues.add("sortdir")
             elif it.kind == "word" and low in {"descending", "desc", "decreasing"}:
-                d.order_desc, _ = True, d.cues.add("sortdir")
+                d.order_desc = True
+                d.cues.add("sortdir")
         if d.cues & {"superlative", "common", "top_no_n"} and d.limit is None:
             d.rank_single = d.rank_single or self._singular_subject()
 

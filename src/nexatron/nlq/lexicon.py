@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal, NamedTuple
 
 from nexatron.nlq.aliases import CASE_SENSITIVE, alias_groups
@@ -15,12 +16,34 @@ from nexatron.semantic.model import Dimension, Metric, SemanticLayer
 
 Kind = Literal["metric", "dimension", "value", "entity"]
 Key = tuple[str, ...]
-_LEAD_AGG = (("number", "of"), ("no", "of"), ("num", "of"), ("count", "of"), ("sum", "of"),
-             ("total", "number", "of"), ("#", "of"), ("total",), ("sum",), ("count",), ("num",),
-             ("avg",), ("average",), ("mean",), ("median",), ("max",), ("maximum",), ("min",),
-             ("minimum",), ("distinct",), ("unique",), ("nb",), ("n",))  # fmt: skip
+_LEAD_AGG = (
+    ("number", "of"),
+    ("no", "of"),
+    ("num", "of"),
+    ("count", "of"),
+    ("sum", "of"),
+    ("total", "number", "of"),
+    ("#", "of"),
+    ("total",),
+    ("sum",),
+    ("count",),
+    ("num",),
+    ("avg",),
+    ("average",),
+    ("mean",),
+    ("median",),
+    ("max",),
+    ("maximum",),
+    ("min",),
+    ("minimum",),
+    ("distinct",),
+    ("unique",),
+    ("nb",),
+    ("n",),
+)
 _TRAIL_AGG = ("count", "total", "sum", "avg", "average", "cnt", "number")
 _TIME_TAIL = ("date", "at", "time", "on", "timestamp", "ts", "dt", "day", "datetime")
+_SPLIT = partial(re.compile(r"[\W_]+").sub, " ")
 _SIMPLE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
@@ -49,6 +72,7 @@ class Lexicon:
     values: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     case_aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     value_max_len: int = 8
+    suggest_index: list[tuple[str, str, frozenset[str], frozenset[str]]] | None = None
 
     def lookup(self, key: Key) -> list[Entry]:
         return self.phrases.get(key, [])
@@ -89,7 +113,7 @@ class _Builder:
 
     def add(self, words: list[str], entry: Entry, schema: bool = True) -> None:
         key = tuple(stem(w) for w in words)
-        if not key or all(w in FUNCTION for w in words) and entry.strength < 3:
+        if not key or (all(w in FUNCTION for w in words) and entry.strength < 3):
             return
         bucket = self.phrases[key]
         for i, old in enumerate(bucket):
@@ -114,6 +138,9 @@ class _Builder:
                 for part in (core[-1:], core[:1]):
                     if part[0] not in FUNCTION:
                         self.add(part, Entry("metric", m.name, strength=1, source="head"))
+            table = words_of(m.table.split(".")[-1]) if m.table else []
+            if table and m.agg not in {"count", None} and core[: len(table)] != table:
+                self.add(table + core, Entry("metric", m.name, strength=2, source="table"))
         if m.type in {"simple", "cumulative"} and m.table:
             col = _identifier(m.expr)
             if m.agg == "count" and (col is None or m.expr in {"*", "1"}):
@@ -153,23 +180,27 @@ class _Builder:
                 self.add(words[:-1], Entry("dimension", d.name, strength=1, source="time"))
         self.add(table_words, Entry("entity", d.table, strength=0, source="table"))
 
-    def values(self, dim: str, values: list[str], groups: dict[str, list[str]]) -> None:
+    def values(self, dim: str, values: list[str]) -> None:
         """Index values by their lowercase words; the fast path skips the tokenizer."""
         index = self.lex.values
-        simple = _SIMPLE.fullmatch
+        simple, split = _SIMPLE.fullmatch, _SPLIT
         for raw in values:
-            text = raw if isinstance(raw, str) else str(raw)
+            text = raw if type(raw) is str else str(raw)
             low = text.lower()
-            joined = low if simple(low) else " ".join(words_of(text))
-            if not joined:
-                continue
-            bucket = index.get(joined)
+            if not simple(low):
+                low = split(low).strip()
+            bucket = index.get(low)
             if bucket is None:
-                index[joined] = [(dim, text)]
+                index[low] = [(dim, text)]
             else:
                 bucket.append((dim, text))
-            if joined in groups:
-                for alias in groups[joined]:
+
+    def aliases(self, groups: dict[str, list[str]]) -> None:
+        """Country codes, demonyms and other common names of values present in the index."""
+        index = self.lex.values
+        for name, others in groups.items():
+            for dim, text in list(index.get(name, ())):
+                for alias in others:
                     if alias in CASE_SENSITIVE:
                         self.lex.case_aliases.setdefault(alias.upper(), []).append((dim, text))
                     else:
@@ -191,7 +222,10 @@ def build_lexicon(layer: SemanticLayer, value_index: dict[str, list[str]] | None
             groups[" ".join(words_of(name))] = [a for a in group if a != name]
     for dim, values in (value_index or {}).items():
         if dim in b.lex.dimensions:
-            b.values(dim, values, groups)
+            b.values(dim, values)
+    index = b.lex.values
+    index.pop("", None)
+    b.aliases(groups)
     lex = b.lex
     lex.phrases = dict(b.phrases)
     lex.max_len = max((len(k) for k in lex.phrases), default=1)

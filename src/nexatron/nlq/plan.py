@@ -9,9 +9,20 @@ from pydantic import BaseModel, Field
 from nexatron.semantic.model import SemanticQuery
 
 ExplainKind = Literal[
-    "metric", "dimension", "value", "time_range", "grain", "time_dimension", "limit", "order",
-    "metric_filter", "filter", "entity", "typo", "follow_up",
-]  # fmt: skip
+    "metric",
+    "dimension",
+    "value",
+    "time_range",
+    "grain",
+    "time_dimension",
+    "limit",
+    "order",
+    "metric_filter",
+    "filter",
+    "entity",
+    "typo",
+    "follow_up",
+]
 
 
 class Explained(BaseModel):

@@ -12,8 +12,33 @@ from nexatron.nlq.words import AGG_CUES, GROUP
 from nexatron.semantic.model import Metric
 
 FILTER_PREPS = frozenset(
-    "in for from at only excluding except not than without non or and with within among is = , "
-    "to of but just exclude besides".split()
+    [
+        "in",
+        "for",
+        "from",
+        "at",
+        "only",
+        "excluding",
+        "except",
+        "not",
+        "than",
+        "without",
+        "non",
+        "or",
+        "and",
+        "with",
+        "within",
+        "among",
+        "is",
+        "=",
+        ",",
+        "to",
+        "of",
+        "but",
+        "just",
+        "exclude",
+        "besides",
+    ]
 )
 
 
@@ -110,11 +135,16 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
         and any(name_dimension(e.target, lex) for e in entities)
     ):
         return Reading(it, "entity", _dedupe([e.target for e in entities]))
-    if metrics and dims:
-        if prev in GROUP or prev in {"which", "what", "each"}:
-            metrics = []
-        elif max(e.strength for e in metrics) < max(e.strength for e in dims):
-            metrics = []
+    if (
+        metrics
+        and dims
+        and (
+            prev in GROUP
+            or prev in {"which", "what", "each"}
+            or max(e.strength for e in metrics) < max(e.strength for e in dims)
+        )
+    ):
+        metrics = []
     if metrics:
         return Reading(it, "metric", _dedupe([e.target for e in metrics]))
     if dims:
@@ -129,7 +159,9 @@ def name_dimension(table: str, lex: Lexicon) -> str | None:
     """The dimension that names a table's rows: one with 'name' in it, else its only string one."""
     dims = [d for d in lex.dimensions.values() if d.table == table and d.type == "string"]
     named = [
-        d for d in dims if any(h in f"{d.name} {d.label or ''} {d.expr}".lower() for h in _NAME_HINTS)
+        d
+        for d in dims
+        if any(h in f"{d.name} {d.label or ''} {d.expr}".lower() for h in _NAME_HINTS)
     ]
     pick = named if len(named) == 1 else dims if len(dims) == 1 else []
     return pick[0].name if pick else None

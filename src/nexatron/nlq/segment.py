@@ -10,33 +10,75 @@ from nexatron.nlq.fuzzy import FuzzyIndex
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.text import Token, read_number, stem, tokenize
 from nexatron.nlq.words import (
-    ALTERNATIVE, COMPARATORS, EDIT_OBJECTS, FUNCTION, GRAIN_WORDS, GROUP, NEGATION, TREND,
-)  # fmt: skip
+    ALTERNATIVE,
+    COMPARATORS,
+    EDIT_OBJECTS,
+    FUNCTION,
+    GRAIN_WORDS,
+    GROUP,
+    NEGATION,
+    TREND,
+)
 from nexatron.semantic.dates import MONTHS, DateContext, find_time_expressions
 from nexatron.semantic.model import Grain, TimeRange
 
 CUE_PHRASES: dict[tuple[str, ...], str] = {
-    ("how", "many"): "count", ("how", "much"): "howmuch", ("number", "of"): "count",
-    ("count", "of"): "count", ("total", "number", "of"): "count", ("#", "of"): "count",
-    ("other", "than"): "neg", ("apart", "from"): "neg", ("aside", "from"): "neg",
-    ("but", "not"): "neg", ("rather", "than"): "neg", ("not", "in"): "neg",
-    ("sorted", "by"): "sortby", ("ordered", "by"): "sortby", ("order", "by"): "sortby",
-    ("ranked", "by"): "sortby", ("sort", "by"): "sortby", ("rank", "by"): "sortby",
-    ("broken", "down", "by"): "by", ("break", "down", "by"): "by", ("split", "by"): "by",
-    ("grouped", "by"): "by", ("group", "by"): "by", ("for", "each"): "by", ("for", "every"): "by",
-    ("in", "each"): "by", ("breakdown", "by"): "by", ("broken", "out", "by"): "by",
-    ("over", "time"): "trend", ("time", "series"): "trend",
-    ("month", "over", "month"): "grain:month", ("year", "over", "year"): "grain:year",
-    ("week", "over", "week"): "grain:week", ("quarter", "over", "quarter"): "grain:quarter",
-    ("day", "by", "day"): "grain:day", ("month", "by", "month"): "grain:month",
-    ("most", "common"): "common", ("most", "frequent"): "common", ("most", "popular"): "common",
-    ("least", "common"): "rare", ("what", "about"): "whatabout", ("how", "about"): "whatabout",
-    ("as", "well"): "add", ("all", "time"): "alltime", ("of", "all", "time"): "alltime",
-    ("in", "total"): "intotal", ("per", "day"): "grain:day", ("per", "week"): "grain:week",
-    ("per", "month"): "grain:month", ("per", "quarter"): "grain:quarter",
-    ("per", "year"): "grain:year", ("a", "month"): "grain:month", ("a", "year"): "grain:year",
-    ("a", "day"): "grain:day", ("a", "week"): "grain:week",
-}  # fmt: skip
+    ("how", "many"): "count",
+    ("how", "much"): "howmuch",
+    ("number", "of"): "count",
+    ("count", "of"): "count",
+    ("total", "number", "of"): "count",
+    ("#", "of"): "count",
+    ("other", "than"): "neg",
+    ("apart", "from"): "neg",
+    ("aside", "from"): "neg",
+    ("but", "not"): "neg",
+    ("rather", "than"): "neg",
+    ("not", "in"): "neg",
+    ("sorted", "by"): "sortby",
+    ("ordered", "by"): "sortby",
+    ("order", "by"): "sortby",
+    ("ranked", "by"): "sortby",
+    ("sort", "by"): "sortby",
+    ("rank", "by"): "sortby",
+    ("broken", "down", "by"): "by",
+    ("break", "down", "by"): "by",
+    ("split", "by"): "by",
+    ("grouped", "by"): "by",
+    ("group", "by"): "by",
+    ("for", "each"): "by",
+    ("for", "every"): "by",
+    ("in", "each"): "by",
+    ("breakdown", "by"): "by",
+    ("broken", "out", "by"): "by",
+    ("over", "time"): "trend",
+    ("time", "series"): "trend",
+    ("month", "over", "month"): "grain:month",
+    ("year", "over", "year"): "grain:year",
+    ("week", "over", "week"): "grain:week",
+    ("quarter", "over", "quarter"): "grain:quarter",
+    ("day", "by", "day"): "grain:day",
+    ("month", "by", "month"): "grain:month",
+    ("most", "common"): "common",
+    ("most", "frequent"): "common",
+    ("most", "popular"): "common",
+    ("least", "common"): "rare",
+    ("what", "about"): "whatabout",
+    ("how", "about"): "whatabout",
+    ("as", "well"): "add",
+    ("all", "time"): "alltime",
+    ("of", "all", "time"): "alltime",
+    ("in", "total"): "intotal",
+    ("per", "day"): "grain:day",
+    ("per", "week"): "grain:week",
+    ("per", "month"): "grain:month",
+    ("per", "quarter"): "grain:quarter",
+    ("per", "year"): "grain:year",
+    ("a", "month"): "grain:month",
+    ("a", "year"): "grain:year",
+    ("a", "day"): "grain:day",
+    ("a", "week"): "grain:week",
+}
 for _words, _op in COMPARATORS.items():
     CUE_PHRASES.setdefault(_words, "cmp:" + _op)
 CUE_MAX = max(len(k) for k in CUE_PHRASES)
@@ -45,8 +87,37 @@ STRUCTURAL = (
     | NEGATION
     | ALTERNATIVE
     | frozenset(
-        "top bottom than over under above below with of in for from the a an to at on by is are was "
-        "were what which how who me show".split()
+        [
+            "top",
+            "bottom",
+            "than",
+            "over",
+            "under",
+            "above",
+            "below",
+            "with",
+            "of",
+            "in",
+            "for",
+            "from",
+            "the",
+            "a",
+            "an",
+            "to",
+            "at",
+            "on",
+            "by",
+            "is",
+            "are",
+            "was",
+            "were",
+            "what",
+            "which",
+            "how",
+            "who",
+            "me",
+            "show",
+        ]
     )
 )
 
@@ -77,12 +148,56 @@ class Segmented:
 
 
 _TIME_WORDS = frozenset(MONTHS) | frozenset(
-    "today yesterday tomorrow week weeks month months quarter quarters year years fiscal ytd "
-    "mtd qtd daily weekly monthly quarterly yearly annually trend".split()
+    [
+        "today",
+        "yesterday",
+        "tomorrow",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "quarter",
+        "quarters",
+        "year",
+        "years",
+        "fiscal",
+        "ytd",
+        "mtd",
+        "qtd",
+        "daily",
+        "weekly",
+        "monthly",
+        "quarterly",
+        "yearly",
+        "annually",
+        "trend",
+    ]
 )
 _NOT_VALUES = STRUCTURAL | frozenset(
-    "all any none other others total each every some more most less least one no yes and or not "
-    "new count number".split()
+    [
+        "all",
+        "any",
+        "none",
+        "other",
+        "others",
+        "total",
+        "each",
+        "every",
+        "some",
+        "more",
+        "most",
+        "less",
+        "least",
+        "one",
+        "no",
+        "yes",
+        "and",
+        "or",
+        "not",
+        "new",
+        "count",
+        "number",
+    ]
 )
 _KNOWN_TEXT = FUNCTION | _TIME_WORDS | frozenset(GRAIN_WORDS)
 _TIME_FUZZY = FuzzyIndex(w for w in _KNOWN_TEXT if len(w) >= 5)

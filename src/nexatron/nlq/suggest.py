@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from nexatron.nlq.lexicon import Lexicon
-from nexatron.nlq.text import words_of
+from nexatron.nlq.text import stem, words_of
+
+Indexed = tuple[str, str, frozenset[str], frozenset[str]]
 
 
-def _score(words: list[str], name: str, label: str | None) -> float:
-    target = " ".join(words_of(name) + words_of(label or ""))
-    best = 0.0
+def _index(lex: Lexicon) -> list[Indexed]:
+    """(kind, name, words, stems) per metric and dimension, built once per lexicon."""
+    if lex.suggest_index is None:
+        out: list[Indexed] = []
+        objs = [("metric", m.name, m.label, m.synonyms) for m in lex.metrics.values()]
+        objs += [("dimension", d.name, d.label, d.synonyms) for d in lex.dimensions.values()]
+        for kind, name, label, synonyms in objs:
+            words = frozenset(w for t in (name, label or "", *synonyms) for w in words_of(t))
+            out.append((kind, name, words, frozenset(stem(w) for w in words)))
+        lex.suggest_index = out
+    return lex.suggest_index
+
+
+def _score(words: list[str], own: frozenset[str], stems: frozenset[str]) -> int:
+    score = 0
     for w in words:
-        for t in target.split():
-            best = max(best, SequenceMatcher(None, w, t).ratio())
-    return best
+        if stem(w) in stems:
+            score += 3
+        elif len(w) >= 4 and any(o.startswith(w[:4]) or w.startswith(o[:4]) for o in own):
+            score += 1
+    return score
 
 
 def suggestions(lex: Lexicon, unmatched: list[str], limit: int = 5) -> dict[str, list[str]]:
-    """Up to `limit` metric and dimension names nearest to the unmatched words (or the first ones)."""
-    words = [w for u in unmatched for w in words_of(u)][:10]
-    metrics = list(lex.metrics.values())[:500]
-    dims = list(lex.dimensions.values())[:500]
-    if words:
-        metrics.sort(key=lambda m: -_score(words, m.name, m.label))
-        dims.sort(key=lambda x: -_score(words, x.name, x.label))
-    return {"metrics": [m.name for m in metrics[:limit]], "dimensions": [x.name for x in dims[:limit]]}
+    """Up to `limit` metric and dimension names nearest to the unmatched words (else the first)."""
+    words = [w for u in unmatched for w in words_of(u)][:6]
+    scored = [
+        (-_score(words, own, stems) if words else 0, i, kind, name)
+        for i, (kind, name, own, stems) in enumerate(_index(lex))
+    ]
+    scored.sort()
+    return {
+        "metrics": [n for _, _, k, n in scored if k == "metric"][:limit],
+        "dimensions": [n for _, _, k, n in scored if k == "dimension"][:limit],
+    }

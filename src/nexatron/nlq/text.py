@@ -8,10 +8,18 @@ from functools import lru_cache
 
 _TOKEN = re.compile(
     r"[$€£]?\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b|%)?(?![^\W_])"
-    r"|[^\W\d_]+\d[^\W_]*|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+[^\W_]+|[<>]=?|!=|=|&|#|\+"
+    r"|[^\W\d_]+\d[^\W_]*|[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*|\d+[^\W_]+|[<>]=?|!=|=|&|#|\+"
 )
-IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman",
-             "staff": "staff", "data": "data", "media": "media", "criteria": "criterion"}  # fmt: skip
+IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "staff": "staff",
+    "data": "data",
+    "media": "media",
+    "criteria": "criterion",
+}
 
 
 @dataclass(frozen=True)
@@ -30,9 +38,9 @@ def tokenize(text: str) -> list[Token]:
     out: list[Token] = []
     for m in _TOKEN.finditer(text[:20000]):
         raw = m.group()
-        if raw[0].isalpha() and ("-" in raw or "'" in raw or "’" in raw):
+        if raw[0].isalpha() and ("-" in raw or "'" in raw or "\u2019" in raw):
             pos = m.start()
-            for part in re.split(r"[-'’]", raw):
+            for part in re.split(r"[-'\u2019]", raw):
                 if part and not (part in {"s", "t"} and pos > m.start()):
                     low = part.lower()
                     out.append(Token(part, low, stem(low), pos, pos + len(part)))
@@ -63,18 +71,23 @@ def stem(word: str) -> str:
         w = w[:-2]
     if len(w) >= 4 and w.endswith("e") and not w.endswith(("ee", "ie")):
         w = w[:-1]
-    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]
-    elif len(w) >= 5 and w[-1] == w[-2] == "l":
+    if (len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouls") or (
+        len(w) >= 5 and w[-1] == w[-2] == "l"
+    ):
         w = w[:-1]
     return w
 
 
 def words_of(text: str) -> list[str]:
     """Lowercase word tokens of an identifier or label: splits snake_case, dots and camelCase."""
+    return list(_words_of(text))
+
+
+@lru_cache(maxsize=50_000)
+def _words_of(text: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
     spaced = spaced.replace("&", " and ")
-    return [t.low for t in tokenize(re.sub(r"[_.\-/]+", " ", spaced))]
+    return tuple(t.low for t in tokenize(re.sub(r"[_.\-/]+", " ", spaced)))
 
 
 def key_of(text: str) -> tuple[str, ...]:
@@ -86,7 +99,7 @@ _NUM = re.compile(r"([$€£]?)(\d[\d,]*(?:\.\d+)?)\s?(k|m|mm|bn|b|%|percent)?$"
 
 
 def read_number(text: str) -> tuple[float, str, bool] | None:
-    """`$1,200` -> (1200.0, '$', False); `10%` -> (10.0, '', True); `2.5k` -> (2500.0, '', False)."""
+    """`$1,200` -> (1200.0, '$', False); `10%` -> (10.0, '', True); `2.5k` -> 2500.0."""
     m = _NUM.match(text.lower())
     if not m:
         return None

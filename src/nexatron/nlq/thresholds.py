@@ -13,10 +13,6 @@ from nexatron.semantic.model import Dimension, QueryFilter
 if TYPE_CHECKING:
     from nexatron.nlq.interpret import Comparison, Interpreter
 
-_SKIP = frozenset(
-    "with where having whose is was were had has have of the a an total that which".split()
-)
-
 
 def _subject(ip: Interpreter, c: Comparison) -> int | None:
     """The item the threshold is about: right after the number(s), else the nearest before."""
@@ -28,9 +24,8 @@ def _subject(ip: Interpreter, c: Comparison) -> int | None:
         r = ip.readings[j]
         if r is not None and r.kind in {"metric", "dimension"}:
             return j
-        if ip.items[j].kind not in {"word", "lexicon"} or ip.low(j) not in _SKIP and r is None:
-            if ip.items[j].kind != "word":
-                return None
+        if ip.items[j].kind != "word":
+            return None
     return None
 
 
@@ -39,7 +34,7 @@ def _numeric_dims(ip: Interpreter, table: str | None) -> list[Dimension]:
 
 
 def _dims_named(ip: Interpreter, table: str | None, unit: str, hint: str) -> list[Dimension]:
-    """Numeric dimensions of `table` whose name or label carries the unit or the comparative's noun."""
+    """Numeric dimensions of `table` named by the unit or the comparative's noun."""
     dims = _numeric_dims(ip, table)
     wanted = {w for w in (unit, hint) if w}
     named = [d for d in dims if wanted & set(words_of(f"{d.name} {d.label or ''} {d.expr}"))]
@@ -66,8 +61,13 @@ def attach(ip: Interpreter, c: Comparison) -> None:
         tables = {ip.lex.metrics[x].table for x in ip.d.metrics}
         found = [d for t in tables for d in _dims_named(ip, t, c.unit, c.hint)]
         if len(found) != 1:
-            raise Refusal({"message": f"No numeric dimension for '{ip.items[c.at].text}'.",
-                           "unmatched": [text], "suggestions": {"metrics": [], "dimensions": []}})  # fmt: skip
+            raise Refusal(
+                {
+                    "message": f"No numeric dimension for '{ip.items[c.at].text}'.",
+                    "unmatched": [text],
+                    "suggestions": {"metrics": [], "dimensions": []},
+                }
+            )
         _dim_filter(ip, found[0], op, values, text)
         return
     num_dims = [
@@ -82,8 +82,13 @@ def attach(ip: Interpreter, c: Comparison) -> None:
     if r.kind == "dimension":
         dim = ip.lex.dimensions[r.targets[0]]
         if dim.type != "number":
-            raise Refusal({"message": f"'{r.item.text}' is not numeric; cannot compare it with {values}.",
-                           "unmatched": [text], "suggestions": {"metrics": [], "dimensions": [dim.name]}})  # fmt: skip
+            raise Refusal(
+                {
+                    "message": f"'{r.item.text}' is not numeric; cannot compare it with {values}.",
+                    "unmatched": [text],
+                    "suggestions": {"metrics": [], "dimensions": [dim.name]},
+                }
+            )
         _dim_filter(ip, dim, op, values, r.item.text)
         return
     metric = ip.metric_at.get(k) or r.targets[0]
@@ -92,9 +97,13 @@ def attach(ip: Interpreter, c: Comparison) -> None:
     if counted and (c.unit or c.hint):
         found = _dims_named(ip, m.table, c.unit, c.hint)
         if len(found) != 1:
-            raise Refusal({"message": f"Could not tell which measure '{text} {c.unit}' bounds.",
-                           "unmatched": [f"{text} {c.unit}".strip()],
-                           "suggestions": {"metrics": [], "dimensions": [d.name for d in found]}})  # fmt: skip
+            raise Refusal(
+                {
+                    "message": f"Could not tell which measure '{text} {c.unit}' bounds.",
+                    "unmatched": [f"{text} {c.unit}".strip()],
+                    "suggestions": {"metrics": [], "dimensions": [d.name for d in found]},
+                }
+            )
         phrase = f"{text} {c.unit}".strip()
         ip.d.assumptions.append(f"read '{phrase}' as a filter on {found[0].name}")
         _dim_filter(ip, found[0], op, values, text)
@@ -102,17 +111,20 @@ def attach(ip: Interpreter, c: Comparison) -> None:
     if c.currency and m.format.kind != "currency" and counted:
         money = _numeric_dims(ip, m.table)
         if len(money) != 1:
-            raise Refusal({"message": f"Could not tell which amount '{text}' bounds.",
-                           "unmatched": [text],
-                           "suggestions": {"metrics": [], "dimensions": [d.name for d in money]}})  # fmt: skip
+            raise Refusal(
+                {
+                    "message": f"Could not tell which amount '{text}' bounds.",
+                    "unmatched": [text],
+                    "suggestions": {"metrics": [], "dimensions": [d.name for d in money]},
+                }
+            )
         ip.d.assumptions.append(f"read '{text}' as a filter on {money[0].name} of each row")
         _dim_filter(ip, money[0], op, values, text)
         return
-    if m.format.kind == "percent":
-        if c.percent or any(v > 1 for v in values):
-            values = [v / 100 for v in values]
-            ip.d.assumptions.append(f"read '{text}' as a percentage ({values})")
-    ip.d.metric_filters.append(QueryFilter(field=metric, op=op, values=values))  # type: ignore[arg-type]
+    if m.format.kind == "percent" and (c.percent or any(v > 1 for v in values)):
+        values = [v / 100 for v in values]
+        ip.d.assumptions.append(f"read '{text}' as a percentage ({values})")
+    ip.d.metric_filters.append(QueryFilter(field=metric, op=op, values=values))
     if metric not in ip.d.metrics:
         ip.d.metrics.append(metric)
     ip.d.explanation.append(
@@ -123,7 +135,7 @@ def attach(ip: Interpreter, c: Comparison) -> None:
 def _dim_filter(
     ip: Interpreter, dim: Dimension, op: str, values: list[float | int], text: str
 ) -> None:
-    ip.d.dim_filters.append(QueryFilter(field=dim.name, op=op, values=values))  # type: ignore[arg-type]
+    ip.d.dim_filters.append(QueryFilter(field=dim.name, op=op, values=values))
     ip.d.explanation.append(
         Explained(text=text, kind="filter", target=dim.name, detail=f"{op} {values}")
     )

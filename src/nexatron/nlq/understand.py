@@ -1,4 +1,4 @@
-"""`understand(question, lexicon, ctx, previous)` -> Plan, or a Refusal / Clarification / WriteRefused."""
+"""`understand(question, lexicon, ctx=..., previous=...)`: a Plan, or a 422 explaining why not."""
 
 from __future__ import annotations
 
@@ -14,9 +14,62 @@ from nexatron.nlq.words import EDIT_OBJECTS, STRONG_WRITE, WRITE_VERBS
 from nexatron.semantic.dates import DateContext, describe
 from nexatron.semantic.model import Grain, OrderBy, QueryFilter, SemanticQuery, TimeSpec
 
-_POLITE = frozenset("please can could would will you i we want to lets let us need kindly go ahead and now then also just".split())
-_DATA_OBJECTS = frozenset("table tables database schema column columns row rows record records data entries entry index view views everything all".split())
-_TREND_GRAIN: dict[str | None, Grain] = {"day": "day", "week": "day", "month": "day", "quarter": "week", "year": "month", None: "month"}  # fmt: skip
+_POLITE = frozenset(
+    [
+        "please",
+        "can",
+        "could",
+        "would",
+        "will",
+        "you",
+        "i",
+        "we",
+        "want",
+        "to",
+        "lets",
+        "let",
+        "us",
+        "need",
+        "kindly",
+        "go",
+        "ahead",
+        "and",
+        "now",
+        "then",
+        "also",
+        "just",
+    ]
+)
+_DATA_OBJECTS = frozenset(
+    [
+        "table",
+        "tables",
+        "database",
+        "schema",
+        "column",
+        "columns",
+        "row",
+        "rows",
+        "record",
+        "records",
+        "data",
+        "entries",
+        "entry",
+        "index",
+        "view",
+        "views",
+        "everything",
+        "all",
+    ]
+)
+_TREND_GRAIN: dict[str | None, Grain] = {
+    "day": "day",
+    "week": "day",
+    "month": "day",
+    "quarter": "week",
+    "year": "month",
+    None: "month",
+}
 
 
 def check_write(tokens: list[Token]) -> None:
@@ -28,7 +81,9 @@ def check_write(tokens: list[Token]) -> None:
         if after & EDIT_OBJECTS and not after & _DATA_OBJECTS:
             continue
         strong = w in STRONG_WRITE
-        leading = i == first and w in WRITE_VERBS and (after & _DATA_OBJECTS or "to" in lows[i + 1 :])
+        leading = (
+            i == first and w in WRITE_VERBS and (after & _DATA_OBJECTS or "to" in lows[i + 1 :])
+        )
         if strong or leading or (w in WRITE_VERBS and after & _DATA_OBJECTS):
             raise WriteRefused(
                 {
@@ -45,7 +100,11 @@ def understand(
     text = question if isinstance(question, str) else str(question)
     if not text.strip() or not tokenize(text[:10000]):
         raise Refusal(
-            {"message": "The question is empty.", "unmatched": [], "suggestions": suggestions(lexicon, [])}
+            {
+                "message": "The question is empty.",
+                "unmatched": [],
+                "suggestions": suggestions(lexicon, []),
+            }
         )
     check_write(tokenize(text[:10000]))
     seg = segment(text, lexicon, ctx)
@@ -69,11 +128,12 @@ def understand(
 
 def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool) -> None:
     unmatched = list(d.unmatched)
-    used_tables = {lex.metrics[m].table for m in d.metrics} | {
-        lex.dimensions[x].table for x in d.dimensions
-    } | {lex.dimensions[f].table for f, _ in d.filters} | {
-        lex.dimensions[f.field].table for f in d.dim_filters
-    }
+    used_tables = (
+        {lex.metrics[m].table for m in d.metrics}
+        | {lex.dimensions[x].table for x in d.dimensions}
+        | {lex.dimensions[f].table for f, _ in d.filters}
+        | {lex.dimensions[f.field].table for f in d.dim_filters}
+    )
     for text, table in d.entities:
         if table not in used_tables and not (follow and not d.metrics):
             unmatched.append(text)
@@ -159,12 +219,18 @@ def _order(q: SemanticQuery, d: Draft, follow: bool) -> None:
 
 def _check(q: SemanticQuery, d: Draft, lex: Lexicon) -> None:
     if not q.metrics:
-        raise Refusal({"message": "Which metric? The question names none.", "unmatched": [],
-                       "suggestions": suggestions(lex, [])})  # fmt: skip
+        raise Refusal(
+            {
+                "message": "Which metric? The question names none.",
+                "unmatched": [],
+                "suggestions": suggestions(lex, []),
+            }
+        )
     if q.metric_filters and not q.dimensions and not (q.time and q.time.grain):
         raise Refusal(
             {
-                "message": "A threshold on a metric needs a breakdown (e.g. 'regions with revenue over 1000').",
+                "message": "A threshold on a metric needs a breakdown"
+                " (e.g. 'regions with revenue over 1000').",
                 "unmatched": [],
                 "suggestions": {"metrics": [f.field for f in q.metric_filters], "dimensions": []},
             }
@@ -174,7 +240,9 @@ def _check(q: SemanticQuery, d: Draft, lex: Lexicon) -> None:
             metric = lex.metrics[m]
             if metric.time_dimension or metric.type in {"ratio", "derived"}:
                 continue
-            dates = [x for x in lex.dimensions.values() if x.type == "time" and x.table == metric.table]
+            dates = [
+                x for x in lex.dimensions.values() if x.type == "time" and x.table == metric.table
+            ]
             if len(dates) != 1:
                 raise Refusal(
                     {
@@ -196,6 +264,15 @@ def _plan(q: SemanticQuery, d: Draft, seg: Segmented, follow: bool) -> Plan:
     if time_text:
         assumptions.append(f"interpreted {time_text}")
     if follow:
-        explanation.append(Explained(text=" ".join(t.text for t in seg.tokens), kind="follow_up", target="previous"))
-    return Plan(query=q, explanation=explanation, time_range_text=time_text, is_follow_up=follow,
-                assumptions=assumptions)  # fmt: skip
+        explanation.append(
+            Explained(
+                text=" ".join(t.text for t in seg.tokens), kind="follow_up", target="previous"
+            )
+        )
+    return Plan(
+        query=q,
+        explanation=explanation,
+        time_range_text=time_text,
+        is_follow_up=follow,
+        assumptions=assumptions,
+    )

@@ -26,7 +26,8 @@ FUNCTION = _set(
     data info information breakdown overview summary summarize summarise table
     overall altogether combined together respectively currently current now
     time period periods during throughout over under above below after before since until
-    send sends sent sending receive receives received make makes made place placed record recorded generate generated bring brought happen happened
+    send sends sent sending receive receives received make makes made place placed record
+    recorded generate generated bring brought happen happened
     occur occurred exist exists existing existed come came take took
     break broken down split group grouped grouping sort sorted order ordered rank ranked ranking
     versus vs compare compared comparison against between among amongst across
@@ -47,39 +48,105 @@ ALTERNATIVE = _set("or and")
 ASC_WORDS = _set("bottom lowest least fewest smallest worst minimum min")
 DESC_WORDS = _set("top highest most biggest largest greatest best max maximum")
 AGG_CUES: dict[str, str] = {
-    "average": "avg", "avg": "avg", "mean": "avg", "typical": "avg", "median": "median",
-    "total": "sum", "sum": "sum", "overall": "sum", "maximum": "max", "max": "max",
-    "minimum": "min", "min": "min", "distinct": "count_distinct", "unique": "count_distinct",
-}  # fmt: skip
+    "average": "avg",
+    "avg": "avg",
+    "mean": "avg",
+    "typical": "avg",
+    "median": "median",
+    "total": "sum",
+    "sum": "sum",
+    "overall": "sum",
+    "maximum": "max",
+    "max": "max",
+    "minimum": "min",
+    "min": "min",
+    "distinct": "count_distinct",
+    "unique": "count_distinct",
+}
 COMPARATORS: dict[tuple[str, ...], str] = {
-    ("over",): ">", ("above",): ">", ("exceeding",): ">", ("exceeds",): ">", ("exceeded",): ">",
-    ("more", "than"): ">", ("greater", "than"): ">", ("higher", "than"): ">", (">",): ">",
-    ("bigger", "than"): ">", ("larger", "than"): ">", ("beyond",): ">", ("upwards", "of"): ">",
-    ("under",): "<", ("below",): "<", ("less", "than"): "<", ("fewer", "than"): "<",
-    ("lower", "than"): "<", ("smaller", "than"): "<", ("<",): "<",
-    ("at", "least"): ">=", ("no", "less", "than"): ">=", ("no", "fewer", "than"): ">=",
-    (">=",): ">=", ("minimum", "of"): ">=", ("or", "more"): ">=",
-    ("at", "most"): "<=", ("no", "more", "than"): "<=", ("<=",): "<=", ("up", "to"): "<=",
-    ("maximum", "of"): "<=", ("or", "less"): "<=", ("or", "fewer"): "<=",
-    ("equal", "to"): "=", ("equals",): "=", ("exactly",): "=", ("=",): "=", ("!=",): "!=",
-    ("between",): "between", ("heavier", "than"): ">", ("lighter", "than"): "<",
-    ("longer", "than"): ">", ("shorter", "than"): "<", ("cheaper", "than"): "<",
-    ("more", "expensive", "than"): ">", ("bigger",): ">", ("larger",): ">",
-}  # fmt: skip
-COMPARATIVE_HINTS = {"heavier": "weight", "lighter": "weight", "longer": "length",
-                     "shorter": "length", "cheaper": "price", "expensive": "price"}  # fmt: skip
+    ("over",): ">",
+    ("above",): ">",
+    ("exceeding",): ">",
+    ("exceeds",): ">",
+    ("exceeded",): ">",
+    ("more", "than"): ">",
+    ("greater", "than"): ">",
+    ("higher", "than"): ">",
+    (">",): ">",
+    ("bigger", "than"): ">",
+    ("larger", "than"): ">",
+    ("beyond",): ">",
+    ("upwards", "of"): ">",
+    ("under",): "<",
+    ("below",): "<",
+    ("less", "than"): "<",
+    ("fewer", "than"): "<",
+    ("lower", "than"): "<",
+    ("smaller", "than"): "<",
+    ("<",): "<",
+    ("at", "least"): ">=",
+    ("no", "less", "than"): ">=",
+    ("no", "fewer", "than"): ">=",
+    (">=",): ">=",
+    ("minimum", "of"): ">=",
+    ("or", "more"): ">=",
+    ("at", "most"): "<=",
+    ("no", "more", "than"): "<=",
+    ("<=",): "<=",
+    ("up", "to"): "<=",
+    ("maximum", "of"): "<=",
+    ("or", "less"): "<=",
+    ("or", "fewer"): "<=",
+    ("equal", "to"): "=",
+    ("equals",): "=",
+    ("exactly",): "=",
+    ("=",): "=",
+    ("!=",): "!=",
+    ("between",): "between",
+    ("heavier", "than"): ">",
+    ("lighter", "than"): "<",
+    ("longer", "than"): ">",
+    ("shorter", "than"): "<",
+    ("cheaper", "than"): "<",
+    ("more", "expensive", "than"): ">",
+    ("bigger",): ">",
+    ("larger",): ">",
+}
+COMPARATIVE_HINTS = {
+    "heavier": "weight",
+    "lighter": "weight",
+    "longer": "length",
+    "shorter": "length",
+    "cheaper": "price",
+    "expensive": "price",
+}
 UNITS = _set(
     "kg kgs kilograms kilogram g grams lb lbs pounds ton tons tonnes km kms kilometers kilometres "
-    "miles mile m meters metres hours hour hrs h minutes mins days day weeks usd dollars dollar eur "
+    "miles mile m meters metres hours hour hrs h minutes mins days day weeks usd dollars "
+    "dollar eur "
     "euros euro gbp percent pct seats units items"
 )
 GRAIN_WORDS: dict[str, Grain] = {
-    "daily": "day", "day": "day", "days": "day", "weekly": "week", "week": "week",
-    "weeks": "week", "monthly": "month", "month": "month", "months": "month",
-    "quarterly": "quarter", "quarter": "quarter", "quarters": "quarter", "yearly": "year",
-    "annually": "year", "annual": "year", "year": "year", "years": "year", "date": "day",
+    "daily": "day",
+    "day": "day",
+    "days": "day",
+    "weekly": "week",
+    "week": "week",
+    "weeks": "week",
+    "monthly": "month",
+    "month": "month",
+    "months": "month",
+    "quarterly": "quarter",
+    "quarter": "quarter",
+    "quarters": "quarter",
+    "yearly": "year",
+    "annually": "year",
+    "annual": "year",
+    "year": "year",
+    "years": "year",
+    "date": "day",
     "dates": "day",
-}  # fmt: skip
+}
 TREND = _set("trend trends trending evolution over-time timeline history historical series")
 WRITE_VERBS = _set(
     "delete drop truncate insert update alter remove modify erase purge wipe overwrite grant "
@@ -89,13 +156,46 @@ STRONG_WRITE = _set(
     "delete drop truncate insert update alter purge wipe overwrite grant revoke upsert"
 )
 FOLLOW_UP_STARTS = (
-    ("and",), ("what", "about"), ("how", "about"), ("only",), ("instead",), ("also",),
-    ("now",), ("same",), ("but",), ("just",), ("then",), ("ok",), ("okay",), ("what", "if"),
-    ("same", "for"), ("now", "show"), ("and", "what", "about"), ("plus",), ("without",),
-    ("excluding",), ("except",), ("as", "a"), ("by",), ("for",), ("in",), ("top",),
-    ("bottom",), ("sorted",), ("sort",), ("remove",), ("drop",), ("break",), ("split",),
-    ("broken",), ("exclude",), ("include",), ("show", "only"), ("compare",), ("with",),
-)  # fmt: skip
+    ("and",),
+    ("what", "about"),
+    ("how", "about"),
+    ("only",),
+    ("instead",),
+    ("also",),
+    ("now",),
+    ("same",),
+    ("but",),
+    ("just",),
+    ("then",),
+    ("ok",),
+    ("okay",),
+    ("what", "if"),
+    ("same", "for"),
+    ("now", "show"),
+    ("and", "what", "about"),
+    ("plus",),
+    ("without",),
+    ("excluding",),
+    ("except",),
+    ("as", "a"),
+    ("by",),
+    ("for",),
+    ("in",),
+    ("top",),
+    ("bottom",),
+    ("sorted",),
+    ("sort",),
+    ("remove",),
+    ("drop",),
+    ("break",),
+    ("split",),
+    ("broken",),
+    ("exclude",),
+    ("include",),
+    ("show", "only"),
+    ("compare",),
+    ("with",),
+)
 FOLLOW_UP_MARKERS = _set("instead too well additionally also")
 EDIT_OBJECTS = _set(
     "filter filters limit grouping breakdown sort sorting order range dimension dimensions "

@@ -42,6 +42,7 @@ class Prepared:
     compiled: CompiledQuery
     planner: str = "deterministic"
     llm_usage: LLMUsage | None = None
+    llm_stages: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
@@ -121,6 +122,7 @@ class QueryService:
         context = self.contexts.load(row)
         planner = "deterministic"
         usage: LLMUsage | None = None
+        stages: list[str] = []
         try:
             plan = self._understand(question, context, previous)
             compiled = self._compile(context, plan.query)
@@ -141,6 +143,7 @@ class QueryService:
                 self.date_text(),
             )
             plan, usage, planner = outcome.plan, outcome.usage, "llm"
+            stages = outcome.stages
             compiled = (
                 CompiledQuery(sql=outcome.sql, dialect=context.dialect, columns=[])
                 if outcome.sql
@@ -159,6 +162,7 @@ class QueryService:
             compiled,
             planner=planner,
             llm_usage=usage,
+            llm_stages=stages,
         )
 
     def date_text(self) -> str:
@@ -231,6 +235,7 @@ class QueryService:
             )
             prepared.plan = outcome.plan
             prepared.llm_usage = _add_usage(prepared.llm_usage, outcome.usage)
+            prepared.llm_stages += outcome.stages
             result = self._run(prepared)
             key = self.result_key(prepared)
         self._describe_llm_columns(prepared, result)

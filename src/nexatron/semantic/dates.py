@@ -19,16 +19,52 @@ from nexatron.semantic.model import Grain, TimeRange
 Span = tuple[int, int]
 
 MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
-    "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-}  # fmt: skip
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "sixty": 60, "ninety": 90,
-}  # fmt: skip
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
+}
 ORDINALS = {
     "first": 1,
     "second": 2,
@@ -45,7 +81,7 @@ UNITS["year"] = "year"
 
 @dataclass(frozen=True)
 class DateContext:
-    """What relative dates are resolved against: an aware `now`, an IANA zone and calendar settings."""
+    """What relative dates resolve against: an aware `now`, an IANA zone, calendar settings."""
 
     now: dt.datetime
     timezone: str = "UTC"
@@ -101,7 +137,7 @@ def _rng(start: dt.date | None, end: dt.date | None, label: str) -> TimeRange:
 
 
 def describe(tr: TimeRange) -> str:
-    """The range in words with inclusive absolute dates, e.g. 'last quarter: 2026-07-01 to 2026-09-30'."""
+    """The range in words with inclusive dates: 'last quarter: 2026-07-01 to 2026-09-30'."""
     label = tr.label or "range"
     start, end = tr.start, tr.end
     last = end - dt.timedelta(days=1) if isinstance(end, dt.date) else None
@@ -117,7 +153,10 @@ def describe(tr: TimeRange) -> str:
 # ---------------------------------------------------------------------------------------------
 # Points: a phrase naming one period ("March 2025", "Q3", "2024", "2025-03-05", "FY2025").
 
-_MON = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_MON = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
 _YEAR = r"(?:19|20)\d{2}"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 POINT = (
@@ -220,14 +259,61 @@ def parse_point(text: str, ctx: DateContext, year: int | None = None) -> _Point 
 # ---------------------------------------------------------------------------------------------
 # Phrases: rules tried over the whole text; the longest non-overlapping matches win.
 
-_N = r"(?:\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
+_N = (
+    r"(?:\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
+    r"|twenty|thirty|sixty|ninety)"
+)
 _UNIT = r"(?:day|week|month|quarter|year)s?"
 _REL = r"(?:this|current|last|previous|prior|next|coming|past)"
-_TIME_PREPS = {"in", "during", "for", "of", "since", "until", "till", "before", "after", "from",
-               "through", "on", "between", "and", "to", "throughout", "within", "year", "fy"}  # fmt: skip
-_COMPARATORS = {"over", "above", "under", "below", "than", "least", "most", "exceeding", "exceeds",
-                "exceeded", "top", "bottom", "first", "with", "equals", "equal", "exactly",
-                "approximately", "$", "€", "£", ">", "<", "=", "minus", "plus"}  # fmt: skip
+_TIME_PREPS = {
+    "in",
+    "during",
+    "for",
+    "of",
+    "since",
+    "until",
+    "till",
+    "before",
+    "after",
+    "from",
+    "through",
+    "on",
+    "between",
+    "and",
+    "to",
+    "throughout",
+    "within",
+    "year",
+    "fy",
+}
+_COMPARATORS = {
+    "over",
+    "above",
+    "under",
+    "below",
+    "than",
+    "least",
+    "most",
+    "exceeding",
+    "exceeds",
+    "exceeded",
+    "top",
+    "bottom",
+    "first",
+    "with",
+    "equals",
+    "equal",
+    "exactly",
+    "approximately",
+    "$",
+    "€",
+    "£",
+    ">",
+    "<",
+    "=",
+    "minus",
+    "plus",
+}
 
 Found = tuple[Span, TimeRange, Grain | None]
 
@@ -309,7 +395,7 @@ GRAIN_ORDER = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 
 def _open(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
     p = parse_point(m["a"], ctx)
-    if p is None or not _point_ok(text, m, "a", ctx) and not m["a"].lower() in MONTHS:
+    if p is None or (not _point_ok(text, m, "a", ctx) and m["a"].lower() not in MONTHS):
         return None
     op = m["op"].lower().split()[0]
     label = m[0].lower() + ("" if p.explicit_year else f" ({p.start.year})")
@@ -410,30 +496,59 @@ def _ordinal_quarter(m: re.Match[str], ctx: DateContext, text: str) -> Found | N
 
 
 Handler = Callable[[re.Match[str], DateContext, str], Found | None]
-_SEP = r"(?:and|to|through|thru|until|till|-|–)"
+_SEP = r"(?:and|to|through|thru|until|till|-|\u2013)"
 RULES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"\b(?:between|from)\s+(?P<a>{POINT})\s+{_SEP}\s+(?P<b>{POINT})\b"), _between),
-    (re.compile(rf"\b(?P<a>{POINT})\s+(?:to|through|thru|until|till|-|–)\s+(?P<b>{POINT})\b"), _between),
-    (re.compile(
-        rf"\b(?P<op>since|before|after)\s+(?:the\s+)?(?:(?:start|beginning)\s+of\s+)?(?:the\s+)?"
-        rf"(?P<dir>this|current|last|previous)\s+(?P<fiscal>fiscal\s+)?(?P<unit>week|month|quarter|year)\b"
-    ), _open_rel),
-    (re.compile(
-        rf"\b(?P<op>since|after|before|until|till|prior\s+to|starting(?:\s+(?:in|from))?|from|through)"
-        rf"\s+(?P<a>{POINT})\b"
-    ), _open),
-    (re.compile(rf"\b(?P<dir>last|past|previous|prior|next|trailing|rolling|coming)\s+(?P<n>{_N})\s+(?P<unit>{_UNIT})\b"), _last_n),
-    (re.compile(rf"\b(?P<dir>{_REL})\s+(?P<fiscal>fiscal\s+)?(?P<unit>day|week|month|quarter|year|fy)\b"), _this_last),
+    (
+        re.compile(
+            rf"\b(?P<a>{POINT})\s+(?:to|through|thru|until|till|-|\u2013)\s+(?P<b>{POINT})\b"
+        ),
+        _between,
+    ),
+    (
+        re.compile(
+            r"\b(?P<op>since|before|after)\s+(?:the\s+)?(?:(?:start|beginning)\s+of\s+)?(?:the\s+)?"
+            r"(?P<dir>this|current|last|previous)\s+(?P<fiscal>fiscal\s+)?(?P<unit>week|month|quarter|year)\b"
+        ),
+        _open_rel,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<op>since|after|before|until|till|prior\s+to|starting(?:\s+(?:in|from))?|from|through)"
+            rf"\s+(?P<a>{POINT})\b"
+        ),
+        _open,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<dir>last|past|previous|prior|next|trailing|rolling|coming)\s+(?P<n>{_N})\s+(?P<unit>{_UNIT})\b"
+        ),
+        _last_n,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<dir>{_REL})\s+(?P<fiscal>fiscal\s+)?(?P<unit>day|week|month|quarter|year|fy)\b"
+        ),
+        _this_last,
+    ),
     (re.compile(r"\b(?P<w>today|yesterday|tomorrow)\b"), _day_word),
-    (re.compile(
-        r"\b(?:(?P<abbr>ytd|qtd|mtd|wtd)|(?P<unit>year|quarter|month|week)[\s-]+to[\s-]+date"
-        r"|so\s+far\s+this\s+(?P<unit2>year|quarter|month|week))\b"
-    ), _to_date),
+    (
+        re.compile(
+            r"\b(?:(?P<abbr>ytd|qtd|mtd|wtd)|(?P<unit>year|quarter|month|week)[\s-]+to[\s-]+date"
+            r"|so\s+far\s+this\s+(?P<unit2>year|quarter|month|week))\b"
+        ),
+        _to_date,
+    ),
     (re.compile(rf"\b(?P<n>{_N})\s+(?P<unit>{_UNIT})\s+ago\b"), _ago),
-    (re.compile(rf"\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?\b"), _ordinal_quarter),
+    (
+        re.compile(
+            rf"\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?\b"
+        ),
+        _ordinal_quarter,
+    ),
     (re.compile(rf"\b(?:calendar\s+)?year\s+(?P<a>{_YEAR})\b"), _single),
     (re.compile(rf"(?<![\w$€£.,-])(?P<a>{POINT})(?![\w%-]|[.,]\d)"), _single),
-]  # fmt: skip
+]
 
 
 def find_time_expressions(text: str, ctx: DateContext) -> list[Found]:

@@ -1,0 +1,299 @@
+"""POST /query latency, throughput and streaming memory on the demo (figures printed; not a test).
+
+Run: .venv/bin/python bench/bench_query.py [--seconds 10] [--skip-server]
+1. In-process (httpx ASGITransport): p50 latency of a new question each time (plan, compile and
+   result caches all miss) and of a repeated one, against the floor: the same SQL run directly
+   on DuckDB in this process. Goals: <= 3 ms added for new, <= 1 ms for repeated.
+2. Throughput: `uvicorn --workers 2 --factory`, a bounded async httpx load loop for N seconds
+   with a mix of new and repeated questions. Goal: >= 400 requests/s.
+3. A 1,000,000-row streamed answer (a dimension with 1M distinct values) from a single-process
+   server; its peak RSS (VmHWM from /proc). Goal: <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import httpx
+
+from nexatron.api.app import create_app
+from nexatron.connections import service as connections
+from nexatron.demo import generate_demo
+from nexatron.demo.catalog import REGIONS, SEGMENTS
+from nexatron.demo.install import install_demo
+from nexatron.identity.roles import Principal
+from nexatron.semantic import repository as repo
+from nexatron.semantic.model import Dimension, Metric
+from nexatron.services import build_services
+from nexatron.settings import settings_from_env
+from nexatron.testing import TEST_SECRET, Actor, add_tenant, make_app_client
+
+METRICS = ["total sales", "number of orders", "average order value", "quantity sold", "customers"]
+PLACES = [*REGIONS, *(c for cs in REGIONS.values() for c, _ in cs), *(s for s, _ in SEGMENTS)]
+BREAKDOWNS = ["", " by channel", " by status", " by country", " by month"]
+YEARS = [str(y) for y in range(2019, 2027)]
+REPEATED = "What were total sales last quarter?"
+ENV = {
+    "NEXATRON_DEV": "true",
+    "NEXATRON_DEMO": "false",
+    "NEXATRON_SECRET_KEY": TEST_SECRET,
+    "NEXATRON_LOG_LEVEL": "warning",
+    "NEXATRON_RATE_LIMIT_PLANS": json.dumps({"default": "10000000/minute"}),
+}
+
+
+def create_server() -> Any:
+    """`uvicorn --factory bench_query:create_server` (settings from NEXATRON_* variables)."""
+    return create_app(settings_from_env())
+
+
+def new_questions() -> list[str]:
+    """Distinct questions, each compiling to distinct SQL (so no cache can answer it)."""
+    combos = list(itertools.product(METRICS, BREAKDOWNS, PLACES, YEARS))
+    random.Random(7).shuffle(combos)
+    return [f"{m}{b} in {p} in {y}" for m, b, p, y in combos]
+
+
+def pct(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(len(values) * q))]
+
+
+def principal_of(actor: Actor) -> Principal:
+    return Principal(tenant_id=actor.tenant_id, user_id=actor.user_id, role="admin")
+
+
+def floor_ms(con: duckdb.DuckDBPyConnection, sql: str) -> float:
+    con.execute(sql).fetchall()  # warm: the server's pages are warm too
+    start = time.perf_counter()
+    con.execute(sql).fetchall()
+    return (time.perf_counter() - start) * 1000
+
+
+async def in_process(root: Path, demo_file: Path, count: int) -> None:
+    async with make_app_client(root / "inproc", log_level="warning") as h:
+        files = h.services.settings.data_dir.resolve() / "files"
+        files.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(demo_file, files / "demo.duckdb")
+        actor = h.tenant.analyst
+        install_demo(h.services, principal_of(h.tenant.admin))
+        floor_con = duckdb.connect(str(demo_file), read_only=True)
+        questions = iter(new_questions())
+
+        async def timed(question: str) -> tuple[float, dict[str, Any]]:
+            start = time.perf_counter()
+            response = await h.as_(actor, "POST", "/api/v1/query", json={"question": question})
+            elapsed = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (question, response.text)
+            return elapsed, response.json()
+
+        for _ in range(30):  # warm-up: imports, contexts, connection pools
+            await timed(next(questions))
+        for label, supplier in (("new question", lambda: next(questions)), ("repeated", None)):
+            api, floor, added = [], [], []
+            for _ in range(count):
+                elapsed, body = await timed(supplier() if supplier else REPEATED)
+                base = floor_ms(floor_con, body["sql"])
+                if supplier is None:
+                    assert body["cached"] or not api, "repeated question was not cached"
+                api.append(elapsed)
+                floor.append(base)
+                added.append(elapsed - base)
+            print(
+                f"  {label:13} POST /query p50 {statistics.median(api):7.2f} ms "
+                f"p95 {pct(api, 0.95):7.2f} | floor (DuckDB direct) p50 "
+                f"{statistics.median(floor):6.2f} ms | added p50 {statistics.median(added):6.2f} "
+                f"ms p95 {pct(added, 0.95):6.2f} ms"
+            )
+        floor_con.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **ENV, "NEXATRON_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "bench_query:create_server",
+               "--app-dir", str(Path(__file__).parent), "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    process = subprocess.Popen(command, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def prepare_server_dir(root: Path, demo_file: Path) -> tuple[Path, Actor, str]:
+    """A data dir with a tenant, keys and the demo; returns the dir, an analyst, and the big
+    connection id (1M distinct labels)."""
+    data_dir = root / "server"
+    (data_dir / "files").mkdir(parents=True)
+    shutil.copyfile(demo_file, data_dir / "files" / "demo.duckdb")
+    settings = settings_from_env({**ENV, "NEXATRON_DATA_DIR": str(data_dir)})
+    services = build_services(settings)
+    tenant = add_tenant(services, "Bench")
+    admin = principal_of(tenant.admin)
+    install_demo(services, admin)
+    big = data_dir / "files" / "big.duckdb"
+    with duckdb.connect(str(big)) as con:
+        con.execute(
+            "CREATE TABLE events AS SELECT range AS id, 'label-' || lpad(range::VARCHAR, 7, '0') "
+            "AS label, (range % 1000) / 10.0 AS amount FROM range(1000000)"
+        )
+    created = connections.create(
+        services,
+        admin.tenant_id,
+        admin.user_id,
+        name="Big",
+        type_name="duckdb",
+        config={"path": str(big)},
+        is_default=False,
+    )
+    metric = Metric(
+        name="event_amount", label="Event amount", table="events", agg="sum", expr="amount"
+    )
+    dimension = Dimension(name="label", label="Label", table="events", expr="label")
+    with services.db.begin() as conn:
+        repo.insert_object(conn, admin.tenant_id, created["id"], "dimension", dimension)
+        repo.insert_object(conn, admin.tenant_id, created["id"], "metric", metric)
+    services.close()
+    return data_dir, tenant.analyst, str(created["id"])
+
+
+async def load(port: int, actor: Actor, seconds: float, concurrency: int, new_share: float) -> None:
+    questions = iter(new_questions()[1000:])
+    repeated = [REPEATED, "number of orders last year", "total sales by region this year"]
+    counts = {"ok": 0, "error": 0}
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=actor.headers, limits=limits, timeout=30
+    ) as client:
+        for question in repeated:  # prime the result cache in both workers (mostly)
+            for _ in range(4):
+                await client.post("/api/v1/query", json={"question": question})
+        rng = random.Random(3)
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                fresh = rng.random() < new_share
+                question = next(questions) if fresh else rng.choice(repeated)
+                start = time.perf_counter()
+                response = await client.post("/api/v1/query", json={"question": question})
+                latencies.append((time.perf_counter() - start) * 1000)
+                counts["ok" if response.status_code == 200 else "error"] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    total = counts["ok"] + counts["error"]
+    print(
+        f"  2 workers, {concurrency} concurrent, {new_share:.0%} new questions, {elapsed:.1f} s: "
+        f"{total / elapsed:7.1f} req/s ({counts['error']} errors), latency p50 "
+        f"{statistics.median(latencies):.1f} ms p95 {pct(latencies, 0.95):.1f} ms"
+    )
+
+
+def peak_rss_mb(pid: int) -> tuple[float, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def stream_million(port: int, actor: Actor, connection_id: str, pid: int) -> None:
+    before, _ = peak_rss_mb(pid)
+    rows = events = 0
+    done: dict[str, Any] = {}
+    start = time.perf_counter()
+    body = {"question": "event amount by label", "connection_id": connection_id}
+    with httpx.stream("POST", f"http://127.0.0.1:{port}/api/v1/query/stream", json=body,
+                      headers=actor.headers, timeout=300) as response:  # fmt: skip
+        name = ""
+        for line in response.iter_lines():
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:") and name == "rows":
+                rows += len(json.loads(line[5:])["rows"])
+                events += 1
+            elif line.startswith("data:") and name in ("done", "error"):
+                done = {"event": name, **json.loads(line[5:])}
+    elapsed = time.perf_counter() - start
+    now, peak = peak_rss_mb(pid)
+    print(
+        f"  1M-row stream: {rows:,} rows in {events} events, {elapsed:.1f} s, terminal "
+        f"{done.get('event')} row_count={done.get('row_count')}; server RSS before "
+        f"{before:.0f} MB, after {now:.0f} MB, peak (VmHWM) {peak:.0f} MB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--new-share", type=float, default=0.2)
+    parser.add_argument("--skip-server", action="store_true")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="nx-bench-"))
+    demo_file = root / "demo.duckdb"
+    generate_demo(demo_file, today=dt.date.today())
+    try:
+        print("In-process latency (httpx ASGITransport, SQLite metadata store):")
+        asyncio.run(in_process(root, demo_file, args.count))
+        if args.skip_server:
+            return
+        data_dir, actor, big = prepare_server_dir(root, demo_file)
+        print("Throughput (uvicorn --workers 2; the load client shares the machine):")
+        server = start_server(data_dir, free_port(), workers=2)
+        try:
+            port = int(server.args[server.args.index("--port") + 1])  # type: ignore[index, union-attr]
+            asyncio.run(load(port, actor, args.seconds, args.concurrency, args.new_share))
+        finally:
+            stop(server)
+        print("Streaming (single uvicorn process):")
+        port = free_port()
+        server = start_server(data_dir, port, workers=1)
+        try:
+            stream_million(port, actor, big, server.pid)
+        finally:
+            stop(server)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

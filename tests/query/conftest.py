@@ -1,0 +1,45 @@
+"""The demo installed for tenant A on the real app; its DuckDB file generated once per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from nexatron.demo import generate_demo
+from nexatron.demo.install import install_demo
+from nexatron.identity.roles import Principal
+from nexatron.testing import Harness
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("query_demo") / "demo.duckdb"
+    generate_demo(path, today=dt.date.today())
+    return path
+
+
+@pytest.fixture
+def demo(harness: Harness, demo_source: Path) -> str:
+    """Tenant A's demo connection id (the pre-generated file is copied where install_demo looks)."""
+    target = harness.services.settings.data_dir.resolve() / "files" / "demo.duckdb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_source, target)
+    admin = harness.tenant.admin
+    principal = Principal(tenant_id=admin.tenant_id, user_id=admin.user_id, role="admin")
+    return install_demo(harness.services, principal)
+
+
+@pytest.fixture
+def warehouse(demo_source: Path) -> Any:
+    """Hand-written SQL on a read-only copy of the demo data (the app holds the original)."""
+
+    def run(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        with duckdb.connect(str(demo_source), read_only=True) as con:
+            return con.execute(sql, list(params)).fetchall()
+
+    return run

@@ -1,0 +1,110 @@
+"""GET /query/history, GET and DELETE /query/{id}: order, paging, filters, roles, tenancy."""
+
+from __future__ import annotations
+
+import pytest
+from query_support import TOTAL_LAST_QUARTER, ask
+
+from nexatron.testing import Actor, Harness
+
+pytestmark = pytest.mark.anyio
+HISTORY = "/api/v1/query/history"
+
+
+async def _asked(harness: Harness, actor: Actor, question: str, **body: str) -> dict[str, str]:
+    response = await ask(harness, actor, question, **body)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def _history(harness: Harness, actor: Actor, **params: str | int) -> dict[str, object]:
+    response = await harness.as_(actor, "GET", HISTORY, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _ids(page: dict[str, object]) -> list[str]:
+    return [q["id"] for q in page["data"]]  # type: ignore[attr-defined]
+
+
+async def test_newest_first_with_cursor_paging(harness: Harness, demo: str) -> None:
+    analyst = harness.tenant.analyst
+    asked = [
+        await _asked(harness, analyst, question)
+        for question in ("number of orders", "total sales by region", TOTAL_LAST_QUARTER)
+    ]
+    everything = await _history(harness, analyst)
+    assert _ids(everything) == [a["id"] for a in reversed(asked)]
+    assert everything["next_cursor"] is None
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = await _history(harness, analyst, **params)
+        assert len(page["data"]) <= 1  # type: ignore[arg-type]
+        seen += _ids(page)
+        cursor = page["next_cursor"]  # type: ignore[assignment]
+        if cursor is None:
+            break
+        assert len(seen) <= 3
+    assert seen == _ids(everything)
+
+
+async def test_filters_by_connection_and_conversation(harness: Harness, demo: str) -> None:
+    analyst = harness.tenant.analyst
+    first = await _asked(harness, analyst, TOTAL_LAST_QUARTER)
+    follow = await _asked(
+        harness, analyst, "and by region?", conversation_id=first["conversation_id"]
+    )
+    other = await _asked(harness, analyst, "number of orders")
+    assert other["conversation_id"] != first["conversation_id"]
+    by_conv = await _history(harness, analyst, conversation_id=first["conversation_id"])
+    assert _ids(by_conv) == [follow["id"], first["id"]]
+    by_conn = await _history(harness, analyst, connection_id=demo)
+    assert _ids(by_conn) == [other["id"], follow["id"], first["id"]]
+    assert _ids(await _history(harness, analyst, connection_id="conn_doesnotexist")) == []
+
+
+async def test_viewer_sees_own_admin_sees_tenant(harness: Harness, demo: str) -> None:
+    tenant = harness.tenant
+    mine = await _asked(harness, tenant.viewer, "number of orders")
+    theirs = await _asked(harness, tenant.analyst, TOTAL_LAST_QUARTER)
+    assert _ids(await _history(harness, tenant.viewer)) == [mine["id"]]
+    assert _ids(await _history(harness, tenant.analyst)) == [theirs["id"]]
+    assert _ids(await _history(harness, tenant.admin)) == [theirs["id"], mine["id"]]
+    assert _ids(await _history(harness, harness.other.admin)) == []
+    hidden = await harness.as_(tenant.viewer, "GET", f"/api/v1/query/{theirs['id']}")
+    assert hidden.status_code == 404
+    seen = await harness.as_(tenant.admin, "GET", f"/api/v1/query/{mine['id']}")
+    assert seen.status_code == 200 and seen.json()["id"] == mine["id"]
+
+
+async def test_get_returns_the_stored_answer_then_delete(harness: Harness, demo: str) -> None:
+    analyst = harness.tenant.analyst
+    asked = await _asked(harness, analyst, TOTAL_LAST_QUARTER)
+    url = f"/api/v1/query/{asked['id']}"
+    stored = await harness.as_(analyst, "GET", url)
+    assert stored.status_code == 200, stored.text
+    body = stored.json()
+    for key in ("id", "question", "data", "summary", "conversation_id", "connection_id", "sql"):
+        assert body[key] == asked[key], key
+    assert body["plan"]["query"] == asked["plan"]["query"]  # type: ignore[index]
+    assert body["columns"] == asked["columns"]
+    assert body["row_count"] == 1
+
+    other = harness.other.admin
+    assert (await harness.as_(other, "GET", url)).status_code == 404
+    assert (await harness.as_(other, "DELETE", url)).status_code == 404
+    assert (await harness.as_(analyst, "GET", url)).status_code == 200
+
+    deleted = await harness.as_(analyst, "DELETE", url)
+    assert deleted.status_code == 204
+    assert (await harness.as_(analyst, "GET", url)).status_code == 404
+    assert (await harness.as_(analyst, "DELETE", url)).status_code == 404
+    assert _ids(await _history(harness, analyst)) == []
+
+
+async def test_unknown_query_is_404(harness: Harness, demo: str) -> None:
+    response = await harness.as_(harness.tenant.admin, "GET", "/api/v1/query/qry_nope")
+    assert response.status_code == 404
+    assert "detail" in response.json()
