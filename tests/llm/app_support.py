@@ -146,6 +146,12 @@ def sql_reply(sql: str, tokens_in: int = 100) -> Scripted:
     return Scripted(json.dumps({"kind": "sql", "sql": sql}), tokens_in=tokens_in)
 
 
+def data_section(prompt: str) -> dict[str, Any]:
+    """The DATA JSON of a planner prompt."""
+    start = prompt.index("<data>") + len("<data>")
+    return dict(json.loads(prompt[start : prompt.index("</data>", start)]))
+
+
 def sse_events(text: str) -> list[tuple[str, Any]]:
     """(event, data) pairs of a server-sent event stream body."""
     out = []

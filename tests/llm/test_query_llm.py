@@ -13,6 +13,7 @@ from .app_support import (
     REFUSED,
     Lab,
     cannot,
+    data_section,
     demo_template,
     open_lab,
     semantic,
@@ -129,7 +130,7 @@ async def test_dimension_values_named_in_the_question_reach_the_prompt(
     r = await lab.ask("favourite colour of customers in the Consumer segment")
     assert r.status_code == 200, r.text
     (req,) = llm.server.requests
-    assert '"dimension_values": {"segment": ["Consumer"]}' in req.prompt_text()
+    assert data_section(req.last_user())["dimension_values"] == {"segment": ["Consumer"]}
 
 
 async def test_malformed_json_is_repaired_and_answered(lab: Lab, llm: LLM) -> None:
@@ -170,8 +171,8 @@ async def test_valid_llm_sql_is_answered_capped_and_shown(lab: Lab, llm: LLM) ->
     assert body["plan"]["planner"] == "llm"
     assert "signup_date" in body["sql"] and "LIMIT" in body["sql"].upper()
     assert [c["name"] for c in body["columns"]] == ["signup_year", "customers"]
-    assert [list(d.values()) for d in body["data"]] == lab.run_sql(SIGNUPS)
     assert lab.executed == [body["sql"]]
+    assert [list(d.values()) for d in body["data"]] == lab.run_sql(SIGNUPS)
     assert "no signup measure" in llm.server.requests[1].last_user()
     row = lab.query_row(body["id"])
     assert (row.sql, row.tokens_in) == (body["sql"], 200)
@@ -219,14 +220,14 @@ async def test_database_error_gets_one_correction_round(lab: Lab, llm: LLM) -> N
     r = await lab.ask(SIGNUPS_Q)
     assert r.status_code == 200, r.text
     body = r.json()
+    assert len(lab.executed) == 2 and lab.executed[0].startswith(BROKEN)
+    assert lab.executed[1] == body["sql"] and "signup_date" in body["sql"]
     assert [list(d.values()) for d in body["data"]] == lab.run_sql(SIGNUPS)
-    assert "signup_date" in body["sql"]
     assert any("corrected" in w for w in body["warnings"])
     assert len(llm.server.requests) == 3
     fix = llm.server.requests[2].prompt_text()
     assert "signup_year" in fix and "database_error" in fix
     assert "signup_year" in fix.split('"database_error"', 1)[1]  # the error names the column
-    assert len(lab.executed) == 2 and "signup_year, COUNT" in lab.executed[0]
     row = lab.query_row(body["id"])
     assert row.tokens_in == 100 + 100 + 50 and row.sql == body["sql"]
 

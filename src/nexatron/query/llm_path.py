@@ -7,6 +7,7 @@ guard with the connection's tables, and a database error gets one bounded correc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ from nexatron.store.tables import queries
 from nexatron.warehouse.types import ResultColumn, SchemaSnapshot
 
 EXAMPLES = 20
+VALUES_PER_DIMENSION = 10
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass
@@ -36,13 +39,17 @@ class LLMOutcome:
 
 
 def _value_hits(context: QueryContext, question: str) -> dict[str, list[str]]:
-    text = question.lower()
-    values: dict[str, list[str]] = getattr(context.lexicon, "value_index", None) or {}
-    hits = {
-        dim: [v for v in vals if len(v) > 2 and v.lower() in text][:10]
-        for dim, vals in values.items()
-    }
-    return {k: v for k, v in hits.items() if v}
+    """Dimension values the question names as whole words, from the lexicon's value index."""
+    text = f" {' '.join(_NON_WORD.sub(' ', question.lower()).split())} "
+    hits: dict[str, list[str]] = {}
+    for key, pairs in context.lexicon.values.items():
+        if len(key) <= 2 or f" {key} " not in text:
+            continue
+        for dim, value in pairs:
+            found = hits.setdefault(dim, [])
+            if value not in found and len(found) < VALUES_PER_DIMENSION:
+                found.append(value)
+    return hits
 
 
 def _examples(

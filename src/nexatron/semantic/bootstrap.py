@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nexatron.semantic.model import Agg, Dimension, Format, Metric, Relationship, SemanticLayer
-from nexatron.semantic.naming import label, plural, safe_name, words
+from nexatron.semantic.naming import label, plural, safe_name, singular, words
 from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
 
 
@@ -112,12 +112,22 @@ def _proposals(schema: SchemaSnapshot) -> tuple[list[_Proposal], list[_Proposal]
         metrics.append(_Proposal(t, None, safe_name(f"{t.name}_count"), "count"))
         for c in t.columns:
             if c.type in ("date", "timestamp") or _is_category(t, c):
-                dims.append(_Proposal(t, c, safe_name(c.name)))
+                dims.append(_Proposal(t, c, _dimension_base(t, c)))
             if _is_measure(t, c):
                 if not set(words(c.name)) & _AVG_ONLY:
                     metrics.append(_Proposal(t, c, safe_name(f"total_{c.name}"), "sum"))
                 metrics.append(_Proposal(t, c, safe_name(f"avg_{c.name}"), "avg"))
     return dims, metrics
+
+
+_ENTITY_COLUMNS = {"name", "title", "label", "full_name", "display_name"}
+
+
+def _dimension_base(t: TableInfo, c: ColumnInfo) -> str:
+    """A table's naming column is named after the entity: products.name -> `product_name`."""
+    if c.name.lower() in _ENTITY_COLUMNS and words(t.name):
+        return safe_name(f"{singular(words(t.name)[-1])}_{c.name.lower()}")
+    return safe_name(c.name)
 
 
 def bootstrap_layer(schema: SchemaSnapshot, existing: SemanticLayer) -> SemanticLayer:
@@ -138,7 +148,7 @@ def bootstrap_layer(schema: SchemaSnapshot, existing: SemanticLayer) -> Semantic
         ref, c, name = _ref(schema, p.table), p.column, name_of(p)
         if name in taken or (ref.lower(), c.name.lower()) in dim_by_def:
             continue
-        text = label(c.name) if name == p.base else label(name)
+        text = label(p.base) if name == p.base else label(name)
         kind = {"date": "time", "timestamp": "time", "boolean": "boolean"}.get(c.type, "string")
         d = Dimension.model_validate(
             {

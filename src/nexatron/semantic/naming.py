@@ -31,6 +31,17 @@ def plural(phrase: str) -> str:
     return phrase + "s"
 
 
+def singular(word: str) -> str:
+    """Naive English singular: "categories" -> "category", "boxes" -> "box", "orders" -> "order"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("xes", "ches", "shes", "sses")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def safe_name(text: str) -> str:
     """A name matching NAME_PATTERN: letters, digits, underscores; not starting with a digit."""
     name = _UNSAFE.sub("_", text).strip("_") or "field"
