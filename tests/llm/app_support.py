@@ -23,6 +23,7 @@ from nexatron.connections.service import engine_for, get_row
 from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
+from nexatron.query.service import query_service
 from nexatron.store.tables import queries
 from nexatron.testing import Actor, Harness, make_app_client
 from nexatron.warehouse.local import FileEngine
@@ -104,7 +105,7 @@ async def open_lab(
     mutate: Callable[[Path], None] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Lab]:
-    """The app with the demo installed for tenant A; every SQL the demo engine runs is logged."""
+    """The app with the demo installed for tenant A; every later SQL its engine runs is logged."""
     target = tmp_path / "files" / "demo.duckdb"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, target)
@@ -114,6 +115,8 @@ async def open_lab(
         a = h.tenant.admin
         connection_id = install_demo(h.services, Principal(a.tenant_id, a.user_id, "admin"))
         lab = Lab(h, connection_id, target)
+        with h.services.db.connect() as conn:  # build the value index before the spy starts
+            query_service(h.services).contexts.load(get_row(conn, a.tenant_id, connection_id))
         spy(monkeypatch, lab.executed)
         yield lab
 

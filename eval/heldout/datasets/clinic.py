@@ -34,7 +34,7 @@ def build(path: str) -> None:
       birth_date DATE, registered_on DATE);
     INSERT INTO patients SELECT
       i, 'Patient ' || i, ['Female', 'Male'][1 + (i * 3) % 2],
-      ['Springfield', 'Riverton', 'Lakeside', 'Hillview', 'Oakdale'][1 + (i * 7) % 5],
+      ['Springfield', 'Springfield', 'Springfield', 'Riverton', 'Riverton', 'Lakeside', 'Hillview', 'Hillview', 'Oakdale'][1 + (i * 7) % 9],
       ['Private', 'Private', 'Medicare', 'Medicaid', 'Uninsured'][1 + (i * 11) % 5],
       DATE '1940-01-01' + INTERVAL (CAST((i * 7919) % 29000 AS INTEGER)) DAY,
       DATE '2020-01-01' + INTERVAL (CAST((i * 131) % 2100 AS INTEGER)) DAY
@@ -44,7 +44,7 @@ def build(path: str) -> None:
       appointment_date TIMESTAMP, status VARCHAR, visit_type VARCHAR, fee DECIMAL(10, 2),
       duration_minutes INTEGER, wait_minutes INTEGER);
     INSERT INTO appointments SELECT
-      i, 1 + (i * 13) % 2000, 1 + (i * 17) % 30,
+      i, 1 + (i * 13) % 2000, 1 + CAST(floor(30 * pow(((i * 7919) % 10007) / 10007.0, 1.3)) AS INTEGER),
       TIMESTAMP '2023-06-01 08:00:00' + INTERVAL (CAST((i * 61) % 900 AS INTEGER)) DAY + INTERVAL ((i * 7) % 9) HOUR,
       ['Completed', 'Completed', 'Completed', 'Completed', 'Completed', 'Cancelled', 'No-show', 'Scheduled'][1 + (i * 19) % 8],
       ['In-person', 'In-person', 'Telehealth'][1 + (i * 23) % 3],
@@ -57,11 +57,12 @@ def build(path: str) -> None:
       drug_class VARCHAR, quantity INTEGER, refills INTEGER, cost DECIMAL(10, 2), prescribed_on DATE);
     INSERT INTO prescriptions SELECT
       i, a.id,
-      ['Amoxicillin', 'Ibuprofen', 'Lisinopril', 'Metformin', 'Atorvastatin', 'Sertraline', 'Omeprazole', 'Albuterol'][1 + (i * 5) % 8],
-      ['Antibiotic', 'Analgesic', 'Antihypertensive', 'Antidiabetic', 'Statin', 'Antidepressant', 'Antacid', 'Bronchodilator'][1 + (i * 5) % 8],
+      ['Amoxicillin', 'Ibuprofen', 'Lisinopril', 'Metformin', 'Atorvastatin', 'Sertraline', 'Omeprazole', 'Albuterol'][k],
+      ['Antibiotic', 'Analgesic', 'Antihypertensive', 'Antidiabetic', 'Statin', 'Antidepressant', 'Antacid', 'Bronchodilator'][k],
       10 + (i * 7) % 81, (i * 3) % 4,
       CAST(3 + ((i * 7907) % 12000) / 100.0 AS DECIMAL(10, 2)),
       CAST(a.appointment_date AS DATE)
-    FROM range(1, 6001) r(i) JOIN appointments a ON a.id = 1 + (i * 37) % 15000;
+    FROM (SELECT i, 1 + CAST(floor(8 * pow(((i * 7907) % 10007) / 10007.0, 1.4)) AS INTEGER) AS k FROM range(1, 6001) r(i)) r
+    JOIN appointments a ON a.id = 1 + (i * 37) % 15000;
     """)
     con.close()

@@ -62,7 +62,7 @@ def build(path: str) -> None:
       enrolled_on DATE, term VARCHAR, status VARCHAR, letter_grade VARCHAR, grade_points DECIMAL(3, 2),
       tuition_fee DECIMAL(10, 2), attendance_rate DECIMAL(5, 2));
     INSERT INTO enrollments SELECT
-      i, 1 + (i * 17) % 1500, 1 + (i * 7) % 30,
+      i, 1 + (i * 17) % 1500, 1 + CAST(floor(30 * pow(((i * 7919) % 10007) / 10007.0, 1.3)) AS INTEGER),
       DATE '2022-08-20' + INTERVAL (CAST((i * 37) % 1230 AS INTEGER)) DAY,
       ['Fall', 'Fall', 'Spring', 'Spring', 'Summer'][1 + (i * 3) % 5],
       ['Completed', 'Completed', 'Completed', 'Completed', 'Withdrawn', 'In Progress'][1 + (i * 13) % 6],

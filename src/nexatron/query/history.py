@@ -11,7 +11,6 @@ from sqlalchemy import Connection, and_, or_, select, update
 
 from nexatron.errors import BadRequest, NotFound
 from nexatron.identity.roles import Principal
-from nexatron.ids import new_id
 from nexatron.store.tables import conversations, queries
 
 
@@ -39,12 +38,13 @@ def get_conversation(conn: Connection, principal: Principal, conversation_id: st
     return row
 
 
-def start_conversation(conn: Connection, principal: Principal, connection_id: str) -> str:
-    conv_id = new_id("conversation")
+def start_conversation(
+    conn: Connection, principal: Principal, connection_id: str, conversation_id: str
+) -> None:
     stamp = now()
     conn.execute(
         conversations.insert().values(
-            id=conv_id,
+            id=conversation_id,
             tenant_id=principal.tenant_id,
             user_id=principal.user_id,
             connection_id=connection_id,
@@ -53,7 +53,6 @@ def start_conversation(conn: Connection, principal: Principal, connection_id: st
             updated_at=stamp,
         )
     )
-    return conv_id
 
 
 def save_turn(

@@ -43,6 +43,7 @@ class Prepared:
     planner: str = "deterministic"
     llm_usage: LLMUsage | None = None
     llm_stages: list[str] = field(default_factory=list)
+    new_conversation: bool = False
     started: float = field(default_factory=time.perf_counter)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
@@ -149,9 +150,9 @@ class QueryService:
                 if outcome.sql
                 else self._compile(context, plan.query)
             )
+        new_conversation = conversation_id is None
         if conversation_id is None:
-            with self.services.db.begin() as conn:
-                conversation_id = history.start_conversation(conn, principal, row.id)
+            conversation_id = new_id("conversation")  # stored with the first answer
         return Prepared(
             new_id("query"),
             principal,
@@ -163,6 +164,7 @@ class QueryService:
             planner=planner,
             llm_usage=usage,
             llm_stages=stages,
+            new_conversation=new_conversation,
         )
 
     def date_text(self) -> str:
@@ -301,6 +303,13 @@ class QueryService:
         stored = self.services.settings.stored_rows
         plan = prepared.plan.query.model_dump(mode="json")
         with self.services.db.begin() as conn:
+            if prepared.new_conversation:
+                history.start_conversation(
+                    conn,
+                    prepared.principal,
+                    prepared.context.connection.id,
+                    prepared.conversation_id,
+                )
             history.record(
                 conn,
                 {
