@@ -121,15 +121,17 @@ def add_tenant(services: Services, name: str) -> Tenant:
 async def make_app_client(data_dir: Path, **overrides: Any) -> AsyncIterator[Harness]:
     """The app with two tenants (each with admin, analyst and viewer keys) and a client."""
     settings, cleanup = make_settings(data_dir, **overrides)
-    services = build_services(settings)
-    app = create_app(settings, services=services)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Harness(
-                app, services, client, add_tenant(services, "Acme"), add_tenant(services, "Globex")
-            )
+    try:  # the throwaway schema is dropped even when building the app fails
+        services = build_services(settings)
+        try:
+            app = create_app(settings, services=services)
+            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                yield Harness(
+                    app, services, c, add_tenant(services, "Acme"), add_tenant(services, "Globex")
+                )
+        finally:
+            services.close()
     finally:
-        services.close()
         if cleanup:
             cleanup()

@@ -1,5 +1,5 @@
 """Prompt injection planted in the demo database (a column comment, data values) reaches the
-model only as quoted data, and whatever a fooled model answers, nothing but a guarded SELECT runs."""
+model only as quoted data; whatever a fooled model answers, only a guarded SELECT runs."""
 
 from __future__ import annotations
 
@@ -90,9 +90,7 @@ async def test_fooled_model_reading_the_planted_row_runs_one_guarded_select(
     assert lab.table_counts() == counts
 
 
-async def test_planted_dimension_value_named_in_the_question_stays_data(
-    lab: Lab, llm: LLM
-) -> None:
+async def test_planted_dimension_value_named_in_the_question_stays_data(lab: Lab, llm: LLM) -> None:
     question = f"favourite colour of customers in the segment {SEGMENT.lower()}"
     llm.script(Scripted(json.dumps({"kind": "refusal", "reason": "no colour data"})))
     r = await lab.ask(question)
@@ -100,5 +98,7 @@ async def test_planted_dimension_value_named_in_the_question_stays_data(
     (req,) = llm.server.requests
     prompt = req.last_user()
     assert data_section(prompt)["dimension_values"]["segment"] == [SEGMENT]
-    _only_quoted_in_data(prompt.replace(f"QUESTION (a JSON string): {json.dumps(question)}", ""), SEGMENT)
+    _only_quoted_in_data(
+        prompt.replace(f"QUESTION (a JSON string): {json.dumps(question)}", ""), SEGMENT
+    )
     assert lab.executed == []

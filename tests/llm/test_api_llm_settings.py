@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -29,7 +30,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def lab(tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
+async def lab(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Lab]:
     async with open_lab(tmp_path, template, monkeypatch, llm_allow_private_hosts=True) as lab:
         yield lab
 
@@ -162,7 +165,7 @@ async def test_server_wide_config_backs_tenants_without_their_own(
     openai_server: FakeLLMServer,
     anthropic_server: FakeLLMServer,
 ) -> None:
-    server_wide = {
+    server_wide: dict[str, Any] = {
         "llm_provider": "openai",
         "llm_base_url": openai_server.base_url,
         "llm_model": "server-model",
@@ -186,3 +189,14 @@ async def test_server_wide_config_backs_tenants_without_their_own(
         assert r.status_code == 200 and r.json()["plan"]["query"]["metrics"] == ["order_count"]
         assert len(openai_server.requests) == 1 and len(anthropic_server.requests) == 1
     assert not openai_server.replies and not anthropic_server.replies
+
+
+async def test_the_mask_is_never_stored_as_a_key(harness: Harness) -> None:
+    admin = harness.tenant.admin
+    body = {"provider": "openai", "model": "m", "base_url": "https://llm.invalid/v1"}
+    r = await harness.as_(admin, "PUT", URL, json={**body, "api_key": "********"})
+    assert r.status_code == 200 and r.json()["has_api_key"] is False
+    r = await harness.as_(admin, "PUT", URL, json={"api_key": "sk-new"})
+    assert r.json()["has_api_key"] is True
+    r = await harness.as_(admin, "PUT", URL, json={"api_key": None})
+    assert r.json()["has_api_key"] is False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,12 +39,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def lab(tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
+async def lab(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Lab]:
     async with open_lab(tmp_path, template, monkeypatch, llm_allow_private_hosts=True) as lab:
         yield lab
 
 
-async def _configured(lab: Lab, llm: LLM, **over: object) -> None:
+async def _configured(lab: Lab, llm: LLM, **over: Any) -> None:
     """Warm the connection's context (value index) with no LLM, then configure the fake one."""
     assert (await lab.ask(REFUSED)).status_code == 422
     assert llm.server.requests == []
@@ -117,9 +120,7 @@ async def test_semantic_plan_is_answered_like_the_deterministic_question(
     assert (det_row.planner, det_row.tokens_in, det_row.llm_ms) == ("deterministic", None, None)
 
 
-async def test_dimension_values_named_in_the_question_reach_the_prompt(
-    lab: Lab, llm: LLM
-) -> None:
+async def test_dimension_values_named_in_the_question_reach_the_prompt(lab: Lab, llm: LLM) -> None:
     await _configured(lab, llm)
     llm.script(
         semantic(
@@ -191,20 +192,22 @@ MALICIOUS = [
 ]
 
 
-@pytest.mark.parametrize("bad", MALICIOUS)
 async def test_malicious_llm_sql_is_rejected_by_the_guard_and_never_runs(
-    lab: Lab, llm: LLM, bad: str
+    lab: Lab, llm: LLM
 ) -> None:
     await _configured(lab, llm)
     counts = lab.table_counts()
     history = lab.history_count()
-    lab.executed.clear()
-    llm.script(cannot(), sql_reply(bad))
-    r = await lab.ask(SIGNUPS_Q)
-    assert r.status_code == 400, r.text
-    assert isinstance(r.json()["detail"], str) and r.json()["detail"]
-    assert lab.executed == []
-    assert lab.table_counts() == counts and set(counts) >= {"orders", "customers"}
+    assert set(counts) >= {"orders", "customers"}
+    for bad in MALICIOUS:
+        lab.executed.clear()
+        llm.script(cannot(), sql_reply(bad))
+        r = await lab.ask(SIGNUPS_Q)
+        assert r.status_code == 400, (bad, r.text)
+        assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+        assert lab.executed == [], bad
+        assert len(llm.server.requests) == 2 and not llm.server.replies
+    assert lab.table_counts() == counts
     assert lab.history_count() == history
     assert not Path("/tmp/nexatron-exfil.csv").exists()
 
@@ -284,3 +287,25 @@ async def test_rejected_credentials_are_503_naming_the_key(lab: Lab, llm: LLM) -
     r = await lab.ask(REFUSED)
     assert r.status_code == 503 and "API key" in r.json()["detail"]
     assert API_KEY not in r.text
+
+
+async def test_the_context_index_is_built_once_per_layer_and_schema(
+    lab: Lab, llm: LLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexatron.nlq.llm import ContextIndex
+    from nexatron.query import llm_path
+
+    built: list[ContextIndex] = []
+
+    class Counting(ContextIndex):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            built.append(self)
+
+    monkeypatch.setattr(llm_path, "ContextIndex", Counting)
+    await _configured(lab, llm)
+    for metric in ("total_sales", "order_count"):
+        llm.script(semantic(metrics=[metric]))
+        r = await lab.ask(REFUSED)
+        assert r.status_code == 200 and r.json()["plan"]["query"]["metrics"] == [metric]
+    assert len(built) == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +25,19 @@ PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
 @dataclass
 class Made:
-    """An object created in the victim tenant and how to address, read and poke it."""
+    """An object created in the victim tenant and how to address, read and poke it.
+
+    `requests` maps "METHOD /api/v1/full/{template}" to httpx kwargs (json=..., params=...) for
+    routes that need something other than `body` (a sub-resource body, required query params).
+    The body must be valid: a 422 instead of the expected 404 fails the matrix.
+    """
 
     params: dict[str, str]  # every path parameter needed to address it (parents included)
     snapshot: Callable[[], Awaitable[Any]]  # the owner's view of it; compared before/after
     body: dict[str, Any] | None = None  # a valid body for PATCH/PUT/POST routes on the object
-    requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # "METHOD /template" ->
-    # httpx kwargs (json=..., params=...) for routes needing something other than `body`
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     secrets: list[str] = field(default_factory=list)  # must never appear in an intruder's reply
+    extra: dict[str, Any] = field(default_factory=dict)  # for dependent factories
 
     def request_kwargs(self, method: str, template: str, has_body: bool) -> dict[str, Any] | None:
         """The httpx kwargs for one route, or None when a body is needed but none is known."""
@@ -143,4 +149,130 @@ async def make_api_key(ctx: Ctx) -> Made:
         snapshot=snapshot,
         body={"name": "hijacked", "role": "viewer"},
         secrets=[name, key["prefix"], key["key"]],
+    )
+
+
+@factory("connection_id")
+async def make_connection(ctx: Ctx) -> Made:
+    t = tag()
+    folder = ctx.harness.services.settings.data_dir / "files"  # file engines' allowed place
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"victim-{t}.db"
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE customers_{t} (id INTEGER PRIMARY KEY, name_{t} TEXT)")
+        db.execute(
+            f"CREATE TABLE orders_{t} (id INTEGER PRIMARY KEY, amount REAL, "
+            f"customer_id INTEGER REFERENCES customers_{t}(id))"
+        )
+    name = f"victim-conn-{t}"
+    made = await ctx.ok(
+        "POST",
+        "/api/v1/connections",
+        json={"name": name, "type": "sqlite", "config": {"path": str(path)}},
+    )
+
+    async def snapshot() -> Any:
+        return await ctx.ok("GET", f"/api/v1/connections/{made['id']}")
+
+    return Made(
+        params={"connection_id": made["id"]},
+        snapshot=snapshot,
+        body={"name": "hijacked", "is_default": False},
+        secrets=[name, str(path), f"customers_{t}", f"orders_{t}", f"name_{t}"],
+        extra={"tag": t, "path": path},
+    )
+
+
+async def make_semantic(ctx: Ctx, plural: str, body: Callable[[str], dict[str, Any]]) -> Made:
+    """A semantic object on the tenant's connection (tables `orders_<tag>`, `customers_<tag>`)."""
+    connection = await ctx.make("connection_id")
+    t = connection.extra["tag"]
+    fields = body(t)
+    made = await ctx.ok(
+        "POST",
+        f"/api/v1/semantic/{plural}",
+        json={"connection_id": connection.params["connection_id"], **fields},
+    )
+
+    async def snapshot() -> Any:
+        return await ctx.ok("GET", f"/api/v1/semantic/{plural}/{made['id']}")
+
+    return Made(
+        params={"object_id": made["id"]},
+        snapshot=snapshot,
+        body={"name": f"hijacked_{t}"},
+        secrets=[str(fields["name"])],
+    )
+
+
+@factory("object_id", collection="metrics")
+async def make_metric(ctx: Ctx) -> Made:
+    return await make_semantic(
+        ctx,
+        "metrics",
+        lambda t: {
+            "name": f"victim_revenue_{t}",
+            "table": f"orders_{t}",
+            "agg": "sum",
+            "expr": "amount",
+            "description": f"Victim metric {t}",
+        },
+    )
+
+
+@factory("object_id", collection="dimensions")
+async def make_dimension(ctx: Ctx) -> Made:
+    return await make_semantic(
+        ctx,
+        "dimensions",
+        lambda t: {
+            "name": f"victim_customer_{t}",
+            "table": f"customers_{t}",
+            "expr": f"name_{t}",
+            "type": "string",
+        },
+    )
+
+
+@factory("object_id", collection="relationships")
+async def make_relationship(ctx: Ctx) -> Made:
+    return await make_semantic(
+        ctx,
+        "relationships",
+        lambda t: {
+            "name": f"victim_orders_customers_{t}",
+            "from_table": f"orders_{t}",
+            "from_columns": ["customer_id"],
+            "to_table": f"customers_{t}",
+            "to_columns": ["id"],
+        },
+    )
+
+
+@factory("query_id")
+async def make_query(ctx: Ctx) -> Made:
+    """An answered question about the tenant's metric (asked by the tenant's admin)."""
+    metric = await ctx.make("metrics/{object_id}")
+    connection = await ctx.make("connection_id")
+    t = connection.extra["tag"]
+    with sqlite3.connect(connection.extra["path"]) as db:
+        db.execute(f"INSERT INTO customers_{t} VALUES (1, 'Victim Customer {t}')")
+        db.execute(f"INSERT INTO orders_{t} VALUES (1, 4242.5, 1)")
+    assert metric.params["object_id"]
+    answer = await ctx.ok(
+        "POST",
+        "/api/v1/query",
+        json={
+            "question": f"victim revenue {t}",
+            "connection_id": connection.params["connection_id"],
+        },
+    )
+
+    async def snapshot() -> Any:
+        return await ctx.ok("GET", f"/api/v1/query/{answer['id']}")
+
+    return Made(
+        params={"query_id": answer["id"]},
+        snapshot=snapshot,
+        secrets=[f"victim revenue {t}", "4242.5", f"Victim Customer {t}"],
     )

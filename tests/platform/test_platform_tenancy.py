@@ -96,15 +96,15 @@ async def test_cross_tenant_matrix(harness, tmp_path) -> None:
     ctx = Ctx(harness, harness.tenant, tmp_path)
     intruder = harness.other.admin
     failures: list[str] = []
+    unfactored: dict[str, list[str]] = {}  # message -> methods of that route
     checked = 0
     for target in found:
         label = f"{target.method} {target.template}"
         keys = {p: factory_key(target.template, p) for p in target.params}
         missing = [p for p, k in keys.items() if k is None]
         if missing:
-            failures.extend(
-                f"{target.method} {missing_factory(target.template, p)}" for p in missing
-            )
+            for p in missing:
+                unfactored.setdefault(missing_factory(target.template, p), []).append(target.method)
             continue
         made = await ctx.make(keys[target.params[-1]])  # the addressed object (parents inside)
         absent = set(target.params) - made.params.keys()
@@ -135,5 +135,6 @@ async def test_cross_tenant_matrix(harness, tmp_path) -> None:
             failures.append(f"{label}: the response leaks {leaked}")
         if "detail" not in r.json():
             failures.append(f"{label}: no detail in {r.text[:200]}")
+    failures += [f"{'/'.join(methods)} {message}" for message, methods in unfactored.items()]
     assert not failures, "\n".join(failures)
     assert checked >= 3

@@ -101,6 +101,8 @@ def clickhouse_db() -> Iterator[str]:
     client.execute(f"CREATE DATABASE {name}")
     for stmt in dataset.seed_sql("clickhouse", name):
         client.execute(stmt)
+    client.execute(f"INSERT INTO {name}.customers VALUES", dataset.CUSTOMERS)
+    client.execute(f"INSERT INTO {name}.orders VALUES", dataset.ORDERS)
     try:
         yield name
     finally:
@@ -171,6 +173,7 @@ def pg_auth_port() -> Iterator[int]:
             check=False,
             capture_output=True,
         )
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _fakesnow_python() -> pathlib.Path:
@@ -216,3 +219,29 @@ def fakesnow_port() -> Iterator[int]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def snowflake_db(fakesnow_port: int) -> Iterator[str]:
+    """A fresh database (schema SALES) with the sample tables on the fakesnow server."""
+    import snowflake.connector
+
+    name = unique("NX_WH").upper()
+    conn = snowflake.connector.connect(
+        user="nexatron",
+        password=CANARY,
+        account="fakesnow",
+        host="127.0.0.1",
+        port=fakesnow_port,
+        protocol="http",
+        network_timeout=10,
+    )
+    cur = conn.cursor()
+    cur.execute(f"CREATE DATABASE {name}")
+    cur.execute(f"CREATE SCHEMA {name}.SALES")
+    for stmt in dataset.seed_sql("snowflake", f"{name}.SALES"):
+        cur.execute(stmt)
+    try:
+        yield name
+    finally:
+        conn.close()  # fakesnow cannot DROP DATABASE; the server is in memory and ends with the run

@@ -32,7 +32,8 @@ class QuestionResult(BaseModel):
     id: str
     question: str
     answerable: bool
-    outcome: str  # match | mismatch | refused | clarified | error | refused_ok | answered_wrongly
+    # match | mismatch | refused | clarified | error | refused_ok | answered_wrongly | cascade
+    outcome: str
     detail: str = ""
     latency_ms: float = 0.0
 
@@ -46,6 +47,8 @@ class EvalReport(BaseModel):
     refusal_accuracy: float
     confidently_wrong: int
     over_refused: int
+    errors: int = 0
+    cascaded: int = 0
     latency_p50_ms: float
     latency_p95_ms: float
     results: list[QuestionResult] = Field(default_factory=list)
@@ -153,13 +156,17 @@ def _one(
 ) -> QuestionResult:
     qid, text = str(q["id"]), str(q["question"])
     answerable = not q.get("unanswerable", False)
-    previous = plans.get(str(q["follow_up_of"])) if q.get("follow_up_of") else None
+    parent = str(q["follow_up_of"]) if q.get("follow_up_of") else None
+    previous = plans.get(parent) if parent else None
     t0 = time.perf_counter()
     try:
         plan = understand(text, lex, ctx=ctx, previous=previous)
-    except NexatronError as e:
+        sql = compile_query(layer, plan.query, "duckdb").sql
+    except NexatronError as e:  # a refusal, clarification or uncompilable plan: all are 422s
         ms = (time.perf_counter() - t0) * 1000
         kind = "clarified" if isinstance(e, Clarification | WriteRefused) else "refused"
+        if parent is not None and previous is None:
+            kind = "cascade"
         outcome = "refused_ok" if not answerable else kind
         return QuestionResult(
             id=qid,
@@ -172,9 +179,8 @@ def _one(
     ms = (time.perf_counter() - t0) * 1000
     plans[qid] = plan.query
     try:
-        sql = compile_query(layer, plan.query, "duckdb").sql
         got = con.execute(sql).fetchall()
-    except Exception as e:  # compile or execution failure counts as an error, not an answer
+    except Exception as e:  # an execution failure counts as an error, not an answer
         return QuestionResult(
             id=qid,
             question=text,
@@ -227,6 +233,8 @@ def _report(name: str, results: list[QuestionResult]) -> EvalReport:
         refusal_accuracy=sum(r.outcome == "refused_ok" for r in una) / len(una) if una else 1.0,
         confidently_wrong=sum(r.outcome in {"mismatch", "answered_wrongly"} for r in results),
         over_refused=sum(r.outcome in {"refused", "clarified"} for r in ans),
+        errors=sum(r.outcome == "error" for r in results),
+        cascaded=sum(r.outcome == "cascade" for r in results),
         latency_p50_ms=statistics.median(lat) if lat else 0.0,
         latency_p95_ms=_pct(lat, 0.95),
         results=results,
@@ -241,6 +249,8 @@ def format_report(r: EvalReport, verbose: bool = False) -> str:
         f"  refusal accuracy  {r.refusal_accuracy:.1%}",
         f"  confidently wrong {r.confidently_wrong}",
         f"  over-refused      {r.over_refused}",
+        f"  errors            {r.errors}",
+        f"  cascaded          {r.cascaded} (follow-ups of a failed question)",
         f"  latency p50/p95   {r.latency_p50_ms:.2f} / {r.latency_p95_ms:.2f} ms",
     ]
     if verbose:

@@ -18,14 +18,15 @@ from nexatron.errors import NexatronError, Unprocessable
 from nexatron.guard import check_sql, enforce_row_cap
 from nexatron.identity.roles import Principal
 from nexatron.nlq import Explained, Plan
-from nexatron.nlq.llm import LLMPlan, LLMPlanner, LLMUsage
-from nexatron.query.context import QueryContext
+from nexatron.nlq.llm import ContextIndex, LLMPlan, LLMPlanner, LLMUsage
+from nexatron.query.context import LRU, QueryContext
 from nexatron.semantic.model import OutputColumn, SemanticQuery
 from nexatron.services import Services
 from nexatron.store.tables import queries
 from nexatron.warehouse.types import ResultColumn, SchemaSnapshot
 
 EXAMPLES = 20
+INDEXES = 32
 VALUES_PER_DIMENSION = 10
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -76,6 +77,22 @@ def _examples(
     return out
 
 
+def _context_index(
+    services: Services, context: QueryContext, schema: SchemaSnapshot
+) -> ContextIndex:
+    """The ranking index of this layer version and schema snapshot, built once: the snapshot is
+    parsed afresh on every request, so the planner's identity-keyed cache would always miss."""
+    cache: LRU = services.extras.setdefault("llm_context_indexes", LRU(INDEXES))
+    stamp = schema.introspected_at.isoformat() if schema.introspected_at else None
+    key = (context.connection.tenant_id, context.connection.id, context.layer.version, stamp)
+    index: ContextIndex | None = cache.get(key) if stamp else None
+    if index is None:
+        index = ContextIndex(context.layer, schema)
+        if stamp:
+            cache.put(key, index)
+    return index
+
+
 def schema_tables(schema: SchemaSnapshot) -> set[str]:
     return {t.qualified_name for t in schema.tables} | {t.name for t in schema.tables}
 
@@ -100,6 +117,7 @@ def plan_with_llm(
         examples=_examples(services, principal, context.connection.id),
         previous=previous,
         date_context_text=date_text,
+        index=_context_index(services, context, schema),
     )
     if result.kind == "semantic" and result.query is not None:
         plan = Plan(
@@ -160,6 +178,7 @@ def correct(
         schema=schema,
         dialect=context.dialect,
         date_context_text=date_text,
+        index=_context_index(services, context, schema),
     )
     if result.kind != "sql" or not result.sql:
         raise error

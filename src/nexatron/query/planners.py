@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import socket
 import threading
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlparse
 
@@ -13,10 +14,12 @@ from sqlalchemy import delete, select
 
 from nexatron.errors import ValidationFailed
 from nexatron.nlq.llm import LLMConfig, LLMPlanner
+from nexatron.nlq.llm.config import MASK
 from nexatron.services import Services
 from nexatron.store.tables import llm_settings
 
 _lock = threading.Lock()
+PLANNERS = 256  # cached planners (one per distinct config) per process
 
 
 def _aad(tenant_id: str) -> str:
@@ -56,12 +59,17 @@ def planner_for(services: Services, tenant_id: str) -> LLMPlanner | None:
     config = effective_config(services, tenant_id)
     if config is None:
         return None
-    planners: dict[str, LLMPlanner] = services.extras.setdefault("llm_planners", {})
+    planners: OrderedDict[str, LLMPlanner] = services.extras.setdefault(
+        "llm_planners", OrderedDict()
+    )
     key = config.model_dump_json() + (config.api_key_value() or "")
     with _lock:
         planner = planners.get(key)
         if planner is None:
             planner = planners[key] = LLMPlanner(config)
+        planners.move_to_end(key)
+        while len(planners) > PLANNERS:  # edited configs leave their old planner behind
+            planners.popitem(last=False)
     return planner
 
 
@@ -91,6 +99,8 @@ def _check_host(services: Services, config: LLMConfig) -> None:
 
 def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any]) -> LLMConfig:
     current = tenant_config(services, tenant_id)
+    if current is None and update.get("api_key") in (MASK, ""):
+        update = {k: v for k, v in update.items() if k != "api_key"}  # no stored key to keep
     try:
         config = current.merged(update) if current else LLMConfig.model_validate(update)
     except ValueError as exc:

@@ -19,6 +19,7 @@ from nexatron.warehouse.readonly import ensure_single_statement
 from nexatron.warehouse.sqla import Snapshot
 from nexatron.warehouse.stream import Batches
 from nexatron.warehouse.types import ResultColumn, ResultSet, SchemaSnapshot, TestResult
+from nexatron.warehouse.watchdog import WATCHDOG
 
 Interrupt = Callable[[], None]
 
@@ -99,9 +100,7 @@ class FileEngine(Engine):
                 fired.set()
                 interrupt()
 
-            timer = threading.Timer(timeout_s, fire)
-            timer.daemon = True
-            timer.start()
+            timer = WATCHDOG.schedule(timeout_s, fire)
             try:
                 yield cursor
             finally:

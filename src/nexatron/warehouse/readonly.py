@@ -3,6 +3,8 @@ SQL Server): defence in depth under the query guard, not a replacement for a rea
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlglot
 from sqlglot import exp
 
@@ -47,6 +49,7 @@ def ensure_read_only(sql: str, dialect: str) -> None:
         raise QueryFailed(f"Refused: {kind} is not allowed on a read-only connection.")
 
 
+@lru_cache(maxsize=4096)
 def ensure_single_statement(sql: str, dialect: str) -> None:
     """Raise QueryFailed if `sql` holds more than one statement (tokenized, so strings and
     comments are respected). Stops "COMMIT; DROP ..." from escaping a read-only transaction."""

@@ -21,6 +21,7 @@ from nexatron.warehouse.probe import bounded_test, config_secrets, query_error, 
 from nexatron.warehouse.readonly import ensure_read_only, ensure_single_statement
 from nexatron.warehouse.stream import Batches
 from nexatron.warehouse.types import ResultColumn, ResultSet, SchemaSnapshot, TestResult
+from nexatron.warehouse.watchdog import WATCHDOG, Deadline
 
 Snapshot = tuple[str | None, list[Any], list[Any], list[Any]]
 
@@ -187,7 +188,7 @@ class SqlAlchemyEngine(Engine):
 
     def _start_watchdog(
         self, dbapi_connection: Any, timeout_s: float, fired: threading.Event
-    ) -> threading.Timer | None:
+    ) -> Deadline | None:
         if not self.watchdog:
             return None
 
@@ -195,10 +196,7 @@ class SqlAlchemyEngine(Engine):
             fired.set()
             self.cancel_connection(dbapi_connection)
 
-        timer = threading.Timer(timeout_s, fire)
-        timer.daemon = True
-        timer.start()
-        return timer
+        return WATCHDOG.schedule(timeout_s, fire)
 
 
 def _release(conn: Connection) -> None:

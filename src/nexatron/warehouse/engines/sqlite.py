@@ -44,6 +44,22 @@ FROM pragma_table_list t JOIN pragma_foreign_key_list(t.name) f WHERE {_USER}
 STATS_SQL = "SELECT tbl, stat FROM sqlite_stat1 WHERE idx IS NULL OR idx = tbl"
 
 
+_DENIED = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
+_CATALOG_PRAGMAS = {"table_list", "table_info", "table_xinfo", "foreign_key_list", "index_list"}
+
+
+def _authorize(action: int, arg1: str | None, arg2: str | None, *_: str | None) -> int:
+    """Refuse ATTACH/DETACH (ATTACH would create files) and pragmas given a value, except the
+    catalog pragmas whose argument is a table name."""
+    if action in _DENIED:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and arg2 is not None:
+        return (
+            sqlite3.SQLITE_OK if (arg1 or "").lower() in _CATALOG_PRAGMAS else sqlite3.SQLITE_DENY
+        )
+    return sqlite3.SQLITE_OK
+
+
 class SQLiteEngine(FileEngine):
     type_name = "sqlite"
     label = "SQLite"
@@ -56,6 +72,7 @@ class SQLiteEngine(FileEngine):
         uri = pathlib.Path(self.config.path).absolute().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5.0)
         conn.execute("PRAGMA query_only = 1")
+        conn.set_authorizer(_authorize)
         return conn.cursor(), conn.interrupt, conn.close
 
     def server_version(self, cursor: Any) -> str:

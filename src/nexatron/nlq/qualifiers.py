@@ -1,0 +1,117 @@
+"""Boolean dimensions as qualifiers ('tenured staff' -> filter) and negators attached to them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.words import GROUP, NEGATION
+
+if TYPE_CHECKING:
+    from nexatron.nlq.interpret import Interpreter
+
+NEGATORS = NEGATION | frozenset({"no", "never"})
+_LIST = frozenset({"and", ",", "&"})
+_BETWEEN_NEG = frozenset(
+    {"a", "an", "the", "any", "are", "is", "was", "were", "be", "been", "being", "have", "has"}
+)
+_RELATIVE = frozenset({"that", "who", "which", "whose"})
+
+
+def group_marker(ip: Interpreter, j: int) -> bool:
+    """Item `j` asks for a grouping: 'by', 'per', 'each', 'split by', 'for each'..."""
+    if not 0 <= j < len(ip.items):
+        return False
+    it = ip.items[j]
+    return (it.kind == "cue" and it.cue == "by") or (it.kind == "word" and ip.low(j) in GROUP)
+
+
+def after_group(ip: Interpreter, k: int) -> bool:
+    """Item `k` follows a grouping marker directly or inside a list ('by a, b and c')."""
+    j = k - 1
+    while j >= 0 and ip.items[j].kind == "word" and ip.low(j) in {"the", "its", "their"}:
+        j -= 1
+    if group_marker(ip, j):
+        return True
+    if j >= 1 and ip.low(j) in _LIST:
+        r = ip.readings[j - 1]
+        if (r is not None and r.kind in {"dimension", "entity"}) or ip.items[j - 1].kind == "grain":
+            return after_group(ip, j - 1)
+    return False
+
+
+def is_negator(ip: Interpreter, j: int) -> bool:
+    it = ip.items[j]
+    return (it.kind == "cue" and it.cue == "neg") or (it.kind == "word" and ip.low(j) in NEGATORS)
+
+
+def _negation_before(ip: Interpreter, k: int) -> tuple[list[int], int, bool]:
+    """Negators right before `k` (over articles and 'is/are'), where the walk stopped, and
+    whether a relative pronoun ('that', 'who') was crossed."""
+    negs: list[int] = []
+    relative = False
+    j = k - 1
+    while j >= 0:
+        if is_negator(ip, j):
+            negs.append(j)
+        elif ip.items[j].kind == "word" and ip.low(j) in _BETWEEN_NEG:
+            pass
+        elif ip.items[j].kind == "word" and ip.low(j) in _RELATIVE:
+            relative = True
+        else:
+            break
+        j -= 1
+    return negs, j, relative
+
+
+def boolean_qualifier(ip: Interpreter, k: int) -> str | None:
+    """The boolean dimension item `k` names when it qualifies a noun (not after 'by')."""
+    r = ip.readings[k]
+    if r is None or r.kind != "dimension" or len(r.targets) != 1:
+        return None
+    dim = ip.lex.dimensions[r.targets[0]]
+    if dim.type != "boolean" or after_group(ip, k):
+        return None
+    return dim.name
+
+
+def noun_of_table(ip: Interpreter, j: int, table: str) -> bool:
+    """Item `j` is a noun for rows of `table` (its entity, a count of it, or one of its dims)."""
+    r = ip.readings[j] if 0 <= j < len(ip.readings) else None
+    if r is None:
+        return False
+    if any(e.kind == "entity" and e.target == table for e in ip.items[j].entries):
+        return r.kind in {"entity", "metric", "dimension"}
+    if r.kind == "dimension":
+        return all(ip.lex.dimensions[t].table == table for t in r.targets)
+    return False
+
+
+def booleans(ip: Interpreter, other_metric: bool) -> None:
+    """Read boolean dimensions used as qualifiers as filters (negated ones as false)."""
+    for k in range(len(ip.items)):
+        name = boolean_qualifier(ip, k)
+        if name is None or k in ip.used:
+            continue
+        table = ip.lex.dimensions[name].table
+        negs, stop, relative = _negation_before(ip, k)
+        if ip.items[k].negated:
+            negs.append(k)
+        value = not negs
+        ip.d.filters.setdefault((name, False), []).append(value)
+        ip.used.update([k, *negs])
+        detail = "true" if value else "false"
+        ip.d.explanation.append(
+            Explained(text=ip.items[k].text, kind="value", target=name, detail=detail)
+        )
+        nouns = [k + 1] + ([stop] if relative or (negs and stop == k - len(negs) - 1) else [])
+        for j in nouns:
+            r = ip.readings[j] if 0 <= j < len(ip.readings) else None
+            if r is None or j in ip.used or not noun_of_table(ip, j, table):
+                continue
+            if r.kind == "metric" and not other_metric:
+                continue
+            if r.kind == "dimension" and after_group(ip, j):
+                continue
+            ip.used.add(j)
+            ip.d.entities.append((ip.items[j].text, table))
