@@ -21,10 +21,11 @@ class Decision:
     limit: int
     remaining: int
     reset: int  # epoch seconds
+    window_s: int = 3600
 
     @property
     def retry_after(self) -> int:
-        return max(1, math.ceil(self.reset - time.time()))
+        return max(1, min(self.window_s, math.ceil(self.reset - time.time())))
 
     def headers(self) -> dict[str, str]:
         out = {
@@ -63,8 +64,14 @@ class RateLimiter:
                 "open" if self._fail_open else "closed",
             )
             reset = int(time.time()) + item.get_expiry()
-            return Decision(self._fail_open, item.amount, 0, reset)
-        return Decision(allowed, item.amount, max(0, stats.remaining), math.ceil(stats.reset_time))
+            return Decision(self._fail_open, item.amount, 0, reset, item.get_expiry())
+        return Decision(
+            allowed,
+            item.amount,
+            max(0, stats.remaining),
+            math.ceil(stats.reset_time),
+            item.get_expiry(),
+        )
 
     def ping(self) -> bool:
         try:

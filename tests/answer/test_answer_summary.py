@@ -91,7 +91,7 @@ def test_breakdown_top_item_and_share_of_total() -> None:
         truncated=False, layer=LAYER,
     )  # fmt: skip
     assert text == (
-        "North America had the highest Total sales ($1,402,000.00, 34.2% of $4.1M) among 5 regions."
+        "North America had the highest total sales ($1,402,000.00, 34.2% of $4.1M) among 5 regions."
     )
 
 
@@ -102,7 +102,7 @@ def test_breakdown_without_share_for_non_additive_metrics() -> None:
         range_label="this year", truncated=False, layer=LAYER,
     )  # fmt: skip
     assert (
-        text == "Office had the highest Average order value this year ($120.25) among 2 categories."
+        text == "Office had the highest average order value this year ($120.25) among 2 categories."
     )
 
 
@@ -111,7 +111,7 @@ def test_breakdown_bottom_ranking_and_truncation() -> None:
     text = summarize(
         None, plan, [REGION, SALES], BY_REGION, range_label=None, truncated=True, layer=LAYER
     )
-    assert text == "Africa had the lowest Total sales ($248,000.00) among 5 regions shown."
+    assert text == "Africa had the lowest total sales ($248,000.00) among 5 regions shown."
 
 
 def test_breakdown_single_group() -> None:
@@ -119,7 +119,15 @@ def test_breakdown_single_group() -> None:
         None, q(dimensions=["region"]), [REGION, SALES], BY_REGION[:1], range_label=None,
         truncated=False,
     )  # fmt: skip
-    assert text == "Only North America matched, with Total sales of $1,402,000.00."
+    assert text == "Only North America matched, with total sales of $1,402,000.00."
+
+
+def test_ranked_single_group_names_the_winner() -> None:
+    query = q(dimensions=["region"], order=[OrderBy(field="total_sales", desc=True)], limit=1)
+    text = summarize(
+        None, query, [REGION, SALES], BY_REGION[:1], range_label="2025", truncated=False
+    )
+    assert text == "North America had the highest total sales in 2025 ($1,402,000.00)."
 
 
 def test_time_series_rise() -> None:
@@ -183,6 +191,7 @@ def test_facts_structure() -> None:
         "metric": "total_sales",
         "dimension": "region",
         "groups": 5,
+        "ranked": False,
         "top": {"key": "North America", "value": D("1402000"), "rank": "highest"},
         "total": D("4100000"),
         "share": D("1402000") / D("4100000"),
@@ -201,3 +210,14 @@ def test_facts_kinds(rows: list[list[object]], kind: str) -> None:
 def test_time_range_in_facts() -> None:
     plan = q(time=TimeSpec(range=TimeRange(label="last quarter")))
     assert facts(None, plan, [SALES], [[1]])["range_label"] == "last quarter"
+
+
+def test_range_words_and_ranked_single_group() -> None:
+    from nexatron.answer.summary import _range_words
+
+    assert _range_words("2025") == "in 2025"
+    assert _range_words("Q3 2025") == "in Q3 2025"
+    assert _range_words("March 2025") == "in March 2025"
+    assert _range_words("FY2025") == "in FY2025"
+    assert _range_words("last quarter") == "last quarter"
+    assert _range_words("since March") == "since March"

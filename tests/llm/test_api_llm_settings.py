@@ -200,3 +200,22 @@ async def test_the_mask_is_never_stored_as_a_key(harness: Harness) -> None:
     assert r.json()["has_api_key"] is True
     r = await harness.as_(admin, "PUT", URL, json={"api_key": None})
     assert r.json()["has_api_key"] is False
+
+
+async def test_planners_of_edited_configs_are_not_kept_forever(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexatron.query import planners
+
+    monkeypatch.setattr(planners, "PLANNERS", 2)
+    admin = harness.tenant.admin
+    seen = []
+    for model in ("m1", "m2", "m3"):
+        body = {"provider": "openai", "model": model, "base_url": "https://llm.invalid/v1"}
+        assert (await harness.as_(admin, "PUT", URL, json=body)).status_code == 200
+        planner = planners.planner_for(harness.services, harness.tenant.id)
+        assert planner is not None and planner.config.model == model
+        assert planners.planner_for(harness.services, harness.tenant.id) is planner
+        seen.append(planner)
+    cached = harness.services.extras["llm_planners"]
+    assert len(cached) == 2 and seen[0] not in cached.values()

@@ -95,6 +95,7 @@ def _breakdown(
         "metric": columns[m].ref,
         "dimension": columns[d].ref,
         "groups": len(rows),
+        "ranked": bool(query.limit and query.order),
         "top": {"key": key, "value": value, "rank": "lowest" if lowest else "highest"},
         "total": total if share_ok else None,
         "share": (value / total) if share_ok else None,

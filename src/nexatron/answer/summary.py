@@ -22,8 +22,28 @@ def _column(columns: list[OutputColumn], ref: str, role: str = "metric") -> Outp
     return next(c for c in columns if c.ref == ref and c.role == role)
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _range_words(range_label: str) -> str:
+    """ "2025" -> "in 2025", "Q3 2025" -> "in Q3 2025"; "last quarter" stays as it is."""
+    low = range_label.lower()
+    bare = (
+        low[:1].isdigit()
+        or low.startswith(_MONTHS)
+        or (low[:1] == "q" and low[1:2].isdigit())
+        or (low.startswith("fy") and low[2:3].strip().isdigit())
+    )
+    return f"in {range_label}" if bare else range_label
+
+
+def _mid(label: str) -> str:
+    """A label inside a sentence: "Total sales" -> "total sales", but "AOV" stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def _with_range(label: str, range_label: str | None) -> str:
-    return f"{label} {range_label}" if range_label else label
+    return f"{label} {_range_words(range_label)}" if range_label else label
 
 
 def summarize(
@@ -50,7 +70,7 @@ def summarize(
     kind = fact["kind"]
     phrase = fact["range_label"]
     if kind == "empty":
-        where = f" for {phrase}" if phrase else ""
+        where = f" for {_range_words(phrase)}" if phrase else ""
         return f"No rows matched this query{where}."
     if kind == "single_value":
         parts = []
@@ -75,8 +95,10 @@ def _breakdown_sentence(fact: dict[str, Any], columns: list[OutputColumn], local
     dimension = _column(columns, fact["dimension"], "dimension")
     top = fact["top"]
     key = "(no value)" if top["key"] is None else str(top["key"])
-    label = _with_range(metric.label, fact["range_label"])
+    label = _with_range(_mid(metric.label), fact["range_label"])
     value = format_value(top["value"], metric.format, locale)
+    if fact["groups"] == 1 and fact.get("ranked"):
+        return f"{key} had the {top['rank']} {label} ({value})."
     if fact["groups"] == 1:
         return f"Only {key} matched, with {label} of {value}."
     detail = value

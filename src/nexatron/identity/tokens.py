@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class TokenCodec:
             "iss": self._issuer,
             "aud": self._audience,
             "iat": now,
+            "jti": secrets.token_urlsafe(12),
             "exp": now + self.ttl_s,
         }
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM), now + self.ttl_s

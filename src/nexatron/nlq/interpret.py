@@ -8,6 +8,8 @@ from typing import Any, cast
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.plan import Explained
+from nexatron.nlq.pairs import metric_pairs
+from nexatron.nlq.qualifiers import booleans, is_negator
 from nexatron.nlq.resolve import (
     SUBJECT_NEXT,
     Reading,
@@ -32,6 +34,7 @@ from nexatron.semantic.model import Grain, QueryFilter, TimeRange
 
 _CONNECT = frozenset({"or", "and", ",", "&", "/", "either", "both", "the", "also"})
 _NAME_HINTS = ("name", "title", "label")
+_COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "comparison"})
 
 
 @dataclass
@@ -91,9 +94,11 @@ class Interpreter:
 
     def run(self) -> Draft:
         d = self.d
+        booleans(self, sum(1 for r in self.readings if r and r.kind == "metric") > 1)
         self._metrics()
         metric_tables = {self.lex.metrics[m].table or "" for m in d.metrics}
         self._values(metric_tables)
+        self._compared_values()
         self._dimensions(metric_tables)
         self._times()
         self._ranking()
@@ -104,7 +109,7 @@ class Interpreter:
     # -- metrics ----------------------------------------------------------------------------
     def _metrics(self) -> None:
         for k, r in enumerate(self.readings):
-            if r is None or r.kind != "metric":
+            if r is None or r.kind != "metric" or k in self.used:
                 continue
             if k > 0 and self.items[k - 1].kind == "number" and self.low(k) in UNITS:
                 continue
@@ -118,6 +123,7 @@ class Interpreter:
             self.metric_at[k] = name
             self._metric_uses[name] = self._metric_uses.get(name, 0) + 1
         self._nouns_after_values()
+        metric_pairs(self)
 
     def _nouns_after_values(self) -> None:
         """'salary of senior employees', 'cost for shipments over 30 kg': a count (or weakly
@@ -165,18 +171,21 @@ class Interpreter:
         hinted = {t for r in self.readings if r and r.kind == "dimension" for t in r.targets}
         tables = {e.target for it in self.items for e in it.entries if e.kind == "entity"}
         hinted |= {n for n, x in self.lex.dimensions.items() if x.table in tables}
-        neg = False
+        negs: list[int] = []
         for k, it in enumerate(self.items):
             r = self.readings[k]
             low = self.low(k)
+            if k in self.used:
+                continue
             if (it.kind == "cue" and it.cue == "neg") or (it.kind == "word" and low in NEGATION):
-                neg = True
-                self.used.add(k)
+                negs.append(k)
                 continue
             if r is None or r.kind != "value":
                 if not (it.kind == "word" and low in _CONNECT) and it.kind != "word":
-                    neg = False
+                    negs = []
                 continue
+            neg = bool(negs)
+            self.used.update(negs)
             singles = {
                 d
                 for rr in self.readings
@@ -193,6 +202,15 @@ class Interpreter:
                 Explained(text=it.text, kind="value", target=dim, detail=f"{word}{value}")
             )
             self._qualifier(k, dim)
+
+    def _compared_values(self) -> None:
+        """'A vs B', 'A compared to B': keep both values apart (group by their dimension)."""
+        if not {t.low for t in self.seg.tokens} & _COMPARE:
+            return
+        for (dim, neg), values in self.d.filters.items():
+            if not neg and len(set(values)) > 1 and dim not in self.d.dimensions:
+                self.d.dimensions.append(dim)
+                self.d.assumptions.append(f"compared the values of '{dim}' side by side")
 
     def _qualifier(self, k: int, dim: str) -> None:
         """A dimension named right beside its own value ('the Enterprise plan') is no grouping;
@@ -250,7 +268,12 @@ class Interpreter:
         grouped = grouped or (
             k >= 2 and self.items[k - 1].kind == "number" and self.low(k - 2) in lead
         )
-        grouped = grouped or self.low(k + 1) in SUBJECT_NEXT
+        subject = not any(r and r.kind == "metric" for r in self.readings[:k])
+        grouped = grouped or (self.low(k + 1) in SUBJECT_NEXT and subject)
+        nxt = self.readings[k + 1] if k + 1 < len(self.readings) else None
+        if nxt is not None and nxt.kind == "dimension" and nxt.item.start == r.item.end:
+            if all(self.lex.dimensions[t].table == table for t in nxt.targets):
+                grouped = False  # 'patient birth year': the entity qualifies its own dimension
         self.used.add(k)
         if grouped:
             picked = name_dimension(table, self.lex)
@@ -421,12 +444,15 @@ class Interpreter:
 
     def _leftovers(self) -> None:
         for k, it in enumerate(self.items):
-            if k in self.used or it.kind == "word":
+            if k in self.used or (it.kind == "word" and not is_negator(self, k)):
                 continue
             if it.kind == "cue":
                 self.d.cues.add(it.cue)
                 continue
             if it.kind == "unknown" and self._absorbed(k):
+                continue
+            if it.kind == "word" and is_negator(self, k) and self.low(k) != "no":
+                self.d.cues.add("neg")
                 continue
             if it.kind in {"unknown", "number"}:
                 self.d.unmatched.append(it.text)

@@ -104,7 +104,7 @@ def booleans(ip: Interpreter, other_metric: bool) -> None:
         ip.d.explanation.append(
             Explained(text=ip.items[k].text, kind="value", target=name, detail=detail)
         )
-        nouns = [k + 1] + ([stop] if relative or (negs and stop == k - len(negs) - 1) else [])
+        nouns = [k + 1] + ([stop] if relative or negs else [])
         for j in nouns:
             r = ip.readings[j] if 0 <= j < len(ip.readings) else None
             if r is None or j in ip.used or not noun_of_table(ip, j, table):

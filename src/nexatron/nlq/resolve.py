@@ -135,16 +135,14 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
         and any(name_dimension(e.target, lex) for e in entities)
     ):
         return Reading(it, "entity", _dedupe([e.target for e in entities]))
-    if (
-        metrics
-        and dims
-        and (
-            prev in GROUP
-            or prev in {"which", "what", "each"}
-            or max(e.strength for e in metrics) < max(e.strength for e in dims)
-        )
-    ):
-        metrics = []
+    if metrics and dims:
+        top_m = max(e.strength for e in metrics)
+        top_d = max(e.strength for e in dims)
+        weak_date = top_d <= 1 < top_m and all(e.source == "time" for e in dims)
+        if weak_date:
+            dims = []
+        elif prev in GROUP or prev in {"which", "what", "each"} or top_m < top_d:
+            metrics = []
     if metrics:
         return Reading(it, "metric", _dedupe([e.target for e in metrics]))
     if dims:

@@ -138,6 +138,7 @@ class Item:
     currency: str = ""
     percent: bool = False
     cue: str = ""
+    negated: bool = False  # 'untenured', 'nonprofit': a negating prefix on a boolean's name
 
 
 @dataclass
@@ -145,6 +146,7 @@ class Segmented:
     tokens: list[Token]
     items: list[Item]
     corrections: list[tuple[str, str]]
+    text: str = ""
 
 
 _TIME_WORDS = frozenset(MONTHS) | frozenset(
@@ -292,6 +294,9 @@ def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
                 cue_len, cue = length, c
                 break
         lex_len, entries, values = _lexicon_match(tokens, i, lex)
+        cut = _cue_inside(tokens, i, lex_len)
+        if cut:
+            lex_len, entries, values = _lexicon_match(tokens[:cut], i, lex)
         if cue_len and cue_len >= lex_len:
             items.append(Item("cue", i, i + cue_len, _join(tokens, i, i + cue_len), cue=cue))
             i += cue_len
@@ -302,13 +307,38 @@ def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
             )
             i += lex_len
             continue
-        items.append(_single(tok, i))
+        items.append(_negated_boolean(tok, i, lex) or _single(tok, i))
         i += 1
-    return Segmented(tokens, items, corrections)
+    return Segmented(tokens, items, corrections, text)
+
+
+def _cue_inside(tokens: list[Token], i: int, length: int) -> int:
+    """Where a cue phrase starting inside a lexicon match runs past its end ('staff ranked by'
+    must not read 'staff ranked' as a name), else 0."""
+    for j in range(i + 1, i + length):
+        for n in range(min(CUE_MAX, len(tokens) - j), 1, -1):
+            if j + n > i + length and tuple(t.low for t in tokens[j : j + n]) in CUE_PHRASES:
+                return j
+    return 0
 
 
 def _join(tokens: list[Token], a: int, b: int) -> str:
     return " ".join(t.text for t in tokens[a:b])
+
+
+def _negated_boolean(tok: Token, i: int, lex: Lexicon) -> Item | None:
+    """'untenured' / 'nonresident': a negating prefix on the one-word name of a boolean."""
+    for prefix in ("non", "un"):
+        rest = tok.low[len(prefix) :]
+        if tok.low.startswith(prefix) and len(rest) >= 4:
+            entries = [
+                e
+                for e in lex.lookup((stem(rest),))
+                if e.kind == "dimension" and lex.dimensions[e.target].type == "boolean"
+            ]
+            if entries:
+                return Item("lexicon", i, i + 1, tok.text, entries, negated=True)
+    return None
 
 
 def _single(tok: Token, i: int) -> Item:

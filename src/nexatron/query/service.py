@@ -279,6 +279,7 @@ class QueryService:
             range_label=range_label,
             locale=self.services.settings.locale,
             truncated=result.truncated,
+            layer=prepared.context.layer,
         )
         warnings = list(prepared.plan.assumptions)
         if result.truncated:
