@@ -1,8 +1,8 @@
 """POST /query/stream: one server-sent event per stage, exactly one terminal event.
 
-Events: `llm` (its stages, when the LLM planned), `plan`, `sql`, `rows` (batches), `summary`, then `done` or `error`. Each has an id;
-keep-alive comments are sent while the database works. A client that disconnects cancels the
-query and frees its slot.
+Events: `llm` (its stages, when the LLM planned), `plan`, `sql`, `rows` (batches), `summary`,
+then `done` or `error`. Each has an id; keep-alive comments are sent while the database works.
+A client that disconnects cancels the query and frees its slot.
 """
 
 from __future__ import annotations
