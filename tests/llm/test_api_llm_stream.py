@@ -27,6 +27,7 @@ SIGNUPS = (
     "SELECT CAST(EXTRACT(year FROM signup_date) AS INTEGER) AS signup_year, "
     "COUNT(*) AS customers FROM customers GROUP BY 1 ORDER BY 1"
 )
+BROKEN = "SELECT signup_year FROM customers"
 
 
 @pytest.fixture(scope="session")
@@ -107,9 +108,32 @@ async def test_failures_are_one_error_event(
 
 
 async def test_llm_sql_failing_in_the_database_ends_in_a_clean_error(lab: Lab, llm: LLM) -> None:
-    broken = "SELECT signup_year FROM customers"
-    llm.script(cannot(), sql_reply(broken))
-    events = await _stream(lab, "how many customers signed up each year")
+    llm.script(cannot(), sql_reply(BROKEN), sql_reply("SELECT signup_month FROM customers"))
+    try:
+        events = await _stream(lab, "how many customers signed up each year")
+    finally:
+        llm.server.replies.clear()  # the stream may or may not ask for a correction
     names = [n for n, _ in events]
     assert names[-1] == "error" and names.count("error") == 1 and "done" not in names
     assert 400 <= events[-1][1]["status"] < 500
+
+
+@pytest.mark.xfail(strict=True, reason="sse.py streams LLM SQL without the correction round")
+async def test_streamed_llm_sql_gets_the_correction_round(lab: Lab, llm: LLM) -> None:
+    llm.script(cannot(), sql_reply(BROKEN), sql_reply(SIGNUPS))
+    try:
+        events = await _stream(lab, "how many customers signed up each year")
+    finally:
+        llm.server.replies.clear()
+    assert [n for n, _ in events][-1] == "done"
+
+
+@pytest.mark.xfail(strict=True, reason="sse.py never derives LLM SQL columns from the result")
+async def test_streamed_llm_sql_keeps_its_columns_in_history(lab: Lab, llm: LLM) -> None:
+    llm.script(cannot(), sql_reply(SIGNUPS))
+    events = await _stream(lab, "how many customers signed up each year")
+    data = dict(events)
+    stored = await lab.h.as_(lab.admin, "GET", f"/api/v1/query/{data['done']['id']}")
+    assert stored.status_code == 200
+    assert [c["name"] for c in stored.json()["columns"]] == ["signup_year", "customers"]
+    assert [list(d.values()) for d in stored.json()["data"]] == lab.run_sql(SIGNUPS)

@@ -7,7 +7,6 @@ A client that disconnects cancels the query and frees its slot.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -16,6 +15,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from nexatron.api.encoding import dump_json
 from nexatron.connections.service import engine_for
 from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
@@ -49,7 +49,7 @@ class _Stream:
 
     def event(self, name: str, data: Any) -> ServerSentEvent:
         self.seq += 1
-        return ServerSentEvent(data=json.dumps(data, default=str), event=name, id=str(self.seq))
+        return ServerSentEvent(data=dump_json(data), event=name, id=str(self.seq))
 
     async def run(self) -> AsyncIterator[ServerSentEvent]:
         try:

@@ -398,7 +398,8 @@ class Interpreter:
                     "quarterly",
                 }:
                     continue
-                return not it.text.lower().endswith("s")
+                last = it.text.lower().split()[-1]
+                return not (last.endswith("s") and stem(last) != last)
         return False
 
     # -- comparisons ----------------------------------------------------------------------------

@@ -73,9 +73,27 @@ class Lexicon:
     case_aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     value_max_len: int = 8
     suggest_index: list[tuple[str, str, frozenset[str], frozenset[str]]] | None = None
+    surfaces: dict[str, set[str]] = field(default_factory=dict)
+    _value_words: tuple[dict[str, list[tuple[str, str]]], list[str]] | None = None
 
     def lookup(self, key: Key) -> list[Entry]:
         return self.phrases.get(key, [])
+
+    def truncated(self, low: str) -> bool:
+        """`low` is a known stem only because a final 'e' was cut ('grad' is not 'grade')."""
+        seen = self.surfaces.get(low)
+        return bool(seen) and low not in seen and low + "e" in seen
+
+    def value_words(self) -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
+        """Each word of a multi-word value -> the values holding it, plus the sorted words."""
+        if self._value_words is None:
+            index: dict[str, list[tuple[str, str]]] = {}
+            for key, hits in self.values.items():
+                for w in key.split():
+                    if len(w) >= 3 and w.isalpha() and w not in FUNCTION:
+                        index.setdefault(w, []).extend(hits)
+            self._value_words = (index, sorted(index))
+        return self._value_words
 
     def value_fuzzy(self) -> FuzzyIndex:
         """Typo index over value words, built on first use."""
@@ -110,6 +128,7 @@ class _Builder:
         self.lex = Lexicon(layer=layer)
         self.phrases: defaultdict[Key, list[Entry]] = defaultdict(list)
         self.schema_words: set[str] = set()
+        self.surfaces: dict[str, set[str]] = {}
 
     def add(self, words: list[str], entry: Entry, schema: bool = True) -> None:
         key = tuple(stem(w) for w in words)
@@ -124,6 +143,8 @@ class _Builder:
         bucket.append(entry)
         if schema:
             self.schema_words.update(words)
+        for w, k in zip(words, key, strict=False):
+            self.surfaces.setdefault(k, set()).add(w)
 
     def metric(self, m: Metric) -> None:
         texts = [(words_of(m.name), "name"), *((words_of(s), "synonym") for s in m.synonyms)]
@@ -231,6 +252,7 @@ def build_lexicon(layer: SemanticLayer, value_index: dict[str, list[str]] | None
     lex.max_len = max((len(k) for k in lex.phrases), default=1)
     lex.schema_fuzzy = FuzzyIndex(b.schema_words)
     lex.known_stems = {s for k in lex.phrases for s in k}
+    lex.surfaces = b.surfaces
     return lex
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from nexatron.nlq.common_words import ENGLISH
 from nexatron.nlq.fuzzy import FuzzyIndex
+from nexatron.nlq.partial import partial_value
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.text import Token, read_number, stem, tokenize
 from nexatron.nlq.words import (
@@ -244,6 +245,8 @@ def _lexicon_match(
         if span[-1].low in {"and", "or", "of", "by", "the", "in", "for"}:
             continue
         entries = lex.lookup(tuple(t.stem for t in span)) if length <= lex.max_len else []
+        if entries and any(lex.truncated(t.low) for t in span):
+            entries = []
         values = _value_match(span, lex)
         if entries or values:
             return length, entries, values
@@ -307,7 +310,12 @@ def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
             )
             i += lex_len
             continue
-        items.append(_negated_boolean(tok, i, lex) or _single(tok, i))
+        after_group = bool(items) and items[-1].text.lower() in GROUP
+        items.append(
+            _negated_boolean(tok, i, lex)
+            or (None if after_group else partial_value(tok, i, lex))
+            or _single(tok, i)
+        )
         i += 1
     return Segmented(tokens, items, corrections, text)
 

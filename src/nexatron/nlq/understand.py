@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nexatron.nlq.dateparts import check_date_parts
 from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
 from nexatron.nlq.followup import is_follow_up, merge
 from nexatron.nlq.interpret import Draft, Interpreter
@@ -107,6 +108,7 @@ def understand(
             }
         )
     check_write(tokenize(text[:10000]))
+    check_date_parts(tokenize(text[:10000]))
     seg = segment(text, lexicon, ctx)
     draft = Interpreter(seg, lexicon).run()
     follow = is_follow_up(seg, draft, previous)
@@ -133,6 +135,7 @@ def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool) -> None:
         | {lex.dimensions[x].table for x in d.dimensions}
         | {lex.dimensions[f].table for f, _ in d.filters}
         | {lex.dimensions[f.field].table for f in d.dim_filters}
+        | ({lex.dimensions[d.time_dim].table} if d.time_dim else set())
     )
     for text, table in d.entities:
         if table not in used_tables and not (follow and not d.metrics):

@@ -495,6 +495,16 @@ def _ordinal_quarter(m: re.Match[str], ctx: DateContext, text: str) -> Found | N
     return (m.span(), _rng(p.start, p.end, label), "quarter")
 
 
+def _half(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
+    second = (m["ord"] or m["h"] or "").lower() in {"second", "2nd", "latter", "h2"}
+    y = m["y"] or m["y2"]
+    year = int(y) if y else ctx.today.year
+    start = dt.date(year, 7 if second else 1, 1)
+    end = dt.date(year + 1, 1, 1) if second else dt.date(year, 7, 1)
+    label = m[0].lower() + ("" if y else f" ({year})")
+    return (m.span(), _rng(start, end, label), "quarter")
+
+
 Handler = Callable[[re.Match[str], DateContext, str], Found | None]
 _SEP = r"(?:and|to|through|thru|until|till|-|\u2013)"
 RULES: list[tuple[re.Pattern[str], Handler]] = [
@@ -545,6 +555,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
             rf"\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?\b"
         ),
         _ordinal_quarter,
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?:the\s+)?(?P<ord>first|second|1st|2nd|latter)\s+half(?:\s+(?:of\s+)?"
+            rf"(?P<y>{_YEAR}))?|(?P<h>h1|h2)(?:\s+(?P<y2>{_YEAR}))?)\b"
+        ),
+        _half,
     ),
     (re.compile(rf"\b(?:calendar\s+)?year\s+(?P<a>{_YEAR})\b"), _single),
     (re.compile(rf"(?<![\w$€£.,-])(?P<a>{POINT})(?![\w%-]|[.,]\d)"), _single),

@@ -12,6 +12,7 @@ from fastapi.responses import Response as RawResponse
 from pydantic import Field
 
 from nexatron.api.deps import AppState, require
+from nexatron.api.encoding import dump_json
 from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
 from nexatron.api.sse import stream_answer
@@ -102,7 +103,9 @@ def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
             media_type="text/csv",
             headers={"X-Query-Id": prepared.id, "X-Conversation-Id": prepared.conversation_id},
         )
-    return service.response(prepared, answer)
+    # Rendered directly: the payload is built from typed stages, and skipping a second
+    # validation of every row keeps large answers cheap (the schema above documents it).
+    return RawResponse(dump_json(service.response(prepared, answer)), media_type="application/json")
 
 
 @router.post(

@@ -1,7 +1,6 @@
 """The Semantic Layer resource: metrics, dimensions and relationships per connection, plus
 bootstrap from the schema and YAML export/import (extensions of the contract)."""
 
-
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
