@@ -118,7 +118,6 @@ async def test_llm_sql_failing_in_the_database_ends_in_a_clean_error(lab: Lab, l
     assert 400 <= events[-1][1]["status"] < 500
 
 
-@pytest.mark.xfail(strict=True, reason="sse.py streams LLM SQL without the correction round")
 async def test_streamed_llm_sql_gets_the_correction_round(lab: Lab, llm: LLM) -> None:
     llm.script(cannot(), sql_reply(BROKEN), sql_reply(SIGNUPS))
     try:
@@ -128,7 +127,6 @@ async def test_streamed_llm_sql_gets_the_correction_round(lab: Lab, llm: LLM) ->
     assert [n for n, _ in events][-1] == "done"
 
 
-@pytest.mark.xfail(strict=True, reason="sse.py never derives LLM SQL columns from the result")
 async def test_streamed_llm_sql_keeps_its_columns_in_history(lab: Lab, llm: LLM) -> None:
     llm.script(cannot(), sql_reply(SIGNUPS))
     events = await _stream(lab, "how many customers signed up each year")

@@ -79,17 +79,57 @@ class _Stream:
                 "plan": service.plan_view(prepared),
             },
         )
+        if prepared.llm_sql:
+            # LLM-written SQL is capped and may need its correction round: run it whole first.
+            result, cached = await run_in_threadpool(service.execute, prepared)
+            yield self.sql_event(prepared)
+            for offset in range(0, max(len(result.rows), 1), BATCH):
+                yield self.event(
+                    "rows", {"offset": offset, "rows": result.rows[offset : offset + BATCH]}
+                )
+            count, kept, truncated = len(result.rows), result.rows, result.truncated
+        else:
+            yield self.sql_event(prepared)
+            holder: list[Any] = []
+            async for event in self._stream_rows(prepared, holder):
+                yield event
+            count, kept, truncated = holder
+            cached = False
+        result = ResultSet(columns=[], rows=kept, truncated=truncated or count > len(kept))
+        answer = service.answer(prepared, result, cached=cached)
+        answer.row_count = count
         yield self.event(
+            "summary",
+            {"summary": answer.summary, "chart": answer.chart, "warnings": answer.warnings},
+        )
+        await run_in_threadpool(service.record, prepared, answer)
+        yield self.event(
+            "done",
+            {
+                "id": prepared.id,
+                "row_count": count,
+                "truncated": answer.truncated,
+                "execution_time_ms": answer.execution_time_ms,
+            },
+        )
+
+    def sql_event(self, prepared: Prepared) -> ServerSentEvent:
+        return self.event(
             "sql",
             {
                 "sql": prepared.sql,
                 "dialect": prepared.context.dialect,
-                "columns": service.columns_view(prepared),
+                "columns": self.service.columns_view(prepared),
             },
         )
-        settings = service.services.settings
-        engine = engine_for(service.services, prepared.context.connection)
-        sem = await run_in_threadpool(service.slots.acquire, self.principal.tenant_id)
+
+    async def _stream_rows(
+        self, prepared: Prepared, out: list[Any]
+    ) -> AsyncIterator[ServerSentEvent]:
+        """Rows in batches straight from the database; `out` receives (count, kept, truncated)."""
+        settings = self.service.services.settings
+        engine = engine_for(self.service.services, prepared.context.connection)
+        sem = await run_in_threadpool(self.service.slots.acquire, self.principal.tenant_id)
         kept: list[list[Any]] = []
         count = 0
         truncated = False
@@ -118,23 +158,7 @@ class _Stream:
         finally:
             _close(batches, engine)
             sem.release()
-        result = ResultSet(columns=[], rows=kept, truncated=truncated or count > len(kept))
-        answer = service.answer(prepared, result, cached=False)
-        answer.row_count = count
-        yield self.event(
-            "summary",
-            {"summary": answer.summary, "chart": answer.chart, "warnings": answer.warnings},
-        )
-        await run_in_threadpool(service.record, prepared, answer)
-        yield self.event(
-            "done",
-            {
-                "id": prepared.id,
-                "row_count": count,
-                "truncated": answer.truncated,
-                "execution_time_ms": answer.execution_time_ms,
-            },
-        )
+        out.extend([count, kept, truncated])
 
 
 def _close(batches: Iterator[list[list[Any]]] | None, engine: Any) -> None:

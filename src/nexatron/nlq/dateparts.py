@@ -1,4 +1,4 @@
-"""Date parts ('by day of week', 'hour of day') are not periods: refuse them, never map to a grain."""
+"""Date parts ('by day of week', 'hour of day') are not periods: refused, never read as grains."""
 
 from __future__ import annotations
 

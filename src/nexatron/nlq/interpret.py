@@ -7,8 +7,8 @@ from typing import Any, cast
 
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
-from nexatron.nlq.plan import Explained
 from nexatron.nlq.pairs import metric_pairs
+from nexatron.nlq.plan import Explained
 from nexatron.nlq.qualifiers import booleans, is_negator
 from nexatron.nlq.resolve import (
     SUBJECT_NEXT,
@@ -34,6 +34,7 @@ from nexatron.semantic.model import Grain, QueryFilter, TimeRange
 
 _CONNECT = frozenset({"or", "and", ",", "&", "/", "either", "both", "the", "also"})
 _NAME_HINTS = ("name", "title", "label")
+_CONTEXT_PREPS = frozenset({"for", "of", "from", "to", "among", "on", "with"})
 _COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "comparison"})
 
 
@@ -114,7 +115,12 @@ class Interpreter:
             if k > 0 and self.items[k - 1].kind == "number" and self.low(k) in UNITS:
                 continue
             cue = agg_cue_before(self.items, k, self.seg.tokens)
-            name = choose_metric(r, cue, self.lex)
+            if cue is None and len(r.targets) > 1 and self._context_noun(k):
+                self.used.add(k)
+                tables = [e.target for e in r.item.entries if e.kind == "entity"]
+                self.d.entities.append((r.item.text, tables[0]))
+                continue
+            name = self._table_count_before_by(k) or choose_metric(r, cue, self.lex)
             if cue is not None:
                 self.used.add(k - 1)
                 if self.items[k - 1].kind == "word" and self.low(k - 1) in {"the", "a", "an", "of"}:
@@ -124,6 +130,35 @@ class Interpreter:
             self._metric_uses[name] = self._metric_uses.get(name, 0) + 1
         self._nouns_after_values()
         metric_pairs(self)
+
+    def _table_count_before_by(self, k: int) -> str | None:
+        """'members by late fees': the noun before 'by <metric>' counts its own table's rows
+        (the pair check then reads it as the grouping)."""
+        r = self.readings[k]
+        nxt = self.readings[k + 2] if k + 2 < len(self.readings) else None
+        if r is None or len(r.targets) < 2 or self.low(k + 1) != "by" or nxt is None:
+            return None
+        if nxt.kind != "metric":
+            return None
+        tables = {e.target for e in r.item.entries if e.kind == "entity"}
+        own = [
+            m
+            for m in r.targets
+            if self.lex.metrics[m].table in tables and self.lex.metrics[m].agg == "count"
+        ]
+        return own[0] if len(own) == 1 else None
+
+    def _context_noun(self, k: int) -> bool:
+        """'appointments for insured patients': a noun naming a table, after a value or a
+        preposition, while another metric is named, is context, not a second metric."""
+        if not any(e.kind == "entity" for e in self.items[k].entries):
+            return False
+        prev = self.readings[k - 1] if k > 0 else None
+        after = (prev is not None and prev.kind == "value") or self.low(k - 1) in _CONTEXT_PREPS
+        others = any(
+            r is not None and r.kind == "metric" and j != k for j, r in enumerate(self.readings)
+        )
+        return after and others
 
     def _nouns_after_values(self) -> None:
         """'salary of senior employees', 'cost for shipments over 30 kg': a count (or weakly
@@ -138,6 +173,8 @@ class Interpreter:
             after_prep = self.low(k - 1) in {"for", "of", "from", "to", "among", "on", "with"}
             counted = m.agg in {"count", "count_distinct"} or weak
             if self.low(k - 1) == "per" and counted and is_entity and len(self.d.metrics) > 1:
+                if self._average_per_row(name):
+                    continue
                 raise Refusal(
                     {
                         "message": f"'per {it.text}' asks for a ratio; no metric defines it.",
@@ -147,7 +184,7 @@ class Interpreter:
                 )
             if (
                 counted
-                and (after_value or (after_prep and (is_entity or weak)))
+                and (after_value or (after_prep and (is_entity or weak or self._rows_of(name))))
                 and len(self.d.metrics) > 1
                 and self.metric_count(name) == 1
                 and agg_cue_before(self.items, k, self.seg.tokens) is None
@@ -158,6 +195,32 @@ class Interpreter:
                     e for e in self.d.explanation if not (e.kind == "metric" and e.target == name)
                 ]
                 self.d.entities.append((it.text, m.table or ""))
+
+    def _rows_of(self, name: str) -> bool:
+        """Another named metric measures the rows `name` counts ('average fee for visits')."""
+        table = self.lex.metrics[name].table
+        return any(
+            m != name and self.lex.metrics[m].table == table and self.lex.metrics[m].agg != "count"
+            for m in self.d.metrics
+        )
+
+    def _average_per_row(self, name: str) -> bool:
+        """'average fee per visit': the other metrics already average over the rows counted by
+        `name`, so 'per <row>' restates the average; drop the count."""
+        table = self.lex.metrics[name].table
+        others = [self.lex.metrics[m] for m in self.d.metrics if m != name]
+        if not others or any(m.agg != "avg" or m.table != table for m in others):
+            return False
+        if self.metric_count(name) != 1:
+            return False
+        k = next(j for j, n in self.metric_at.items() if n == name)
+        self.d.metrics.remove(name)
+        del self.metric_at[k]
+        self.d.explanation = [
+            e for e in self.d.explanation if not (e.kind == "metric" and e.target == name)
+        ]
+        self.d.assumptions.append(f"read 'per {self.items[k].text}' as the average's own rows")
+        return True
 
     def _add_metric(self, name: str, text: str, k: int) -> None:
         if name not in self.d.metrics:
@@ -271,9 +334,13 @@ class Interpreter:
         subject = not any(r and r.kind == "metric" for r in self.readings[:k])
         grouped = grouped or (self.low(k + 1) in SUBJECT_NEXT and subject)
         nxt = self.readings[k + 1] if k + 1 < len(self.readings) else None
-        if nxt is not None and nxt.kind == "dimension" and nxt.item.start == r.item.end:
-            if all(self.lex.dimensions[t].table == table for t in nxt.targets):
-                grouped = False  # 'patient birth year': the entity qualifies its own dimension
+        if (
+            nxt is not None
+            and nxt.kind == "dimension"
+            and nxt.item.start == r.item.end
+            and all(self.lex.dimensions[t].table == table for t in nxt.targets)
+        ):
+            grouped = False  # 'member join date': the entity qualifies its own dimension
         self.used.add(k)
         if grouped:
             picked = name_dimension(table, self.lex)

@@ -80,9 +80,9 @@ class Lexicon:
         return self.phrases.get(key, [])
 
     def truncated(self, low: str) -> bool:
-        """`low` is a known stem only because a final 'e' was cut ('grad' is not 'grade')."""
-        seen = self.surfaces.get(low)
-        return bool(seen) and low not in seen and low + "e" in seen
+        """A short `low` is a known stem only because a final e was cut (grad is not grade)."""
+        seen = self.surfaces.get(low, set())
+        return len(low) <= 5 and low not in seen and low + "e" in seen
 
     def value_words(self) -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
         """Each word of a multi-word value -> the values holding it, plus the sorted words."""

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Refusal
@@ -74,7 +75,7 @@ def _naming_noun(ip: Interpreter, a: int, b: int) -> str | None:
 def metric_pairs(ip: Interpreter) -> None:
     """Check every two neighbouring metrics are joined; turn 'things by metric' into a grouping."""
     ks = sorted(ip.metric_at)
-    for a, b in zip(ks, ks[1:], strict=False):
+    for a, b in pairwise(ks):
         if ip.metric_at[a] == ip.metric_at[b] or _joined(ip, a, b):
             continue
         if any(ip.items[j].kind == "unknown" for j in range(a + 1, b)):

@@ -34,7 +34,7 @@ def partial_value(tok: Token, i: int, lex: Lexicon) -> Item | None:
     low = tok.low
     if len(low) < 3 or not low.isalpha() or low in FUNCTION or low in ENGLISH:
         return None
-    if tok.stem in lex.known_stems:
+    if tok.stem in lex.known_stems and not lex.truncated(low):
         return None
     hits = _candidates(low, lex)
     if not hits:

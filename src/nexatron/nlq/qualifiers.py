@@ -42,7 +42,9 @@ def after_group(ip: Interpreter, k: int) -> bool:
 
 def is_negator(ip: Interpreter, j: int) -> bool:
     it = ip.items[j]
-    return (it.kind == "cue" and it.cue == "neg") or (it.kind == "word" and ip.low(j) in NEGATORS)
+    if it.kind == "cue":
+        return it.cue == "neg"
+    return it.kind in {"word", "unknown"} and ip.low(j) in NEGATORS
 
 
 def _negation_before(ip: Interpreter, k: int) -> tuple[list[int], int, bool]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from nexatron.nlq.common_words import ENGLISH
 from nexatron.nlq.fuzzy import FuzzyIndex
-from nexatron.nlq.partial import partial_value
 from nexatron.nlq.lexicon import Entry, Lexicon
+from nexatron.nlq.partial import partial_value
 from nexatron.nlq.text import Token, read_number, stem, tokenize
 from nexatron.nlq.words import (
     ALTERNATIVE,

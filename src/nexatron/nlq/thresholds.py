@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.resolve import agg_cue_before
-from nexatron.nlq.text import words_of
+from nexatron.nlq.text import stem, words_of
 from nexatron.semantic.model import Dimension, QueryFilter
 
 if TYPE_CHECKING:
@@ -39,6 +39,24 @@ def _dims_named(ip: Interpreter, table: str | None, unit: str, hint: str) -> lis
     wanted = {w for w in (unit, hint) if w}
     named = [d for d in dims if wanted & set(words_of(f"{d.name} {d.label or ''} {d.expr}"))]
     return named or (dims if len(dims) == 1 and unit else [])
+
+
+def _row_measure(ip: Interpreter, targets: list[str], text: str, unit: str) -> Dimension | None:
+    """'visits with a wait over 60 minutes' (no breakdown): the one numeric dimension of the
+    other metrics' table named by the word (and unit) bounds each row, not the total."""
+    if ip.d.dimensions or ip.d.grain is not None:
+        return None
+    tables = {ip.lex.metrics[m].table for m in ip.d.metrics if m not in targets}
+    words = {stem(w) for w in words_of(text)}
+    found = [
+        d
+        for t in tables
+        for d in _numeric_dims(ip, t)
+        if words & {stem(w) for w in words_of(f"{d.name} {d.label or ''}")}
+    ]
+    if unit and len(found) > 1:
+        found = [d for d in found if stem(unit) in {stem(w) for w in words_of(d.name)}]
+    return found[0] if len(found) == 1 else None
 
 
 def attach(ip: Interpreter, c: Comparison) -> None:
@@ -77,6 +95,15 @@ def attach(ip: Interpreter, c: Comparison) -> None:
     ]
     if r.kind == "metric" and num_dims and agg_cue_before(ip.items, k, ip.seg.tokens) is None:
         _dim_filter(ip, num_dims[0], op, values, r.item.text)
+        ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
+        return
+    row_dim = _row_measure(ip, r.targets, r.item.text, c.unit)
+    if (
+        r.kind == "metric"
+        and row_dim is not None
+        and agg_cue_before(ip.items, k, ip.seg.tokens) is None
+    ):
+        _dim_filter(ip, row_dim, op, values, r.item.text)
         ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
         return
     if r.kind == "dimension":

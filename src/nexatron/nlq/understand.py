@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nexatron.nlq.activity import check_activity
 from nexatron.nlq.dateparts import check_date_parts
 from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
 from nexatron.nlq.followup import is_follow_up, merge
@@ -125,6 +126,8 @@ def understand(
     else:
         query = _fresh(draft, filters, lexicon)
     _check(query, draft, lexicon)
+    if not follow:
+        check_activity(query, seg.tokens, lexicon, draft.time_dim is not None)
     return _plan(query, draft, seg, follow)
 
 

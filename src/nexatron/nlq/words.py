@@ -201,3 +201,9 @@ EDIT_OBJECTS = _set(
     "filter filters limit grouping breakdown sort sorting order range dimension dimensions "
     "grain condition conditions restriction restrictions date dates period"
 )
+# Neutral verbs that name an activity, not the counted rows' own event ('patients we saw').
+ACTIVITY_VERBS = _set(
+    "see sees saw seen seeing serve serves served serving treat treats treated treating "
+    "visit visits visited meet meets met help helps helped handle handles handled "
+    "have has had having"
+)

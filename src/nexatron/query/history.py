@@ -38,37 +38,41 @@ def get_conversation(conn: Connection, principal: Principal, conversation_id: st
     return row
 
 
-def start_conversation(
-    conn: Connection, principal: Principal, connection_id: str, conversation_id: str
+_INSERT_CONVERSATION = conversations.insert()
+_INSERT_QUERY = queries.insert()
+
+
+def save_answer(
+    conn: Connection,
+    principal: Principal,
+    *,
+    connection_id: str,
+    conversation_id: str,
+    new_conversation: bool,
+    plan: dict[str, Any] | None,
+    values: dict[str, Any],
 ) -> None:
-    stamp = now()
-    conn.execute(
-        conversations.insert().values(
-            id=conversation_id,
-            tenant_id=principal.tenant_id,
-            user_id=principal.user_id,
-            connection_id=connection_id,
-            last_plan=None,
-            created_at=stamp,
-            updated_at=stamp,
+    """The query row and the conversation's last plan, in the caller's transaction.
+
+    `plan` None keeps the conversation's previous plan (LLM-written SQL has none to follow).
+    """
+    stamp = values["created_at"]
+    if new_conversation:
+        conn.execute(_INSERT_CONVERSATION, {
+            "id": conversation_id, "tenant_id": principal.tenant_id,
+            "user_id": principal.user_id, "connection_id": connection_id, "last_plan": plan,
+            "created_at": stamp, "updated_at": stamp,
+        })  # fmt: skip
+    elif plan is not None:
+        conn.execute(
+            update(conversations)
+            .where(
+                conversations.c.tenant_id == principal.tenant_id,
+                conversations.c.id == conversation_id,
+            )
+            .values(last_plan=plan, updated_at=stamp)
         )
-    )
-
-
-def save_turn(
-    conn: Connection, principal: Principal, conversation_id: str, plan: dict[str, Any] | None
-) -> None:
-    conn.execute(
-        update(conversations)
-        .where(
-            conversations.c.tenant_id == principal.tenant_id, conversations.c.id == conversation_id
-        )
-        .values(last_plan=plan, updated_at=now())
-    )
-
-
-def record(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(queries.insert().values(**values))
+    conn.execute(_INSERT_QUERY, values)
 
 
 def get_query(conn: Connection, principal: Principal, query_id: str) -> Any:

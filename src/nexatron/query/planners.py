@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import socket
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -13,7 +11,8 @@ from urllib.parse import urlparse
 from sqlalchemy import delete, select
 
 from nexatron.errors import ValidationFailed
-from nexatron.nlq.llm import LLMConfig, LLMPlanner
+from nexatron.netcheck import is_private_host
+from nexatron.nlq.llm import LLMConfig, LLMPlanner, make_client
 from nexatron.nlq.llm.config import MASK
 from nexatron.services import Services
 from nexatron.store.tables import llm_settings
@@ -56,45 +55,69 @@ def effective_config(services: Services, tenant_id: str) -> LLMConfig | None:
 
 def planner_for(services: Services, tenant_id: str) -> LLMPlanner | None:
     """One planner per distinct config, reused across requests (it caches context indexes)."""
-    config = effective_config(services, tenant_id)
+    tenant = tenant_config(services, tenant_id)
+    config = tenant or server_config(services)
     if config is None:
         return None
+    # A tenant's endpoint is re-checked on every request (redirects off, private hosts refused).
+    guard_hosts = tenant is not None and not services.settings.llm_allow_private_hosts
     planners: OrderedDict[str, LLMPlanner] = services.extras.setdefault(
         "llm_planners", OrderedDict()
     )
-    key = config.model_dump_json() + (config.api_key_value() or "")
+    key = config.model_dump_json() + (config.api_key_value() or "") + str(guard_hosts)
     with _lock:
         planner = planners.get(key)
         if planner is None:
-            planner = planners[key] = LLMPlanner(config)
+            client = make_client(config, refuse_private_hosts=guard_hosts)
+            planner = planners[key] = LLMPlanner(config, client=client)
         planners.move_to_end(key)
         while len(planners) > PLANNERS:  # edited configs leave their old planner behind
             planners.popitem(last=False)
     return planner
 
 
+TENANT_MAX_TIMEOUT_S = 60.0
+TENANT_MAX_RETRIES = 2
+
+
+def _check_budget(config: LLMConfig) -> None:
+    """A tenant's slow endpoint must not hold server threads for long."""
+    errors = []
+    if config.timeout_s > TENANT_MAX_TIMEOUT_S:
+        errors.append(
+            {
+                "loc": ["body", "timeout_s"],
+                "type": "less_than_equal",
+                "msg": f"at most {TENANT_MAX_TIMEOUT_S:g} seconds for a tenant's LLM",
+            }
+        )
+    if config.max_retries > TENANT_MAX_RETRIES:
+        errors.append(
+            {
+                "loc": ["body", "max_retries"],
+                "type": "less_than_equal",
+                "msg": f"at most {TENANT_MAX_RETRIES} retries for a tenant's LLM",
+            }
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _check_host(services: Services, config: LLMConfig) -> None:
     """Tenants may not aim the server at private or loopback addresses unless allowed."""
     if services.settings.llm_allow_private_hosts or config.base_url is None:
         return
-    host = urlparse(config.base_url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError:
-        addresses = set()
-    for address in addresses:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            raise ValidationFailed(
-                [
-                    {
-                        "loc": ["body", "base_url"],
-                        "type": "value_error",
-                        "msg": "base_url resolves to a private address; the server "
-                        "operator must set NEXATRON_LLM_ALLOW_PRIVATE_HOSTS=1",
-                    }
-                ]
-            )
+    if is_private_host(urlparse(config.base_url).hostname or ""):
+        raise ValidationFailed(
+            [
+                {
+                    "loc": ["body", "base_url"],
+                    "type": "value_error",
+                    "msg": "base_url resolves to a private address (or not at all); the server "
+                    "operator must set NEXATRON_LLM_ALLOW_PRIVATE_HOSTS=1",
+                }
+            ]
+        )
 
 
 def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any]) -> LLMConfig:
@@ -110,6 +133,7 @@ def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any
             or str(exc)
         ) from None
     _check_host(services, config)
+    _check_budget(config)
     public, secret = config.split()
     sealed = services.box.encrypt_json(secret, _aad(tenant_id)) if secret else None
     with services.db.begin() as conn:

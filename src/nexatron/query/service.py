@@ -44,6 +44,7 @@ class Prepared:
     llm_usage: LLMUsage | None = None
     llm_stages: list[str] = field(default_factory=list)
     new_conversation: bool = False
+    llm_sql: bool = False  # the LLM wrote the SQL (no semantic plan behind it)
     started: float = field(default_factory=time.perf_counter)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
@@ -93,6 +94,7 @@ class QueryService:
         self.contexts = ContextLoader(services)
         self._plans = LRU(4096)
         self._compiled = LRU(4096)
+        self._answers = LRU(1024)
         self.slots = TenantSlots(services.settings.max_concurrent_queries_per_tenant)
 
     # -- stage 1: understand, compile, guard -------------------------------------------------
@@ -124,6 +126,7 @@ class QueryService:
         planner = "deterministic"
         usage: LLMUsage | None = None
         stages: list[str] = []
+        llm_sql = False
         try:
             plan = self._understand(question, context, previous)
             compiled = self._compile(context, plan.query)
@@ -133,18 +136,23 @@ class QueryService:
             llm = planners.planner_for(self.services, principal.tenant_id)
             if llm is None:
                 raise
-            outcome = llm_path.plan_with_llm(
-                self.services,
-                llm,
-                principal,
-                context,
-                question,
-                previous,
-                refusal,
-                self.date_text(),
-            )
+            sem = self.slots.acquire(principal.tenant_id)  # LLM calls count as queries
+            try:
+                outcome = llm_path.plan_with_llm(
+                    self.services,
+                    llm,
+                    principal,
+                    context,
+                    question,
+                    previous,
+                    refusal,
+                    self.date_text(),
+                )
+            finally:
+                sem.release()
             plan, usage, planner = outcome.plan, outcome.usage, "llm"
             stages = outcome.stages
+            llm_sql = outcome.sql is not None
             compiled = (
                 CompiledQuery(sql=outcome.sql, dialect=context.dialect, columns=[])
                 if outcome.sql
@@ -165,6 +173,7 @@ class QueryService:
             llm_usage=usage,
             llm_stages=stages,
             new_conversation=new_conversation,
+            llm_sql=llm_sql,
         )
 
     def date_text(self) -> str:
@@ -218,9 +227,8 @@ class QueryService:
         try:
             result = self._run(prepared)
         except NexatronError as error:
-            llm_sql = prepared.planner == "llm" and not prepared.plan.query.metrics
             llm = planners.planner_for(self.services, prepared.principal.tenant_id)
-            if not llm_sql or llm is None or isinstance(error, RateLimited):
+            if not prepared.llm_sql or llm is None or isinstance(error, RateLimited):
                 raise
             outcome = llm_path.correct(
                 self.services,
@@ -271,16 +279,23 @@ class QueryService:
         range_label = None
         if prepared.plan.query.time and prepared.plan.query.time.range:
             range_label = prepared.plan.query.time.range.label
-        summary = summarize(
-            prepared.question,
-            prepared.plan.query,
-            prepared.compiled.columns,
-            rows,
-            range_label=range_label,
-            locale=self.services.settings.locale,
-            truncated=result.truncated,
-            layer=prepared.context.layer,
-        )
+        # Summary and chart depend only on the plan and the rows: reuse them with cached rows.
+        memo_key = (self.result_key(prepared), prepared.plan.query.model_dump_json())
+        memo = self._answers.get(memo_key) if cached else None
+        if memo is None:
+            summary = summarize(
+                prepared.question,
+                prepared.plan.query,
+                prepared.compiled.columns,
+                rows,
+                range_label=range_label,
+                locale=self.services.settings.locale,
+                truncated=result.truncated,
+                layer=prepared.context.layer,
+            )
+            memo = (summary, chart_spec(prepared.compiled.columns, rows))
+            self._answers.put(memo_key, memo)
+        summary, chart = memo
         warnings = list(prepared.plan.assumptions)
         if result.truncated:
             warnings.append(
@@ -291,7 +306,7 @@ class QueryService:
             data=[dict(zip(names, r, strict=False)) for r in rows],
             rows=rows,
             summary=summary,
-            chart=chart_spec(prepared.compiled.columns, rows),
+            chart=chart,
             warnings=warnings,
             row_count=len(rows),
             truncated=result.truncated,
@@ -303,41 +318,38 @@ class QueryService:
     def record(self, prepared: Prepared, answer: Answer) -> None:
         stored = self.services.settings.stored_rows
         plan = prepared.plan.query.model_dump(mode="json")
+        values = {
+            "id": prepared.id,
+            "tenant_id": prepared.principal.tenant_id,
+            "user_id": prepared.principal.user_id,
+            "connection_id": prepared.context.connection.id,
+            "conversation_id": prepared.conversation_id,
+            "question": prepared.question,
+            "status": "answered",
+            "planner": prepared.planner,
+            "plan": self.plan_view(prepared),
+            "sql": prepared.sql,
+            "columns": self.columns_view(prepared),
+            "data": answer.rows[:stored],
+            "row_count": answer.row_count,
+            "truncated": answer.truncated,
+            "summary": answer.summary,
+            "chart": answer.chart,
+            "warnings": answer.warnings,
+            "execution_time_ms": answer.execution_time_ms,
+            "created_at": prepared.created_at,
+            **self.usage_view(prepared),
+        }
         with self.services.db.begin() as conn:
-            if prepared.new_conversation:
-                history.start_conversation(
-                    conn,
-                    prepared.principal,
-                    prepared.context.connection.id,
-                    prepared.conversation_id,
-                )
-            history.record(
+            history.save_answer(
                 conn,
-                {
-                    "id": prepared.id,
-                    "tenant_id": prepared.principal.tenant_id,
-                    "user_id": prepared.principal.user_id,
-                    "connection_id": prepared.context.connection.id,
-                    "conversation_id": prepared.conversation_id,
-                    "question": prepared.question,
-                    "status": "answered",
-                    "planner": prepared.planner,
-                    "plan": self.plan_view(prepared),
-                    "sql": prepared.sql,
-                    "columns": self.columns_view(prepared),
-                    "data": answer.rows[:stored],
-                    "row_count": answer.row_count,
-                    "truncated": answer.truncated,
-                    "summary": answer.summary,
-                    "chart": answer.chart,
-                    "warnings": answer.warnings,
-                    "execution_time_ms": answer.execution_time_ms,
-                    "created_at": prepared.created_at,
-                    **self.usage_view(prepared),
-                },
+                prepared.principal,
+                connection_id=prepared.context.connection.id,
+                conversation_id=prepared.conversation_id,
+                new_conversation=prepared.new_conversation,
+                plan=plan if plan["metrics"] else None,
+                values=values,
             )
-            if plan["metrics"]:  # LLM-written SQL has no plan to follow up on
-                history.save_turn(conn, prepared.principal, prepared.conversation_id, plan)
 
     @staticmethod
     def usage_view(prepared: Prepared) -> dict[str, Any]:

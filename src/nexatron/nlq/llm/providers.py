@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypedDict
 
+from nexatron.netcheck import is_private_host
 from nexatron.nlq.llm.config import LLMConfig
 from nexatron.nlq.llm.errors import LLMUnavailable, missing_sdk
 
@@ -39,11 +40,24 @@ class ChatClient(Protocol):
     def complete(self, system: str, messages: list[Message]) -> Completion: ...
 
 
-def make_client(config: LLMConfig) -> ChatClient:
-    """The client for `config.provider`; a missing SDK raises BadRequest naming the extra."""
+def make_client(config: LLMConfig, *, refuse_private_hosts: bool = False) -> ChatClient:
+    """The client for `config.provider`; a missing SDK raises BadRequest naming the extra.
+
+    Redirects are never followed. With `refuse_private_hosts`, every request's host is checked
+    at send time, so a tenant's URL cannot be turned towards the server's own network later.
+    """
     if config.provider == "anthropic":
-        return AnthropicClient(config)
-    return OpenAIClient(config)
+        return AnthropicClient(config, refuse_private_hosts=refuse_private_hosts)
+    return OpenAIClient(config, refuse_private_hosts=refuse_private_hosts)
+
+
+def _http_client(sdk: Any, refuse_private_hosts: bool) -> Any:
+    def check(request: Any) -> None:
+        if is_private_host(request.url.host):
+            raise LLMUnavailable("The LLM base URL resolves to a private address; refused.")
+
+    hooks = {"request": [check]} if refuse_private_hosts else {}
+    return sdk.DefaultHttpxClient(follow_redirects=False, event_hooks=hooks)
 
 
 def _estimate_tokens(text: str) -> int:
@@ -76,7 +90,7 @@ def _unavailable(exc: Exception, sdk: Any, config: LLMConfig) -> LLMUnavailable:
 class OpenAIClient:
     """Chat Completions on any OpenAI-compatible endpoint."""
 
-    def __init__(self, config: LLMConfig) -> None:
+    def __init__(self, config: LLMConfig, *, refuse_private_hosts: bool = False) -> None:
         try:
             import openai
         except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -88,6 +102,7 @@ class OpenAIClient:
             base_url=config.effective_base_url,
             timeout=config.timeout_s,
             max_retries=config.max_retries,
+            http_client=_http_client(self._sdk, refuse_private_hosts),
         )
 
     def complete(self, system: str, messages: list[Message]) -> Completion:
@@ -128,7 +143,7 @@ class OpenAIClient:
 class AnthropicClient:
     """The Anthropic Messages API."""
 
-    def __init__(self, config: LLMConfig) -> None:
+    def __init__(self, config: LLMConfig, *, refuse_private_hosts: bool = False) -> None:
         try:
             import anthropic
         except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -140,6 +155,7 @@ class AnthropicClient:
             base_url=config.effective_base_url,
             timeout=config.timeout_s,
             max_retries=config.max_retries,
+            http_client=_http_client(self._sdk, refuse_private_hosts),
         )
         # Recent SDKs dropped sampling parameters from the Messages API; older ones accept them.
         create = self._client.messages.create
