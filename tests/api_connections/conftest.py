@@ -19,8 +19,9 @@ import duckdb
 import psycopg2
 import pymysql
 import pytest
-from nexatron.warehouse.engines.duckdb import SAFE_CONFIG
 from conn_support import CANARY, SUPERUSER_PW, Target, library_ddl
+
+from nexatron.warehouse.engines.duckdb import SAFE_CONFIG
 
 
 def unique(prefix: str) -> str:
@@ -74,7 +75,11 @@ def pg_target(pg_scram_port: int) -> Iterator[Target]:
     """A login role with the canary password owning a fresh database with the library tables."""
     role, db = unique("nx_role"), unique("nx_lib")
     admin = psycopg2.connect(
-        host="127.0.0.1", port=pg_scram_port, user="postgres", password=SUPERUSER_PW, dbname="postgres"
+        host="127.0.0.1",
+        port=pg_scram_port,
+        user="postgres",
+        password=SUPERUSER_PW,
+        dbname="postgres",
     )
     admin.autocommit = True
     with admin.cursor() as cur:

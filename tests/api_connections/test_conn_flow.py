@@ -33,7 +33,9 @@ class Recorder:
     async def hook(self, response: httpx.Response) -> None:
         await response.aread()
         headers = "\n".join(f"{k}: {v}" for k, v in response.headers.multi_items())
-        self.seen.append(f"{response.request.method} {response.request.url}\n{headers}\n{response.text}")
+        self.seen.append(
+            f"{response.request.method} {response.request.url}\n{headers}\n{response.text}"
+        )
 
 
 def _closed_port() -> int:

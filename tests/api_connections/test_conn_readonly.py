@@ -49,8 +49,13 @@ async def test_writes_through_the_execution_layer_are_refused(
         admin,
         "POST",
         "/api/v1/semantic/metrics",
-        json={"connection_id": cid, "name": "loan_count", "label": "Number of loans",
-              "table": "loans", "agg": "count"},
+        json={
+            "connection_id": cid,
+            "name": "loan_count",
+            "label": "Number of loans",
+            "table": "loans",
+            "agg": "count",
+        },
     )
     assert metric.status_code == 201, metric.text
     before = _state(target)
@@ -77,6 +82,8 @@ async def test_writes_through_the_execution_layer_are_refused(
             assert _state(target) == before, sql
     finally:
         engine.dispose()
-    answer = await harness.as_(admin, "POST", "/api/v1/query", json={"question": "delete all loans"})
+    answer = await harness.as_(
+        admin, "POST", "/api/v1/query", json={"question": "delete all loans"}
+    )
     assert answer.status_code in (400, 422), answer.text
     assert _state(target) == before

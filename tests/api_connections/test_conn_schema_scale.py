@@ -1,4 +1,4 @@
-"""GET /schema on a 1,000-table x 20-column PostgreSQL schema answers within 2 s, through the API."""
+"""GET /schema on a 1,000-table x 20-column PostgreSQL schema answers within 2 s (via the API)."""
 
 from __future__ import annotations
 
@@ -73,9 +73,15 @@ async def test_schema_of_a_thousand_tables_within_two_seconds(
     t500 = next(t for t in snapshot["tables"] if t["name"] == "t500")
     assert len(t500["columns"]) == COLUMNS and t500["primary_key"] == ["id"]
     assert t500["foreign_keys"] == [
-        {"columns": ["t499_id"], "ref_schema": wide_schema, "ref_table": "t499", "ref_columns": ["id"]}
+        {
+            "columns": ["t499_id"],
+            "ref_schema": wide_schema,
+            "ref_table": "t499",
+            "ref_columns": ["id"],
+        }
     ]
-    normalized = dict(zip(_TYPES, ["string", "decimal", "date", "timestamp", "boolean", "integer"]))
+    kinds = ["string", "decimal", "date", "timestamp", "boolean", "integer"]
+    normalized = dict(zip(_TYPES, kinds, strict=True))
     assert [c["type"] for c in t500["columns"][2:]] == [
         normalized[_TYPES[j % len(_TYPES)]] for j in range(2, COLUMNS)
     ]

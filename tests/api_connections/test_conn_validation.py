@@ -74,9 +74,7 @@ async def test_malformed_configs_are_422_with_field_locations(harness: Harness) 
 
 async def test_patch_revalidates_the_merged_config(harness: Harness) -> None:
     admin = harness.tenant.admin
-    created = await create_connection(
-        harness, admin, "pg", "postgres", {**PG, "password": CANARY}
-    )
+    created = await create_connection(harness, admin, "pg", "postgres", {**PG, "password": CANARY})
     cid = created.json()["id"]
     bad = await harness.as_(
         admin, "PATCH", f"/api/v1/connections/{cid}", json={"config": {"port": "abc"}}

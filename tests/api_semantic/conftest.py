@@ -4,23 +4,13 @@ to it made through the API, and its semantic layer defined entirely through the 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sem_library
+from sem_library import Library
 
 from nexatron.testing import Harness
-
-
-@dataclass
-class Library:
-    connection_id: str
-    path: Path
-    ids: dict[str, str]  # object name (metrics, dimensions) or "rel:<from>.<col>" -> id
-
-    def sql(self, query: str) -> list[tuple[object, ...]]:
-        return sem_library.sql(self.path, query)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,11 @@ import duckdb
 
 from nexatron.warehouse.engines.duckdb import SAFE_CONFIG
 
-BRANCHES = [(1, "Central", "Springfield"), (2, "Harbour", "Shelbyville"), (3, "Hilltop", "Ogdenville")]
+BRANCHES = [
+    (1, "Central", "Springfield"),
+    (2, "Harbour", "Shelbyville"),
+    (3, "Hilltop", "Ogdenville"),
+]
 GENRES = ["Mystery", "Science", "Poetry", "History"]
 MEMBERSHIPS = ["adult", "student", "senior"]
 
@@ -54,6 +59,18 @@ def build(path: Path) -> None:
         con.executemany("INSERT INTO loans VALUES (?, ?, ?, ?, ?, ?)", loans)
 
 
+@dataclass
+class Library:
+    """A connection to a copy of the library file, and the ids of the objects made on it."""
+
+    connection_id: str
+    path: Path
+    ids: dict[str, str]  # metric / dimension name, or "rel:<from_table>.<column>" -> id
+
+    def sql(self, query: str) -> list[tuple[Any, ...]]:
+        return sql(self.path, query)
+
+
 def sql(path: Path, query: str) -> list[tuple[Any, ...]]:
     """Hand-written SQL on the file (same settings as the server's read-only handle)."""
     with duckdb.connect(str(path), read_only=True, config=dict(SAFE_CONFIG)) as con:
@@ -61,30 +78,77 @@ def sql(path: Path, query: str) -> list[tuple[Any, ...]]:
 
 
 DIMENSIONS: list[dict[str, Any]] = [
-    {"name": "loan_date", "label": "Loan date", "table": "loans", "expr": "loan_date",
-     "type": "time"},
+    {
+        "name": "loan_date",
+        "label": "Loan date",
+        "table": "loans",
+        "expr": "loan_date",
+        "type": "time",
+    },
     {"name": "genre", "label": "Genre", "table": "books", "expr": "genre"},
-    {"name": "branch", "label": "Branch", "table": "branches", "expr": "name",
-     "synonyms": ["library branch"]},
+    {
+        "name": "branch",
+        "label": "Branch",
+        "table": "branches",
+        "expr": "name",
+        "synonyms": ["library branch"],
+    },
     {"name": "city", "label": "City", "table": "branches", "expr": "city"},
-    {"name": "membership", "label": "Membership", "table": "members", "expr": "membership",
-     "synonyms": ["membership type"]},
+    {
+        "name": "membership",
+        "label": "Membership",
+        "table": "members",
+        "expr": "membership",
+        "synonyms": ["membership type"],
+    },
 ]
 RELATIONSHIPS: list[dict[str, Any]] = [
     {"from_table": "loans", "from_columns": ["book_id"], "to_table": "books", "to_columns": ["id"]},
-    {"from_table": "loans", "from_columns": ["member_id"], "to_table": "members",
-     "to_columns": ["id"]},
-    {"from_table": "books", "from_columns": ["branch_id"], "to_table": "branches",
-     "to_columns": ["id"]},
+    {
+        "from_table": "loans",
+        "from_columns": ["member_id"],
+        "to_table": "members",
+        "to_columns": ["id"],
+    },
+    {
+        "from_table": "books",
+        "from_columns": ["branch_id"],
+        "to_table": "branches",
+        "to_columns": ["id"],
+    },
 ]
 METRICS: list[dict[str, Any]] = [
-    {"name": "loan_count", "label": "Number of loans", "table": "loans", "agg": "count",
-     "synonyms": ["checkouts"], "time_dimension": "loan_date"},
-    {"name": "late_fees", "label": "Late fees", "table": "loans", "agg": "sum",
-     "expr": "late_fee", "synonyms": ["fines"], "time_dimension": "loan_date",
-     "format": {"kind": "currency", "currency": "USD"}},
-    {"name": "borrowers", "label": "Borrowers", "table": "loans", "agg": "count_distinct",
-     "expr": "member_id", "time_dimension": "loan_date"},
-    {"name": "fee_per_loan", "label": "Fee per loan", "type": "ratio",
-     "numerator": "late_fees", "denominator": "loan_count"},
+    {
+        "name": "loan_count",
+        "label": "Number of loans",
+        "table": "loans",
+        "agg": "count",
+        "synonyms": ["checkouts"],
+        "time_dimension": "loan_date",
+    },
+    {
+        "name": "late_fees",
+        "label": "Late fees",
+        "table": "loans",
+        "agg": "sum",
+        "expr": "late_fee",
+        "synonyms": ["fines"],
+        "time_dimension": "loan_date",
+        "format": {"kind": "currency", "currency": "USD"},
+    },
+    {
+        "name": "borrowers",
+        "label": "Borrowers",
+        "table": "loans",
+        "agg": "count_distinct",
+        "expr": "member_id",
+        "time_dimension": "loan_date",
+    },
+    {
+        "name": "fee_per_loan",
+        "label": "Fee per loan",
+        "type": "ratio",
+        "numerator": "late_fees",
+        "denominator": "loan_count",
+    },
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Library
+from sem_library import Library
 
 from nexatron.testing import Harness
 

@@ -10,7 +10,6 @@ from nexatron.nlq.words import ACTIVITY_VERBS
 from nexatron.semantic.model import SemanticQuery
 
 
-
 def check_activity(q: SemanticQuery, tokens: list[Token], lex: Lexicon, named_date: bool) -> None:
     """Refuse (or offer the distinct-count metrics) when a period applies to an activity verb
     but the metric counts the rows of a table other tables point to."""

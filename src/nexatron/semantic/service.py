@@ -8,12 +8,12 @@ from pydantic import BaseModel, ValidationError
 
 from nexatron.connections.schema import get_schema
 from nexatron.connections.service import get_row
-from nexatron.errors import ValidationFailed
+from nexatron.errors import Conflict, ValidationFailed
 from nexatron.semantic import repository as repo
 from nexatron.semantic.bootstrap import bootstrap_layer
 from nexatron.semantic.model import SemanticLayer
-from nexatron.semantic.validate import validate_layer_object
-from nexatron.semantic.yaml_io import diff_layers, dump_layer, load_layer
+from nexatron.semantic.validate import validate_layer, validate_layer_object
+from nexatron.semantic.yaml_io import diff_layers, dump_layer, load_layer, object_key
 from nexatron.services import Services
 from nexatron.store.tables import semantic_objects
 from nexatron.warehouse.types import SchemaSnapshot
@@ -64,6 +64,27 @@ def _check(
         raise ValidationFailed(errors)
 
 
+def _reference_problems(layer: SemanticLayer) -> set[str]:
+    """Reference problems (metrics, dimensions; not tables) per object, as readable lines."""
+    out = set()
+    for err in validate_layer(layer, None):
+        _body, plural, index, *rest = err["loc"]
+        owner = object_key(getattr(layer, plural)[index])
+        field = ".".join(map(str, rest))
+        out.add(f"{plural[:-1]} {owner!r} ({field}): {err['msg']}")
+    return out
+
+
+def _broken_by(before: SemanticLayer, after: SemanticLayer) -> list[str]:
+    """What a change breaks in the other objects (e.g. a ratio whose numerator is deleted)."""
+    return sorted(_reference_problems(after) - _reference_problems(before))
+
+
+def _with(layer: SemanticLayer, kind: repo.Kind, obj: BaseModel) -> SemanticLayer:
+    plural = f"{kind}s"
+    return layer.model_copy(update={plural: [*getattr(layer, plural), obj]})
+
+
 def create_object(
     services: Services, tenant_id: str, kind: repo.Kind, data: dict[str, Any]
 ) -> dict[str, Any]:
@@ -98,9 +119,33 @@ def update_object(
     merged = {**row.body, **changes, "origin": "user"}
     obj = _parse(kind, merged)
     _check(services, tenant_id, row.connection_id, kind, obj, object_id)
+    with services.db.connect() as conn:
+        layer = repo.load_layer(conn, tenant_id, row.connection_id)
+    after = _with(_without(layer, kind, object_id), kind, obj.model_copy(update={"id": object_id}))
+    broken = _broken_by(layer, after)
+    if broken:
+        raise ValidationFailed(
+            [
+                {"loc": ["body"], "msg": f"This change would break {line}", "type": "dependency"}
+                for line in broken
+            ]
+        )
     with services.db.begin() as conn:
         repo.replace_object(conn, row, kind, obj)
         return repo.to_public(repo.get_object(conn, tenant_id, kind, object_id))
+
+
+def delete_object(services: Services, tenant_id: str, kind: repo.Kind, object_id: str) -> None:
+    """Delete one object; 409 while other objects still refer to it."""
+    with services.db.begin() as conn:
+        row = repo.get_object(conn, tenant_id, kind, object_id)
+        layer = repo.load_layer(conn, tenant_id, row.connection_id)
+        broken = _broken_by(layer, _without(layer, kind, object_id))
+        if broken:
+            raise Conflict(
+                f"{row.name!r} is still used; change or delete these first: " + "; ".join(broken)
+            )
+        repo.delete_object(conn, row)
 
 
 def bootstrap(

@@ -70,8 +70,8 @@ def _add_crud(kind: repo.Kind, plural: str, model: type[Any]) -> None:
 
     @router.delete(f"/{plural}/{{object_id}}", status_code=204, name=f"delete_{kind}")
     def delete_object(object_id: str, principal: Writer, services: AppState) -> None:
-        with services.db.begin() as conn:
-            repo.delete_object(conn, repo.get_object(conn, principal.tenant_id, kind, object_id))
+        """409 while other objects refer to it (a ratio's numerator, a time dimension)."""
+        service.delete_object(services, principal.tenant_id, kind, object_id)
 
 
 _add_crud("metric", "metrics", Metric)
