@@ -82,37 +82,39 @@ def pg_target(pg_scram_port: int) -> Iterator[Target]:
         dbname="postgres",
     )
     admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE ROLE {role} LOGIN PASSWORD %s", (CANARY,))
-        cur.execute(f"CREATE DATABASE {db} OWNER {role}")
-    owner = psycopg2.connect(
-        host="127.0.0.1", port=pg_scram_port, user=role, password=CANARY, dbname=db
-    )
-    owner.autocommit = True
-
-    def run(sql: str) -> None:
-        with owner.cursor() as c:
-            c.execute(sql)
-
-    def query(sql: str) -> list[tuple[Any, ...]]:
-        with owner.cursor() as c:
-            c.execute(sql)
-            return list(c.fetchall())
-
-    for stmt in library_ddl("postgres"):
-        run(stmt)
-    config = {
-        "host": "127.0.0.1",
-        "port": pg_scram_port,
-        "database": db,
-        "user": role,
-        "password": CANARY,
-        "sslmode": "disable",
-    }
+    owner = None
     try:
+        with admin.cursor() as cur:
+            cur.execute(f"CREATE ROLE {role} LOGIN PASSWORD %s", (CANARY,))
+            cur.execute(f"CREATE DATABASE {db} OWNER {role}")
+        owner = psycopg2.connect(
+            host="127.0.0.1", port=pg_scram_port, user=role, password=CANARY, dbname=db
+        )
+        owner.autocommit = True
+
+        def run(sql: str) -> None:
+            with owner.cursor() as c:
+                c.execute(sql)
+
+        def query(sql: str) -> list[tuple[Any, ...]]:
+            with owner.cursor() as c:
+                c.execute(sql)
+                return list(c.fetchall())
+
+        for stmt in library_ddl("postgres"):
+            run(stmt)
+        config = {
+            "host": "127.0.0.1",
+            "port": pg_scram_port,
+            "database": db,
+            "user": role,
+            "password": CANARY,
+            "sslmode": "disable",
+        }
         yield Target("postgres", config, run, query, "public")
     finally:
-        owner.close()
+        if owner is not None:
+            owner.close()
         with admin.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
             cur.execute(f"DROP ROLE IF EXISTS {role}")
@@ -124,27 +126,33 @@ def maria_target() -> Iterator[Target]:
     """A fresh MariaDB database and a user identified by the canary password."""
     db, user = unique("nx_lib"), unique("nx_u")
     root = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)
-    with root.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {db}")
-        for host in ("%", "localhost"):
-            cur.execute(f"CREATE USER '{user}'@'{host}' IDENTIFIED BY '{CANARY}'")
-            cur.execute(f"GRANT ALL PRIVILEGES ON {db}.* TO '{user}'@'{host}'")
-
-    def run(sql: str) -> None:
-        with root.cursor() as c:
-            c.execute(f"USE {db}")
-            c.execute(sql)
-
-    def query(sql: str) -> list[tuple[Any, ...]]:
-        with root.cursor() as c:
-            c.execute(f"USE {db}")
-            c.execute(sql)
-            return list(c.fetchall())
-
-    for stmt in library_ddl("mysql"):
-        run(stmt)
-    config = {"host": "127.0.0.1", "port": 3306, "database": db, "user": user, "password": CANARY}
     try:
+        with root.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {db}")
+            for host in ("%", "localhost"):
+                cur.execute(f"CREATE USER '{user}'@'{host}' IDENTIFIED BY '{CANARY}'")
+                cur.execute(f"GRANT ALL PRIVILEGES ON {db}.* TO '{user}'@'{host}'")
+
+        def run(sql: str) -> None:
+            with root.cursor() as c:
+                c.execute(f"USE {db}")
+                c.execute(sql)
+
+        def query(sql: str) -> list[tuple[Any, ...]]:
+            with root.cursor() as c:
+                c.execute(f"USE {db}")
+                c.execute(sql)
+                return list(c.fetchall())
+
+        for stmt in library_ddl("mysql"):
+            run(stmt)
+        config = {
+            "host": "127.0.0.1",
+            "port": 3306,
+            "database": db,
+            "user": user,
+            "password": CANARY,
+        }
         yield Target("mysql", config, run, query, db)
     finally:
         with root.cursor() as cur:

@@ -140,7 +140,12 @@ async def test_connection_lifecycle_without_leaking_the_secret(
         assert down["ok"] is False and down["error_code"] == "host_unreachable", down
         schema_down = await harness.as_(admin, "GET", f"{base}/{cid}/schema")
         assert schema_down.status_code >= 400
-        back = {"config": {"port": target.config["port"]}}
+        nowhere = {"config": {"host": "nx-nowhere.invalid"}}
+        assert (await harness.as_(admin, "PATCH", f"{base}/{cid}", json=nowhere)).status_code == 200
+        lost = (await harness.as_(admin, "POST", f"{base}/{cid}/test")).json()
+        assert lost["ok"] is False and lost["error_code"] == "host_unreachable", lost
+        assert (await harness.as_(admin, "GET", f"{base}/{cid}/schema")).status_code >= 400
+        back = {"config": {"port": target.config["port"], "host": target.config["host"]}}
         assert (await harness.as_(admin, "PATCH", f"{base}/{cid}", json=back)).status_code == 200
         assert (await harness.as_(admin, "POST", f"{base}/{cid}/test")).json()["ok"] is True
         # nowhere in plaintext in the metadata store
@@ -175,6 +180,7 @@ async def test_connection_lifecycle_without_leaking_the_secret(
     # the secret went nowhere: responses (bodies and headers) and log records
     assert len(seen.seen) >= 15
     assert not [r for r in seen.seen if CANARY in r]
+    assert caplog.records  # the capture works (httpx logs each request)
     for record in caplog.records:
         message = record.getMessage()
         if record.exc_info:

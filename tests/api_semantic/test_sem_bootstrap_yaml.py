@@ -241,4 +241,33 @@ async def test_import_errors_have_locations(harness: Harness, library: Library) 
     ]
     not_a_mapping = await imp("- just\n- a list\n")
     assert not_a_mapping.status_code == 422
+
+    # the same relationship twice is refused up front (a dry run says so too); nothing written
+    rel = {
+        "from_table": "loans",
+        "from_columns": ["book_id"],
+        "to_table": "books",
+        "to_columns": ["id"],
+    }
+    twice = yaml.safe_dump({"relationships": [rel, rel]})
+    clash = await imp(twice)
+    assert [(e["loc"], e["type"]) for e in clash.json()["detail"]] == [
+        (["body", "relationships", 1], "duplicate")
+    ]
+    dry = await harness.as_(
+        admin,
+        "POST",
+        "/api/v1/semantic/import",
+        json={"connection_id": cid, "yaml": twice, "dry_run": True},
+    )
+    assert dry.status_code == 422  # a dry run predicts the real one
+    assert await layer_of(harness, cid) == before
+
+    other_tenant = await harness.as_(
+        harness.other.admin,
+        "POST",
+        "/api/v1/semantic/import",
+        json={"connection_id": cid, "yaml": "{}", "dry_run": False},
+    )
+    assert other_tenant.status_code == 404
     assert await layer_of(harness, cid) == before

@@ -120,6 +120,13 @@ async def test_bad_objects_are_422_per_field(harness: Harness, library: Library)
         {"connection_id": "conn_nope", "name": "m5", "table": "loans", "agg": "count"},
     )
     assert ghost_conn.status_code == 404
+    foreign = await harness.as_(
+        harness.other.admin,
+        "POST",
+        "/api/v1/semantic/metrics",
+        json={"connection_id": cid, "name": "m6", "table": "loans", "agg": "count"},
+    )
+    assert foreign.status_code == 404
 
     listing = await harness.as_(
         harness.tenant.admin, "GET", f"/api/v1/semantic/metrics?connection_id={cid}"

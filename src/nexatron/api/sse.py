@@ -7,6 +7,7 @@ A client that disconnects cancels the query and frees its slot.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
 from nexatron.query.service import Prepared, QueryService, query_service
 from nexatron.services import Services
+from nexatron.warehouse.cancel import CURRENT, CancelScope
 from nexatron.warehouse.types import ResultSet
 
 log = logging.getLogger("nexatron.stream")
@@ -133,7 +135,10 @@ class _Stream:
         kept: list[list[Any]] = []
         count = 0
         truncated = False
+        finished = False
         batches: Iterator[list[list[Any]]] | None = None
+        scope = CancelScope()
+        token = CURRENT.set(scope)  # worker threads inherit it; engines register interrupts
         try:
             _cols, opened = await run_in_threadpool(
                 engine.stream,
@@ -155,22 +160,22 @@ class _Stream:
                 count += len(batch)
                 if truncated:
                     break
+            finished = True
         finally:
-            _close(batches, engine)
+            if not finished:  # the client went away (or the stream failed): stop the database
+                scope.cancel()
+            _close(batches)
+            with contextlib.suppress(ValueError):  # finalised from another context
+                CURRENT.reset(token)
             sem.release()
         out.extend([count, kept, truncated])
 
 
-def _close(batches: Iterator[list[list[Any]]] | None, engine: Any) -> None:
-    """Stop the database work: close the cursor, or cancel when a fetch is in flight."""
-    if batches is None:
-        return
+def _close(batches: Iterator[list[list[Any]]] | None) -> None:
+    """Return the cursor's connection (rolled back); any running statement was interrupted."""
     close = getattr(batches, "close", None)
-    try:
-        if close:
-            close()
-    except ValueError:  # generator already executing in a worker thread
-        engine.cancel()
+    if close is not None:
+        close()
 
 
 def stream_answer(

@@ -208,6 +208,18 @@ def import_yaml(
             others = incoming.model_copy(update={f"{kind}s": [*objs[:index], *objs[index + 1 :]]})
             for err in validate_layer_object(kind, obj, others, schema):  # type: ignore[arg-type]
                 errors.append({**err, "loc": ["body", f"{kind}s", index, *err["loc"][1:]]})
+    seen: set[str] = set()
+    for index, rel in enumerate(incoming.relationships):  # the validator checks names only
+        key = repo.object_name("relationship", rel)
+        if key in seen:
+            errors.append(
+                {
+                    "loc": ["body", "relationships", index],
+                    "msg": f"The relationship {key} is listed twice.",
+                    "type": "duplicate",
+                }
+            )
+        seen.add(key)
     if errors:
         raise ValidationFailed(errors)
     with services.db.connect() as conn:

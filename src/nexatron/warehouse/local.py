@@ -13,6 +13,7 @@ from typing import Any
 from nexatron.errors import NexatronError
 from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine
+from nexatron.warehouse.cancel import on_cancel
 from nexatron.warehouse.convert import convert_rows, result_columns
 from nexatron.warehouse.probe import bounded_test, query_error
 from nexatron.warehouse.readonly import ensure_single_statement
@@ -95,6 +96,7 @@ class FileEngine(Engine):
             cursor, interrupt, close = self.open_cursor()
             key = id(cursor)
             self._active[key] = interrupt
+            forget = on_cancel(interrupt)
 
             def fire() -> None:
                 fired.set()
@@ -106,6 +108,7 @@ class FileEngine(Engine):
             finally:
                 timer.cancel()
                 self._active.pop(key, None)
+                forget()
                 close()
         except NexatronError:
             raise

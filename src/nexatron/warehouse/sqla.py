@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, Connection, CursorResult
 from nexatron.errors import NexatronError
 from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine
+from nexatron.warehouse.cancel import on_cancel
 from nexatron.warehouse.convert import convert_rows, result_columns
 from nexatron.warehouse.probe import bounded_test, config_secrets, query_error, require_modules
 from nexatron.warehouse.readonly import ensure_read_only, ensure_single_statement
@@ -167,6 +168,7 @@ class SqlAlchemyEngine(Engine):
             dbapi_connection = conn.connection.dbapi_connection
             key = id(dbapi_connection)
             self._active[key] = dbapi_connection
+            forget = on_cancel(lambda: self.cancel_connection(dbapi_connection))
             timer = self._start_watchdog(dbapi_connection, timeout_s, timer_fired)
             try:
                 self.prepare(conn, timeout_s)
@@ -175,6 +177,7 @@ class SqlAlchemyEngine(Engine):
                 if timer is not None:
                     timer.cancel()
                 self._active.pop(key, None)
+                forget()
                 _release(conn)
         except NexatronError:
             raise

@@ -15,6 +15,7 @@ from pydantic import Field
 from nexatron.errors import NexatronError
 from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine, EngineConfig
+from nexatron.warehouse.cancel import on_cancel
 from nexatron.warehouse.convert import convert_rows, result_columns
 from nexatron.warehouse.probe import bounded_test, config_secrets, query_error, require_modules
 from nexatron.warehouse.readonly import ensure_single_statement
@@ -92,12 +93,14 @@ class ClickHouseEngine(Engine):
             except queue.Empty:
                 client = self._client(timeout_s)
             self._active[id(client)] = client
+            forget = on_cancel(client.disconnect)
             ok = False
             try:
                 yield client
                 ok = True
             finally:
                 self._active.pop(id(client), None)
+                forget()
                 if ok:
                     self._idle.put(client)
                 else:

@@ -1,0 +1,104 @@
+"""A client that leaves a stream cancels its database statement and frees its slot.
+
+A real uvicorn server (in a thread) and a real HTTP client: the ASGI test transport buffers whole
+responses, so it cannot disconnect mid-stream.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+import uvicorn
+
+from nexatron.api.app import create_app
+from nexatron.connections import service as connections
+from nexatron.semantic import repository as repo
+from nexatron.semantic.model import Dimension, Metric
+from nexatron.services import build_services
+from nexatron.testing import add_tenant, make_settings
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, object, str, str]]:
+    db = tmp_path / "slow.duckdb"
+    with duckdb.connect(str(db)) as con:
+        # Billions of joined rows: many seconds of work before the first row can be sent.
+        con.execute("CREATE VIEW slow AS SELECT a.range AS id, (a.range * b.range) % 97 AS v "
+                    "FROM range(200000) a, range(200000) b")
+        con.execute("CREATE TABLE fast AS SELECT range AS id, range % 3 AS v FROM range(10)")
+    settings, cleanup = make_settings(tmp_path / "data", max_concurrent_queries_per_tenant=1)
+    services = build_services(settings)
+    tenant = add_tenant(services, "Acme")
+    admin = tenant.admin
+    conn = connections.create(services, admin.tenant_id, admin.user_id, name="slow",
+                              type_name="duckdb", config={"path": str(db)}, is_default=True)
+    with services.db.begin() as c:
+        for kind, obj in (
+            ("dimension", Dimension(name="bucket", table="slow", expr="id % 10")),
+            ("metric", Metric(name="slow_total", table="slow", agg="sum", expr="v")),
+            ("metric", Metric(name="fast_total", table="fast", agg="sum", expr="v")),
+        ):
+            repo.insert_object(c, admin.tenant_id, conn["id"], kind, obj)  # type: ignore[arg-type]
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings, services=services), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", services, admin.key, conn["id"]
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+        services.close()
+        if cleanup:
+            cleanup()
+
+
+def test_disconnect_cancels_the_statement_and_frees_the_slot(server: tuple) -> None:  # type: ignore[type-arg]
+    base, services, key, conn_id = server
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        with client.stream("POST", "/api/v1/query/stream",
+                           json={"question": "slow total by bucket"}) as response:
+            assert response.status_code == 200
+            for line in response.iter_lines():
+                if line.startswith("event: sql"):
+                    break
+        left = time.monotonic()  # the client has gone
+        engine = services.extras["engine_pool"].get(  # type: ignore[attr-defined]
+            conn_id, "duckdb", connections.parse_config(
+                "duckdb", connections.full_config(services, _row(services, conn_id))))
+        while engine._active and time.monotonic() - left < 5:
+            time.sleep(0.05)
+        assert not engine._active, "the statement kept running after the client left"
+        assert time.monotonic() - left < 5
+        # The tenant's only slot is free again: a fast question answers at once.
+        answer = client.post("/api/v1/query", json={"question": "fast total"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["data"] == [{"fast_total": 9}]
+
+
+def _row(services: object, conn_id: str) -> object:
+    with services.db.connect() as c:  # type: ignore[attr-defined]
+        from sqlalchemy import select
+
+        from nexatron.store.tables import connections as table
+
+        return c.execute(select(table).where(table.c.id == conn_id)).first()
