@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import httpx
@@ -32,19 +33,28 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, object, str, str]]:
+def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
     db = tmp_path / "slow.duckdb"
     with duckdb.connect(str(db)) as con:
         # Billions of joined rows: many seconds of work before the first row can be sent.
-        con.execute("CREATE VIEW slow AS SELECT a.range AS id, (a.range * b.range) % 97 AS v "
-                    "FROM range(200000) a, range(200000) b")
+        con.execute(
+            "CREATE VIEW slow AS SELECT a.range AS id, (a.range * b.range) % 97 AS v "
+            "FROM range(200000) a, range(200000) b"
+        )
         con.execute("CREATE TABLE fast AS SELECT range AS id, range % 3 AS v FROM range(10)")
     settings, cleanup = make_settings(tmp_path / "data", max_concurrent_queries_per_tenant=1)
     services = build_services(settings)
     tenant = add_tenant(services, "Acme")
     admin = tenant.admin
-    conn = connections.create(services, admin.tenant_id, admin.user_id, name="slow",
-                              type_name="duckdb", config={"path": str(db)}, is_default=True)
+    conn = connections.create(
+        services,
+        admin.tenant_id,
+        admin.user_id,
+        name="slow",
+        type_name="duckdb",
+        config={"path": str(db)},
+        is_default=True,
+    )
     with services.db.begin() as c:
         for kind, obj in (
             ("dimension", Dimension(name="bucket", table="slow", expr="id % 10")),
@@ -53,8 +63,13 @@ def server(tmp_path: Path) -> Iterator[tuple[str, object, str, str]]:
         ):
             repo.insert_object(c, admin.tenant_id, conn["id"], kind, obj)  # type: ignore[arg-type]
     port = _free_port()
-    config = uvicorn.Config(create_app(settings, services=services), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        create_app(settings, services=services),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+    )
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
@@ -71,34 +86,36 @@ def server(tmp_path: Path) -> Iterator[tuple[str, object, str, str]]:
             cleanup()
 
 
-def test_disconnect_cancels_the_statement_and_frees_the_slot(server: tuple) -> None:  # type: ignore[type-arg]
+def _engine(services: Any, conn_id: str) -> Any:
+    entry = services.extras.get("engine_pool")._engines.get(conn_id)  # the pooled live engine
+    return entry[1] if entry else None
+
+
+def test_disconnect_cancels_the_statement_and_frees_the_slot(
+    server: tuple[str, Any, str, str],
+) -> None:
     base, services, key, conn_id = server
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        with client.stream("POST", "/api/v1/query/stream",
-                           json={"question": "slow total by bucket"}) as response:
+        with client.stream(
+            "POST", "/api/v1/query/stream", json={"question": "slow total by bucket"}
+        ) as response:
             assert response.status_code == 200
             for line in response.iter_lines():
                 if line.startswith("event: sql"):
                     break
-        left = time.monotonic()  # the client has gone
-        engine = services.extras["engine_pool"].get(  # type: ignore[attr-defined]
-            conn_id, "duckdb", connections.parse_config(
-                "duckdb", connections.full_config(services, _row(services, conn_id))))
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # wait until the statement is running
+                engine = _engine(services, conn_id)
+                if engine is not None and engine._active:
+                    break
+                time.sleep(0.02)
+            assert engine is not None and engine._active, "the slow statement never started"
+        left = time.monotonic()  # the client has gone, mid-statement
         while engine._active and time.monotonic() - left < 5:
             time.sleep(0.05)
         assert not engine._active, "the statement kept running after the client left"
-        assert time.monotonic() - left < 5
         # The tenant's only slot is free again: a fast question answers at once.
         answer = client.post("/api/v1/query", json={"question": "fast total"})
         assert answer.status_code == 200, answer.text
         assert answer.json()["data"] == [{"fast_total": 9}]
-
-
-def _row(services: object, conn_id: str) -> object:
-    with services.db.connect() as c:  # type: ignore[attr-defined]
-        from sqlalchemy import select
-
-        from nexatron.store.tables import connections as table
-
-        return c.execute(select(table).where(table.c.id == conn_id)).first()

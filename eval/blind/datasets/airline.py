@@ -76,8 +76,8 @@ def build(path: str) -> None:
        'Dubois', 'Lopez', 'Bianchi', 'Jansen', 'Sato', 'Williams', 'Weber', 'Taylor', 'Moreau', 'Fernandez',
        'Ricci', 'Bakker', 'Suzuki', 'Miller', 'Fischer'][1 + (i * 11) % 25],
       ['Basic', 'Basic', 'Basic', 'Basic', 'Silver', 'Silver', 'Gold', 'Platinum'][1 + (i * 13) % 8],
-      ['Germany', 'Germany', 'Germany', 'United Kingdom', 'United Kingdom', 'France', 'Spain', 'Italy',
-       'Netherlands', 'United States', 'United States', 'Canada', 'India', 'Brazil'][1 + (i * 5) % 14],
+      ['Germany', 'Germany', 'United Kingdom', 'United Kingdom', 'France', 'Spain', 'Italy',
+       'Netherlands', 'United States', 'United States', 'Canada', 'India', 'Brazil'][1 + (i * 5) % 13],
       DATE '2018-01-01' + INTERVAL (CAST((i * 131) % 2900 AS INTEGER)) DAY
     FROM range(1, 3001) r(i);
     CREATE TABLE bookings (
@@ -97,10 +97,12 @@ def build(path: str) -> None:
       f.scheduled_departure - INTERVAL (CAST(1 + (b.i * 29) % 120 AS INTEGER)) DAY - INTERVAL (CAST((b.i * 5) % 11 AS INTEGER)) HOUR,
       b.cabin,
       CAST(round((45 + r.distance_km * 0.07 + (b.i * 37) % 60) * b.mult, 2) AS DECIMAL(10, 2)),
-      ['Website', 'Website', 'Mobile app', 'Mobile app', 'Travel agent', 'Call centre'][1 + (b.i * 11) % 6],
+      ['Website', 'Website', 'Website', 'Website', 'Mobile app', 'Mobile app', 'Mobile app', 'Mobile app',
+       'Travel agent', 'Travel agent', 'Call centre', 'Call centre', 'Website'][1 + (b.i * 11) % 13],
       ['Confirmed', 'Confirmed', 'Confirmed', 'Confirmed', 'Confirmed', 'Confirmed', 'Confirmed', 'Confirmed',
-       'Cancelled', 'Refunded'][1 + (b.i * 3) % 10],
-      (b.i * 5) % 3
+       'Confirmed', 'Confirmed', 'Confirmed', 'Confirmed', 'Confirmed', 'Confirmed', 'Cancelled', 'Cancelled',
+       'Refunded'][1 + (b.i * 3) % 17],
+      [0, 0, 1, 1, 1, 2, 3][1 + (b.i * 5) % 7]
     FROM b JOIN flights f ON f.flight_id = b.flight_id JOIN routes r ON r.route_id = f.route_id;
     """)
     con.close()

@@ -73,7 +73,8 @@ def build(path: str) -> None:
       FROM range(1, 12001) r(i)),
     t AS (SELECT l.order_id, sum(l.quantity * m.price) AS total FROM tmp_lines l JOIN menu_items m ON m.item_id = l.item_id GROUP BY 1)
     SELECT o.i, o.restaurant_id, o.ts, o.ot,
-      ['Card', 'Card', 'Card', 'Card', 'Cash', 'Gift card', 'Mobile pay'][1 + (o.i * 11) % 7],
+      ['Card', 'Card', 'Card', 'Card', 'Card', 'Card', 'Card', 'Card', 'Cash', 'Cash', 'Gift card',
+       'Mobile pay', 'Mobile pay'][1 + (o.i * 11) % 13],
       CASE WHEN o.ot = 'Dine-in' THEN 1 + (o.i * 7) % 6 ELSE 1 + (o.i * 3) % 3 END,
       t.total,
       CASE WHEN o.ot = 'Dine-in' THEN CAST(round(t.total * ((o.i * 13) % 16) / 100.0, 2) AS DECIMAL(10, 2)) ELSE 0 END
@@ -96,7 +97,8 @@ def build(path: str) -> None:
       ['Campbell', 'Khan', 'Patel', 'Murray', 'Evans', 'Hughes', 'Walker', 'Wright', 'Clarke', 'Reid', 'Shah'][1 + (i * 7) % 11]
         || ' ' || CAST(i AS VARCHAR),
       1 + i % 14,
-      ['Server', 'Server', 'Server', 'Server', 'Chef', 'Chef', 'Chef', 'Manager', 'Host', 'Kitchen porter'][1 + (i * 3) % 10],
+      ['Server', 'Server', 'Server', 'Server', 'Chef', 'Chef', 'Chef', 'Manager', 'Host', 'Kitchen porter',
+       'Server'][1 + (i * 3) % 11],
       0,
       DATE '2016-01-01' + INTERVAL (CAST((i * 97) % 3400 AS INTEGER)) DAY
     FROM range(1, 161) r(i);
@@ -109,11 +111,11 @@ def build(path: str) -> None:
     INSERT INTO shifts
     WITH s AS (
       SELECT i, 1 + (i * 37) % 160 AS staff_id,
-        ['Morning', 'Evening', 'Evening', 'Double'][1 + (i * 7) % 4] AS st
+        ['Morning', 'Morning', 'Evening', 'Evening', 'Evening', 'Evening', 'Double', 'Double', 'Morning'][1 + (i * 7) % 9] AS st
       FROM range(1, 9001) r(i)),
     h AS (
       SELECT s.*, CASE s.st WHEN 'Morning' THEN 6.0 WHEN 'Evening' THEN 7.0 ELSE 10.5 END
-        + ((s.i * 11) % 5 - 2) * 0.5 AS hrs
+        + ((s.i * 11) % 7 - 3) * 0.5 AS hrs
       FROM s)
     SELECT h.i, h.staff_id, CASE WHEN h.i % 10 = 0 THEN 1 + (h.i * 3) % 14 ELSE st.restaurant_id END,
       DATE '2023-09-01' + INTERVAL (CAST((h.i * 29) % 705 AS INTEGER)) DAY,

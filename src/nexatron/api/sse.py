@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from functools import partial
+from typing import Any, TypeVar
 
+import anyio
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,6 +28,7 @@ from nexatron.warehouse.cancel import CURRENT, CancelScope
 from nexatron.warehouse.types import ResultSet
 
 log = logging.getLogger("nexatron.stream")
+T = TypeVar("T")
 BATCH = 1000
 
 
@@ -140,7 +143,7 @@ class _Stream:
         scope = CancelScope()
         token = CURRENT.set(scope)  # worker threads inherit it; engines register interrupts
         try:
-            _cols, opened = await run_in_threadpool(
+            _cols, opened = await _abandonable(
                 engine.stream,
                 prepared.sql,
                 timeout_s=settings.statement_timeout_s,
@@ -148,7 +151,7 @@ class _Stream:
             )
             batches = opened
             while True:
-                batch = await run_in_threadpool(_next, opened)
+                batch = await _abandonable(_next, opened)
                 if batch is None:
                     break
                 if count + len(batch) > settings.stream_row_cap:
@@ -169,6 +172,12 @@ class _Stream:
                 CURRENT.reset(token)
             sem.release()
         out.extend([count, kept, truncated])
+
+
+async def _abandonable(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking database work in a thread without shielding it from cancellation: when the
+    client leaves, the await ends at once and the cancel scope interrupts the statement."""
+    return await anyio.to_thread.run_sync(partial(func, *args, **kwargs), abandon_on_cancel=True)
 
 
 def _close(batches: Iterator[list[list[Any]]] | None) -> None:
