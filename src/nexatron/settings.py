@@ -65,6 +65,8 @@ class Settings(BaseModel):
     statement_timeout_s: float = Field(default=30.0, gt=0)
     connect_timeout_s: float = Field(default=10.0, gt=0)
     result_cache_ttl_s: float = Field(default=300.0, ge=0)
+    value_index_timeout_s: float = Field(default=5.0, gt=0)  # per dimension
+    value_index_budget_s: float = Field(default=20.0, gt=0)  # per layer version
     schema_cache_ttl_s: float = Field(default=3600.0, ge=0)
 
     timezone: str = "UTC"

@@ -57,7 +57,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
     )
     with services.db.begin() as c:
         for kind, obj in (
-            ("dimension", Dimension(name="bucket", table="slow", expr="id % 10")),
+            ("dimension", Dimension(name="bucket", table="slow", expr="id % 10", type="number")),
             ("metric", Metric(name="slow_total", table="slow", agg="sum", expr="v")),
             ("metric", Metric(name="fast_total", table="fast", agg="sum", expr="v")),
         ):
@@ -101,7 +101,8 @@ def test_disconnect_cancels_the_statement_and_frees_the_slot(
             "POST", "/api/v1/query/stream", json={"question": "slow total by bucket"}
         ) as response:
             assert response.status_code == 200
-            for line in response.iter_lines():
+            lines = response.iter_lines()  # kept referenced: closing it would close the stream
+            for line in lines:
                 if line.startswith("event: sql"):
                     break
             deadline = time.monotonic() + 10

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -123,9 +124,17 @@ class ContextLoader:
         engine = engine_for(self._services, row)
         values: dict[str, list[str]] = {}
         total = 0
+        settings = self._services.settings
+        deadline = time.monotonic() + settings.value_index_budget_s
         for dim in layer.dimensions:
             if dim.type not in ("string", "boolean") or total >= VALUE_TOTAL:
                 continue
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                log.warning(
+                    "value index budget spent; %s and later dimensions not indexed", dim.name
+                )
+                break
             try:
                 column = sqlglot.parse_one(dim.expr, read=dialect)
                 sql = (
@@ -138,7 +147,7 @@ class ContextLoader:
                 )
                 result = engine.execute(
                     sql,
-                    timeout_s=self._services.settings.statement_timeout_s,
+                    timeout_s=min(settings.value_index_timeout_s, remaining),
                     row_cap=VALUE_LIMIT + 1,
                 )
             except Exception as exc:  # an unindexable dimension is simply not indexed
