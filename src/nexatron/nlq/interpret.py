@@ -421,8 +421,16 @@ class Interpreter:
                     d.explanation.append(
                         Explained(text=f"{it.text} {nxt.text}", kind="limit", target=str(d.limit))
                     )
+                elif nxt is not None and nxt.kind == "word" and nxt.text.lower() == "one":
+                    d.limit = 1
+                    self.used.add(k + 1)
+                    d.explanation.append(
+                        Explained(text=f"{it.text} {nxt.text}", kind="limit", target="1")
+                    )
                 else:
                     d.cues.add("top_no_n")
+                    if self.low(k - 1) == "the" and (nxt is None or nxt.kind == "word"):
+                        d.rank_single = True  # 'just the top', 'the top of them'
             elif it.kind == "word" and (low in DESC_WORDS or low in ASC_WORDS):
                 if (
                     low in {"max", "maximum", "min", "minimum"}
