@@ -123,6 +123,15 @@ def understand(
     if follow and previous is not None:
         query = merge(previous, draft, seg, filters, draft.metric_filters)
         _order(query, draft, follow=True)
+        if query == previous:
+            raise Refusal(
+                {
+                    "message": "The follow-up changes nothing in the previous question;"
+                    " say what to change.",
+                    "unmatched": [seg.text],
+                    "suggestions": suggestions(lexicon, []),
+                }
+            )
     else:
         query = _fresh(draft, filters, lexicon)
     _check(query, draft, lexicon)

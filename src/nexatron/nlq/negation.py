@@ -1,0 +1,72 @@
+"""Negated filtered metrics: 'excluding cancelled flights' is the opposite of that metric's filter.
+
+A count metric defined by one filter ('cancelled flights' = flights where cancelled) names a set of
+rows; excluding it is the negated filter on the other metrics' rows. A negated metric whose filter
+cannot be negated (none, several conditions, a column no dimension exposes) is refused.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexatron.nlq.errors import Refusal
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.qualifiers import is_negator
+from nexatron.semantic.model import Dimension, Metric
+
+if TYPE_CHECKING:
+    from nexatron.nlq.interpret import Interpreter
+
+_SKIP = frozenset({"the", "a", "an", "any", "all"})
+_OPPOSITE = {"=": "!=", "!=": "=", "in": "not_in", "not_in": "in"}
+
+
+def _negators_before(ip: Interpreter, k: int) -> list[int]:
+    negs: list[int] = []
+    j = k - 1
+    while j >= 0 and (is_negator(ip, j) or (ip.items[j].kind == "word" and ip.low(j) in _SKIP)):
+        if is_negator(ip, j):
+            negs.append(j)
+        j -= 1
+    return negs
+
+
+def _filter_dimension(ip: Interpreter, m: Metric, field: str) -> Dimension | None:
+    dim = ip.lex.dimensions.get(field)
+    if dim is not None and dim.table == m.table:
+        return dim
+    same = [d for d in ip.lex.dimensions.values() if d.table == m.table and d.expr == field]
+    return same[0] if len(same) == 1 else None
+
+
+def negated_metrics(ip: Interpreter) -> None:
+    """Turn 'excluding <filtered count metric>' into the negated filter; refuse what cannot be."""
+    for k, r in enumerate(ip.readings):
+        if r is None or r.kind != "metric" or k in ip.used:
+            continue
+        negs = _negators_before(ip, k)
+        if not negs:
+            continue
+        m = ip.lex.metrics[r.targets[0]] if len(r.targets) == 1 else None
+        f = m.filter[0] if m is not None and len(m.filter) == 1 else None
+        dim = _filter_dimension(ip, m, f.field) if m is not None and f is not None else None
+        if m is None or f is None or dim is None or f.op not in _OPPOSITE:
+            raise Refusal(
+                {
+                    "message": f"Cannot tell what excluding '{r.item.text}' removes.",
+                    "unmatched": [" ".join(ip.items[j].text for j in [*negs[::-1], k])],
+                    "suggestions": {"metrics": list(r.targets), "dimensions": []},
+                }
+            )
+        if dim.type == "boolean" and f.op == "=" and len(f.values) == 1:
+            ip.d.filters.setdefault((dim.name, False), []).append(not f.values[0])
+            detail = str(not f.values[0]).lower()
+        else:
+            neg = f.op in {"=", "in"}
+            ip.d.filters.setdefault((dim.name, neg), []).extend(f.values)
+            detail = f"{_OPPOSITE[f.op]} {f.values}"
+        ip.used.update([k, *negs])
+        ip.d.entities.append((r.item.text, m.table or ""))
+        ip.d.explanation.append(
+            Explained(text=r.item.text, kind="value", target=dim.name, detail=detail)
+        )
