@@ -45,6 +45,7 @@ def _local(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
 
     from nexatron.errors import NexatronError
     from nexatron.identity.roles import Principal
+    from nexatron.query import views
     from nexatron.query.service import query_service
     from nexatron.services import build_services
     from nexatron.settings import settings_from_env
@@ -65,7 +66,7 @@ def _local(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
         return exc.status_code, {"detail": exc.detail}
     finally:
         services.close()
-    return 200, json.loads(json.dumps(service.response(prepared, answer), default=str))
+    return 200, json.loads(json.dumps(views.response(prepared, answer), default=str))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

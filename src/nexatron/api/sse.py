@@ -22,7 +22,9 @@ from nexatron.api.encoding import dump_json
 from nexatron.connections.service import engine_for
 from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
-from nexatron.query.service import Prepared, QueryService, query_service
+from nexatron.query import views
+from nexatron.query.service import QueryService, query_service
+from nexatron.query.types import Prepared
 from nexatron.services import Services
 from nexatron.warehouse.cancel import CURRENT, CancelScope
 from nexatron.warehouse.types import ResultSet
@@ -73,7 +75,7 @@ class _Stream:
         )
         if prepared.llm_stages:
             yield self.event(
-                "llm", {"stages": prepared.llm_stages, "usage": service.usage_view(prepared)}
+                "llm", {"stages": prepared.llm_stages, "usage": views.usage_view(prepared)}
             )
         yield self.event(
             "plan",
@@ -81,7 +83,7 @@ class _Stream:
                 "id": prepared.id,
                 "conversation_id": prepared.conversation_id,
                 "connection_id": prepared.context.connection.id,
-                "plan": service.plan_view(prepared),
+                "plan": views.plan_view(prepared),
             },
         )
         if prepared.llm_sql:
@@ -124,7 +126,7 @@ class _Stream:
             {
                 "sql": prepared.sql,
                 "dialect": prepared.context.dialect,
-                "columns": self.service.columns_view(prepared),
+                "columns": views.columns_view(prepared),
             },
         )
 

@@ -43,6 +43,12 @@ def is_follow_up(seg: Segmented, draft: Draft, previous: SemanticQuery | None) -
     return _starts(lows, FOLLOW_UP_STARTS) and len(lows) <= 4
 
 
+def removes_something(seg: Segmented) -> bool:
+    """'without the filter', 'drop the limit': the follow-up removes part of the previous query."""
+    words = {t.low for t in seg.tokens}
+    return bool(words & _REMOVE) and bool(words & EDIT_OBJECTS)
+
+
 def merge(
     previous: SemanticQuery,
     d: Draft,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from nexatron.nlq.direction import DIRECTION_VERBS, agreeing_dimensions, cue_direction
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
+from nexatron.nlq.negation import negated_metrics
 from nexatron.nlq.pairs import metric_pairs
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.qualifiers import booleans, is_negator
@@ -19,6 +21,7 @@ from nexatron.nlq.resolve import (
     choose_value_dim,
     name_dimension,
     read_items,
+    tables_of,
 )
 from nexatron.nlq.segment import Item, Segmented
 from nexatron.nlq.text import stem, words_of
@@ -96,8 +99,9 @@ class Interpreter:
     def run(self) -> Draft:
         d = self.d
         booleans(self, sum(1 for r in self.readings if r and r.kind == "metric") > 1)
+        negated_metrics(self)
         self._metrics()
-        metric_tables = {self.lex.metrics[m].table or "" for m in d.metrics}
+        metric_tables = tables_of(self.lex, d.metrics)
         self._values(metric_tables)
         self._compared_values()
         self._dimensions(metric_tables)
@@ -249,6 +253,11 @@ class Interpreter:
                 continue
             neg = bool(negs)
             self.used.update(negs)
+            dims = agreeing_dimensions(self.lex, self.seg.tokens, it.start, it.text, r.targets)
+            if dims != r.targets or cue_direction(self.seg.tokens, it.start):
+                self.used.update(j for j in (k - 1, k - 2) if self.low(j) in DIRECTION_VERBS)
+                vals = {x: r.values_by_dim[x] for x in dims}
+                r = Reading(it, "value", dims, values_by_dim=vals)
             singles = {
                 d
                 for rr in self.readings

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from nexatron.nlq.errors import Clarification
 from nexatron.nlq.plan import Explained
+from nexatron.nlq.resolve import Reading, tables_of
 from nexatron.nlq.words import GROUP, NEGATION
 
 if TYPE_CHECKING:
@@ -89,11 +91,44 @@ def noun_of_table(ip: Interpreter, j: int, table: str) -> bool:
     return False
 
 
+def _metric_tables(ip: Interpreter) -> set[str]:
+    """Tables of every metric the question may name (a ratio's parts for a ratio)."""
+    names = [t for r in ip.readings if r is not None and r.kind == "metric" for t in r.targets]
+    return tables_of(ip.lex, names)
+
+
+def _boolean_or_value(ip: Interpreter, k: int, name: str) -> bool:
+    """'cancelled bookings': a word naming a boolean and a value of another dimension reads as
+    the one on the metric's own table; returns False when the value wins, asks when unsure."""
+    it = ip.items[k]
+    if not it.values:
+        return True
+    tables = _metric_tables(ip)
+    own_bool = ip.lex.dimensions[name].table in tables
+    own_values = [(d, v) for d, v in it.values if ip.lex.dimensions[d].table in tables]
+    if own_bool and not own_values:
+        return True
+    if len(own_values) == 1 and not own_bool:
+        r = ip.readings[k]
+        assert r is not None
+        d, v = own_values[0]
+        ip.readings[k] = Reading(it, "value", [d], values_by_dim={d: v})
+        return False
+    raise Clarification(
+        {
+            "message": f"'{it.text}' could be a yes/no dimension or a value.",
+            "ambiguous": it.text,
+            "candidates": [{"kind": "dimension_value", "dimension": name, "value": True}]
+            + [{"kind": "dimension_value", "dimension": d, "value": v} for d, v in it.values],
+        }
+    )
+
+
 def booleans(ip: Interpreter, other_metric: bool) -> None:
     """Read boolean dimensions used as qualifiers as filters (negated ones as false)."""
     for k in range(len(ip.items)):
         name = boolean_qualifier(ip, k)
-        if name is None or k in ip.used:
+        if name is None or k in ip.used or not _boolean_or_value(ip, k, name):
             continue
         table = ip.lex.dimensions[name].table
         negs, stop, relative = _negation_before(ip, k)

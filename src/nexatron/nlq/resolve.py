@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nexatron.nlq.errors import Clarification, Refusal
@@ -9,6 +10,8 @@ from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.segment import Item
 from nexatron.nlq.text import Token
 from nexatron.nlq.words import AGG_CUES, GROUP
+from nexatron.semantic.exprs import CompileError
+from nexatron.semantic.joins import JoinGraph
 from nexatron.semantic.model import Metric
 
 FILTER_PREPS = frozenset(
@@ -114,7 +117,8 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
         value_dims = {d for d, _ in it.values}
         qualifies = nxt is not None and any(e.target in value_dims for e in nxt.entries)
         filter_ctx = prev in FILTER_PREPS or qualifies or (k > 0 and items[k - 1].values != [])
-        if not (metrics or dims) or filter_ctx or schema_strength < 2:
+        boolean = any(lex.dimensions[e.target].type == "boolean" for e in dims)
+        if not (metrics or dims) or (filter_ctx and not boolean) or schema_strength < 2:
             return Reading(it, "value", sorted(value_dims), values_by_dim=dict(it.values))
     tables = {e.target for e in entities}
     weak_metric = bool(metrics) and all(
@@ -240,6 +244,9 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
     pool = [d for d in cands if d in hinted]
     if len(pool) == 1:
         return pool[0]
+    reach = [d for d in (pool or cands) if reachable(lex, metric_tables, lex.dimensions[d].table)]
+    if len(reach) == 1 and metric_tables:
+        return reach[0]
     raise Clarification(
         {
             "message": f"'{r.item.text}' is a value of several dimensions.",
@@ -250,3 +257,31 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
             ],
         }
     )
+
+
+def reachable(lex: Lexicon, tables: set[str], goal: str) -> bool:
+    """Every table in `tables` joins to `goal` along many-to-one relationships."""
+    graph = JoinGraph(lex.layer.relationships)
+    for t in tables:
+        try:
+            graph.path(t, goal, what="value")
+        except CompileError:
+            return False
+    return True
+
+
+def tables_of(lex: Lexicon, names: list[str]) -> set[str]:
+    """Tables of the named metrics (a ratio's or derived metric's parts for those)."""
+    out: set[str] = set()
+    todo, seen = list(names), set()
+    while todo:
+        name = todo.pop()
+        m = lex.metrics.get(name)
+        if m is None or name in seen:
+            continue
+        seen.add(name)
+        if m.table:
+            out.add(m.table)
+        todo += [x for x in (m.numerator, m.denominator) if x]
+        todo += [x for x in re.findall(r"[A-Za-z_]\w*", m.expression or "") if x in lex.metrics]
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nexatron.nlq.activity import check_activity
 from nexatron.nlq.dateparts import check_date_parts
 from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
-from nexatron.nlq.followup import is_follow_up, merge
+from nexatron.nlq.followup import is_follow_up, merge, removes_something
 from nexatron.nlq.interpret import Draft, Interpreter
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.plan import Explained, Plan
@@ -113,7 +113,7 @@ def understand(
     seg = segment(text, lexicon, ctx)
     draft = Interpreter(seg, lexicon).run()
     follow = is_follow_up(seg, draft, previous)
-    _refuse_unmatched(draft, lexicon, follow)
+    _refuse_unmatched(draft, lexicon, follow, follow and removes_something(seg))
     filters = _filters(draft)
     if draft.trend and draft.grain is None:
         draft.grain = _TREND_GRAIN[draft.range_grain]
@@ -140,7 +140,7 @@ def understand(
     return _plan(query, draft, seg, follow)
 
 
-def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool) -> None:
+def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool, removing: bool) -> None:
     unmatched = list(d.unmatched)
     used_tables = (
         {lex.metrics[m].table for m in d.metrics}
@@ -152,7 +152,7 @@ def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool) -> None:
     for text, table in d.entities:
         if table not in used_tables and not (follow and not d.metrics):
             unmatched.append(text)
-    if "neg" in d.cues and not follow:
+    if "neg" in d.cues and not removing:
         unmatched.append("(something to exclude)")
     if unmatched:
         raise Refusal(

@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from nexatron.answer import chart_spec, summarize
@@ -21,71 +17,14 @@ from nexatron.identity.roles import Principal
 from nexatron.ids import new_id
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
-from nexatron.query import history, llm_path, planners
+from nexatron.query import history, llm_path, planners, views
 from nexatron.query.context import LRU, ContextLoader, QueryContext, resolve_connection
+from nexatron.query.slots import TenantSlots
+from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import CompiledQuery, SemanticQuery
 from nexatron.services import Services
 from nexatron.warehouse.types import ResultSet
-
-
-@dataclass
-class Prepared:
-    """Everything known before the database is touched."""
-
-    id: str
-    principal: Principal
-    question: str
-    context: QueryContext
-    conversation_id: str
-    plan: Plan
-    compiled: CompiledQuery
-    planner: str = "deterministic"
-    llm_usage: LLMUsage | None = None
-    llm_stages: list[str] = field(default_factory=list)
-    new_conversation: bool = False
-    llm_sql: bool = False  # the LLM wrote the SQL (no semantic plan behind it)
-    started: float = field(default_factory=time.perf_counter)
-    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-
-    @property
-    def sql(self) -> str:
-        return self.compiled.sql
-
-
-@dataclass
-class Answer:
-    data: list[dict[str, Any]]
-    rows: list[list[Any]]
-    summary: str
-    chart: dict[str, Any] | None
-    warnings: list[str]
-    row_count: int
-    truncated: bool
-    cached: bool
-    execution_time_ms: float
-
-
-class TenantSlots:
-    """Caps concurrent queries per tenant in this process (an expensive query counts more than a
-    request)."""
-
-    def __init__(self, per_tenant: int) -> None:
-        self._per_tenant = per_tenant
-        self._sems: dict[str, threading.BoundedSemaphore] = defaultdict(
-            lambda: threading.BoundedSemaphore(self._per_tenant)
-        )
-        self._lock = threading.Lock()
-
-    def acquire(self, tenant_id: str) -> threading.BoundedSemaphore:
-        with self._lock:
-            sem = self._sems[tenant_id]
-        if not sem.acquire(timeout=5):
-            raise RateLimited(
-                "Too many queries running for this tenant; retry shortly.",
-                headers={"Retry-After": "1"},
-            )
-        return sem
 
 
 class QueryService:
@@ -327,9 +266,9 @@ class QueryService:
             "question": prepared.question,
             "status": "answered",
             "planner": prepared.planner,
-            "plan": self.plan_view(prepared),
+            "plan": views.plan_view(prepared),
             "sql": prepared.sql,
-            "columns": self.columns_view(prepared),
+            "columns": views.columns_view(prepared),
             "data": answer.rows[:stored],
             "row_count": answer.row_count,
             "truncated": answer.truncated,
@@ -338,7 +277,7 @@ class QueryService:
             "warnings": answer.warnings,
             "execution_time_ms": answer.execution_time_ms,
             "created_at": prepared.created_at,
-            **self.usage_view(prepared),
+            **views.usage_view(prepared),
         }
         with self.services.db.begin() as conn:
             history.save_answer(
@@ -350,59 +289,6 @@ class QueryService:
                 plan=plan if plan["metrics"] else None,
                 values=values,
             )
-
-    @staticmethod
-    def usage_view(prepared: Prepared) -> dict[str, Any]:
-        usage = prepared.llm_usage
-        if usage is None:
-            return {"tokens_in": None, "tokens_out": None, "llm_ms": None}
-        return {
-            "tokens_in": usage.tokens_in,
-            "tokens_out": usage.tokens_out,
-            "llm_ms": round(usage.llm_ms, 1),
-        }
-
-    # -- views ---------------------------------------------------------------------------------
-    def plan_view(self, prepared: Prepared) -> dict[str, Any]:
-        plan = prepared.plan
-        return {
-            "planner": prepared.planner,
-            "llm_usage": self.usage_view(prepared) if prepared.llm_usage else None,
-            "query": plan.query.model_dump(mode="json", exclude_none=True),
-            "explanation": [
-                e.model_dump(mode="json") if hasattr(e, "model_dump") else e
-                for e in plan.explanation
-            ],
-            "time_range": plan.time_range_text,
-            "follow_up": plan.is_follow_up,
-            "assumptions": list(plan.assumptions),
-        }
-
-    def columns_view(self, prepared: Prepared) -> list[dict[str, Any]]:
-        return [
-            {"name": c.name, "type": c.type, "role": c.role, "label": c.label}
-            for c in prepared.compiled.columns
-        ]
-
-    def response(self, prepared: Prepared, answer: Answer) -> dict[str, Any]:
-        return {
-            "id": prepared.id,
-            "question": prepared.question,
-            "data": answer.data,
-            "summary": answer.summary,
-            "conversation_id": prepared.conversation_id,
-            "connection_id": prepared.context.connection.id,
-            "execution_time_ms": answer.execution_time_ms,
-            "created_at": prepared.created_at,
-            "sql": prepared.sql,
-            "plan": self.plan_view(prepared),
-            "columns": self.columns_view(prepared),
-            "row_count": answer.row_count,
-            "truncated": answer.truncated,
-            "chart": answer.chart,
-            "warnings": answer.warnings,
-            "cached": answer.cached,
-        }
 
     def ask(
         self,

@@ -17,7 +17,7 @@ from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
 from nexatron.api.sse import stream_answer
 from nexatron.identity.roles import Principal
-from nexatron.query import history
+from nexatron.query import history, views
 from nexatron.query.service import query_service
 
 router = APIRouter(prefix="/query", tags=["query"])
@@ -99,13 +99,13 @@ def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
     )
     if body.format == "csv":
         return RawResponse(
-            _csv(service.columns_view(prepared), answer.rows),
+            _csv(views.columns_view(prepared), answer.rows),
             media_type="text/csv",
             headers={"X-Query-Id": prepared.id, "X-Conversation-Id": prepared.conversation_id},
         )
     # Rendered directly: the payload is built from typed stages, and skipping a second
     # validation of every row keeps large answers cheap (the schema above documents it).
-    return RawResponse(dump_json(service.response(prepared, answer)), media_type="application/json")
+    return RawResponse(dump_json(views.response(prepared, answer)), media_type="application/json")
 
 
 @router.post(

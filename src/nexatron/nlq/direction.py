@@ -1,0 +1,77 @@
+"""Directions: 'to X' must not read X as a value of an origin, nor 'from X' of a destination.
+
+A value after a directional preposition keeps only the dimensions whose own words do not point
+the other way; when every dimension holding the value points the other way, the question is
+refused rather than answered for the opposite direction.
+"""
+
+from __future__ import annotations
+
+from nexatron.nlq.errors import Refusal
+from nexatron.nlq.lexicon import Lexicon
+from nexatron.nlq.text import Token, words_of
+
+OUT_WORDS = frozenset(
+    "origin origins source from departure departures departing depart outbound sender "
+    "pickup src orig start starting".split()
+)
+IN_WORDS = frozenset(
+    "destination destinations dest target to arrival arrivals arriving arrive inbound "
+    "recipient receiver dropoff dst".split()
+)
+_OUT_PREPS = frozenset({"from", "departing", "leaving", "originating", "ex"})
+_IN_PREPS = frozenset({"to", "into", "towards", "toward", "arriving", "inbound"})
+_ARRIVE = frozenset({"arriving", "arrive", "arrives", "arrived", "landing", "landed", "lands"})
+_BOUND = frozenset({"bound", "destined", "headed", "heading"})
+_NOT_DIRECTION = frozenset(
+    "compared comparison relative up equal equals similar due according next close prior "
+    "opposed contrast belonging belong belongs related linked attributed".split()
+)
+_SKIP = frozenset({"the", "a", "an"})
+DIRECTION_VERBS = frozenset({"departing", "leaving", "originating", "arriving", "bound", "destined"})
+
+
+def cue_direction(tokens: list[Token], start: int) -> str | None:
+    """'out' after 'from'/'departing', 'in' after 'to'/'arriving at', else None."""
+    j = start - 1
+    while j >= 0 and tokens[j].low in _SKIP:
+        j -= 1
+    if j < 0:
+        return None
+    prev, prev2 = tokens[j].low, tokens[j - 1].low if j >= 1 else ""
+    if prev in _OUT_PREPS or (prev == "of" and prev2 == "out"):
+        return "out"
+    if prev in _IN_PREPS and prev2 not in _NOT_DIRECTION:
+        return "in"
+    if (prev in {"at", "in"} and prev2 in _ARRIVE) or (prev == "for" and prev2 in _BOUND):
+        return "in"
+    return None
+
+
+def dimension_direction(lex: Lexicon, name: str) -> str | None:
+    """The way a dimension's own words point ('origin city' out, 'destination' in), if any."""
+    d = lex.dimensions[name]
+    words = set(words_of(" ".join([d.name, d.label or "", d.expr, *d.synonyms])))
+    out, into = bool(words & OUT_WORDS), bool(words & IN_WORDS)
+    return "out" if out and not into else "in" if into and not out else None
+
+
+def agreeing_dimensions(
+    lex: Lexicon, tokens: list[Token], start: int, text: str, dims: list[str]
+) -> list[str]:
+    """The dimensions of a value that its preposition's direction allows; refuse if none."""
+    cue = cue_direction(tokens, start)
+    if cue is None:
+        return dims
+    kept = [d for d in dims if dimension_direction(lex, d) in {cue, None}]
+    if kept:
+        return kept
+    way = "to" if cue == "in" else "from"
+    raise Refusal(
+        {
+            "message": f"'{way} {text}': '{text}' is a value of {', '.join(dims)}, which"
+            " points the other way; no dimension matches that direction.",
+            "unmatched": [f"{way} {text}"],
+            "suggestions": {"metrics": [], "dimensions": dims},
+        }
+    )
