@@ -10,6 +10,8 @@ from __future__ import annotations
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token, words_of
+from nexatron.semantic.exprs import CompileError
+from nexatron.semantic.joins import JoinGraph
 
 OUT_WORDS = frozenset(
     "origin origins source from departure departures departing depart outbound sender "
@@ -48,22 +50,37 @@ def cue_direction(tokens: list[Token], start: int) -> str | None:
     return None
 
 
-def dimension_direction(lex: Lexicon, name: str) -> str | None:
-    """The way a dimension's own words point ('origin city' out, 'destination' in), if any."""
+def _path_words(lex: Lexicon, tables: set[str], goal: str) -> list[str]:
+    """Column names along the join from the metrics' tables to `goal` (routes.origin_code)."""
+    graph = JoinGraph(lex.layer.relationships)
+    out: list[str] = []
+    for t in tables:
+        try:
+            edges = graph.path(t, goal, what="direction")
+        except CompileError:
+            continue
+        out += [c for e in edges for c in (*e.from_columns, *e.to_columns)]
+    return out
+
+
+def dimension_direction(lex: Lexicon, name: str, tables: set[str] = frozenset()) -> str | None:
+    """The way a dimension points ('origin city' out, 'destination' in), by its own words or
+    the columns joining the metrics' tables to it, if any."""
     d = lex.dimensions[name]
-    words = set(words_of(" ".join([d.name, d.label or "", d.expr, *d.synonyms])))
+    texts = [d.name, d.label or "", d.expr, *d.synonyms, *_path_words(lex, tables, d.table)]
+    words = set(words_of(" ".join(texts)))
     out, into = bool(words & OUT_WORDS), bool(words & IN_WORDS)
     return "out" if out and not into else "in" if into and not out else None
 
 
 def agreeing_dimensions(
-    lex: Lexicon, tokens: list[Token], start: int, text: str, dims: list[str]
+    lex: Lexicon, tokens: list[Token], start: int, text: str, dims: list[str], tables: set[str]
 ) -> list[str]:
     """The dimensions of a value that its preposition's direction allows; refuse if none."""
     cue = cue_direction(tokens, start)
     if cue is None:
         return dims
-    kept = [d for d in dims if dimension_direction(lex, d) in {cue, None}]
+    kept = [d for d in dims if dimension_direction(lex, d, tables) in {cue, None}]
     if kept:
         return kept
     way = "to" if cue == "in" else "from"

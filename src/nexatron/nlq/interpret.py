@@ -8,7 +8,7 @@ from typing import Any, cast
 from nexatron.nlq.direction import DIRECTION_VERBS, agreeing_dimensions, cue_direction
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
-from nexatron.nlq.negation import negated_metrics
+from nexatron.nlq.metric_sets import kept_filters, negated_metrics
 from nexatron.nlq.pairs import metric_pairs
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.qualifiers import booleans, is_negator
@@ -28,6 +28,7 @@ from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.words import (
     ASC_WORDS,
     COMPARATIVE_HINTS,
+    COMPOUND_NOUNS,
     DESC_WORDS,
     GROUP,
     NEGATION,
@@ -89,6 +90,7 @@ class Interpreter:
         self.used: set[int] = set()
         self.metric_at: dict[int, str] = {}
         self._metric_uses: dict[str, int] = {}
+        self.carried: set[int] = set()  # filtered metrics read as their filter
 
     def metric_count(self, name: str) -> int:
         return self._metric_uses.get(name, 0)
@@ -108,6 +110,7 @@ class Interpreter:
         self._times()
         self._ranking()
         self._comparisons()
+        kept_filters(self)
         self._leftovers()
         return d
 
@@ -253,7 +256,9 @@ class Interpreter:
                 continue
             neg = bool(negs)
             self.used.update(negs)
-            dims = agreeing_dimensions(self.lex, self.seg.tokens, it.start, it.text, r.targets)
+            dims = agreeing_dimensions(
+                self.lex, self.seg.tokens, it.start, it.text, r.targets, metric_tables
+            )
             if dims != r.targets or cue_direction(self.seg.tokens, it.start):
                 self.used.update(j for j in (k - 1, k - 2) if self.low(j) in DIRECTION_VERBS)
                 vals = {x: r.values_by_dim[x] for x in dims}
@@ -529,6 +534,9 @@ class Interpreter:
 
     def _leftovers(self) -> None:
         for k, it in enumerate(self.items):
+            if it.kind == "word" and k not in self.used and self._compound_noun(k):
+                self.d.unmatched.append(self._compound_text(k))
+                continue
             if k in self.used or (it.kind == "word" and not is_negator(self, k)):
                 continue
             if it.kind == "cue":
@@ -541,6 +549,24 @@ class Interpreter:
                 continue
             if it.kind in {"unknown", "number"}:
                 self.d.unmatched.append(it.text)
+
+    def _compound_noun(self, k: int) -> bool:
+        """'table turnover time': a generic noun written against a matched name makes a longer
+        name the layer does not know; it is never dropped."""
+        if self.low(k) not in COMPOUND_NOUNS:
+            return False
+        near = [self.readings[j] for j in (k - 1, k + 1) if 0 <= j < len(self.readings)]
+        return any(r is not None and r.kind in {"metric", "dimension", "entity"} for r in near)
+
+    def _compound_text(self, k: int) -> str:
+        lo, hi = k, k
+        while lo > 0 and (self.readings[lo - 1] is not None or self._compound_noun(lo - 1)):
+            lo -= 1
+        while hi + 1 < len(self.items) and (
+            self.readings[hi + 1] is not None or self._compound_noun(hi + 1)
+        ):
+            hi += 1
+        return " ".join(self.items[j].text for j in range(lo, hi + 1))
 
     def _absorbed(self, k: int) -> bool:
         """A leftover word that belongs to the name of the thing matched right beside it

@@ -42,6 +42,15 @@ def after_group(ip: Interpreter, k: int) -> bool:
     return False
 
 
+_EXCLUDE = frozenset({"excluding", "exclude", "except", "without", "besides", "minus"})
+
+
+def _excludes(ip: Interpreter, j: int) -> bool:
+    """'excluding', 'except', 'other than': takes rows out of a set named elsewhere."""
+    it = ip.items[j]
+    return (it.kind == "cue" and it.cue == "neg") or ip.low(j) in _EXCLUDE
+
+
 def is_negator(ip: Interpreter, j: int) -> bool:
     it = ip.items[j]
     if it.kind == "cue":
@@ -141,12 +150,13 @@ def booleans(ip: Interpreter, other_metric: bool) -> None:
         ip.d.explanation.append(
             Explained(text=ip.items[k].text, kind="value", target=name, detail=detail)
         )
-        nouns = [k + 1] + ([stop] if relative or negs else [])
+        excluding = any(_excludes(ip, n) for n in negs)
+        nouns = [k + 1] + ([stop] if relative or (negs and not excluding) else [])
         for j in nouns:
             r = ip.readings[j] if 0 <= j < len(ip.readings) else None
             if r is None or j in ip.used or not noun_of_table(ip, j, table):
                 continue
-            if r.kind == "metric" and not other_metric:
+            if r.kind == "metric" and not other_metric and not excluding:
                 continue
             if r.kind == "dimension" and after_group(ip, j):
                 continue

@@ -41,6 +41,9 @@ FUNCTION = _set(
     so far thus hence therefore new"""
 )
 
+# Generic nouns that, written against a matched name, make a longer unknown name ('table turnover').
+COMPOUND_NOUNS = _set("table tables time times level levels value values period periods")
+
 # Cues with structural meaning (never taken as a lexicon match on their own).
 GROUP = _set("by per each every across breakdown split grouped")
 NEGATION = _set("not excluding exclude except without non besides minus")

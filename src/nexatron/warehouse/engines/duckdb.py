@@ -4,6 +4,7 @@ locked, no extension autoload; duckdb_* catalog functions for introspection."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from nexatron.warehouse.base import EngineConfig
 from nexatron.warehouse.local import FileEngine, Interrupt
 from nexatron.warehouse.probe import require_modules
 from nexatron.warehouse.sqla import Snapshot
+from nexatron.warehouse.watchdog import WATCHDOG
 
 
 class DuckDBConfig(EngineConfig):
@@ -65,23 +67,49 @@ class DuckDBEngine(FileEngine):
     config_model = DuckDBConfig
     config: DuckDBConfig
 
+    #: A file handle idle this long is closed, so other processes can write the file again.
+    idle_close_s: float = 30.0
+
     def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
         super().__init__(config, connect_timeout_s=connect_timeout_s)
         self._root: Any = None
         self._lock = threading.Lock()
+        self._in_use = 0
+        self._last_used = 0.0
+        self._dispose_pending = False
 
-    def _connection(self) -> Any:
+    def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
         with self._lock:
             if self._root is None:
                 require_modules(type(self), ("duckdb",))
                 import duckdb
 
                 self._root = duckdb.connect(self.config.path, read_only=True, config=SAFE_CONFIG)
-            return self._root
+            cursor = self._root.cursor()
+            self._in_use += 1
 
-    def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
-        cursor = self._connection().cursor()
-        return cursor, cursor.interrupt, cursor.close
+        def close() -> None:
+            cursor.close()
+            with self._lock:
+                self._in_use -= 1
+                self._last_used = time.monotonic()
+                if self._dispose_pending and self._in_use == 0:
+                    self._close_root()
+            WATCHDOG.schedule(self.idle_close_s, self._close_if_idle)
+
+        return cursor, cursor.interrupt, close
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            idle = time.monotonic() - self._last_used >= self.idle_close_s * 0.99
+            if self._in_use == 0 and idle:
+                self._close_root()
+
+    def _close_root(self) -> None:
+        if self._root is not None:
+            self._root.close()
+            self._root = None
+        self._dispose_pending = False
 
     def server_version(self, cursor: Any) -> str:
         return f"DuckDB {cursor.execute('SELECT version()').fetchone()[0]}"
@@ -94,7 +122,9 @@ class DuckDBEngine(FileEngine):
         return default, tables, columns, keys
 
     def dispose(self) -> None:
+        """Close the file now, or when its last running statement ends."""
         with self._lock:
-            if self._root is not None:
-                self._root.close()
-                self._root = None
+            if self._in_use:
+                self._dispose_pending = True
+            else:
+                self._close_root()

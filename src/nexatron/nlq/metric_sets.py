@@ -1,4 +1,5 @@
-"""Negated filtered metrics: 'excluding cancelled flights' is the opposite of that metric's filter.
+"""Filtered metrics named as sets of rows: 'excluding cancelled flights' is the opposite of that
+metric's filter; 'average value of delivery orders' keeps the filter of 'delivery orders'.
 
 A count metric defined by one filter ('cancelled flights' = flights where cancelled) names a set of
 rows; excluding it is the negated filter on the other metrics' rows. A negated metric whose filter
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.qualifiers import is_negator
-from nexatron.semantic.model import Dimension, Metric
+from nexatron.semantic.model import Dimension, Metric, QueryFilter
 
 if TYPE_CHECKING:
     from nexatron.nlq.interpret import Interpreter
@@ -70,3 +71,39 @@ def negated_metrics(ip: Interpreter) -> None:
         ip.d.explanation.append(
             Explained(text=r.item.text, kind="value", target=dim.name, detail=detail)
         )
+        ip.carried.add(k)
+
+
+def kept_filters(ip: Interpreter) -> None:
+    """A filtered metric read as context ('for delivery orders') keeps its filter; refuse when
+    it cannot be kept."""
+    for k, r in enumerate(ip.readings):
+        if r is None or r.kind != "metric" or k not in ip.used or k in ip.carried:
+            continue
+        if set(r.targets) & set(ip.d.metrics):
+            continue
+        if not any(ip.lex.metrics[t].filter for t in r.targets):
+            continue
+        m = ip.lex.metrics[r.targets[0]]
+        dims = [_filter_dimension(ip, m, f.field) for f in m.filter]
+        if len(r.targets) != 1 or any(d is None for d in dims):
+            raise Refusal(
+                {
+                    "message": f"'{r.item.text}' names a filtered metric used as context;"
+                    " its filter cannot be applied here.",
+                    "unmatched": [r.item.text],
+                    "suggestions": {"metrics": list(r.targets), "dimensions": []},
+                }
+            )
+        for f, dim in zip(m.filter, dims, strict=True):
+            assert dim is not None
+            if f.op in {"=", "in"}:
+                ip.d.filters.setdefault((dim.name, False), []).extend(f.values)
+            elif f.op in {"!=", "not_in"}:
+                ip.d.filters.setdefault((dim.name, True), []).extend(f.values)
+            else:
+                ip.d.dim_filters.append(QueryFilter(field=dim.name, op=f.op, values=f.values))
+            ip.d.explanation.append(
+                Explained(text=r.item.text, kind="value", target=dim.name, detail=str(f.values))
+            )
+        ip.carried.add(k)
