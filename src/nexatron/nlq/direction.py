@@ -14,23 +14,77 @@ from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import JoinGraph
 
 OUT_WORDS = frozenset(
-    "origin origins source from departure departures departing depart outbound sender "
-    "pickup src orig start starting".split()
+    [
+        "origin",
+        "origins",
+        "source",
+        "from",
+        "departure",
+        "departures",
+        "departing",
+        "depart",
+        "outbound",
+        "sender",
+        "pickup",
+        "src",
+        "orig",
+        "start",
+        "starting",
+    ]
 )
 IN_WORDS = frozenset(
-    "destination destinations dest target to arrival arrivals arriving arrive inbound "
-    "recipient receiver dropoff dst".split()
+    [
+        "destination",
+        "destinations",
+        "dest",
+        "target",
+        "to",
+        "arrival",
+        "arrivals",
+        "arriving",
+        "arrive",
+        "inbound",
+        "recipient",
+        "receiver",
+        "dropoff",
+        "dst",
+        "end",
+        "ending",
+        "finish",
+    ]
 )
 _OUT_PREPS = frozenset({"from", "departing", "leaving", "originating", "ex"})
 _IN_PREPS = frozenset({"to", "into", "towards", "toward", "arriving", "inbound"})
 _ARRIVE = frozenset({"arriving", "arrive", "arrives", "arrived", "landing", "landed", "lands"})
 _BOUND = frozenset({"bound", "destined", "headed", "heading"})
 _NOT_DIRECTION = frozenset(
-    "compared comparison relative up equal equals similar due according next close prior "
-    "opposed contrast belonging belong belongs related linked attributed".split()
+    [
+        "compared",
+        "comparison",
+        "relative",
+        "up",
+        "equal",
+        "equals",
+        "similar",
+        "due",
+        "according",
+        "next",
+        "close",
+        "prior",
+        "opposed",
+        "contrast",
+        "belonging",
+        "belong",
+        "belongs",
+        "related",
+        "linked",
+        "attributed",
+    ]
 )
 _SKIP = frozenset({"the", "a", "an"})
-DIRECTION_VERBS = frozenset({"departing", "leaving", "originating", "arriving", "bound", "destined"})
+DIRECTION_VERBS = frozenset(
+    {"departing", "leaving", "originating", "arriving", "bound", "destined"}
+)
 
 
 def cue_direction(tokens: list[Token], start: int) -> str | None:
@@ -63,7 +117,7 @@ def _path_words(lex: Lexicon, tables: set[str], goal: str) -> list[str]:
     return out
 
 
-def dimension_direction(lex: Lexicon, name: str, tables: set[str] = frozenset()) -> str | None:
+def dimension_direction(lex: Lexicon, name: str, tables: set[str]) -> str | None:
     """The way a dimension points ('origin city' out, 'destination' in), by its own words or
     the columns joining the metrics' tables to it, if any."""
     d = lex.dimensions[name]

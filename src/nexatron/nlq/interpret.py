@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from nexatron.nlq.direction import DIRECTION_VERBS, agreeing_dimensions, cue_direction
+from nexatron.nlq.dropped import compound_noun, compound_text, loose_aggregation
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
-from nexatron.nlq.metric_sets import kept_filters, negated_metrics
+from nexatron.nlq.metric_sets import aggregated_columns, kept_filters, negated_metrics
 from nexatron.nlq.pairs import metric_pairs
 from nexatron.nlq.plan import Explained
-from nexatron.nlq.qualifiers import booleans, is_negator
+from nexatron.nlq.qualifiers import after_group, booleans, is_negator
 from nexatron.nlq.resolve import (
     SUBJECT_NEXT,
     Reading,
@@ -28,7 +29,6 @@ from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.words import (
     ASC_WORDS,
     COMPARATIVE_HINTS,
-    COMPOUND_NOUNS,
     DESC_WORDS,
     GROUP,
     NEGATION,
@@ -39,6 +39,8 @@ from nexatron.semantic.model import Grain, QueryFilter, TimeRange
 _CONNECT = frozenset({"or", "and", ",", "&", "/", "either", "both", "the", "also"})
 _NAME_HINTS = ("name", "title", "label")
 _CONTEXT_PREPS = frozenset({"for", "of", "from", "to", "among", "on", "with"})
+_GROUP_LEADS = frozenset({"which", "what", "top", "bottom", "each", "every"})
+_RANKED = frozenset({"ranked", "ranking", "rank", "sorted", "ordered"})
 _COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "comparison"})
 
 
@@ -102,6 +104,7 @@ class Interpreter:
         d = self.d
         booleans(self, sum(1 for r in self.readings if r and r.kind == "metric") > 1)
         negated_metrics(self)
+        aggregated_columns(self)
         self._metrics()
         metric_tables = tables_of(self.lex, d.metrics)
         self._values(metric_tables)
@@ -128,6 +131,8 @@ class Interpreter:
                 self.d.entities.append((r.item.text, tables[0]))
                 continue
             name = self._table_count_before_by(k) or choose_metric(r, cue, self.lex)
+            if cue == "count_distinct" and self.lex.metrics[name].agg != "count_distinct":
+                self.d.cues.add("distinct_as_count")
             if cue is not None:
                 self.used.add(k - 1)
                 if self.items[k - 1].kind == "word" and self.low(k - 1) in {"the", "a", "an", "of"}:
@@ -328,11 +333,30 @@ class Interpreter:
                 continue
             if self._is_threshold_subject(k) and dim.type == "number":
                 continue
+            if self._plural_context(k, r):
+                self.d.entities.append((r.item.text, dim.table))
+                continue
             if name not in self.d.dimensions:
                 self.d.dimensions.append(name)
             self.d.explanation.append(
                 Explained(text=r.item.text, kind="dimension", target=name, detail=dim.label)
             )
+
+    def _plural_context(self, k: int, r: Reading) -> bool:
+        """'revenue for restaurants with a terrace': a plural noun after the metric says which
+        rows are meant; only by/per/each/which/top N/ranked ask for a grouping."""
+        last = r.item.text.lower().split()[-1]
+        if not last.endswith("s") or stem(last) == last:
+            return False
+        if not any(x is not None and x.kind == "metric" for x in self.readings[:k]):
+            return False
+        if after_group(self, k) or self.low(k - 1) in _GROUP_LEADS:
+            return False
+        if k >= 2 and self.items[k - 1].kind == "number" and self.low(k - 2) in _GROUP_LEADS:
+            return False
+        nxt = self.items[k + 1] if k + 1 < len(self.items) else None
+        ranked = nxt is not None and (nxt.cue == "sortby" or self.low(k + 1) in _RANKED)
+        return not ranked and self.low(k - 1) not in _RANKED
 
     def _is_threshold_subject(self, k: int) -> bool:
         nxt = self.items[k + 1] if k + 1 < len(self.items) else None
@@ -456,6 +480,11 @@ class Interpreter:
                 d.cues.add("superlative")
                 self.used.add(k)
                 self._rank_metric_after(k)
+            elif it.kind == "word" and low in {"ranked", "ranking"}:
+                d.cues.add("sortby")
+                self.used.add(k)
+                if d.order_desc is None:
+                    d.order_desc = True
             elif it.kind == "word" and low in {"ascending", "asc", "increasing"}:
                 d.order_desc = False
                 d.cues.add("sortdir")
@@ -534,8 +563,12 @@ class Interpreter:
 
     def _leftovers(self) -> None:
         for k, it in enumerate(self.items):
-            if it.kind == "word" and k not in self.used and self._compound_noun(k):
-                self.d.unmatched.append(self._compound_text(k))
+            if it.kind == "word" and k not in self.used and loose_aggregation(self, k):
+                self.d.unmatched.append(f"{it.text} {self.items[k + 1].text}")
+                continue
+            if it.kind == "word" and k not in self.used and compound_noun(self, k):
+                if compound_text(self, k) not in self.d.unmatched:
+                    self.d.unmatched.append(compound_text(self, k))
                 continue
             if k in self.used or (it.kind == "word" and not is_negator(self, k)):
                 continue
@@ -549,24 +582,6 @@ class Interpreter:
                 continue
             if it.kind in {"unknown", "number"}:
                 self.d.unmatched.append(it.text)
-
-    def _compound_noun(self, k: int) -> bool:
-        """'table turnover time': a generic noun written against a matched name makes a longer
-        name the layer does not know; it is never dropped."""
-        if self.low(k) not in COMPOUND_NOUNS:
-            return False
-        near = [self.readings[j] for j in (k - 1, k + 1) if 0 <= j < len(self.readings)]
-        return any(r is not None and r.kind in {"metric", "dimension", "entity"} for r in near)
-
-    def _compound_text(self, k: int) -> str:
-        lo, hi = k, k
-        while lo > 0 and (self.readings[lo - 1] is not None or self._compound_noun(lo - 1)):
-            lo -= 1
-        while hi + 1 < len(self.items) and (
-            self.readings[hi + 1] is not None or self._compound_noun(hi + 1)
-        ):
-            hi += 1
-        return " ".join(self.items[j].text for j in range(lo, hi + 1))
 
     def _absorbed(self, k: int) -> bool:
         """A leftover word that belongs to the name of the thing matched right beside it

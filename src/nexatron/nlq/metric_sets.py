@@ -8,11 +8,14 @@ cannot be negated (none, several conditions, a column no dimension exposes) is r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Refusal
+from nexatron.nlq.lexicon import Entry
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.qualifiers import is_negator
+from nexatron.nlq.resolve import Reading, agg_cue_before
 from nexatron.semantic.model import Dimension, Metric, QueryFilter
 
 if TYPE_CHECKING:
@@ -107,3 +110,39 @@ def kept_filters(ip: Interpreter) -> None:
                 Explained(text=r.item.text, kind="value", target=dim.name, detail=str(f.values))
             )
         ip.carried.add(k)
+
+
+_COLUMN_AGGS = frozenset({"avg", "sum", "median"})
+
+
+def aggregated_columns(ip: Interpreter) -> None:
+    """'average party size': an aggregation word before a numeric dimension names the metric
+    with that aggregation over the same column; refused when the layer has none."""
+    for k, r in enumerate(ip.readings):
+        if r is None or r.kind != "dimension" or k in ip.used:
+            continue
+        dims = [ip.lex.dimensions[t] for t in r.targets]
+        cue = agg_cue_before(ip.items, k, ip.seg.tokens)
+        if cue not in _COLUMN_AGGS or any(d.type != "number" for d in dims):
+            continue
+        nxt = ip.items[k + 1] if k + 1 < len(ip.items) else None
+        if nxt is not None and nxt.kind == "cue" and nxt.cue.startswith("cmp:"):
+            continue  # 'total amount over 50' bounds each row
+        found = [
+            m.name
+            for m in ip.lex.metrics.values()
+            for d in dims
+            if m.table == d.table and m.agg == cue and m.expr == d.expr and not m.filter
+        ]
+        if len(found) != 1:
+            word = {"sum": "total", "avg": "average"}.get(cue, cue)
+            raise Refusal(
+                {
+                    "message": f"No metric gives the {word} of '{r.item.text}'.",
+                    "unmatched": [f"{word} {r.item.text}"],
+                    "suggestions": {"metrics": found, "dimensions": list(r.targets)},
+                }
+            )
+        item = replace(r.item, entries=[Entry("metric", found[0], strength=3, source="column")])
+        ip.items[k] = item
+        ip.readings[k] = Reading(item, "metric", found)

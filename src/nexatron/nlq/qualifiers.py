@@ -133,6 +133,13 @@ def _boolean_or_value(ip: Interpreter, k: int, name: str) -> bool:
     )
 
 
+def _with_and_without(ip: Interpreter, negs: list[int], stop: int) -> bool:
+    """'with and without a terrace', 'with or without': both sides, so a grouping."""
+    if len(negs) != 1 or ip.low(negs[0]) != "without" or stop < 1:
+        return False
+    return ip.low(stop) in {"and", "or", "vs", "versus"} and ip.low(stop - 1) == "with"
+
+
 def booleans(ip: Interpreter, other_metric: bool) -> None:
     """Read boolean dimensions used as qualifiers as filters (negated ones as false)."""
     for k in range(len(ip.items)):
@@ -141,6 +148,13 @@ def booleans(ip: Interpreter, other_metric: bool) -> None:
             continue
         table = ip.lex.dimensions[name].table
         negs, stop, relative = _negation_before(ip, k)
+        if _with_and_without(ip, negs, stop):
+            ip.used.update([k, *negs, stop, stop - 1])
+            if name not in ip.d.dimensions:
+                ip.d.dimensions.append(name)
+            ip.d.assumptions.append(f"compared with and without '{name}' side by side")
+            ip.d.explanation.append(Explained(text=ip.items[k].text, kind="dimension", target=name))
+            continue
         if ip.items[k].negated:
             negs.append(k)
         value = not negs

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from nexatron.nlq.errors import Clarification, Refusal
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.segment import Item
-from nexatron.nlq.text import Token
-from nexatron.nlq.words import AGG_CUES, GROUP
+from nexatron.nlq.text import Token, words_of
+from nexatron.nlq.words import AGG_CUES, GROUP, NON_ADDITIVE
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import JoinGraph
 from nexatron.semantic.model import Metric
@@ -202,7 +202,8 @@ def choose_metric(r: Reading, cue: str | None, lex: Lexicon) -> str:
         cands = exact if len(exact) == 1 else fitting
     if len(cands) > 1:
         preferred = [m for m in cands if lex.metrics[m].agg in {"sum", "count"}]
-        if len(preferred) == 1 and cue is None and _same_core(cands, lex):
+        sure = _same_core(cands, lex) and not _guess(r, cands, lex)
+        if len(preferred) == 1 and cue is None and sure:
             return preferred[0]
         raise Clarification(
             {
@@ -212,6 +213,15 @@ def choose_metric(r: Reading, cue: str | None, lex: Lexicon) -> str:
             }
         )
     return cands[0]
+
+
+def _guess(r: Reading, names: list[str], lex: Lexicon) -> bool:
+    """A total and an average of one per-row measure that does not add up naturally (a delay
+    in minutes, a price, a score), named by one word of their names ('delays'): a guess."""
+    weak = all(e.strength <= 1 for e in r.item.entries if e.kind == "metric" and e.target in names)
+    exprs = {(lex.metrics[n].agg, lex.metrics[n].expr) for n in names}
+    paired = [e for a, e in exprs if a == "sum" and ("avg", e) in exprs]
+    return weak and any(set(words_of(e or "")) & NON_ADDITIVE for e in paired)
 
 
 def _same_core(names: list[str], lex: Lexicon) -> bool:

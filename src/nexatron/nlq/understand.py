@@ -233,6 +233,18 @@ def _order(q: SemanticQuery, d: Draft, follow: bool) -> None:
 
 
 def _check(q: SemanticQuery, d: Draft, lex: Lexicon) -> None:
+    if "distinct_as_count" in d.cues and q.time is not None and q.time.range is not None:
+        raise Refusal(
+            {
+                "message": "'unique' in a period asks for those active in it; the metric"
+                " counts rows by their own date. Name a distinct-count metric.",
+                "unmatched": ["unique"],
+                "suggestions": {
+                    "metrics": [m.name for m in lex.metrics.values() if m.agg == "count_distinct"],
+                    "dimensions": [],
+                },
+            }
+        )
     if not q.metrics:
         raise Refusal(
             {

@@ -43,6 +43,13 @@ FUNCTION = _set(
 
 # Generic nouns that, written against a matched name, make a longer unknown name ('table turnover').
 COMPOUND_NOUNS = _set("table tables time times level levels value values period periods")
+DURATION_WORDS = _set(
+    "time duration minutes minute mins seconds secs hours hrs days weeks lead wait elapsed"
+)
+# Per-row measures whose total is rarely what a bare mention means (a delay, a price, a score).
+NON_ADDITIVE = (DURATION_WORDS - {"hours", "hrs"}) | _set(
+    "delay delays price prices rate rating score age percent pct ratio speed temperature"
+)
 
 # Cues with structural meaning (never taken as a lexicon match on their own).
 GROUP = _set("by per each every across breakdown split grouped")
