@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nexatron.nlq.errors import Refusal
+from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token
 
 _PARTS: tuple[tuple[str, ...], ...] = (
@@ -35,12 +36,23 @@ _PARTS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def check_date_parts(tokens: list[Token]) -> None:
+def _named(tokens: list[Token], i: int, n: int, lex: Lexicon | None) -> bool:
+    """The date-part words belong to a longer name of the layer ('average hourly rate')."""
+    if lex is None:
+        return False
+    for lo in range(max(0, i - 3), i + 1):
+        for hi in range(i + n, min(len(tokens), i + n + 3) + 1):
+            if hi - lo > n and lex.lookup(tuple(t.stem for t in tokens[lo:hi])):
+                return True
+    return False
+
+
+def check_date_parts(tokens: list[Token], lex: Lexicon | None = None) -> None:
     """Refuse a breakdown by a part of a date (weekday, hour): the compiler offers periods only."""
     lows = [t.low for t in tokens]
     for i in range(len(lows)):
         for part in _PARTS:
-            if tuple(lows[i : i + len(part)]) == part:
+            if tuple(lows[i : i + len(part)]) == part and not _named(tokens, i, len(part), lex):
                 phrase = " ".join(t.text for t in tokens[i : i + len(part)])
                 raise Refusal(
                     {

@@ -47,3 +47,15 @@ class FuzzyIndex:
         if one or limit == 1:
             return one
         return sorted(w for w in found if within(word, w, 2))
+
+    def short(self, word: str) -> list[str]:
+        """For a four-letter word: known words one adjacent swap ('teir') or one missing letter
+        ('clas', 'toal') away; substitutions are too often other real words."""
+        if len(word) != 4 or not word.isalpha():
+            return []
+        found = {w for w in self._index.get(word, set()) if len(w) == 5}
+        for i in range(3):
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if swapped != word and swapped in self._words:
+                found.add(swapped)
+        return sorted(found)

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from nexatron.nlq.direction import DIRECTION_VERBS, agreeing_dimensions, cue_direction
 from nexatron.nlq.dropped import compound_noun, compound_text, loose_aggregation
 from nexatron.nlq.errors import Refusal
+from nexatron.nlq.frequency import implicit_count
 from nexatron.nlq.lexicon import Lexicon
-from nexatron.nlq.metric_sets import aggregated_columns, kept_filters, negated_metrics
+from nexatron.nlq.light import ignorable_verb
+from nexatron.nlq.metric_sets import (
+    aggregated_columns,
+    defined_subsets,
+    kept_filters,
+    negated_metrics,
+)
+from nexatron.nlq.ordering import comparisons, ranking, times
 from nexatron.nlq.pairs import metric_pairs
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.qualifiers import after_group, booleans, is_negator
+from nexatron.nlq.reach import reachable_metrics
 from nexatron.nlq.resolve import (
     SUBJECT_NEXT,
     Reading,
@@ -24,12 +33,10 @@ from nexatron.nlq.resolve import (
     read_items,
     tables_of,
 )
-from nexatron.nlq.segment import Item, Segmented
+from nexatron.nlq.roots import shares_root
+from nexatron.nlq.segment import Segmented
 from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.words import (
-    ASC_WORDS,
-    COMPARATIVE_HINTS,
-    DESC_WORDS,
     GROUP,
     NEGATION,
     UNITS,
@@ -41,18 +48,8 @@ _NAME_HINTS = ("name", "title", "label")
 _CONTEXT_PREPS = frozenset({"for", "of", "from", "to", "among", "on", "with"})
 _GROUP_LEADS = frozenset({"which", "what", "top", "bottom", "each", "every"})
 _RANKED = frozenset({"ranked", "ranking", "rank", "sorted", "ordered"})
+_VERB_PREPS = frozenset({"by", "with", "via", "in", "on", "through", "using"})
 _COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "comparison"})
-
-
-@dataclass
-class Comparison:
-    op: str
-    values: list[float]
-    at: int  # item index of the comparator
-    currency: str = ""
-    percent: bool = False
-    unit: str = ""
-    hint: str = ""
 
 
 @dataclass
@@ -80,6 +77,20 @@ class Draft:
     cues: set[str] = field(default_factory=set)
     entities: list[tuple[str, str]] = field(default_factory=list)  # (text, table)
     counted_entity: str | None = None
+    described: set[str] = field(default_factory=set)  # entity tables right after a used value
+
+
+def _frequency_cue(ip: Interpreter, j: int) -> bool:
+    """Item `j` is 'most popular', 'most common', 'least frequent'."""
+    return (
+        0 <= j < len(ip.items)
+        and ip.items[j].kind == "cue"
+        and ip.items[j].cue
+        in {
+            "common",
+            "rare",
+        }
+    )
 
 
 class Interpreter:
@@ -110,12 +121,29 @@ class Interpreter:
         self._values(metric_tables)
         self._compared_values()
         self._dimensions(metric_tables)
-        self._times()
-        self._ranking()
-        self._comparisons()
+        times(self)
+        reachable_metrics(self)
+        ranking(self)
+        implicit_count(self)
+        comparisons(self)
         kept_filters(self)
+        defined_subsets(self)
         self._leftovers()
+        self._described()
         return d
+
+    def _described(self) -> None:
+        """Entities written right after a value that filters ('long-haul flights', 'first class
+        passengers'): the value says which rows; the noun only names them."""
+        for k, it in enumerate(self.items):
+            tables = {e.target for e in it.entries if e.kind == "entity"}
+            j = k - 1
+            prev = self.readings[j] if j >= 0 else None
+            if prev is not None and prev.kind == "dimension" and j in self.used:
+                j -= 1
+            prev = self.readings[j] if j >= 0 else None
+            if tables and prev is not None and prev.kind == "value" and j in self.used:
+                self.d.described |= tables
 
     # -- metrics ----------------------------------------------------------------------------
     def _metrics(self) -> None:
@@ -165,12 +193,24 @@ class Interpreter:
         preposition, while another metric is named, is context, not a second metric."""
         if not any(e.kind == "entity" for e in self.items[k].entries):
             return False
-        prev = self.readings[k - 1] if k > 0 else None
-        after = (prev is not None and prev.kind == "value") or self.low(k - 1) in _CONTEXT_PREPS
+        after = self._after_value(k) or self.low(k - 1) in _CONTEXT_PREPS
         others = any(
             r is not None and r.kind == "metric" and j != k for j, r in enumerate(self.readings)
         )
         return after and others
+
+    def _after_value(self, k: int) -> bool:
+        """Item `k` follows a value, or a value and its own dimension ('first class seats')."""
+        prev = self.readings[k - 1] if k > 0 else None
+        if prev is not None and prev.kind == "dimension" and k >= 2:
+            value = self.readings[k - 2]
+            if (
+                value is not None
+                and value.kind == "value"
+                and set(value.targets) & set(prev.targets)
+            ):
+                prev = value
+        return prev is not None and prev.kind == "value"
 
     def _nouns_after_values(self) -> None:
         """'salary of senior employees', 'cost for shipments over 30 kg': a count (or weakly
@@ -181,7 +221,7 @@ class Interpreter:
             m = self.lex.metrics[name]
             is_entity = any(e.kind == "entity" for e in it.entries)
             weak = max(e.strength for e in it.entries if e.kind == "metric") <= 1
-            after_value = prev is not None and prev.kind == "value"
+            after_value = self._after_value(k)
             after_prep = self.low(k - 1) in {"for", "of", "from", "to", "among", "on", "with"}
             counted = m.agg in {"count", "count_distinct"} or weak
             if self.low(k - 1) == "per" and counted and is_entity and len(self.d.metrics) > 1:
@@ -364,8 +404,8 @@ class Interpreter:
 
     def _entity(self, k: int, r: Reading) -> None:
         table = r.targets[0]
-        lead = {"which", "what", "top", "bottom", "each", "every"}
-        grouped = self.low(k - 1) in GROUP or self.low(k - 1) in lead
+        lead = {"which", "what", "top", "bottom", "each", "every", "busiest", "quietest"}
+        grouped = self.low(k - 1) in GROUP or self.low(k - 1) in lead or _frequency_cue(self, k - 1)
         grouped = grouped or (
             k >= 2 and self.items[k - 1].kind == "number" and self.low(k - 2) in lead
         )
@@ -401,166 +441,6 @@ class Interpreter:
             self.d.counted_entity = r.item.text
         self.d.entities.append((r.item.text, table))
 
-    # -- time, grain --------------------------------------------------------------------------
-    def _times(self) -> None:
-        for k, it in enumerate(self.items):
-            if it.kind == "time":
-                if self.d.range is not None:
-                    raise Refusal(
-                        {
-                            "message": "The question names two date ranges; ask one at a time.",
-                            "unmatched": [it.text],
-                            "suggestions": {"metrics": [], "dimensions": []},
-                        }
-                    )
-                self.d.range, self.d.range_grain = it.time, it.grain
-                self.used.add(k)
-                self.d.explanation.append(
-                    Explained(text=it.text, kind="time_range", target="range")
-                )
-            elif it.kind == "grain" or (it.kind == "cue" and it.cue.startswith("grain:")):
-                grain = it.grain or cast(Grain, it.cue.split(":")[1])
-                self.d.grain = grain
-                self.used.add(k)
-                self.d.explanation.append(Explained(text=it.text, kind="grain", target=str(grain)))
-            elif it.kind == "cue" and it.cue == "trend":
-                self.d.trend = True
-                self.used.add(k)
-
-    # -- ranking --------------------------------------------------------------------------------
-    def _ranking(self) -> None:
-        d = self.d
-        for k, it in enumerate(self.items):
-            low = self.low(k)
-            if it.kind == "cue" and it.cue in {"common", "rare"}:
-                d.order_desc = it.cue == "common"
-                d.rank_single = True
-                d.cues.add("common")
-                self.used.add(k)
-            elif it.kind == "cue" and it.cue == "sortby":
-                d.cues.add("sortby")
-                self.used.add(k)
-                if d.order_desc is None:
-                    d.order_desc = True
-                self._rank_metric_after(k)
-            elif low in {"top", "bottom", "first"} and it.kind == "word":
-                d.order_desc = low != "bottom"
-                self.used.add(k)
-                nxt = self.items[k + 1] if k + 1 < len(self.items) else None
-                if (
-                    nxt
-                    and nxt.kind == "number"
-                    and nxt.number
-                    and nxt.number.is_integer()
-                    and nxt.number >= 1
-                ):
-                    d.limit = int(nxt.number)
-                    self.used.add(k + 1)
-                    d.explanation.append(
-                        Explained(text=f"{it.text} {nxt.text}", kind="limit", target=str(d.limit))
-                    )
-                elif nxt is not None and nxt.kind == "word" and nxt.text.lower() == "one":
-                    d.limit = 1
-                    self.used.add(k + 1)
-                    d.explanation.append(
-                        Explained(text=f"{it.text} {nxt.text}", kind="limit", target="1")
-                    )
-                else:
-                    d.cues.add("top_no_n")
-                    if self.low(k - 1) == "the" and (nxt is None or nxt.kind == "word"):
-                        d.rank_single = True  # 'just the top', 'the top of them'
-            elif it.kind == "word" and (low in DESC_WORDS or low in ASC_WORDS):
-                if (
-                    low in {"max", "maximum", "min", "minimum"}
-                    and not d.dimensions
-                    and d.grain is None
-                ):
-                    continue
-                d.order_desc = low in DESC_WORDS
-                d.cues.add("superlative")
-                self.used.add(k)
-                self._rank_metric_after(k)
-            elif it.kind == "word" and low in {"ranked", "ranking"}:
-                d.cues.add("sortby")
-                self.used.add(k)
-                if d.order_desc is None:
-                    d.order_desc = True
-            elif it.kind == "word" and low in {"ascending", "asc", "increasing"}:
-                d.order_desc = False
-                d.cues.add("sortdir")
-            elif it.kind == "word" and low in {"descending", "desc", "decreasing"}:
-                d.order_desc = True
-                d.cues.add("sortdir")
-        if d.cues & {"superlative", "common", "top_no_n"} and d.limit is None:
-            d.rank_single = d.rank_single or self._singular_subject()
-
-    def _rank_metric_after(self, k: int) -> None:
-        for j in range(k + 1, min(k + 4, len(self.items))):
-            r = self.readings[j]
-            if r is not None and r.kind == "metric" and j in self.metric_at:
-                self.d.order_metric = self.metric_at[j]
-                if self.d.order_metric not in self.d.metrics:
-                    self.d.metrics.append(self.d.order_metric)
-                return
-
-    def _singular_subject(self) -> bool:
-        """'which region' / 'best month' (one answer) vs 'which regions' (a ranking)."""
-        for k, it in enumerate(self.items):
-            r = self.readings[k]
-            if (r and r.kind in {"dimension", "entity"}) or it.kind == "grain":
-                if it.kind == "grain" and it.text.lower() in {
-                    "monthly",
-                    "weekly",
-                    "daily",
-                    "yearly",
-                    "quarterly",
-                }:
-                    continue
-                last = it.text.lower().split()[-1]
-                return not (last.endswith("s") and stem(last) != last)
-        return False
-
-    # -- comparisons ----------------------------------------------------------------------------
-    def _comparisons(self) -> None:
-        for k, it in enumerate(self.items):
-            if it.kind != "cue" or not it.cue.startswith("cmp:"):
-                continue
-            op = it.cue[4:]
-            nums = self._numbers_after(k, 2 if op == "between" else 1)
-            if op in {">=", "<="} and it.text.lower().startswith("or") and k > 0:
-                nums = [self.items[k - 1]] if self.items[k - 1].kind == "number" else []
-            if not nums:
-                continue
-            self.used.add(k)
-            for n in nums:
-                self.used.add(self.items.index(n))
-            comp = Comparison(
-                op, [float(n.number or 0) for n in nums], k, nums[0].currency, nums[0].percent
-            )
-            after = self.items.index(nums[-1]) + 1
-            if after < len(self.items) and self.low(after) in UNITS:
-                comp.unit = self.low(after)
-                self.used.add(after)
-            comp.hint = COMPARATIVE_HINTS.get(it.text.lower().split()[0], "")
-            self._attach(comp)
-
-    def _numbers_after(self, k: int, count: int) -> list[Item]:
-        out: list[Item] = []
-        for j in range(k + 1, min(k + 5, len(self.items))):
-            it = self.items[j]
-            if it.kind == "number":
-                out.append(it)
-                if len(out) == count:
-                    return out
-            elif not (it.kind == "word" and it.text.lower() in {"and", "the", "of", "than"}):
-                break
-        return out
-
-    def _attach(self, c: Comparison) -> None:
-        from nexatron.nlq.thresholds import attach
-
-        attach(self, c)
-
     def _leftovers(self) -> None:
         for k, it in enumerate(self.items):
             if it.kind == "word" and k not in self.used and loose_aggregation(self, k):
@@ -575,7 +455,7 @@ class Interpreter:
             if it.kind == "cue":
                 self.d.cues.add(it.cue)
                 continue
-            if it.kind == "unknown" and self._absorbed(k):
+            if it.kind == "unknown" and (self._absorbed(k) or ignorable_verb(self, k)):
                 continue
             if it.kind == "word" and is_negator(self, k) and self.low(k) != "no":
                 self.d.cues.add("neg")
@@ -587,7 +467,10 @@ class Interpreter:
         """A leftover word that belongs to the name of the thing matched right beside it
         ('customers served' read as 'unique customers' + 'served')."""
         word = stem(self.low(k))
-        for j in (k - 1, k + 1):
+        near = [k - 1, k + 1]
+        if self.low(k + 1) in _VERB_PREPS:
+            near.append(k + 2)  # 'paid by cash', 'paid with a gift card'
+        for j in near:
             r = self.readings[j] if 0 <= j < len(self.readings) else None
             if r is None:
                 continue
@@ -597,5 +480,7 @@ class Interpreter:
                     continue
                 texts = [obj.name, obj.label or "", *obj.synonyms]
                 if any(word == stem(w) for x in texts for w in words_of(x)):
+                    return True
+                if r.kind == "value" and shares_root(self.low(k), texts):
                     return True
         return False

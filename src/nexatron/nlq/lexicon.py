@@ -43,6 +43,8 @@ _LEAD_AGG = (
 )
 _TRAIL_AGG = ("count", "total", "sum", "avg", "average", "cnt", "number")
 _TIME_TAIL = ("date", "at", "time", "on", "timestamp", "ts", "dt", "day", "datetime")
+_BOOL_LEAD = ("is", "has", "have", "was", "can", "does", "did", "uses", "allows")
+_BOOL_TAIL = ("flag", "yn", "ind", "indicator", "bool", "boolean")
 _SPLIT = partial(re.compile(r"[\W_]+").sub, " ")
 _SIMPLE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
@@ -75,6 +77,7 @@ class Lexicon:
     suggest_index: list[tuple[str, str, frozenset[str], frozenset[str]]] | None = None
     surfaces: dict[str, set[str]] = field(default_factory=dict)
     _value_words: tuple[dict[str, list[tuple[str, str]]], list[str]] | None = None
+    _roots: dict[str, set[tuple[str, str]]] | None = None
 
     def lookup(self, key: Key) -> list[Entry]:
         return self.phrases.get(key, [])
@@ -94,6 +97,14 @@ class Lexicon:
                         index.setdefault(w, []).extend(hits)
             self._value_words = (index, sorted(index))
         return self._value_words
+
+    def root_index(self) -> dict[str, set[tuple[str, str]]]:
+        """Roots of one-word names ('billing' -> 'bill'), built on first use."""
+        if self._roots is None:
+            from nexatron.nlq.roots import build_root_index
+
+            self._roots = build_root_index(self)
+        return self._roots
 
     def value_fuzzy(self) -> FuzzyIndex:
         """Typo index over value words, built on first use."""
@@ -115,6 +126,26 @@ def strip_agg(words: list[str]) -> list[str]:
         if len(out) > 1 and out[-1] in _TRAIL_AGG:
             out, changed = out[:-1], True
     return out
+
+
+def boolean_core(words: list[str]) -> list[str]:
+    """'is_hub' -> ['hub'], 'has terrace' -> ['terrace'], 'overtime_flag' -> ['overtime']."""
+    out = list(words)
+    if len(out) > 1 and out[0] in _BOOL_LEAD:
+        out = out[1:]
+    if len(out) > 1 and out[-1] in _BOOL_TAIL:
+        out = out[:-1]
+    if len(out) > 1 and out[0] in {"a", "an", "the"}:
+        out = out[1:]
+    return out if not all(w in FUNCTION for w in out) else []
+
+
+def _without_table_noun(words: list[str], table: str) -> list[str]:
+    """'International route' on table routes -> ['international']: the noun stays a noun."""
+    nouns = {stem(w) for w in words_of(table.split(".")[-1])}
+    if len(words) > 1 and stem(words[-1]) in nouns:
+        return words[:-1]
+    return words
 
 
 def _identifier(expr: str | None) -> str | None:
@@ -186,6 +217,8 @@ class _Builder:
         texts = [words_of(s) for s in d.synonyms]
         if d.label:
             texts.append(words_of(d.label))
+        if d.type == "boolean":
+            texts = [_without_table_noun(w, d.table) for w in texts]
         for words in texts:
             self.add(words, Entry("dimension", d.name, strength=3, source="label"))
         col = _identifier(d.expr)
@@ -199,6 +232,11 @@ class _Builder:
                 )
             if d.type == "time" and len(words) > 1 and words[-1] in _TIME_TAIL:
                 self.add(words[:-1], Entry("dimension", d.name, strength=1, source="time"))
+        if d.type == "boolean":
+            for words in [*texts, *base_texts, words_of(parts[-1])]:
+                core = boolean_core(words)
+                if core and core != words:
+                    self.add(core, Entry("dimension", d.name, strength=2, source="column"))
         self.add(table_words, Entry("entity", d.table, strength=0, source="table"))
 
     def values(self, dim: str, values: list[str]) -> None:

@@ -146,3 +146,44 @@ def aggregated_columns(ip: Interpreter) -> None:
         item = replace(r.item, entries=[Entry("metric", found[0], strength=3, source="column")])
         ip.items[k] = item
         ip.readings[k] = Reading(item, "metric", found)
+
+
+def _covered(ip: Interpreter, f: Metric) -> list[tuple[str, bool]] | None:
+    """The question's filters that are exactly `f`'s own filter, else None."""
+    keys: list[tuple[str, bool]] = []
+    for flt in f.filter:
+        dim = _filter_dimension(ip, f, flt.field)
+        if dim is None or flt.op not in {"=", "in"}:
+            return None
+        got = ip.d.filters.get((dim.name, False))
+        if got is None or set(map(str, got)) != set(map(str, flt.values)):
+            return None
+        keys.append((dim.name, False))
+    return keys
+
+
+def defined_subsets(ip: Interpreter) -> None:
+    """'memberships that were cancelled last quarter': a count filtered exactly like a filtered
+    count metric of the same rows is that metric, dated by its own date (the end, not the start)."""
+    d = ip.d
+    if (d.range is None and d.grain is None) or d.time_dim is not None:
+        return
+    for name in list(d.metrics):
+        m = ip.lex.metrics[name]
+        if m.type != "simple" or m.agg != "count" or m.filter:
+            continue
+        found = [
+            (f, keys)
+            for f in ip.lex.metrics.values()
+            if f.table == m.table and f.agg == m.agg and f.expr == m.expr and f.filter
+            if (keys := _covered(ip, f)) is not None
+        ]
+        if len(found) != 1 or found[0][0].time_dimension == m.time_dimension:
+            continue
+        f, keys = found[0]
+        for key in keys:
+            del d.filters[key]
+        d.metrics = [f.name if x == name else x for x in d.metrics]
+        if d.order_metric == name:
+            d.order_metric = f.name
+        d.assumptions.append(f"counted '{f.name}', dated by its own date")

@@ -72,6 +72,28 @@ def _naming_noun(ip: Interpreter, a: int, b: int) -> str | None:
     return name_dimension(m.table, ip.lex)
 
 
+_COPULA = frozenset({"were", "was", "are", "is", "that", "which", "being", "been", "the", "a"})
+
+
+def _copula_filter(ip: Interpreter, a: int, b: int) -> bool:
+    """'how many orders were delivery': b counts a filtered subset of a's rows, so it reads as
+    that filter on a (kept as context); a counts every row of the same table."""
+    between = [ip.low(j) for j in range(a + 1, b)]
+    if not between or not all(w in _COPULA for w in between) or not set(between) - {"the", "a"}:
+        return False
+    ma, mb = ip.lex.metrics[ip.metric_at[a]], ip.lex.metrics[ip.metric_at[b]]
+    same = ma.table == mb.table and ma.agg == mb.agg == "count" and ma.expr == mb.expr
+    if not same or ma.filter or not mb.filter or ip.metric_count(mb.name) != 1:
+        return False
+    del ip.metric_at[b]
+    ip.d.metrics.remove(mb.name)
+    ip.d.explanation = [
+        e for e in ip.d.explanation if not (e.kind == "metric" and e.target == mb.name)
+    ]
+    ip.d.entities.append((ip.items[b].text, mb.table or ""))
+    return True
+
+
 def metric_pairs(ip: Interpreter) -> None:
     """Check every two neighbouring metrics are joined; turn 'things by metric' into a grouping."""
     ks = sorted(ip.metric_at)
@@ -81,6 +103,8 @@ def metric_pairs(ip: Interpreter) -> None:
         if any(ip.items[j].kind == "unknown" for j in range(a + 1, b)):
             continue  # refused for the unknown word instead
         if _ranked_or_bounded(ip, a, b):
+            continue
+        if _copula_filter(ip, a, b):
             continue
         dim = _naming_noun(ip, a, b)
         if dim is not None and ip.metric_count(ip.metric_at[a]) == 1:

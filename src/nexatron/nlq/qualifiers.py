@@ -97,6 +97,9 @@ def noun_of_table(ip: Interpreter, j: int, table: str) -> bool:
         return r.kind in {"entity", "metric", "dimension"}
     if r.kind == "dimension":
         return all(ip.lex.dimensions[t].table == table for t in r.targets)
+    if r.kind == "metric":
+        ms = [ip.lex.metrics[t] for t in r.targets]
+        return all(m.table == table and m.agg == "count" and not m.filter for m in ms)
     return False
 
 

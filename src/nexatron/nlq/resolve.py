@@ -133,12 +133,15 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
         and (
             prev in GROUP
             or prev in _RANK_LEAD
+            or (k > 0 and items[k - 1].kind == "cue" and items[k - 1].cue in {"common", "rare"})
             or _rank_number_before(items, k)
             or (nxt is not None and nxt.text.lower() in SUBJECT_NEXT)
         )
         and any(name_dimension(e.target, lex) for e in entities)
     ):
         return Reading(it, "entity", _dedupe([e.target for e in entities]))
+    if metrics and dims and _counted_rows(items, k, lex, metrics, tables):
+        dims = []
     if metrics and dims:
         top_m = max(e.strength for e in metrics)
         top_d = max(e.strength for e in dims)
@@ -157,6 +160,37 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
 _NAME_HINTS = ("name", "title", "label")
 
 
+def _counted_rows(
+    items: list[Item], k: int, lex: Lexicon, metrics: list[Entry], tables: set[str]
+) -> bool:
+    """'how many (international) routes': a count cue before a table's noun names the count
+    metric of that table, not a dimension sharing the noun."""
+    own = [
+        e
+        for e in metrics
+        if lex.metrics[e.target].agg == "count"
+        and lex.metrics[e.target].table in tables
+        and not lex.metrics[e.target].filter
+    ]
+    if len(own) != 1:
+        return False
+    j = k - 1
+    while j >= 0 and (
+        items[j].text.lower() in {"the", "a", "an", "of"}
+        or (items[j].kind == "lexicon" and _qualifier_item(items[j], lex))
+    ):
+        j -= 1
+    return j >= 0 and items[j].kind == "cue" and items[j].cue == "count"
+
+
+def _qualifier_item(it: Item, lex: Lexicon) -> bool:
+    """A value or a yes/no dimension written before a noun ('hub', 'Gold')."""
+    if it.values:
+        return True
+    dims = [e for e in it.entries if e.kind == "dimension"]
+    return bool(dims) and all(lex.dimensions[e.target].type == "boolean" for e in dims)
+
+
 def name_dimension(table: str, lex: Lexicon) -> str | None:
     """The dimension that names a table's rows: one with 'name' in it, else its only string one."""
     dims = [d for d in lex.dimensions.values() if d.table == table and d.type == "string"]
@@ -170,7 +204,9 @@ def name_dimension(table: str, lex: Lexicon) -> str | None:
 
 
 SUBJECT_NEXT = frozenset({"with", "where", "whose", "having", "that"})
-_RANK_LEAD = frozenset({"which", "what", "top", "bottom", "each", "every", "per"})
+_RANK_LEAD = frozenset(
+    {"which", "what", "top", "bottom", "each", "every", "per", "busiest", "quietest"}
+)
 
 
 def _rank_number_before(items: list[Item], k: int) -> bool:

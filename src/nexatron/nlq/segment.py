@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from nexatron.nlq.common_words import ENGLISH
 from nexatron.nlq.fuzzy import FuzzyIndex
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.partial import partial_value
+from nexatron.nlq.roots import root_item
 from nexatron.nlq.text import Token, read_number, stem, tokenize
 from nexatron.nlq.words import (
+    AGG_CUES,
     ALTERNATIVE,
+    ASC_WORDS,
     COMPARATORS,
+    DESC_WORDS,
     EDIT_OBJECTS,
     FUNCTION,
     GRAIN_WORDS,
@@ -64,6 +69,11 @@ CUE_PHRASES: dict[tuple[str, ...], str] = {
     ("most", "frequent"): "common",
     ("most", "popular"): "common",
     ("least", "common"): "rare",
+    ("least", "popular"): "rare",
+    ("least", "frequent"): "rare",
+    ("most", "often"): "common",
+    ("most", "frequently"): "common",
+    ("least", "often"): "rare",
     ("what", "about"): "whatabout",
     ("how", "about"): "whatabout",
     ("as", "well"): "add",
@@ -203,12 +213,69 @@ _NOT_VALUES = STRUCTURAL | frozenset(
     ]
 )
 _KNOWN_TEXT = FUNCTION | _TIME_WORDS | frozenset(GRAIN_WORDS)
-_TIME_FUZZY = FuzzyIndex(w for w in _KNOWN_TEXT if len(w) >= 5)
+# Typos are corrected into structural words only: never into a verb that would then be ignored
+# ('spends' is not 'sends').
+_FIX_TARGETS = (
+    _TIME_WORDS
+    | frozenset(GRAIN_WORDS)
+    | frozenset(AGG_CUES)
+    | ASC_WORDS
+    | DESC_WORDS
+    | GROUP
+    | NEGATION
+    | frozenset(
+        [
+            "please",
+            "show",
+            "between",
+            "during",
+            "compare",
+            "compared",
+            "versus",
+            "including",
+            "excluding",
+            "across",
+            "among",
+            "through",
+            "since",
+            "until",
+            "before",
+            "after",
+            "breakdown",
+            "distinct",
+            "unique",
+            "number",
+        ]
+    )
+)
+_TIME_FUZZY = FuzzyIndex(w for w in _FIX_TARGETS if len(w) >= 5)
+_AGG_FUZZY = FuzzyIndex(AGG_CUES)
+
+
+# Inflections of the plain verbs among the function words ('brings', 'happens'): words too.
+_VERB_STEMS = frozenset(
+    stem(w)
+    for w in [
+        "bring",
+        "make",
+        "take",
+        "come",
+        "happen",
+        "occur",
+        "generate",
+        "receive",
+        "send",
+        "get",
+        "give",
+        "exist",
+    ]
+)
 
 
 def _is_known(low: str, lex: Lexicon) -> bool:
     return (
         low in _KNOWN_TEXT
+        or stem(low) in _VERB_STEMS
         or stem(low) in lex.known_stems
         or low in ENGLISH
         or not low.isalpha()
@@ -220,8 +287,15 @@ def correct_typos(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
     """Replace words that are one or two edits from exactly one known word (bounded by length)."""
     fixes: list[tuple[str, str]] = []
     out = text
-    for tok in reversed(tokenize(text)):
+    tokens = tokenize(text)
+    for n, tok in reversed(list(enumerate(tokens))):
         low = tok.low
+        if len(low) == 4 and not _is_known(low, lex):
+            best4 = _short_fix(tokens, n, lex)
+            if best4:
+                fixes.append((tok.text, best4))
+                out = out[: tok.start] + best4 + out[tok.end :]
+            continue
         if len(low) < 5 or _is_known(low, lex):
             continue
         cands = set(lex.schema_fuzzy.closest(low)) | set(lex.value_fuzzy().closest(low))
@@ -232,6 +306,25 @@ def correct_typos(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
             fixes.append((tok.text, best))
             out = out[: tok.start] + best + out[tok.end :]
     return out, list(reversed(fixes))
+
+
+def _short_fix(tokens: list[Token], n: int, lex: Lexicon) -> str | None:
+    """A four-letter typo fixed only when the fix completes a two-word name with a neighbour
+    ('loyalty teir' -> 'loyalty tier', 'toal fare' -> 'total fare')."""
+    low = tokens[n].low
+    cands = set(lex.schema_fuzzy.short(low)) | set(lex.value_fuzzy().short(low))
+    cands |= set(_AGG_FUZZY.short(low))
+    if len({stem(c) for c in cands}) != 1:
+        return None
+    best = sorted(cands)[0]
+    prev = tokens[n - 1].stem if n > 0 else ""
+    nxt = tokens[n + 1].stem if n + 1 < len(tokens) else ""
+    if best in AGG_CUES:
+        return best if nxt in lex.known_stems else None
+    pairs = [(prev, stem(best)), (stem(best), nxt)]
+    if any(a and b and (lex.lookup((a, b)) or " ".join((a, b)) in lex.values) for a, b in pairs):
+        return best
+    return None
 
 
 def _lexicon_match(
@@ -311,13 +404,22 @@ def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
             i += lex_len
             continue
         after_group = bool(items) and items[-1].text.lower() in GROUP
-        items.append(
+        item = (
             _negated_boolean(tok, i, lex)
             or (None if after_group else partial_value(tok, i, lex))
+            or root_item(tokens, i, lex, _time_follows(tokens, i, times))
             or _single(tok, i)
         )
-        i += 1
+        item.text = _join(tokens, i, item.end)
+        items.append(item)
+        i = item.end
     return Segmented(tokens, items, corrections, text)
+
+
+def _time_follows(tokens: list[Token], i: int, times: list[Any]) -> bool:
+    """A date range starts within the two tokens after token `i` ('departing in May')."""
+    starts = {t[0][0] for t in times}
+    return any(tokens[j].start in starts for j in range(i + 1, min(i + 3, len(tokens))))
 
 
 def _cue_inside(tokens: list[Token], i: int, length: int) -> int:
@@ -360,6 +462,6 @@ def _single(tok: Token, i: int) -> Item:
         return Item("grain", i, i + 1, tok.text, grain=GRAIN_WORDS[low])
     if low in TREND:
         return Item("cue", i, i + 1, tok.text, cue="trend")
-    if low in FUNCTION or low in {",", "&", "+"} or low in EDIT_OBJECTS:
+    if low in FUNCTION or low in {",", "&", "+"} or low in EDIT_OBJECTS or stem(low) in _VERB_STEMS:
         return Item("word", i, i + 1, tok.text)
     return Item("unknown", i, i + 1, tok.text)

@@ -11,7 +11,8 @@ from nexatron.nlq.text import stem, words_of
 from nexatron.semantic.model import Dimension, QueryFilter
 
 if TYPE_CHECKING:
-    from nexatron.nlq.interpret import Comparison, Interpreter
+    from nexatron.nlq.interpret import Interpreter
+    from nexatron.nlq.ordering import Comparison
 
 
 def _subject(ip: Interpreter, c: Comparison) -> int | None:

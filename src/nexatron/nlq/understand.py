@@ -9,6 +9,7 @@ from nexatron.nlq.followup import is_follow_up, merge, removes_something
 from nexatron.nlq.interpret import Draft, Interpreter
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.plan import Explained, Plan
+from nexatron.nlq.resolve import reachable, tables_of
 from nexatron.nlq.segment import Segmented, segment
 from nexatron.nlq.suggest import suggestions
 from nexatron.nlq.text import Token, tokenize
@@ -109,7 +110,7 @@ def understand(
             }
         )
     check_write(tokenize(text[:10000]))
-    check_date_parts(tokenize(text[:10000]))
+    check_date_parts(tokenize(text[:10000]), lexicon)
     seg = segment(text, lexicon, ctx)
     draft = Interpreter(seg, lexicon).run()
     follow = is_follow_up(seg, draft, previous)
@@ -149,7 +150,10 @@ def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool, removing: bool) -> N
         | {lex.dimensions[f.field].table for f in d.dim_filters}
         | ({lex.dimensions[d.time_dim].table} if d.time_dim else set())
     )
+    metric_tables = tables_of(lex, d.metrics)
     for text, table in d.entities:
+        if table in d.described and metric_tables and reachable(lex, metric_tables, table):
+            continue
         if table not in used_tables and not (follow and not d.metrics):
             unmatched.append(text)
     if "neg" in d.cues and not removing:

@@ -16,7 +16,8 @@ FUNCTION = _set(
     is are was were be been being am do does did done doing have has had having will would shall
     should can could may might must let lets let's please kindly thanks thank hey hi hello ok okay
     what which who whom whose when where why how whats what's
-    of in on at to for from with within into onto about as by per via than then so such
+    of in on at to for from with within into onto about as by per via through thru than then
+    so such
     and or nor but also too just only very really quite much many more most less least
     show shows showing shown give gives giving list listing display tell find get gets getting got
     see view want wanted need needs like know return returns provide report reports compute
@@ -32,6 +33,7 @@ FUNCTION = _set(
     break broken down split group grouped grouping sort sorted order ordered rank ranked ranking
     versus vs compare compared comparison against between among amongst across
     top bottom first last highest lowest biggest smallest largest greatest fewest best worst
+    busiest quietest performing performer performers
     total totals sum average avg mean typical median maximum max minimum min
     distinct unique different separate individual respective
     out up off into ever still yet again instead same else other another rather
@@ -55,8 +57,8 @@ NON_ADDITIVE = (DURATION_WORDS - {"hours", "hrs"}) | _set(
 GROUP = _set("by per each every across breakdown split grouped")
 NEGATION = _set("not excluding exclude except without non besides minus")
 ALTERNATIVE = _set("or and")
-ASC_WORDS = _set("bottom lowest least fewest smallest worst minimum min")
-DESC_WORDS = _set("top highest most biggest largest greatest best max maximum")
+ASC_WORDS = _set("bottom lowest least fewest smallest worst minimum min quietest")
+DESC_WORDS = _set("top highest most biggest largest greatest best max maximum busiest")
 AGG_CUES: dict[str, str] = {
     "average": "avg",
     "avg": "avg",

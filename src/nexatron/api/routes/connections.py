@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
 from nexatron.api.deps import AppState, require
+from nexatron.api.schemas import Patch, Response
 from nexatron.api.schemas import Request as Body
-from nexatron.api.schemas import Response
 from nexatron.connections import schema as schemas
 from nexatron.connections import service
 from nexatron.identity.roles import Principal
@@ -36,7 +36,9 @@ class CreateConnection(Body):
     )
 
 
-class UpdateConnection(Body):
+class UpdateConnection(Patch):
+    not_null = ("name", "config", "is_default")
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     config: dict[str, Any] | None = Field(
         default=None,

@@ -10,8 +10,8 @@ from pydantic import Field
 from sqlalchemy import update
 
 from nexatron.api.deps import AppState, require
+from nexatron.api.schemas import Patch, Response
 from nexatron.api.schemas import Request as Body
-from nexatron.api.schemas import Response
 from nexatron.errors import BadRequest
 from nexatron.identity import users
 from nexatron.identity.roles import Principal, Role
@@ -28,7 +28,9 @@ class CreateUser(Body):
     name: str | None = Field(default=None, max_length=200)
 
 
-class UpdateUser(Body):
+class UpdateUser(Patch):
+    not_null = ("role", "disabled")
+
     role: Role | None = None
     disabled: bool | None = None
     name: str | None = Field(default=None, max_length=200)

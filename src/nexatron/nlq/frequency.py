@@ -1,0 +1,96 @@
+"""'Which payment method is most popular', 'the busiest airport': no metric is named, so the
+ranking counts rows. Which rows: the grouped dimension's own table when it describes its rows
+(not its key or name), else the one nearest table of events (rows with a date) that points to it.
+Anything less clear is asked, never guessed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexatron.nlq.errors import Clarification
+from nexatron.nlq.resolve import name_dimension
+from nexatron.semantic.exprs import CompileError
+from nexatron.semantic.joins import JoinGraph
+from nexatron.semantic.model import Dimension, Metric
+
+if TYPE_CHECKING:
+    from nexatron.nlq.interpret import Interpreter
+    from nexatron.nlq.lexicon import Lexicon
+
+FREQUENCY_WORDS = frozenset({"most", "least", "busiest", "quietest"})
+
+
+def _counts(lex: Lexicon) -> list[Metric]:
+    return [
+        m
+        for m in lex.metrics.values()
+        if m.type == "simple" and m.agg == "count" and not m.filter and m.table
+    ]
+
+
+def _is_key(lex: Lexicon, dim: Dimension) -> bool:
+    """The dimension identifies its table's rows: a key others join on, or its name."""
+    for r in lex.layer.relationships:
+        if r.to_table == dim.table and dim.expr in r.to_columns:
+            return True
+    return name_dimension(dim.table, lex) == dim.name
+
+
+def _hops(graph: JoinGraph, start: str, goal: str) -> int | None:
+    try:
+        return len(graph.path(start, goal, what="count"))
+    except CompileError:
+        return None
+
+
+def frequency_metric(lex: Lexicon, dim: Dimension) -> str | None:
+    """The count metric a frequency ranking of `dim` means; None when there is none; asks when
+    several are equally near."""
+    counts = _counts(lex)
+    if not _is_key(lex, dim):
+        own = [m.name for m in counts if m.table == dim.table]
+        if len(own) == 1:
+            return own[0]
+        if own:
+            raise _ask(own)
+    graph = JoinGraph(lex.layer.relationships)
+    dated = {d.table for d in lex.dimensions.values() if d.type == "time"}
+    near: dict[int, list[str]] = {}
+    for m in counts:
+        if m.table == dim.table or m.table not in dated or m.table is None:
+            continue
+        hops = _hops(graph, m.table, dim.table)
+        if hops is not None:
+            near.setdefault(hops, []).append(m.name)
+    if not near:
+        return None
+    best = near[min(near)]
+    if len(best) == 1:
+        return best[0]
+    raise _ask(best)
+
+
+def _ask(names: list[str]) -> Clarification:
+    return Clarification(
+        {
+            "message": "Most by which count?",
+            "ambiguous": "most",
+            "candidates": [{"kind": "metric", "metric": n} for n in names],
+        }
+    )
+
+
+def implicit_count(ip: Interpreter) -> None:
+    """Rank a frequency question naming no metric by the count of the rows it is about."""
+    d = ip.d
+    if d.metrics or d.order_desc is None or "frequency" not in d.cues:
+        return
+    if len(d.dimensions) != 1 or d.grain is not None:
+        return
+    dim = ip.lex.dimensions[d.dimensions[0]]
+    name = frequency_metric(ip.lex, dim)
+    if name is None:
+        return
+    d.metrics.append(name)
+    d.assumptions.append(f"ranked '{dim.name}' by the count '{name}'")

@@ -1,0 +1,102 @@
+"""Light verbs that cannot change what a named metric means: 'how much tuition did we collect',
+'how many prescriptions did each department write', 'total quantity of fries sold'.
+
+Only verbs from a closed list are ignored, only once a metric is matched, and only in the two
+shapes where they merely restate the metric: after 'do/did/does <subject>' or as a participle
+right after the counted thing. Verbs that change meaning (lose, cancel, return, see) are not in it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexatron.nlq.text import stem
+
+if TYPE_CHECKING:
+    from nexatron.nlq.interpret import Interpreter
+
+_BASES = [
+    "bring",
+    "collect",
+    "earn",
+    "employ",
+    "generate",
+    "get",
+    "have",
+    "make",
+    "receive",
+    "sell",
+    "serve",
+    "spend",
+    "take",
+    "write",
+    "bill",
+    "charge",
+    "book",
+    "log",
+]
+_FORMS = [
+    "brought",
+    "collected",
+    "earned",
+    "employed",
+    "generated",
+    "got",
+    "gotten",
+    "had",
+    "made",
+    "received",
+    "sold",
+    "served",
+    "spent",
+    "took",
+    "taken",
+    "wrote",
+    "written",
+    "billed",
+    "charged",
+    "booked",
+    "logged",
+]
+LIGHT_VERBS = frozenset(_BASES) | frozenset(stem(w) for w in _BASES)
+PARTICIPLES = frozenset(_FORMS) - {"got", "gotten", "had", "booked", "billed", "charged", "logged"}
+_AUX = frozenset({"do", "does", "did"})
+_SUBJECT = frozenset(
+    {"we", "you", "they", "i", "our", "the", "a", "an", "each", "every", "all", "your", "their"}
+)
+
+
+def _verb(low: str) -> bool:
+    return low in LIGHT_VERBS or stem(low) in LIGHT_VERBS or low in PARTICIPLES
+
+
+def _after_aux(ip: Interpreter, k: int) -> bool:
+    """'did we <verb>', 'did each department <verb>', 'does the Deansgate branch <verb>'."""
+    j = k - 1
+    while j >= 0 and (ip.low(j) in _SUBJECT or ip.readings[j] is not None):
+        j -= 1
+    return j >= 0 and j < k - 1 and ip.low(j) in _AUX
+
+
+def _participle(ip: Interpreter, k: int) -> bool:
+    """'fries sold', 'prescriptions written': right after a value or a counted noun."""
+    prev = ip.readings[k - 1] if k >= 1 else None
+    return ip.low(k) in PARTICIPLES and prev is not None
+
+
+def _sure_metrics(ip: Interpreter) -> bool:
+    """Every metric was named by its name, label, synonym or core, not guessed from one word."""
+    if not ip.d.metrics:
+        return False
+    for j, name in ip.metric_at.items():
+        found = [e.strength for e in ip.items[j].entries if e.target == name]
+        if found and max(found) < 2:
+            return False
+    return True
+
+
+def ignorable_verb(ip: Interpreter, k: int) -> bool:
+    """Item `k` is a light verb restating the matched metric."""
+    if not _verb(ip.low(k)) or not _sure_metrics(ip):
+        return False
+    return _after_aux(ip, k) or _participle(ip, k)
