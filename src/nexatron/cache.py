@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -49,7 +49,8 @@ class MemoryCache:
 
 
 class RedisCache:
-    """Values pickled under a namespace; errors degrade to a miss (the cache is an optimisation)."""
+    """JSON values under a namespace (never pickle: a shared store must not run code); errors
+    degrade to a miss (the cache is an optimisation)."""
 
     def __init__(self, url: str, namespace: str = "nexatron:cache:") -> None:
         import redis
@@ -62,13 +63,13 @@ class RedisCache:
             raw = self._client.get(self._ns + key)
         except Exception:
             return None
-        return None if raw is None else pickle.loads(bytes(raw))  # type: ignore[arg-type]  # noqa: S301 - our own values only
+        return None if raw is None else json.loads(raw)  # type: ignore[arg-type]
 
     def set(self, key: str, value: Any, ttl_s: float) -> None:
         if ttl_s <= 0:
             return
         try:
-            self._client.set(self._ns + key, pickle.dumps(value), px=int(ttl_s * 1000))
+            self._client.set(self._ns + key, json.dumps(value), px=int(ttl_s * 1000))
         except Exception:
             return
 

@@ -245,8 +245,6 @@ def test_new_readings_execute_to_the_right_rows(
     for text, want in cases.items():
         plan = understand(text, orchard, ctx=ctx)
         rows = con.execute(compile_query(layer, plan.query, "duckdb").sql).fetchall()
-        got = sorted(
-            (tuple(c.date() if isinstance(c, dt.datetime) else c for c in r) for r in rows)
-        )
+        got = sorted(tuple(c.date() if isinstance(c, dt.datetime) else c for c in r) for r in rows)
         assert got == sorted(want), text
     con.close()

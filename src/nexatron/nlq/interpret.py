@@ -217,7 +217,6 @@ class Interpreter:
         matched) metric naming the things another metric is about is context, not a metric."""
         for k, name in list(self.metric_at.items()):
             it = self.items[k]
-            prev = self.readings[k - 1] if k > 0 else None
             m = self.lex.metrics[name]
             is_entity = any(e.kind == "entity" for e in it.entries)
             weak = max(e.strength for e in it.entries if e.kind == "metric") <= 1
