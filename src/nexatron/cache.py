@@ -63,7 +63,7 @@ class RedisCache:
             raw = self._client.get(self._ns + key)
         except Exception:
             return None
-        return None if raw is None else json.loads(raw)  # type: ignore[arg-type]
+        return None if raw is None else json.loads(raw)
 
     def set(self, key: str, value: Any, ttl_s: float) -> None:
         if ttl_s <= 0:
