@@ -1,4 +1,4 @@
-"""'Which payment method is most popular', 'the busiest airport': no metric is named, so the
+"""'Which colour is most popular', 'the busiest depot': no metric is named, so the
 ranking counts rows. Which rows: the grouped dimension's own table when it describes its rows
 (not its key or name), else the one nearest table of events (rows with a date) that points to it.
 Anything less clear is asked, never guessed.

@@ -133,8 +133,8 @@ class Interpreter:
         return d
 
     def _described(self) -> None:
-        """Entities written right after a value that filters ('long-haul flights', 'first class
-        passengers'): the value says which rows; the noun only names them."""
+        """Entities written right after a value that filters ('express parcels', 'gold tier
+        customers'): the value says which rows; the noun only names them."""
         for k, it in enumerate(self.items):
             tables = {e.target for e in it.entries if e.kind == "entity"}
             j = k - 1
@@ -200,7 +200,7 @@ class Interpreter:
         return after and others
 
     def _after_value(self, k: int) -> bool:
-        """Item `k` follows a value, or a value and its own dimension ('first class seats')."""
+        """Item `k` follows a value, or a value and its own dimension ('gold tier customers')."""
         prev = self.readings[k - 1] if k > 0 else None
         if prev is not None and prev.kind == "dimension" and k >= 2:
             value = self.readings[k - 2]

@@ -129,7 +129,7 @@ def strip_agg(words: list[str]) -> list[str]:
 
 
 def boolean_core(words: list[str]) -> list[str]:
-    """'is_hub' -> ['hub'], 'has terrace' -> ['terrace'], 'overtime_flag' -> ['overtime']."""
+    """'is_active' -> ['active'], 'has garden' -> ['garden'], 'overtime_flag' -> ['overtime']."""
     out = list(words)
     if len(out) > 1 and out[0] in _BOOL_LEAD:
         out = out[1:]
@@ -141,7 +141,7 @@ def boolean_core(words: list[str]) -> list[str]:
 
 
 def _without_table_noun(words: list[str], table: str) -> list[str]:
-    """'International route' on table routes -> ['international']: the noun stays a noun."""
+    """'Express parcel' on table parcels -> ['express']: the noun stays a noun."""
     nouns = {stem(w) for w in words_of(table.split(".")[-1])}
     if len(words) > 1 and stem(words[-1]) in nouns:
         return words[:-1]

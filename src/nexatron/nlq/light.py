@@ -1,5 +1,5 @@
-"""Light verbs that cannot change what a named metric means: 'how much tuition did we collect',
-'how many prescriptions did each department write', 'total quantity of fries sold'.
+"""Light verbs that cannot change what a named metric means: 'how much rent did we collect',
+'how many tickets did each team write', 'total quantity of widgets sold'.
 
 Only verbs from a closed list are ignored, only once a metric is matched, and only in the two
 shapes where they merely restate the metric: after 'do/did/does <subject>' or as a participle
@@ -79,7 +79,7 @@ def _after_aux(ip: Interpreter, k: int) -> bool:
 
 
 def _participle(ip: Interpreter, k: int) -> bool:
-    """'fries sold', 'prescriptions written': right after a value or a counted noun."""
+    """'widgets sold', 'tickets written': right after a value or a counted noun."""
     prev = ip.readings[k - 1] if k >= 1 else None
     return ip.low(k) in PARTICIPLES and prev is not None
 

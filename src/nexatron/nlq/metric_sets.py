@@ -163,7 +163,7 @@ def _covered(ip: Interpreter, f: Metric) -> list[tuple[str, bool]] | None:
 
 
 def defined_subsets(ip: Interpreter) -> None:
-    """'memberships that were cancelled last quarter': a count filtered exactly like a filtered
+    """'loans that were closed last quarter': a count filtered exactly like a filtered
     count metric of the same rows is that metric, dated by its own date (the end, not the start)."""
     d = ip.d
     if (d.range is None and d.grain is None) or d.time_dim is not None:

@@ -76,7 +76,7 @@ _COPULA = frozenset({"were", "was", "are", "is", "that", "which", "being", "been
 
 
 def _copula_filter(ip: Interpreter, a: int, b: int) -> bool:
-    """'how many orders were delivery': b counts a filtered subset of a's rows, so it reads as
+    """'how many tickets were escalations': b counts a filtered subset of a's rows, so it reads as
     that filter on a (kept as context); a counts every row of the same table."""
     between = [ip.low(j) for j in range(a + 1, b)]
     if not between or not all(w in _COPULA for w in between) or not set(between) - {"the", "a"}:

@@ -1,6 +1,6 @@
-"""'Sales by menu category': when the metric a word names first cannot reach what the question
+"""'Sales by shelf': when the metric a word names first cannot reach what the question
 groups or filters by without repeating rows, a weaker reading of the same word that can (the
-per-line sales of 'Menu item sales') is used instead; only when exactly one fits."""
+per-line sales of 'Line item sales') is used instead; only when exactly one fits."""
 
 from __future__ import annotations
 

@@ -163,7 +163,7 @@ _NAME_HINTS = ("name", "title", "label")
 def _counted_rows(
     items: list[Item], k: int, lex: Lexicon, metrics: list[Entry], tables: set[str]
 ) -> bool:
-    """'how many (international) routes': a count cue before a table's noun names the count
+    """'how many (express) parcels': a count cue before a table's noun names the count
     metric of that table, not a dimension sharing the noun."""
     own = [
         e

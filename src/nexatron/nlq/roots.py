@@ -55,7 +55,7 @@ IRREGULAR_VERBS = {
     "found": "find",
     "told": "tell",
 }
-# Longest first; (suffix, replacement). 'prescription' -> 'prescrib' like 'prescribed'.
+# Longest first; (suffix, replacement). 'subscription' -> 'subscrib' like 'subscribed'.
 _SUFFIXES = (
     ("ptions", "b"),
     ("ption", "b"),
