@@ -228,6 +228,36 @@ async def load(port: int, actor: Actor, seconds: float, concurrency: int, new_sh
     )
 
 
+def load_wrk(port: int, actor: Actor, seconds: float, concurrency: int, new_share: float) -> None:
+    """The same mix driven by wrk (a C load generator), so the client takes little of the CPU."""
+    rng = random.Random(5)
+    fresh = iter(new_questions()[1000:])  # the Python load loop above used the first 1,000
+    repeated = [REPEATED, "number of orders last year", "total sales by region this year"]
+    bodies = [
+        json.dumps({"question": next(fresh) if rng.random() < new_share else rng.choice(repeated)})
+        for _ in range(12000)
+    ]
+    lua = Path(tempfile.mkdtemp()) / "mix.lua"
+    quoted = ",\n".join("[==[" + body + "]==]" for body in bodies)
+    lua.write_text(
+        f"local bodies = {{\n{quoted}\n}}\nlocal i = 0\n"
+        "request = function()\n  i = i + 1\n"
+        '  return wrk.format("POST", "/api/v1/query", {["Content-Type"] = "application/json", '
+        f'["Authorization"] = "Bearer {actor.key}"}}, bodies[(i % #bodies) + 1])\nend\n'
+    )
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{int(seconds)}s", "-s", str(lua),
+         f"http://127.0.0.1:{port}/api/v1/query"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
+    errors = next((line.strip() for line in out.splitlines() if "Non-2xx" in line), "0 non-2xx")
+    print(
+        f"  wrk, 2 workers, {concurrency} connections, {new_share:.0%} new: {rate.split()[1]} "
+        f"req/s ({errors})"
+    )
+
+
 def peak_rss_mb(pid: int) -> tuple[float, float]:
     status = Path(f"/proc/{pid}/status").read_text()
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
@@ -282,6 +312,8 @@ def main() -> None:
         try:
             port = int(server.args[server.args.index("--port") + 1])  # type: ignore[index, union-attr]
             asyncio.run(load(port, actor, args.seconds, args.concurrency, args.new_share))
+            if shutil.which("wrk"):  # Debian's wrk
+                load_wrk(port, actor, args.seconds, args.concurrency, args.new_share)
         finally:
             stop(server)
         print("Streaming (single uvicorn process):")

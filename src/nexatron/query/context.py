@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlglot
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlglot import exp
 
-from nexatron.connections.service import engine_for, get_row
+from nexatron.connections.service import engine_for
 from nexatron.errors import NotFound, Unprocessable, ValidationFailed
 from nexatron.identity.roles import Principal
 from nexatron.nlq import Lexicon, build_lexicon
@@ -61,13 +61,26 @@ class QueryContext:
     lexicon: Lexicon
 
 
+# What answering needs of a connection row: not its schema snapshot or value index, which can be
+# megabytes of JSON on a large warehouse.
+_LIVE = select(
+    *[connections.c[name] for name in (
+        "id", "tenant_id", "name", "type", "config", "secrets", "is_default", "layer_version"
+    )]
+)  # fmt: skip
+_ONE = _LIVE.where(connections.c.tenant_id == bindparam("t"), connections.c.id == bindparam("c"))
+_ALL = _LIVE.where(connections.c.tenant_id == bindparam("t"))
+_VALUES = select(connections.c.value_index).where(connections.c.id == bindparam("c"))
+
+
 def resolve_connection(services: Services, principal: Principal, connection_id: str | None) -> Any:
     with services.db.connect() as conn:
         if connection_id:
-            return get_row(conn, principal.tenant_id, connection_id)
-        rows = list(
-            conn.execute(select(connections).where(connections.c.tenant_id == principal.tenant_id))
-        )
+            row = conn.execute(_ONE, {"t": principal.tenant_id, "c": connection_id}).first()
+            if row is None:
+                raise NotFound("Connection not found.")
+            return row
+        rows = list(conn.execute(_ALL, {"t": principal.tenant_id}))
     defaults = [r for r in rows if r.is_default] or (rows if len(rows) == 1 else [])
     if len(defaults) == 1:
         return defaults[0]
@@ -117,7 +130,8 @@ class ContextLoader:
 
     def value_index(self, row: Any, layer: SemanticLayer) -> dict[str, list[str]]:
         """Distinct values of low-cardinality string dimensions, stored with the layer version."""
-        stored = row.value_index
+        with self._services.db.connect() as conn:
+            stored = conn.execute(_VALUES, {"c": row.id}).scalar()
         if stored and stored.get("layer_version") == row.layer_version:
             return dict(stored["values"])
         dialect = get_engine_class(row.type).dialect

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from nexatron.answer import chart_spec, summarize
 from nexatron.errors import NexatronError, RateLimited, Unprocessable
-from nexatron.guard import check_sql
+from nexatron.guard import check_expression, check_sql
 from nexatron.identity.roles import Principal
 from nexatron.ids import new_id
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
@@ -146,7 +146,11 @@ class QueryService:
         if compiled is None:
             # No LIMIT for the cap: the engine fetches cap+1 rows and reports truncation.
             compiled = compile_query(context.layer, query, context.dialect)
-            check_sql(compiled.sql, context.dialect, allowed_tables=_tables_of(context))
+            allowed = _tables_of(context)
+            if compiled.tree is not None:  # the tree it was rendered from: no second parse
+                check_expression(compiled.tree, context.dialect, allowed_tables=allowed)
+            else:
+                check_sql(compiled.sql, context.dialect, allowed_tables=allowed)
             self._compiled.put(key, compiled)
         return compiled
 
@@ -315,14 +319,14 @@ def _add_usage(a: LLMUsage | None, b: LLMUsage) -> LLMUsage:
     )
 
 
-def _tables_of(context: QueryContext) -> set[str]:
+def _tables_of(context: QueryContext) -> frozenset[str]:
     layer = context.layer
     tables = {m.table for m in layer.metrics if m.table}
     tables |= {d.table for d in layer.dimensions}
     tables |= {r.from_table for r in layer.relationships} | {
         r.to_table for r in layer.relationships
     }
-    return tables
+    return frozenset(tables)
 
 
 def query_service(services: Services) -> QueryService:

@@ -176,9 +176,11 @@ class _Compiler:
         if limit:
             final = final.limit(limit, copy=False)
         final = self.dialect.finish(final)
-        return CompiledQuery(
+        compiled = CompiledQuery(
             sql=self.dialect.render(final), dialect=self.dialect.name, columns=columns
         )
+        compiled._tree = final
+        return compiled
 
     # -- names -------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
 GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
@@ -175,3 +175,10 @@ class CompiledQuery(_Strict):
     sql: str
     dialect: str
     columns: list[OutputColumn]
+    # The sqlglot tree the SQL was rendered from (not serialised): the guard can check it
+    # without parsing the text again.
+    _tree: Any = PrivateAttr(default=None)
+
+    @property
+    def tree(self) -> Any:
+        return self._tree
