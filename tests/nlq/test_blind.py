@@ -1,25 +1,25 @@
-"""Blind question sets (eval/blind/): two domains, hand-written and bootstrapped layers, written in
-full before the parser was ever run on them.
-
-Asserts only safety: no confidently wrong answer, no execution error, and every unanswerable
-question refused or clarified. Match rates are reported by `nexatron eval`, not asserted. The
-bootstrapped layers are rebuilt here from the introspected schema, as an external benchmark would.
+"""Blind question sets (eval/blind/): airline and restaurants, hand-written and bootstrapped
+layers, written in full before the parser was ever run on them. The bootstrapped layers are
+rebuilt here from the introspected schema, as an external benchmark would.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
-import yaml
 
-from nexatron.nlq.evaluate import EvalReport, run_eval
-from nexatron.semantic.model import SemanticLayer
+from nexatron.nlq.evaluate import run_eval
 
-BLIND = Path(__file__).resolve().parents[2] / "eval" / "blind"
+from .evalsets import (
+    EVAL,
+    assert_checked_in_bootstrap_is_current,
+    assert_gold_sql_runs,
+    assert_safe,
+    run_with_fresh_bootstrap,
+)
+
+BLIND = EVAL / "blind"
 DOMAINS = ["airline", "restaurants"]
 HAND = ["airline.yaml", "restaurants.yaml", "airline_bootstrap_on_hand_layer.yaml"]
 HAND += ["restaurants_bootstrap_on_hand_layer.yaml"]
@@ -27,79 +27,22 @@ BOOTSTRAP = ["airline_bootstrap.yaml", "restaurants_bootstrap.yaml"]
 BOOTSTRAP += ["airline_on_bootstrap_layer.yaml", "restaurants_on_bootstrap_layer.yaml"]
 
 
-def _module(path: Path, name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _bootstrapped(domain: str) -> SemanticLayer:
-    layer: SemanticLayer = _module(BLIND / "bootstrap_layers.py", "blind_bootstrap").bootstrapped(
-        domain
-    )
-    return layer
-
-
-def _problems(report: EvalReport) -> list[str]:
-    bad = {"mismatch", "answered_wrongly", "error"}
-    out = [
-        f"{r.outcome} {r.id}: {r.question!r} -> {r.detail}"
-        for r in report.results
-        if r.outcome in bad
-    ]
-    out += [
-        f"not refused {r.id}: {r.question!r} ({r.outcome}) {r.detail}"
-        for r in report.results
-        if not r.answerable and r.outcome != "refused_ok" and r.outcome not in bad
-    ]
-    return out
-
-
-def _assert_safe(report: EvalReport) -> None:
-    assert report.answerable >= 40 and report.unanswerable >= 13
-    problems = _problems(report)
-    assert not problems, f"{report.name}: {len(problems)} unsafe answers\n" + "\n".join(problems)
-    assert report.confidently_wrong == 0
-    assert report.errors == 0
-    assert report.refusal_accuracy == 1.0
-
-
 @pytest.mark.parametrize("name", HAND)
 def test_hand_written_layer_is_never_confidently_wrong(name: str) -> None:
-    _assert_safe(run_eval(BLIND / name))
+    assert_safe(run_eval(BLIND / name), answerable=40, unanswerable=13)
 
 
 @pytest.mark.parametrize("name", BOOTSTRAP)
 def test_bootstrapped_layer_is_never_confidently_wrong(name: str, tmp_path: Path) -> None:
-    spec: dict[str, Any] = yaml.safe_load((BLIND / name).read_text())
-    domain = Path(spec["layer"]).stem.removesuffix("_bootstrap")
-    spec["layer"] = _bootstrapped(domain).model_dump(mode="json", exclude_none=True)
-    spec["dataset"] = {"generator": str(BLIND / spec["dataset"]["generator"])}
-    file = tmp_path / name
-    file.write_text(yaml.safe_dump(spec, sort_keys=False))
-    _assert_safe(run_eval(file))
+    report = run_with_fresh_bootstrap(BLIND, name, tmp_path)
+    assert_safe(report, answerable=40, unanswerable=13)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_checked_in_bootstrap_layer_is_current(domain: str) -> None:
-    text = (BLIND / "layers" / f"{domain}_bootstrap.yaml").read_text()
-    checked_in = SemanticLayer.model_validate(yaml.safe_load(text))
-    assert checked_in == _bootstrapped(domain), "run eval/blind/bootstrap_layers.py"
+    assert_checked_in_bootstrap_is_current(BLIND, domain)
 
 
 @pytest.mark.parametrize("name", HAND + BOOTSTRAP)
 def test_gold_sql_runs_and_is_not_empty(name: str, tmp_path: Path) -> None:
-    spec: dict[str, Any] = yaml.safe_load((BLIND / name).read_text())
-    db = tmp_path / "gold.duckdb"
-    _module(BLIND / spec["dataset"]["generator"], "blind_dataset").build(str(db))
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        for q in spec["questions"]:
-            assert bool(q.get("unanswerable")) != ("sql" in q), q["id"]
-            if "sql" in q:
-                rows = con.execute(q["sql"]).fetchall()
-                assert any(v not in (None, 0) for row in rows for v in row), q["id"]
-    finally:
-        con.close()
+    assert_gold_sql_runs(BLIND, name, tmp_path)
