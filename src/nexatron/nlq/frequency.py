@@ -94,3 +94,22 @@ def implicit_count(ip: Interpreter) -> None:
         return
     d.metrics.append(name)
     d.assumptions.append(f"ranked '{dim.name}' by the count '{name}'")
+
+
+def dated_count(ip: Interpreter) -> None:
+    """'how many members joined in 2025': no metric, but a date of one table is named after
+    'how many'; count that table's rows (its one unfiltered count metric) by that date."""
+    d = ip.d
+    counted = any(it.kind == "cue" and it.cue == "count" for it in ip.items)
+    if d.metrics or not counted or d.time_dim is None or d.dimensions:
+        return
+    table = ip.lex.dimensions[d.time_dim].table
+    counts = [
+        m.name
+        for m in ip.lex.metrics.values()
+        if m.table == table and m.agg == "count" and not m.filter
+    ]
+    if len(counts) != 1:
+        return
+    d.metrics.append(counts[0])
+    d.assumptions.append(f"counted '{counts[0]}' by '{d.time_dim}'")

@@ -8,7 +8,7 @@ from typing import Any
 from nexatron.nlq.direction import DIRECTION_VERBS, agreeing_dimensions, cue_direction
 from nexatron.nlq.dropped import compound_noun, compound_text, loose_aggregation
 from nexatron.nlq.errors import Refusal
-from nexatron.nlq.frequency import implicit_count
+from nexatron.nlq.frequency import dated_count, implicit_count
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.light import ignorable_verb
 from nexatron.nlq.metric_sets import (
@@ -33,6 +33,7 @@ from nexatron.nlq.resolve import (
     read_items,
     tables_of,
 )
+from nexatron.nlq.roles import names_join_role
 from nexatron.nlq.roots import shares_root
 from nexatron.nlq.segment import Segmented
 from nexatron.nlq.text import stem, words_of
@@ -125,6 +126,7 @@ class Interpreter:
         reachable_metrics(self)
         ranking(self)
         implicit_count(self)
+        dated_count(self)
         comparisons(self)
         kept_filters(self)
         defined_subsets(self)
@@ -481,5 +483,11 @@ class Interpreter:
                 if any(word == stem(w) for x in texts for w in words_of(x)):
                     return True
                 if r.kind == "value" and shares_root(self.low(k), texts):
+                    return True
+            if j == k + 1 and r.kind in {"dimension", "entity"}:
+                tables = {self.lex.dimensions[t].table for t in r.targets if r.kind == "dimension"}
+                tables |= set(r.targets) if r.kind == "entity" else set()
+                own = tables_of(self.lex, self.d.metrics)
+                if len(tables) == 1 and names_join_role(word, tables.pop(), own, self.lex):
                     return True
         return False

@@ -9,7 +9,7 @@ from nexatron.nlq.errors import Refusal
 from nexatron.nlq.frequency import FREQUENCY_WORDS
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.text import stem
-from nexatron.nlq.thresholds import attach
+from nexatron.nlq.thresholds import attach, price_verb
 from nexatron.nlq.words import ASC_WORDS, COMPARATIVE_HINTS, DESC_WORDS, UNITS
 from nexatron.semantic.model import Grain, TimeRange
 
@@ -201,7 +201,7 @@ def comparisons(ip: Interpreter) -> None:
         if after < len(ip.items) and ip.low(after) in UNITS:
             comp.unit = ip.low(after)
             ip.used.add(after)
-        comp.hint = COMPARATIVE_HINTS.get(it.text.lower().split()[0], "")
+        comp.hint = COMPARATIVE_HINTS.get(it.text.lower().split()[0], "") or price_verb(ip, k)
         attach(ip, comp)
 
 

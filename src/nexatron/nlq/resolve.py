@@ -87,6 +87,9 @@ def agg_cue_before(items: list[Item], k: int, tokens: list[Token]) -> str | None
 
 
 def _prev_low(items: list[Item], k: int) -> str:
+    """The word before item `k`, looking past one unknown word after 'by' ('by home club')."""
+    if k > 1 and items[k - 1].kind == "unknown" and items[k - 2].text.lower() in GROUP:
+        return items[k - 2].text.lower()
     return items[k - 1].text.lower() if k > 0 else ""
 
 
@@ -130,6 +133,7 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
         entities
         and weak_metric
         and not dims
+        and not _measure_after_grouping(items, k)
         and (
             prev in GROUP
             or prev in _RANK_LEAD
@@ -155,6 +159,14 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
     if dims:
         return Reading(it, "dimension", _dedupe([e.target for e in dims]))
     return Reading(it, "entity", _dedupe([e.target for e in entities]))
+
+
+def _measure_after_grouping(items: list[Item], k: int) -> bool:
+    """'regions by check-ins', 'bottom 2 clubs by visits': after '<grouping noun> by' a count
+    noun is the measure to rank or show, not a second grouping."""
+    if k < 2 or items[k - 1].text.lower() != "by":
+        return False
+    return any(e.kind == "dimension" and e.strength >= 2 for e in items[k - 2].entries)
 
 
 _NAME_HINTS = ("name", "title", "label")

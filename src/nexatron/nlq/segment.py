@@ -8,6 +8,7 @@ from typing import Any
 
 from nexatron.nlq.common_words import ENGLISH
 from nexatron.nlq.fuzzy import FuzzyIndex
+from nexatron.nlq.grainvalue import grain_wins, is_grain_value
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.partial import partial_value
 from nexatron.nlq.roots import root_item
@@ -396,6 +397,12 @@ def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
         if cue_len and cue_len >= lex_len:
             items.append(Item("cue", i, i + cue_len, _join(tokens, i, i + cue_len), cue=cue))
             i += cue_len
+            continue
+        if is_grain_value(tokens, i, lex_len, entries, values) and grain_wins(
+            tokens, i, values, lex
+        ):
+            items.append(_single(tok, i))
+            i += 1
             continue
         if lex_len:
             items.append(

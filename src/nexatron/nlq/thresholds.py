@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.plan import Explained
-from nexatron.nlq.resolve import agg_cue_before
+from nexatron.nlq.resolve import SUBJECT_NEXT, agg_cue_before, name_dimension
 from nexatron.nlq.text import stem, words_of
 from nexatron.semantic.model import Dimension, QueryFilter
 
@@ -17,17 +17,64 @@ if TYPE_CHECKING:
 
 def _subject(ip: Interpreter, c: Comparison) -> int | None:
     """The item the threshold is about: right after the number(s), else the nearest before."""
-    last = c.at + len(c.values) + (1 if c.op == "between" else 0)
+    trailing = ip.items[c.at].text.lower().startswith("or")  # '4 or more bedrooms'
+    last = c.at if trailing else c.at + len(c.values) + (1 if c.op == "between" else 0)
     nxt = ip.readings[last + 1] if last + 1 < len(ip.readings) else None
+    if nxt is not None and c.unit and nxt.kind == "metric":
+        nxt = None  # 'visits over 60 minutes': the unit names no metric to bound
     if nxt is not None and nxt.kind in {"metric", "dimension"}:
         return last + 1
-    for j in range(c.at - 1, -1, -1):
+    for j in range(c.at - (2 if trailing else 1), -1, -1):
         r = ip.readings[j]
         if r is not None and r.kind in {"metric", "dimension"}:
             return j
         if ip.items[j].kind != "word":
             return None
     return None
+
+
+_PRICE_VERBS = {("priced",), ("costing",), ("listed", "at"), ("sold", "for"), ("selling", "for")}
+
+
+def price_verb(ip: Interpreter, k: int) -> str:
+    """'priced above 40', 'listed at over 500000': the number bounds each row's price."""
+    words = [t.low for t in ip.seg.tokens[: ip.items[k].start]]
+    return "price" if any(tuple(words[-len(v) :]) == v for v in _PRICE_VERBS) else ""
+
+
+def _count_of_subject(ip: Interpreter, k: int) -> str | None:
+    """The plain count metric named by the first word of the subject ('memberships priced')."""
+    first = ip.seg.tokens[ip.items[k].start].stem
+    found = [
+        e.target
+        for e in ip.lex.lookup((first,))
+        if e.kind == "metric"
+        and e.strength >= 2
+        and ip.lex.metrics[e.target].agg == "count"
+        and not ip.lex.metrics[e.target].filter
+    ]
+    return found[0] if len(set(found)) == 1 else None
+
+
+def _group_by_subject_noun(ip: Interpreter, k: int) -> None:
+    """'clubs with more than 1200 check-ins': a count noun followed by 'with' and another
+    metric's threshold names the rows to group by (its name dimension), not a second metric."""
+    for j, r in enumerate(ip.readings):
+        if r is None or j == k or r.kind != "metric" or ip.low(j + 1) not in SUBJECT_NEXT:
+            continue
+        if agg_cue_before(ip.items, j, ip.seg.tokens) is not None:
+            continue
+        dims = {e.target for e in r.item.entries if e.kind == "dimension" and e.strength >= 2}
+        tables = [e.target for e in r.item.entries if e.kind == "entity"]
+        names = {n for t in tables if (n := name_dimension(t, ip.lex)) is not None}
+        pick = dims if len(dims) == 1 else names if len(names) == 1 else set()
+        if len(pick) != 1 or not all(ip.lex.metrics[m].agg == "count" for m in r.targets):
+            continue
+        dim = next(iter(pick))
+        ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
+        ip.d.dimensions.append(dim)
+        ip.d.assumptions.append(f"grouped '{r.item.text}' by dimension '{dim}'")
+        return
 
 
 def _numeric_dims(ip: Interpreter, table: str | None) -> list[Dimension]:
@@ -77,6 +124,11 @@ def attach(ip: Interpreter, c: Comparison) -> None:
     r = ip.readings[k]
     assert r is not None
     if c.hint:
+        own = _count_of_subject(ip, k)
+        if own is not None and r.kind == "metric":
+            ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
+        if own is not None and not ip.d.metrics:
+            ip.d.metrics.append(own)
         tables = {ip.lex.metrics[x].table for x in ip.d.metrics}
         found = [d for t in tables for d in _dims_named(ip, t, c.unit, c.hint)]
         if len(found) != 1:
@@ -152,6 +204,8 @@ def attach(ip: Interpreter, c: Comparison) -> None:
     if m.format.kind == "percent" and (c.percent or any(v > 1 for v in values)):
         values = [v / 100 for v in values]
         ip.d.assumptions.append(f"read '{text}' as a percentage ({values})")
+    if not ip.d.dimensions and ip.d.grain is None:
+        _group_by_subject_noun(ip, k)
     ip.d.metric_filters.append(QueryFilter(field=metric, op=op, values=values))
     if metric not in ip.d.metrics:
         ip.d.metrics.append(metric)

@@ -96,6 +96,41 @@ def check_write(tokens: list[Token]) -> None:
             )
 
 
+def check_why(tokens: list[Token], lex: Lexicon) -> None:
+    """'Why did X drop?' asks for a cause, which a query cannot give: refuse it as such."""
+    first = next((t.low for t in tokens if t.low not in _POLITE), None)
+    if first == "why":
+        raise Refusal(
+            {
+                "message": "'Why' questions are not supported: Nexatron shows what the data says,"
+                " not causes. Ask what changed instead (e.g. the metric by month or by dimension).",
+                "unmatched": ["why"],
+                "suggestions": suggestions(lex, []),
+            }
+        )
+
+
+def _unknown_beside(exc: Clarification, seg: Segmented, lex: Lexicon) -> None:
+    """An unknown word next to the ambiguous phrase ('churn rate'): name it instead of asking
+    which known meaning was meant."""
+    detail = exc.detail if isinstance(exc.detail, dict) else {}
+    items = seg.items
+    for k, it in enumerate(items):
+        if it.text != detail.get("ambiguous"):
+            continue
+        near = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
+        unknown = [n.text for n in near if n.kind == "unknown"]
+        if unknown:
+            raise Refusal(
+                {
+                    "message": "Some words matched nothing in the semantic layer: "
+                    + ", ".join(f"'{u}'" for u in unknown),
+                    "unmatched": unknown,
+                    "suggestions": suggestions(lex, unknown),
+                }
+            )
+
+
 def understand(
     question: str, lexicon: Lexicon, *, ctx: DateContext, previous: SemanticQuery | None = None
 ) -> Plan:
@@ -109,10 +144,15 @@ def understand(
                 "suggestions": suggestions(lexicon, []),
             }
         )
+    check_why(tokenize(text[:10000]), lexicon)
     check_write(tokenize(text[:10000]))
     check_date_parts(tokenize(text[:10000]), lexicon)
     seg = segment(text, lexicon, ctx)
-    draft = Interpreter(seg, lexicon).run()
+    try:
+        draft = Interpreter(seg, lexicon).run()
+    except Clarification as exc:
+        _unknown_beside(exc, seg, lexicon)
+        raise
     follow = is_follow_up(seg, draft, previous)
     _refuse_unmatched(draft, lexicon, follow, follow and removes_something(seg))
     filters = _filters(draft)
