@@ -117,3 +117,28 @@ def test_refusal_wording_names_why_and_unknown_words(lex: Lexicon, ctx: DateCont
     with pytest.raises(Refusal) as unknown:
         understand("churn price by tier", lex, ctx=ctx)
     assert unknown.value.detail["unmatched"] == ["churn"]
+
+
+def test_a_verb_naming_another_date_of_the_table_takes_the_range() -> None:
+    """'listings sold in 2025' ranges over sold_on, not the default listed_on; plain 'listings
+    in 2025' keeps the default."""
+    import datetime as dt
+
+    from nexatron.nlq import DateContext, build_lexicon, understand
+    from nexatron.semantic.model import Dimension, Metric, SemanticLayer
+
+    layer = SemanticLayer(
+        metrics=[Metric(name="listings_count", label="Number of listings", table="listings",
+                        agg="count", time_dimension="listed_on")],
+        dimensions=[
+            Dimension(name="status", table="listings", expr="status"),
+            Dimension(name="listed_on", table="listings", expr="listed_on", type="time"),
+            Dimension(name="sold_on", table="listings", expr="sold_on", type="time"),
+        ],
+    )  # fmt: skip
+    lex = build_lexicon(layer, {"status": ["Sold", "Active"]})
+    ctx = DateContext(now=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    sold = understand("number of listings sold in 2025", lex, ctx=ctx).query
+    assert sold.time is not None and sold.time.dimension == "sold_on"
+    plain = understand("number of listings in 2025", lex, ctx=ctx).query
+    assert plain.time is not None and plain.time.dimension is None  # the metric's default

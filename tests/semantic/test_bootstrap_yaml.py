@@ -156,3 +156,23 @@ def test_bad_yaml_is_a_422_with_locations(text: str, loc: list[object], fragment
     assert any(e["loc"] == loc and fragment in e["msg"] for e in info.value.detail), (
         info.value.detail
     )
+
+
+def test_default_date_is_when_the_row_began_not_when_it_ended() -> None:
+    from nexatron.semantic.bootstrap import bootstrap_layer
+    from nexatron.semantic.model import SemanticLayer
+    from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
+
+    listings = TableInfo(
+        name="listings",
+        columns=[
+            ColumnInfo(name="id", type="integer", primary_key=True),
+            ColumnInfo(name="sold_on", type="date"),
+            ColumnInfo(name="listed_on", type="date"),
+            ColumnInfo(name="asking_price", type="decimal", native_type="DECIMAL(12,2)"),
+        ],
+        primary_key=["id"],
+    )
+    layer = bootstrap_layer(SchemaSnapshot(tables=[listings]), SemanticLayer())
+    count = layer.metric("listings_count")
+    assert count is not None and count.time_dimension == "listed_on"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nexatron.nlq.activity import check_activity
 from nexatron.nlq.dateparts import check_date_parts
+from nexatron.nlq.datewords import named_date
 from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
 from nexatron.nlq.followup import is_follow_up, merge, removes_something
 from nexatron.nlq.interpret import Draft, Interpreter
@@ -156,6 +157,10 @@ def understand(
     follow = is_follow_up(seg, draft, previous)
     _refuse_unmatched(draft, lexicon, follow, follow and removes_something(seg))
     filters = _filters(draft)
+    if draft.range is not None and draft.time_dim is None and draft.metrics:
+        draft.time_dim = named_date(seg.tokens, lexicon, draft.metrics)
+        if draft.time_dim:
+            draft.assumptions.append(f"applied the dates to '{draft.time_dim}'")
     if draft.trend and draft.grain is None:
         draft.grain = _TREND_GRAIN[draft.range_grain]
         draft.assumptions.append(f"showed the trend by {draft.grain}")

@@ -45,10 +45,15 @@ _NOT_CATEGORY = _set(
     "password hash token secret html json path street phone fax ip sku uuid guid message summary "
     "title"
 )
+# A table's default date: when its row began (ordered, created, listed, ...) before plain dates,
+# and dates that end something (sold, closed, cancelled, ...) last: "listings in 2025" means
+# listed in 2025, not sold then.
 _DATE_PREF = (
     *("ordered", "order", "created", "placed", "purchased", "signup", "signed", "registered"),
-    *("booked", "sold", "paid", "date", "day", "at", "time"),
+    *("booked", "listed", "opened", "started", "start", "joined", "issued", "submitted"),
+    *("received", "scheduled", "date", "day", "at", "time"),
 )
+_DATE_LAST = _set("sold paid shipped delivered completed closed ended end cancelled expired")
 _DATE_AVOID = _set("updated modified deleted changed synced loaded etl expires")
 _SCALE2 = re.compile(r"\(\s*\d+\s*,\s*2\s*\)")
 
@@ -100,6 +105,8 @@ def _main_date(t: TableInfo) -> ColumnInfo | None:
 
     def rank(c: ColumnInfo) -> int:
         w = words(c.name)
+        if set(w) & _DATE_LAST:
+            return len(_DATE_PREF) + 1
         return min((i for i, p in enumerate(_DATE_PREF) if p in w), default=len(_DATE_PREF))
 
     return min(dates, key=rank) if dates else None
