@@ -156,3 +156,23 @@ async def test_files_inside_the_data_dir_are_refused(harness: Harness, engine: s
             json={"config": {"path": str(data_dir / "nexatron.db")}},
         )
         assert locs(moved) == [("body", "config", "path")]
+
+
+async def test_common_aliases_for_types_and_fields_are_accepted(harness, tmp_path) -> None:
+    """'postgresql' / 'mariadb' and 'username' / 'dbname' are what many tools call them."""
+    r = await harness.as_(
+        harness.tenant.admin,
+        "POST",
+        "/api/v1/connections",
+        json={
+            "name": "aliased",
+            "type": "postgresql",
+            "config": {"host": "127.0.0.1", "dbname": "test", "username": "postgres"},
+        },
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["type"] == "postgres" and body["config"]["user"] == "postgres"
+    assert body["config"]["database"] == "test"
+    test = await harness.as_(harness.tenant.admin, "POST", f"/api/v1/connections/{body['id']}/test")
+    assert test.json()["ok"] is True

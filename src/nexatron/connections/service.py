@@ -127,7 +127,7 @@ def create(
     config: dict[str, Any],
     is_default: bool | None,
 ) -> dict[str, Any]:
-    get_engine_class(type_name)
+    type_name = get_engine_class(type_name).type_name  # canonical: "postgresql" -> "postgres"
     conn_id = new_id("connection")
     public_part, sealed = _seal(services, tenant_id, conn_id, type_name, config)
     with services.db.begin() as conn:

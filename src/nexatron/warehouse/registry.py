@@ -32,10 +32,24 @@ def _discover() -> dict[str, type[Engine]]:
 ENGINE_TYPES: dict[str, type[Engine]] = _discover()
 
 
+# Other names people use for the same engines, and for the same config fields.
+TYPE_ALIASES = {
+    "postgresql": "postgres", "pg": "postgres", "mariadb": "mysql", "sqlserver": "mssql",
+    "sql_server": "mssql", "tsql": "mssql", "sqlite3": "sqlite",
+}  # fmt: skip
+FIELD_ALIASES = {"username": "user", "dbname": "database", "db": "database", "hostname": "host"}
+
+
+def canonical_type(type_name: str) -> str:
+    """`postgresql` -> `postgres`, `mariadb` -> `mysql`; unknown names are returned as given."""
+    low = type_name.strip().lower() if isinstance(type_name, str) else type_name
+    return TYPE_ALIASES.get(low, low)
+
+
 def get_engine_class(type_name: str) -> type[Engine]:
     """The engine class registered under `type_name`, else a 422 listing the known types."""
     try:
-        return ENGINE_TYPES[type_name]
+        return ENGINE_TYPES[canonical_type(type_name)]
     except (KeyError, TypeError):
         known = ", ".join(ENGINE_TYPES)
         raise ValidationFailed(
@@ -53,6 +67,11 @@ def parse_config(type_name: str, data: dict[str, Any]) -> EngineConfig:
     """Validate `data` against the engine's config model; errors become field-level 422 entries
     (values are never echoed back, they may be secrets)."""
     model = get_engine_class(type_name).config_model
+    fields = model.model_fields
+    data = dict(data)
+    for alias, name in FIELD_ALIASES.items():
+        if alias in data and alias not in fields and name in fields and name not in data:
+            data[name] = data.pop(alias)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
