@@ -62,9 +62,6 @@ class SecretBox:
             raise DecryptionFailed()
         return json.loads(plain)
 
-    def needs_rotation(self, token: str) -> bool:
-        return token.split(":", 2)[1] != _key_id(self._keys[0])
-
 
 def keyed_hash(secret: str, value: str) -> str:
     """HMAC-SHA256 hex digest: how API keys and refresh tokens are stored."""

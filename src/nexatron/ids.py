@@ -28,7 +28,3 @@ def random_base62(length: int) -> str:
 def new_id(kind: str) -> str:
     """A new id such as `qry_3kT9...` (16 base62 characters after the prefix)."""
     return f"{PREFIXES[kind]}_{random_base62(16)}"
-
-
-def has_prefix(value: str, kind: str) -> bool:
-    return value.startswith(PREFIXES[kind] + "_")

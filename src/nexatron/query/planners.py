@@ -49,10 +49,6 @@ def tenant_config(services: Services, tenant_id: str) -> LLMConfig | None:
     return LLMConfig.join(dict(row.config), secrets)
 
 
-def effective_config(services: Services, tenant_id: str) -> LLMConfig | None:
-    return tenant_config(services, tenant_id) or server_config(services)
-
-
 def planner_for(services: Services, tenant_id: str) -> LLMPlanner | None:
     """One planner per distinct config, reused across requests (it caches context indexes)."""
     tenant = tenant_config(services, tenant_id)

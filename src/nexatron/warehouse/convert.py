@@ -7,11 +7,12 @@ import datetime as dt
 import decimal
 import ipaddress
 import math
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from nexatron.warehouse.types import ResultColumn
+from nexatron.warehouse.types import ResultColumn, ResultSet
 
 _MAX_EXACT_DIGITS = 15
 
@@ -86,3 +87,17 @@ def result_columns(
             kind = next((k for row in rows if (k := value_kind(row[i])) is not None), "string")
         columns.append(ResultColumn(name=name, type=kind))
     return columns
+
+
+def capped_result(
+    names: list[str], raw: Sequence[Sequence[Any]], row_cap: int, started: float
+) -> ResultSet:
+    """The result of fetching `row_cap + 1` rows: the first `row_cap`, converted, and whether
+    there were more. `started` is the `time.perf_counter()` before the statement ran."""
+    rows = raw[:row_cap]
+    return ResultSet(
+        columns=result_columns(names, rows),
+        rows=convert_rows(rows),
+        truncated=len(raw) > row_cap,
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+    )

@@ -14,7 +14,7 @@ from nexatron.errors import NexatronError
 from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.cancel import on_cancel
-from nexatron.warehouse.convert import convert_rows, result_columns
+from nexatron.warehouse.convert import capped_result, result_columns
 from nexatron.warehouse.probe import bounded_test, query_error
 from nexatron.warehouse.readonly import ensure_single_statement
 from nexatron.warehouse.sqla import Snapshot
@@ -61,13 +61,7 @@ class FileEngine(Engine):
             cursor.execute(sql)
             names = [d[0] for d in cursor.description or ()]
             raw = cursor.fetchmany(row_cap + 1) if names else []
-        rows = raw[:row_cap]
-        return ResultSet(
-            columns=result_columns(names, rows),
-            rows=convert_rows(rows),
-            truncated=len(raw) > row_cap,
-            elapsed_ms=round((time.perf_counter() - start) * 1000, 2),
-        )
+        return capped_result(names, raw, row_cap, start)
 
     def stream(
         self, sql: str, *, timeout_s: float, batch_size: int = 1000

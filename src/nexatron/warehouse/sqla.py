@@ -17,7 +17,7 @@ from nexatron.errors import NexatronError
 from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.cancel import on_cancel
-from nexatron.warehouse.convert import convert_rows, result_columns
+from nexatron.warehouse.convert import capped_result, result_columns
 from nexatron.warehouse.probe import bounded_test, config_secrets, query_error, require_modules
 from nexatron.warehouse.readonly import ensure_read_only, ensure_single_statement
 from nexatron.warehouse.stream import Batches
@@ -113,13 +113,7 @@ class SqlAlchemyEngine(Engine):
                 return ResultSet(columns=[], rows=[], elapsed_ms=_ms(start))
             names = list(map(str, result.keys()))
             raw = result.fetchmany(row_cap + 1)
-        rows = raw[:row_cap]
-        return ResultSet(
-            columns=result_columns(names, rows),
-            rows=convert_rows(rows),
-            truncated=len(raw) > row_cap,
-            elapsed_ms=_ms(start),
-        )
+        return capped_result(names, raw, row_cap, start)
 
     def stream(
         self, sql: str, *, timeout_s: float, batch_size: int = 1000

@@ -16,7 +16,7 @@ from nexatron.errors import NexatronError
 from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine, EngineConfig
 from nexatron.warehouse.cancel import on_cancel
-from nexatron.warehouse.convert import convert_rows, result_columns
+from nexatron.warehouse.convert import capped_result, result_columns
 from nexatron.warehouse.probe import bounded_test, config_secrets, query_error, require_modules
 from nexatron.warehouse.readonly import ensure_single_statement
 from nexatron.warehouse.stream import Batches
@@ -147,13 +147,7 @@ class ClickHouseEngine(Engine):
                 if len(raw) > row_cap:
                     client.disconnect()  # stop the server sending the rest
                     break
-        rows = raw[:row_cap]
-        return ResultSet(
-            columns=result_columns(names, rows),
-            rows=convert_rows(rows),
-            truncated=len(raw) > row_cap,
-            elapsed_ms=round((time.perf_counter() - start) * 1000, 2),
-        )
+        return capped_result(names, raw, row_cap, start)
 
     def stream(
         self, sql: str, *, timeout_s: float, batch_size: int = 1000
