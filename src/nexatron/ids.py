@@ -22,7 +22,12 @@ PREFIXES = {
 
 
 def random_base62(length: int) -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    """`length` uniform base62 characters from the OS's CSPRNG (one read, no modulo bias)."""
+    out: list[str] = []
+    while len(out) < length:
+        # 248 = 4 * 62: bytes at or above it are dropped so every character is equally likely.
+        out += [_ALPHABET[b % 62] for b in secrets.token_bytes(length + 8) if b < 248]
+    return "".join(out[:length])
 
 
 def new_id(kind: str) -> str:

@@ -29,6 +29,18 @@ class Services:
     cache: Cache
     extras: dict[str, Any] = field(default_factory=dict)  # per-feature singletons (pools, ...)
 
+    @property
+    def local_io(self) -> bool:
+        """Everything a request reads or writes besides the warehouse is in this process: a
+        SQLite metadata file, the in-memory limiter and cache. Such calls take tens of
+        microseconds, less than a hop to a worker thread, so they run on the event loop; a network
+        store or Redis is always called from a worker thread."""
+        return (
+            self.db.dialect.name == "sqlite"
+            and not self.limiter.shared
+            and isinstance(self.cache, MemoryCache)
+        )
+
     def close(self) -> None:
         for extra in self.extras.values():
             closer = getattr(extra, "close", None)

@@ -26,7 +26,8 @@ def _optional_routers() -> list[APIRouter]:
     import importlib
 
     found = []
-    for name in ("connections", "semantic", "query", "llm"):
+    # /query first: routes are matched in order, and it is by far the most requested.
+    for name in ("query", "connections", "semantic", "llm"):
         try:
             module = importlib.import_module(f"nexatron.api.routes.{name}")
         except ModuleNotFoundError as exc:
@@ -58,7 +59,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
     errors.install(app)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         """Alive."""
         return {"status": "ok"}
 
@@ -74,7 +75,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
             status_code=200 if ok else 503,
         )
 
-    for router in [*ROUTERS, *_optional_routers()]:
+    for router in [*_optional_routers(), *ROUTERS]:
         app.include_router(router, prefix=API_PREFIX)
     return GatewayApp(Gateway(app, services), app)
 

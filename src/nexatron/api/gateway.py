@@ -45,6 +45,8 @@ class Gateway:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
         self.services = services
+        # Authentication reads the metadata store: inline when that is local (see local_io).
+        self.inline = services.local_io
 
     def _resolve(
         self, scope: Scope, credential: str | None
@@ -77,7 +79,12 @@ class Gateway:
         headers = dict(scope["headers"])
         limit = self.services.settings.max_body_bytes
         length = headers.get(b"content-length")
-        principal, error, decision = await run_in_threadpool(self._resolve, scope, _bearer(scope))
+        if self.inline:
+            principal, error, decision = self._resolve(scope, _bearer(scope))
+        else:
+            principal, error, decision = await run_in_threadpool(
+                self._resolve, scope, _bearer(scope)
+            )
         rate_headers = decision.headers()
         if not decision.allowed:
             await send_json(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 
 from nexatron.crypto import keyed_hash
 from nexatron.errors import Unauthorized
@@ -15,6 +15,35 @@ from nexatron.identity.users import now
 from nexatron.store.tables import api_keys, auth_sessions, tenants, users
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+# Built once: these run on every request, and building a select costs more than running it.
+_KEY_LOOKUP = (
+    select(
+        api_keys.c.id,
+        api_keys.c.role,
+        api_keys.c.expires_at,
+        api_keys.c.revoked_at,
+        api_keys.c.last_used_at,
+        users.c.id.label("user_id"),
+        users.c.role.label("user_role"),
+        users.c.disabled,
+        tenants.c.id.label("tenant_id"),
+        tenants.c.plan,
+    )
+    .join(users, users.c.id == api_keys.c.created_by)
+    .join(tenants, tenants.c.id == api_keys.c.tenant_id)
+    .where(api_keys.c.key_hash == bindparam("digest"))
+)
+_SESSION_LOOKUP = (
+    select(users.c.role, users.c.disabled, auth_sessions.c.revoked_at, tenants.c.plan)
+    .join(auth_sessions, auth_sessions.c.user_id == users.c.id)
+    .join(tenants, tenants.c.id == users.c.tenant_id)
+    .where(
+        users.c.id == bindparam("u"),
+        users.c.tenant_id == bindparam("t"),
+        auth_sessions.c.id == bindparam("s"),
+    )
+)
 
 
 class Authenticator:
@@ -33,23 +62,7 @@ class Authenticator:
             raise Unauthorized("Malformed API key.")
         digest = keyed_hash(self._secret, key)
         with self._db.connect() as conn:
-            row = conn.execute(
-                select(
-                    api_keys.c.id,
-                    api_keys.c.role,
-                    api_keys.c.expires_at,
-                    api_keys.c.revoked_at,
-                    api_keys.c.last_used_at,
-                    users.c.id.label("user_id"),
-                    users.c.role.label("user_role"),
-                    users.c.disabled,
-                    tenants.c.id.label("tenant_id"),
-                    tenants.c.plan,
-                )
-                .join(users, users.c.id == api_keys.c.created_by)
-                .join(tenants, tenants.c.id == api_keys.c.tenant_id)
-                .where(api_keys.c.key_hash == digest)
-            ).first()
+            row = conn.execute(_KEY_LOOKUP, {"digest": digest}).first()
         current = now()
         if row is None or row.revoked_at is not None or row.disabled:
             raise Unauthorized("Invalid or revoked API key.")
@@ -73,14 +86,8 @@ class Authenticator:
         claims = self._codec.decode(token)
         with self._db.connect() as conn:
             row = conn.execute(
-                select(users.c.role, users.c.disabled, auth_sessions.c.revoked_at, tenants.c.plan)
-                .join(auth_sessions, auth_sessions.c.user_id == users.c.id)
-                .join(tenants, tenants.c.id == users.c.tenant_id)
-                .where(
-                    users.c.id == claims.user_id,
-                    users.c.tenant_id == claims.tenant_id,
-                    auth_sessions.c.id == claims.session_id,
-                )
+                _SESSION_LOOKUP,
+                {"u": claims.user_id, "t": claims.tenant_id, "s": claims.session_id},
             ).first()
         if row is None or row.disabled or row.revoked_at is not None:
             raise Unauthorized("Session ended; log in again.")

@@ -11,7 +11,7 @@ from nexatron.nlq.errors import Refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token, words_of
 from nexatron.semantic.exprs import CompileError
-from nexatron.semantic.joins import JoinGraph
+from nexatron.semantic.joins import join_graph
 
 OUT_WORDS = frozenset(
     [
@@ -106,7 +106,7 @@ def cue_direction(tokens: list[Token], start: int) -> str | None:
 
 def _path_words(lex: Lexicon, tables: set[str], goal: str) -> list[str]:
     """Column names along the join from the metrics' tables to `goal` (routes.origin_code)."""
-    graph = JoinGraph(lex.layer.relationships)
+    graph = join_graph(lex.layer)
     out: list[str] = []
     for t in tables:
         try:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from nexatron.nlq.errors import Clarification
 from nexatron.nlq.resolve import name_dimension
 from nexatron.semantic.exprs import CompileError
-from nexatron.semantic.joins import JoinGraph
+from nexatron.semantic.joins import JoinGraph, join_graph
 from nexatron.semantic.model import Dimension, Metric
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def frequency_metric(lex: Lexicon, dim: Dimension) -> str | None:
             return own[0]
         if own:
             raise _ask(own)
-    graph = JoinGraph(lex.layer.relationships)
+    graph = join_graph(lex.layer)
     dated = {d.table for d in lex.dimensions.values() if d.type == "time"}
     near: dict[int, list[str]] = {}
     for m in counts:

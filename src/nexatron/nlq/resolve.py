@@ -11,7 +11,7 @@ from nexatron.nlq.segment import Item
 from nexatron.nlq.text import Token, words_of
 from nexatron.nlq.words import AGG_CUES, GROUP, NON_ADDITIVE
 from nexatron.semantic.exprs import CompileError
-from nexatron.semantic.joins import JoinGraph
+from nexatron.semantic.joins import join_graph
 from nexatron.semantic.model import Metric
 
 FILTER_PREPS = frozenset(
@@ -319,7 +319,7 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
 
 def reachable(lex: Lexicon, tables: set[str], goal: str) -> bool:
     """Every table in `tables` joins to `goal` along many-to-one relationships."""
-    graph = JoinGraph(lex.layer.relationships)
+    graph = join_graph(lex.layer)
     for t in tables:
         try:
             graph.path(t, goal, what="value")

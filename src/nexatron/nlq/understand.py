@@ -137,7 +137,8 @@ def understand(
 ) -> Plan:
     """Read an English question against a lexicon into a Plan, never silently dropping words."""
     text = question if isinstance(question, str) else str(question)
-    if not text.strip() or not tokenize(text[:10000]):
+    tokens = tokenize(text[:10000])
+    if not text.strip() or not tokens:
         raise Refusal(
             {
                 "message": "The question is empty.",
@@ -145,9 +146,9 @@ def understand(
                 "suggestions": suggestions(lexicon, []),
             }
         )
-    check_why(tokenize(text[:10000]), lexicon)
-    check_write(tokenize(text[:10000]))
-    check_date_parts(tokenize(text[:10000]), lexicon)
+    check_why(tokens, lexicon)
+    check_write(tokens)
+    check_date_parts(tokens, lexicon)
     seg = segment(text, lexicon, ctx)
     try:
         draft = Interpreter(seg, lexicon).run()

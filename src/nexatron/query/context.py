@@ -53,6 +53,10 @@ class LRU:
                 self._data.popitem(last=False)
 
 
+class NotCached(Exception):
+    """What was asked for needs slow work (a store or warehouse read): do it off the loop."""
+
+
 @dataclass(frozen=True)
 class QueryContext:
     connection: Any  # the stored row
@@ -104,9 +108,13 @@ class ContextLoader:
         self._layers = LRU(256)
         self._lexicons = LRU(64)
 
-    def load(self, row: Any) -> QueryContext:
+    def load(self, row: Any, *, cached_only: bool = False) -> QueryContext:
+        """The context of a connection row; `cached_only` raises NotCached instead of reading the
+        layer or building the value index (which queries the warehouse)."""
         version = f"{row.id}:{row.layer_version}"
         layer: SemanticLayer | None = self._layers.get(version)
+        if layer is None and cached_only:
+            raise NotCached(version)
         if layer is None:
             with self._services.db.connect() as conn:
                 layer = repo.load_layer(conn, row.tenant_id, row.id)
@@ -122,6 +130,8 @@ class ContextLoader:
                 }
             )
         lexicon = self._lexicons.get(version)
+        if lexicon is None and cached_only:
+            raise NotCached(version)
         if lexicon is None:
             values = self.value_index(row, layer)
             lexicon = build_lexicon(layer, values)

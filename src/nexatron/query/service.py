@@ -10,6 +10,8 @@ import hashlib
 import time
 from zoneinfo import ZoneInfo
 
+from starlette.concurrency import run_in_threadpool
+
 from nexatron.answer import chart_spec, summarize
 from nexatron.errors import NexatronError, RateLimited, Unprocessable
 from nexatron.guard import check_expression, check_sql
@@ -18,7 +20,13 @@ from nexatron.ids import new_id
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
 from nexatron.query import history, llm_path, planners, views
-from nexatron.query.context import LRU, ContextLoader, QueryContext, resolve_connection
+from nexatron.query.context import (
+    LRU,
+    ContextLoader,
+    NotCached,
+    QueryContext,
+    resolve_connection,
+)
 from nexatron.query.slots import TenantSlots
 from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
@@ -53,7 +61,11 @@ class QueryService:
         question: str,
         connection_id: str | None,
         conversation_id: str | None,
+        *,
+        inline: bool = False,
     ) -> Prepared:
+        """Understand, compile and guard. `inline` (on the event loop): raise NotCached rather
+        than do anything slow (load a layer, build a value index, call an LLM)."""
         row = resolve_connection(self.services, principal, connection_id)
         previous: SemanticQuery | None = None
         if conversation_id:
@@ -61,7 +73,7 @@ class QueryService:
                 conv = history.get_conversation(conn, principal, conversation_id)
             if conv.last_plan and conv.connection_id == row.id:
                 previous = SemanticQuery.model_validate(conv.last_plan)
-        context = self.contexts.load(row)
+        context = self.contexts.load(row, cached_only=inline)
         planner = "deterministic"
         usage: LLMUsage | None = None
         stages: list[str] = []
@@ -75,6 +87,8 @@ class QueryService:
             llm = planners.planner_for(self.services, principal.tenant_id)
             if llm is None:
                 raise
+            if inline:
+                raise NotCached("llm") from None
             sem = self.slots.acquire(principal.tenant_id)  # LLM calls count as queries
             try:
                 outcome = llm_path.plan_with_llm(
@@ -160,13 +174,19 @@ class QueryService:
         digest = hashlib.sha256(prepared.sql.encode()).hexdigest()[:32]
         return f"result:{row.tenant_id}:{row.id}:{row.layer_version}:{digest}"
 
+    def cached_result(self, prepared: Prepared) -> ResultSet | None:
+        hit = self.services.cache.get(self.result_key(prepared))
+        if hit is None:
+            return None
+        result = hit if isinstance(hit, ResultSet) else ResultSet.model_validate(hit)
+        self._describe_llm_columns(prepared, result)
+        return result
+
     def execute(self, prepared: Prepared) -> tuple[ResultSet, bool]:
-        key = self.result_key(prepared)
-        hit = self.services.cache.get(key)
-        if hit is not None:
-            result = ResultSet.model_validate(hit)
-            self._describe_llm_columns(prepared, result)
+        result = self.cached_result(prepared)
+        if result is not None:
             return result, True
+        key = self.result_key(prepared)
         try:
             result = self._run(prepared)
         except NexatronError as error:
@@ -302,8 +322,40 @@ class QueryService:
         conversation_id: str | None,
     ) -> tuple[Prepared, Answer]:
         prepared = self.prepare(principal, question, connection_id, conversation_id)
+        return prepared, self.complete(prepared)
+
+    def complete(self, prepared: Prepared) -> Answer:
+        """Execute (or take the cached rows), answer and record."""
         result, cached = self.execute(prepared)
         answer = self.answer(prepared, result, cached)
+        self.record(prepared, answer)
+        return answer
+
+    async def ask_async(
+        self,
+        principal: Principal,
+        question: str,
+        connection_id: str | None,
+        conversation_id: str | None,
+    ) -> tuple[Prepared, Answer]:
+        """`ask` from the event loop, with at most one hop to a worker thread.
+
+        With a local store (Services.local_io) understanding, compiling, the result cache and the
+        history write run on the loop; only the warehouse query (and anything slow: loading a
+        layer, an LLM call) goes to a worker thread. A hop costs more than most of these steps,
+        so a repeated question is answered without any.
+        """
+        args = (principal, question, connection_id, conversation_id)
+        if not self.services.local_io:
+            return await run_in_threadpool(self.ask, *args)
+        try:
+            prepared = self.prepare(*args, inline=True)
+        except NotCached:
+            return await run_in_threadpool(self.ask, *args)
+        result = self.cached_result(prepared)
+        if result is None:
+            return prepared, await run_in_threadpool(self.complete, prepared)
+        answer = self.answer(prepared, result, True)
         self.record(prepared, answer)
         return prepared, answer
 

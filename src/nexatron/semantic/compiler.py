@@ -19,8 +19,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from nexatron.semantic.dialects import LiteralKind, SqlDialect, get_dialect
-from nexatron.semantic.exprs import CompileError, col, ident
-from nexatron.semantic.joins import JoinGraph
+from nexatron.semantic.exprs import CompileError, add_cte, col, ident, table
+from nexatron.semantic.joins import join_graph
 from nexatron.semantic.merge import merge_ctes
 from nexatron.semantic.metric_sql import LEAF_PREFIX, MetricExpander
 from nexatron.semantic.model import (
@@ -85,7 +85,7 @@ class _Compiler:
             layer=self.layer,
             dialect=self.dialect,
             schema=self.schema,
-            graph=JoinGraph(self.layer.relationships),
+            graph=join_graph(self.layer),
             dims=dims,
             grain=grain,
             time_range=q.time.range if q.time else None,
@@ -95,7 +95,7 @@ class _Compiler:
         keys = [f"_d{i}" for i in range(len(dims))] + (["_t"] if grain else [])
         final = exp.select(copy=False)
         for name, cte in merge_ctes(sources, keys, self.dialect):
-            final = final.with_(name, as_=cte, copy=False)
+            final = add_cte(final, name, cte)
         rel = "agg_0" if len(sources) == 1 else f"merged_{len(sources) - 1}"
 
         def resolved(e: exp.Expr) -> exp.Expr:
@@ -160,7 +160,7 @@ class _Compiler:
                     format=m.format,
                 ),
             )
-        final = final.select(*selects, copy=False).from_(exp.to_table(rel), copy=False)
+        final = final.select(*selects, copy=False).from_(table(rel), copy=False)
         conds = [
             predicate(
                 resolved(e), f.op, f.values, kind="number", dialect=self.dialect, field=f.field

@@ -7,12 +7,13 @@ on Monday everywhere; truncated dates are returned as DATE.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import ClassVar, Literal
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-from nexatron.semantic.exprs import CompileError
+from nexatron.semantic.exprs import CompileError, cast
 from nexatron.semantic.model import Grain
 
 LiteralKind = Literal["date", "timestamp"]
@@ -28,7 +29,7 @@ def num(value: float) -> exp.Expr:
 
 
 def _date(x: exp.Expr) -> exp.Expr:
-    return exp.cast(x, "DATE", copy=False)
+    return cast(x, "DATE")
 
 
 class SqlDialect:
@@ -44,10 +45,8 @@ class SqlDialect:
         return _date(fn("DATE_TRUNC", exp.Literal.string(grain), x))
 
     def date_literal(self, value: dt.date, kind: LiteralKind) -> exp.Expr:
-        return exp.cast(
-            exp.Literal.string(_iso(value, kind)),
-            "DATE" if kind == "date" else "TIMESTAMP",
-            copy=False,
+        return cast(
+            exp.Literal.string(_iso(value, kind)), "DATE" if kind == "date" else "TIMESTAMP"
         )
 
     def median(self, x: exp.Expr) -> exp.Expr:
@@ -69,7 +68,7 @@ class SqlDialect:
 
     def render(self, expression: exp.Expr) -> str:
         """SQL text; consumes `expression` (the generator may rewrite it in place)."""
-        return Dialect.get_or_raise(self.name).generate(expression, copy=False)
+        return _sqlglot_dialect(self.name).generate(expression, copy=False)
 
     def check_median(self) -> None:
         if not self.median_supported:
@@ -78,6 +77,11 @@ class SqlDialect:
                 "use avg, or define the metric on an engine with a median aggregate.",
                 code="unsupported",
             )
+
+
+@functools.cache
+def _sqlglot_dialect(name: str) -> Dialect:
+    return Dialect.get_or_raise(name)  # one instance per name: building one costs ~10 us
 
 
 def _iso(value: dt.date, kind: LiteralKind) -> str:
@@ -102,9 +106,7 @@ class DuckDB(SqlDialect):
     name = "duckdb"
 
     def median(self, x: exp.Expr) -> exp.Expr:
-        return fn(
-            "MEDIAN", exp.cast(x, "DOUBLE", copy=False)
-        )  # MEDIAN of a DECIMAL keeps (rounds to) its scale
+        return fn("MEDIAN", cast(x, "DOUBLE"))  # MEDIAN of a DECIMAL keeps (rounds to) its scale
 
 
 class Snowflake(SqlDialect):
@@ -117,9 +119,7 @@ class Snowflake(SqlDialect):
         return super().trunc(grain, x)
 
     def median(self, x: exp.Expr) -> exp.Expr:
-        return fn(
-            "MEDIAN", exp.cast(x, "DOUBLE", copy=False)
-        )  # MEDIAN of a DECIMAL keeps (rounds to) its scale
+        return fn("MEDIAN", cast(x, "DOUBLE"))  # MEDIAN of a DECIMAL keeps (rounds to) its scale
 
 
 class BigQuery(SqlDialect):
@@ -173,7 +173,7 @@ class SQLite(SqlDialect):
             return fn("DATE", x, s("start of month"))
         if grain == "year":
             return fn("DATE", x, s("start of year"))
-        month = exp.cast(fn("STRFTIME", s("%m"), x), "INTEGER", copy=False)
+        month = cast(fn("STRFTIME", s("%m"), x), "INTEGER")
         back = exp.Mod(
             this=exp.Paren(this=exp.Sub(this=month, expression=num(1))), expression=num(3)
         )
@@ -195,7 +195,7 @@ class TSQL(SqlDialect):
         if grain == "day":
             return _date(x)
         if grain == "week":  # days since 1900-01-01 (a Monday), independent of @@DATEFIRST
-            epoch = exp.cast(exp.Literal.string("1900-01-01"), "DATE", copy=False)
+            epoch = cast(exp.Literal.string("1900-01-01"), "DATE")
             days = fn("DATEDIFF", exp.Var(this="DAY"), epoch, x)
             wd = exp.Mod(
                 this=exp.Paren(
@@ -214,9 +214,7 @@ class TSQL(SqlDialect):
         return fn("DATEFROMPARTS", year, first_month, num(1))
 
     def avg(self, x: exp.Expr) -> exp.Expr:
-        return exp.Avg(
-            this=exp.cast(x, "DOUBLE", copy=False)
-        )  # AVG of an INT column is an INT in SQL Server
+        return exp.Avg(this=cast(x, "DOUBLE"))  # AVG of an INT column is an INT in SQL Server
 
 
 class ClickHouse(SqlDialect):
@@ -240,7 +238,7 @@ class ClickHouse(SqlDialect):
 
     def median(self, x: exp.Expr) -> exp.Expr:
         # quantileExactInclusive interpolates like PERCENTILE_CONT; plain median() is approximate
-        value = exp.cast(x, "DOUBLE", copy=False)  # it rejects DECIMAL arguments
+        value = cast(x, "DOUBLE")  # it rejects DECIMAL arguments
         return exp.ParameterizedAgg(
             this="quantileExactInclusive", expressions=[num(0.5)], params=[value]
         )

@@ -29,7 +29,40 @@ class CompileError(Unprocessable):
 
 @functools.lru_cache(maxsize=4096)
 def _parse_cached(sql: str) -> exp.Expr:
-    return sqlglot.parse_one(sql)
+    return _strip_meta(sqlglot.parse_one(sql))
+
+
+def _strip_meta(tree: exp.Expr) -> exp.Expr:
+    """Drop the parser's source positions: copying them dominated the cost of copying a tree."""
+    for node in tree.walk():
+        node._meta = None
+    return tree
+
+
+@functools.lru_cache(maxsize=64)
+def _data_type(name: str) -> exp.DataType:
+    return _strip_meta(exp.DataType.build(name))  # type: ignore[return-value]
+
+
+def cast(x: exp.Expr, type_name: str) -> exp.Cast:
+    """CAST(x AS type_name) without parsing the type name again on every call."""
+    return exp.Cast(this=x, to=_data_type(type_name).copy())
+
+
+def table(name: str) -> exp.Table:
+    """A table (or CTE) by its bare name, built directly rather than parsed."""
+    return exp.Table(this=ident(name))
+
+
+def add_cte(select: exp.Select, name: str, query: exp.Query) -> exp.Select:
+    """Append `WITH name AS (query)` to `select` in place (Select.with_ parses the name)."""
+    cte = exp.CTE(this=query, alias=exp.TableAlias(this=ident(name)))
+    existing = select.args.get("with_")
+    if existing is None:
+        select.set("with_", exp.With(expressions=[cte]))
+    else:
+        existing.append("expressions", cte)
+    return select
 
 
 def parse_expr(sql: str) -> exp.Expr:

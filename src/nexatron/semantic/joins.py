@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from nexatron.semantic.exprs import CompileError
-from nexatron.semantic.model import Relationship
+from nexatron.semantic.model import Relationship, SemanticLayer
 
 MAX_CANDIDATES = 5
 
@@ -36,12 +36,21 @@ def table_key(ref: str) -> str:
     return ref.lower()
 
 
+def join_graph(layer: SemanticLayer) -> JoinGraph:
+    """The layer's join graph, built once per set of relationships (layers are reused)."""
+    rels = layer.relationships
+    return layer.derived(  # type: ignore[no-any-return]
+        "join_graph", tuple(rels), lambda: JoinGraph(rels)
+    )
+
+
 class JoinGraph:
     """Adjacency over the layer's relationships; `safe` edges never multiply rows."""
 
     def __init__(self, relationships: list[Relationship]) -> None:
         self.safe: dict[str, list[Edge]] = {}
         self.any: dict[str, list[Edge]] = {}
+        self._paths: dict[tuple[str, str], tuple[Edge, ...]] = {}  # found unique paths
         for i, rel in enumerate(relationships):
             label = rel.name or f"relationship {i}"
             fwd = Edge(
@@ -68,8 +77,12 @@ class JoinGraph:
         """The unique shortest safe path from `start` to `goal`; `what` names the need in errors."""
         if table_key(start) == table_key(goal):
             return ()
+        known = self._paths.get((start, goal))
+        if known is not None:
+            return known
         paths = self._shortest(self.safe, start, goal)
         if len(paths) == 1:
+            self._paths[(start, goal)] = paths[0]
             return paths[0]
         if len(paths) > 1:
             listed = ["; ".join(e.describe() for e in p) for p in paths]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from nexatron.semantic.dialects import SqlDialect
-from nexatron.semantic.exprs import col, ident
+from nexatron.semantic.exprs import col, ident, table
 from nexatron.semantic.metric_sql import aggregate
 from nexatron.semantic.sources import Source
 
@@ -22,9 +22,7 @@ def merge_ctes(
     ctes: list[tuple[str, exp.Query]] = []
     for i, s in enumerate(sources):
         ctes.append((f"base_{i}", s.rows))
-        agg = exp.select(*[col(k) for k in keys], copy=False).from_(
-            exp.to_table(f"base_{i}"), copy=False
-        )
+        agg = exp.select(*[col(k) for k in keys], copy=False).from_(table(f"base_{i}"), copy=False)
         for j, m in s.leaves:
             value = col(f"_x{j}") if j in s.inputs else None
             agg = agg.select(exp.alias_(aggregate(m, value, dialect), ident(f"_m{j}"), copy=False))
@@ -38,15 +36,15 @@ def merge_ctes(
         first = [col(f"_m{j}") for j in prev_leaves] + [null() for _ in new]
         second = [null() for _ in prev_leaves] + [col(f"_m{j}") for j in new]
         names = [f"_s{j}" for j in (*prev_leaves, *new)]
-        left = exp.select(*[col(k) for k in keys], copy=False).from_(exp.to_table(prev), copy=False)
+        left = exp.select(*[col(k) for k in keys], copy=False).from_(table(prev), copy=False)
         left = left.select(
             *[exp.alias_(e, ident(n), copy=False) for e, n in zip(first, names, strict=True)]
         )
         right = exp.select(*[col(k) for k in keys], *second, copy=False).from_(
-            exp.to_table(f"agg_{i}"), copy=False
+            table(f"agg_{i}"), copy=False
         )
         merged = exp.select(*[col(k) for k in keys], copy=False).from_(
-            exp.to_table(f"stacked_{i}"), copy=False
+            table(f"stacked_{i}"), copy=False
         )
         merged = merged.select(
             *[exp.alias_(exp.Max(this=col(n)), ident(f"_m{n[2:]}"), copy=False) for n in names]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from nexatron.semantic.dialects import SqlDialect
-from nexatron.semantic.exprs import CompileError, dotted_name, parse_expr
+from nexatron.semantic.exprs import CompileError, cast, dotted_name, parse_expr
 from nexatron.semantic.model import Metric, SemanticLayer
 
 LEAF_PREFIX = "__leaf_"
@@ -14,7 +14,7 @@ LEAF_PREFIX = "__leaf_"
 def safe_div(num: exp.Expr, den: exp.Expr) -> exp.Expr:
     """num / den as a float, NULL when den is 0 (no integer division, no division error)."""
     nullif = exp.Nullif(this=den, expression=exp.Literal.number(0))
-    return exp.Div(this=exp.cast(exp.Paren(this=num), "DOUBLE", copy=False), expression=nullif)
+    return exp.Div(this=cast(exp.Paren(this=num), "DOUBLE"), expression=nullif)
 
 
 class MetricExpander:

@@ -113,11 +113,38 @@ class SemanticLayer(_Strict):
     relationships: list[Relationship] = Field(default_factory=list)
     version: str = "0"
 
+    # Name -> position indexes, rebuilt whenever a lookup finds them stale (lists may be edited).
+    _metric_at: dict[str, int] = PrivateAttr(default_factory=dict)
+    _dimension_at: dict[str, int] = PrivateAttr(default_factory=dict)
+    # Derived structures cached by their owners (the compiler's join graph), keyed by what they
+    # were built from.
+    _derived: dict[str, tuple[Any, Any]] = PrivateAttr(default_factory=dict)
+
     def metric(self, name: str) -> Metric | None:
-        return next((m for m in self.metrics if m.name == name), None)
+        return _lookup(self.metrics, self._metric_at, name)
 
     def dimension(self, name: str) -> Dimension | None:
-        return next((d for d in self.dimensions if d.name == name), None)
+        return _lookup(self.dimensions, self._dimension_at, name)
+
+    def derived(self, kind: str, key: Any, build: Any) -> Any:
+        """`build()` once per `key` (what it depends on); later calls reuse the result."""
+        cached = self._derived.get(kind)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        value = build()
+        self._derived[kind] = (key, value)
+        return value
+
+
+def _lookup(items: list[Any], index: dict[str, int], name: str) -> Any:
+    i = index.get(name)
+    if i is not None and i < len(items) and items[i].name == name:
+        return items[i]
+    index.clear()
+    for position, item in enumerate(items):
+        index.setdefault(item.name, position)
+    i = index.get(name)
+    return None if i is None else items[i]
 
 
 # ---------------------------------------------------------------------------------------------

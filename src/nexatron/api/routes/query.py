@@ -91,10 +91,10 @@ def _csv(columns: list[dict[str, Any]], rows: list[list[Any]]) -> str:
         },
     },
 )
-def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
+async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
     """Answer a question: rows, the SQL that produced them, and a one-sentence summary."""
     service = query_service(services)
-    prepared, answer = service.ask(
+    prepared, answer = await service.ask_async(
         principal, body.question.strip(), body.connection_id, body.conversation_id
     )
     if body.format == "csv":

@@ -1,0 +1,96 @@
+"""Write-behind for query history: one background thread per process writes answers in batches.
+
+An answer is returned as soon as it is ready; its history row (and the conversation's last plan)
+follow within milliseconds, one transaction per batch, in the order they were submitted. Reads
+of history in this process (GET /query/{id}, the history list, DELETE, a follow-up's
+conversation) call `flush` first, so a client always reads its own writes from the process that
+answered it. Another worker process sees them once written, which takes about a millisecond.
+
+A clean shutdown writes everything pending (`close`); a process killed outright loses the rows
+of answers from its last few milliseconds. A batch that fails is retried row by row, so one bad
+row (its connection deleted meanwhile, say) costs only itself; that loss is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine
+
+log = logging.getLogger("nexatron.history")
+Job = Callable[[Connection], None]
+
+
+class Recorder:
+    def __init__(self, db: Engine, *, max_batch: int = 256, max_pending: int = 10_000) -> None:
+        self._db = db
+        self._max_batch = max_batch
+        self._max_pending = max_pending
+        self._cond = threading.Condition()
+        self._pending: deque[Job] = deque()
+        self._submitted = 0
+        self._written = 0
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Job) -> None:
+        """Queue `job` (run in a transaction with others); written inline once closed or when
+        the queue is full (the store has fallen behind: back-pressure instead of memory)."""
+        with self._cond:
+            inline = self._closed or len(self._pending) >= self._max_pending
+            if not inline:
+                self._pending.append(job)
+                self._submitted += 1
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._run, name="nexatron-history", daemon=True
+                    )
+                    self._thread.start()
+                self._cond.notify_all()
+        if inline:
+            self.flush()  # keep the order: a conversation's insert before its updates
+            self._write([job])
+
+    def flush(self, timeout_s: float = 30.0) -> None:
+        """Wait until everything submitted before this call is written."""
+        with self._cond:
+            target = self._submitted
+            if self._written < target:
+                self._cond.wait_for(lambda: self._written >= target, timeout_s)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(30)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._pending) or self._closed)
+                if not self._pending:
+                    return  # closed and drained
+                count = min(len(self._pending), self._max_batch)
+                batch = [self._pending.popleft() for _ in range(count)]
+            self._write(batch)
+            with self._cond:
+                self._written += len(batch)
+                self._cond.notify_all()
+
+    def _write(self, batch: list[Job]) -> None:
+        try:
+            with self._db.begin() as conn:
+                for job in batch:
+                    job(conn)
+            return
+        except Exception:
+            if len(batch) == 1:
+                log.exception("a history row could not be written")
+                return
+        for job in batch:  # one bad row must not cost the others
+            self._write([job])
