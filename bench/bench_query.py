@@ -8,7 +8,8 @@ Run: .venv/bin/python bench/bench_query.py [--seconds 10] [--skip-server]
 2. Throughput: `uvicorn --workers 2 --factory`, a bounded async httpx load loop for N seconds
    with a mix of new and repeated questions. Goal: >= 400 requests/s.
 3. A 1,000,000-row streamed answer (a dimension with 1M distinct values) from a single-process
-   server; its peak RSS (VmHWM from /proc). Goal: <= 250 MB.
+   server; its peak RSS (VmHWM from /proc), once with DuckDB's default threads (every core) and
+   once with the connection set to one thread. Goal: <= 250 MB.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ METRICS = ["total sales", "number of orders", "average order value", "quantity s
 PLACES = [*REGIONS, *(c for cs in REGIONS.values() for c, _ in cs), *(s for s, _ in SEGMENTS)]
 BREAKDOWNS = ["", " by channel", " by status", " by country", " by month"]
 YEARS = [str(y) for y in range(2019, 2027)]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]  # fmt: skip
+PERIODS = [*YEARS, *(f"{m} {y}" for y in YEARS for m in MONTHS)]
 REPEATED = "What were total sales last quarter?"
 ENV = {
     "NEXATRON_DEV": "true",
@@ -66,7 +70,7 @@ def create_server() -> Any:
 
 def new_questions() -> list[str]:
     """Distinct questions, each compiling to distinct SQL (so no cache can answer it)."""
-    combos = list(itertools.product(METRICS, BREAKDOWNS, PLACES, YEARS))
+    combos = list(itertools.product(METRICS, BREAKDOWNS, PLACES, PERIODS))
     random.Random(7).shuffle(combos)
     return [f"{m}{b} in {p} in {y}" for m, b, p, y in combos]
 
@@ -126,7 +130,8 @@ async def in_process(root: Path, demo_file: Path, count: int) -> None:
         shutil.copyfile(demo_file, files / "demo.duckdb")
         actor = h.tenant.analyst
         install_demo(h.services, principal_of(h.tenant.admin))
-        floor_con = duckdb.connect(str(demo_file), read_only=True)
+        # The floor runs as the demo connection does (one thread per query; see demo/install.py).
+        floor_con = duckdb.connect(str(demo_file), read_only=True, config={"threads": 1})
         questions = iter(new_questions())
 
         async def via_client(question: str) -> tuple[float, dict[str, Any]]:
@@ -197,9 +202,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def prepare_server_dir(root: Path, demo_file: Path) -> tuple[Path, Actor, str]:
-    """A data dir with a tenant, keys and the demo; returns the dir, an analyst, and the big
-    connection id (1M distinct labels)."""
+def prepare_server_dir(root: Path, demo_file: Path) -> tuple[Path, Actor, dict[str, str]]:
+    """A data dir with a tenant, keys and the demo; returns the dir, an analyst, and two
+    connections to a table of 1M distinct labels: DuckDB's default threads, and one thread."""
     data_dir = root / "server"
     (data_dir / "files").mkdir(parents=True)
     shutil.copyfile(demo_file, data_dir / "files" / "demo.duckdb")
@@ -208,34 +213,36 @@ def prepare_server_dir(root: Path, demo_file: Path) -> tuple[Path, Actor, str]:
     tenant = add_tenant(services, "Bench")
     admin = principal_of(tenant.admin)
     install_demo(services, admin)
-    big = data_dir / "files" / "big.duckdb"
-    with duckdb.connect(str(big)) as con:
+    with duckdb.connect(str(data_dir / "files" / "big.duckdb")) as con:
         con.execute(
             "CREATE TABLE events AS SELECT range AS id, 'label-' || lpad(range::VARCHAR, 7, '0') "
             "AS label, (range % 1000) / 10.0 AS amount FROM range(1000000)"
         )
-    created = connections.create(
-        services,
-        admin.tenant_id,
-        admin.user_id,
-        name="Big",
-        type_name="duckdb",
-        config={"path": str(big)},
-        is_default=False,
-    )
     metric = Metric(
         name="event_amount", label="Event amount", table="events", agg="sum", expr="amount"
     )
     dimension = Dimension(name="label", label="Label", table="events", expr="label")
-    with services.db.begin() as conn:
-        repo.insert_object(conn, admin.tenant_id, created["id"], "dimension", dimension)
-        repo.insert_object(conn, admin.tenant_id, created["id"], "metric", metric)
+    big: dict[str, str] = {}
+    for label, extra in (("default threads", {}), ("1 thread", {"threads": 1})):
+        created = connections.create(
+            services,
+            admin.tenant_id,
+            admin.user_id,
+            name=f"Big, {label}",
+            type_name="duckdb",
+            config={"path": str(data_dir / "files" / "big.duckdb"), **extra},
+            is_default=False,
+        )
+        big[label] = str(created["id"])
+        with services.db.begin() as conn:
+            repo.insert_object(conn, admin.tenant_id, created["id"], "dimension", dimension)
+            repo.insert_object(conn, admin.tenant_id, created["id"], "metric", metric)
     services.close()
-    return data_dir, tenant.analyst, str(created["id"])
+    return data_dir, tenant.analyst, big
 
 
 async def load(port: int, actor: Actor, seconds: float, concurrency: int, new_share: float) -> None:
-    questions = iter(new_questions()[1000:])
+    questions = iter(new_questions()[10_000:30_000])  # none asked before in this run
     repeated = [REPEATED, "number of orders last year", "total sales by region this year"]
     counts = {"ok": 0, "error": 0}
     latencies: list[float] = []
@@ -272,7 +279,7 @@ async def load(port: int, actor: Actor, seconds: float, concurrency: int, new_sh
 def load_wrk(port: int, actor: Actor, seconds: float, concurrency: int, new_share: float) -> None:
     """The same mix driven by wrk (a C load generator), so the client takes little of the CPU."""
     rng = random.Random(5)
-    fresh = iter(new_questions()[1000:])  # the Python load loop above used the first 1,000
+    fresh = iter(new_questions()[30_000:])  # disjoint from what the runs above asked
     repeated = [REPEATED, "number of orders last year", "total sales by region this year"]
     bodies = [
         json.dumps({"question": next(fresh) if rng.random() < new_share else rng.choice(repeated)})
@@ -305,7 +312,7 @@ def peak_rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def stream_million(port: int, actor: Actor, connection_id: str, pid: int) -> None:
+def stream_million(port: int, actor: Actor, connection_id: str, pid: int, label: str) -> None:
     before, _ = peak_rss_mb(pid)
     rows = events = 0
     done: dict[str, Any] = {}
@@ -325,7 +332,7 @@ def stream_million(port: int, actor: Actor, connection_id: str, pid: int) -> Non
     elapsed = time.perf_counter() - start
     now, peak = peak_rss_mb(pid)
     print(
-        f"  1M-row stream: {rows:,} rows in {events} events, {elapsed:.1f} s, terminal "
+        f"  1M-row stream ({label}): {rows:,} rows in {events} events, {elapsed:.1f} s, terminal "
         f"{done.get('event')} row_count={done.get('row_count')}; server RSS before "
         f"{before:.0f} MB, after {now:.0f} MB, peak (VmHWM) {peak:.0f} MB"
     )
@@ -337,33 +344,41 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--new-share", type=float, default=0.2)
-    parser.add_argument("--skip-server", action="store_true")
+    parser.add_argument("--skip-server", action="store_true", help="latency only")
+    parser.add_argument(
+        "--parts", default="latency,throughput,stream", help="comma-separated subset to run"
+    )
     args = parser.parse_args()
+    parts = {"latency"} if args.skip_server else set(args.parts.split(","))
     root = Path(tempfile.mkdtemp(prefix="nx-bench-"))
     demo_file = root / "demo.duckdb"
     generate_demo(demo_file, today=dt.date.today())
     try:
-        print("In-process latency (httpx ASGITransport, SQLite metadata store):")
-        asyncio.run(in_process(root, demo_file, args.count))
-        if args.skip_server:
+        if "latency" in parts:
+            print("In-process latency (SQLite metadata store):")
+            asyncio.run(in_process(root, demo_file, args.count))
+        if not parts & {"throughput", "stream"}:
             return
         data_dir, actor, big = prepare_server_dir(root, demo_file)
-        print("Throughput (uvicorn --workers 2; the load client shares the machine):")
-        server = start_server(data_dir, free_port(), workers=2)
-        try:
-            port = int(server.args[server.args.index("--port") + 1])  # type: ignore[index, union-attr]
-            asyncio.run(load(port, actor, args.seconds, args.concurrency, args.new_share))
-            if shutil.which("wrk"):  # Debian's wrk
-                load_wrk(port, actor, args.seconds, args.concurrency, args.new_share)
-        finally:
-            stop(server)
-        print("Streaming (single uvicorn process):")
-        port = free_port()
-        server = start_server(data_dir, port, workers=1)
-        try:
-            stream_million(port, actor, big, server.pid)
-        finally:
-            stop(server)
+        if "throughput" in parts:
+            print("Throughput (uvicorn --workers 2; the load client shares the machine):")
+            server = start_server(data_dir, free_port(), workers=2)
+            try:
+                port = int(server.args[server.args.index("--port") + 1])  # type: ignore[index, union-attr]
+                asyncio.run(load(port, actor, args.seconds, args.concurrency, args.new_share))
+                if shutil.which("wrk"):  # Debian's wrk
+                    load_wrk(port, actor, args.seconds, args.concurrency, args.new_share)
+            finally:
+                stop(server)
+        if "stream" in parts:
+            print("Streaming (a fresh single uvicorn process for each):")
+            for label, connection_id in big.items():
+                port = free_port()
+                server = start_server(data_dir, port, workers=1)
+                try:
+                    stream_million(port, actor, connection_id, server.pid, label)
+                finally:
+                    stop(server)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from limits import RateLimitItem, parse
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 log = logging.getLogger("nexatron.ratelimit")
@@ -43,12 +43,37 @@ def _item(spec: str) -> RateLimitItem:
     return parse(spec)
 
 
+class _SweptMemoryStorage(MemoryStorage):
+    """`limits`' in-process storage without its expiry thread churn.
+
+    Upstream starts a new 10 ms timer thread from every hit that finds the last one finished,
+    which at hundreds of requests a second is a thread start (and a GIL hand-off) per request or
+    so. Reads already ignore expired counters; this only frees their memory, swept inline at
+    most once a second.
+    """
+
+    SWEEP_S = 1.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_sweep = time.monotonic()
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the (name-mangled) hook upstream calls
+        now = time.monotonic()
+        if now - self._last_sweep >= self.SWEEP_S:
+            self._last_sweep = now
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+
+
 class RateLimiter:
     """Fixed-window counters. When Redis fails, either fail open (logged) or closed (429)."""
 
     def __init__(self, redis_url: str | None, *, fail_open: bool = True) -> None:
-        uri = redis_url if redis_url else "memory://"
-        self.storage: Storage = storage_from_string(uri)  # type: ignore[assignment]
+        self.storage: Storage = (
+            storage_from_string(redis_url)  # type: ignore[assignment]
+            if redis_url
+            else _SweptMemoryStorage()
+        )
         self.shared = redis_url is not None
         self._limiter = FixedWindowRateLimiter(self.storage)
         self._fail_open = fail_open

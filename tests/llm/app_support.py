@@ -88,10 +88,12 @@ class Lab:
         return {t: int(self.run_sql(f"SELECT count(*) FROM {t}")[0][0]) for t in sorted(names)}
 
     def query_row(self, query_id: str) -> Any:
+        query_service(self.h.services).recorder.flush()
         with self.h.services.db.connect() as conn:
             return conn.execute(select(queries).where(queries.c.id == query_id)).one()
 
     def history_count(self) -> int:
+        query_service(self.h.services).recorder.flush()
         with self.h.services.db.connect() as conn:
             return len(conn.execute(select(queries.c.id)).fetchall())
 

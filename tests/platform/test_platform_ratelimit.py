@@ -97,3 +97,23 @@ async def test_anonymous_requests_limited_per_address(tmp_path) -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as far:
             r = await far.get("/healthz")
             assert r.status_code == 200 and rate(r)[:2] == (3, 2)
+
+
+def test_memory_limiter_starts_no_thread_per_hit_and_sweeps_expired_counters() -> None:
+    """Upstream's storage starts a timer thread from hits; ours sweeps inline once a second."""
+    import threading
+    import time as clock
+
+    from nexatron.ratelimit import RateLimiter
+
+    limiter = RateLimiter(None)
+    clock.sleep(0.05)  # the storage's own start-up timer has finished
+    before = threading.active_count()
+    decisions = [limiter.hit("5/second", "key", "a").allowed for _ in range(7)]
+    for i in range(500):
+        limiter.hit("1000/second", "key", str(i))
+    assert threading.active_count() == before
+    assert decisions == [True] * 5 + [False] * 2  # counting is upstream's, unchanged
+    clock.sleep(1.1)
+    limiter.hit("5/second", "key", "fresh")  # the next hit after a second sweeps
+    assert len(limiter.storage.storage) == 1  # type: ignore[attr-defined]

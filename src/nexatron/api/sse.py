@@ -109,7 +109,7 @@ class _Stream:
             "summary",
             {"summary": answer.summary, "chart": answer.chart, "warnings": answer.warnings},
         )
-        await run_in_threadpool(service.record, prepared, answer)
+        service.record(prepared, answer)  # queued: written behind the answer
         yield self.event(
             "done",
             {

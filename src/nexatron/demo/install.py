@@ -25,7 +25,9 @@ def install_demo(services: Services, principal: Principal) -> str:
         principal.user_id,
         name=DEMO_NAME,
         type_name="duckdb",
-        config={"path": str(path)},
+        # Its tables are small: one thread per query answers in less time than starting more
+        # takes, and leaves the other cores to the other questions being answered.
+        config={"path": str(path), "threads": 1},
         is_default=True,
     )
     layer = load_demo_layer()

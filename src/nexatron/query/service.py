@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +28,7 @@ from nexatron.query.context import (
     QueryContext,
     resolve_connection,
 )
+from nexatron.query.recorder import Recorder
 from nexatron.query.slots import TenantSlots
 from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
@@ -43,6 +45,10 @@ class QueryService:
         self._compiled = LRU(4096)
         self._answers = LRU(1024)
         self.slots = TenantSlots(services.settings.max_concurrent_queries_per_tenant)
+        self.recorder = Recorder(services.db)
+
+    def close(self) -> None:
+        self.recorder.close()
 
     # -- stage 1: understand, compile, guard -------------------------------------------------
     def date_context(self) -> DateContext:
@@ -69,6 +75,7 @@ class QueryService:
         row = resolve_connection(self.services, principal, connection_id)
         previous: SemanticQuery | None = None
         if conversation_id:
+            self.recorder.flush()  # its previous turn may still be on its way to the store
             with self.services.db.connect() as conn:
                 conv = history.get_conversation(conn, principal, conversation_id)
             if conv.last_plan and conv.connection_id == row.id:
@@ -279,6 +286,7 @@ class QueryService:
 
     # -- stage 4: record ----------------------------------------------------------------------
     def record(self, prepared: Prepared, answer: Answer) -> None:
+        """Queue the history row (written behind the answer; see recorder.py)."""
         stored = self.services.settings.stored_rows
         plan = prepared.plan.query.model_dump(mode="json")
         values = {
@@ -303,16 +311,17 @@ class QueryService:
             "created_at": prepared.created_at,
             **views.usage_view(prepared),
         }
-        with self.services.db.begin() as conn:
-            history.save_answer(
-                conn,
-                prepared.principal,
+        self.recorder.submit(
+            partial(
+                history.save_answer,
+                principal=prepared.principal,
                 connection_id=prepared.context.connection.id,
                 conversation_id=prepared.conversation_id,
                 new_conversation=prepared.new_conversation,
                 plan=plan if plan["metrics"] else None,
                 values=values,
             )
+        )
 
     def ask(
         self,

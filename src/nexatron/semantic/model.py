@@ -7,9 +7,16 @@ the compiler. Field references inside a semantic query are metric names and dime
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+
+class _HasName(Protocol):
+    name: str
+
+
+_Named = TypeVar("_Named", bound=_HasName)
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
 GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
@@ -136,7 +143,7 @@ class SemanticLayer(_Strict):
         return value
 
 
-def _lookup(items: list[Any], index: dict[str, int], name: str) -> Any:
+def _lookup(items: list[_Named], index: dict[str, int], name: str) -> _Named | None:
     i = index.get(name)
     if i is not None and i < len(items) and items[i].name == name:
         return items[i]

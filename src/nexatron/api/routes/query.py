@@ -162,6 +162,7 @@ def list_history(
     conversation_id: str | None = None,
 ) -> dict[str, Any]:
     """Newest first. Users see their own queries; admins see the whole tenant's."""
+    query_service(services).recorder.flush()  # answers of this process not yet written
     with services.db.connect() as conn:
         rows, next_cursor = history.list_history(
             conn,
@@ -177,11 +178,13 @@ def list_history(
 @router.get("/{query_id}", response_model=QueryResult)
 def get_query(query_id: str, principal: Asker, services: AppState) -> dict[str, Any]:
     """The stored answer (rows bounded to the first NEXATRON_STORED_ROWS)."""
+    query_service(services).recorder.flush()
     with services.db.connect() as conn:
         return _view(history.get_query(conn, principal, query_id))
 
 
 @router.delete("/{query_id}", status_code=204)
 def delete_query(query_id: str, principal: Asker, services: AppState) -> None:
+    query_service(services).recorder.flush()
     with services.db.begin() as conn:
         history.delete_query(conn, principal, query_id)

@@ -1,0 +1,105 @@
+"""The history write-behind: batches in order, flush is read-your-writes, one bad row costs only
+itself, close drains, a full queue writes inline without reordering."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    select,
+)
+
+from nexatron.query.recorder import Job, Recorder
+
+META = MetaData()
+ROWS = Table("rows", META, Column("id", Integer, primary_key=True), Column("v", String))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Engine]:
+    engine = create_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    META.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def insert(i: int, v: str = "x") -> Job:
+    def job(conn: Connection) -> None:
+        conn.execute(ROWS.insert(), {"id": i, "v": v})
+
+    return job
+
+
+def update(i: int, v: str) -> Job:
+    def job(conn: Connection) -> None:
+        conn.execute(ROWS.update().where(ROWS.c.id == i).values(v=v))
+
+    return job
+
+
+def rows(db: Engine) -> dict[int, str]:
+    with db.connect() as conn:
+        return {r.id: r.v for r in conn.execute(select(ROWS))}
+
+
+def test_flush_makes_every_submitted_row_readable_in_order(db: Engine) -> None:
+    recorder = Recorder(db, max_batch=7)
+    for i in range(100):
+        recorder.submit(insert(i))
+        recorder.submit(update(i, f"v{i}"))  # only right if it runs after its insert
+    recorder.flush()
+    assert rows(db) == {i: f"v{i}" for i in range(100)}
+    recorder.close()
+
+
+def test_a_failing_row_costs_only_itself(db: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    recorder = Recorder(db)
+    gate = threading.Event()
+    recorder.submit(lambda conn: gate.wait(5))  # hold the writer so the rest form one batch
+    recorder.submit(insert(1))
+    recorder.submit(insert(1))  # duplicate key: this one fails
+    recorder.submit(insert(2))
+    gate.set()
+    recorder.flush()
+    assert rows(db) == {1: "x", 2: "x"}
+    assert "could not be written" in caplog.text
+    recorder.close()
+
+
+def test_close_writes_everything_pending_then_writes_inline(db: Engine) -> None:
+    recorder = Recorder(db)
+    for i in range(50):
+        recorder.submit(insert(i))
+    recorder.close()
+    assert len(rows(db)) == 50
+    recorder.submit(insert(99))  # after close: written before submit returns
+    assert 99 in rows(db)
+
+
+def test_a_full_queue_writes_inline_after_what_is_queued(db: Engine) -> None:
+    recorder = Recorder(db, max_pending=2)
+    started, gate = threading.Event(), threading.Event()
+
+    def hold(conn: Connection) -> None:
+        started.set()
+        gate.wait(5)
+
+    recorder.submit(hold)
+    assert started.wait(5)  # the writer is busy; the next two fill the queue
+    recorder.submit(insert(1))
+    recorder.submit(insert(2))
+    threading.Timer(0.1, gate.set).start()
+    recorder.submit(update(1, "later"))  # full: waits for the queue, then runs inline
+    assert rows(db) == {1: "later", 2: "x"}
+    recorder.close()
