@@ -86,8 +86,12 @@ def try_parse(sql: str) -> tuple[exp.Expr | None, str | None]:
 
 def ident(name: str, *, force_quote: bool = False) -> exp.Identifier:
     """An identifier quoted only when needed (mixed case, odd characters, reserved words)."""
-    quoted = force_quote or not _PLAIN_IDENT.match(name) or name.upper() in _RESERVED
-    return exp.Identifier(this=name, quoted=quoted)
+    return exp.Identifier(this=name, quoted=force_quote or _needs_quotes(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _needs_quotes(name: str) -> bool:
+    return not _PLAIN_IDENT.match(name) or name.upper() in _RESERVED
 
 
 def table_ref(ref: str, alias: str) -> exp.Table:
