@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +34,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Serving on http://{host}:{port}  (API under /api/v1, docs at /docs)", flush=True)
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment; it finds the data dir
+        # (and the generated secret key in it) where this process put them.
+        services.close()
+        os.environ["NEXATRON_DATA_DIR"] = str(settings.data_dir)
+        uvicorn.run(
+            "nexatron.api.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=args.workers,
+            log_level=settings.log_level,
+        )
+        return 0
     app = create_app(settings, services=services)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level)
     return 0
@@ -124,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the API server (first run provisions a tenant)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (one per core serves most; they share the metadata store)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser(

@@ -54,7 +54,7 @@ def test_init_then_ask_in_process_and_remote(tmp_path: Path) -> None:
 
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -79,6 +79,27 @@ def test_init_then_ask_in_process_and_remote(tmp_path: Path) -> None:
         )
         assert remote.returncode == 0, remote.stderr
         assert "Total sales last quarter were $" in remote.stdout
+        # Two worker processes share the store: a question answered by one is in the history
+        # read by either (each request on a new connection, so both workers take some).
+        headers = {"Authorization": f"Bearer {key}"}
+        workers = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(workers) >= 2, workers
+        for n in range(6):
+            asked = httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/query",
+                json={"question": f"number of orders in {2020 + n}"},
+                headers=headers,
+                timeout=30,
+            )
+            assert asked.status_code == 200, asked.text
+            got = httpx.get(
+                f"http://127.0.0.1:{port}/api/v1/query/{asked.json()['id']}",
+                headers=headers,
+                timeout=30,
+            )
+            assert got.status_code == 200 and got.json()["sql"] == asked.json()["sql"]
     finally:
         server.terminate()
         server.wait(20)

@@ -108,3 +108,35 @@ async def test_unknown_query_is_404(harness: Harness, demo: str) -> None:
     response = await harness.as_(harness.tenant.admin, "GET", "/api/v1/query/qry_nope")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+async def test_a_row_still_on_its_way_from_another_process_is_waited_for(
+    harness: Harness, demo: str
+) -> None:
+    """Another worker answers, the client asks this one at once: GET waits briefly for the row
+    (here it is taken out and written back 40 ms later, as that worker's writer would)."""
+    import threading
+
+    from sqlalchemy import insert, select
+
+    from nexatron.query.service import query_service
+    from nexatron.store.tables import queries
+
+    analyst = harness.tenant.analyst
+    asked = await _asked(harness, analyst, "number of orders")
+    db = harness.services.db
+    query_service(harness.services).recorder.flush()  # written behind the answer
+    with db.begin() as conn:
+        row = conn.execute(select(queries).where(queries.c.id == asked["id"])).one()
+        conn.execute(queries.delete().where(queries.c.id == asked["id"]))
+
+    def write_back() -> None:
+        with db.begin() as conn:
+            conn.execute(insert(queries).values(**row._mapping))
+
+    threading.Timer(0.04, write_back).start()
+    got = await harness.as_(analyst, "GET", f"/api/v1/query/{asked['id']}")
+    assert got.status_code == 200, got.text
+    assert got.json()["sql"] == asked["sql"]
+    missing = await harness.as_(analyst, "GET", "/api/v1/query/qry_0000000000000000")
+    assert missing.status_code == 404  # after the bounded wait

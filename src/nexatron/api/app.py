@@ -80,6 +80,14 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
     return GatewayApp(Gateway(app, services), app)
 
 
+def app_from_env() -> Any:
+    """`uvicorn --factory nexatron.api.app:app_from_env`: settings from NEXATRON_* variables
+    (what `nexatron serve --workers N` runs in each worker process)."""
+    from nexatron.settings import settings_from_env
+
+    return create_app(settings_from_env())
+
+
 class GatewayApp:
     """The outer ASGI callable; exposes the FastAPI app and services for tests and the CLI."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import time
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, or_, select, update
 
 from nexatron.errors import BadRequest, NotFound
 from nexatron.identity.roles import Principal
@@ -73,6 +74,24 @@ def save_answer(
             .values(last_plan=plan, updated_at=stamp)
         )
     conn.execute(_INSERT_QUERY, values)
+
+
+# Another worker process may answer a question and the client ask this one for it before that
+# process's history writer has committed it (about a millisecond): a miss is retried this long.
+LOOKUP_WAIT_S = 0.1
+
+
+def find_query(db: Engine, principal: Principal, query_id: str) -> Any:
+    """The stored query, waiting up to LOOKUP_WAIT_S for one written behind by another process."""
+    deadline = time.monotonic() + LOOKUP_WAIT_S
+    while True:
+        try:
+            with db.connect() as conn:
+                return get_query(conn, principal, query_id)
+        except NotFound:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def get_query(conn: Connection, principal: Principal, query_id: str) -> Any:

@@ -179,12 +179,12 @@ def list_history(
 def get_query(query_id: str, principal: Asker, services: AppState) -> dict[str, Any]:
     """The stored answer (rows bounded to the first NEXATRON_STORED_ROWS)."""
     query_service(services).recorder.flush()
-    with services.db.connect() as conn:
-        return _view(history.get_query(conn, principal, query_id))
+    return _view(history.find_query(services.db, principal, query_id))
 
 
 @router.delete("/{query_id}", status_code=204)
 def delete_query(query_id: str, principal: Asker, services: AppState) -> None:
     query_service(services).recorder.flush()
+    history.find_query(services.db, principal, query_id)  # 404 unless visible (may wait briefly)
     with services.db.begin() as conn:
         history.delete_query(conn, principal, query_id)
