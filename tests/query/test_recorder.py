@@ -103,3 +103,30 @@ def test_a_full_queue_writes_inline_after_what_is_queued(db: Engine) -> None:
     recorder.submit(update(1, "later"))  # full: waits for the queue, then runs inline
     assert rows(db) == {1: "later", 2: "x"}
     recorder.close()
+
+
+def test_the_writer_waits_while_answering_unless_flushed(db: Engine) -> None:
+    recorder = Recorder(db, linger_s=5)
+    with recorder.answering():
+        recorder.submit(insert(1))
+        threading.Event().wait(0.1)
+        assert rows(db) == {}  # held back while a question is being answered
+        recorder.flush()  # a reader needs it: written now
+        assert rows(db) == {1: "x"}
+        recorder.submit(insert(2))
+    recorder.flush(timeout_s=1)  # no longer answering: written without the linger
+    assert rows(db) == {1: "x", 2: "x"}
+    recorder.close()
+
+
+def test_under_steady_answering_the_writer_still_writes_every_linger(db: Engine) -> None:
+    recorder = Recorder(db, linger_s=0.05)
+    with recorder.answering():
+        recorder.submit(insert(1))
+        deadline = threading.Event()
+        for _ in range(50):
+            if rows(db):
+                break
+            deadline.wait(0.01)
+        assert rows(db) == {1: "x"}
+    recorder.close()

@@ -45,3 +45,24 @@ def test_dispose_waits_for_the_running_statement(tmp_path: Path) -> None:
     with pytest.raises(StopIteration):
         next(batches)
     assert _writable(path)  # closed once the stream ended
+
+
+def test_one_idle_check_per_engine_and_busy_files_stay_open(tmp_path: Path) -> None:
+    from nexatron.warehouse.watchdog import WATCHDOG
+
+    path = tmp_path / "data.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    engine = open_engine("duckdb", parse_config("duckdb", {"path": str(path)}))
+    engine.idle_close_s = 0.3  # type: ignore[attr-defined]
+    for _ in range(50):
+        engine.execute("SELECT count(*) FROM t", timeout_s=5, row_cap=10)
+    checks = [e for e in WATCHDOG._heap if getattr(e[3], "__self__", None) is engine]
+    assert len(checks) == 1  # not one per query
+    for _ in range(6):  # used every 0.1 s for 0.6 s: never idle for 0.3 s
+        time.sleep(0.1)
+        engine.execute("SELECT count(*) FROM t", timeout_s=5, row_cap=10)
+        assert not _writable(path)
+    time.sleep(0.8)
+    assert _writable(path)
+    engine.dispose()

@@ -6,6 +6,11 @@ of history in this process (GET /query/{id}, the history list, DELETE, a follow-
 conversation) call `flush` first, so a client always reads its own writes from the process that
 answered it. Another worker process sees them once written, which takes about a millisecond.
 
+The writer yields to answering: while a question is being answered in this process (see
+`answering`) it waits, up to `linger_s`, so its Python work does not compete for the GIL with
+a request's (a request resuming after its database query would otherwise wait for the writer).
+Under steady load it writes every `linger_s`, in bigger batches; `flush` makes it write at once.
+
 A clean shutdown writes everything pending (`close`); a process killed outright loses the rows
 of answers from its last few milliseconds. A batch that fails is retried row by row, so one bad
 row (its connection deleted meanwhile, say) costs only itself; that loss is logged.
@@ -16,7 +21,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
@@ -25,16 +31,39 @@ Job = Callable[[Connection], None]
 
 
 class Recorder:
-    def __init__(self, db: Engine, *, max_batch: int = 256, max_pending: int = 10_000) -> None:
+    def __init__(
+        self,
+        db: Engine,
+        *,
+        max_batch: int = 256,
+        max_pending: int = 10_000,
+        linger_s: float = 0.02,
+    ) -> None:
         self._db = db
         self._max_batch = max_batch
         self._max_pending = max_pending
+        self._linger_s = linger_s
         self._cond = threading.Condition()
         self._pending: deque[Job] = deque()
         self._submitted = 0
         self._written = 0
+        self._wanted = 0  # the highest submission number a flush waits for
+        self._busy = 0  # questions being answered in this process
         self._closed = False
         self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Mark a question being answered: the writer holds back (up to linger_s) meanwhile."""
+        with self._cond:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy -= 1
+                if not self._busy and self._pending:
+                    self._cond.notify_all()
 
     def submit(self, job: Job) -> None:
         """Queue `job` (run in a transaction with others); written inline once closed or when
@@ -59,6 +88,8 @@ class Recorder:
         with self._cond:
             target = self._submitted
             if self._written < target:
+                self._wanted = max(self._wanted, target)
+                self._cond.notify_all()
                 self._cond.wait_for(lambda: self._written >= target, timeout_s)
 
     def close(self) -> None:
@@ -75,12 +106,16 @@ class Recorder:
                 self._cond.wait_for(lambda: bool(self._pending) or self._closed)
                 if not self._pending:
                     return  # closed and drained
+                self._cond.wait_for(self._may_write, self._linger_s)
                 count = min(len(self._pending), self._max_batch)
                 batch = [self._pending.popleft() for _ in range(count)]
             self._write(batch)
             with self._cond:
                 self._written += len(batch)
                 self._cond.notify_all()
+
+    def _may_write(self) -> bool:
+        return not self._busy or self._closed or self._wanted > self._written
 
     def _write(self, batch: list[Job]) -> None:
         try:

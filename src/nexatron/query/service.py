@@ -355,18 +355,19 @@ class QueryService:
         so a repeated question is answered without any.
         """
         args = (principal, question, connection_id, conversation_id)
-        if not self.services.local_io:
-            return await run_in_threadpool(self.ask, *args)
-        try:
-            prepared = self.prepare(*args, inline=True)
-        except NotCached:
-            return await run_in_threadpool(self.ask, *args)
-        result = self.cached_result(prepared)
-        if result is None:
-            return prepared, await run_in_threadpool(self.complete, prepared)
-        answer = self.answer(prepared, result, True)
-        self.record(prepared, answer)
-        return prepared, answer
+        with self.recorder.answering():
+            if not self.services.local_io:
+                return await run_in_threadpool(self.ask, *args)
+            try:
+                prepared = self.prepare(*args, inline=True)
+            except NotCached:
+                return await run_in_threadpool(self.ask, *args)
+            result = self.cached_result(prepared)
+            if result is None:
+                return prepared, await run_in_threadpool(self.complete, prepared)
+            answer = self.answer(prepared, result, True)
+            self.record(prepared, answer)
+            return prepared, answer
 
 
 def _add_usage(a: LLMUsage | None, b: LLMUsage) -> LLMUsage:

@@ -53,6 +53,8 @@ def ensure_read_only(sql: str, dialect: str) -> None:
 def ensure_single_statement(sql: str, dialect: str) -> None:
     """Raise QueryFailed if `sql` holds more than one statement (tokenized, so strings and
     comments are respected). Stops "COMMIT; DROP ..." from escaping a read-only transaction."""
+    if ";" not in sql and sql.strip() and not any(m in sql for m in ("--", "/*", "#")):
+        return  # no separator character at all, and text that is not all comment: one statement
     try:
         tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
     except sqlglot.errors.SqlglotError as exc:

@@ -31,15 +31,17 @@ class Watchdog:
     def schedule(self, delay_s: float, action: Callable[[], None]) -> Deadline:
         deadline = Deadline()
         with self._cv:
-            heapq.heappush(
-                self._heap, (time.monotonic() + delay_s, next(self._order), deadline, action)
-            )
+            entry = (time.monotonic() + delay_s, next(self._order), deadline, action)
+            heapq.heappush(self._heap, entry)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="nexatron-watchdog", daemon=True
                 )
                 self._thread.start()
-            self._cv.notify()
+            if self._heap[0] is entry:
+                # Only a new earliest deadline needs the thread awake; waking it for every
+                # query would have it compete for the GIL with the requests it watches.
+                self._cv.notify()
         return deadline
 
     def _run(self) -> None:

@@ -94,18 +94,23 @@ def _csv(columns: list[dict[str, Any]], rows: list[list[Any]]) -> str:
 async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
     """Answer a question: rows, the SQL that produced them, and a one-sentence summary."""
     service = query_service(services)
-    prepared, answer = await service.ask_async(
-        principal, body.question.strip(), body.connection_id, body.conversation_id
-    )
-    if body.format == "csv":
-        return RawResponse(
-            _csv(views.columns_view(prepared), answer.rows),
-            media_type="text/csv",
-            headers={"X-Query-Id": prepared.id, "X-Conversation-Id": prepared.conversation_id},
+    with service.recorder.answering():  # the history writer waits until the body is built
+        prepared, answer = await service.ask_async(
+            principal, body.question.strip(), body.connection_id, body.conversation_id
         )
-    # Rendered directly: the payload is built from typed stages, and skipping a second
-    # validation of every row keeps large answers cheap (the schema above documents it).
-    return RawResponse(dump_json(views.response(prepared, answer)), media_type="application/json")
+        if body.format == "csv":
+            return RawResponse(
+                _csv(views.columns_view(prepared), answer.rows),
+                media_type="text/csv",
+                headers={
+                    "X-Query-Id": prepared.id,
+                    "X-Conversation-Id": prepared.conversation_id,
+                },
+            )
+        # Rendered directly: the payload is built from typed stages, and skipping a second
+        # validation of every row keeps large answers cheap (the schema above documents it).
+        payload = dump_json(views.response(prepared, answer))
+    return RawResponse(payload, media_type="application/json")
 
 
 @router.post(
@@ -177,7 +182,11 @@ def list_history(
 
 @router.get("/{query_id}", response_model=QueryResult)
 def get_query(query_id: str, principal: Asker, services: AppState) -> dict[str, Any]:
-    """The stored answer (rows bounded to the first NEXATRON_STORED_ROWS)."""
+    """The stored answer (rows bounded to the first NEXATRON_STORED_ROWS).
+
+    History is written just behind each answer; an id answered a moment ago by another worker
+    process is waited for (up to 100 ms) before this returns 404.
+    """
     query_service(services).recorder.flush()
     return _view(history.find_query(services.db, principal, query_id))
 

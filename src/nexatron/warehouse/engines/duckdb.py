@@ -85,6 +85,7 @@ class DuckDBEngine(FileEngine):
         self._in_use = 0
         self._last_used = 0.0
         self._dispose_pending = False
+        self._idle_check_pending = False
 
     def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
         with self._lock:
@@ -106,15 +107,25 @@ class DuckDBEngine(FileEngine):
                 self._last_used = time.monotonic()
                 if self._dispose_pending and self._in_use == 0:
                     self._close_root()
-            WATCHDOG.schedule(self.idle_close_s, self._close_if_idle)
+                check = not self._idle_check_pending
+                self._idle_check_pending = True
+            if check:  # one pending idle check per engine, not one per query
+                WATCHDOG.schedule(self.idle_close_s, self._close_if_idle)
 
         return cursor, cursor.interrupt, close
 
     def _close_if_idle(self) -> None:
         with self._lock:
-            idle = time.monotonic() - self._last_used >= self.idle_close_s * 0.99
-            if self._in_use == 0 and idle:
+            remaining = self._last_used + self.idle_close_s - time.monotonic()
+            if self._in_use == 0 and remaining <= self.idle_close_s * 0.01:
                 self._close_root()
+                self._idle_check_pending = False
+                return
+            if self._root is None:
+                self._idle_check_pending = False
+                return
+        # Used since: look again when it will have been idle long enough.
+        WATCHDOG.schedule(max(remaining, self.idle_close_s * 0.05), self._close_if_idle)
 
     def _close_root(self) -> None:
         if self._root is not None:
