@@ -3,6 +3,7 @@ check_expression accepts every tree check_sql returns."""
 
 from __future__ import annotations
 
+import pytest
 from guard_support import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -92,3 +93,19 @@ def test_sql_like_fragments(sql: str, dialect: str) -> None:
 @given(mutated, st.sampled_from(DIALECTS))
 def test_mutated_attacks(sql: str, dialect: str) -> None:
     _check(sql, dialect)
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        ("SELECT @\n@version", "mysql"),  # printed back as @@version (a session variable)
+        ("SELECT @\n@version", "postgres"),  # printed back as $$version (a dollar quote)
+        ("SELECT ¡@@version", "postgres"),  # an unquoted `¡` the printer would not reproduce
+        ("SELECT @¡@version", "postgres"),
+        ("SELECT $1", "postgres"),
+        ("SELECT * FROM accounts WHERE id = ?", "mysql"),
+    ],
+)
+def test_found_by_fuzzing_parameters_and_odd_leaves_are_refused(sql: str, dialect: str) -> None:
+    with pytest.raises(GuardRejected):
+        check_sql(sql, dialect, allowed_tables={"accounts", "audit"})

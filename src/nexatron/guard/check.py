@@ -49,7 +49,9 @@ def check_sql(sql: str, dialect: str, *, allowed_tables: Collection[str] | None)
     check_first_of(tokens)
     statement = _parse_one(tokens, sql, dialect)
     _check_root(statement)
-    tables, ctes = walk_rules(statement, texts=False)
+    # The text rules too: what runs is the tree printed again, so a leaf the parser let through
+    # but the printer would not reproduce (an unquoted `¡`) must be refused here as well.
+    tables, ctes = walk_rules(statement, texts=True)
     _check_tables(tables, ctes, allowed_tables)
     return statement
 

@@ -64,8 +64,11 @@ _FORBIDDEN_NODE_NAMES = frozenset(
 )
 
 # Per-class verdicts (0 means "nothing to check on this node itself").
-_PLAIN, _STATEMENT, _NAMED_FUNC, _DENIED_FUNC, _TABLE, _FROM_ONLY, _CTE = range(7)
-_IDENTIFIER, _LITERAL, _VAR, _NATIONAL = range(7, 11)
+_PLAIN, _STATEMENT, _NAMED_FUNC, _DENIED_FUNC, _TABLE, _FROM_ONLY, _CTE, _PARAMETER = range(8)
+_IDENTIFIER, _LITERAL, _VAR, _NATIONAL = range(8, 12)
+# Bind parameters and variables (`$1`, `?`, `@name`): nothing binds them here, and sqlglot may
+# print them back as something else (`@` + newline + `@version` becomes `@@version`).
+_PARAMETER_NAMES = frozenset({"Parameter", "Placeholder"})
 _VERDICTS: dict[type, int] = {}
 
 _WORD = re.compile(r"[\w$]+")
@@ -84,6 +87,8 @@ def node_kind(node: exp.Expr) -> str:
 def _classify(cls: type) -> int:
     if cls.__module__ in _STATEMENT_MODULES or cls.__name__ in _FORBIDDEN_NODE_NAMES:
         return _STATEMENT
+    if cls.__name__ in _PARAMETER_NAMES:
+        return _PARAMETER
     if issubclass(cls, exp.Func):
         if issubclass(cls, NAMED_FUNCTION_CLASSES):
             return _NAMED_FUNC
@@ -151,6 +156,12 @@ def _apply(
         raise GuardRejected(
             f"Only one read-only SELECT statement is allowed; found {node_kind(node)}.",
             reason="statement_type",
+        )
+    if verdict == _PARAMETER:
+        raise GuardRejected(
+            "Parameters and variables ($1, ?, @name) are not allowed; write values into the "
+            "query.",
+            reason="parameter",
         )
     if verdict == _DENIED_FUNC or (
         verdict == _NAMED_FUNC and function_name(node) not in SAFE_FUNCTION_NAMES  # type: ignore[arg-type]
