@@ -125,7 +125,9 @@ async def asgi_post(app: Any, path: str, body: dict[str, Any], key: str) -> dict
 
 
 async def in_process(root: Path, demo_file: Path, count: int) -> None:
-    async with make_app_client(root / "inproc", log_level="warning") as h:
+    async with make_app_client(
+        root / "inproc", log_level="warning", rate_limit_plans={"default": "10000000/minute"}
+    ) as h:
         files = h.services.settings.data_dir.resolve() / "files"
         files.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(demo_file, files / "demo.duckdb")

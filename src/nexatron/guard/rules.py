@@ -72,6 +72,7 @@ _PARAMETER_NAMES = frozenset({"Parameter", "Placeholder"})
 _VERDICTS: dict[type, int] = {}
 
 _WORD = re.compile(r"[\w$]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_$]+")
 _VAR_WORD = re.compile(r"[\w$@]+")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _KEYWORDS = re.compile(r"[A-Za-z_]+(?: [A-Za-z_]+)?|")
@@ -159,8 +160,7 @@ def _apply(
         )
     if verdict == _PARAMETER:
         raise GuardRejected(
-            "Parameters and variables ($1, ?, @name) are not allowed; write values into the "
-            "query.",
+            "Parameters and variables ($1, ?, @name) are not allowed; write values into the query.",
             reason="parameter",
         )
     if verdict == _DENIED_FUNC or (
@@ -193,6 +193,11 @@ def _check_leaf(node: exp.Expr, verdict: int) -> None:
     text = node.this
     if not isinstance(text, str):
         raise GuardRejected(f"{type(node).__name__} has no text.", reason="text")
+    if text.isascii() and (
+        (verdict == _IDENTIFIER and _ASCII_WORD.fullmatch(text))
+        or (verdict == _LITERAL and not node.args.get("is_string") and _NUMBER.fullmatch(text))
+    ):
+        return  # a plain ASCII name or number: nothing below could refuse it
     check_text(text)
     if verdict == _IDENTIFIER:
         if not node.args.get("quoted") and not _WORD.fullmatch(text):

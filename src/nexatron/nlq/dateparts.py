@@ -47,10 +47,15 @@ def _named(tokens: list[Token], i: int, n: int, lex: Lexicon | None) -> bool:
     return False
 
 
+_FIRST_WORDS = frozenset(part[0] for part in _PARTS)
+
+
 def check_date_parts(tokens: list[Token], lex: Lexicon | None = None) -> None:
     """Refuse a breakdown by a part of a date (weekday, hour): the compiler offers periods only."""
     lows = [t.low for t in tokens]
     for i in range(len(lows)):
+        if lows[i] not in _FIRST_WORDS:
+            continue
         for part in _PARTS:
             if tuple(lows[i : i + len(part)]) == part and not _named(tokens, i, len(part), lex):
                 phrase = " ".join(t.text for t in tokens[i : i + len(part)])

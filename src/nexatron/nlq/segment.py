@@ -284,11 +284,14 @@ def _is_known(low: str, lex: Lexicon) -> bool:
     )
 
 
-def correct_typos(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
-    """Replace words that are one or two edits from exactly one known word (bounded by length)."""
+def correct_typos(
+    text: str, lex: Lexicon, tokens: list[Token] | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """Replace words that are one or two edits from exactly one known word (bounded by length).
+    `tokens`: those of `text` when the caller has them already."""
     fixes: list[tuple[str, str]] = []
     out = text
-    tokens = tokenize(text)
+    tokens = tokenize(text) if tokens is None else tokens
     for n, tok in reversed(list(enumerate(tokens))):
         low = tok.low
         if len(low) == 4 and not _is_known(low, lex):
@@ -369,8 +372,9 @@ def _value_match(span: list[Token], lex: Lexicon) -> list[tuple[str, str]]:
 
 def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
     """Read `question` into items, longest match first at each position."""
-    text, corrections = correct_typos(question[:10000], lex)
-    tokens = tokenize(text)
+    original = tokenize(question[:10000])
+    text, corrections = correct_typos(question[:10000], lex, original)
+    tokens = tokenize(text) if corrections else original
     times = find_time_expressions(text, ctx)
     items: list[Item] = []
     i = 0

@@ -117,7 +117,7 @@ class _Compiler:
                     code="name_clash",
                 )
             names.add(column.name)
-            selects.append(exp.alias_(expr, ident(column.name, force_quote=True), copy=False))
+            selects.append(exp.Alias(this=expr, alias=ident(column.name, force_quote=True)))
             columns.append(column)
 
         for i, d in enumerate(dims):

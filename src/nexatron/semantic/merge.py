@@ -25,7 +25,9 @@ def merge_ctes(
         agg = exp.select(*[col(k) for k in keys], copy=False).from_(table(f"base_{i}"), copy=False)
         for j, m in s.leaves:
             value = col(f"_x{j}") if j in s.inputs else None
-            agg = agg.select(exp.alias_(aggregate(m, value, dialect), ident(f"_m{j}"), copy=False))
+            agg = agg.select(
+                exp.Alias(this=aggregate(m, value, dialect), alias=ident(f"_m{j}")), copy=False
+            )
         if keys:
             agg = agg.group_by(*[col(k) for k in keys], copy=False)
         ctes.append((f"agg_{i}", agg))
@@ -38,7 +40,8 @@ def merge_ctes(
         names = [f"_s{j}" for j in (*prev_leaves, *new)]
         left = exp.select(*[col(k) for k in keys], copy=False).from_(table(prev), copy=False)
         left = left.select(
-            *[exp.alias_(e, ident(n), copy=False) for e, n in zip(first, names, strict=True)]
+            *[exp.Alias(this=e, alias=ident(n)) for e, n in zip(first, names, strict=True)],
+            copy=False,
         )
         right = exp.select(*[col(k) for k in keys], *second, copy=False).from_(
             table(f"agg_{i}"), copy=False
@@ -47,7 +50,8 @@ def merge_ctes(
             table(f"stacked_{i}"), copy=False
         )
         merged = merged.select(
-            *[exp.alias_(exp.Max(this=col(n)), ident(f"_m{n[2:]}"), copy=False) for n in names]
+            *[exp.Alias(this=exp.Max(this=col(n)), alias=ident(f"_m{n[2:]}")) for n in names],
+            copy=False,
         )
         if keys:
             merged = merged.group_by(*[col(k) for k in keys], copy=False)

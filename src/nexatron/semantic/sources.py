@@ -57,8 +57,8 @@ class _Joiner:
             on = exp.and_(
                 *[
                     exp.EQ(
-                        this=exp.column(ident(a), table=ident(left)),
-                        expression=exp.column(ident(b), table=ident(alias)),
+                        this=exp.Column(this=ident(a), table=ident(left)),
+                        expression=exp.Column(this=ident(b), table=ident(alias)),
                     )
                     for a, b in zip(edge.from_columns, edge.to_columns, strict=True)
                 ],
@@ -86,13 +86,13 @@ def build_source(
     dialect = ctx.dialect
     source = Source(table=table, time_dim=time_dim, leaves=leaves)
     selects: list[exp.Expr] = [
-        exp.alias_(joiner.dimension(d), ident(f"_d{i}"), copy=False) for i, d in enumerate(ctx.dims)
+        exp.Alias(this=joiner.dimension(d), alias=ident(f"_d{i}")) for i, d in enumerate(ctx.dims)
     ]
     where: list[exp.Expr] = []
     if time_dim is not None:
         t = joiner.dimension(time_dim)
         if ctx.grain:
-            selects.append(exp.alias_(dialect.trunc(ctx.grain, t.copy()), ident("_t"), copy=False))
+            selects.append(exp.Alias(this=dialect.trunc(ctx.grain, t.copy()), alias=ident("_t")))
         r = ctx.time_range
         if r and r.start is not None:
             kind = time_kind or ("timestamp" if _has_time(r.start) else "date")
@@ -112,9 +112,9 @@ def build_source(
         value = _metric_input(m, joiner, ctx)
         if value is not None:
             source.inputs.add(j)
-            selects.append(exp.alias_(value, ident(f"_x{j}"), copy=False))
+            selects.append(exp.Alias(this=value, alias=ident(f"_x{j}")))
     if not selects:
-        selects.append(exp.alias_(exp.Literal.number(1), ident("_one"), copy=False))
+        selects.append(exp.Alias(this=exp.Literal.number(1), alias=ident("_one")))
     rows = exp.select(*selects, copy=False).from_(table_ref(table, "t0"), copy=False)
     for join in joiner.joins:
         rows = rows.join(join, copy=False)
