@@ -23,10 +23,12 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import Connection, Engine
 
 log = logging.getLogger("nexatron.history")
+_ANSWERING: ContextVar[bool] = ContextVar("nexatron_answering", default=False)
 Job = Callable[[Connection], None]
 
 
@@ -55,15 +57,36 @@ class Recorder:
     @contextmanager
     def answering(self) -> Iterator[None]:
         """Mark a question being answered: the writer holds back (up to linger_s) meanwhile."""
-        with self._cond:
-            self._busy += 1
+        self._enter()
+        token = _ANSWERING.set(True)
         try:
             yield
         finally:
-            with self._cond:
-                self._busy -= 1
-                if not self._busy and self._pending:
-                    self._cond.notify_all()
+            _ANSWERING.reset(token)
+            self._leave()
+
+    @contextmanager
+    def waiting_on_database(self) -> Iterator[None]:
+        """Inside `answering`: the request waits for its database without holding the GIL, the
+        best moment for the writer to run."""
+        if not _ANSWERING.get():
+            yield
+            return
+        self._leave()
+        try:
+            yield
+        finally:
+            self._enter()
+
+    def _enter(self) -> None:
+        with self._cond:
+            self._busy += 1
+
+    def _leave(self) -> None:
+        with self._cond:
+            self._busy -= 1
+            if not self._busy and self._pending:
+                self._cond.notify_all()
 
     def submit(self, job: Job) -> None:
         """Queue `job` (run in a transaction with others); written inline once closed or when
