@@ -30,6 +30,7 @@ from nexatron.warehouse.registry import get_engine_class
 log = logging.getLogger("nexatron.values")
 VALUE_LIMIT = 500  # a dimension with more distinct values is not indexed
 VALUE_TOTAL = 50_000
+VALUE_SAMPLE = 10_000  # rows read to rule out a high-cardinality column cheaply
 
 
 class LRU:
@@ -161,19 +162,27 @@ class ContextLoader:
                 break
             try:
                 column = sqlglot.parse_one(dim.expr, read=dialect)
+                present = exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null()))
+                timeout = min(settings.value_index_timeout_s, remaining)
+                # A sample with more distinct values than the limit proves the column is not
+                # indexable without the full DISTINCT, whose hash table over millions of values
+                # costs the warehouse (and an in-process DuckDB this server) real memory.
+                probe = engine.execute(
+                    _sample_distinct_sql(column, present, dim.table, dialect),
+                    timeout_s=timeout,
+                    row_cap=1,
+                )
+                if probe.rows and int(probe.rows[0][0] or 0) > VALUE_LIMIT:
+                    continue
                 sql = (
                     exp.select(column)
                     .distinct()
                     .from_(exp.to_table(dim.table))
-                    .where(exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null())))
+                    .where(present)
                     .limit(VALUE_LIMIT + 1)
                     .sql(dialect=dialect)
                 )
-                result = engine.execute(
-                    sql,
-                    timeout_s=min(settings.value_index_timeout_s, remaining),
-                    row_cap=VALUE_LIMIT + 1,
-                )
+                result = engine.execute(sql, timeout_s=timeout, row_cap=VALUE_LIMIT + 1)
             except Exception as exc:  # an unindexable dimension is simply not indexed
                 log.info("value index skipped %s: %s", dim.name, type(exc).__name__)
                 continue
@@ -189,3 +198,15 @@ class ContextLoader:
                 .values(value_index={"layer_version": row.layer_version, "values": values})
             )
         return values
+
+
+def _sample_distinct_sql(column: exp.Expr, present: exp.Expr, table: str, dialect: str) -> str:
+    """COUNT(DISTINCT v) over the first VALUE_SAMPLE non-null values of the column."""
+    sample = (
+        exp.select(exp.alias_(column.copy(), "v"))
+        .from_(exp.to_table(table))
+        .where(present.copy())
+        .limit(VALUE_SAMPLE)
+    )
+    distinct = exp.Count(this=exp.Distinct(expressions=[exp.column("v")]))
+    return exp.select(distinct).from_(sample.subquery("s")).sql(dialect=dialect)
