@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from query_support import SALES_SQL, TOTAL_LAST_QUARTER, ask, previous_quarter, today_in
 
+from nexatron.query.service import query_service
 from nexatron.testing import Harness
 
 pytestmark = pytest.mark.anyio
@@ -92,14 +93,22 @@ async def test_a_write_request_is_refused_and_changes_nothing(
     assert after.json()["data"] == before.json()["data"]
 
 
+@pytest.mark.parametrize("first_turn", ["written", "still queued"])
 async def test_follow_up_breaks_the_total_down_by_region(
-    harness: Harness, demo: str, warehouse: Any
+    harness: Harness, demo: str, warehouse: Any, first_turn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A follow-up reads the conversation's last plan: on the event loop once the first turn is
+    written, in a worker thread (after waiting for the writer) while it is still queued."""
     total, start, end = _last_quarter_total(harness, warehouse)
     actor = harness.tenant.analyst
     first = await ask(harness, actor, TOTAL_LAST_QUARTER)
     assert first.status_code == 200, first.text
     conversation = first.json()["conversation_id"]
+    recorder = query_service(harness.services).recorder
+    if first_turn == "written":
+        recorder.flush()
+    else:
+        monkeypatch.setattr(recorder, "pending", lambda: True)
     follow = await ask(harness, actor, "and by region?", conversation_id=conversation)
     assert follow.status_code == 200, follow.text
     body = follow.json()

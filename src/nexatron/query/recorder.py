@@ -106,6 +106,11 @@ class Recorder:
             self.flush()  # keep the order: a conversation's insert before its updates
             self._write([job])
 
+    def pending(self) -> bool:
+        """Something submitted is not written yet."""
+        with self._cond:
+            return self._written < self._submitted
+
     def flush(self, timeout_s: float = 30.0) -> None:
         """Wait until everything submitted before this call is written."""
         with self._cond:

@@ -89,6 +89,8 @@ class QueryService:
         row = resolve_connection(self.services, principal, connection_id)
         previous: SemanticQuery | None = None
         if conversation_id:
+            if inline and self.recorder.pending():
+                raise NotCached("history")  # waiting for the writer is not for the event loop
             self.recorder.flush()  # its previous turn may still be on its way to the store
             with self.services.db.connect() as conn:
                 conv = history.get_conversation(conn, principal, conversation_id)
