@@ -15,6 +15,7 @@ from nexatron.identity.tokens import TokenCodec
 from nexatron.ratelimit import RateLimiter
 from nexatron.settings import Settings
 from nexatron.store.db import make_engine, migrate
+from nexatron.store.version import MetadataVersion, VersionedRows
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Services:
     authenticator: Authenticator
     limiter: RateLimiter
     cache: Cache
+    rows: VersionedRows  # auth and connection rows cached under the metadata version
     extras: dict[str, Any] = field(default_factory=dict)  # per-feature singletons (pools, ...)
 
     @property
@@ -46,6 +48,7 @@ class Services:
             closer = getattr(extra, "close", None)
             if callable(closer):
                 closer()
+        self.rows.close()
         self.db.dispose()
 
 
@@ -62,6 +65,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
         ttl_s=settings.access_token_ttl_s,
     )
     cache: Cache = RedisCache(settings.redis_url) if settings.redis_url else MemoryCache()
+    rows = VersionedRows(MetadataVersion(db))
     return Services(
         settings=settings,
         db=db,
@@ -74,7 +78,8 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
             refresh_ttl_s=settings.refresh_token_ttl_s,
             reuse_grace_s=settings.refresh_reuse_grace_s,
         ),
-        authenticator=Authenticator(db, codec, settings.secret_key),
+        authenticator=Authenticator(db, codec, settings.secret_key, rows),
         limiter=RateLimiter(settings.redis_url, fail_open=settings.redis_fail_open),
         cache=cache,
+        rows=rows,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, select, update
 
@@ -13,6 +14,7 @@ from nexatron.identity.roles import Principal, Role, min_role
 from nexatron.identity.tokens import TokenCodec
 from nexatron.identity.users import now
 from nexatron.store.tables import api_keys, auth_sessions, tenants, users
+from nexatron.store.version import VersionedRows
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
@@ -47,10 +49,20 @@ _SESSION_LOOKUP = (
 
 
 class Authenticator:
-    def __init__(self, db: Engine, codec: TokenCodec, secret: str) -> None:
+    def __init__(
+        self, db: Engine, codec: TokenCodec, secret: str, rows: VersionedRows | None = None
+    ) -> None:
         self._db = db
         self._codec = codec
         self._secret = secret
+        self._rows = rows  # cached under the metadata version: revocations still count at once
+
+    def _lookup(self, key: tuple[str, ...], statement: Any, params: dict[str, str]) -> Any:
+        def load() -> Any:
+            with self._db.connect() as conn:
+                return conn.execute(statement, params).first()
+
+        return load() if self._rows is None else self._rows.get(key, load)
 
     def authenticate(self, credential: str) -> Principal:
         if credential.startswith(PREFIX):
@@ -61,8 +73,7 @@ class Authenticator:
         if not is_well_formed(key):
             raise Unauthorized("Malformed API key.")
         digest = keyed_hash(self._secret, key)
-        with self._db.connect() as conn:
-            row = conn.execute(_KEY_LOOKUP, {"digest": digest}).first()
+        row = self._lookup(("key", digest), _KEY_LOOKUP, {"digest": digest})
         current = now()
         if row is None or row.revoked_at is not None or row.disabled:
             raise Unauthorized("Invalid or revoked API key.")
@@ -84,11 +95,8 @@ class Authenticator:
 
     def _access_token(self, token: str) -> Principal:
         claims = self._codec.decode(token)
-        with self._db.connect() as conn:
-            row = conn.execute(
-                _SESSION_LOOKUP,
-                {"u": claims.user_id, "t": claims.tenant_id, "s": claims.session_id},
-            ).first()
+        params = {"u": claims.user_id, "t": claims.tenant_id, "s": claims.session_id}
+        row = self._lookup(("session", *params.values()), _SESSION_LOOKUP, params)
         if row is None or row.disabled or row.revoked_at is not None:
             raise Unauthorized("Session ended; log in again.")
         return Principal(

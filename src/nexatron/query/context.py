@@ -79,13 +79,22 @@ _VALUES = select(connections.c.value_index).where(connections.c.id == bindparam(
 
 
 def resolve_connection(services: Services, principal: Principal, connection_id: str | None) -> Any:
-    with services.db.connect() as conn:
-        if connection_id:
-            row = conn.execute(_ONE, {"t": principal.tenant_id, "c": connection_id}).first()
-            if row is None:
-                raise NotFound("Connection not found.")
-            return row
-        rows = list(conn.execute(_ALL, {"t": principal.tenant_id}))
+    tenant = principal.tenant_id
+
+    def read_one() -> Any:
+        with services.db.connect() as conn:
+            return conn.execute(_ONE, {"t": tenant, "c": connection_id}).first()
+
+    def read_all() -> list[Any]:
+        with services.db.connect() as conn:
+            return list(conn.execute(_ALL, {"t": tenant}))
+
+    if connection_id:
+        row = services.rows.get(("connection", tenant, connection_id), read_one)
+        if row is None:
+            raise NotFound("Connection not found.")
+        return row
+    rows = services.rows.get(("connections", tenant), read_all)
     defaults = [r for r in rows if r.is_default] or (rows if len(rows) == 1 else [])
     if len(defaults) == 1:
         return defaults[0]

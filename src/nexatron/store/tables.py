@@ -204,3 +204,12 @@ llm_settings = Table(
     Column("secrets", Text, nullable=True),  # encrypted api key
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# One row whose version SQLite triggers bump on every write to the tables that authentication and
+# connection lookup read (see store/version.py and migration 0002).
+metadata_version = Table(
+    "metadata_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
