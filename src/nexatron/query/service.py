@@ -33,6 +33,7 @@ from nexatron.query.context import (
 )
 from nexatron.query.recorder import Recorder
 from nexatron.query.slots import TenantSlots
+from nexatron.query.templates import SqlTemplates
 from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import CompiledQuery, SemanticQuery
@@ -49,6 +50,7 @@ class QueryService:
         self._plans = LRU(4096)
         self._compiled = LRU(4096)
         self._answers = LRU(1024)
+        self._templates = SqlTemplates()
         self.slots = TenantSlots(services.settings.max_concurrent_queries_per_tenant)
         self.recorder = Recorder(services.db)
         # ask_async's own worker threads: a concurrent.futures hand-off costs about 40 us less
@@ -181,13 +183,20 @@ class QueryService:
         key = (context.layer.version, context.dialect, query.model_dump_json())
         compiled: CompiledQuery | None = self._compiled.get(key)
         if compiled is None:
-            # No LIMIT for the cap: the engine fetches cap+1 rows and reports truncation.
-            compiled = compile_query(context.layer, query, context.dialect)
             allowed = _tables_of(context)
-            if compiled.tree is not None:  # the tree it was rendered from: no second parse
-                check_expression(compiled.tree, context.dialect, allowed_tables=allowed)
-            else:
-                check_sql(compiled.sql, context.dialect, allowed_tables=allowed)
+
+            def guard(tree: Any) -> None:
+                check_expression(tree, context.dialect, allowed_tables=allowed)
+
+            # A question like an earlier one but for its values or dates: that one's SQL.
+            compiled = self._templates.compile(context.layer, query, context.dialect, guard)
+            if compiled is None:
+                # No LIMIT for the cap: the engine fetches cap+1 rows and reports truncation.
+                compiled = compile_query(context.layer, query, context.dialect)
+                if compiled.tree is not None:  # the tree it was rendered from: no second parse
+                    guard(compiled.tree)
+                else:
+                    check_sql(compiled.sql, context.dialect, allowed_tables=allowed)
             self._compiled.put(key, compiled)
         return compiled
 
