@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nexatron.testing import Harness, make_app_client
@@ -93,6 +93,7 @@ def test_random_json_to_login_never_5xx(live) -> None:
 
     @FUZZ
     @given(body=LOGIN_BODIES | JSON)
+    @example(body={"email": "nobody@example.com", "password": "wrong password"})  # a 401
     def check(body: Any) -> None:
         statuses.add(post(live, "/api/v1/auth/login", json=body, headers={"Authorization": ""}))
 
