@@ -370,9 +370,12 @@ def _value_match(span: list[Token], lex: Lexicon) -> list[tuple[str, str]]:
     return []
 
 
-def segment(question: str, lex: Lexicon, ctx: DateContext) -> Segmented:
-    """Read `question` into items, longest match first at each position."""
-    original = tokenize(question[:10000])
+def segment(
+    question: str, lex: Lexicon, ctx: DateContext, tokens: list[Token] | None = None
+) -> Segmented:
+    """Read `question` into items, longest match first at each position. `tokens`: those of
+    `question[:10000]` when the caller has them already."""
+    original = tokenize(question[:10000]) if tokens is None else tokens
     text, corrections = correct_typos(question[:10000], lex, original)
     tokens = tokenize(text) if corrections else original
     times = find_time_expressions(text, ctx)

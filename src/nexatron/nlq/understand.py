@@ -111,6 +111,17 @@ def check_why(tokens: list[Token], lex: Lexicon) -> None:
         )
 
 
+def _unmatched(words: list[str], lex: Lexicon) -> Refusal:
+    return Refusal(
+        {
+            "message": "Some words matched nothing in the semantic layer: "
+            + ", ".join(f"'{u}'" for u in words),
+            "unmatched": words,
+            "suggestions": suggestions(lex, words),
+        }
+    )
+
+
 def _unknown_beside(exc: Clarification, seg: Segmented, lex: Lexicon) -> None:
     """An unknown word next to the ambiguous phrase ('churn rate'): name it instead of asking
     which known meaning was meant."""
@@ -122,14 +133,7 @@ def _unknown_beside(exc: Clarification, seg: Segmented, lex: Lexicon) -> None:
         near = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
         unknown = [n.text for n in near if n.kind == "unknown"]
         if unknown:
-            raise Refusal(
-                {
-                    "message": "Some words matched nothing in the semantic layer: "
-                    + ", ".join(f"'{u}'" for u in unknown),
-                    "unmatched": unknown,
-                    "suggestions": suggestions(lex, unknown),
-                }
-            )
+            raise _unmatched(unknown, lex)
 
 
 def understand(
@@ -149,7 +153,7 @@ def understand(
     check_why(tokens, lexicon)
     check_write(tokens)
     check_date_parts(tokens, lexicon)
-    seg = segment(text, lexicon, ctx)
+    seg = segment(text, lexicon, ctx, tokens)
     try:
         draft = Interpreter(seg, lexicon).run()
     except Clarification as exc:
@@ -205,14 +209,7 @@ def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool, removing: bool) -> N
     if "neg" in d.cues and not removing:
         unmatched.append("(something to exclude)")
     if unmatched:
-        raise Refusal(
-            {
-                "message": "Some words matched nothing in the semantic layer: "
-                + ", ".join(f"'{u}'" for u in unmatched),
-                "unmatched": unmatched,
-                "suggestions": suggestions(lex, unmatched),
-            }
-        )
+        raise _unmatched(unmatched, lex)
     if not d.metrics and not follow:
         what = d.counted_entity
         msg = f"No metric counts '{what}'." if what else "Which metric? The question names none."
