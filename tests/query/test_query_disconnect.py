@@ -42,6 +42,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
             "FROM range(200000) a, range(200000) b"
         )
         con.execute("CREATE TABLE fast AS SELECT range AS id, range % 3 AS v FROM range(10)")
+        # Millions of groups: quick to aggregate, then many batches to fetch and send.
+        con.execute("CREATE TABLE wide AS SELECT range AS id, 1 AS v FROM range(3000000)")
     settings, cleanup = make_settings(tmp_path / "data", max_concurrent_queries_per_tenant=1)
     services = build_services(settings)
     tenant = add_tenant(services, "Acme")
@@ -60,6 +62,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
             ("dimension", Dimension(name="bucket", table="slow", expr="id % 10", type="number")),
             ("metric", Metric(name="slow_total", table="slow", agg="sum", expr="v")),
             ("metric", Metric(name="fast_total", table="fast", agg="sum", expr="v")),
+            ("dimension", Dimension(name="wide_id", table="wide", expr="id", type="number")),
+            ("metric", Metric(name="wide_total", table="wide", agg="sum", expr="v")),
         ):
             repo.insert_object(c, admin.tenant_id, conn["id"], kind, obj)  # type: ignore[arg-type]
     port = _free_port()
@@ -120,3 +124,33 @@ def test_disconnect_cancels_the_statement_and_frees_the_slot(
         answer = client.post("/api/v1/query", json={"question": "fast total"})
         assert answer.status_code == 200, answer.text
         assert answer.json()["data"] == [{"fast_total": 9}]
+
+
+def test_leaving_while_rows_are_fetched_stops_the_cursor_and_frees_the_slot(
+    server: tuple[str, Any, str, str],
+) -> None:
+    """The client leaves once rows are flowing: the cursor is closed and the slot released, each
+    time. (Closing under a fetch in flight is proven in tests/warehouse/test_cancel.py.)"""
+    base, services, key, conn_id = server
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for _ in range(3):
+            with client.stream(
+                "POST", "/api/v1/query/stream", json={"question": "wide total by wide id"}
+            ) as response:
+                assert response.status_code == 200
+                lines = response.iter_lines()
+                batches = 0
+                for line in lines:
+                    batches += line.startswith("event: rows")
+                    if batches == 2:
+                        break
+                assert batches == 2
+            engine = _engine(services, conn_id)
+            left = time.monotonic()
+            while engine._active and time.monotonic() - left < 5:
+                time.sleep(0.05)
+            assert not engine._active, "the cursor stayed open after the client left"
+            answer = client.post("/api/v1/query", json={"question": "fast total"})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["data"] == [{"fast_total": 9}]

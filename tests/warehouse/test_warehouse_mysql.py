@@ -15,6 +15,7 @@ import wh_proof as proof
 from wh_dataset import CANARY
 
 from nexatron.warehouse import QueryFailed, QueryTimeout, open_engine, parse_config
+from nexatron.warehouse.cancel import CURRENT, CancelScope
 from nexatron.warehouse.engines.mysql import MySQLEngine
 
 
@@ -86,3 +87,21 @@ def test_wrong_password(maria_db: str, caplog: pytest.LogCaptureFixture) -> None
     assert CANARY not in text
     missing = open_engine("mysql", parse_config("mysql", config("nx_no_such_db")))
     assert missing.test().error_code == "database_missing"
+
+
+def test_a_scope_cancelled_before_the_statement_starts_still_stops_it(my: MySQLEngine) -> None:
+    """KILL QUERY before the statement starts does nothing: the scope repeats it until it lands."""
+    scope = CancelScope()
+    scope.cancel()
+    token = CURRENT.set(scope)
+    start = time.perf_counter()
+    try:
+        result = my.execute("SELECT SLEEP(20) AS s", timeout_s=30, row_cap=1)
+    except QueryFailed:
+        result = None
+    finally:
+        CURRENT.reset(token)
+    # MariaDB ends a killed SLEEP early, returning 1 (or the statement fails as interrupted).
+    assert result is None or result.rows == [[1]]
+    assert time.perf_counter() - start < 5
+    assert my.execute("SELECT 1 AS one", timeout_s=5, row_cap=1).rows == [[1]]

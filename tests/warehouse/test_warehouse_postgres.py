@@ -13,6 +13,7 @@ import wh_proof as proof
 from wh_dataset import CANARY
 
 from nexatron.warehouse import QueryFailed, QueryTimeout, open_engine, parse_config
+from nexatron.warehouse.cancel import CURRENT, CancelScope
 from nexatron.warehouse.engines.postgres import PostgresConfig, PostgresEngine
 
 
@@ -164,3 +165,18 @@ def test_unreachable_host_is_classified() -> None:
     result = engine.test()
     assert not result.ok and result.error_code == "host_unreachable"
     assert "host" in (result.detail or "")
+
+
+def test_a_scope_cancelled_before_the_statement_starts_still_stops_it(pg: PostgresEngine) -> None:
+    """PostgreSQL ignores a cancel request that arrives before its statement: the scope repeats."""
+    scope = CancelScope()
+    scope.cancel()
+    token = CURRENT.set(scope)
+    start = time.perf_counter()
+    try:
+        with pytest.raises(QueryFailed, match="cancel"):
+            pg.execute("SELECT pg_sleep(20)", timeout_s=30, row_cap=1)
+    finally:
+        CURRENT.reset(token)
+    assert time.perf_counter() - start < 5
+    assert pg.execute("SELECT 1 AS one", timeout_s=5, row_cap=1).rows == [[1]]

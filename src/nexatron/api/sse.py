@@ -167,12 +167,20 @@ class _Stream:
                     break
             finished = True
         finally:
-            if not finished:  # the client went away (or the stream failed): stop the database
-                scope.cancel()
-            _close(batches)
-            with contextlib.suppress(ValueError):  # finalised from another context
-                CURRENT.reset(token)
-            sem.release()
+            try:
+                if not finished:  # the client went away (or the stream failed): stop the database
+                    scope.cancel()
+                if finished or batches is None:
+                    _close(batches)  # nothing is fetching
+                else:
+                    with anyio.CancelScope(shield=True):
+                        # Waits in a thread for the interrupted fetch, so the slot is freed only
+                        # once the database has stopped, without holding up the event loop.
+                        await anyio.to_thread.run_sync(_close, batches)
+            finally:
+                with contextlib.suppress(ValueError):  # finalised from another context
+                    CURRENT.reset(token)
+                sem.release()
         out.extend([count, kept, truncated])
 
 
@@ -186,7 +194,10 @@ def _close(batches: Iterator[list[list[Any]]] | None) -> None:
     """Return the cursor's connection (rolled back); any running statement was interrupted."""
     close = getattr(batches, "close", None)
     if close is not None:
-        close()
+        try:
+            close()
+        except Exception:  # the statement's own error was already reported, or nobody listens
+            log.debug("closing an abandoned stream failed", exc_info=True)
 
 
 def stream_answer(

@@ -4,13 +4,15 @@ that interrupts statements past their timeout, capped fetches and streaming."""
 from __future__ import annotations
 
 import abc
+import atexit
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from nexatron.errors import NexatronError
+from nexatron.errors import NexatronError, ServiceUnavailable
 from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.cancel import on_cancel
@@ -24,6 +26,10 @@ from nexatron.warehouse.watchdog import WATCHDOG
 
 Interrupt = Callable[[], None]
 
+#: Every open file engine, for `_interrupt_all` at interpreter exit.
+_LIVE: weakref.WeakSet[FileEngine] = weakref.WeakSet()
+_EXITING = threading.Event()
+
 
 class FileEngine(Engine):
     """Subclasses open a read-only cursor and say how to interrupt it."""
@@ -31,6 +37,7 @@ class FileEngine(Engine):
     def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
         super().__init__(config, connect_timeout_s=connect_timeout_s)
         self._active: dict[int, Interrupt] = {}
+        _LIVE.add(self)
 
     @abc.abstractmethod
     def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
@@ -86,6 +93,8 @@ class FileEngine(Engine):
     def session(self, timeout_s: float, *, map_errors: bool = True) -> Iterator[Any]:
         """A read-only cursor interrupted after `timeout_s`; closed afterwards."""
         fired = threading.Event()
+        if _EXITING.is_set():
+            raise ServiceUnavailable("The server is shutting down; ask again shortly.")
         try:
             cursor, interrupt, close = self.open_cursor()
             key = id(cursor)
@@ -113,3 +122,21 @@ class FileEngine(Engine):
         else:
             return
         raise error from None
+
+
+def _interrupt_all(wait_s: float = 2.0) -> None:
+    """At interpreter exit, stop the statements still running in this process and give their
+    threads a moment to leave the driver: a daemon thread still inside DuckDB when Python
+    finalises aborts the whole process. No statement starts afterwards."""
+    _EXITING.set()
+    end = time.monotonic() + wait_s
+    while time.monotonic() < end:
+        engines = [engine for engine in list(_LIVE) if engine._active]
+        if not engines:
+            return
+        for engine in engines:
+            engine.cancel()
+        time.sleep(0.01)
+
+
+atexit.register(_interrupt_all)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 
 from nexatron.warehouse.base import Engine, EngineConfig
 from nexatron.warehouse.registry import open_engine
+
+log = logging.getLogger("nexatron.warehouse")
 
 
 def fingerprint(type_name: str, config: EngineConfig) -> str:
@@ -45,10 +48,14 @@ class EnginePool:
             current[1].dispose()
 
     def close(self) -> None:
-        """Dispose every engine (application shutdown)."""
+        """Stop every running statement and dispose every engine (application shutdown)."""
         with self._lock:
             engines, self._engines = list(self._engines.values()), {}
         for _key, engine in engines:
+            try:
+                engine.cancel()
+            except Exception:  # best effort: the statement may have just ended
+                log.debug("cancel on shutdown failed", exc_info=True)
             engine.dispose()
 
     def __len__(self) -> int:

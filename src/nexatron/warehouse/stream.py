@@ -1,7 +1,12 @@
-"""An iterator of JSON-safe row batches that releases its connection when exhausted or closed."""
+"""An iterator of JSON-safe row batches that releases its connection when exhausted or closed.
+
+A stream is fetched in one thread and may be closed from another (the client left): closing waits
+for a fetch in flight, since drivers refuse or crash on a cursor closed under a running call.
+Interrupt the statement first so that wait is short."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -23,19 +28,21 @@ class Batches(Iterator[list[list[Any]]]):
         self._fetch = fetch
         self._batch_size = batch_size
         self._session: AbstractContextManager[Any] | None = session
+        self._lock = threading.Lock()
 
     def __next__(self) -> list[list[Any]]:
-        if self._session is None:
-            raise StopIteration
-        try:
-            batch = self._pending if self._pending is not None else self._fetch(self._batch_size)
-            self._pending = None
-        except BaseException as exc:
-            self._finish(exc)
-            raise
-        if not batch:
-            self.close()
-            raise StopIteration
+        with self._lock:
+            if self._session is None:
+                raise StopIteration
+            try:
+                pending, self._pending = self._pending, None
+                batch = pending if pending is not None else self._fetch(self._batch_size)
+            except BaseException as exc:
+                self._finish(exc)
+                raise
+            if not batch:
+                self._finish(None)
+                raise StopIteration
         return convert_rows(batch)
 
     def _finish(self, exc: BaseException | None) -> None:
@@ -47,8 +54,10 @@ class Batches(Iterator[list[list[Any]]]):
                 session.__exit__(type(exc), exc, exc.__traceback__)
 
     def close(self) -> None:
-        """Stop the query and return the connection (rolled back) to the pool."""
-        self._finish(None)
+        """Stop the query and return the connection (rolled back) to the pool; waits for a
+        fetch running in another thread to return."""
+        with self._lock:
+            self._finish(None)
 
     def __del__(self) -> None:
         self.close()

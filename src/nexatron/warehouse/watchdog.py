@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import heapq
 import itertools
 import threading
@@ -27,6 +28,8 @@ class Watchdog:
         self._cv = threading.Condition()
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._running: set[threading.Thread] = set()
+        self._stopped = False
 
     def schedule(self, delay_s: float, action: Callable[[], None]) -> Deadline:
         deadline = Deadline()
@@ -47,7 +50,7 @@ class Watchdog:
     def _run(self) -> None:
         while True:
             with self._cv:
-                while not self._heap:
+                while not self._heap or self._stopped:
                     self._cv.wait()
                 due, _n, deadline, action = self._heap[0]
                 if deadline.cancelled:
@@ -58,8 +61,30 @@ class Watchdog:
                     self._cv.wait(wait)
                     continue
                 heapq.heappop(self._heap)
-            # Fired timeouts are rare; a slow cancel must not delay the other deadlines.
-            threading.Thread(target=action, name="nexatron-timeout", daemon=True).start()
+                # Fired timeouts are rare; a slow cancel must not delay the other deadlines.
+                thread = threading.Thread(
+                    target=self._fire, args=(action,), name="nexatron-timeout", daemon=True
+                )
+                self._running.add(thread)
+                thread.start()
+
+    def _fire(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        finally:
+            with self._cv:
+                self._running.discard(threading.current_thread())
+
+    def stop(self, wait_s: float = 2.0) -> None:
+        """Fire nothing more and let the actions already running finish (interpreter exit: a
+        daemon thread still inside a database driver then would abort the process)."""
+        with self._cv:
+            self._stopped = True
+            running = list(self._running)
+        end = time.monotonic() + wait_s
+        for thread in running:
+            thread.join(max(0.0, end - time.monotonic()))
 
 
 WATCHDOG = Watchdog()
+atexit.register(WATCHDOG.stop)
