@@ -3,6 +3,7 @@ max_statement_time, KILL QUERY cancel, and a wrong root password never leaked.""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -105,3 +106,30 @@ def test_a_scope_cancelled_before_the_statement_starts_still_stops_it(my: MySQLE
     assert result is None or result.rows == [[1]]
     assert time.perf_counter() - start < 5
     assert my.execute("SELECT 1 AS one", timeout_s=5, row_cap=1).rows == [[1]]
+
+
+def test_cancelling_every_statement_of_a_full_pool(my: MySQLEngine) -> None:
+    """Ten statements hold all ten pooled connections; each kill uses a connection of its own,
+    so cancelling them all does not wait for the pool."""
+    scopes = [CancelScope() for _ in range(10)]
+    ended: list[float] = []
+
+    def run(scope: CancelScope) -> None:
+        CURRENT.set(scope)
+        with contextlib.suppress(QueryFailed):
+            my.execute("SELECT SLEEP(20) AS s", timeout_s=30, row_cap=1)
+        ended.append(time.perf_counter())
+
+    threads = [threading.Thread(target=run, args=(scope,)) for scope in scopes]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(my._active) < 10 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(my._active) == 10  # the pool is full
+    start = time.perf_counter()
+    for scope in scopes:
+        scope.cancel()
+    for thread in threads:
+        thread.join(15)
+    assert len(ended) == 10 and max(ended) - start < 5

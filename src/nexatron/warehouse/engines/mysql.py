@@ -95,9 +95,16 @@ class MySQLEngine(SqlAlchemyEngine):
         return bool(args) and args[0] in _TIMEOUT_CODES
 
     def cancel_connection(self, dbapi_connection: Any) -> None:
+        """KILL QUERY over a connection of its own: the pool may be full of the very
+        statements being killed, and their threads wait for this kill to finish."""
         thread_id = int(dbapi_connection.thread_id())
-        with self.engine().connect() as conn:
-            conn.exec_driver_sql(f"KILL QUERY {thread_id}")
+        dialect = self.engine().dialect
+        cargs, cparams = dialect.create_connect_args(self.url())
+        killer = dialect.connect(*cargs, **{**cparams, **self.connect_args()})
+        try:
+            killer.cursor().execute(f"KILL QUERY {thread_id}")
+        finally:
+            killer.close()
 
     def catalog_rows(self, conn: Connection) -> Snapshot:
         params = {"db": self.config.database}
