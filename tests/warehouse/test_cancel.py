@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -67,23 +68,33 @@ def test_a_scope_cancelled_before_the_statement_starts_still_stops_it(
     engine.dispose()
 
 
+def _run_until_refused(
+    engine: FileEngine, call: Callable[[], object], scope: CancelScope | None = None
+) -> tuple[threading.Thread, threading.Event]:
+    """Start `call` in a thread (under `scope`); the event is set when it fails. Returns once
+    the engine has the statement."""
+    refused = threading.Event()
+
+    def run() -> None:
+        if scope is not None:
+            CURRENT.set(scope)
+        try:
+            call()
+        except NexatronError:
+            refused.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    while not engine._active:
+        time.sleep(0.001)
+    return thread, refused
+
+
 def test_a_cancel_racing_the_start_of_a_stream_stops_it(tmp_path: Path) -> None:
     engine, slow = _duckdb(tmp_path)
     for _ in range(5):  # cancel at once: usually before DuckDB has begun executing
         scope = CancelScope()
-        ended = threading.Event()
-
-        def run(scope: CancelScope = scope, ended: threading.Event = ended) -> None:
-            CURRENT.set(scope)
-            try:
-                engine.stream(slow, timeout_s=20)
-            except NexatronError:
-                ended.set()
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        while not engine._active:
-            time.sleep(0.001)
+        thread, ended = _run_until_refused(engine, lambda: engine.stream(slow, timeout_s=20), scope)
         scope.cancel()
         assert ended.wait(3), "the statement kept running after its scope was cancelled"
         thread.join(3)
@@ -154,18 +165,9 @@ def test_closing_the_pool_stops_running_statements(tmp_path: Path) -> None:
     pool = EnginePool()
     engine = pool.get("conn_x", "duckdb", parse_config("duckdb", {"path": str(path)}))
     assert isinstance(engine, FileEngine)
-    failed = threading.Event()
-
-    def run() -> None:
-        try:
-            engine.execute(DUCK_SLOW, timeout_s=20, row_cap=1)
-        except NexatronError:
-            failed.set()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    while not engine._active:
-        time.sleep(0.005)
+    thread, failed = _run_until_refused(
+        engine, lambda: engine.execute(DUCK_SLOW, timeout_s=20, row_cap=1)
+    )
     time.sleep(0.2)  # well inside the statement
     pool.close()
     assert failed.wait(3), "shutdown left the statement running"
