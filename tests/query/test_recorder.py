@@ -4,6 +4,7 @@ itself, close drains, a full queue writes inline without reordering."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,4 +130,34 @@ def test_under_steady_answering_the_writer_still_writes_every_linger(db: Engine)
                 break
             deadline.wait(0.01)
         assert rows(db) == {1: "x"}
+    recorder.close()
+
+
+def _written_within(db: Engine, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if rows(db):
+            return True
+        time.sleep(0.005)
+    return bool(rows(db))
+
+
+def test_after_an_answer_the_writer_waits_for_a_quiet_moment(db: Engine) -> None:
+    recorder = Recorder(db, linger_s=5, quiet_s=0.3)
+    with recorder.answering():
+        recorder.submit(insert(1))
+    # The answer is being sent (or the next question asked): not yet.
+    assert not _written_within(db, 0.1)
+    assert _written_within(db, 2)  # quiet long enough: written, well before the linger
+    recorder.close()
+
+
+def test_an_answer_waiting_on_its_database_lets_the_writer_run(db: Engine) -> None:
+    recorder = Recorder(db, linger_s=5, quiet_s=5)
+    with recorder.answering():
+        recorder.submit(insert(1))
+    with recorder.answering():  # the next question, at once
+        assert not _written_within(db, 0.1)
+        with recorder.waiting_on_database():
+            assert _written_within(db, 2)  # its wait on the database is the writer's turn
     recorder.close()

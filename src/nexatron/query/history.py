@@ -77,7 +77,7 @@ def save_answer(
 
 
 # Another worker process may answer a question and the client ask this one for it before that
-# process's history writer has committed it (about a millisecond): a miss is retried this long.
+# process's history writer has committed it (a few milliseconds): a miss is retried this long.
 LOOKUP_WAIT_S = 0.1
 
 

@@ -4,12 +4,14 @@ An answer is returned as soon as it is ready; its history row (and the conversat
 follow within milliseconds, one transaction per batch, in the order they were submitted. Reads
 of history in this process (GET /query/{id}, the history list, DELETE, a follow-up's
 conversation) call `flush` first, so a client always reads its own writes from the process that
-answered it. Another worker process sees them once written, which takes about a millisecond.
+answered it. Another worker process sees them once written: a few milliseconds.
 
 The writer yields to answering: while a question is being answered in this process (see
 `answering`) it waits, up to `linger_s`, so its Python work does not compete for the GIL with
 a request's (a request resuming after its database query would otherwise wait for the writer).
-Under steady load it writes every `linger_s`, in bigger batches; `flush` makes it write at once.
+When the last answer ends it waits for `quiet_s` of quiet: that moment is spent sending the
+response and, under sequential load, taking the next question. Under steady load it writes every
+`linger_s`, in bigger batches; `flush` makes it write at once.
 
 A clean shutdown writes everything pending (`close`); a process killed outright loses the rows
 of answers from its last few milliseconds. A batch that fails is retried row by row, so one bad
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,11 +43,15 @@ class Recorder:
         max_batch: int = 256,
         max_pending: int = 10_000,
         linger_s: float = 0.02,
+        quiet_s: float = 0.002,
     ) -> None:
         self._db = db
         self._max_batch = max_batch
         self._max_pending = max_pending
         self._linger_s = linger_s
+        self._quiet_s = quiet_s
+        self._db_waits = 0  # answers waiting on their database: the writer may run meanwhile
+        self._idle_since = 0.0  # when the last answer in this process ended
         self._cond = threading.Condition()
         self._pending: deque[Job] = deque()
         self._submitted = 0
@@ -72,10 +79,14 @@ class Recorder:
         if not _ANSWERING.get():
             yield
             return
+        with self._cond:
+            self._db_waits += 1
         self._leave()
         try:
             yield
         finally:
+            with self._cond:
+                self._db_waits -= 1
             self._enter()
 
     def _enter(self) -> None:
@@ -85,8 +96,10 @@ class Recorder:
     def _leave(self) -> None:
         with self._cond:
             self._busy -= 1
-            if not self._busy and self._pending:
-                self._cond.notify_all()
+            if not self._busy:
+                self._idle_since = time.monotonic()
+                if self._pending:
+                    self._cond.notify_all()
 
     def submit(self, job: Job) -> None:
         """Queue `job` (run in a transaction with others); written inline once closed or when
@@ -134,7 +147,7 @@ class Recorder:
                 self._cond.wait_for(lambda: bool(self._pending) or self._closed)
                 if not self._pending:
                     return  # closed and drained
-                self._cond.wait_for(self._may_write, self._linger_s)
+                self._wait_to_write()
                 count = min(len(self._pending), self._max_batch)
                 batch = [self._pending.popleft() for _ in range(count)]
             self._write(batch)
@@ -143,7 +156,26 @@ class Recorder:
                 self._cond.notify_all()
 
     def _may_write(self) -> bool:
-        return not self._busy or self._closed or self._wanted > self._written
+        if self._closed or self._wanted > self._written:
+            return True
+        if self._busy:
+            return False
+        # Nobody is answering: at once while an answer waits on its database; otherwise after a
+        # quiet moment, since the end of one answer is the start of sending it (and, under
+        # sequential load, of the next question).
+        return bool(self._db_waits) or time.monotonic() - self._idle_since >= self._quiet_s
+
+    def _wait_to_write(self) -> None:
+        """Until `_may_write`, or `linger_s` has passed (then write regardless)."""
+        deadline = time.monotonic() + self._linger_s
+        while not self._may_write():
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            wake = deadline
+            if not self._busy:
+                wake = min(wake, self._idle_since + self._quiet_s)
+            self._cond.wait(max(0.0, wake - now))
 
     def _write(self, batch: list[Job]) -> None:
         try:
