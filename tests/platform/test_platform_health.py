@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -73,3 +74,22 @@ async def test_redis_down_fails_open_or_closed_never_500(tmp_path) -> None:
     async with client_for(tmp_path / "closed", redis_url=url, redis_fail_open=False) as client:
         r = await client.get("/healthz")
         assert r.status_code == 429 and r.headers["Retry-After"].isdigit()
+
+
+async def test_startup_moves_what_is_alive_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    settings, cleanup = make_settings(tmp_path)
+    services = build_services(settings)
+    app = create_app(settings, services=services)
+    gc.unfreeze()
+    try:
+        async with app.app.router.lifespan_context(app.app):
+            frozen = gc.get_freeze_count()
+            assert frozen > 10_000  # modules, the app, the services: a full collection skips them
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t"
+            ) as client:
+                assert (await client.get("/healthz")).status_code == 200
+    finally:
+        gc.unfreeze()  # this test process goes on collecting as before
+        if cleanup:
+            cleanup()

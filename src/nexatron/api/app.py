@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -44,6 +45,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # What is alive once the server has started (modules, the app, its caches so far) stays
+        # for good: moved out of the cyclic collector's sight, a full collection walks only what
+        # requests made since (without it, one took 96 ms in 600 new questions on the demo).
+        gc.collect()
+        gc.freeze()
         yield
         services.close()
 
