@@ -32,7 +32,7 @@ from nexatron.query.context import (
     resolve_connection,
 )
 from nexatron.query.recorder import Recorder
-from nexatron.query.slots import TenantSlots
+from nexatron.query.slots import slots_for
 from nexatron.query.templates import SqlTemplates
 from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
@@ -51,7 +51,7 @@ class QueryService:
         self._compiled = LRU(4096)
         self._answers = LRU(1024)
         self._templates = SqlTemplates()
-        self.slots = TenantSlots(services.settings.max_concurrent_queries_per_tenant)
+        self.slots = slots_for(services.settings)
         self.recorder = Recorder(services.db)
         # ask_async's own worker threads: a concurrent.futures hand-off costs about 40 us less
         # than anyio's, and a new question makes one.

@@ -1,30 +1,145 @@
-"""Concurrent queries per tenant, capped in this process."""
+"""Concurrent queries per tenant: capped in this process, or across every process on one Redis.
+
+A slot is held while a statement runs (and while the LLM planner is called). With Redis each
+tenant has a sorted set of leases scored by their expiry: taking a slot drops the expired leases
+and adds one if fewer than the cap remain, in one script, so two processes cannot both take the
+last slot. A lease outlives the longest hold it can cover, so the slots of a process that died
+holding them come back on their own.
+"""
 
 from __future__ import annotations
 
+import logging
+import secrets
 import threading
+import time
 from collections import defaultdict
+from typing import Any, Protocol
 
-from nexatron.errors import RateLimited
+from nexatron.errors import RateLimited, ServiceUnavailable
+
+log = logging.getLogger("nexatron.slots")
+
+#: How long a question waits for a slot before its 429.
+WAIT_S = 5.0
+
+
+class Slot(Protocol):
+    def release(self) -> None: ...
+
+
+def _busy() -> RateLimited:
+    return RateLimited(
+        "Too many queries running for this tenant; retry shortly.",
+        headers={"Retry-After": "1"},
+    )
 
 
 class TenantSlots:
     """Caps concurrent queries per tenant in this process (an expensive query counts more than a
     request)."""
 
-    def __init__(self, per_tenant: int) -> None:
+    def __init__(self, per_tenant: int, *, wait_s: float = WAIT_S) -> None:
         self._per_tenant = per_tenant
+        self._wait_s = wait_s
         self._sems: dict[str, threading.BoundedSemaphore] = defaultdict(
             lambda: threading.BoundedSemaphore(self._per_tenant)
         )
         self._lock = threading.Lock()
 
-    def acquire(self, tenant_id: str) -> threading.BoundedSemaphore:
+    def acquire(self, tenant_id: str) -> Slot:
         with self._lock:
             sem = self._sems[tenant_id]
-        if not sem.acquire(timeout=5):
-            raise RateLimited(
-                "Too many queries running for this tenant; retry shortly.",
-                headers={"Retry-After": "1"},
-            )
+        if not sem.acquire(timeout=self._wait_s):
+            raise _busy()
         return sem
+
+
+# KEYS[1] the tenant's leases; ARGV: cap, lease seconds, token. Redis' clock, not the callers'.
+_TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) * 1000))
+return 1
+"""
+
+
+class _Lease:
+    __slots__ = ("_client", "_key", "_token")
+
+    def __init__(self, client: Any, key: str, token: str) -> None:
+        self._client, self._key, self._token = client, key, token
+
+    def release(self) -> None:
+        try:
+            self._client.zrem(self._key, self._token)
+        except Exception:  # it expires on its own
+            log.warning("could not return a query slot to Redis; its lease will expire")
+
+
+class SharedTenantSlots:
+    """The tenant's cap across every process on one Redis. If Redis cannot be reached, each
+    process falls back to its own cap (`fail_open`) or answers 503."""
+
+    def __init__(
+        self,
+        url: str,
+        per_tenant: int,
+        *,
+        lease_s: float,
+        fail_open: bool = True,
+        wait_s: float = WAIT_S,
+        namespace: str = "nexatron:slots:",
+    ) -> None:
+        import redis
+
+        self._client = redis.Redis.from_url(url, socket_timeout=0.5)
+        self._take = self._client.register_script(_TAKE)
+        self._per_tenant = per_tenant
+        self._lease_s = lease_s
+        self._fail_open = fail_open
+        self._wait_s = wait_s
+        self._ns = namespace
+        self._local = TenantSlots(per_tenant, wait_s=wait_s)
+
+    def acquire(self, tenant_id: str) -> Slot:
+        key, token = self._ns + tenant_id, secrets.token_hex(8)
+        deadline = time.monotonic() + self._wait_s
+        pause = 0.005
+        while True:
+            try:
+                taken = self._take(keys=[key], args=[self._per_tenant, self._lease_s, token])
+            except Exception as exc:
+                if not self._fail_open:
+                    raise ServiceUnavailable(
+                        "The shared store for query slots (Redis) is unavailable; try again "
+                        "shortly."
+                    ) from exc
+                log.warning("Redis unavailable for query slots; capping this process alone")
+                return self._local.acquire(tenant_id)
+            if taken:
+                return _Lease(self._client, key, token)
+            if time.monotonic() >= deadline:
+                raise _busy()
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+def slots_for(settings: Any) -> TenantSlots | SharedTenantSlots:
+    """Shared through Redis when it is configured; otherwise this process's own cap."""
+    if not settings.redis_url:
+        return TenantSlots(settings.max_concurrent_queries_per_tenant)
+    # A lease covers the longest hold: a statement's timeout, or an LLM turn (a call and its
+    # correction round), with room to spare.
+    longest = max(settings.statement_timeout_s, 2 * settings.llm_timeout_s)
+    return SharedTenantSlots(
+        settings.redis_url,
+        settings.max_concurrent_queries_per_tenant,
+        lease_s=2 * longest + 10,
+        fail_open=settings.redis_fail_open,
+    )

@@ -1,0 +1,147 @@
+"""The per-tenant cap on concurrent queries: in one process, and across processes on one Redis
+(leases in a sorted set, taken by one script; expired leases come back; Redis down falls back
+to each process's own cap, or 503 when failing closed)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from nexatron.errors import RateLimited, ServiceUnavailable
+from nexatron.query.service import query_service
+from nexatron.query.slots import SharedTenantSlots, TenantSlots
+from nexatron.services import build_services
+from nexatron.testing import make_settings
+
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, flushed around each test
+
+
+@pytest.fixture
+def client() -> Iterator[redis.Redis]:
+    c = redis.Redis.from_url(REDIS_URL)
+    c.flushdb()
+    yield c
+    c.flushdb()
+
+
+def _shared(cap: int = 1, **kw: float | bool) -> SharedTenantSlots:
+    options: dict[str, float | bool] = {"lease_s": 30.0, "wait_s": 0.3, **kw}
+    return SharedTenantSlots(REDIS_URL, cap, **options)  # type: ignore[arg-type]
+
+
+def test_the_local_cap_waits_then_refuses_then_frees() -> None:
+    slots = TenantSlots(1, wait_s=0.2)
+    held = slots.acquire("ten_a")
+    start = time.monotonic()
+    with pytest.raises(RateLimited) as caught:
+        slots.acquire("ten_a")
+    assert time.monotonic() - start >= 0.19 and caught.value.status_code == 429
+    slots.acquire("ten_b").release()  # another tenant is not affected
+    held.release()
+    slots.acquire("ten_a").release()
+
+
+def test_two_processes_share_one_cap(client: redis.Redis) -> None:
+    first, second = _shared(cap=2), _shared(cap=2)  # as two worker processes would
+    a = first.acquire("ten_a")
+    b = second.acquire("ten_a")
+    with pytest.raises(RateLimited):
+        first.acquire("ten_a")  # the tenant's two slots are taken, one in each process
+    with pytest.raises(RateLimited):
+        second.acquire("ten_a")
+    second.acquire("ten_b").release()
+    a.release()
+    c = second.acquire("ten_a")  # freed in one process, taken in the other
+    assert client.zcard("nexatron:slots:ten_a") == 2
+    b.release()
+    c.release()
+    assert client.zcard("nexatron:slots:ten_a") == 0
+
+
+def test_a_waiting_question_gets_the_slot_once_it_is_released(client: redis.Redis) -> None:
+    slots = _shared(cap=1, wait_s=3.0)
+    held = slots.acquire("ten_a")
+    threading.Timer(0.2, held.release).start()
+    start = time.monotonic()
+    slots.acquire("ten_a").release()
+    assert 0.15 <= time.monotonic() - start < 2
+
+
+def test_concurrent_takers_never_exceed_the_cap(client: redis.Redis) -> None:
+    processes = [_shared(cap=3, wait_s=5.0) for _ in range(4)]
+    inside, peak, lock = [0], [0], threading.Lock()
+
+    def work(slots: SharedTenantSlots) -> None:
+        for _ in range(5):
+            slot = slots.acquire("ten_a")
+            with lock:
+                inside[0] += 1
+                peak[0] = max(peak[0], inside[0])
+            time.sleep(0.01)
+            with lock:
+                inside[0] -= 1
+            slot.release()
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in processes for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert peak[0] == 3  # reached, never passed
+
+
+def test_the_lease_of_a_process_that_died_expires(client: redis.Redis) -> None:
+    slots = _shared(cap=1, lease_s=0.3)
+    slots.acquire("ten_a")  # never released: its process died
+    with pytest.raises(RateLimited):
+        _shared(cap=1, wait_s=0.05).acquire("ten_a")
+    time.sleep(0.35)
+    _shared(cap=1).acquire("ten_a").release()
+
+
+def _dead_redis() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def test_redis_down_falls_back_to_this_process_cap() -> None:
+    slots = SharedTenantSlots(_dead_redis(), 1, lease_s=30, wait_s=0.1)
+    held = slots.acquire("ten_a")  # capped by this process alone
+    with pytest.raises(RateLimited):
+        slots.acquire("ten_a")
+    held.release()
+
+
+def test_redis_down_fails_closed_when_told_to() -> None:
+    slots = SharedTenantSlots(_dead_redis(), 1, lease_s=30, fail_open=False)
+    with pytest.raises(ServiceUnavailable) as caught:
+        slots.acquire("ten_a")
+    assert caught.value.status_code == 503 and "Redis" in str(caught.value.detail)
+
+
+def test_the_query_service_shares_slots_when_redis_is_configured(
+    tmp_path: Path, client: redis.Redis
+) -> None:
+    shared_settings, cleanup = make_settings(tmp_path / "a", redis_url=REDIS_URL)
+    local_settings, cleanup_local = make_settings(tmp_path / "b")
+    shared, local = build_services(shared_settings), build_services(local_settings)
+    try:
+        assert isinstance(query_service(shared).slots, SharedTenantSlots)
+        assert isinstance(query_service(local).slots, TenantSlots)
+        held = query_service(shared).slots.acquire("ten_x")
+        assert client.zcard("nexatron:slots:ten_x") == 1  # a lease in Redis
+        held.release()
+    finally:
+        shared.close()
+        local.close()
+        for done in (cleanup, cleanup_local):
+            if done:
+                done()
