@@ -97,11 +97,11 @@ def test_concurrent_takers_never_exceed_the_cap(client: redis.Redis) -> None:
 
 
 def test_the_lease_of_a_process_that_died_expires(client: redis.Redis) -> None:
-    slots = _shared(cap=1, lease_s=0.3)
+    slots = _shared(cap=1, lease_s=1.0)
     slots.acquire("ten_a")  # never released: its process died
     with pytest.raises(RateLimited):
         _shared(cap=1, wait_s=0.05).acquire("ten_a")
-    time.sleep(0.35)
+    time.sleep(1.05)
     _shared(cap=1).acquire("ten_a").release()
 
 
