@@ -137,3 +137,11 @@ async def test_a_repeated_question_is_answered_from_the_cache(harness: Harness, 
     assert second.json()["data"] == first.json()["data"]
     assert second.json()["summary"] == first.json()["summary"]
     assert second.json()["id"] != first.json()["id"]
+
+
+async def test_the_openapi_documents_what_asking_can_answer(harness: Harness) -> None:
+    spec = (await harness.client.get("/openapi.json")).json()
+    for path in ("/api/v1/query", "/api/v1/query/stream"):
+        responses = spec["paths"][path]["post"]["responses"]
+        assert {"200", "422", "429", "503"} <= set(responses), path
+        assert "concurrent queries" in responses["429"]["description"]

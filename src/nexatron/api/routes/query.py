@@ -21,6 +21,17 @@ from nexatron.query import history, views
 from nexatron.query.service import query_service
 
 router = APIRouter(prefix="/query", tags=["query"])
+# What asking can answer besides the route's own responses (documented on both ask routes).
+BUSY: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "Rate limit reached, or the tenant's concurrent queries "
+        "(NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT) stayed busy for 5 s; see Retry-After."
+    },
+    503: {
+        "description": "A service the answer needs is unavailable: the LLM provider, or Redis "
+        "for query slots when NEXATRON_REDIS_FAIL_OPEN=0."
+    },
+}
 Asker = Annotated[Principal, Depends(require("query:ask"))]
 
 
@@ -89,6 +100,7 @@ def _csv(columns: list[dict[str, Any]], rows: list[list[Any]]) -> str:
             "description": "Refusal or clarification: `detail` names unmatched words, candidates "
             "and suggestions."
         },
+        **BUSY,
     },
 )
 async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
@@ -120,7 +132,8 @@ async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
             "content": {"text/event-stream": {}},
             "description": "Events: plan, sql, rows (batches), summary, then exactly one "
             "done or error.",
-        }
+        },
+        **BUSY,
     },
 )
 async def ask_stream(body: AskBody, request: Request, principal: Asker, services: AppState) -> Any:
