@@ -266,7 +266,11 @@ async def load(port: int, actor: Actor, seconds: float, concurrency: int, new_sh
     repeated = [REPEATED, "number of orders last year", "total sales by region this year"]
     counts = {"ok": 0, "error": 0}
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them: at an
+    # equal expiry a request could go out on a connection the server was closing (ReadError).
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{port}", headers=actor.headers, limits=limits, timeout=30
     ) as client:
