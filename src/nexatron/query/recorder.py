@@ -79,23 +79,21 @@ class Recorder:
         if not _ANSWERING.get():
             yield
             return
-        with self._cond:
-            self._db_waits += 1
-        self._leave()
+        self._leave(to_database=True)
         try:
             yield
         finally:
-            with self._cond:
-                self._db_waits -= 1
-            self._enter()
+            self._enter(from_database=True)
 
-    def _enter(self) -> None:
+    def _enter(self, *, from_database: bool = False) -> None:
         with self._cond:
             self._busy += 1
+            self._db_waits -= from_database
 
-    def _leave(self) -> None:
+    def _leave(self, *, to_database: bool = False) -> None:
         with self._cond:
             self._busy -= 1
+            self._db_waits += to_database
             if not self._busy:
                 self._idle_since = time.monotonic()
                 if self._pending:

@@ -14,9 +14,12 @@ import secrets
 import threading
 import time
 from collections import defaultdict
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nexatron.errors import RateLimited, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from nexatron.settings import Settings
 
 log = logging.getLogger("nexatron.slots")
 
@@ -130,7 +133,7 @@ class SharedTenantSlots:
             pause = min(pause * 2, 0.05)
 
 
-def slots_for(settings: Any) -> TenantSlots | SharedTenantSlots:
+def slots_for(settings: Settings) -> TenantSlots | SharedTenantSlots:
     """Shared through Redis when it is configured; otherwise this process's own cap."""
     if not settings.redis_url:
         return TenantSlots(settings.max_concurrent_queries_per_tenant)
