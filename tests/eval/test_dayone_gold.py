@@ -1,0 +1,65 @@
+"""The day-one blind evaluation sets stay valid: every dataset builds, every gold SQL runs on
+DuckDB and returns rows (unless the question is marked `empty_ok`), unanswerable questions carry
+no SQL, and each file has the shape the brief asks for (question counts, classes, unique ids)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+SETS = {"dayone": 22, "dayone_fresh": 20}
+CLASSES = {
+    "count",
+    "count_distinct",
+    "aggregate",
+    "group_by",
+    "filter",
+    "time",
+    "topn",
+    "having",
+    "listing",
+    "anti_join",
+    "join",
+    "unanswerable",
+}
+FILES = sorted(p for name in SETS for p in (EVAL / name).glob("*.yaml"))
+
+
+def _build(generator: Path, target: Path) -> None:
+    spec = importlib.util.spec_from_file_location(f"dayone_{generator.stem}", generator)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.build(str(target))
+
+
+@pytest.mark.parametrize("spec_file", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_gold_sql_runs(spec_file: Path, tmp_path: Path) -> None:
+    spec: dict[str, Any] = yaml.safe_load(spec_file.read_text())
+    assert spec["layer"] == "bootstrap"
+    assert spec["timezone"] == "UTC"
+    questions: list[dict[str, Any]] = spec["questions"]
+    assert len(questions) >= SETS[spec_file.parent.name]
+    ids = [q["id"] for q in questions]
+    assert len(ids) == len(set(ids)), "duplicate question ids"
+    assert sum(q["class"] == "unanswerable" for q in questions) >= 2
+    db = tmp_path / "gold.duckdb"
+    _build(spec_file.parent / spec["dataset"]["generator"], db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for q in questions:
+            assert q["class"] in CLASSES, q["id"]
+            assert isinstance(q["question"], str) and q["question"].strip(), q["id"]
+            if q["class"] == "unanswerable":
+                assert q["sql"] is None, q["id"]
+                continue
+            rows = con.execute(q["sql"]).fetchall()
+            assert rows or q.get("empty_ok"), f"{q['id']}: gold SQL returned no rows"
+    finally:
+        con.close()
