@@ -69,6 +69,9 @@ class Settings(BaseModel):
     value_index_budget_s: float = Field(default=20.0, gt=0)  # per layer version
     schema_cache_ttl_s: float = Field(default=3600.0, ge=0)
 
+    audit_retention_days: int | None = Field(default=None, ge=1)  # None: keep every event
+    audit_enabled: bool = True  # off only to measure what auditing costs (bench/bench_audit.py)
+
     timezone: str = "UTC"
     locale: str = "en_US"
     week_start: Literal["monday", "sunday"] = "monday"

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nexatron.api.audit_errors import record_failure
 from nexatron.errors import NexatronError
 
 log = logging.getLogger("nexatron.api")
@@ -41,16 +42,19 @@ def _clean(errors: list[Any]) -> list[dict[str, Any]]:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(NexatronError)
-    async def _nexatron(_request: Request, exc: NexatronError) -> JSONResponse:
+    async def _nexatron(request: Request, exc: NexatronError) -> JSONResponse:
         if exc.status_code >= 500:
             log.error("service error: %s", type(exc).__name__)
+        await record_failure(request, exc.status_code, exc.detail)
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers or None
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _clean(list(exc.errors()))}, status_code=422)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = _clean(list(exc.errors()))
+        await record_failure(request, 422, detail)
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -66,6 +70,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
+        await record_failure(request, 500, "Internal server error.")
         return JSONResponse({"detail": "Internal server error."}, status_code=500)

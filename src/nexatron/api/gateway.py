@@ -3,6 +3,9 @@
 Every HTTP response (errors and unknown routes included) carries X-RateLimit-* headers. An
 authenticated caller is limited per API key or user by their tenant's plan; anyone else by client
 address. The resolved Principal (or the authentication error) is left in `scope["state"]`.
+
+Each request also gets an id (`X-Request-ID` on the response) and an audit context (request id,
+client address, user agent, actor: `audit.context`) that audit events written while it runs use.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from nexatron.audit import actor_of
+from nexatron.audit.context import RequestInfo, begin_request, end_request, new_request_id
 from nexatron.errors import NexatronError, Unauthorized
 from nexatron.identity.roles import Principal
 from nexatron.ratelimit import Decision
@@ -25,6 +30,13 @@ def _bearer(scope: Scope) -> str | None:
             text = value.decode("latin-1").strip()
             scheme, _, credential = text.partition(" ")
             return credential.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope["headers"]:
+        if name == wanted:
+            return str(value.decode("latin-1"))
     return None
 
 
@@ -76,6 +88,19 @@ class Gateway:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        info = RequestInfo(
+            request_id=new_request_id(),
+            client_ip=client_address(scope),
+            user_agent=_header(scope, b"user-agent"),
+            enabled=self.services.settings.audit_enabled,
+        )
+        token = begin_request(info)
+        try:
+            await self._handle(scope, receive, send, info)
+        finally:
+            end_request(token)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, info: RequestInfo) -> None:
         headers = dict(scope["headers"])
         limit = self.services.settings.max_body_bytes
         length = headers.get(b"content-length")
@@ -85,7 +110,10 @@ class Gateway:
             principal, error, decision = await run_in_threadpool(
                 self._resolve, scope, _bearer(scope)
             )
-        rate_headers = decision.headers()
+        if principal is not None:
+            info.actor = actor_of(principal)
+            info.tenant_id = principal.tenant_id
+        rate_headers = {**decision.headers(), "X-Request-ID": info.request_id}
         if not decision.allowed:
             await send_json(
                 send,

@@ -62,6 +62,8 @@ tenants = Table(
     Column("plan", String(40), nullable=False, default="default"),
     Column("settings", JSON, nullable=False, default=dict),
     Column("created_at", UTCDateTime, nullable=False),
+    # Set by the operator: the tenant's keys, sessions and logins are refused (403) until resumed.
+    Column("suspended_at", UTCDateTime, nullable=True),
 )
 
 users = Table(
@@ -212,4 +214,59 @@ metadata_version = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False),
+)
+
+# Operator credentials (`nexatron operator-key create`): not tied to any tenant, stored as an HMAC.
+operator_keys = Table(
+    "operator_keys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=True),
+    Column("prefix", String(20), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+# Append-only: rows are only inserted (audit.record) and only deleted by retention pruning (and
+# with their tenant). `chain` is the tenant id (`operator` for events with no tenant); `seq` counts
+# up within it and `prev_hash` is the previous event's `hash` (audit/chain.py).
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("chain", ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("tenant_id", ID, nullable=True),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("actor_type", String(20), nullable=False),
+    Column("actor_id", String(200), nullable=False),
+    Column("actor_display", String(500), nullable=True),
+    Column("action", String(100), nullable=False),
+    Column("target_type", String(40), nullable=True),
+    Column("target_id", String(200), nullable=True),
+    Column("target_name", String(500), nullable=True),
+    Column("outcome", String(10), nullable=False),
+    Column("reason", String(500), nullable=True),
+    Column("client_ip", String(64), nullable=True),
+    Column("user_agent", String(500), nullable=True),
+    Column("request_id", String(64), nullable=True),
+    Column("changed_fields", JSON, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
+    Index("ix_audit_events_tenant_time", "tenant_id", "occurred_at"),
+)
+
+# One row per chain: its newest event (locked by every writer, so concurrent writers never fork
+# the chain) and the anchor left by retention (the last pruned event's seq and hash).
+audit_chain_heads = Table(
+    "audit_chain_heads",
+    metadata,
+    Column("chain", ID, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("anchor_seq", Integer, nullable=False),
+    Column("anchor_hash", String(64), nullable=False),
 )
