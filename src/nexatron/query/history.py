@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, or_, select, update
@@ -153,3 +154,47 @@ def list_history(
     )
     next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+class HistoryReads:
+    """Every history read the API makes. Each first waits for this process's answers still
+    queued for the history writer (`flush`), so a client reads its own writes and no caller can
+    forget to."""
+
+    def __init__(self, db: Engine, flush: Callable[[], None]) -> None:
+        self._db = db
+        self._flush = flush
+
+    def page(
+        self,
+        principal: Principal,
+        *,
+        limit: int,
+        cursor: str | None,
+        connection_id: str | None,
+        conversation_id: str | None,
+    ) -> tuple[list[Any], str | None]:
+        self._flush()
+        with self._db.connect() as conn:
+            return list_history(
+                conn,
+                principal,
+                limit=limit,
+                cursor=cursor,
+                connection_id=connection_id,
+                conversation_id=conversation_id,
+            )
+
+    def query(self, principal: Principal, query_id: str) -> Any:
+        self._flush()
+        return find_query(self._db, principal, query_id)
+
+    def delete(self, principal: Principal, query_id: str) -> None:
+        self.query(principal, query_id)  # 404 unless visible (may wait briefly)
+        with self._db.begin() as conn:
+            delete_query(conn, principal, query_id)
+
+    def conversation(self, principal: Principal, conversation_id: str) -> Any:
+        self._flush()  # its previous turn may still be on its way to the store
+        with self._db.connect() as conn:
+            return get_conversation(conn, principal, conversation_id)

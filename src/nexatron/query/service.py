@@ -33,6 +33,7 @@ from nexatron.query.context import (
 )
 from nexatron.query.recorder import Recorder
 from nexatron.query.slots import slots_for
+from nexatron.query.streaming import RowStream
 from nexatron.query.templates import SqlTemplates
 from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
@@ -53,6 +54,7 @@ class QueryService:
         self._templates = SqlTemplates()
         self.slots = slots_for(services.settings)
         self.recorder = Recorder(services.db)
+        self.history = history.HistoryReads(services.db, self.recorder.flush)
         # ask_async's own worker threads: a concurrent.futures hand-off costs about 40 us less
         # than anyio's, and a new question makes one.
         self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="nexatron-query")
@@ -93,9 +95,7 @@ class QueryService:
         if conversation_id:
             if inline and self.recorder.pending():
                 raise NotCached("history")  # waiting for the writer is not for the event loop
-            self.recorder.flush()  # its previous turn may still be on its way to the store
-            with self.services.db.connect() as conn:
-                conv = history.get_conversation(conn, principal, conversation_id)
+            conv = self.history.conversation(principal, conversation_id)
             if conv.last_plan and conv.connection_id == row.id:
                 previous = SemanticQuery.model_validate(conv.last_plan)
         context = self.contexts.load(row, cached_only=inline)
@@ -114,8 +114,7 @@ class QueryService:
                 raise
             if inline:
                 raise NotCached("llm") from None
-            sem = self.slots.acquire(principal.tenant_id)  # LLM calls count as queries
-            try:
+            with self.slots.hold(principal.tenant_id):  # LLM calls count as queries
                 outcome = llm_path.plan_with_llm(
                     self.services,
                     llm,
@@ -126,8 +125,6 @@ class QueryService:
                     refusal,
                     self.date_text(),
                 )
-            finally:
-                sem.release()
             plan, usage, planner = outcome.plan, outcome.usage, "llm"
             stages = outcome.stages
             llm_sql = outcome.sql is not None
@@ -247,19 +244,20 @@ class QueryService:
         self.services.cache.set(key, result.model_dump(), self.services.settings.result_cache_ttl_s)
         return result, False
 
+    def stream(self, prepared: Prepared) -> RowStream:
+        """The rows in batches as the database returns them (see query/streaming.py)."""
+        return RowStream(self, prepared)
+
     def _run(self, prepared: Prepared) -> ResultSet:
         from nexatron.connections.service import engine_for
 
         settings = self.services.settings
-        sem = self.slots.acquire(prepared.principal.tenant_id)
-        try:
+        with self.slots.hold(prepared.principal.tenant_id):
             engine = engine_for(self.services, prepared.context.connection)
             with self.recorder.waiting_on_database():
                 return engine.execute(
                     prepared.sql, timeout_s=settings.statement_timeout_s, row_cap=settings.row_cap
                 )
-        finally:
-            sem.release()
 
     @staticmethod
     def _describe_llm_columns(prepared: Prepared, result: ResultSet) -> None:

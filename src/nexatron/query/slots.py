@@ -14,7 +14,11 @@ import secrets
 import threading
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
+
+from starlette.concurrency import run_in_threadpool
 
 from nexatron.errors import RateLimited, ServiceUnavailable
 
@@ -38,7 +42,32 @@ def _busy() -> RateLimited:
     )
 
 
-class TenantSlots:
+class _Holding:
+    """`hold` and `hold_async`: the one way callers take a slot and give it back."""
+
+    def acquire(self, tenant_id: str) -> Slot:
+        raise NotImplementedError
+
+    @contextmanager
+    def hold(self, tenant_id: str) -> Iterator[None]:
+        """A slot for the block (waits up to WAIT_S, then 429)."""
+        slot = self.acquire(tenant_id)
+        try:
+            yield
+        finally:
+            slot.release()
+
+    @asynccontextmanager
+    async def hold_async(self, tenant_id: str) -> AsyncIterator[None]:
+        """`hold` for the event loop: the wait for a slot happens in a worker thread."""
+        slot = await run_in_threadpool(self.acquire, tenant_id)
+        try:
+            yield
+        finally:
+            slot.release()
+
+
+class TenantSlots(_Holding):
     """Caps concurrent queries per tenant in this process (an expensive query counts more than a
     request)."""
 
@@ -85,7 +114,7 @@ class _Lease:
             log.warning("could not return a query slot to Redis; its lease will expire")
 
 
-class SharedTenantSlots:
+class SharedTenantSlots(_Holding):
     """The tenant's cap across every process on one Redis. If Redis cannot be reached, each
     process falls back to its own cap (`fail_open`) or answers 503."""
 

@@ -17,7 +17,7 @@ from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
 from nexatron.api.sse import stream_answer
 from nexatron.identity.roles import Principal
-from nexatron.query import history, views
+from nexatron.query import views
 from nexatron.query.service import query_service
 
 router = APIRouter(prefix="/query", tags=["query"])
@@ -180,16 +180,13 @@ def list_history(
     conversation_id: str | None = None,
 ) -> dict[str, Any]:
     """Newest first. Users see their own queries; admins see the whole tenant's."""
-    query_service(services).recorder.flush()  # answers of this process not yet written
-    with services.db.connect() as conn:
-        rows, next_cursor = history.list_history(
-            conn,
-            principal,
-            limit=limit,
-            cursor=cursor,
-            connection_id=connection_id,
-            conversation_id=conversation_id,
-        )
+    rows, next_cursor = query_service(services).history.page(
+        principal,
+        limit=limit,
+        cursor=cursor,
+        connection_id=connection_id,
+        conversation_id=conversation_id,
+    )
     return {"data": [_view(r) for r in rows], "next_cursor": next_cursor}
 
 
@@ -200,13 +197,9 @@ def get_query(query_id: str, principal: Asker, services: AppState) -> dict[str, 
     History is written just behind each answer; an id answered a moment ago by another worker
     process is waited for (up to 100 ms) before this returns 404.
     """
-    query_service(services).recorder.flush()
-    return _view(history.find_query(services.db, principal, query_id))
+    return _view(query_service(services).history.query(principal, query_id))
 
 
 @router.delete("/{query_id}", status_code=204)
 def delete_query(query_id: str, principal: Asker, services: AppState) -> None:
-    query_service(services).recorder.flush()
-    history.find_query(services.db, principal, query_id)  # 404 unless visible (may wait briefly)
-    with services.db.begin() as conn:
-        history.delete_query(conn, principal, query_id)
+    query_service(services).history.delete(principal, query_id)

@@ -1,0 +1,142 @@
+"""A question's rows as they come from the database, for the stream route.
+
+`RowStream` owns everything between a prepared question and its batches: the tenant's slot, the
+engine, the row caps and the cancel scope. A consumer that stops iterating (the client left)
+interrupts exactly its own statement; the slot is given back only once the database has stopped.
+LLM-written SQL (capped, and possibly corrected once after a database error) runs whole first and
+is then handed out in batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+from starlette.concurrency import run_in_threadpool
+
+from nexatron.warehouse.cancel import CURRENT, CancelScope
+from nexatron.warehouse.types import ResultSet
+
+if TYPE_CHECKING:
+    from nexatron.query.service import QueryService
+    from nexatron.query.types import Prepared
+
+log = logging.getLogger("nexatron.stream")
+T = TypeVar("T")
+BATCH = 1000
+
+Rows = list[list[Any]]
+
+
+class RowStream:
+    """Iterate `batches()` for `(offset, rows)`; afterwards `result` holds the kept rows (up to
+    the row cap), `row_count` every row sent and `cached` whether the result cache answered."""
+
+    def __init__(self, service: QueryService, prepared: Prepared) -> None:
+        self.service = service
+        self.prepared = prepared
+        self.row_count = 0
+        self.cached = False
+        self._kept: Rows = []
+        self._truncated = False
+        self._whole: ResultSet | None = None
+
+    @property
+    def result(self) -> ResultSet:
+        truncated = self._truncated or self.row_count > len(self._kept)
+        return ResultSet(columns=[], rows=self._kept, truncated=truncated)
+
+    async def open(self) -> None:
+        """Run LLM-written SQL whole (its correction round may change the SQL, so callers show
+        `prepared.sql` after this); a compiled query starts streaming at the first batch."""
+        if self.prepared.llm_sql and self._whole is None:
+            result, self.cached = await run_in_threadpool(self.service.execute, self.prepared)
+            self._whole = result
+
+    async def batches(self) -> AsyncIterator[tuple[int, Rows]]:
+        if not self.prepared.llm_sql:
+            async for batch in self._from_database():
+                yield batch
+            return
+        await self.open()
+        assert self._whole is not None
+        rows = self._whole.rows
+        self._kept, self._truncated, self.row_count = rows, self._whole.truncated, len(rows)
+        for offset in range(0, max(len(rows), 1), BATCH):
+            yield offset, rows[offset : offset + BATCH]
+
+    async def _from_database(self) -> AsyncIterator[tuple[int, Rows]]:
+        from nexatron.connections.service import engine_for
+
+        service, prepared = self.service, self.prepared
+        settings = service.services.settings
+        engine = engine_for(service.services, prepared.context.connection)
+        async with service.slots.hold_async(prepared.principal.tenant_id):
+            finished = False
+            batches: Iterator[Rows] | None = None
+            scope = CancelScope()
+            token = CURRENT.set(scope)  # worker threads inherit it; engines register interrupts
+            try:
+                _cols, batches = await _abandonable(
+                    engine.stream,
+                    prepared.sql,
+                    timeout_s=settings.statement_timeout_s,
+                    batch_size=BATCH,
+                )
+                while True:
+                    batch = await _abandonable(next, batches, None)
+                    if batch is None:
+                        break
+                    batch = self._keep(batch, settings.stream_row_cap, settings.row_cap)
+                    yield self.row_count, batch
+                    self.row_count += len(batch)
+                    if self._truncated:
+                        break
+                finished = True
+            finally:
+                try:
+                    await _stop(scope, batches, finished)
+                finally:
+                    with contextlib.suppress(ValueError):  # finalised from another context
+                        CURRENT.reset(token)
+
+    def _keep(self, batch: Rows, stream_cap: int, row_cap: int) -> Rows:
+        if self.row_count + len(batch) > stream_cap:
+            batch = batch[: stream_cap - self.row_count]
+            self._truncated = True
+        if len(self._kept) < row_cap:
+            self._kept.extend(batch[: row_cap - len(self._kept)])
+        return batch
+
+
+async def _stop(scope: CancelScope, batches: Iterator[Rows] | None, finished: bool) -> None:
+    """Close the cursor; when the consumer left early, interrupt the statement first and wait
+    (in a shielded worker thread) for the interrupted fetch, so the slot is freed only once the
+    database has stopped, without holding up the event loop."""
+    if not finished:
+        scope.cancel()
+    if finished or batches is None:
+        _close(batches)  # nothing is fetching
+        return
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_close, batches)
+
+
+async def _abandonable(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking database work in a thread without shielding it from cancellation: when the
+    client leaves, the await ends at once and the cancel scope interrupts the statement."""
+    return await anyio.to_thread.run_sync(partial(func, *args, **kwargs), abandon_on_cancel=True)
+
+
+def _close(batches: Iterator[Rows] | None) -> None:
+    """Return the cursor's connection (rolled back); any running statement was interrupted."""
+    close = getattr(batches, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # the statement's own error was already reported, or nobody listens
+            log.debug("closing an abandoned stream failed", exc_info=True)
