@@ -140,3 +140,34 @@ async def test_a_row_still_on_its_way_from_another_process_is_waited_for(
     assert got.json()["sql"] == asked["sql"]
     missing = await harness.as_(analyst, "GET", "/api/v1/query/qry_0000000000000000")
     assert missing.status_code == 404  # after the bounded wait
+
+
+async def test_a_forged_or_edited_cursor_is_a_400(harness: Harness, demo: str) -> None:
+    """Regression: a cursor holding a timezone-less date was a 500 (naive datetime bound)."""
+    import base64
+    import json
+
+    analyst = harness.tenant.analyst
+    for question in ("number of orders", "total sales by region"):
+        await _asked(harness, analyst, question)
+    issued = (await _history(harness, analyst, limit=1))["next_cursor"]
+    assert isinstance(issued, str)
+    naive = base64.urlsafe_b64encode(json.dumps(["2026-01-01T00:00:00", "qry_x"]).encode())
+    body, _, signature = issued.partition(".")
+    edited = base64.urlsafe_b64encode(
+        json.dumps(["2099-01-01T00:00:00+00:00", "qry_zzz"]).encode()
+    ).decode()
+    for bad in (
+        naive.decode(),  # the reported one: unsigned, naive date
+        naive.decode().rstrip("=") + "." + signature,  # someone else's signature
+        f"{edited.rstrip('=')}.{signature}",  # an edited position
+        body,  # signature stripped
+        issued + "x",
+        "%%%",
+        "a" * 600,
+    ):
+        response = await harness.as_(analyst, "GET", HISTORY, params={"cursor": bad})
+        assert response.status_code == 400, (bad, response.text)
+        assert "next_cursor" in response.json()["detail"]
+    # the cursor as issued still pages
+    assert (await harness.as_(analyst, "GET", HISTORY, params={"cursor": issued})).status_code == 200

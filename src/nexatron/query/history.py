@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
+from nexatron.cursors import INVALID, aware_datetime, decode_cursor, encode_cursor
 from nexatron.errors import BadRequest, NotFound
 from nexatron.identity.roles import Principal
 from nexatron.store.tables import conversations, queries
@@ -109,24 +108,25 @@ def delete_query(conn: Connection, principal: Principal, query_id: str) -> None:
     )
 
 
-def _encode_cursor(row: Any) -> str:
-    raw = json.dumps([row.created_at.isoformat(), row.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+HISTORY_CURSOR = "query_history"
 
 
-def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, ident = json.loads(raw)
-        return dt.datetime.fromisoformat(created), str(ident)
-    except (ValueError, TypeError) as exc:
-        raise BadRequest("Invalid cursor; pass the next_cursor of a previous page.") from exc
+def _encode_cursor(secret: str, row: Any) -> str:
+    return encode_cursor(secret, HISTORY_CURSOR, [row.created_at.isoformat(), row.id])
+
+
+def _decode_cursor(secret: str, cursor: str) -> tuple[dt.datetime, str]:
+    payload = decode_cursor(secret, HISTORY_CURSOR, cursor)
+    if len(payload) != 2 or not isinstance(payload[1], str):
+        raise BadRequest(INVALID)
+    return aware_datetime(payload[0]), payload[1]
 
 
 def list_history(
     conn: Connection,
     principal: Principal,
     *,
+    secret: str,
     limit: int,
     cursor: str | None,
     connection_id: str | None,
@@ -139,7 +139,7 @@ def list_history(
     if conversation_id:
         clause = clause & (queries.c.conversation_id == conversation_id)
     if cursor:
-        created, ident = _decode_cursor(cursor)
+        created, ident = _decode_cursor(secret, cursor)
         clause = clause & or_(
             queries.c.created_at < created,
             and_(queries.c.created_at == created, queries.c.id < ident),
@@ -152,7 +152,7 @@ def list_history(
             .limit(limit + 1)
         )
     )
-    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = _encode_cursor(secret, rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 
@@ -161,9 +161,10 @@ class HistoryReads:
     queued for the history writer (`flush`), so a client reads its own writes and no caller can
     forget to."""
 
-    def __init__(self, db: Engine, flush: Callable[[], None]) -> None:
+    def __init__(self, db: Engine, flush: Callable[[], None], secret: str) -> None:
         self._db = db
         self._flush = flush
+        self._secret = secret  # signs page cursors
 
     def page(
         self,
@@ -179,6 +180,7 @@ class HistoryReads:
             return list_history(
                 conn,
                 principal,
+                secret=self._secret,
                 limit=limit,
                 cursor=cursor,
                 connection_id=connection_id,

@@ -54,7 +54,9 @@ class QueryService:
         self._templates = SqlTemplates()
         self.slots = slots_for(services.settings)
         self.recorder = Recorder(services.db)
-        self.history = history.HistoryReads(services.db, self.recorder.flush)
+        self.history = history.HistoryReads(
+            services.db, self.recorder.flush, services.settings.secret_key
+        )
         # ask_async's own worker threads: a concurrent.futures hand-off costs about 40 us less
         # than anyio's, and a new question makes one.
         self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="nexatron-query")

@@ -170,7 +170,11 @@ def _view(row: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/history", response_model=HistoryPage)
+@router.get(
+    "/history",
+    response_model=HistoryPage,
+    responses={400: {"description": "The cursor is not a next_cursor this server issued."}},
+)
 def list_history(
     principal: Asker,
     services: AppState,
