@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from nexatron.settings import SettingsError, settings_from_env
 
@@ -70,62 +71,99 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+class CliError(Exception):
+    """A problem the person at the terminal can fix: printed as one line, exit status 2."""
 
-    from nexatron.identity.users import create_user, list_users
+
+def _tenant_id(conn: Any, wanted: str | None) -> str:
+    """The tenant named by id or slug, or the first one when none is named."""
+    from sqlalchemy import or_, select
+
     from nexatron.store.tables import tenants
 
+    if wanted:
+        found = conn.execute(
+            select(tenants.c.id).where(or_(tenants.c.id == wanted, tenants.c.slug == wanted))
+        ).scalar()
+        if found is None:
+            raise CliError(f"No tenant with id or slug {wanted!r}.")
+        return str(found)
+    first = conn.execute(select(tenants.c.id).order_by(tenants.c.created_at)).scalar()
+    if first is None:
+        raise CliError("No tenant yet: run `nexatron init` first.")
+    return str(first)
+
+
+def _need(args: argparse.Namespace, *names: str) -> None:
+    missing = [f"--{n.replace('_', '-')}" for n in names if not getattr(args, n, None)]
+    if missing:
+        raise CliError(f"`{args.command} {args.action}` needs {', '.join(missing)}.")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from nexatron.identity.users import create_user, list_users
+
+    if args.action == "create":
+        _need(args, "email", "password")
     services = _services(args)
-    with services.db.begin() as conn:
-        tenant_id = (
-            args.tenant
-            or conn.execute(select(tenants.c.id).order_by(tenants.c.created_at)).scalar()
-        )
-        if tenant_id is None:
-            print("No tenant yet: run `nexatron init` first.", file=sys.stderr)
-            return 2
-        if args.action == "create":
-            user_id = create_user(
-                conn, tenant_id=tenant_id, email=args.email, password=args.password, role=args.role
-            )
-            print(user_id)
-        else:
-            for row in list_users(conn, tenant_id):
-                print(f"{row.id}\t{row.email}\t{row.role}\t{'disabled' if row.disabled else ''}")
-    services.close()
+    try:
+        with services.db.begin() as conn:
+            tenant_id = _tenant_id(conn, args.tenant)
+            if args.action == "create":
+                user_id = create_user(
+                    conn,
+                    tenant_id=tenant_id,
+                    email=args.email,
+                    password=args.password,
+                    role=args.role,
+                )
+                print(user_id)
+            else:
+                for row in list_users(conn, tenant_id):
+                    state = "disabled" if row.disabled else ""
+                    print(f"{row.id}\t{row.email}\t{row.role}\t{state}")
+    finally:
+        services.close()
     return 0
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
     from nexatron.identity.keys import create_key, list_keys, revoke_key
     from nexatron.identity.roles import Principal
-    from nexatron.identity.users import find_by_email
+    from nexatron.identity.users import users_by_email
 
+    if args.action == "revoke":
+        _need(args, "key_id")
     services = _services(args)
-    with services.db.begin() as conn:
-        user = find_by_email(conn, args.email)
-        if user is None:
-            print(f"No user with email {args.email}.", file=sys.stderr)
-            return 2
-        principal = Principal(tenant_id=user.tenant_id, user_id=user.id, role=user.role)
-        if args.action == "create":
-            _rec, key = create_key(
-                conn,
-                services.settings.secret_key,
-                principal,
-                name=args.name,
-                role=args.role,
-                expires_at=None,
-            )
-            print(key)
-        elif args.action == "revoke":
-            revoke_key(conn, principal, args.key_id)
-            print("revoked")
-        else:
-            for k in list_keys(conn, principal):
-                print(json.dumps(k, default=str))
-    services.close()
+    try:
+        with services.db.begin() as conn:
+            tenant_id = _tenant_id(conn, args.tenant) if args.tenant else None
+            found = users_by_email(conn, args.email, tenant_id)
+            if not found:
+                raise CliError(f"No user with email {args.email}.")
+            if len(found) > 1:
+                slugs = ", ".join(row.tenant_slug for row in found)
+                raise CliError(f"{args.email} is in several tenants ({slugs}); pass --tenant.")
+            user = found[0]
+            principal = Principal(tenant_id=user.tenant_id, user_id=user.id, role=user.role)
+            if args.action == "create":
+                _rec, key = create_key(
+                    conn,
+                    services.settings.secret_key,
+                    principal,
+                    name=args.name,
+                    role=args.role,
+                    expires_at=None,
+                )
+                print(key)
+            elif args.action == "revoke":
+                revoke_key(conn, principal, args.key_id)
+                print("revoked")
+            else:
+                for k in list_keys(conn, principal):
+                    print(json.dumps(k, default=str))
+    finally:
+        services.close()
     return 0
 
 
@@ -157,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--email")
     users.add_argument("--password")
     users.add_argument("--role", default="viewer", choices=["admin", "analyst", "viewer"])
-    users.add_argument("--tenant")
+    users.add_argument("--tenant", help="tenant id or slug (default: the first tenant)")
     users.set_defaults(func=cmd_users)
 
     keys = sub.add_parser("keys", help="manage API keys of a user")
@@ -166,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--name")
     keys.add_argument("--role", choices=["admin", "analyst", "viewer"])
     keys.add_argument("--key-id")
+    keys.add_argument("--tenant", help="tenant id or slug (when the email is in several tenants)")
     keys.set_defaults(func=cmd_keys)
 
     for name, module in (("ask", "nexatron.ask"), ("eval", "nexatron.nlq.evaluate")):
@@ -185,13 +224,40 @@ def _delegate(module_name: str):  # type: ignore[no-untyped-def]
     return run
 
 
+def _one_line(exc: BaseException) -> str:
+    """What went wrong, without a traceback or the statement's parameters (password hashes...)."""
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    from nexatron.errors import NexatronError
+
+    if isinstance(exc, NexatronError):
+        detail = exc.detail
+        if isinstance(detail, list):  # field errors: "password: must be at least ..."
+            detail = "; ".join(f"{d.get('loc', ['?'])[-1]}: {d.get('msg')}" for d in detail)
+        return str(detail)
+    if isinstance(exc, DBAPIError):
+        # str(exc) carries the SQL and its bound values; the driver's own message does not.
+        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        return f"metadata store error: {type(exc.orig).__name__}: {first}"
+    if isinstance(exc, SQLAlchemyError):
+        return f"metadata store error: {type(exc).__name__}"
+    return f"unexpected error: {type(exc).__name__} (set NEXATRON_CLI_TRACEBACK=1 for details)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except SettingsError as exc:
+    except KeyboardInterrupt:
+        return 130
+    except (SettingsError, CliError) as exc:
         print(f"nexatron: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if os.environ.get("NEXATRON_CLI_TRACEBACK") == "1":
+            raise
+        print(f"nexatron: {_one_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -170,4 +170,6 @@ async def test_a_forged_or_edited_cursor_is_a_400(harness: Harness, demo: str) -
         assert response.status_code == 400, (bad, response.text)
         assert "next_cursor" in response.json()["detail"]
     # the cursor as issued still pages
-    assert (await harness.as_(analyst, "GET", HISTORY, params={"cursor": issued})).status_code == 200
+    assert (
+        await harness.as_(analyst, "GET", HISTORY, params={"cursor": issued})
+    ).status_code == 200

@@ -9,15 +9,20 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, select, update
 
 from nexatron.crypto import keyed_hash
-from nexatron.errors import Unauthorized
+from nexatron.errors import Conflict, Unauthorized
 from nexatron.identity.passwords import hash_password, needs_rehash, verify_password
 from nexatron.identity.tokens import TokenCodec
-from nexatron.identity.users import find_by_email, now
+from nexatron.identity.users import now, users_by_email
 from nexatron.ids import new_id
 from nexatron.store.tables import auth_sessions, refresh_tokens, users
 
 INVALID_LOGIN = "Invalid email or password."
 INVALID_REFRESH = "Invalid or expired refresh token; log in again."
+SEVERAL_TENANTS = (
+    "This email address belongs to users in several tenants; log in again with `tenant` set "
+    "to your tenant's slug."
+)
+MAX_CANDIDATES = 8  # password checks for one login at most (argon2 is slow on purpose)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +50,21 @@ class SessionService:
         self._refresh_ttl = dt.timedelta(seconds=refresh_ttl_s)
         self._grace = dt.timedelta(seconds=reuse_grace_s)
 
-    def login(self, email: str, password: str) -> TokenPair:
+    def login(self, email: str, password: str, tenant: str | None = None) -> TokenPair:
+        """Log in; `tenant` (slug or id) is needed only when the address is in several tenants.
+
+        Without it, an address in several tenants whose password matches one of them is a 409
+        asking for the tenant (naming none); a wrong password is the same 401 as ever, so the
+        reply tells nothing to someone who does not hold a password of that address.
+        """
         with self._db.connect() as conn:
-            row = find_by_email(conn, email)
+            found = users_by_email(conn, email, tenant)
+        if len(found) > 1:
+            candidates = found[:MAX_CANDIDATES]
+            if any(verify_password(r.password_hash, password) for r in candidates):
+                raise Conflict(SEVERAL_TENANTS)
+            raise Unauthorized(INVALID_LOGIN)
+        row = found[0] if found else None
         ok = verify_password(row.password_hash if row else None, password)
         if not ok or row is None or row.disabled:
             raise Unauthorized(INVALID_LOGIN)

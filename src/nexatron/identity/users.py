@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from nexatron.errors import Conflict, NotFound, ValidationFailed
 from nexatron.identity.passwords import MIN_PASSWORD_LENGTH, hash_password
@@ -18,10 +19,46 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def create_tenant(conn: Connection, name: str, plan: str = "default") -> str:
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def slug_from_name(name: str) -> str:
+    """`Acme Corp.` -> `acme-corp` (at most 50 characters; `tenant` when nothing is left)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50].strip("-") or "tenant"
+
+
+def _slug_taken(conn: Connection, slug: str) -> bool:
+    return conn.execute(select(tenants.c.id).where(tenants.c.slug == slug)).first() is not None
+
+
+def create_tenant(
+    conn: Connection, name: str, plan: str = "default", *, slug: str | None = None
+) -> str:
+    """A tenant; without a slug one is made from the name (`-2`, `-3`... when taken)."""
+    if slug is not None:
+        if not SLUG.fullmatch(slug):
+            raise ValidationFailed(
+                [
+                    {
+                        "loc": ["body", "slug"],
+                        "msg": "lowercase letters, digits and inner hyphens, at most 63",
+                        "type": "value_error",
+                    }
+                ]
+            )
+        if _slug_taken(conn, slug):
+            raise Conflict(f"A tenant with the slug {slug!r} already exists.")
+    else:
+        base = slug_from_name(name)
+        slug, n = base, 1
+        while _slug_taken(conn, slug):
+            n += 1
+            slug = f"{base}-{n}"
     tenant_id = new_id("tenant")
     conn.execute(
-        tenants.insert().values(id=tenant_id, name=name, plan=plan, settings={}, created_at=now())
+        tenants.insert().values(
+            id=tenant_id, name=name, slug=slug, plan=plan, settings={}, created_at=now()
+        )
     )
     return tenant_id
 
@@ -48,8 +85,11 @@ def create_user(
                 }
             ]
         )
-    if conn.execute(select(users.c.id).where(users.c.email == email)).first():
-        raise Conflict("A user with this email already exists.")
+    taken = select(users.c.id).where(users.c.tenant_id == tenant_id, users.c.email == email)
+    if conn.execute(taken).first():  # unique per tenant: other tenants' addresses are not seen
+        raise Conflict("A user with this email already exists in this tenant.")
+    if conn.execute(select(tenants.c.id).where(tenants.c.id == tenant_id)).first() is None:
+        raise NotFound("Tenant not found.")
     user_id = new_id("user")
     conn.execute(
         users.insert().values(
@@ -95,5 +135,20 @@ def list_users(conn: Connection, tenant_id: str) -> list[Any]:
     )
 
 
-def find_by_email(conn: Connection, email: str) -> Any:
-    return conn.execute(select(users).where(users.c.email == email.strip().lower())).first()
+def users_by_email(conn: Connection, email: str, tenant: str | None = None) -> list[Any]:
+    """Every user with this address, each with its tenant's slug; only in `tenant` (a slug or
+    id) when given. Several rows mean the address is in several tenants."""
+    query = (
+        select(users, tenants.c.slug.label("tenant_slug"))
+        .join(tenants, tenants.c.id == users.c.tenant_id)
+        .where(users.c.email == email.strip().lower())
+    )
+    if tenant is not None:
+        query = query.where(or_(tenants.c.slug == tenant, tenants.c.id == tenant))
+    return list(conn.execute(query.order_by(users.c.created_at).limit(50)))
+
+
+def find_by_email(conn: Connection, email: str, tenant: str | None = None) -> Any:
+    """The one user with this address (in `tenant` when given); None when none or several."""
+    found = users_by_email(conn, email, tenant)
+    return found[0] if len(found) == 1 else None

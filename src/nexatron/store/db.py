@@ -66,10 +66,27 @@ def migrate(engine: Engine) -> None:
         return
     from alembic import command
 
-    with engine.begin() as conn:
-        cfg = alembic_config(engine)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Rebuilding a table on SQLite drops the old one; with foreign keys on, that drop
+            # would cascade into every row referencing it. Off (only outside a transaction, so
+            # first), checked after, and back on before the connection returns to the pool.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # ends SQLAlchemy's autobegun transaction (SQLite opened none)
+        try:
+            with conn.begin():
+                cfg = alembic_config(engine)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def head_revision() -> str:

@@ -59,11 +59,14 @@ tenants = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("name", String(200), nullable=False),
+    # How people name their tenant at login (`POST /auth/login {"tenant": slug}`) and in the CLI.
+    Column("slug", String(63), nullable=False),
     Column("plan", String(40), nullable=False, default="default"),
     Column("settings", JSON, nullable=False, default=dict),
     Column("created_at", UTCDateTime, nullable=False),
     # Set by the operator: the tenant's keys, sessions and logins are refused (403) until resumed.
     Column("suspended_at", UTCDateTime, nullable=True),
+    UniqueConstraint("slug", name="uq_tenants_slug"),
 )
 
 users = Table(
@@ -71,13 +74,15 @@ users = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
-    Column("email", String(320), nullable=False, unique=True),
+    Column("email", String(320), nullable=False),  # unique within its tenant only
     Column("name", String(200), nullable=True),
     Column("password_hash", String(255), nullable=True),
     Column("role", String(20), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_users_tenant", "tenant_id"),
+    Index("ix_users_email", "email"),  # login without a tenant looks the address up everywhere
+    UniqueConstraint("tenant_id", "email", name="uq_users_tenant_email"),
 )
 
 api_keys = Table(

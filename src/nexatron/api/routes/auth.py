@@ -22,6 +22,12 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 class LoginBody(Body):
     email: str = Field(min_length=3, max_length=320)
     password: str = Field(min_length=1, max_length=1024)
+    tenant: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=63,
+        description="Your tenant's slug (or id); needed only when the address is in several.",
+    )
 
 
 class RefreshBody(Body):
@@ -55,7 +61,15 @@ def _tokens(pair: TokenPair) -> Tokens:
     )
 
 
-@router.post("/login", response_model=Tokens)
+@router.post(
+    "/login",
+    response_model=Tokens,
+    responses={
+        401: {"description": "Invalid email or password (or tenant)."},
+        409: {"description": "The address is in several tenants: send `tenant` (its slug)."},
+        429: {"description": "Too many login attempts for this address or client address."},
+    },
+)
 def login(body: LoginBody, request: Request, services: AppState) -> Tokens:
     """Email and password for an access token (short-lived JWT) and a rotating refresh token."""
     settings = services.settings
@@ -69,7 +83,7 @@ def login(body: LoginBody, request: Request, services: AppState) -> Tokens:
                 "Too many login attempts; retry after the number of seconds in Retry-After.",
                 headers=decision.headers(),
             )
-    return _tokens(services.sessions.login(body.email, body.password))
+    return _tokens(services.sessions.login(body.email, body.password, body.tenant))
 
 
 @router.post("/refresh", response_model=Tokens)
