@@ -180,7 +180,7 @@ def test_upgrade_from_0002_keeps_every_row(tmp_path: Path) -> None:
             if engine.dialect.name == "sqlite":  # the version triggers survived the rebuild
                 after = conn.execute(text("SELECT version FROM metadata_version")).scalar()
                 assert after == version + 1
-        with pytest.raises(Exception, match="(?i)unique"), engine.begin() as conn:
+        with pytest.raises(Exception, match=r"(?i)unique"), engine.begin() as conn:
             conn.execute(
                 text(
                     "INSERT INTO users (id, tenant_id, email, role, disabled, created_at) "
