@@ -7,11 +7,9 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,16 +20,7 @@ import pytest
 from conn_support import CANARY, SUPERUSER_PW, Target, library_ddl
 
 from nexatron.warehouse.engines.duckdb import SAFE_CONFIG
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from throwaway import free_port, unique
 
 
 def _pg_bindir() -> pathlib.Path:
@@ -58,7 +47,7 @@ def pg_scram_port() -> Iterator[int]:
     initdb = [str(bindir / "initdb"), "-D", str(data), "-U", "postgres"]
     initdb += ["--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8"]
     subprocess.run([*run_as, *initdb], check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     opts = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
     start = [str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-w", "-l", str(base / "log")]
     subprocess.run([*run_as, *start, "start"], check=True, capture_output=True)

@@ -26,18 +26,19 @@ def entries(response: Any) -> dict[tuple[Any, ...], str]:
     return found
 
 
-async def test_bad_objects_are_422_per_field(harness: Harness, library: Library) -> None:
-    cid = library.connection_id
-    no_table = await post(
-        harness, "metrics", {"connection_id": cid, "name": "m1", "table": "nope", "agg": "count"}
-    )
-    assert entries(no_table) == {("body", "table"): "not_found"}
+STORED_METRICS = ["borrowers", "fee_per_loan", "late_fees", "loan_count"]
 
-    many = await post(
-        harness,
+# (kind, body without connection_id, the 422's entries: location -> type)
+BAD_OBJECTS = [
+    pytest.param(
+        "metrics",
+        {"name": "m1", "table": "nope", "agg": "count"},
+        {("body", "table"): "not_found"},
+        id="unknown-table",
+    ),
+    pytest.param(
         "metrics",
         {
-            "connection_id": cid,
             "name": "m2",
             "table": "loans",
             "agg": "sum",
@@ -45,98 +46,91 @@ async def test_bad_objects_are_422_per_field(harness: Harness, library: Library)
             "time_dimension": "genre",
             "filter": [{"field": "zzz", "op": "=", "values": [1]}],
         },
-    )
-    assert entries(many) == {
-        ("body", "expr"): "not_found",
-        ("body", "time_dimension"): "type_error",
-        ("body", "filter", 0, "field"): "not_found",
-    }
-
-    unparseable = await post(
-        harness,
+        {
+            ("body", "expr"): "not_found",
+            ("body", "time_dimension"): "type_error",
+            ("body", "filter", 0, "field"): "not_found",
+        },
+        id="three-bad-fields",
+    ),
+    pytest.param(
         "dimensions",
-        {"connection_id": cid, "name": "d1", "table": "books", "expr": "genre +* ("},
-    )
-    assert entries(unparseable) == {("body", "expr"): "syntax_error"}
-
-    ratio = await post(
-        harness,
+        {"name": "d1", "table": "books", "expr": "genre +* ("},
+        {("body", "expr"): "syntax_error"},
+        id="unparseable-expression",
+    ),
+    pytest.param(
         "metrics",
-        {
-            "connection_id": cid,
-            "name": "r1",
-            "type": "ratio",
-            "numerator": "late_fees",
-            "denominator": "ghost_metric",
-        },
-    )
-    assert entries(ratio) == {("body", "denominator"): "not_found"}
-
-    missing_dim = await post(
-        harness,
+        {"name": "r1", "type": "ratio", "numerator": "late_fees", "denominator": "ghost_metric"},
+        {("body", "denominator"): "not_found"},
+        id="ratio-of-unknown-metric",
+    ),
+    pytest.param(
         "metrics",
-        {
-            "connection_id": cid,
-            "name": "m3",
-            "table": "loans",
-            "agg": "count",
-            "time_dimension": "nope",
-        },
-    )
-    assert entries(missing_dim) == {("body", "time_dimension"): "not_found"}
-
-    self_cycle = await post(
-        harness,
+        {"name": "m3", "table": "loans", "agg": "count", "time_dimension": "nope"},
+        {("body", "time_dimension"): "not_found"},
+        id="unknown-time-dimension",
+    ),
+    pytest.param(
         "metrics",
-        {"connection_id": cid, "name": "loop", "type": "derived", "expression": "loop + 1"},
-    )
-    assert entries(self_cycle) == {("body", "expression"): "cycle"}
-
-    rel = await post(
-        harness,
+        {"name": "loop", "type": "derived", "expression": "loop + 1"},
+        {("body", "expression"): "cycle"},
+        id="derived-self-cycle",
+    ),
+    pytest.param(
         "relationships",
         {
-            "connection_id": cid,
             "from_table": "loans",
             "from_columns": ["nope"],
             "to_table": "ghosts",
             "to_columns": ["id"],
         },
-    )
-    assert entries(rel) == {
-        ("body", "from_columns", 0): "not_found",
-        ("body", "to_table"): "not_found",
-    }
+        {("body", "from_columns", 0): "not_found", ("body", "to_table"): "not_found"},
+        id="relationship-unknown-column-and-table",
+    ),
+]
 
-    shape = await post(
-        harness, "metrics", {"connection_id": cid, "name": "bad name!", "agg": "often", "x": 1}
+
+async def _metric_names(harness: Harness, cid: str) -> list[str]:
+    listing = await harness.as_(
+        harness.tenant.admin, "GET", f"/api/v1/semantic/metrics?connection_id={cid}"
     )
+    return sorted(m["name"] for m in listing.json()["data"])
+
+
+@pytest.mark.parametrize(("kind", "body", "expected"), BAD_OBJECTS)
+async def test_bad_object_is_422_per_field_and_not_stored(
+    harness: Harness,
+    library: Library,
+    kind: str,
+    body: dict[str, Any],
+    expected: dict[tuple[Any, ...], str],
+) -> None:
+    cid = library.connection_id
+    assert entries(await post(harness, kind, {"connection_id": cid, **body})) == expected
+    assert await _metric_names(harness, cid) == STORED_METRICS
+
+
+async def test_bad_shape_is_one_entry_per_field(harness: Harness, library: Library) -> None:
+    body = {"connection_id": library.connection_id, "name": "bad name!", "agg": "often", "x": 1}
+    shape = await post(harness, "metrics", body)
     assert set(entries(shape)) == {("body", "name"), ("body", "agg"), ("body", "x")}
     no_conn = await post(harness, "metrics", {"name": "m4", "table": "loans", "agg": "count"})
     assert ("body", "connection_id") in entries(no_conn)
-    ghost_conn = await post(
-        harness,
-        "metrics",
-        {"connection_id": "conn_nope", "name": "m5", "table": "loans", "agg": "count"},
-    )
-    assert ghost_conn.status_code == 404
+
+
+async def test_unknown_or_foreign_connection_is_404(harness: Harness, library: Library) -> None:
+    body = {"name": "m5", "table": "loans", "agg": "count"}
+    ghost = await post(harness, "metrics", {"connection_id": "conn_nope", **body})
+    assert ghost.status_code == 404
     foreign = await harness.as_(
         harness.other.admin,
         "POST",
         "/api/v1/semantic/metrics",
-        json={"connection_id": cid, "name": "m6", "table": "loans", "agg": "count"},
+        json={"connection_id": library.connection_id, **body},
     )
     assert foreign.status_code == 404
-
-    listing = await harness.as_(
-        harness.tenant.admin, "GET", f"/api/v1/semantic/metrics?connection_id={cid}"
-    )
-    assert sorted(m["name"] for m in listing.json()["data"]) == [
-        "borrowers",
-        "fee_per_loan",
-        "late_fees",
-        "loan_count",
-    ]
+    assert await _metric_names(harness, library.connection_id) == STORED_METRICS
 
 
 async def test_duplicates_and_cycles(harness: Harness, library: Library) -> None:

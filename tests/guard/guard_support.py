@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,8 @@ import psycopg2
 import pymysql
 import pytest
 import yaml
+
+from throwaway import maria_db_with, pg_schema_with
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "attack_corpus.yaml").read_text("utf-8"))[
     "attacks"
@@ -86,20 +87,8 @@ def sqlite_snapshot(path: Path) -> Snapshot:
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema (random name) with the two tables; dropped afterwards."""
-    schema = f"guard_{secrets.token_hex(4)}"
-    con = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="test")
-    con.autocommit = True
-    with con.cursor() as cur:
-        cur.execute(f"CREATE SCHEMA {schema}")
-        cur.execute(f"SET search_path TO {schema}")
-        for sql in DDL + INSERTS:
-            cur.execute(sql)
-    try:
+    with pg_schema_with("guard", lambda _schema: DDL + INSERTS) as schema:
         yield schema
-    finally:
-        with con.cursor() as cur:
-            cur.execute(f"DROP SCHEMA {schema} CASCADE")
-        con.close()
 
 
 def pg_connect(schema: str, **options: Any) -> Any:
@@ -146,19 +135,8 @@ def pg_snapshot(schema: str) -> Snapshot:
 @pytest.fixture
 def maria_db() -> Iterator[str]:
     """A fresh MariaDB database (random name) with the two tables; dropped afterwards."""
-    name = f"guard_{secrets.token_hex(4)}"
-    con = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)
-    with con.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-        cur.execute(f"USE {name}")
-        for sql in DDL + INSERTS:
-            cur.execute(sql)
-    try:
+    with maria_db_with("guard", lambda _name: DDL + INSERTS) as name:
         yield name
-    finally:
-        with con.cursor() as cur:
-            cur.execute(f"DROP DATABASE {name}")
-        con.close()
 
 
 def maria_connect(name: str, **options: Any) -> Any:

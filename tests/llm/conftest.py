@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,3 +78,22 @@ def llm(
     server.script()
     yield Harness(request.param, server)
     assert not server.replies, "scripted replies left unused"
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, generated once per session and copied into each lab."""
+    from .app_support import demo_template  # app_support imports this module
+
+    return demo_template(tmp_path_factory)
+
+
+@pytest.fixture
+async def lab(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Any]:
+    """The app with the demo installed for tenant A, no LLM configured yet."""
+    from .app_support import open_lab
+
+    async with open_lab(tmp_path, template, monkeypatch, llm_allow_private_hosts=True) as opened:
+        yield opened

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .app_support import Lab, cannot, data_section, demo_template, open_lab, sql_reply
+from .app_support import Lab, cannot, data_section, open_lab, sql_reply
 from .conftest import Harness as LLM
 from .fakes import Scripted
 
@@ -34,11 +34,6 @@ def _plant(path: Path) -> None:
         con.execute(f"COMMENT ON COLUMN customers.segment IS '{COMMENT}'")
     finally:
         con.close()
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ private base URLs refused unless the operator allows them."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +14,13 @@ from nexatron.identity.roles import Principal
 from nexatron.store.tables import llm_settings
 from nexatron.testing import Harness
 
-from .app_support import REFUSED, Lab, demo_template, open_lab, semantic
+from .app_support import REFUSED, Lab, open_lab, semantic
 from .conftest import API_KEY
 from .conftest import Harness as LLM
 from .fakes import FakeLLMServer
 
 pytestmark = pytest.mark.anyio
 URL = "/api/v1/llm/settings"
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory)
-
-
-@pytest.fixture
-async def lab(
-    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Lab]:
-    async with open_lab(tmp_path, template, monkeypatch, llm_allow_private_hosts=True) as lab:
-        yield lab
 
 
 def _stored(h: Harness, tenant_id: str) -> list[str]:

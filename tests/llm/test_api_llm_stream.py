@@ -3,8 +3,6 @@ summary and done; failures are exactly one `error` event with a 4xx/503 status."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +11,6 @@ from .app_support import (
     REFUSED,
     Lab,
     cannot,
-    demo_template,
-    open_lab,
     semantic,
     sql_reply,
     sse_events,
@@ -30,18 +26,11 @@ SIGNUPS = (
 BROKEN = "SELECT signup_year FROM customers"
 
 
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory)
-
-
 @pytest.fixture
-async def lab(
-    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, llm: LLM
-) -> AsyncIterator[Lab]:
-    async with open_lab(tmp_path, template, monkeypatch, llm_allow_private_hosts=True) as lab:
-        assert (await lab.configure(llm)).status_code == 200
-        yield lab
+async def lab(lab: Lab, llm: LLM) -> Lab:
+    """The conftest's lab with the fake LLM configured."""
+    assert (await lab.configure(llm)).status_code == 200
+    return lab
 
 
 async def _stream(lab: Lab, question: str) -> list[tuple[str, Any]]:

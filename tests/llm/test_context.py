@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from nexatron.nlq.llm.context import ContextIndex, approx_tokens
 from nexatron.semantic.model import Dimension, Metric, SemanticLayer, SemanticQuery
@@ -12,16 +11,12 @@ from nexatron.warehouse.types import SchemaSnapshot, TableInfo
 from .shop import col, shop_layer, shop_schema, wide_schema
 
 
-def test_three_thousand_tables_slice_is_relevant_bounded_and_fast() -> None:
+def test_three_thousand_tables_slice_is_relevant_and_bounded() -> None:
+    """(Its time is bench/bench_llm_context.py's figure.)"""
     schema = wide_schema(3000)
-    timings = []
-    for _ in range(3):  # best of three: other processes share this machine
-        started = time.perf_counter()
-        ctx = ContextIndex(SemanticLayer(), schema).select(
-            "total shipment weight per carrier", budget_tokens=6000
-        )
-        timings.append((time.perf_counter() - started) * 1000)
-    elapsed_ms = min(timings)
+    ctx = ContextIndex(SemanticLayer(), schema).select(
+        "total shipment weight per carrier", budget_tokens=6000
+    )
     names = ctx.table_names
     assert {"shipments", "carriers"} <= set(names[:5])  # ranked first
     assert {"warehouses", "parcels"} <= set(names)  # FK neighbours, both directions
@@ -29,7 +24,6 @@ def test_three_thousand_tables_slice_is_relevant_bounded_and_fast() -> None:
     assert ctx.approx_tokens <= 6000
     assert len(json.dumps(ctx.data())) // 4 <= 6000
     assert ctx.omitted["tables"] == len(schema.tables) - len(names) > 2900
-    assert elapsed_ms < 200, elapsed_ms
 
 
 def test_budget_is_respected_for_every_size() -> None:

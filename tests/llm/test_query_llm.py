@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,6 @@ from .app_support import (
     Lab,
     cannot,
     data_section,
-    demo_template,
-    open_lab,
     semantic,
     sql_reply,
 )
@@ -31,19 +28,6 @@ SIGNUPS = (
     "COUNT(*) AS customers FROM customers GROUP BY 1 ORDER BY 1"
 )
 SIGNUPS_Q = "how many customers signed up each year"
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory)
-
-
-@pytest.fixture
-async def lab(
-    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Lab]:
-    async with open_lab(tmp_path, template, monkeypatch, llm_allow_private_hosts=True) as lab:
-        yield lab
 
 
 async def _configured(lab: Lab, llm: LLM, **over: Any) -> None:

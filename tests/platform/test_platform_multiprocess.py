@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -22,17 +21,12 @@ from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import build_services
 from nexatron.settings import DEFAULT_PLANS
 from nexatron.testing import TEST_SECRET, make_settings
+from throwaway import free_port
 
 REDIS_DB = 13  # a database number of our own; only our keys are deleted afterwards
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 LIMIT = 7
 HERE = Path(__file__).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:

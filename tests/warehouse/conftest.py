@@ -7,78 +7,34 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 
-import psycopg2
-import pymysql
 import pytest
 import wh_dataset as dataset
 from wh_dataset import CANARY
+
+from throwaway import free_port, maria_db_with, pg_schema_with, unique, wait_port
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 FAKESNOW_VERSION = "0.12.1"
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
-
-
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh schema in the local `test` database with the sample tables."""
-    schema = unique("nx_wh")
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="test")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE SCHEMA {schema}")
-        for stmt in dataset.seed_sql("postgres", schema):
-            cur.execute(stmt)
-    try:
+    with pg_schema_with("nx_wh", lambda schema: dataset.seed_sql("postgres", schema)) as schema:
         yield schema
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP SCHEMA {schema} CASCADE")
-        conn.close()
 
 
 @pytest.fixture
 def maria_db() -> Iterator[str]:
     """A fresh MariaDB database with the sample tables."""
-    name = unique("nx_wh")
-    conn = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-        for stmt in dataset.seed_sql("mysql", name):
-            cur.execute(stmt)
-    try:
+    with maria_db_with("nx_wh", lambda name: dataset.seed_sql("mysql", name)) as name:
         yield name
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE {name}")
-        conn.close()
 
 
 def _clickhouse_up() -> bool:

@@ -1,0 +1,71 @@
+"""Throwaway resources on the local services, defined once for every test folder: unique names,
+free ports, a PostgreSQL schema or a MariaDB database seeded with a folder's own statements."""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import psycopg2
+import pymysql
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
+
+
+@contextmanager
+def pg_schema_with(prefix: str, seed: Callable[[str], Iterable[str]]) -> Iterator[str]:
+    """A fresh schema in the local `test` database, seeded by `seed(schema)`'s statements (run
+    with the schema as search_path); dropped afterwards."""
+    schema = unique(prefix)
+    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="test")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE SCHEMA {schema}")
+        cur.execute(f"SET search_path TO {schema}")
+        for stmt in seed(schema):
+            cur.execute(stmt)
+    try:
+        yield schema
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP SCHEMA {schema} CASCADE")
+        conn.close()
+
+
+@contextmanager
+def maria_db_with(prefix: str, seed: Callable[[str], Iterable[str]]) -> Iterator[str]:
+    """A fresh MariaDB database (statements run inside it); dropped afterwards."""
+    name = unique(prefix)
+    conn = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+        cur.execute(f"USE {name}")
+        for stmt in seed(name):
+            cur.execute(stmt)
+    try:
+        yield name
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE {name}")
+        conn.close()
