@@ -6,7 +6,7 @@ from __future__ import annotations
 from nexatron.nlq.errors import Clarification, Refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token
-from nexatron.nlq.words import ACTIVITY_VERBS
+from nexatron.nlq.word_lists import ACTIVITY_VERBS
 from nexatron.semantic.model import SemanticQuery
 
 

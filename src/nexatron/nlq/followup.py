@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from nexatron.nlq.interpret import Draft
-from nexatron.nlq.segment import Segmented
-from nexatron.nlq.words import EDIT_OBJECTS, FOLLOW_UP_STARTS
+from nexatron.nlq.items import Segmented
+from nexatron.nlq.state import Draft
+from nexatron.nlq.word_lists import EDIT_OBJECTS, FOLLOW_UP_STARTS
 from nexatron.semantic.model import OrderBy, QueryFilter, SemanticQuery
 
 _STRONG_STARTS = (
@@ -51,7 +51,7 @@ def removes_something(seg: Segmented) -> bool:
 
 def merge(
     previous: SemanticQuery,
-    d: Draft,
+    draft: Draft,
     seg: Segmented,
     filters: list[QueryFilter],
     metric_filters: list[QueryFilter],
@@ -64,9 +64,9 @@ def merge(
     ) and "instead" not in words
     removing = bool(words & _REMOVE) and bool(words & EDIT_OBJECTS)
     q = previous.model_copy(deep=True)
-    if d.metrics:
+    if draft.metrics:
         old = list(q.metrics)
-        q.metrics = list(dict.fromkeys(old + d.metrics)) if adding else list(d.metrics)
+        q.metrics = list(dict.fromkeys(old + draft.metrics)) if adding else list(draft.metrics)
         gone = set(old) - set(q.metrics)
         q.order = [
             OrderBy(field=q.metrics[0], desc=o.desc) if o.field in gone else o for o in q.order
@@ -76,12 +76,14 @@ def merge(
         named = {f.field for f in filters}
         q.filters = [f for f in q.filters if named and f.field not in named]
         filters = []
-    elif removing and d.dimensions:
-        q.dimensions = [x for x in q.dimensions if x not in d.dimensions]
-        d.dimensions = []
-    if d.dimensions:
+    elif removing and draft.dimensions:
+        q.dimensions = [x for x in q.dimensions if x not in draft.dimensions]
+        draft.dimensions = []
+    if draft.dimensions:
         q.dimensions = (
-            list(dict.fromkeys(q.dimensions + d.dimensions)) if adding else list(d.dimensions)
+            list(dict.fromkeys(q.dimensions + draft.dimensions))
+            if adding
+            else list(draft.dimensions)
         )
     for f in filters:
         same = [g for g in q.filters if g.field == f.field]
@@ -91,36 +93,36 @@ def merge(
             continue
         q.filters = [g for g in q.filters if g.field != f.field] + [f]
     q.metric_filters += metric_filters
-    _time(q, d, words, removing)
-    if d.limit is not None or "top_no_n" in d.cues or d.rank_single:
-        q.limit = d.limit or (1 if d.rank_single else q.limit or 10)
-    if d.order_desc is not None:
-        field = d.order_metric or (
+    _time(q, draft, words, removing)
+    if draft.limit is not None or "top_no_n" in draft.cues or draft.rank_single:
+        q.limit = draft.limit or (1 if draft.rank_single else q.limit or 10)
+    if draft.order_desc is not None:
+        field = draft.order_metric or (
             q.order[0].field if q.order else q.metrics[0] if q.metrics else None
         )
         if field is not None:
-            q.order = [OrderBy(field=field, desc=d.order_desc)]
+            q.order = [OrderBy(field=field, desc=draft.order_desc)]
     if ("limit" in words and removing) or ({"show", "all"} <= words and not filters):
         q.limit = None
     return q
 
 
-def _time(q: SemanticQuery, d: Draft, words: set[str], removing: bool) -> None:
+def _time(q: SemanticQuery, draft: Draft, words: set[str], removing: bool) -> None:
     from nexatron.semantic.model import TimeSpec
 
     spec = q.time.model_copy() if q.time else TimeSpec()
-    if d.range is not None:
-        spec.range = d.range
+    if draft.range is not None:
+        spec.range = draft.range
     if (
-        "alltime" in d.cues
+        "alltime" in draft.cues
         or (removing and words & {"range", "period", "date", "dates"})
         or "ever" in words
     ):
         spec.range = None
-    if d.grain is not None:
-        spec.grain = d.grain
-    if d.time_dim is not None:
-        spec.dimension = d.time_dim
-    if "intotal" in d.cues:
+    if draft.grain is not None:
+        spec.grain = draft.grain
+    if draft.time_dim is not None:
+        spec.dimension = draft.time_dim
+    if "intotal" in draft.cues:
         spec.grain = None
     q.time = spec if (spec.range or spec.grain or spec.dimension) else None

@@ -11,7 +11,7 @@ from typing import Literal, NamedTuple
 from nexatron.nlq.aliases import CASE_SENSITIVE, alias_groups
 from nexatron.nlq.fuzzy import FuzzyIndex
 from nexatron.nlq.text import key_of, stem, words_of
-from nexatron.nlq.words import FUNCTION
+from nexatron.nlq.word_lists import FUNCTION
 from nexatron.semantic.model import Dimension, Metric, SemanticLayer
 
 Kind = Literal["metric", "dimension", "value", "entity"]
@@ -77,7 +77,7 @@ class Lexicon:
     suggest_index: list[tuple[str, str, frozenset[str], frozenset[str]]] | None = None
     surfaces: dict[str, set[str]] = field(default_factory=dict)
     _value_words: tuple[dict[str, list[tuple[str, str]]], list[str]] | None = None
-    _roots: dict[str, set[tuple[str, str]]] | None = None
+    _roots: dict[str, set[tuple[str, str]]] | None = None  # word_roots.root_index fills it
 
     def lookup(self, key: Key) -> list[Entry]:
         return self.phrases.get(key, [])
@@ -97,14 +97,6 @@ class Lexicon:
                         index.setdefault(w, []).extend(hits)
             self._value_words = (index, sorted(index))
         return self._value_words
-
-    def root_index(self) -> dict[str, set[tuple[str, str]]]:
-        """Roots of one-word names ('billing' -> 'bill'), built on first use."""
-        if self._roots is None:
-            from nexatron.nlq.roots import build_root_index
-
-            self._roots = build_root_index(self)
-        return self._roots
 
     def value_fuzzy(self) -> FuzzyIndex:
         """Typo index over value words, built on first use."""
@@ -209,35 +201,35 @@ class _Builder:
                 Entry("entity", m.table, strength=0, source="table"),
             )
 
-    def dimension(self, d: Dimension) -> None:
-        parts = d.name.split(".")
-        self.add(words_of(d.name), Entry("dimension", d.name, strength=3, source="name"))
+    def dimension(self, dim: Dimension) -> None:
+        parts = dim.name.split(".")
+        self.add(words_of(dim.name), Entry("dimension", dim.name, strength=3, source="name"))
         if len(parts) > 1:
-            self.add(words_of(parts[-1]), Entry("dimension", d.name, strength=2, source="name"))
-        texts = [words_of(s) for s in d.synonyms]
-        if d.label:
-            texts.append(words_of(d.label))
-        if d.type == "boolean":
-            texts = [_without_table_noun(w, d.table) for w in texts]
+            self.add(words_of(parts[-1]), Entry("dimension", dim.name, strength=2, source="name"))
+        texts = [words_of(s) for s in dim.synonyms]
+        if dim.label:
+            texts.append(words_of(dim.label))
+        if dim.type == "boolean":
+            texts = [_without_table_noun(w, dim.table) for w in texts]
         for words in texts:
-            self.add(words, Entry("dimension", d.name, strength=3, source="label"))
-        col = _identifier(d.expr)
-        table_words = words_of(d.table.split(".")[-1])
+            self.add(words, Entry("dimension", dim.name, strength=3, source="label"))
+        col = _identifier(dim.expr)
+        table_words = words_of(dim.table.split(".")[-1])
         base_texts = [words_of(col)] if col else []
         for words in [*texts, *base_texts, words_of(parts[-1])]:
-            self.add(words, Entry("dimension", d.name, strength=2, source="column"))
+            self.add(words, Entry("dimension", dim.name, strength=2, source="column"))
             if words[: len(table_words)] != table_words:
                 self.add(
-                    table_words + words, Entry("dimension", d.name, strength=2, source="table")
+                    table_words + words, Entry("dimension", dim.name, strength=2, source="table")
                 )
-            if d.type == "time" and len(words) > 1 and words[-1] in _TIME_TAIL:
-                self.add(words[:-1], Entry("dimension", d.name, strength=1, source="time"))
-        if d.type == "boolean":
+            if dim.type == "time" and len(words) > 1 and words[-1] in _TIME_TAIL:
+                self.add(words[:-1], Entry("dimension", dim.name, strength=1, source="time"))
+        if dim.type == "boolean":
             for words in [*texts, *base_texts, words_of(parts[-1])]:
                 core = boolean_core(words)
                 if core and core != words:
-                    self.add(core, Entry("dimension", d.name, strength=2, source="column"))
-        self.add(table_words, Entry("entity", d.table, strength=0, source="table"))
+                    self.add(core, Entry("dimension", dim.name, strength=2, source="column"))
+        self.add(table_words, Entry("entity", dim.table, strength=0, source="table"))
 
     def values(self, dim: str, values: list[str]) -> None:
         """Index values by their lowercase words; the fast path skips the tokenizer."""

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from nexatron.nlq.common_words import ENGLISH
 from nexatron.nlq.fuzzy import FuzzyIndex
-from nexatron.nlq.grainvalue import grain_wins, is_grain_value
+from nexatron.nlq.grain_values import grain_wins, is_grain_value
+from nexatron.nlq.items import Item, Segmented
 from nexatron.nlq.lexicon import Entry, Lexicon
-from nexatron.nlq.partial import partial_value
-from nexatron.nlq.roots import root_item
+from nexatron.nlq.partial_values import partial_value
 from nexatron.nlq.text import Token, read_number, stem, tokenize
-from nexatron.nlq.words import (
+from nexatron.nlq.word_lists import (
     AGG_CUES,
     ALTERNATIVE,
     ASC_WORDS,
@@ -26,8 +25,8 @@ from nexatron.nlq.words import (
     NEGATION,
     TREND,
 )
+from nexatron.nlq.word_roots import root_item
 from nexatron.semantic.dates import MONTHS, DateContext, find_time_expressions
-from nexatron.semantic.model import Grain, TimeRange
 
 CUE_PHRASES: dict[tuple[str, ...], str] = {
     ("how", "many"): "count",
@@ -132,33 +131,6 @@ STRUCTURAL = (
         ]
     )
 )
-
-
-@dataclass
-class Item:
-    """A run of tokens `[start, end)` and what it was read as."""
-
-    kind: str  # lexicon | time | grain | number | cue | word | unknown
-    start: int
-    end: int
-    text: str
-    entries: list[Entry] = field(default_factory=list)
-    values: list[tuple[str, str]] = field(default_factory=list)
-    time: TimeRange | None = None
-    grain: Grain | None = None
-    number: float | None = None
-    currency: str = ""
-    percent: bool = False
-    cue: str = ""
-    negated: bool = False  # 'untenured', 'nonprofit': a negating prefix on a boolean's name
-
-
-@dataclass
-class Segmented:
-    tokens: list[Token]
-    items: list[Item]
-    corrections: list[tuple[str, str]]
-    text: str = ""
 
 
 _TIME_WORDS = frozenset(MONTHS) | frozenset(

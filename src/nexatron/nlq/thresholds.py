@@ -2,33 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.plan import Explained
-from nexatron.nlq.resolve import SUBJECT_NEXT, agg_cue_before, name_dimension
+from nexatron.nlq.readings import SUBJECT_NEXT, agg_cue_before, name_dimension
 from nexatron.nlq.text import stem, words_of
 from nexatron.semantic.model import Dimension, QueryFilter
 
 if TYPE_CHECKING:
-    from nexatron.nlq.interpret import Interpreter
-    from nexatron.nlq.ordering import Comparison
+    from nexatron.nlq.state import ParseState
 
 
-def _subject(ip: Interpreter, c: Comparison) -> int | None:
+@dataclass
+class Comparison:
+    """A comparator with its numbers, unit and the noun hinted by a comparative."""
+
+    op: str
+    values: list[float]
+    at: int  # item index of the comparator
+    currency: str = ""
+    percent: bool = False
+    unit: str = ""
+    hint: str = ""
+
+
+def _subject(state: ParseState, c: Comparison) -> int | None:
     """The item the threshold is about: right after the number(s), else the nearest before."""
-    trailing = ip.items[c.at].text.lower().startswith("or")  # '4 or more bedrooms'
+    trailing = state.items[c.at].text.lower().startswith("or")  # '4 or more bedrooms'
     last = c.at if trailing else c.at + len(c.values) + (1 if c.op == "between" else 0)
-    nxt = ip.readings[last + 1] if last + 1 < len(ip.readings) else None
+    nxt = state.readings[last + 1] if last + 1 < len(state.readings) else None
     if nxt is not None and c.unit and nxt.kind == "metric":
         nxt = None  # 'visits over 60 minutes': the unit names no metric to bound
     if nxt is not None and nxt.kind in {"metric", "dimension"}:
         return last + 1
     for j in range(c.at - (2 if trailing else 1), -1, -1):
-        r = ip.readings[j]
+        r = state.readings[j]
         if r is not None and r.kind in {"metric", "dimension"}:
             return j
-        if ip.items[j].kind != "word":
+        if state.items[j].kind != "word":
             return None
     return None
 
@@ -36,70 +49,72 @@ def _subject(ip: Interpreter, c: Comparison) -> int | None:
 _PRICE_VERBS = {("priced",), ("costing",), ("listed", "at"), ("sold", "for"), ("selling", "for")}
 
 
-def price_verb(ip: Interpreter, k: int) -> str:
+def price_verb(state: ParseState, position: int) -> str:
     """'priced above 40', 'listed at over 500000': the number bounds each row's price."""
-    words = [t.low for t in ip.seg.tokens[: ip.items[k].start]]
+    words = [t.low for t in state.seg.tokens[: state.items[position].start]]
     return "price" if any(tuple(words[-len(v) :]) == v for v in _PRICE_VERBS) else ""
 
 
-def _count_of_subject(ip: Interpreter, k: int) -> str | None:
+def _count_of_subject(state: ParseState, position: int) -> str | None:
     """The plain count metric named by the first word of the subject ('memberships priced')."""
-    first = ip.seg.tokens[ip.items[k].start].stem
+    first = state.seg.tokens[state.items[position].start].stem
     found = [
         e.target
-        for e in ip.lex.lookup((first,))
+        for e in state.lex.lookup((first,))
         if e.kind == "metric"
         and e.strength >= 2
-        and ip.lex.metrics[e.target].agg == "count"
-        and not ip.lex.metrics[e.target].filter
+        and state.lex.metrics[e.target].agg == "count"
+        and not state.lex.metrics[e.target].filter
     ]
     return found[0] if len(set(found)) == 1 else None
 
 
-def _group_by_subject_noun(ip: Interpreter, k: int) -> None:
+def _group_by_subject_noun(state: ParseState, position: int) -> None:
     """'clubs with more than 1200 check-ins': a count noun followed by 'with' and another
     metric's threshold names the rows to group by (its name dimension), not a second metric."""
-    for j, r in enumerate(ip.readings):
-        if r is None or j == k or r.kind != "metric" or ip.low(j + 1) not in SUBJECT_NEXT:
+    for j, r in enumerate(state.readings):
+        if r is None or j == position or r.kind != "metric" or state.low(j + 1) not in SUBJECT_NEXT:
             continue
-        if agg_cue_before(ip.items, j, ip.seg.tokens) is not None:
+        if agg_cue_before(state.items, j, state.seg.tokens) is not None:
             continue
         dims = {e.target for e in r.item.entries if e.kind == "dimension" and e.strength >= 2}
         tables = [e.target for e in r.item.entries if e.kind == "entity"]
-        names = {n for t in tables if (n := name_dimension(t, ip.lex)) is not None}
+        names = {n for t in tables if (n := name_dimension(t, state.lex)) is not None}
         pick = dims if len(dims) == 1 else names if len(names) == 1 else set()
-        if len(pick) != 1 or not all(ip.lex.metrics[m].agg == "count" for m in r.targets):
+        if len(pick) != 1 or not all(state.lex.metrics[m].agg == "count" for m in r.targets):
             continue
         dim = next(iter(pick))
-        ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
-        ip.d.dimensions.append(dim)
-        ip.d.assumptions.append(f"grouped '{r.item.text}' by dimension '{dim}'")
+        state.draft.metrics = [
+            m for m in state.draft.metrics if m not in r.targets or state.metric_count(m) > 1
+        ]
+        state.draft.dimensions.append(dim)
+        state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{dim}'")
         return
 
 
-def _numeric_dims(ip: Interpreter, table: str | None) -> list[Dimension]:
-    return [d for d in ip.lex.dimensions.values() if d.table == table and d.type == "number"]
+def _numeric_dims(state: ParseState, table: str | None) -> list[Dimension]:
+    return [d for d in state.lex.dimensions.values() if d.table == table and d.type == "number"]
 
 
-def _dims_named(ip: Interpreter, table: str | None, unit: str, hint: str) -> list[Dimension]:
+def _dims_named(state: ParseState, table: str | None, unit: str, hint: str) -> list[Dimension]:
     """Numeric dimensions of `table` named by the unit or the comparative's noun."""
-    dims = _numeric_dims(ip, table)
+    dims = _numeric_dims(state, table)
     wanted = {w for w in (unit, hint) if w}
     named = [d for d in dims if wanted & set(words_of(f"{d.name} {d.label or ''} {d.expr}"))]
     return named or (dims if len(dims) == 1 and unit else [])
 
 
-def _row_measure(ip: Interpreter, targets: list[str], text: str, unit: str) -> Dimension | None:
+def _row_measure(state: ParseState, targets: list[str], text: str, unit: str) -> Dimension | None:
     """'visits with a wait over 60 minutes' (no breakdown): the one numeric dimension of the
     other metrics' table named by the word (and unit) bounds each row, not the total."""
-    if ip.d.dimensions or ip.d.grain is not None:
+    if state.draft.dimensions or state.draft.grain is not None:
         return None
-    tables = {ip.lex.metrics[m].table for m in ip.d.metrics if m not in targets}
+    tables = {state.lex.metrics[m].table for m in state.draft.metrics if m not in targets}
     words = {stem(w) for w in words_of(text)}
     found = [
         d
         for t in tables
-        for d in _numeric_dims(ip, t)
+        for d in _numeric_dims(state, t)
         if words & {stem(w) for w in words_of(f"{d.name} {d.label or ''}")}
     ]
     if unit and len(found) > 1:
@@ -107,60 +122,66 @@ def _row_measure(ip: Interpreter, targets: list[str], text: str, unit: str) -> D
     return found[0] if len(found) == 1 else None
 
 
-def attach(ip: Interpreter, c: Comparison) -> None:
+def attach(state: ParseState, c: Comparison) -> None:
     """Record the threshold on its subject, or refuse when it is unclear what it bounds."""
     values: list[float | int] = [int(v) if float(v).is_integer() else v for v in c.values]
     op = c.op
-    k = _subject(ip, c)
-    text = ip.items[c.at].text + " " + " ".join(str(v) for v in values)
+    k = _subject(state, c)
+    text = state.items[c.at].text + " " + " ".join(str(v) for v in values)
     if k is None:
         raise Refusal(
             {
                 "message": f"Could not tell what '{text}' applies to.",
                 "unmatched": [text],
-                "suggestions": {"metrics": ip.d.metrics, "dimensions": []},
+                "suggestions": {"metrics": state.draft.metrics, "dimensions": []},
             }
         )
-    r = ip.readings[k]
+    r = state.readings[k]
     assert r is not None
     if c.hint:
-        own = _count_of_subject(ip, k)
+        own = _count_of_subject(state, k)
         if own is not None and r.kind == "metric":
-            ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
-        if own is not None and not ip.d.metrics:
-            ip.d.metrics.append(own)
-        tables = {ip.lex.metrics[x].table for x in ip.d.metrics}
-        found = [d for t in tables for d in _dims_named(ip, t, c.unit, c.hint)]
+            state.draft.metrics = [
+                m for m in state.draft.metrics if m not in r.targets or state.metric_count(m) > 1
+            ]
+        if own is not None and not state.draft.metrics:
+            state.draft.metrics.append(own)
+        tables = {state.lex.metrics[x].table for x in state.draft.metrics}
+        found = [d for t in tables for d in _dims_named(state, t, c.unit, c.hint)]
         if len(found) != 1:
             raise Refusal(
                 {
-                    "message": f"No numeric dimension for '{ip.items[c.at].text}'.",
+                    "message": f"No numeric dimension for '{state.items[c.at].text}'.",
                     "unmatched": [text],
                     "suggestions": {"metrics": [], "dimensions": []},
                 }
             )
-        _dim_filter(ip, found[0], op, values, text)
+        _dim_filter(state, found[0], op, values, text)
         return
     num_dims = [
-        ip.lex.dimensions[e.target]
+        state.lex.dimensions[e.target]
         for e in r.item.entries
-        if e.kind == "dimension" and ip.lex.dimensions[e.target].type == "number"
+        if e.kind == "dimension" and state.lex.dimensions[e.target].type == "number"
     ]
-    if r.kind == "metric" and num_dims and agg_cue_before(ip.items, k, ip.seg.tokens) is None:
-        _dim_filter(ip, num_dims[0], op, values, r.item.text)
-        ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
+    if r.kind == "metric" and num_dims and agg_cue_before(state.items, k, state.seg.tokens) is None:
+        _dim_filter(state, num_dims[0], op, values, r.item.text)
+        state.draft.metrics = [
+            m for m in state.draft.metrics if m not in r.targets or state.metric_count(m) > 1
+        ]
         return
-    row_dim = _row_measure(ip, r.targets, r.item.text, c.unit)
+    row_dim = _row_measure(state, r.targets, r.item.text, c.unit)
     if (
         r.kind == "metric"
         and row_dim is not None
-        and agg_cue_before(ip.items, k, ip.seg.tokens) is None
+        and agg_cue_before(state.items, k, state.seg.tokens) is None
     ):
-        _dim_filter(ip, row_dim, op, values, r.item.text)
-        ip.d.metrics = [m for m in ip.d.metrics if m not in r.targets or ip.metric_count(m) > 1]
+        _dim_filter(state, row_dim, op, values, r.item.text)
+        state.draft.metrics = [
+            m for m in state.draft.metrics if m not in r.targets or state.metric_count(m) > 1
+        ]
         return
     if r.kind == "dimension":
-        dim = ip.lex.dimensions[r.targets[0]]
+        dim = state.lex.dimensions[r.targets[0]]
         if dim.type != "number":
             raise Refusal(
                 {
@@ -169,13 +190,13 @@ def attach(ip: Interpreter, c: Comparison) -> None:
                     "suggestions": {"metrics": [], "dimensions": [dim.name]},
                 }
             )
-        _dim_filter(ip, dim, op, values, r.item.text)
+        _dim_filter(state, dim, op, values, r.item.text)
         return
-    metric = ip.metric_at.get(k) or r.targets[0]
-    m = ip.lex.metrics[metric]
+    metric = state.metric_at.get(k) or r.targets[0]
+    m = state.lex.metrics[metric]
     counted = m.agg in {"count", "count_distinct"}
     if counted and (c.unit or c.hint):
-        found = _dims_named(ip, m.table, c.unit, c.hint)
+        found = _dims_named(state, m.table, c.unit, c.hint)
         if len(found) != 1:
             raise Refusal(
                 {
@@ -185,11 +206,11 @@ def attach(ip: Interpreter, c: Comparison) -> None:
                 }
             )
         phrase = f"{text} {c.unit}".strip()
-        ip.d.assumptions.append(f"read '{phrase}' as a filter on {found[0].name}")
-        _dim_filter(ip, found[0], op, values, text)
+        state.draft.assumptions.append(f"read '{phrase}' as a filter on {found[0].name}")
+        _dim_filter(state, found[0], op, values, text)
         return
     if c.currency and m.format.kind != "currency" and counted:
-        money = _numeric_dims(ip, m.table)
+        money = _numeric_dims(state, m.table)
         if len(money) != 1:
             raise Refusal(
                 {
@@ -198,28 +219,28 @@ def attach(ip: Interpreter, c: Comparison) -> None:
                     "suggestions": {"metrics": [], "dimensions": [d.name for d in money]},
                 }
             )
-        ip.d.assumptions.append(f"read '{text}' as a filter on {money[0].name} of each row")
-        _dim_filter(ip, money[0], op, values, text)
+        state.draft.assumptions.append(f"read '{text}' as a filter on {money[0].name} of each row")
+        _dim_filter(state, money[0], op, values, text)
         return
     if m.format.kind == "percent" and (c.percent or any(v > 1 for v in values)):
         values = [v / 100 for v in values]
-        ip.d.assumptions.append(f"read '{text}' as a percentage ({values})")
-    if not ip.d.dimensions and ip.d.grain is None:
-        _group_by_subject_noun(ip, k)
-    ip.d.metric_filters.append(QueryFilter(field=metric, op=op, values=values))
-    if metric not in ip.d.metrics:
-        ip.d.metrics.append(metric)
-    ip.d.explanation.append(
+        state.draft.assumptions.append(f"read '{text}' as a percentage ({values})")
+    if not state.draft.dimensions and state.draft.grain is None:
+        _group_by_subject_noun(state, k)
+    state.draft.metric_filters.append(QueryFilter(field=metric, op=op, values=values))
+    if metric not in state.draft.metrics:
+        state.draft.metrics.append(metric)
+    state.draft.explanation.append(
         Explained(text=text, kind="metric_filter", target=metric, detail=f"{op} {values}")
     )
 
 
 def _dim_filter(
-    ip: Interpreter, dim: Dimension, op: str, values: list[float | int], text: str
+    state: ParseState, dim: Dimension, op: str, values: list[float | int], text: str
 ) -> None:
-    ip.d.dim_filters.append(QueryFilter(field=dim.name, op=op, values=values))
-    ip.d.explanation.append(
+    state.draft.dim_filters.append(QueryFilter(field=dim.name, op=op, values=values))
+    state.draft.explanation.append(
         Explained(text=text, kind="filter", target=dim.name, detail=f"{op} {values}")
     )
-    if dim.name in ip.d.dimensions:
-        ip.d.dimensions.remove(dim.name)
+    if dim.name in state.draft.dimensions:
+        state.draft.dimensions.remove(dim.name)

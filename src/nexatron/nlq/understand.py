@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from nexatron.nlq.activity import check_activity
-from nexatron.nlq.dateparts import check_date_parts
-from nexatron.nlq.datewords import named_date
+from nexatron.nlq.date_parts import check_date_parts
+from nexatron.nlq.date_words import named_date
 from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
 from nexatron.nlq.followup import is_follow_up, merge, removes_something
-from nexatron.nlq.interpret import Draft, Interpreter
+from nexatron.nlq.items import Segmented
 from nexatron.nlq.lexicon import Lexicon
+from nexatron.nlq.passes import interpret
 from nexatron.nlq.plan import Explained, Plan
-from nexatron.nlq.resolve import reachable, tables_of
-from nexatron.nlq.segment import Segmented, segment
+from nexatron.nlq.readings import reachable, tables_of
+from nexatron.nlq.segment import segment
+from nexatron.nlq.state import Draft
 from nexatron.nlq.suggest import suggestions
 from nexatron.nlq.text import Token, tokenize
-from nexatron.nlq.words import EDIT_OBJECTS, STRONG_WRITE, WRITE_VERBS
+from nexatron.nlq.word_lists import EDIT_OBJECTS, STRONG_WRITE, WRITE_VERBS
 from nexatron.semantic.dates import DateContext, describe
 from nexatron.semantic.model import Grain, OrderBy, QueryFilter, SemanticQuery, TimeSpec
 
@@ -155,7 +157,7 @@ def understand(
     check_date_parts(tokens, lexicon)
     seg = segment(text, lexicon, ctx, tokens)
     try:
-        draft = Interpreter(seg, lexicon).run()
+        draft = interpret(seg, lexicon)
     except Clarification as exc:
         _unknown_beside(exc, seg, lexicon)
         raise
@@ -191,27 +193,27 @@ def understand(
     return _plan(query, draft, seg, follow)
 
 
-def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool, removing: bool) -> None:
-    unmatched = list(d.unmatched)
+def _refuse_unmatched(draft: Draft, lex: Lexicon, follow: bool, removing: bool) -> None:
+    unmatched = list(draft.unmatched)
     used_tables = (
-        {lex.metrics[m].table for m in d.metrics}
-        | {lex.dimensions[x].table for x in d.dimensions}
-        | {lex.dimensions[f].table for f, _ in d.filters}
-        | {lex.dimensions[f.field].table for f in d.dim_filters}
-        | ({lex.dimensions[d.time_dim].table} if d.time_dim else set())
+        {lex.metrics[m].table for m in draft.metrics}
+        | {lex.dimensions[x].table for x in draft.dimensions}
+        | {lex.dimensions[f].table for f, _ in draft.filters}
+        | {lex.dimensions[f.field].table for f in draft.dim_filters}
+        | ({lex.dimensions[draft.time_dim].table} if draft.time_dim else set())
     )
-    metric_tables = tables_of(lex, d.metrics)
-    for text, table in d.entities:
-        if table in d.described and metric_tables and reachable(lex, metric_tables, table):
+    metric_tables = tables_of(lex, draft.metrics)
+    for text, table in draft.entities:
+        if table in draft.described and metric_tables and reachable(lex, metric_tables, table):
             continue
-        if table not in used_tables and not (follow and not d.metrics):
+        if table not in used_tables and not (follow and not draft.metrics):
             unmatched.append(text)
-    if "neg" in d.cues and not removing:
+    if "neg" in draft.cues and not removing:
         unmatched.append("(something to exclude)")
     if unmatched:
         raise _unmatched(unmatched, lex)
-    if not d.metrics and not follow:
-        what = d.counted_entity
+    if not draft.metrics and not follow:
+        what = draft.counted_entity
         msg = f"No metric counts '{what}'." if what else "Which metric? The question names none."
         raise Refusal(
             {
@@ -222,34 +224,36 @@ def _refuse_unmatched(d: Draft, lex: Lexicon, follow: bool, removing: bool) -> N
         )
 
 
-def _filters(d: Draft) -> list[QueryFilter]:
+def _filters(draft: Draft) -> list[QueryFilter]:
     out: list[QueryFilter] = []
-    for (dim, neg), values in d.filters.items():
+    for (dim, neg), values in draft.filters.items():
         vals = list(dict.fromkeys(values))
         if len(vals) == 1:
             out.append(QueryFilter(field=dim, op="!=" if neg else "=", values=vals))
         else:
             out.append(QueryFilter(field=dim, op="not_in" if neg else "in", values=vals))
-    return out + d.dim_filters
+    return out + draft.dim_filters
 
 
-def _fresh(d: Draft, filters: list[QueryFilter], lex: Lexicon) -> SemanticQuery:
+def _fresh(draft: Draft, filters: list[QueryFilter], lex: Lexicon) -> SemanticQuery:
     time = None
-    if d.range is not None or d.grain is not None or d.time_dim is not None:
-        time = TimeSpec(dimension=d.time_dim, grain=d.grain, range=d.range)
+    if draft.range is not None or draft.grain is not None or draft.time_dim is not None:
+        time = TimeSpec(dimension=draft.time_dim, grain=draft.grain, range=draft.range)
     q = SemanticQuery(
-        metrics=list(d.metrics),
-        dimensions=list(d.dimensions),
+        metrics=list(draft.metrics),
+        dimensions=list(draft.dimensions),
         time=time,
         filters=filters,
-        metric_filters=list(d.metric_filters),
+        metric_filters=list(draft.metric_filters),
     )
-    _order(q, d, follow=False)
+    _order(q, draft, follow=False)
     return q
 
 
-def _order(q: SemanticQuery, d: Draft, follow: bool) -> None:
-    if d.order_desc is None or (follow and q.order and d.order_metric is None and d.limit is None):
+def _order(q: SemanticQuery, draft: Draft, follow: bool) -> None:
+    if draft.order_desc is None or (
+        follow and q.order and draft.order_metric is None and draft.limit is None
+    ):
         return
     grouped = bool(q.dimensions) or bool(q.time and q.time.grain)
     if not grouped:
@@ -260,7 +264,7 @@ def _order(q: SemanticQuery, d: Draft, follow: bool) -> None:
                 "suggestions": {"metrics": [], "dimensions": []},
             }
         )
-    field = d.order_metric or (q.metrics[0] if len(q.metrics) == 1 else None)
+    field = draft.order_metric or (q.metrics[0] if len(q.metrics) == 1 else None)
     if field is None:
         raise Clarification(
             {
@@ -269,18 +273,18 @@ def _order(q: SemanticQuery, d: Draft, follow: bool) -> None:
                 "candidates": [{"kind": "metric", "metric": m} for m in q.metrics],
             }
         )
-    q.order = [OrderBy(field=field, desc=d.order_desc)]
-    if d.limit is not None:
-        q.limit = d.limit
-    elif d.rank_single:
+    q.order = [OrderBy(field=field, desc=draft.order_desc)]
+    if draft.limit is not None:
+        q.limit = draft.limit
+    elif draft.rank_single:
         q.limit = 1
-    elif "top_no_n" in d.cues:
+    elif "top_no_n" in draft.cues:
         q.limit = 10
-        d.assumptions.append("'top' without a number: showing 10")
+        draft.assumptions.append("'top' without a number: showing 10")
 
 
-def _check(q: SemanticQuery, d: Draft, lex: Lexicon) -> None:
-    if "distinct_as_count" in d.cues and q.time is not None and q.time.range is not None:
+def _check(q: SemanticQuery, draft: Draft, lex: Lexicon) -> None:
+    if "distinct_as_count" in draft.cues and q.time is not None and q.time.range is not None:
         raise Refusal(
             {
                 "message": "'unique' in a period asks for those active in it; the metric"
@@ -326,13 +330,13 @@ def _check(q: SemanticQuery, d: Draft, lex: Lexicon) -> None:
                     }
                 )
             q.time.dimension = dates[0].name
-            d.assumptions.append(f"used '{dates[0].name}' as the date of '{m}'")
+            draft.assumptions.append(f"used '{dates[0].name}' as the date of '{m}'")
 
 
-def _plan(q: SemanticQuery, d: Draft, seg: Segmented, follow: bool) -> Plan:
+def _plan(q: SemanticQuery, draft: Draft, seg: Segmented, follow: bool) -> Plan:
     explanation = [Explained(text=a, kind="typo", target=b) for a, b in seg.corrections]
-    explanation += d.explanation
-    assumptions = [f"read '{a}' as '{b}'" for a, b in seg.corrections] + d.assumptions
+    explanation += draft.explanation
+    assumptions = [f"read '{a}' as '{b}'" for a, b in seg.corrections] + draft.assumptions
     rng = q.time.range if q.time else None
     time_text = describe(rng) if rng is not None else None
     if time_text:

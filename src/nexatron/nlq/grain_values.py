@@ -10,7 +10,7 @@ from __future__ import annotations
 from nexatron.nlq.errors import Clarification
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.text import Token, stem, words_of
-from nexatron.nlq.words import FUNCTION, GRAIN_WORDS
+from nexatron.nlq.word_lists import FUNCTION, GRAIN_WORDS
 
 _ADVERBS = frozenset(w for w in GRAIN_WORDS if w.endswith("ly") or w == "annual")
 _PREPOSITIONS = frozenset(["on", "for", "with", "under", "in", "of", "at"])

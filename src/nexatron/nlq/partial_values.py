@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from nexatron.nlq.common_words import ENGLISH
 from nexatron.nlq.errors import Clarification
 from nexatron.nlq.text import Token
-from nexatron.nlq.words import FUNCTION
+from nexatron.nlq.word_lists import FUNCTION
 
 if TYPE_CHECKING:
+    from nexatron.nlq.items import Item
     from nexatron.nlq.lexicon import Lexicon
-    from nexatron.nlq.segment import Item
 
 
 def _candidates(low: str, lex: Lexicon) -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def _candidates(low: str, lex: Lexicon) -> list[tuple[str, str]]:
 
 def partial_value(tok: Token, i: int, lex: Lexicon) -> Item | None:
     """A value item for a word that is part of exactly one value; ask when several fit."""
-    from nexatron.nlq.segment import Item
+    from nexatron.nlq.items import Item
 
     low = tok.low
     if len(low) < 3 or not low.isalpha() or low in FUNCTION or low in ENGLISH:

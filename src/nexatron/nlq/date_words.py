@@ -8,8 +8,8 @@ metric's table shares a root with a word of the question.
 from __future__ import annotations
 
 from nexatron.nlq.lexicon import Lexicon
-from nexatron.nlq.roots import root
 from nexatron.nlq.text import Token
+from nexatron.nlq.word_roots import root
 from nexatron.semantic.naming import words
 
 GENERIC = frozenset({"date", "day", "on", "at", "time", "timestamp", "dt", "ts", "when"})

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from nexatron.nlq.errors import Clarification, Refusal
+from nexatron.nlq.items import Item
 from nexatron.nlq.lexicon import Entry, Lexicon
-from nexatron.nlq.segment import Item
 from nexatron.nlq.text import Token, words_of
-from nexatron.nlq.words import AGG_CUES, GROUP, NON_ADDITIVE
+from nexatron.nlq.word_lists import AGG_CUES, GROUP, NON_ADDITIVE
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
 from nexatron.semantic.model import Metric
@@ -71,9 +71,10 @@ def agg_ok(m: Metric, cue: str) -> bool:
     return m.agg == cue
 
 
-def agg_cue_before(items: list[Item], k: int, tokens: list[Token]) -> str | None:
-    """The aggregation cue right before item `k` ('average', 'total', 'number of', 'how many')."""
-    j = k - 1
+def agg_cue_before(items: list[Item], position: int, tokens: list[Token]) -> str | None:
+    """The aggregation cue right before the item at `position` ('average', 'total', 'number
+    of', 'how many')."""
+    j = position - 1
     while j >= 0 and items[j].kind == "word" and items[j].text.lower() in {"the", "a", "an", "of"}:
         j -= 1
     if j < 0:
@@ -86,11 +87,16 @@ def agg_cue_before(items: list[Item], k: int, tokens: list[Token]) -> str | None
     return None
 
 
-def _prev_low(items: list[Item], k: int) -> str:
-    """The word before item `k`, looking past one unknown word after 'by' ('by home club')."""
-    if k > 1 and items[k - 1].kind == "unknown" and items[k - 2].text.lower() in GROUP:
-        return items[k - 2].text.lower()
-    return items[k - 1].text.lower() if k > 0 else ""
+def _prev_low(items: list[Item], position: int) -> str:
+    """The word before the item at `position`, looking past one unknown word after 'by' ('by
+    home club')."""
+    if (
+        position > 1
+        and items[position - 1].kind == "unknown"
+        and items[position - 2].text.lower() in GROUP
+    ):
+        return items[position - 2].text.lower()
+    return items[position - 1].text.lower() if position > 0 else ""
 
 
 def read_items(items: list[Item], tokens: list[Token], lex: Lexicon) -> list[Reading | None]:
@@ -109,17 +115,19 @@ def _best(entries: list[Entry], kind: str) -> list[Entry]:
     return [e for e in chosen if e.strength == top]
 
 
-def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Reading:
-    it = items[k]
+def _read(items: list[Item], position: int, tokens: list[Token], lex: Lexicon) -> Reading:
+    it = items[position]
     metrics, dims = _best(it.entries, "metric"), _best(it.entries, "dimension")
     entities = _best(it.entries, "entity")
-    prev = _prev_low(items, k)
-    nxt = items[k + 1] if k + 1 < len(items) else None
+    prev = _prev_low(items, position)
+    nxt = items[position + 1] if position + 1 < len(items) else None
     schema_strength = max((e.strength for e in it.entries if e.kind != "entity"), default=0)
     if it.values:
         value_dims = {d for d, _ in it.values}
         qualifies = nxt is not None and any(e.target in value_dims for e in nxt.entries)
-        filter_ctx = prev in FILTER_PREPS or qualifies or (k > 0 and items[k - 1].values != [])
+        filter_ctx = (
+            prev in FILTER_PREPS or qualifies or (position > 0 and items[position - 1].values != [])
+        )
         boolean = any(lex.dimensions[e.target].type == "boolean" for e in dims)
         if not (metrics or dims) or (filter_ctx and not boolean) or schema_strength < 2:
             return Reading(it, "value", sorted(value_dims), values_by_dim=dict(it.values))
@@ -133,18 +141,22 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
         entities
         and weak_metric
         and not dims
-        and not _measure_after_grouping(items, k)
+        and not _measure_after_grouping(items, position)
         and (
             prev in GROUP
             or prev in _RANK_LEAD
-            or (k > 0 and items[k - 1].kind == "cue" and items[k - 1].cue in {"common", "rare"})
-            or _rank_number_before(items, k)
+            or (
+                position > 0
+                and items[position - 1].kind == "cue"
+                and items[position - 1].cue in {"common", "rare"}
+            )
+            or _rank_number_before(items, position)
             or (nxt is not None and nxt.text.lower() in SUBJECT_NEXT)
         )
         and any(name_dimension(e.target, lex) for e in entities)
     ):
         return Reading(it, "entity", _dedupe([e.target for e in entities]))
-    if metrics and dims and _counted_rows(items, k, lex, metrics, tables):
+    if metrics and dims and _counted_rows(items, position, lex, metrics, tables):
         dims = []
     if metrics and dims:
         top_m = max(e.strength for e in metrics)
@@ -161,19 +173,19 @@ def _read(items: list[Item], k: int, tokens: list[Token], lex: Lexicon) -> Readi
     return Reading(it, "entity", _dedupe([e.target for e in entities]))
 
 
-def _measure_after_grouping(items: list[Item], k: int) -> bool:
+def _measure_after_grouping(items: list[Item], position: int) -> bool:
     """'regions by check-ins', 'bottom 2 clubs by visits': after '<grouping noun> by' a count
     noun is the measure to rank or show, not a second grouping."""
-    if k < 2 or items[k - 1].text.lower() != "by":
+    if position < 2 or items[position - 1].text.lower() != "by":
         return False
-    return any(e.kind == "dimension" and e.strength >= 2 for e in items[k - 2].entries)
+    return any(e.kind == "dimension" and e.strength >= 2 for e in items[position - 2].entries)
 
 
 _NAME_HINTS = ("name", "title", "label")
 
 
 def _counted_rows(
-    items: list[Item], k: int, lex: Lexicon, metrics: list[Entry], tables: set[str]
+    items: list[Item], position: int, lex: Lexicon, metrics: list[Entry], tables: set[str]
 ) -> bool:
     """'how many (express) parcels': a count cue before a table's noun names the count
     metric of that table, not a dimension sharing the noun."""
@@ -186,7 +198,7 @@ def _counted_rows(
     ]
     if len(own) != 1:
         return False
-    j = k - 1
+    j = position - 1
     while j >= 0 and (
         items[j].text.lower() in {"the", "a", "an", "of"}
         or (items[j].kind == "lexicon" and _qualifier_item(items[j], lex))
@@ -221,8 +233,12 @@ _RANK_LEAD = frozenset(
 )
 
 
-def _rank_number_before(items: list[Item], k: int) -> bool:
-    return k >= 2 and items[k - 1].kind == "number" and items[k - 2].text.lower() in _RANK_LEAD
+def _rank_number_before(items: list[Item], position: int) -> bool:
+    return (
+        position >= 2
+        and items[position - 1].kind == "number"
+        and items[position - 2].text.lower() in _RANK_LEAD
+    )
 
 
 def _dedupe(xs: list[str]) -> list[str]:

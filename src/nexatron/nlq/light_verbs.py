@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from nexatron.nlq.text import stem
 
 if TYPE_CHECKING:
-    from nexatron.nlq.interpret import Interpreter
+    from nexatron.nlq.state import ParseState
 
 _BASES = [
     "bring",
@@ -70,33 +70,33 @@ def _verb(low: str) -> bool:
     return low in LIGHT_VERBS or stem(low) in LIGHT_VERBS or low in PARTICIPLES
 
 
-def _after_aux(ip: Interpreter, k: int) -> bool:
+def _after_aux(state: ParseState, position: int) -> bool:
     """'did we <verb>', 'did each department <verb>', 'does the Deansgate branch <verb>'."""
-    j = k - 1
-    while j >= 0 and (ip.low(j) in _SUBJECT or ip.readings[j] is not None):
+    j = position - 1
+    while j >= 0 and (state.low(j) in _SUBJECT or state.readings[j] is not None):
         j -= 1
-    return j >= 0 and j < k - 1 and ip.low(j) in _AUX
+    return j >= 0 and j < position - 1 and state.low(j) in _AUX
 
 
-def _participle(ip: Interpreter, k: int) -> bool:
+def _participle(state: ParseState, position: int) -> bool:
     """'widgets sold', 'tickets written': right after a value or a counted noun."""
-    prev = ip.readings[k - 1] if k >= 1 else None
-    return ip.low(k) in PARTICIPLES and prev is not None
+    prev = state.readings[position - 1] if position >= 1 else None
+    return state.low(position) in PARTICIPLES and prev is not None
 
 
-def _sure_metrics(ip: Interpreter) -> bool:
+def _sure_metrics(state: ParseState) -> bool:
     """Every metric was named by its name, label, synonym or core, not guessed from one word."""
-    if not ip.d.metrics:
+    if not state.draft.metrics:
         return False
-    for j, name in ip.metric_at.items():
-        found = [e.strength for e in ip.items[j].entries if e.target == name]
+    for j, name in state.metric_at.items():
+        found = [e.strength for e in state.items[j].entries if e.target == name]
         if found and max(found) < 2:
             return False
     return True
 
 
-def ignorable_verb(ip: Interpreter, k: int) -> bool:
-    """Item `k` is a light verb restating the matched metric."""
-    if not _verb(ip.low(k)) or not _sure_metrics(ip):
+def ignorable_verb(state: ParseState, position: int) -> bool:
+    """The item at `position` is a light verb restating the matched metric."""
+    if not _verb(state.low(position)) or not _sure_metrics(state):
         return False
-    return _after_aux(ip, k) or _participle(ip, k)
+    return _after_aux(state, position) or _participle(state, position)

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Clarification
-from nexatron.nlq.resolve import name_dimension
+from nexatron.nlq.readings import name_dimension
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import JoinGraph, join_graph
 from nexatron.semantic.model import Dimension, Metric
 
 if TYPE_CHECKING:
-    from nexatron.nlq.interpret import Interpreter
     from nexatron.nlq.lexicon import Lexicon
+    from nexatron.nlq.state import ParseState
 
 FREQUENCY_WORDS = frozenset({"most", "least", "busiest", "quietest"})
 
@@ -81,35 +81,35 @@ def _ask(names: list[str]) -> Clarification:
     )
 
 
-def implicit_count(ip: Interpreter) -> None:
+def implicit_count(state: ParseState) -> None:
     """Rank a frequency question naming no metric by the count of the rows it is about."""
-    d = ip.d
-    if d.metrics or d.order_desc is None or "frequency" not in d.cues:
+    draft = state.draft
+    if draft.metrics or draft.order_desc is None or "frequency" not in draft.cues:
         return
-    if len(d.dimensions) != 1 or d.grain is not None:
+    if len(draft.dimensions) != 1 or draft.grain is not None:
         return
-    dim = ip.lex.dimensions[d.dimensions[0]]
-    name = frequency_metric(ip.lex, dim)
+    dim = state.lex.dimensions[draft.dimensions[0]]
+    name = frequency_metric(state.lex, dim)
     if name is None:
         return
-    d.metrics.append(name)
-    d.assumptions.append(f"ranked '{dim.name}' by the count '{name}'")
+    draft.metrics.append(name)
+    draft.assumptions.append(f"ranked '{dim.name}' by the count '{name}'")
 
 
-def dated_count(ip: Interpreter) -> None:
+def dated_count(state: ParseState) -> None:
     """'how many members joined in 2025': no metric, but a date of one table is named after
     'how many'; count that table's rows (its one unfiltered count metric) by that date."""
-    d = ip.d
-    counted = any(it.kind == "cue" and it.cue == "count" for it in ip.items)
-    if d.metrics or not counted or d.time_dim is None or d.dimensions:
+    draft = state.draft
+    counted = any(it.kind == "cue" and it.cue == "count" for it in state.items)
+    if draft.metrics or not counted or draft.time_dim is None or draft.dimensions:
         return
-    table = ip.lex.dimensions[d.time_dim].table
+    table = state.lex.dimensions[draft.time_dim].table
     counts = [
         m.name
-        for m in ip.lex.metrics.values()
+        for m in state.lex.metrics.values()
         if m.table == table and m.agg == "count" and not m.filter
     ]
     if len(counts) != 1:
         return
-    d.metrics.append(counts[0])
-    d.assumptions.append(f"counted '{counts[0]}' by '{d.time_dim}'")
+    draft.metrics.append(counts[0])
+    draft.assumptions.append(f"counted '{counts[0]}' by '{draft.time_dim}'")

@@ -11,11 +11,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from nexatron.nlq.text import Token, words_of
-from nexatron.nlq.words import FUNCTION
+from nexatron.nlq.word_lists import FUNCTION
 
 if TYPE_CHECKING:
+    from nexatron.nlq.items import Item
     from nexatron.nlq.lexicon import Kind, Lexicon
-    from nexatron.nlq.segment import Item
 
 IRREGULAR_VERBS = {
     "paid": "pay",
@@ -125,6 +125,13 @@ def _event_words(words: list[str]) -> list[str]:
     return words[:-1] if len(words) > 1 and words[-1] in _TIME_TAIL else words
 
 
+def root_index(lex: Lexicon) -> dict[str, set[tuple[str, str]]]:
+    """Roots of one-word names ('billing' -> 'bill'), built on first use and kept on `lex`."""
+    if lex._roots is None:
+        lex._roots = build_root_index(lex)
+    return lex._roots
+
+
 def build_root_index(lex: Lexicon) -> dict[str, set[tuple[str, str]]]:
     """Root of each one-word name, label or synonym -> the metrics/dimensions it names."""
     index: dict[str, set[tuple[str, str]]] = {}
@@ -139,7 +146,7 @@ def root_targets(lex: Lexicon, word: str) -> set[tuple[str, str]]:
     """What a word not in the lexicon names by its root (empty when nothing or unsure)."""
     if len(word) < 4 or word in FUNCTION:
         return set()
-    return lex.root_index().get(root(word), set())
+    return root_index(lex).get(root(word), set())
 
 
 def shares_root(word: str, names: list[str]) -> bool:
@@ -168,8 +175,8 @@ def _usable(found: set[tuple[str, str]], lex: Lexicon, before_time: bool) -> tup
 def root_item(tokens: list[Token], i: int, lex: Lexicon, before_time: bool) -> Item | None:
     """A word the lexicon lacks that names one metric or dimension by its root ('billed' for
     'billing', 'signed up' for 'signup'); a weak reading."""
+    from nexatron.nlq.items import Item
     from nexatron.nlq.lexicon import Entry
-    from nexatron.nlq.segment import Item
 
     tok = tokens[i]
     if not tok.low.isalpha() or (tok.low in _DIRECTION and not before_time):

@@ -1,0 +1,210 @@
+"""Time ranges and grains, ranking, and numeric comparisons of a question being interpreted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from nexatron.nlq.errors import Refusal
+from nexatron.nlq.implicit_counts import FREQUENCY_WORDS
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.text import stem
+from nexatron.nlq.thresholds import Comparison, attach, price_verb
+from nexatron.nlq.word_lists import ASC_WORDS, COMPARATIVE_HINTS, DESC_WORDS, UNITS
+from nexatron.semantic.model import Grain, TimeRange
+
+if TYPE_CHECKING:
+    from nexatron.nlq.items import Item
+    from nexatron.nlq.state import ParseState
+
+_PERIOD_GLUE = frozenset({"to", "with", "and", "the", "in", "of", "against"})
+_COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "comparison"})
+
+
+def times(state: ParseState) -> None:
+    """Date ranges, grains and trend words."""
+    for k, it in enumerate(state.items):
+        if it.kind == "time":
+            if state.draft.range is not None and compared_periods(state, k):
+                continue
+            if state.draft.range is not None:
+                raise Refusal(
+                    {
+                        "message": "The question names two date ranges; ask one at a time.",
+                        "unmatched": [it.text],
+                        "suggestions": {"metrics": [], "dimensions": []},
+                    }
+                )
+            state.draft.range, state.draft.range_grain = it.time, it.grain
+            state.used.add(k)
+            state.draft.explanation.append(
+                Explained(text=it.text, kind="time_range", target="range")
+            )
+        elif it.kind == "grain" or (it.kind == "cue" and it.cue.startswith("grain:")):
+            grain = it.grain or cast(Grain, it.cue.split(":")[1])
+            state.draft.grain = grain
+            state.used.add(k)
+            state.draft.explanation.append(Explained(text=it.text, kind="grain", target=str(grain)))
+        elif it.kind == "cue" and it.cue == "trend":
+            state.draft.trend = True
+            state.used.add(k)
+
+
+def compared_periods(state: ParseState, position: int) -> bool:
+    """'2024 vs 2025', 'this year versus last year': two neighbouring periods of one grain,
+    compared side by side, read as both periods grouped by that grain."""
+    it, first, grain = state.items[position], state.draft.range, state.draft.range_grain
+    if first is None or it.time is None or grain is None or it.grain != grain:
+        return False
+    j = position - 1
+    while j >= 0 and state.items[j].kind == "word" and state.low(j) in _COMPARE | _PERIOD_GLUE:
+        j -= 1
+    words = {state.low(x) for x in range(j + 1, position)}
+    if j < 0 or state.items[j].kind != "time" or not words & _COMPARE:
+        return False
+    if grain == "day" or state.draft.grain not in {None, grain}:
+        return False
+    a, b = sorted([first, it.time], key=lambda r: str(r.start))
+    if a.start is None or b.end is None or a.end != b.start:
+        return False
+    state.draft.range = TimeRange(start=a.start, end=b.end, label=f"{a.label} and {b.label}")
+    state.draft.grain = grain
+    state.used.add(position)
+    state.draft.explanation.append(Explained(text=it.text, kind="time_range", target="range"))
+    state.draft.assumptions.append(f"compared {a.label} and {b.label} by {grain}")
+    return True
+
+
+def ranking(state: ParseState) -> None:
+    """Top/bottom N, superlatives, sort words and their direction."""
+    draft = state.draft
+    for k, it in enumerate(state.items):
+        low = state.low(k)
+        if it.kind == "cue" and it.cue in {"common", "rare"}:
+            draft.order_desc = it.cue == "common"
+            draft.rank_single = True
+            draft.cues.update({"common", "frequency"})
+            state.used.add(k)
+        elif it.kind == "cue" and it.cue == "sortby":
+            draft.cues.add("sortby")
+            state.used.add(k)
+            if draft.order_desc is None:
+                draft.order_desc = True
+            rank_metric_after(state, k)
+        elif low in {"top", "bottom", "first"} and it.kind == "word":
+            draft.order_desc = low != "bottom"
+            state.used.add(k)
+            nxt = state.items[k + 1] if k + 1 < len(state.items) else None
+            if (
+                nxt
+                and nxt.kind == "number"
+                and nxt.number
+                and nxt.number.is_integer()
+                and nxt.number >= 1
+            ):
+                draft.limit = int(nxt.number)
+                state.used.add(k + 1)
+                draft.explanation.append(
+                    Explained(text=f"{it.text} {nxt.text}", kind="limit", target=str(draft.limit))
+                )
+            elif nxt is not None and nxt.kind == "word" and nxt.text.lower() == "one":
+                draft.limit = 1
+                state.used.add(k + 1)
+                draft.explanation.append(
+                    Explained(text=f"{it.text} {nxt.text}", kind="limit", target="1")
+                )
+            else:
+                draft.cues.add("top_no_n")
+                if state.low(k - 1) == "the" and (nxt is None or nxt.kind == "word"):
+                    draft.rank_single = True  # 'just the top', 'the top of them'
+        elif it.kind == "word" and (low in DESC_WORDS or low in ASC_WORDS):
+            if (
+                low in {"max", "maximum", "min", "minimum"}
+                and not draft.dimensions
+                and draft.grain is None
+            ):
+                continue
+            draft.order_desc = low in DESC_WORDS
+            draft.cues.add("superlative")
+            if low in FREQUENCY_WORDS:
+                draft.cues.add("frequency")
+            state.used.add(k)
+            rank_metric_after(state, k)
+        elif it.kind == "word" and low in {"ranked", "ranking"}:
+            draft.cues.add("sortby")
+            state.used.add(k)
+            if draft.order_desc is None:
+                draft.order_desc = True
+        elif it.kind == "word" and low in {"ascending", "asc", "increasing"}:
+            draft.order_desc = False
+            draft.cues.add("sortdir")
+        elif it.kind == "word" and low in {"descending", "desc", "decreasing"}:
+            draft.order_desc = True
+            draft.cues.add("sortdir")
+    if draft.cues & {"superlative", "common", "top_no_n"} and draft.limit is None:
+        draft.rank_single = draft.rank_single or singular_subject(state)
+
+
+def rank_metric_after(state: ParseState, position: int) -> None:
+    for j in range(position + 1, min(position + 4, len(state.items))):
+        r = state.readings[j]
+        if r is not None and r.kind == "metric" and j in state.metric_at:
+            state.draft.order_metric = state.metric_at[j]
+            if state.draft.order_metric not in state.draft.metrics:
+                state.draft.metrics.append(state.draft.order_metric)
+            return
+
+
+def singular_subject(state: ParseState) -> bool:
+    """'which region' / 'best month' (one answer) vs 'which regions' (a ranking)."""
+    for k, it in enumerate(state.items):
+        r = state.readings[k]
+        if (r and r.kind in {"dimension", "entity"}) or it.kind == "grain":
+            if it.kind == "grain" and it.text.lower() in {
+                "monthly",
+                "weekly",
+                "daily",
+                "yearly",
+                "quarterly",
+            }:
+                continue
+            last = it.text.lower().split()[-1]
+            return not (last.endswith("s") and stem(last) != last)
+    return False
+
+
+def comparisons(state: ParseState) -> None:
+    """Numeric thresholds ('over 100', 'between 10 and 20'), attached to what they bound."""
+    for k, it in enumerate(state.items):
+        if it.kind != "cue" or not it.cue.startswith("cmp:"):
+            continue
+        op = it.cue[4:]
+        nums = numbers_after(state, k, 2 if op == "between" else 1)
+        if op in {">=", "<="} and it.text.lower().startswith("or") and k > 0:
+            nums = [state.items[k - 1]] if state.items[k - 1].kind == "number" else []
+        if not nums:
+            continue
+        state.used.add(k)
+        for n in nums:
+            state.used.add(state.items.index(n))
+        comp = Comparison(
+            op, [float(n.number or 0) for n in nums], k, nums[0].currency, nums[0].percent
+        )
+        after = state.items.index(nums[-1]) + 1
+        if after < len(state.items) and state.low(after) in UNITS:
+            comp.unit = state.low(after)
+            state.used.add(after)
+        comp.hint = COMPARATIVE_HINTS.get(it.text.lower().split()[0], "") or price_verb(state, k)
+        attach(state, comp)
+
+
+def numbers_after(state: ParseState, position: int, count: int) -> list[Item]:
+    out: list[Item] = []
+    for j in range(position + 1, min(position + 5, len(state.items))):
+        it = state.items[j]
+        if it.kind == "number":
+            out.append(it)
+            if len(out) == count:
+                return out
+        elif not (it.kind == "word" and it.text.lower() in {"and", "the", "of", "than"}):
+            break
+    return out

@@ -1,0 +1,176 @@
+"""Each interpretation pass on its own: the state before it (the earlier passes, or set by
+hand), the pass, and what it changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nexatron.nlq import Clarification, DateContext, Lexicon, Refusal
+from nexatron.nlq.passes import PASSES, interpret
+from nexatron.nlq.segment import segment
+from nexatron.nlq.state import ParseState, Pass
+from nexatron.nlq.text import tokenize
+
+from .passes_layer import clinic_lexicon
+
+CTX = DateContext(now=dt.datetime(2026, 3, 15, 12, tzinfo=dt.UTC))
+PASS_NAMES = [p.__name__ for p in PASSES]
+
+
+@pytest.fixture(scope="module")
+def clinic() -> Lexicon:
+    return clinic_lexicon()
+
+
+def before(question: str, lex: Lexicon, step: Pass) -> ParseState:
+    """The state of `question` after the passes that run before `step`."""
+    state = ParseState(segment(question, lex, CTX, tokenize(question)), lex)
+    for earlier in PASSES[: PASSES.index(step)]:
+        earlier(state)
+    return state
+
+
+def run(question: str, lex: Lexicon, name: str) -> tuple[ParseState, ParseState]:
+    """(state before the pass called `name`, the same state after it)."""
+    import copy
+
+    step = PASSES[PASS_NAMES.index(name)]
+    state = before(question, lex, step)
+    snapshot = copy.deepcopy(state)
+    step(state)
+    return snapshot, state
+
+
+def test_passes_are_an_ordered_tuple_of_named_functions() -> None:
+    assert isinstance(PASSES, tuple) and len(set(PASS_NAMES)) == len(PASSES)
+    assert PASS_NAMES.index("read_metrics") < PASS_NAMES.index("value_filters")
+    assert PASS_NAMES[-2:] == ["leftover_words", "described_entities"]
+
+
+def test_interpret_runs_only_the_passes_given(lex: Lexicon) -> None:
+    seg = segment("revenue by country", lex, CTX, tokenize("revenue by country"))
+    assert interpret(seg, lex, passes=()).metrics == []
+    assert interpret(seg, lex).metrics == ["revenue"]
+
+
+def test_boolean_qualifiers(clinic: Lexicon) -> None:
+    old, new = run("visits that were no-shows last month", clinic, "boolean_qualifiers")
+    assert old.draft.filters == {} and new.draft.filters == {("no_show", False): [True]}
+
+
+def test_negated_metrics(clinic: Lexicon) -> None:
+    _, new = run("fees excluding no-show visits", clinic, "negated_metrics")
+    assert new.draft.filters == {("no_show", False): [False]}
+    assert new.draft.metrics == []  # the metric itself is read later
+
+
+def test_aggregated_columns(clinic: Lexicon) -> None:
+    old, new = run("total duration by department", clinic, "aggregated_columns")
+    assert old.readings[1] is not None and old.readings[1].kind == "dimension"
+    assert new.readings[1] is not None and new.readings[1].kind == "metric"
+    assert new.readings[1].targets == ["time_spent"]
+
+
+def test_read_metrics(lex: Lexicon) -> None:
+    old, new = run("revenue and nights by channel", lex, "read_metrics")
+    assert old.draft.metrics == [] and new.draft.metrics == ["revenue", "nights"]
+    assert new.metric_at == {0: "revenue", 2: "nights"}
+
+
+def test_nouns_after_values(lex: Lexicon) -> None:
+    old, new = run("revenue for guests from France", lex, "nouns_after_values")
+    assert old.draft.metrics == ["revenue", "guests_count"]
+    assert new.draft.metrics == ["revenue"] and new.draft.entities == [("guests", "guests")]
+
+
+def test_metric_pairs_refuses_two_metrics_side_by_side(clinic: Lexicon) -> None:
+    with pytest.raises(Refusal, match="name two metrics"):
+        run("fees by no-show visits", clinic, "metric_pairs")
+
+
+def test_value_filters(lex: Lexicon) -> None:
+    old, new = run("bookings not from Canada", lex, "value_filters")
+    assert old.draft.filters == {} and new.draft.filters == {("country", True): ["Canada"]}
+
+
+def test_compared_values(lex: Lexicon) -> None:
+    old, new = run("revenue from Gold vs Silver guests", lex, "compared_values")
+    assert old.draft.dimensions == [] and new.draft.dimensions == ["tier"]
+
+
+def test_groupings(lex: Lexicon) -> None:
+    old, new = run("top 3 room types by revenue last year", lex, "groupings")
+    assert old.draft.dimensions == [] and new.draft.dimensions == ["room_type"]
+
+
+def test_times(lex: Lexicon) -> None:
+    _, new = run("average booking value per month this year", lex, "times")
+    assert new.draft.grain == "month" and new.draft.range is not None
+    assert new.draft.range.start == dt.date(2026, 1, 1)
+
+
+def test_reachable_metrics_swaps_a_metric_that_cannot_be_split(clinic: Lexicon) -> None:
+    question = "charges by procedure"
+    state = ParseState(segment(question, clinic, CTX, tokenize(question)), clinic)
+    state.draft.metrics, state.metric_at = ["visit_charges"], {0: "visit_charges"}
+    state.metric_uses = {"visit_charges": 1}
+    state.draft.dimensions = ["procedure"]
+    PASSES[PASS_NAMES.index("reachable_metrics")](state)
+    assert state.draft.metrics == ["line_charges"]
+
+
+def test_ranking(lex: Lexicon) -> None:
+    old, new = run("top 3 room types by revenue last year", lex, "ranking")
+    assert old.draft.limit is None and (new.draft.order_desc, new.draft.limit) == (True, 3)
+
+
+def test_implicit_count(lex: Lexicon) -> None:
+    old, new = run("which channel is most common", lex, "implicit_count")
+    assert old.draft.metrics == [] and new.draft.metrics == ["bookings_count"]
+
+
+def test_dated_count(clinic: Lexicon) -> None:
+    old, new = run("how many patients registered in 2025", clinic, "dated_count")
+    assert old.draft.metrics == [] and new.draft.metrics == ["patients_count"]
+
+
+def test_comparisons(lex: Lexicon) -> None:
+    old, new = run("countries with revenue over 1000", lex, "comparisons")
+    assert old.draft.metric_filters == []
+    assert [(f.field, f.op, f.values) for f in new.draft.metric_filters] == [
+        ("revenue", ">", [1000])
+    ]
+
+
+def test_kept_filters(clinic: Lexicon) -> None:
+    old, new = run("fees for no-show visits", clinic, "kept_filters")
+    assert old.draft.filters == {} and new.draft.filters == {("no_show", False): [True]}
+
+
+def test_defined_subsets(clinic: Lexicon) -> None:
+    old, new = run("visits that were closed last month", clinic, "defined_subsets")
+    assert old.draft.metrics == ["visits_count"] and new.draft.metrics == ["closed_visits"]
+    assert new.draft.filters == {}
+
+
+def test_leftover_words(lex: Lexicon) -> None:
+    old, new = run("revenue blorp", lex, "leftover_words")
+    assert old.draft.unmatched == [] and new.draft.unmatched == ["blorp"]
+
+
+def test_described_entities(lex: Lexicon) -> None:
+    old, new = run("revenue from Gold vs Silver guests", lex, "described_entities")
+    assert old.draft.described == set() and new.draft.described == {"guests"}
+
+
+def test_every_pass_has_a_test() -> None:
+    tested = {name for name in globals() if name.startswith("test_")}
+    missing = [n for n in PASS_NAMES if not any(n in t for t in tested)]
+    assert missing == []
+
+
+def test_a_pass_may_ask(clinic: Lexicon) -> None:
+    with pytest.raises(Clarification):
+        run("charges by city", clinic, "read_metrics")
