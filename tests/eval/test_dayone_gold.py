@@ -28,6 +28,7 @@ CLASSES = {
     "join",
     "unanswerable",
 }
+KEYS = {"id", "question", "sql", "class", "note", "ordered", "empty_ok"}
 FILES = sorted(p for name in SETS for p in (EVAL / name).glob("*.yaml"))
 
 
@@ -37,6 +38,11 @@ def _build(generator: Path, target: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.build(str(target))
+
+
+def test_sets_are_present() -> None:
+    assert len(list((EVAL / "dayone").glob("*.yaml"))) >= 22
+    assert len(list((EVAL / "dayone_fresh").glob("*.yaml"))) >= 6
 
 
 @pytest.mark.parametrize("spec_file", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -49,12 +55,14 @@ def test_gold_sql_runs(spec_file: Path, tmp_path: Path) -> None:
     ids = [q["id"] for q in questions]
     assert len(ids) == len(set(ids)), "duplicate question ids"
     assert sum(q["class"] == "unanswerable" for q in questions) >= 2
+    assert {q["class"] for q in questions} == CLASSES, "every class appears in every file"
     db = tmp_path / "gold.duckdb"
     _build(spec_file.parent / spec["dataset"]["generator"], db)
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db), read_only=True, config={"threads": 1})
     try:
         for q in questions:
             assert q["class"] in CLASSES, q["id"]
+            assert set(q) <= KEYS, f"{q['id']}: unknown keys {set(q) - KEYS}"
             assert isinstance(q["question"], str) and q["question"].strip(), q["id"]
             if q["class"] == "unanswerable":
                 assert q["sql"] is None, q["id"]
