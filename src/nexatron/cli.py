@@ -246,6 +246,7 @@ def _one_line(exc: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(0o077)  # what the server creates (store, uploads, demo files) is its own alone
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

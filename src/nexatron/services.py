@@ -14,6 +14,7 @@ from nexatron.identity.sessions import SessionService
 from nexatron.identity.tokens import TokenCodec
 from nexatron.ratelimit import RateLimiter
 from nexatron.settings import Settings
+from nexatron.store.datadir import harden
 from nexatron.store.db import make_engine, migrate
 from nexatron.store.version import MetadataVersion, VersionedRows
 
@@ -54,6 +55,7 @@ class Services:
 
 def build_services(settings: Settings, *, run_migrations: bool = True) -> Services:
     settings.check_secure()
+    harden(settings.data_dir)
     db = make_engine(settings.metadata_url)
     if run_migrations:
         migrate(db)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import StaticPool
 
+from nexatron.store.datadir import private_file
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -24,7 +26,7 @@ def make_engine(url: str) -> Engine:
             )
         else:
             path = url.split("///", 1)[1]
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))  # 0600 before SQLite creates it (and so its -wal, -shm)
             engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": 30},
