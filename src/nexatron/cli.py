@@ -25,6 +25,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from nexatron.api.app import create_app
+    from nexatron.api.serving import uvicorn_options
     from nexatron.provision import describe, first_run
 
     services = _services(args)
@@ -46,11 +47,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             workers=args.workers,
-            log_level=settings.log_level,
+            **uvicorn_options(settings),
         )
         return 0
     app = create_app(settings, services=services)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level)
+    uvicorn.run(app, host=host, port=port, **uvicorn_options(settings))
     return 0
 
 

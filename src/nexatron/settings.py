@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -18,6 +19,12 @@ DEFAULT_PLANS: dict[str, str] = {
     "free": "100/minute",
     "default": "1000/minute",
     "enterprise": "10000/minute",
+}
+# What all users of one tenant may spend together (each user also has the plan's own budget).
+DEFAULT_TENANT_PLANS: dict[str, str] = {
+    "free": "300/minute",
+    "default": "5000/minute",
+    "enterprise": "50000/minute",
 }
 
 
@@ -45,6 +52,9 @@ class Settings(BaseModel):
     jwt_audience: str = "nexatron-api"
 
     rate_limit_plans: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PLANS))
+    tenant_rate_limit_plans: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_TENANT_PLANS)
+    )
     default_plan: str = "default"
     anonymous_rate_limit: str = "120/minute"
     login_rate_limit_email: str = "10/minute"
@@ -53,6 +63,10 @@ class Settings(BaseModel):
     max_concurrent_queries_per_tenant: int = Field(default=8, ge=1)
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_header_bytes: int = Field(default=16_384, ge=1024)  # request line + headers: else 431
+    max_header_count: int = Field(default=100, ge=10)
+    # Proxies whose X-Forwarded-For/-Proto are believed (IPs or CIDRs); none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     admin_email: str | None = None
     admin_password: str | None = None
@@ -91,6 +105,20 @@ class Settings(BaseModel):
             return tuple(k.strip() for k in value.split(",") if k.strip())
         return value
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p.strip() for p in value.split(",") if p.strip()]
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                try:
+                    ipaddress.ip_network(str(item), strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or CIDR") from None
+            return tuple(str(item) for item in value)
+        return value
+
     @property
     def metadata_url(self) -> str:
         if self.database_url:
@@ -125,6 +153,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: obj
         annotation = str(Settings.model_fields[name].annotation)
         if name == "rate_limit_plans":
             values[name] = {**DEFAULT_PLANS, **json.loads(raw)}
+        elif name == "tenant_rate_limit_plans":
+            values[name] = {**DEFAULT_TENANT_PLANS, **json.loads(raw)}
         elif annotation == "<class 'bool'>":
             values[name] = raw.strip().lower() in _BOOL_TRUE
         else:

@@ -58,17 +58,23 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
     )
     services = build_services(settings)  # migrates once, before the servers start
     keys: dict[str, tuple[str, str]] = {}
+    owners: dict[str, str] = {}  # key name -> its user (whose budget it spends)
     with services.db.begin() as conn:
         tenant_id = create_tenant(conn, "Multi", plan=plan)
-        user_id = create_user(
-            conn, tenant_id=tenant_id, email=f"mp-{plan}@multi.test", password=None, role="admin"
-        )
-        principal = Principal(tenant_id=tenant_id, user_id=user_id, role="admin", plan=plan)
-        for name in ("budget", "victim", "revoker"):
+        for name in ("budget", "victim", "revoker"):  # a user each: budgets are per user
+            user_id = create_user(
+                conn,
+                tenant_id=tenant_id,
+                email=f"mp-{name}-{plan}@multi.test",
+                password=None,
+                role="admin",
+            )
+            principal = Principal(tenant_id=tenant_id, user_id=user_id, role="admin", plan=plan)
             record, key = create_key(
                 conn, TEST_SECRET, principal, name=name, role=None, expires_at=None
             )
             keys[name] = (record["id"], key)
+            owners[name] = user_id
     services.close()
 
     env = {
@@ -116,7 +122,7 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
             bases.append(f"http://127.0.0.1:{port}")
         for (proc, log), base in zip(procs, bases, strict=True):
             wait_ready(proc, base, log)
-        yield {"bases": bases, "keys": keys, "redis": client, "anon": anon}
+        yield {"bases": bases, "keys": keys, "owners": owners, "redis": client, "anon": anon}
     finally:
         for proc, _log in procs:
             proc.terminate()
@@ -126,7 +132,8 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        for pattern in [*(f"*{key_id}*" for key_id, _ in keys.values()), f"*/{anon}/*"]:
+        ours = [f"*{ident}*" for ident in [*owners.values(), tenant_id]]
+        for pattern in [*ours, f"*/{anon}/*"]:
             for name in client.scan_iter(match=pattern):
                 client.delete(name)
         client.close()
@@ -136,7 +143,8 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
 
 def test_two_processes_share_one_budget_and_see_revocations(cluster) -> None:
     bases, keys = cluster["bases"], cluster["keys"]
-    budget_id, budget_key = keys["budget"]
+    _budget_id, budget_key = keys["budget"]
+    budget_user = cluster["owners"]["budget"]
     auth = {"Authorization": f"Bearer {budget_key}"}
     with httpx.Client(timeout=10) as http:
         seen = []
@@ -151,7 +159,7 @@ def test_two_processes_share_one_budget_and_see_revocations(cluster) -> None:
             assert r.status_code == 429
             assert r.headers["Retry-After"].isdigit() and int(r.headers["Retry-After"]) >= 1
         # the counter lives in Redis, not in either process
-        assert list(cluster["redis"].scan_iter(match=f"*{budget_id}*"))
+        assert list(cluster["redis"].scan_iter(match=f"*{budget_user}*"))
 
         victim_id, victim_key = keys["victim"]
         victim = {"Authorization": f"Bearer {victim_key}"}

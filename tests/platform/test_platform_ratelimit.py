@@ -1,4 +1,5 @@
-"""Rate limits in one process: headers on every response, plans per tenant, budgets per key."""
+"""Rate limits in one process: headers on every response, plans per tenant, budgets per user
+(shared by the user's keys and sessions) and per tenant, the gateway's header caps."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ async def test_headers_on_every_kind_of_response(tmp_path) -> None:
         assert_429(await h.as_(admin, "GET", "/api/v1/nope"), 6)
 
 
-async def test_tenant_plan_exhausted_and_budgets_per_key(tmp_path) -> None:
+async def test_tenant_plan_exhausted_and_budgets_per_user(tmp_path) -> None:
     plans = {**DEFAULT_PLANS, "tiny": "3/minute"}
     async with make_app_client(tmp_path, rate_limit_plans=plans) as h:
         with h.services.db.begin() as conn:
@@ -76,7 +77,7 @@ async def test_tenant_plan_exhausted_and_budgets_per_key(tmp_path) -> None:
         assert remaining == [2, 1, 0]
         assert_429(await h.as_(admin, "GET", ME), 3)
         assert_429(await h.as_(admin, "POST", "/api/v1/api-keys", json={}), 3)
-        # another key of the same tenant has its own budget, on the same plan
+        # another user of the same tenant has their own budget, on the same plan
         r = await h.as_(h.tenant.analyst, "GET", ME)
         assert r.status_code == 200 and rate(r)[:2] == (3, 2)
         # the other tenant is on the default plan and unaffected
@@ -117,3 +118,53 @@ def test_memory_limiter_starts_no_thread_per_hit_and_sweeps_expired_counters() -
     clock.sleep(1.1)
     limiter.hit("5/second", "key", "fresh")  # the next hit after a second sweeps
     assert len(limiter.storage.storage) == 1  # type: ignore[attr-defined]
+
+
+async def test_keys_of_one_user_share_one_budget(tmp_path) -> None:
+    """Regression: the budget was per key, so a user multiplied it by making keys."""
+    plans = {**DEFAULT_PLANS, "default": "4/minute"}
+    async with make_app_client(tmp_path, rate_limit_plans=plans) as h:
+        admin = h.tenant.admin
+        made = await h.as_(admin, "POST", "/api/v1/api-keys", json={"name": "second"})
+        assert made.status_code == 201, made.text
+        second = {"Authorization": f"Bearer {made.json()['key']}"}
+        r = await h.client.get(ME, headers=second)
+        assert r.status_code == 200 and rate(r)[:2] == (4, 2)  # the first key spent one
+        tokens = await h.client.post(
+            "/api/v1/auth/login", json={"email": admin.email, "password": admin.password}
+        )
+        session = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
+        r = await h.client.get(ME, headers=session)
+        assert r.status_code == 200 and rate(r)[:2] == (4, 1)  # keys and sessions alike
+        assert (await h.as_(admin, "GET", ME)).status_code == 200
+        for headers in (admin.headers, second, session):
+            assert_429(await h.client.get(ME, headers=headers), 4)
+        # another user of the tenant keeps their own budget
+        assert (await h.as_(h.tenant.analyst, "GET", ME)).status_code == 200
+
+
+async def test_a_tenant_budget_binds_all_its_users(tmp_path) -> None:
+    plans = {**DEFAULT_PLANS, "default": "100/minute"}
+    async with make_app_client(
+        tmp_path, rate_limit_plans=plans, tenant_rate_limit_plans={"default": "5/minute"}
+    ) as h:
+        t = h.tenant
+        codes = [(await h.as_(actor, "GET", ME)).status_code for actor in [t.admin, t.analyst] * 3]
+        assert codes == [200] * 5 + [429]
+        r = await h.as_(t.viewer, "GET", ME)
+        assert_429(r, 5)  # the tenant's budget shows when it is the one that binds
+        assert (await h.as_(h.other.viewer, "GET", ME)).status_code == 200  # per tenant
+
+
+async def test_oversized_headers_are_a_431_in_the_gateway(tmp_path) -> None:
+    """The gateway's own cap (the server's is tested against `nexatron serve`)."""
+    async with make_app_client(tmp_path, max_header_bytes=4096, max_header_count=20) as h:
+        admin = h.tenant.admin
+        big = await h.as_(admin, "GET", ME, headers={"X-Big": "a" * 5000})
+        assert big.status_code == 431, big.text
+        assert "4096 bytes" in big.json()["detail"] and rate(big)
+        many = await h.as_(admin, "GET", ME, headers={f"X-H{i}": "v" for i in range(25)})
+        assert many.status_code == 431 and "at most 20" in many.json()["detail"]
+        long_query = await h.as_(admin, "GET", ME + "?q=" + "a" * 5000)
+        assert long_query.status_code == 431
+        assert (await h.as_(admin, "GET", ME, headers={"X-Ok": "a" * 2000})).status_code == 200

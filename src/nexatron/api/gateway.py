@@ -1,8 +1,10 @@
 """Pure-ASGI middleware: body-size cap, authentication, rate limiting and its headers.
 
 Every HTTP response (errors and unknown routes included) carries X-RateLimit-* headers. An
-authenticated caller is limited per API key or user by their tenant's plan; anyone else by client
-address. The resolved Principal (or the authentication error) is left in `scope["state"]`.
+authenticated caller is limited per user (all their keys and sessions share it) and per tenant,
+both by the tenant's plan; anyone else by client address. Headers beyond
+NEXATRON_MAX_HEADER_BYTES / _COUNT are a 431 before anything else is read. The resolved
+Principal (or the authentication error) is left in `scope["state"]`.
 
 Each request also gets an id (`X-Request-ID` on the response) and an audit context (request id,
 client address, user agent, actor: `audit.context`) that audit events written while it runs use.
@@ -74,19 +76,53 @@ class Gateway:
             except NexatronError as exc:
                 error = exc
         if principal is not None:
-            spec = settings.rate_limit_plans.get(
-                principal.plan, settings.rate_limit_plans[settings.default_plan]
-            )
-            decision = self.services.limiter.hit(spec, "req", principal.rate_key)
+            decision = self._budgets(principal)
         else:
             decision = self.services.limiter.hit(
                 settings.anonymous_rate_limit, "anon", client_address(scope)
             )
         return principal, error, decision
 
+    def _budgets(self, principal: Principal) -> Decision:
+        """The user's budget, then the tenant's (both by the tenant's plan); the headers show
+        whichever binds. A user refused spends nothing of the tenant's."""
+        settings = self.services.settings
+        plans = settings.rate_limit_plans
+        spec = plans.get(principal.plan, plans[settings.default_plan])
+        user = self.services.limiter.hit(spec, "req", principal.rate_key)
+        tenant_plans = settings.tenant_rate_limit_plans
+        tenant_spec = tenant_plans.get(principal.plan, tenant_plans.get(settings.default_plan))
+        if not user.allowed or tenant_spec is None:
+            return user
+        tenant = self.services.limiter.hit(tenant_spec, "tenant", principal.tenant_id)
+        if not tenant.allowed or tenant.remaining < user.remaining:
+            return tenant
+        return user
+
+    def _oversized_headers(self, scope: Scope) -> str | None:
+        """Why the request's headers are refused (431), or None. The server caps them while
+        reading (`serving.py`); this holds under any server, in-process tests included."""
+        settings = self.services.settings
+        headers = scope["headers"]
+        if len(headers) > settings.max_header_count:
+            return f"Too many request headers (at most {settings.max_header_count})."
+        size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        for name, value in headers:
+            size += len(name) + len(value) + 4  # ": " and CRLF
+        if size > settings.max_header_bytes:
+            return f"Request headers too large (at most {settings.max_header_bytes} bytes)."
+        return None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        oversized = self._oversized_headers(scope)
+        if oversized is not None:
+            args = (self.services.settings.anonymous_rate_limit, "anon", client_address(scope))
+            hit = self.services.limiter.hit
+            decision = hit(*args) if self.inline else await run_in_threadpool(hit, *args)
+            await send_json(send, 431, {"detail": oversized}, decision.headers())
             return
         info = RequestInfo(
             request_id=new_request_id(),

@@ -45,4 +45,6 @@ class Principal:
 
     @property
     def rate_key(self) -> str:
-        return f"key:{self.api_key_id}" if self.api_key_id else f"user:{self.user_id}"
+        """The request budget's owner: the user, whichever of their keys or sessions calls (a
+        budget per key would grow with every key a user makes)."""
+        return f"user:{self.user_id}"
