@@ -204,4 +204,8 @@ async def test_planners_of_edited_configs_are_not_kept_forever(
         assert planners.planner_for(harness.services, harness.tenant.id) is planner
         seen.append(planner)
     cached = harness.services.extras["llm_planners"]
-    assert len(cached) == 2 and seen[0] not in cached.values()
+    assert len(cached) == 2
+    assert planners.planner_for(harness.services, harness.tenant.id) is seen[2]
+    body = {"provider": "openai", "model": "m1", "base_url": "https://llm.invalid/v1"}
+    assert (await harness.as_(admin, "PUT", URL, json=body)).status_code == 200
+    assert planners.planner_for(harness.services, harness.tenant.id) is not seen[0]  # dropped

@@ -7,9 +7,7 @@ metadata read; any edit of the layer or the connection bumps the version.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +18,7 @@ from sqlglot import exp
 from nexatron.connections.service import engine_for
 from nexatron.errors import NotFound, Unprocessable, ValidationFailed
 from nexatron.identity.roles import Principal
+from nexatron.lru import LRU
 from nexatron.nlq import Lexicon, build_lexicon
 from nexatron.semantic import repository as repo
 from nexatron.semantic.model import SemanticLayer
@@ -31,27 +30,6 @@ log = logging.getLogger("nexatron.values")
 VALUE_LIMIT = 500  # a dimension with more distinct values is not indexed
 VALUE_TOTAL = 50_000
 VALUE_SAMPLE = 10_000  # rows read to rule out a high-cardinality column cheaply
-
-
-class LRU:
-    def __init__(self, size: int) -> None:
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        return None
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
 
 
 class NotCached(Exception):
@@ -115,8 +93,8 @@ def resolve_connection(services: Services, principal: Principal, connection_id: 
 class ContextLoader:
     def __init__(self, services: Services) -> None:
         self._services = services
-        self._layers = LRU(256)
-        self._lexicons = LRU(64)
+        self._layers: LRU[str, SemanticLayer] = LRU(256)
+        self._lexicons: LRU[str, Lexicon] = LRU(64)
 
     def load(self, row: Any, *, cached_only: bool = False) -> QueryContext:
         """The context of a connection row; `cached_only` raises NotCached instead of reading the

@@ -17,9 +17,10 @@ from nexatron.connections.schema import get_schema
 from nexatron.errors import NexatronError, Unprocessable
 from nexatron.guard import check_sql, enforce_row_cap
 from nexatron.identity.roles import Principal
+from nexatron.lru import LRU
 from nexatron.nlq import Explained, Plan
 from nexatron.nlq.llm import ContextIndex, LLMPlan, LLMPlanner, LLMUsage
-from nexatron.query.context import LRU, QueryContext
+from nexatron.query.context import QueryContext
 from nexatron.semantic.model import OutputColumn, SemanticQuery
 from nexatron.services import Services
 from nexatron.store.tables import queries
@@ -82,7 +83,9 @@ def _context_index(
 ) -> ContextIndex:
     """The ranking index of this layer version and schema snapshot, built once: the snapshot is
     parsed afresh on every request, so the planner's identity-keyed cache would always miss."""
-    cache: LRU = services.extras.setdefault("llm_context_indexes", LRU(INDEXES))
+    cache: LRU[tuple[Any, ...], ContextIndex] = services.extras.setdefault(
+        "llm_context_indexes", LRU(INDEXES)
+    )
     stamp = schema.introspected_at.isoformat() if schema.introspected_at else None
     key = (context.connection.tenant_id, context.connection.id, context.layer.version, stamp)
     index: ContextIndex | None = cache.get(key) if stamp else None

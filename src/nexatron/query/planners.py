@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 
 from nexatron.errors import ValidationFailed
+from nexatron.lru import LRU
 from nexatron.netcheck import is_private_host
 from nexatron.nlq.llm import LLMConfig, LLMPlanner, make_client
 from nexatron.nlq.llm.config import MASK
 from nexatron.services import Services
 from nexatron.store.tables import llm_settings
 
-_lock = threading.Lock()
 PLANNERS = 256  # cached planners (one per distinct config) per process
 
 
@@ -57,19 +55,13 @@ def planner_for(services: Services, tenant_id: str) -> LLMPlanner | None:
         return None
     # A tenant's endpoint is re-checked on every request (redirects off, private hosts refused).
     guard_hosts = tenant is not None and not services.settings.llm_allow_private_hosts
-    planners: OrderedDict[str, LLMPlanner] = services.extras.setdefault(
-        "llm_planners", OrderedDict()
-    )
+    # Bounded: edited configs leave their old planner behind.
+    planners: LRU[str, LLMPlanner] = services.extras.setdefault("llm_planners", LRU(PLANNERS))
     key = config.model_dump_json() + (config.api_key_value() or "") + str(guard_hosts)
-    with _lock:
-        planner = planners.get(key)
-        if planner is None:
-            client = make_client(config, refuse_private_hosts=guard_hosts)
-            planner = planners[key] = LLMPlanner(config, client=client)
-        planners.move_to_end(key)
-        while len(planners) > PLANNERS:  # edited configs leave their old planner behind
-            planners.popitem(last=False)
-    return planner
+    return planners.get_or_put(
+        key,
+        lambda: LLMPlanner(config, client=make_client(config, refuse_private_hosts=guard_hosts)),
+    )
 
 
 TENANT_MAX_TIMEOUT_S = 60.0

@@ -21,11 +21,11 @@ from nexatron.errors import NexatronError, RateLimited, Unprocessable
 from nexatron.guard import check_expression, check_sql
 from nexatron.identity.roles import Principal
 from nexatron.ids import new_id
+from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
 from nexatron.query import history, llm_path, planners, views
 from nexatron.query.context import (
-    LRU,
     ContextLoader,
     NotCached,
     QueryContext,
@@ -48,9 +48,9 @@ class QueryService:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.contexts = ContextLoader(services)
-        self._plans = LRU(4096)
-        self._compiled = LRU(4096)
-        self._answers = LRU(1024)
+        self._plans: LRU[tuple[Any, ...], Plan] = LRU(4096)
+        self._compiled: LRU[tuple[str, str, str], CompiledQuery] = LRU(4096)
+        self._answers: LRU[tuple[str, str], tuple[str, Any]] = LRU(1024)
         self._templates = SqlTemplates()
         self.slots = slots_for(services.settings)
         self.recorder = Recorder(services.db)

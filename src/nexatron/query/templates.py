@@ -24,7 +24,7 @@ from typing import Any
 from sqlglot import exp
 
 from nexatron.guard.lexical import check_text
-from nexatron.query.context import LRU
+from nexatron.lru import LRU
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import CompiledQuery, OutputColumn, SemanticLayer, SemanticQuery
 
@@ -93,7 +93,7 @@ def _shape(layer: SemanticLayer, query: SemanticQuery) -> _Shape | None:
 
 class SqlTemplates:
     def __init__(self, size: int = 2048) -> None:
-        self._lru = LRU(size)
+        self._lru: LRU[tuple[str, str, str], Any] = LRU(size)
 
     def compile(
         self, layer: SemanticLayer, query: SemanticQuery, dialect: str, guard: Guard

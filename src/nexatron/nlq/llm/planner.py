@@ -6,14 +6,13 @@ It never executes anything: a semantic query goes to the compiler, SQL to the le
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from nexatron.errors import NexatronError
+from nexatron.lru import LRU
 from nexatron.nlq.llm import prompts
 from nexatron.nlq.llm.config import LLMConfig
 from nexatron.nlq.llm.context import ContextIndex, ContextSlice
@@ -113,22 +112,16 @@ class LLMPlanner:
         self.config = config
         self.client = client if client is not None else make_client(config)
         self.row_limit = row_limit
-        self._indexes: OrderedDict[tuple[int, int], ContextIndex] = OrderedDict()
-        self._lock = threading.Lock()
+        self._indexes: LRU[tuple[int, int], ContextIndex] = LRU(INDEX_CACHE_SIZE)
 
     def index_for(self, layer: SemanticLayer, schema: SchemaSnapshot) -> ContextIndex:
         """The context index of these exact objects, cached (a few entries) by identity."""
         key = (id(layer), id(schema))
-        with self._lock:
-            hit = self._indexes.get(key)
-            if hit is not None and hit.layer is layer and hit.schema is schema:
-                self._indexes.move_to_end(key)
-                return hit
+        hit = self._indexes.get(key)
+        if hit is not None and hit.layer is layer and hit.schema is schema:
+            return hit
         index = ContextIndex(layer, schema)
-        with self._lock:
-            self._indexes[key] = index  # holds layer and schema, so their ids stay unique
-            while len(self._indexes) > INDEX_CACHE_SIZE:
-                self._indexes.popitem(last=False)
+        self._indexes.put(key, index)  # holds layer and schema, so their ids stay unique
         return index
 
     def _exchange(
