@@ -72,6 +72,7 @@ class Settings(BaseModel):
     admin_password: str | None = None
     tenant_name: str = "Default"
     demo: bool = True
+    web: bool = True  # serve the web app at / (NEXATRON_WEB=0: the API only)
 
     row_cap: int = Field(default=10_000, ge=1)
     stream_row_cap: int = Field(default=5_000_000, ge=1)

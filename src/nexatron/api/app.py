@@ -20,6 +20,7 @@ from nexatron.api.routes import api_keys, auth, users
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
 from nexatron.store.db import ping
+from nexatron.web import is_web_path, web_app
 
 API_PREFIX = "/api/v1"
 ROUTERS: list[APIRouter] = [auth.router, api_keys.router, users.router]
@@ -111,7 +112,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
 
     for router in [*_optional_routers(), *ROUTERS]:
         app.include_router(router, prefix=API_PREFIX)
-    return GatewayApp(Gateway(app, services), app)
+    return GatewayApp(Gateway(app, services), app, web_app() if settings.web else None)
 
 
 def app_from_env() -> Any:
@@ -125,10 +126,15 @@ def app_from_env() -> Any:
 class GatewayApp:
     """The outer ASGI callable; exposes the FastAPI app and services for tests and the CLI."""
 
-    def __init__(self, gateway: Gateway, app: FastAPI) -> None:
+    def __init__(self, gateway: Gateway, app: FastAPI, web: Any = None) -> None:
         self._gateway = gateway
         self.app = app
         self.services: Services = app.state.services
+        self._web = web
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # The web app's pages and files need no credential: they skip the API's gateway.
+        if self._web is not None and scope["type"] == "http" and is_web_path(scope["path"]):
+            await self._web(scope, receive, send)
+            return
         await self._gateway(scope, receive, send)

@@ -6,15 +6,18 @@ import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Request
+from fastapi import Response as HttpResponse
 from pydantic import Field
 
+from nexatron.api import session_cookie
 from nexatron.api.deps import AppState, Authed
 from nexatron.api.gateway import client_address
 from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
-from nexatron.errors import RateLimited
+from nexatron.errors import RateLimited, Unauthorized
 from nexatron.identity.sessions import TokenPair
 from nexatron.identity.users import get_user
+from nexatron.services import Services
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -28,15 +31,29 @@ class LoginBody(Body):
         max_length=63,
         description="Your tenant's slug (or id); needed only when the address is in several.",
     )
+    session_cookie: bool = Field(
+        default=False,
+        description="Browser sign-in (the web app): the refresh token is set as an httpOnly, "
+        "SameSite=Strict cookie scoped to /api/v1/auth instead of being returned. Needs the "
+        f"header `{session_cookie.CSRF_HEADER}: 1`, which later refresh and logout calls must "
+        "carry too.",
+    )
 
 
 class RefreshBody(Body):
-    refresh_token: str = Field(min_length=1, max_length=512)
+    refresh_token: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=512,
+        description="Omit it to use the session cookie set by a browser sign-in.",
+    )
 
 
 class Tokens(Response):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        description="null when the refresh token was set as the session cookie"
+    )
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
     expires_at: int
@@ -66,11 +83,14 @@ def _tokens(pair: TokenPair) -> Tokens:
     response_model=Tokens,
     responses={
         401: {"description": "Invalid email or password (or tenant)."},
+        403: {"description": "session_cookie without the web app's request header"},
         409: {"description": "The address is in several tenants: send `tenant` (its slug)."},
         429: {"description": "Too many login attempts for this address or client address."},
     },
 )
-def login(body: LoginBody, request: Request, services: AppState) -> Tokens:
+def login(
+    body: LoginBody, request: Request, response: HttpResponse, services: AppState
+) -> Tokens:
     """Email and password for an access token (short-lived JWT) and a rotating refresh token."""
     settings = services.settings
     for spec, ident in (
@@ -83,20 +103,59 @@ def login(body: LoginBody, request: Request, services: AppState) -> Tokens:
                 "Too many login attempts; retry after the number of seconds in Retry-After.",
                 headers=decision.headers(),
             )
-    return _tokens(services.sessions.login(body.email, body.password, body.tenant))
+    if body.session_cookie:
+        session_cookie.require_csrf_header(request)
+    pair = services.sessions.login(body.email, body.password, body.tenant)
+    if body.session_cookie:
+        return _cookie_tokens(pair, request, response, services)
+    return _tokens(pair)
 
 
-@router.post("/refresh", response_model=Tokens)
-def refresh(body: RefreshBody, services: AppState) -> Tokens:
-    """Rotates the refresh token. Presenting an already-used one revokes the whole session."""
-    return _tokens(services.sessions.refresh(body.refresh_token))
+@router.post(
+    "/refresh",
+    response_model=Tokens,
+    responses={403: {"description": "the session cookie without the web app's request header"}},
+)
+def refresh(
+    body: RefreshBody, request: Request, response: HttpResponse, services: AppState
+) -> Tokens:
+    """Rotates the refresh token. Presenting an already-used one revokes the whole session.
+
+    Without `refresh_token` in the body, the session cookie of a browser sign-in is used (and
+    rotated in a new cookie); that needs the web app's request header (CSRF protection)."""
+    if body.refresh_token is not None:
+        return _tokens(services.sessions.refresh(body.refresh_token))
+    token = session_cookie.read(request)
+    if token is None:
+        raise Unauthorized("No refresh token: send `refresh_token`, or sign in again.")
+    session_cookie.require_csrf_header(request)
+    pair = services.sessions.refresh(token)
+    return _cookie_tokens(pair, request, response, services)
 
 
 @router.post("/logout", status_code=204)
-def logout(principal: Authed, services: AppState) -> None:
-    """Revokes the current session (access-token callers); API keys are revoked via /api-keys."""
+def logout(principal: Authed, request: Request, response: HttpResponse, services: AppState) -> None:
+    """Revokes the current session (access-token callers); API keys are revoked via /api-keys.
+    A browser sign-in's session cookie is cleared."""
+    if session_cookie.read(request) is not None:
+        session_cookie.require_csrf_header(request)
+        session_cookie.clear(response, request)
     if principal.session_id:
         services.sessions.revoke_session(principal.session_id, reason="logout")
+
+
+def _cookie_tokens(
+    pair: TokenPair, request: Request, response: HttpResponse, services: Services
+) -> Tokens:
+    session_cookie.store(
+        response, request, pair.refresh_token, services.settings.refresh_token_ttl_s
+    )
+    return Tokens(
+        access_token=pair.access_token,
+        refresh_token=None,
+        expires_in=pair.expires_in,
+        expires_at=pair.expires_at,
+    )
 
 
 @router.get("/me", response_model=Me)

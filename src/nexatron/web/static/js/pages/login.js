@@ -1,0 +1,38 @@
+import { login } from '../api.js';
+import { banner, clear, field, h } from '../dom.js';
+
+export function render(root, { navigate, expired }) {
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, value: 'admin@localhost' });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const status = h('div', { 'aria-live': 'polite' });
+  if (expired) status.append(banner('info', 'Your session ended. Sign in again to pick up where you left off.'));
+  const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Sign in');
+  const form = h('form', {
+    class: 'login-card',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      submit.disabled = true;
+      submit.textContent = 'Signing in…';
+      clear(status);
+      try {
+        await login(email.value.trim(), password.value);
+        const next = new URLSearchParams(location.search).get('next');
+        navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/ask', { replace: true });
+      } catch (err) {
+        status.append(banner('error', err.message));
+        password.select();
+        submit.disabled = false;
+        submit.textContent = 'Sign in';
+      }
+    },
+  },
+  h('div', { class: 'login-brand' }, h('span', { class: 'logo big', 'aria-hidden': 'true' }, 'N'), h('span', {}, 'Nexatron')),
+  h('h1', {}, 'Sign in'),
+  h('p', { class: 'muted' }, 'Ask your databases questions in plain English.'),
+  status,
+  field('Email', email),
+  field('Password', password, { hint: 'On first run, `nexatron serve` prints the admin password.' }),
+  submit);
+  clear(root, h('main', { class: 'login-page', id: 'main' }, form));
+  (email.value ? password : email).focus();
+}
