@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -109,7 +110,10 @@ class _VersionedStatic:
                 message = {**message, "headers": [*headers, (b"cache-control", cache.encode())]}
             await send(message)
 
-        await self.files({**scope, "path": "/" + rest, "root_path": ""}, receive, send_cached)
+        try:
+            await self.files({**scope, "path": "/" + rest, "root_path": ""}, receive, send_cached)
+        except HTTPException as exc:  # StaticFiles raises its 404 outside a Starlette app
+            await PlainTextResponse(exc.detail, status_code=exc.status_code)(scope, receive, send)
 
 
 class _WebApp:

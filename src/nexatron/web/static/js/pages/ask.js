@@ -125,10 +125,7 @@ export async function render(main, { navigate, params }) {
       for await (const { event, data } of stream('/query/stream', body, controller.signal)) {
         if (event === 'plan') {
           answer.plan = data.plan; answer.id = data.id; answer.connectionId = data.connection_id;
-          if (state.conversationId !== data.conversation_id) {
-            state.conversationId = data.conversation_id;
-            history.replaceState(null, '', `/ask?c=${encodeURIComponent(data.conversation_id)}`);
-          }
+          answer.conversationId = data.conversation_id;
           mark('sql');
         } else if (event === 'sql') {
           answer.sql = data.sql; answer.columns = data.columns; mark('rows');
@@ -140,6 +137,11 @@ export async function render(main, { navigate, params }) {
           mark('summary');
         } else if (event === 'done') {
           Object.assign(answer, { row_count: data.row_count, truncated: data.truncated, execution_time_ms: data.execution_time_ms });
+          // The conversation exists once its first answer is done (a cancelled one never is).
+          if (state.conversationId !== answer.conversationId) {
+            state.conversationId = answer.conversationId;
+            history.replaceState(null, '', `/ask?c=${encodeURIComponent(answer.conversationId)}`);
+          }
           await showAnswer(card, answer);
           loadSidebar();
         } else if (event === 'error') {
@@ -152,6 +154,7 @@ export async function render(main, { navigate, params }) {
         card.dataset.state = 'cancelled';
       } else {
         clear(card, banner('error', err.message));
+        card.dataset.state = 'error';
       }
     } finally {
       state.busy = null;
@@ -168,6 +171,7 @@ export async function render(main, { navigate, params }) {
     } else {
       const text = (detail && detail.message) || (typeof detail === 'string' ? detail : 'The question could not be answered.');
       clear(card, banner(status >= 500 ? 'error' : 'warn', text));
+      card.dataset.state = 'error';
     }
   }
 

@@ -1,1 +1,218 @@
-import { h, clear } from '../dom.js'; export function render(main) { clear(main, h('h1', {}, 'settings')); }
+// Settings: account, API keys (plaintext shown once), users (admin), LLM settings (admin), and
+// the places later pages (audit log, usage, single sign-on) will take.
+import { api, can, session } from '../api.js';
+import { banner, clear, confirmDialog, copyText, empty, field, h, showFieldErrors, spinner, when } from '../dom.js';
+
+const ROLES = ['viewer', 'analyst', 'admin'];
+const SECTIONS = [
+  ['account', 'Account', () => true],
+  ['keys', 'API keys', () => can.keys()],
+  ['users', 'Users', () => can.admin()],
+  ['llm', 'LLM', () => can.admin()],
+  ['audit', 'Audit log', () => can.admin(), true],
+  ['usage', 'Usage', () => can.admin(), true],
+  ['sso', 'Single sign-on', () => can.admin(), true],
+];
+
+export async function render(main, { path, navigate }) {
+  const wanted = path.split('/')[2] || 'account';
+  const allowed = SECTIONS.filter(([, , ok]) => ok());
+  const section = allowed.find(([key]) => key === wanted) ? wanted : 'account';
+  const panel = h('section', { class: 'settings-panel', 'aria-labelledby': 'settings-title' });
+  const nav = h('nav', { class: 'tabs', 'aria-label': 'Settings sections' }, allowed.map(([key, label, , soon]) => (soon
+    ? h('button', { type: 'button', disabled: true, title: 'Coming in a later release' }, `${label} (soon)`)
+    : h('button', {
+      type: 'button', 'aria-current': key === section ? 'page' : undefined, 'aria-selected': String(key === section),
+      onclick: () => navigate(`/settings/${key}`),
+    }, label))));
+  clear(main, h('div', { class: 'page-head' }, h('div', {}, h('h1', { id: 'settings-title' }, 'Settings'))), nav, panel);
+  if (section === 'keys') await keys(panel);
+  else if (section === 'users') await users(panel);
+  else if (section === 'llm') await llm(panel);
+  else account(panel);
+}
+
+function account(panel) {
+  const u = session.user;
+  clear(panel, h('div', { class: 'card' },
+    h('h2', {}, 'Your account'),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Email'), h('dd', {}, u.email),
+      h('dt', {}, 'Name'), h('dd', {}, u.name || '—'),
+      h('dt', {}, 'Role'), h('dd', {}, h('span', { class: `role role-${u.role}` }, u.role)),
+      h('dt', {}, 'Member since'), h('dd', {}, when(u.created_at))),
+    h('p', { class: 'muted' }, u.role === 'viewer' ? 'Viewers ask questions and read; an admin can change your role.' : 'API keys let scripts and tools ask questions as you.')));
+}
+
+async function keys(panel) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const listBox = h('div');
+  const mine = ROLES.slice(0, ROLES.indexOf(session.user.role) + 1);
+  const name = h('input', { name: 'name', maxlength: '200', placeholder: 'e.g. Weekly report script' });
+  const role = h('select', { name: 'role' }, mine.map((r) => h('option', { value: r, selected: r === session.user.role }, r)));
+  const expires = h('input', { type: 'date', name: 'expires_at', min: new Date(Date.now() + 86400000).toISOString().slice(0, 10) });
+  const create = h('button', { type: 'submit', class: 'primary' }, 'Create key');
+  const form = h('form', {
+    class: 'card',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      create.disabled = true;
+      const body = { name: name.value.trim() || null, role: role.value };
+      if (expires.value) body.expires_at = `${expires.value}T23:59:59Z`;
+      try {
+        const key = await api('/api-keys', { method: 'POST', body });
+        showFieldErrors(form, []);
+        const copy = h('button', { type: 'button', class: 'secondary small', onclick: (ev) => copyText(key.key, ev.currentTarget) }, 'Copy');
+        clear(out, h('div', { class: 'card new-key', role: 'status' },
+          h('h2', {}, 'Your new API key'),
+          banner('warn', 'Copy it now: it is shown only once and cannot be recovered.'),
+          h('div', { class: 'secret-box' }, h('code', { class: 'plaintext-key' }, key.key), copy),
+          h('p', { class: 'muted small-text' }, 'Use it as: Authorization: Bearer <key>')));
+        name.value = ''; expires.value = '';
+        copy.focus();
+        loadList();
+      } catch (err) {
+        const rest = showFieldErrors(form, err.fields);
+        clear(out, banner('error', err.message, rest.join('; ')));
+      } finally { create.disabled = false; }
+    },
+  },
+  h('h2', {}, 'Create an API key'),
+  h('div', { class: 'form-grid' },
+    field('Name', name),
+    field('Role', role, { hint: 'Up to your own role.' }),
+    field('Expires (optional)', expires, { hint: 'End of that day, UTC. Empty: never.' })),
+  h('div', { class: 'actions' }, create));
+
+  async function loadList() {
+    clear(listBox, spinner('Loading keys…'));
+    try {
+      const data = (await api('/api-keys')).data;
+      if (!data.length) { clear(listBox, h('div', { class: 'card' }, empty('No API keys yet', h('p', {}, 'Create one above to use Nexatron from scripts and tools.')))); return; }
+      clear(listBox, h('div', { class: 'card' }, h('h2', {}, 'Keys'), h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+        h('thead', {}, h('tr', {}, ['Name', 'Prefix', 'Role', 'Created', 'Last used', 'Expires', 'Status', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'visually-hidden' }, 'Actions'))))),
+        h('tbody', {}, data.map((k) => {
+          const state = k.revoked_at ? ['revoked', 'bad'] : k.expires_at && new Date(k.expires_at) < new Date() ? ['expired', 'bad'] : ['active', 'ok'];
+          return h('tr', { dataset: { key: k.id } },
+            h('td', {}, k.name || h('span', { class: 'muted' }, 'unnamed')), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', {}, k.role),
+            h('td', {}, when(k.created_at)), h('td', {}, k.last_used_at ? when(k.last_used_at) : 'never'), h('td', {}, k.expires_at ? when(k.expires_at) : 'never'),
+            h('td', {}, h('span', { class: `badge ${state[1]}` }, state[0])),
+            h('td', {}, k.revoked_at ? '' : h('button', {
+              type: 'button', class: 'danger-ghost small', 'aria-label': `Revoke ${k.name || k.prefix}`,
+              onclick: async () => {
+                if (!(await confirmDialog('Revoke this key?', `Anything using ${k.prefix}… stops working at once.`, 'Revoke'))) return;
+                try { await api(`/api-keys/${k.id}`, { method: 'DELETE' }); clear(out, banner('ok', 'Key revoked.')); loadList(); } catch (err) { clear(out, banner('error', err.message)); }
+              },
+            }, 'Revoke')));
+        }))))));
+    } catch (err) { clear(listBox, banner('error', err.message)); }
+  }
+  clear(panel, form, out, listBox);
+  await loadList();
+}
+
+async function users(panel) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const listBox = h('div');
+  const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'off' });
+  const name = h('input', { name: 'name', maxlength: '200' });
+  const password = h('input', { type: 'password', name: 'password', required: true, minlength: '8', autocomplete: 'new-password' });
+  const role = h('select', { name: 'role' }, ROLES.map((r) => h('option', { value: r }, r)));
+  const create = h('button', { type: 'submit', class: 'primary' }, 'Add user');
+  const form = h('form', {
+    class: 'card',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      create.disabled = true;
+      try {
+        const u = await api('/users', { method: 'POST', body: { email: email.value.trim(), name: name.value.trim() || null, password: password.value, role: role.value } });
+        showFieldErrors(form, []);
+        form.reset();
+        clear(out, banner('ok', `Added ${u.email} as ${u.role}. Share the password with them privately.`));
+        loadList();
+      } catch (err) {
+        const rest = showFieldErrors(form, err.fields);
+        clear(out, banner('error', err.status === 409 ? 'A user with that email already exists.' : err.message, rest.join('; ')));
+      } finally { create.disabled = false; }
+    },
+  },
+  h('h2', {}, 'Add a user'),
+  h('div', { class: 'form-grid' }, field('Email', email), field('Name (optional)', name), field('Password', password, { hint: 'At least 8 characters.' }), field('Role', role)),
+  h('div', { class: 'actions' }, create));
+
+  async function loadList() {
+    clear(listBox, spinner('Loading users…'));
+    try {
+      const data = (await api('/users')).data;
+      clear(listBox, h('div', { class: 'card' }, h('h2', {}, 'Users'), h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+        h('thead', {}, h('tr', {}, ['Email', 'Name', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'visually-hidden' }, 'Actions'))))),
+        h('tbody', {}, data.map((u) => {
+          const self = u.id === session.user.id;
+          const roleSelect = h('select', { 'aria-label': `Role of ${u.email}`, disabled: self, name: `role-${u.id}` }, ROLES.map((r) => h('option', { value: r, selected: r === u.role }, r)));
+          roleSelect.addEventListener('change', async () => {
+            try {
+              const saved = await api(`/users/${u.id}`, { method: 'PATCH', body: { role: roleSelect.value } });
+              clear(out, banner('ok', `${saved.email} is now ${saved.role}.`));
+            } catch (err) { roleSelect.value = u.role; clear(out, banner('error', err.message)); }
+          });
+          return h('tr', { dataset: { user: u.id } },
+            h('td', {}, u.email, self ? h('span', { class: 'badge' }, 'you') : null), h('td', {}, u.name || '—'), h('td', {}, roleSelect),
+            h('td', {}, h('span', { class: `badge ${u.disabled ? 'bad' : 'ok'}` }, u.disabled ? 'disabled' : 'active')),
+            h('td', {}, self ? '' : h('button', {
+              type: 'button', class: u.disabled ? 'ghost small' : 'danger-ghost small',
+              onclick: async () => {
+                if (!u.disabled && !(await confirmDialog(`Disable ${u.email}?`, 'They are signed out and cannot sign in until enabled again.', 'Disable'))) return;
+                try { await api(`/users/${u.id}`, { method: 'PATCH', body: { disabled: !u.disabled } }); loadList(); } catch (err) { clear(out, banner('error', err.message)); }
+              },
+            }, u.disabled ? 'Enable' : 'Disable')));
+        }))))));
+    } catch (err) { clear(listBox, banner('error', err.message)); }
+  }
+  clear(panel, form, out, listBox);
+  await loadList();
+}
+
+async function llm(panel) {
+  clear(panel, spinner('Loading LLM settings…'));
+  let current;
+  try { current = await api('/llm/settings'); } catch (err) { clear(panel, banner('error', err.message)); return; }
+  const out = h('div', { 'aria-live': 'polite' });
+  const provider = h('select', { name: 'provider' }, ['openai', 'anthropic'].map((p) => h('option', { value: p, selected: current.provider === p }, p)));
+  const model = h('input', { name: 'model', value: current.model || '', required: true });
+  const baseUrl = h('input', { name: 'base_url', type: 'url', value: current.base_url || '', placeholder: 'Provider default' });
+  const key = h('input', { name: 'api_key', type: 'password', autocomplete: 'off', value: current.has_api_key ? '********' : '' });
+  const timeout = h('input', { name: 'timeout_s', type: 'number', step: 'any', min: '1', value: current.timeout_s ?? 30 });
+  const allowSql = h('input', { name: 'allow_sql', type: 'checkbox', checked: current.allow_sql ?? true, id: 'llm-allow-sql' });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
+  const form = h('form', {
+    class: 'card',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      save.disabled = true;
+      try {
+        const body = { provider: provider.value, model: model.value.trim(), base_url: baseUrl.value.trim() || null, timeout_s: Number(timeout.value), allow_sql: allowSql.checked };
+        if (key.value) body.api_key = key.value;
+        await api('/llm/settings', { method: 'PUT', body });
+        showFieldErrors(form, []);
+        clear(out, banner('ok', 'Saved. Questions the parser cannot answer now go to this model.'));
+      } catch (err) {
+        const rest = showFieldErrors(form, err.fields);
+        clear(out, banner('error', err.message, rest.join('; ')));
+      } finally { save.disabled = false; }
+    },
+  },
+  h('h2', {}, 'Language model (optional)'),
+  h('p', { class: 'muted' }, current.source === 'server'
+    ? 'This organisation uses the server-wide setting (or none). Saving here sets its own.'
+    : 'This organisation has its own LLM setting.'),
+  h('div', { class: 'form-grid' },
+    field('Provider', provider), field('Model', model), field('Base URL', baseUrl, { hint: 'Only for self-hosted or proxy endpoints.' }),
+    field('API key', key, { hint: current.has_api_key ? 'Leave ******** to keep the stored key.' : 'Stored encrypted.' }), field('Timeout (seconds)', timeout)),
+  h('div', { class: 'field check' }, allowSql, h('label', { for: 'llm-allow-sql' }, 'Let the model write SQL for questions outside the layer (always checked by the guard)')),
+  h('div', { class: 'actions' },
+    current.source === 'tenant' ? h('button', {
+      type: 'button', class: 'danger-ghost',
+      onclick: async () => { try { await api('/llm/settings', { method: 'DELETE' }); clear(out, banner('ok', 'Removed: back to the server-wide setting.')); } catch (err) { clear(out, banner('error', err.message)); } },
+    }, 'Remove') : null, save));
+  clear(panel, form, out);
+}

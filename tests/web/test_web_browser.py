@@ -1,0 +1,364 @@
+"""The web app end to end: Debian's Chromium (Playwright) against a real `nexatron serve`.
+
+Every flow of issue 13 for admin, analyst and viewer. Each test's page also fails the test on a
+script error, a CSP refusal or an alert() dialog (see conftest.Watched)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .web_support import Server, ask
+
+expect: Any = pytest.importorskip("playwright.sync_api").expect
+CONTRACT = "What were total sales last quarter?"
+PAYLOAD = "<img src=x onerror=alert(1)>"
+MARKS = ".chart[data-chart=drawn] svg g[class*='mark-'] path"
+
+
+def conversation_of(page: Any) -> str:
+    match = re.search(r"[?&]c=(conv_[A-Za-z0-9]+)", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def test_contract_question_table_chart_follow_up_and_csv(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    with server.client() as c:
+        api = c.post("/query", json={"question": CONTRACT}).json()
+    card = ask(page, CONTRACT)
+    expect(card.locator(".summary")).to_have_text(api["summary"])
+    # The single value, formatted per the metric's format (currency, 2 decimals).
+    cell = card.locator("table.data tbody td").first.inner_text()
+    assert cell.startswith("$") and cell in api["summary"]
+    expect(card.locator("table.data th")).to_contain_text(["Total sales"])
+    card.get_by_text("How I read this").click()
+    expect(card.locator(".mapped")).to_contain_text("total sales")
+    expect(card.locator(".explain")).to_contain_text(api["plan"]["time_range"])
+    expect(card.locator("pre.sql")).to_have_text(api["sql"])
+    with page.expect_download() as download:
+        card.get_by_role("button", name="Download CSV").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0] == "total_sales" and float(lines[1]) == api["data"][0]["total_sales"]
+
+    conversation = conversation_of(page)
+    follow = ask(page, "by month")
+    expect(follow.locator(".summary")).to_contain_text("Total sales")
+    assert conversation_of(page) == conversation  # the follow-up stayed in the conversation
+    follow.locator(MARKS).first.wait_for()
+    assert follow.locator(MARKS).count() >= 1  # a drawn line: the chart's marks are in the SVG
+    follow.get_by_text("How I read this").click()
+    expect(follow.locator(".explain")).to_contain_text("follow-up")
+    rows = follow.locator("table.data tbody tr")
+    assert rows.count() == 3  # the quarter's three months
+    # Sorting by a column reorders the rows (largest first on the second click).
+    header = follow.get_by_role("button", name=re.compile("Total sales"))
+    header.click()
+    header.click()
+    values = [float(re.sub(r"[^0-9.]", "", t)) for t in follow.locator("tbody td.num").all_inner_texts()]
+    assert values == sorted(values, reverse=True)
+    side = page.locator(".conv[aria-current=true]")
+    expect(side).to_contain_text(CONTRACT)
+    expect(side).to_contain_text("2 questions")
+
+
+def test_clarification_choices_are_clickable(open_as: Any, server: Server) -> None:
+    page = open_as("analyst").page
+    card = ask(page, "sales for tent")
+    expect(card).to_have_attribute("data-state", "clarification")
+    choice = card.get_by_role("button", name="Trail Tent (Product)")
+    expect(card.locator(".choice")).to_have_count(2)
+    choice.click()
+    answer = page.locator(".turn").nth(1)
+    expect(answer.locator(".question-bubble")).to_have_text("sales for Trail Tent")
+    expect(answer.locator(".answer")).to_have_attribute("data-state", "answered")
+    with server.client() as c:
+        api = c.post("/query", json={"question": "sales for Trail Tent"}).json()
+    expect(answer.locator(".summary")).to_have_text(api["summary"])
+
+
+def test_cancel_stops_the_statement(open_as: Any, server: Server, lab_files: Any) -> None:
+    with server.client() as c:
+        conn = c.post(
+            "/connections",
+            json={"name": "Slow lab", "type": "duckdb", "config": {"path": str(lab_files["slow"])}},
+        ).json()
+        for name, table in (("slow_total", "slow"), ("fast_total", "fast")):
+            r = c.post(
+                "/semantic/metrics",
+                json={"connection_id": conn["id"], "name": name, "table": table, "agg": "sum",
+                      "expr": "v"},
+            )
+            assert r.status_code == 201, r.text
+    page = open_as("admin").page
+    page.get_by_label("Connection").select_option(label="Slow lab")
+    page.locator("#question").fill("slow total")
+    page.locator("#question").press("Enter")
+    running = page.locator(".stage[data-state=active]", has_text="Running the query")
+    running.wait_for()
+    page.wait_for_timeout(300)  # the statement is under way in the database
+    page.get_by_role("button", name="Cancel").click()
+    card = page.locator(".answer").first
+    expect(card).to_have_attribute("data-state", "cancelled")
+    expect(card).to_contain_text("The database statement was stopped")
+    # The tenant has one query slot; it is given back only once the statement has stopped. A
+    # statement left running would hold it and this question would wait, then be refused.
+    answer = ask(page, "fast total", timeout_ms=15_000)
+    expect(answer).to_have_attribute("data-state", "answered")
+    expect(answer.locator(".summary")).to_have_text("fast_total was 9.")
+
+
+def test_create_duckdb_connection_test_schema_and_bootstrap(
+    open_as: Any, server: Server, lab_files: Any
+) -> None:
+    page = open_as("admin").page
+    page.get_by_role("link", name="Connections").click()
+    page.get_by_role("button", name="+ Add connection").click()
+    page.get_by_label("Database type").select_option("duckdb")
+    page.get_by_label("Name").fill("Lab shop")
+    page.get_by_label("Path").fill(str(lab_files["lab"]))
+    page.get_by_role("button", name="Create connection").click()
+    expect(page.locator(".banner.ok")).to_contain_text("Created “Lab shop”")
+    item = page.locator("li.card", has_text="Lab shop")
+    item.get_by_role("button", name="Test").click()
+    expect(item.locator(".banner.ok")).to_contain_text("Connected.")
+    expect(item.locator(".banner.ok")).to_contain_text("DuckDB")
+    item.get_by_role("button", name="Browse schema").click()
+    expect(item.locator(".schema-table")).to_have_count(2)
+    item.locator(".schema-table summary", has_text="visits").click()
+    expect(item.locator(".schema-table", has_text="visits")).to_contain_text("→ stores.id")
+
+    page.get_by_role("link", name="Semantic layer").click()
+    page.get_by_label("Connection").select_option(label="Lab shop")
+    page.get_by_role("tab", name="Bootstrap").click()
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".banner.info")).to_contain_text("Bootstrap would add")
+    expect(page.locator(".diff")).to_contain_text("visits")
+    with server.client() as c:
+        conn_id = next(x["id"] for x in c.get("/connections").json()["data"] if x["name"] == "Lab shop")
+        assert c.get(f"/semantic/metrics?connection_id={conn_id}").json()["data"] == []
+        page.get_by_role("button", name="Apply these additions").click()
+        expect(page.locator(".banner.ok")).to_contain_text("Applied")
+        metrics = c.get(f"/semantic/metrics?connection_id={conn_id}").json()["data"]
+        relationships = c.get(f"/semantic/relationships?connection_id={conn_id}").json()["data"]
+    assert metrics and relationships
+
+
+def test_a_bad_metric_edit_shows_the_422_next_to_its_fields(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    page.get_by_role("link", name="Semantic layer").click()
+    page.get_by_role("button", name=re.compile("^Average discount")).click()
+    form = page.locator("form.object-form")
+    form.get_by_label("Expression").fill("no_such_column")
+    form.get_by_role("button", name="Save changes").click()
+    error = form.locator("[data-field=expr] .field-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("no_such_column")
+    expect(form.get_by_label("Expression")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Name", exact=True).fill("1 bad name")
+    form.get_by_label("Expression").fill("discount")
+    form.get_by_role("button", name="Save changes").click()
+    expect(form.locator("[data-field=name] .field-error")).to_contain_text("pattern")
+    with server.client() as c:
+        metric = next(
+            m for m in c.get("/semantic/metrics").json()["data"] if m["name"] == "average_discount"
+        )
+    assert metric["expr"] == "discount"  # nothing was saved
+
+
+def test_yaml_import_shows_the_dry_run_diff_first(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    page.get_by_role("link", name="Semantic layer").click()
+    page.get_by_role("tab", name="YAML").click()
+    area = page.get_by_label("Layer YAML")
+    expect(area).to_have_value(re.compile("total_sales"))
+    area.fill(area.input_value().replace("label: Number of orders", "label: Orders placed"))
+    page.get_by_role("button", name="Preview import (dry run)").click()
+    expect(page.locator(".banner.info")).to_contain_text("Dry run: 1 changes")
+    expect(page.locator(".diff .changed")).to_contain_text("Changed (1)")
+    expect(page.locator(".diff")).to_contain_text("order_count")
+    expect(page.get_by_role("button", name="Apply import")).to_be_enabled()
+    with server.client() as c:
+        labels = {m["name"]: m["label"] for m in c.get("/semantic/metrics").json()["data"]}
+    assert labels["order_count"] == "Number of orders"  # a dry run changes nothing
+
+
+def test_teaching_a_word_then_getting_the_answer(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    card = ask(page, "takings by region")
+    expect(card).to_have_attribute("data-state", "refusal")
+    expect(card.locator("mark.word")).to_have_text(["takings"])
+    expect(card.locator(".chips").first).to_contain_text("Total sales")
+    teach = card.locator("form.teach")
+    teach.get_by_label("What “takings” means").select_option(label="Total sales")
+    teach.get_by_role("button", name="Add synonym and ask again").click()
+    answer = page.locator(".turn").nth(1)
+    expect(answer.locator(".answer")).to_have_attribute("data-state", "answered")
+    with server.client() as c:
+        api = c.post("/query", json={"question": "takings by region"}).json()
+        synonyms = next(
+            m["synonyms"] for m in c.get("/semantic/metrics").json()["data"] if m["name"] == "total_sales"
+        )
+    assert "takings" in synonyms
+    expect(answer.locator(".summary")).to_have_text(api["summary"])
+    expect(answer.locator("table.data tbody tr")).to_have_count(4)
+
+
+def test_api_key_create_use_revoke(open_as: Any, server: Server) -> None:
+    page = open_as("analyst").page
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="API keys").click()
+    expect(page.get_by_label("Role")).to_have_text(re.compile("viewer\\s*analyst"))
+    assert page.get_by_label("Role").locator("option").all_inner_texts() == ["viewer", "analyst"]
+    page.get_by_label("Name").fill("web test key")
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator(".plaintext-key").inner_text()
+    assert key.startswith("nxa_")
+    expect(page.locator(".new-key")).to_contain_text("shown only once")
+    row = page.locator("tr", has_text="web test key")
+    expect(row).to_contain_text(key[:10])
+    with server.client(key) as c:
+        ok = c.post("/query", json={"question": CONTRACT})
+        assert ok.status_code == 200 and ok.json()["summary"]
+    page.reload()
+    last_used = page.locator("tr", has_text="web test key").locator("td").nth(4)
+    expect(last_used).not_to_have_text("never")  # the list shows the key was used
+    page.locator("tr", has_text="web test key").get_by_role("button", name=re.compile("Revoke")).click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke").click()
+    expect(page.locator(".banner.ok")).to_contain_text("Key revoked")
+    expect(page.locator("tr", has_text="web test key")).to_contain_text("revoked")
+    with server.client(key) as c:
+        assert c.post("/query", json={"question": CONTRACT}).status_code == 401
+
+
+def test_admin_changes_a_role_and_disables_a_user(open_as: Any, server: Server) -> None:
+    with server.client() as c:
+        user = c.post(
+            "/users", json={"email": "mover@web.test", "password": "mover-password-1", "role": "viewer"}
+        ).json()
+    page = open_as("admin").page
+    page.goto(server.base + "/settings/users")
+    page.get_by_label("Role of mover@web.test").select_option("analyst")
+    expect(page.locator(".banner.ok")).to_contain_text("mover@web.test is now analyst")
+    row = page.locator("tr", has_text="mover@web.test")
+    row.get_by_role("button", name="Disable").click()
+    page.get_by_role("dialog").get_by_role("button", name="Disable").click()
+    expect(page.locator("tr", has_text="mover@web.test")).to_contain_text("disabled")
+    with server.client() as c:
+        after = c.get(f"/users/{user['id']}").json()
+    assert after["role"] == "analyst" and after["disabled"] is True
+
+
+def test_history_open_rerun_delete(open_as: Any, server: Server) -> None:
+    page = open_as("analyst").page
+    ask(page, "orders by channel")
+    page.get_by_role("link", name="History").click()
+    row = page.locator("tr", has_text="orders by channel").first
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="Re-run: orders by channel").click()
+    expect(page.locator(".answer").last).to_have_attribute("data-state", "answered")
+    page.get_by_role("link", name="History").click()
+    page.locator("tr", has_text="orders by channel").first.get_by_role("link").click()
+    expect(page.locator(".question-bubble").first).to_have_text("orders by channel")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("tr", has_text="orders by channel")).to_have_count(2)
+    page.locator("tr", has_text="orders by channel").first.get_by_role("button", name=re.compile("^Delete")).click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.locator(".banner.ok")).to_contain_text("Deleted")
+    expect(page.locator("tr", has_text="orders by channel")).to_have_count(1)
+
+
+def test_viewer_sees_no_admin_pages_or_buttons(open_as: Any, server: Server) -> None:
+    page = open_as("viewer").page
+    card = ask(page, "flurbs by region")
+    expect(card).to_have_attribute("data-state", "refusal")
+    expect(card.locator("form.teach")).to_have_count(0)
+    ask(page, CONTRACT)
+    page.get_by_role("link", name="Connections").click()
+    expect(page.locator("li.card", has_text="Demo sales")).to_be_visible()
+    for name in ("+ Add connection", "Edit", "Delete"):
+        expect(page.get_by_role("button", name=name)).to_have_count(0)
+    page.get_by_role("link", name="Semantic layer").click()
+    expect(page.locator(".banner.info")).to_contain_text("Read only")
+    expect(page.get_by_role("tab", name="Bootstrap")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save changes")).to_have_count(0)
+    page.get_by_role("link", name="Settings").click()
+    tabs = page.locator("nav.tabs button").all_inner_texts()
+    assert tabs == ["Account"]
+    page.goto(server.base + "/settings/users")
+    expect(page.locator("h2")).to_have_text("Your account")
+    # The server refuses regardless of what the page shows.
+    with server.client() as admin:
+        email, password = server.users["viewer"]
+        token = admin.post("/auth/login", json={"email": email, "password": password}).json()
+    with server.client(token["access_token"]) as viewer:
+        assert viewer.get("/users").status_code == 403
+        assert viewer.post("/semantic/bootstrap", json={"connection_id": server.demo_connection}).status_code == 403
+
+
+def test_session_cookie_silent_refresh_and_expiry(open_as: Any, server: Server) -> None:
+    with server.client() as c:
+        user = c.post(
+            "/users", json={"email": "leaver@web.test", "password": "leaver-password-1", "role": "analyst"}
+        ).json()
+    w = open_as(credentials=("leaver@web.test", "leaver-password-1"))
+    page = w.page
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    refresh = cookies["nexatron_refresh"]
+    assert refresh["httpOnly"] and refresh["sameSite"] == "Strict"
+    assert refresh["path"] == "/api/v1/auth"
+    assert page.evaluate("document.cookie") == ""
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    page.reload()  # the access token was only in memory: the cookie signs the page back in
+    page.wait_for_selector("#question")
+    expect(page.locator(".user")).to_contain_text("analyst")
+    with server.client() as c:
+        assert c.patch(f"/users/{user['id']}", json={"disabled": True}).status_code == 200
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.locator(".banner.info")).to_contain_text("Your session ended")
+    assert "next=%2Fhistory" in page.url
+
+
+def test_hostile_values_and_labels_render_as_text(open_as: Any, server: Server, lab_files: Any) -> None:
+    with server.client() as c:
+        conn = c.post(
+            "/connections",
+            json={"name": PAYLOAD, "type": "duckdb", "config": {"path": str(lab_files["xss"])}},
+        ).json()
+        for kind, body in (
+            ("metrics", {"name": "thing_count", "label": PAYLOAD, "table": "things", "agg": "count",
+                         "expr": "id", "synonyms": ["thing count"]}),
+            ("dimensions", {"name": "thing", "label": f"Thing {PAYLOAD}", "table": "things",
+                            "expr": "name", "synonyms": ["thing name"]}),
+        ):
+            r = c.post(f"/semantic/{kind}", json={**body, "connection_id": conn["id"]})
+            assert r.status_code == 201, r.text
+        demo_metric = next(
+            m for m in c.get("/semantic/metrics").json()["data"] if m["name"] == "quantity_sold"
+        )
+        c.patch(f"/semantic/metrics/{demo_metric['id']}", json={"label": PAYLOAD})
+    try:
+        page = open_as("admin").page
+        page.evaluate("window.__xss = 0")
+        page.get_by_label("Connection").select_option(label=PAYLOAD)
+        card = ask(page, "thing count by thing name")
+        expect(card).to_have_attribute("data-state", "answered")
+        expect(card.locator("table.data")).to_contain_text(PAYLOAD)  # the value, as text
+        expect(card.locator("table.data th").first).to_contain_text(f"Thing {PAYLOAD}")
+        card.locator(MARKS).first.wait_for()
+        page.get_by_label("Connection").select_option(label="Demo sales")
+        demo = ask(page, "units sold by region")
+        expect(demo.locator("table.data th").nth(1)).to_contain_text(PAYLOAD)  # a demo label
+        page.get_by_role("link", name="Semantic layer").click()
+        expect(page.locator(".side-list")).to_contain_text(PAYLOAD)
+        page.get_by_role("link", name="Connections").click()
+        expect(page.locator(".item-title", has_text=PAYLOAD)).to_be_visible()
+        assert page.locator("img[src=x]").count() == 0
+        assert page.evaluate("window.__xss") == 0
+    finally:
+        with server.client() as c:
+            c.patch(f"/semantic/metrics/{demo_metric['id']}", json={"label": "Quantity sold"})
