@@ -58,7 +58,9 @@ def test_contract_question_table_chart_follow_up_and_csv(open_as: Any, server: S
     header = follow.get_by_role("button", name=re.compile("Total sales"))
     header.click()
     header.click()
-    values = [float(re.sub(r"[^0-9.]", "", t)) for t in follow.locator("tbody td.num").all_inner_texts()]
+    values = [
+        float(re.sub(r"[^0-9.]", "", t)) for t in follow.locator("tbody td.num").all_inner_texts()
+    ]
     assert values == sorted(values, reverse=True)
     side = page.locator(".conv[aria-current=true]")
     expect(side).to_contain_text(CONTRACT)
@@ -89,8 +91,13 @@ def test_cancel_stops_the_statement(open_as: Any, server: Server, lab_files: Any
         for name, table in (("slow_total", "slow"), ("fast_total", "fast")):
             r = c.post(
                 "/semantic/metrics",
-                json={"connection_id": conn["id"], "name": name, "table": table, "agg": "sum",
-                      "expr": "v"},
+                json={
+                    "connection_id": conn["id"],
+                    "name": name,
+                    "table": table,
+                    "agg": "sum",
+                    "expr": "v",
+                },
             )
             assert r.status_code == 201, r.text
     page = open_as("admin").page
@@ -138,7 +145,9 @@ def test_create_duckdb_connection_test_schema_and_bootstrap(
     expect(page.locator(".banner.info")).to_contain_text("Bootstrap would add")
     expect(page.locator(".diff")).to_contain_text("visits")
     with server.client() as c:
-        conn_id = next(x["id"] for x in c.get("/connections").json()["data"] if x["name"] == "Lab shop")
+        conn_id = next(
+            x["id"] for x in c.get("/connections").json()["data"] if x["name"] == "Lab shop"
+        )
         assert c.get(f"/semantic/metrics?connection_id={conn_id}").json()["data"] == []
         page.get_by_role("button", name="Apply these additions").click()
         expect(page.locator(".banner.ok")).to_contain_text("Applied")
@@ -200,7 +209,9 @@ def test_teaching_a_word_then_getting_the_answer(open_as: Any, server: Server) -
     with server.client() as c:
         api = c.post("/query", json={"question": "takings by region"}).json()
         synonyms = next(
-            m["synonyms"] for m in c.get("/semantic/metrics").json()["data"] if m["name"] == "total_sales"
+            m["synonyms"]
+            for m in c.get("/semantic/metrics").json()["data"]
+            if m["name"] == "total_sales"
         )
     assert "takings" in synonyms
     expect(answer.locator(".summary")).to_have_text(api["summary"])
@@ -226,7 +237,9 @@ def test_api_key_create_use_revoke(open_as: Any, server: Server) -> None:
     page.reload()
     last_used = page.locator("tr", has_text="web test key").locator("td").nth(4)
     expect(last_used).not_to_have_text("never")  # the list shows the key was used
-    page.locator("tr", has_text="web test key").get_by_role("button", name=re.compile("Revoke")).click()
+    page.locator("tr", has_text="web test key").get_by_role(
+        "button", name=re.compile("Revoke")
+    ).click()
     page.get_by_role("dialog").get_by_role("button", name="Revoke").click()
     expect(page.locator(".banner.ok")).to_contain_text("Key revoked")
     expect(page.locator("tr", has_text="web test key")).to_contain_text("revoked")
@@ -237,7 +250,8 @@ def test_api_key_create_use_revoke(open_as: Any, server: Server) -> None:
 def test_admin_changes_a_role_and_disables_a_user(open_as: Any, server: Server) -> None:
     with server.client() as c:
         user = c.post(
-            "/users", json={"email": "mover@web.test", "password": "mover-password-1", "role": "viewer"}
+            "/users",
+            json={"email": "mover@web.test", "password": "mover-password-1", "role": "viewer"},
         ).json()
     page = open_as("admin").page
     page.goto(server.base + "/settings/users")
@@ -265,7 +279,9 @@ def test_history_open_rerun_delete(open_as: Any, server: Server) -> None:
     expect(page.locator(".question-bubble").first).to_have_text("orders by channel")
     page.get_by_role("link", name="History").click()
     expect(page.locator("tr", has_text="orders by channel")).to_have_count(2)
-    page.locator("tr", has_text="orders by channel").first.get_by_role("button", name=re.compile("^Delete")).click()
+    page.locator("tr", has_text="orders by channel").first.get_by_role(
+        "button", name=re.compile("^Delete")
+    ).click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.locator(".banner.ok")).to_contain_text("Deleted")
     expect(page.locator("tr", has_text="orders by channel")).to_have_count(1)
@@ -296,13 +312,19 @@ def test_viewer_sees_no_admin_pages_or_buttons(open_as: Any, server: Server) -> 
         token = admin.post("/auth/login", json={"email": email, "password": password}).json()
     with server.client(token["access_token"]) as viewer:
         assert viewer.get("/users").status_code == 403
-        assert viewer.post("/semantic/bootstrap", json={"connection_id": server.demo_connection}).status_code == 403
+        assert (
+            viewer.post(
+                "/semantic/bootstrap", json={"connection_id": server.demo_connection}
+            ).status_code
+            == 403
+        )
 
 
 def test_session_cookie_silent_refresh_and_expiry(open_as: Any, server: Server) -> None:
     with server.client() as c:
         user = c.post(
-            "/users", json={"email": "leaver@web.test", "password": "leaver-password-1", "role": "analyst"}
+            "/users",
+            json={"email": "leaver@web.test", "password": "leaver-password-1", "role": "analyst"},
         ).json()
     w = open_as(credentials=("leaver@web.test", "leaver-password-1"))
     page = w.page
@@ -323,17 +345,36 @@ def test_session_cookie_silent_refresh_and_expiry(open_as: Any, server: Server) 
     assert "next=%2Fhistory" in page.url
 
 
-def test_hostile_values_and_labels_render_as_text(open_as: Any, server: Server, lab_files: Any) -> None:
+def test_hostile_values_and_labels_render_as_text(
+    open_as: Any, server: Server, lab_files: Any
+) -> None:
     with server.client() as c:
         conn = c.post(
             "/connections",
             json={"name": PAYLOAD, "type": "duckdb", "config": {"path": str(lab_files["xss"])}},
         ).json()
         for kind, body in (
-            ("metrics", {"name": "thing_count", "label": PAYLOAD, "table": "things", "agg": "count",
-                         "expr": "id", "synonyms": ["thing count"]}),
-            ("dimensions", {"name": "thing", "label": f"Thing {PAYLOAD}", "table": "things",
-                            "expr": "name", "synonyms": ["thing name"]}),
+            (
+                "metrics",
+                {
+                    "name": "thing_count",
+                    "label": PAYLOAD,
+                    "table": "things",
+                    "agg": "count",
+                    "expr": "id",
+                    "synonyms": ["thing count"],
+                },
+            ),
+            (
+                "dimensions",
+                {
+                    "name": "thing",
+                    "label": f"Thing {PAYLOAD}",
+                    "table": "things",
+                    "expr": "name",
+                    "synonyms": ["thing name"],
+                },
+            ),
         ):
             r = c.post(f"/semantic/{kind}", json={**body, "connection_id": conn["id"]})
             assert r.status_code == 201, r.text

@@ -83,7 +83,9 @@ async def test_api_paths_stay_the_api(harness: Harness) -> None:
 
 
 async def test_engine_forms_come_from_the_engines(harness: Harness) -> None:
-    engines = {e["type"]: e for e in (await harness.client.get("/ui/engines.json")).json()["engines"]}
+    engines = {
+        e["type"]: e for e in (await harness.client.get("/ui/engines.json")).json()["engines"]
+    }
     assert {"postgres", "mysql", "duckdb", "snowflake", "bigquery"} <= set(engines)
     pg = {f["name"]: f for f in engines["postgres"]["fields"]}
     assert pg["password"]["kind"] == "password"
@@ -133,9 +135,10 @@ async def test_browser_sign_in_sets_an_httponly_strict_cookie(harness: Harness) 
         "/api/v1/auth/logout", headers={"Authorization": f"Bearer {access}", **WEB}
     )
     assert out.status_code == 204
-    assert out.headers["set-cookie"].startswith(f'{COOKIE}=""') or "max-age=0" in out.headers[
-        "set-cookie"
-    ].lower()
+    assert (
+        out.headers["set-cookie"].startswith(f'{COOKIE}=""')
+        or "max-age=0" in out.headers["set-cookie"].lower()
+    )
     again = await harness.client.post("/api/v1/auth/refresh", json={}, headers=WEB)
     assert again.status_code == 401
     harness.client.cookies.clear()
@@ -151,7 +154,5 @@ async def test_api_clients_keep_the_json_contract(harness: Harness) -> None:
     assert r.status_code == 200 and "set-cookie" not in r.headers
     refresh_token = r.json()["refresh_token"]
     assert refresh_token.startswith("nxr_")
-    again = await harness.client.post(
-        "/api/v1/auth/refresh", json={"refresh_token": refresh_token}
-    )
+    again = await harness.client.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
     assert again.status_code == 200 and again.json()["refresh_token"].startswith("nxr_")

@@ -30,7 +30,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core@4.14.1" / "axe.min.js"
 SCREENS = Path(__file__).resolve().parents[2] / ".artifacts" / "screens"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
-ADMIN_PASSWORD = "admin-pass-for-web-tests"  # noqa: S105
+ADMIN_PASSWORD = "admin-pass-for-web-tests"
 
 
 def free_port() -> int:

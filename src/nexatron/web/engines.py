@@ -41,9 +41,7 @@ def engine_forms() -> list[dict[str, Any]]:
     for type_name, engine in ENGINE_TYPES.items():
         model = engine.config_model
         secrets = set(model.secret_fields)
-        fields = [
-            _field(name, info, name in secrets) for name, info in model.model_fields.items()
-        ]
+        fields = [_field(name, info, name in secrets) for name, info in model.model_fields.items()]
         forms.append(
             {"type": type_name, "label": engine.label, "extra": engine.extra, "fields": fields}
         )

@@ -88,9 +88,7 @@ def _tokens(pair: TokenPair) -> Tokens:
         429: {"description": "Too many login attempts for this address or client address."},
     },
 )
-def login(
-    body: LoginBody, request: Request, response: HttpResponse, services: AppState
-) -> Tokens:
+def login(body: LoginBody, request: Request, response: HttpResponse, services: AppState) -> Tokens:
     """Email and password for an access token (short-lived JWT) and a rotating refresh token."""
     settings = services.settings
     for spec, ident in (

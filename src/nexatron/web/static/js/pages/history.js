@@ -18,7 +18,7 @@ export async function render(main, { navigate }) {
 
   function row(item) {
     const tr = h('tr', {},
-      h('td', {}, h('a', {
+      h('td', { class: 'wrap' }, h('a', {
         href: `/ask?c=${encodeURIComponent(item.conversation_id)}`,
         onclick: (e) => { e.preventDefault(); navigate(`/ask?c=${encodeURIComponent(item.conversation_id)}`); },
       }, item.question)),

@@ -108,7 +108,7 @@ export async function render(main, { params }) {
       panel.querySelector('.sem-count').textContent = `${shown.length} of ${items.length}`;
       clear(listEl, shown.map((o) => h('li', {}, h('button', {
         type: 'button', 'aria-current': String(current && current.id === o.id), onclick: () => edit(o),
-      }, o.label || o.name || `${o.from_table} → ${o.to_table}`, h('span', { class: 'sub' }, kind === 'relationships' ? `${o.from_table}.${o.from_columns.join(',')} → ${o.to_table}.${o.to_columns.join(',')}` : `${o.name} · ${o.table}`)))));
+      }, o.label || o.name || `${o.from_table} → ${o.to_table}`, h('span', { class: 'sub' }, kind === 'relationships' ? `${o.from_table}.${o.from_columns.join(',')} → ${o.to_table}.${o.to_columns.join(',')}` : [o.name, o.table || o.type].filter(Boolean).join(" · "))))));
       if (!shown.length) listEl.append(h('li', { class: 'muted small-text' }, items.length ? 'Nothing matches.' : `No ${kind} yet.`));
     }
     search.addEventListener('input', drawList);

@@ -22,7 +22,7 @@ export async function render(main, { path, navigate }) {
   const nav = h('nav', { class: 'tabs', 'aria-label': 'Settings sections' }, allowed.map(([key, label, , soon]) => (soon
     ? h('button', { type: 'button', disabled: true, title: 'Coming in a later release' }, `${label} (soon)`)
     : h('button', {
-      type: 'button', 'aria-current': key === section ? 'page' : undefined, 'aria-selected': String(key === section),
+      type: 'button', 'aria-current': key === section ? 'page' : undefined,
       onclick: () => navigate(`/settings/${key}`),
     }, label))));
   clear(main, h('div', { class: 'page-head' }, h('div', {}, h('h1', { id: 'settings-title' }, 'Settings'))), nav, panel);
