@@ -7,38 +7,24 @@ call `bootstrapped(set_dir, domain)` to evaluate a fresh bootstrap, as an extern
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 
-from nexatron.semantic.bootstrap import bootstrap_layer
+from nexatron.evaluation.datasets import bootstrap_duckdb, load_module
 from nexatron.semantic.model import SemanticLayer
 from nexatron.semantic.yaml_io import dump_layer
-from nexatron.warehouse.engines.duckdb import DuckDBConfig, DuckDBEngine
 
-
-def load_module(path: Path) -> ModuleType:
-    """A dataset generator (or any script) loaded from its path."""
-    spec = importlib.util.spec_from_file_location(f"_eval_{path.parent.name}_{path.stem}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+__all__ = ["bootstrapped", "load_module"]
 
 
 def bootstrapped(set_dir: Path, domain: str) -> SemanticLayer:
-    """What `bootstrap_layer` proposes for the domain's introspected schema (nothing existing)."""
+    """What bootstrap proposes for the domain's introspected schema (nothing existing), with
+    relationships verified on the generated data."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / f"{domain}.duckdb"
         load_module(set_dir / "datasets" / f"{domain}.py").build(str(db))
-        engine = DuckDBEngine(DuckDBConfig(path=str(db)))
-        try:
-            schema = engine.introspect()
-        finally:
-            engine.dispose()
-    return bootstrap_layer(schema, SemanticLayer())
+        return bootstrap_duckdb(db).layer
 
 
 def main(argv: list[str]) -> int:

@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--tenant", help="tenant id or slug (when the email is in several tenants)")
     keys.set_defaults(func=cmd_keys)
 
-    for name, module in (("ask", "nexatron.ask"), ("eval", "nexatron.nlq.evaluate")):
+    for name, module in (("ask", "nexatron.ask"), ("eval", "nexatron.evaluation.main")):
         extra = sub.add_parser(name, help=f"see `nexatron {name} --help`", add_help=False)
         extra.add_argument("rest", nargs=argparse.REMAINDER)
         extra.set_defaults(func=_delegate(module))

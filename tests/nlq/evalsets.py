@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from nexatron.nlq.evaluate import EvalReport, run_eval
+from nexatron.evaluation.run import EvalReport, run_eval
 from nexatron.semantic.model import SemanticLayer
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"

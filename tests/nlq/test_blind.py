@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nexatron.nlq.evaluate import run_eval
+from nexatron.evaluation.run import run_eval
 
 from .evalsets import (
     EVAL,

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nexatron.nlq.evaluate import run_eval
+from nexatron.evaluation.run import run_eval
 
 from .evalsets import (
     EVAL,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nexatron.nlq.evaluate import main, rows_match, run_eval
+from nexatron.evaluation import rows_match, run_eval
+from nexatron.evaluation.main import main
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 

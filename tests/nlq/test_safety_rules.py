@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from nexatron.evaluation.run import QuestionResult, _report
 from nexatron.nlq import DateContext, Lexicon, build_lexicon
 from nexatron.nlq.errors import Clarification, Refusal
-from nexatron.nlq.evaluate import QuestionResult, _report
 from nexatron.nlq.understand import understand
 from nexatron.semantic.model import SemanticLayer, SemanticQuery
 

@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import sqlglot
 from sqlalchemy import bindparam, select, update
 from sqlglot import exp
 
@@ -21,6 +20,7 @@ from nexatron.identity.roles import Principal
 from nexatron.lru import LRU
 from nexatron.nlq import Lexicon, build_lexicon
 from nexatron.semantic import repository as repo
+from nexatron.semantic.exprs import parse_expr, table_ref
 from nexatron.semantic.model import SemanticLayer
 from nexatron.services import Services
 from nexatron.store.tables import connections
@@ -148,7 +148,7 @@ class ContextLoader:
                 )
                 break
             try:
-                column = sqlglot.parse_one(dim.expr, read=dialect)
+                column = parse_expr(dim.expr)  # as the compiler reads it (quoted names kept)
                 present = exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null()))
                 timeout = min(settings.value_index_timeout_s, remaining)
                 # A sample with more distinct values than the limit proves the column is not
@@ -164,7 +164,7 @@ class ContextLoader:
                 sql = (
                     exp.select(column)
                     .distinct()
-                    .from_(exp.to_table(dim.table))
+                    .from_(table_ref(dim.table, "t"))
                     .where(present)
                     .limit(VALUE_LIMIT + 1)
                     .sql(dialect=dialect)
@@ -191,7 +191,7 @@ def _sample_distinct_sql(column: exp.Expr, present: exp.Expr, table: str, dialec
     """COUNT(DISTINCT v) over the first VALUE_SAMPLE non-null values of the column."""
     sample = (
         exp.select(exp.alias_(column.copy(), "v"))
-        .from_(exp.to_table(table))
+        .from_(table_ref(table, "t"))
         .where(present.copy())
         .limit(VALUE_SAMPLE)
     )

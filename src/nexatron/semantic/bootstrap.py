@@ -1,28 +1,44 @@
-"""Propose a starting semantic layer from a schema snapshot (row counts, sums, dimensions, joins).
+"""Propose a starting semantic layer from a schema snapshot, verified on the data where it can be.
 
-Heuristics, by column name and type:
-- every table gets `<table>_count` ("Number of <rows>");
-- numeric, measure-like columns (not keys, ids, codes, years, zips, phones, ...) get `total_<col>`
-  and `avg_<col>`; rate- and price-like columns (rate, pct, score, price, ...) only get the average;
-- currency format (USD, said so in the description) only for clearly monetary names (price,
-  revenue, sales, cost, fee, tax, ...) or amount/total with two decimals; else a plain number;
-- dimensions for categorical-looking text, booleans, and dates/timestamps (type time); a table's
-  main date (ordered/created/placed/date-like names first) is its metrics' time dimension;
-- many_to_one relationships from foreign keys.
+What it proposes, by table and column (names read by `naming.py`: camelCase and snake_case split,
+abbreviations expanded, a prefix every table shares dropped):
+- per table, a count metric named after its rows (`acTransaction` -> `transactions`, "Number of
+  transactions", synonyms "transaction count", ...);
+- per numeric column that is not a key or id: a number dimension (filters, listings) and measures:
+  total (not for rates, prices, ages, years, ranks, levels, ...), average, highest and lowest;
+  currency format (USD, said so in the description) only for clearly monetary names;
+- key and id columns (primary keys, foreign keys, `*_id`, `custNo`) as key dimensions, never
+  measures; categorical text, booleans and dates as dimensions; a table's main date
+  (ordered/created/placed/date-like names first) is its metrics' time dimension;
+- relationships from foreign keys and from names, verified on the data (`links.py`), and
+  role-named dimensions where two links reach one table (`roles.py`).
 
-Names are plain (`country`) when unique and prefixed with the table (`customers_country`) when two
+Names are plain (`country`) when unique and prefixed with the entity (`customer_country`) when two
 tables share them. Idempotent: objects whose name or definition is already in `existing` are not
-proposed again, and existing objects are returned unchanged.
+proposed again, and existing objects are returned unchanged. `bootstrap` also returns a report of
+what it declared, what it refused and why.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from nexatron.semantic.exprs import ident
+from nexatron.semantic.links import KEY_WORDS, Link, LinkFinder
 from nexatron.semantic.model import Agg, Dimension, Format, Metric, Relationship, SemanticLayer
-from nexatron.semantic.naming import label, plural, safe_name, singular, words
+from nexatron.semantic.naming import (
+    entity_words,
+    plural,
+    readable_words,
+    safe_name,
+    sentence,
+    shared_prefix,
+    split_words,
+)
+from nexatron.semantic.probe import Probe
+from nexatron.semantic.report import BootstrapReport, Declared, Skipped
+from nexatron.semantic.roles import role_dimensions
 from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
 
 
@@ -30,40 +46,76 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_NOT_MEASURE = _set(
-    "id key code zip zipcode postal postcode phone fax year month day week quarter hour minute lat "
-    "lon lng latitude longitude version rank sort position index seq sequence number num no uuid "
-    "hash port status type flag level ordinal digit sku ean isbn ssn age"
+# Words of columns that identify rather than measure (never summed or averaged).
+_ID_WORDS = KEY_WORDS | _set(
+    "zip zipcode postal postcode phone telephone fax uuid guid hash sku ean isbn ssn iban port "
+    "lat lon lng latitude longitude"
 )
-_AVG_ONLY = _set("rate pct percent percentage ratio score rating share avg average price msrp")
+# Measures that make no sense added up: averaged, highest and lowest only.
+_NO_SUM = _set(
+    "rate pct percent percentage ratio score rating share average price msrp age year rank level "
+    "position ordinal month day week quarter hour minute version seq sequence sort index "
+    "temperature temp grade"
+)
 _MONEY = _set(
     "price revenue sales cost costs spend fee fees tax taxes salary wage wages profit income "
     "payment subtotal msrp gmv arr mrr"
 )
-_NOT_CATEGORY = _set(
-    "description comment comments note notes body text content address email url uri link "
-    "password hash token secret html json path street phone fax ip sku uuid guid message summary "
-    "title"
-)
+# Text that is never a dimension (secrets and markup); other text is, for filters and listings
+# (the value index only keeps columns with few distinct values).
+_NOT_DIMENSION = _set("password passwd hash token secret salt html json")
 # A table's default date: when its row began (ordered, created, listed, ...) before plain dates,
 # and dates that end something (sold, closed, cancelled, ...) last: "listings in 2025" means
 # listed in 2025, not sold then.
 _DATE_PREF = (
     *("ordered", "order", "created", "placed", "purchased", "signup", "signed", "registered"),
     *("booked", "listed", "opened", "started", "start", "joined", "issued", "submitted"),
-    *("received", "scheduled", "date", "day", "at", "time"),
+    *("received", "scheduled", "transaction", "date", "day", "at", "time", "timestamp"),
 )
 _DATE_LAST = _set("sold paid shipped delivered completed closed ended end cancelled expired")
 _DATE_AVOID = _set("updated modified deleted changed synced loaded etl expires")
 _SCALE2 = re.compile(r"\(\s*\d+\s*,\s*2\s*\)")
+_NUMERIC = ("integer", "float", "decimal")
+_ENTITY_COLUMNS = _set("name title label full_name display_name")
+_AGG_WORDS: dict[Agg, tuple[str, str, tuple[str, ...]]] = {
+    # agg: (name prefix, label word, synonym words)
+    "sum": ("total", "Total", ("sum of", "total")),
+    "avg": ("avg", "Average", ("mean", "average")),
+    "max": ("max", "Highest", ("maximum", "largest")),
+    "min": ("min", "Lowest", ("minimum", "smallest")),
+}
 
 
-@dataclass(frozen=True)
+@dataclass
+class _Table:
+    info: TableInfo
+    ref: str  # how the layer names it: bare in the default schema, else schema.table
+    entity: list[str]  # singular words of what a row is
+    keys: set[str] = field(default_factory=set)  # lowercase key columns (PK, FK, linked)
+
+    @property
+    def entity_text(self) -> str:
+        return " ".join(self.entity)
+
+
+@dataclass
+class BootstrapResult:
+    layer: SemanticLayer
+    report: BootstrapReport
+
+
+@dataclass
 class _Proposal:
-    table: TableInfo
+    """A dimension or metric before names are made unique across the layer."""
+
+    table: _Table
     column: ColumnInfo | None
-    base: str  # name before disambiguation
-    agg: Agg | None = None  # None for dimensions
+    base: list[str]  # words of the name before disambiguation
+    label: str
+    synonyms: list[str]
+    kind: str  # dimension type, or "metric"
+    agg: Agg | None = None
+    why: str = ""
 
 
 def _ref(schema: SchemaSnapshot, t: TableInfo) -> str:
@@ -71,40 +123,32 @@ def _ref(schema: SchemaSnapshot, t: TableInfo) -> str:
     return t.name if own else t.qualified_name
 
 
-def _plain(t: TableInfo, c: ColumnInfo) -> bool:
-    """Not a key of any kind."""
-    fks = {x.lower() for fk in t.foreign_keys for x in fk.columns}
-    return not c.primary_key and c.name not in t.primary_key and c.name.lower() not in fks
+def column_expr(name: str) -> str:
+    """A column as a layer expression: quoted when its case or characters need it."""
+    return ident(name).sql()
 
 
-def _is_measure(t: TableInfo, c: ColumnInfo) -> bool:
-    numeric = c.type in ("integer", "float", "decimal")
-    idish = bool(set(words(c.name)) & _NOT_MEASURE) or c.name.lower().endswith("id")
-    return numeric and _plain(t, c) and not idish
+def _idlike(c: ColumnInfo, words: list[str]) -> bool:
+    return (
+        bool(words)
+        and (words[-1] in _ID_WORDS or bool(set(words) & (_ID_WORDS - KEY_WORDS - {"number"})))
+    ) or c.name.lower().endswith("id")
 
 
-def _is_category(t: TableInfo, c: ColumnInfo) -> bool:
-    if c.type == "boolean":
-        return True
-    w = set(words(c.name))
-    return c.type == "string" and _plain(t, c) and not (w & _NOT_CATEGORY) and "id" not in w
-
-
-def _money(c: ColumnInfo) -> bool:
-    w = set(words(c.name))
+def _money(c: ColumnInfo, words: list[str]) -> bool:
     two_decimals = c.type == "decimal" and bool(_SCALE2.search(c.native_type))
-    return bool(w & _MONEY) or (bool(w & {"amount", "total"}) and two_decimals)
+    return bool(set(words) & _MONEY) or (bool(set(words) & {"amount", "total"}) and two_decimals)
 
 
 def _main_date(t: TableInfo) -> ColumnInfo | None:
     dates = [
         c
         for c in t.columns
-        if c.type in ("date", "timestamp") and not set(words(c.name)) & _DATE_AVOID
+        if c.type in ("date", "timestamp") and not set(readable_words(c.name)) & _DATE_AVOID
     ]
 
     def rank(c: ColumnInfo) -> int:
-        w = words(c.name)
+        w = readable_words(c.name)
         if set(w) & _DATE_LAST:
             return len(_DATE_PREF) + 1
         return min((i for i, p in enumerate(_DATE_PREF) if p in w), default=len(_DATE_PREF))
@@ -112,152 +156,339 @@ def _main_date(t: TableInfo) -> ColumnInfo | None:
     return min(dates, key=rank) if dates else None
 
 
-def _proposals(schema: SchemaSnapshot) -> tuple[list[_Proposal], list[_Proposal]]:
-    dims: list[_Proposal] = []
-    metrics: list[_Proposal] = []
+def _column_words(t: _Table, c: ColumnInfo) -> list[str]:
+    """A column's words; a table's naming column is named after the entity (`product name`)."""
+    w = readable_words(c.name) or [c.name.lower()]
+    if c.name.lower() in _ENTITY_COLUMNS:
+        return [*t.entity, *w]
+    return w
+
+
+def _with_entity(t: _Table, words: list[str]) -> list[str]:
+    """Words led by the entity: "status code" in transaction statuses -> "transaction status
+    code" (an entity ending with the word the column starts with is not repeated)."""
+    n = len(t.entity)
+    if words[:n] == t.entity:
+        return words
+    if words and t.entity[-1] == words[0]:
+        return [*t.entity, *words[1:]]
+    return [*t.entity, *words]
+
+
+class _Proposer:
+    def __init__(self, schema: SchemaSnapshot, tables: list[_Table]) -> None:
+        self.schema, self.tables = schema, tables
+        self.skipped: list[Skipped] = []
+
+    def proposals(self) -> list[_Proposal]:
+        out: list[_Proposal] = []
+        for t in self.tables:
+            out.append(self._count(t))
+            for c in t.info.columns:
+                out.extend(self._column(t, c))
+        return out
+
+    def _count(self, t: _Table) -> _Proposal:
+        many = plural(t.entity_text)
+        return _Proposal(
+            t,
+            None,
+            many.split(),
+            f"Number of {many}",
+            [f"{t.entity_text} count", f"count of {many}", f"{many} count"],
+            "metric",
+            "count",
+            why=f"count of rows of {t.info.qualified_name}",
+        )
+
+    def _column(self, t: _Table, c: ColumnInfo) -> list[_Proposal]:
+        words = _column_words(t, c)
+        text = " ".join(words)
+        key = c.name.lower() in t.keys or c.primary_key
+        synonyms = [] if words[: len(t.entity)] == t.entity else [" ".join(_with_entity(t, words))]
+        raw = " ".join(split_words(c.name))
+        if raw != " ".join(readable_words(c.name)):  # the abbreviated form: "cust no"
+            synonyms.append(raw)
+
+        def dim(kind: str, why: str) -> _Proposal:
+            return _Proposal(t, c, words, sentence(text), synonyms, kind, why=why)
+
+        if c.type in ("date", "timestamp"):
+            return [dim("time", "date or timestamp column")]
+        if c.type == "boolean":
+            return [dim("boolean", "boolean column")]
+        if c.type in _NUMERIC:
+            if key or _idlike(c, words):
+                return [dim("number", "key or id column (a key, never a measure)")]
+            if words[0] in ("total", "sum"):  # the sum is `total_amount`; the column's value
+                own = _with_entity(t, words)  # per row is `order_total_amount`
+                row = _Proposal(
+                    t, c, own, sentence(" ".join(own)), [], "number", why="numeric column"
+                )
+                return [row, *self._measures(t, c, words)]
+            return [dim("number", "numeric column"), *self._measures(t, c, words)]
+        if c.type in ("string", "uuid"):
+            if key or _idlike(c, words):
+                return [dim("string", "key or id column")]
+            if set(words) & _NOT_DIMENSION:
+                self._skip(t, c, "secret or markup text: no dimension")
+                return []
+            return [dim("string", "text column")]
+        self._skip(t, c, f"{c.type} column: no dimension or measure")
+        return []
+
+    def _skip(self, t: _Table, c: ColumnInfo, reason: str) -> None:
+        self.skipped.append(Skipped("column", f"{t.info.qualified_name}.{c.name}", reason))
+
+    def _measures(self, t: _Table, c: ColumnInfo, words: list[str]) -> list[_Proposal]:
+        aggs: list[Agg] = ["avg", "max", "min"]
+        if not set(words) & _NO_SUM:
+            aggs.insert(0, "sum")
+        text = " ".join(words)
+        out = []
+        for agg in aggs:
+            prefix, head, alternatives = _AGG_WORDS[agg]
+            synonyms = [f"{a} {text}" for a in alternatives]
+            if words[: len(t.entity)] != t.entity:
+                synonyms.append(f"{head.lower()} {t.entity_text} {text}")
+            base = [prefix, *words]
+            if agg == "sum" and words[0] in ("total", "sum"):  # total_amount, not total_total_
+                base = ["total", *words[1:]]
+            out.append(
+                _Proposal(
+                    t,
+                    c,
+                    base,
+                    sentence(" ".join(base)) if agg == "sum" else f"{head} {text}",
+                    synonyms,
+                    "metric",
+                    agg,
+                    why=f"{agg} of numeric column {c.name}",
+                )
+            )
+        return out
+
+
+def _unique_names(proposals: list[_Proposal]) -> list[str]:
+    """Plain names where unique; else prefixed with the entity; else with schema and entity."""
+
+    def count(names: list[str]) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for n in names:
+            seen[n.lower()] = seen.get(n.lower(), 0) + 1
+        return seen
+
+    plain = [safe_name("_".join(p.base)) for p in proposals]
+    counts = count(plain)
+
+    def qualified(p: _Proposal) -> list[str]:
+        if p.agg == "count":
+            return p.base
+        if p.agg is not None:  # total_price -> total_order_price
+            return [p.base[0], *_with_entity(p.table, p.base[1:])]
+        return _with_entity(p.table, p.base)
+
+    second = [
+        n if counts[n.lower()] == 1 else safe_name("_".join(qualified(p)))
+        for n, p in zip(plain, proposals, strict=True)
+    ]
+    counts = count(second)
+    return [
+        n if counts[n.lower()] == 1 else safe_name(f"{p.table.ref.replace('.', '_')}_{n}")
+        for n, p in zip(second, proposals, strict=True)
+    ]
+
+
+def _tables(schema: SchemaSnapshot, links: list[Link] | None = None) -> list[_Table]:
+    prefix = shared_prefix([t.name for t in schema.tables])
+    out = []
     for t in schema.tables:
-        metrics.append(_Proposal(t, None, safe_name(f"{t.name}_count"), "count"))
-        for c in t.columns:
-            if c.type in ("date", "timestamp") or _is_category(t, c):
-                dims.append(_Proposal(t, c, _dimension_base(t, c)))
-            if _is_measure(t, c):
-                if not set(words(c.name)) & _AVG_ONLY:
-                    metrics.append(_Proposal(t, c, safe_name(f"total_{c.name}"), "sum"))
-                metrics.append(_Proposal(t, c, safe_name(f"avg_{c.name}"), "avg"))
-    return dims, metrics
-
-
-_ENTITY_COLUMNS = {"name", "title", "label", "full_name", "display_name"}
-
-
-def _dimension_base(t: TableInfo, c: ColumnInfo) -> str:
-    """A table's naming column is named after the entity: products.name -> `product_name`."""
-    if c.name.lower() in _ENTITY_COLUMNS and words(t.name):
-        return safe_name(f"{singular(words(t.name)[-1])}_{c.name.lower()}")
-    return safe_name(c.name)
+        keys = {c.lower() for c in t.primary_key} | {
+            c.name.lower() for c in t.columns if c.primary_key
+        }
+        keys |= {c.lower() for fk in t.foreign_keys for c in fk.columns}
+        out.append(_Table(t, _ref(schema, t), entity_words(t.name, prefix), keys))
+    return out
 
 
 def bootstrap_layer(schema: SchemaSnapshot, existing: SemanticLayer) -> SemanticLayer:
-    """`existing` plus proposed objects (origin="bootstrap") that it does not already have."""
-    dims, metrics = _proposals(schema)
-    counts: dict[str, int] = {}
-    for p in (*dims, *metrics):
-        counts[p.base.lower()] = counts.get(p.base.lower(), 0) + 1
+    """`existing` plus proposed objects (origin="bootstrap"), without checks on the data (only
+    foreign keys toward primary keys become relationships)."""
+    return bootstrap(schema, existing, None).layer
 
-    def name_of(p: _Proposal) -> str:
-        return p.base if counts[p.base.lower()] == 1 else safe_name(f"{p.table.name}_{p.base}")
 
+def bootstrap(
+    schema: SchemaSnapshot, existing: SemanticLayer, probe: Probe | None
+) -> BootstrapResult:
+    """`existing` plus proposed objects that it does not already have, and a report."""
+    tables = _tables(schema)
+    by_key = {t.info.qualified_name.lower(): t for t in tables}
+    finder = LinkFinder(
+        schema,
+        {k: t.entity for k, t in by_key.items()},
+        {k: t.ref for k, t in by_key.items()},
+        probe,
+    )
+    links, refused_links = finder.find()
+    for link in links:
+        by_key[link.child.qualified_name.lower()].keys.update(c.lower() for c in link.child_columns)
+        by_key[link.parent.qualified_name.lower()].keys.update(
+            c.lower() for c in link.parent_columns
+        )
+    report = BootstrapReport(prefix=shared_prefix([t.name for t in schema.tables]))
+    for r in refused_links:
+        report.refused.append(Skipped("relationship", r.describe(), f"{r.source}: {r.reason}"))
+    proposer = _Proposer(schema, tables)
+    proposals = proposer.proposals()
+    report.refused.extend(proposer.skipped)
+
+    relationships, rel_names = _relationships(links, by_key, existing, report)
     taken = {m.name for m in existing.metrics} | {d.name for d in existing.dimensions}
-    dim_by_def = {(d.table.lower(), d.expr.strip().lower()): d for d in existing.dimensions}
+    dim_by_def = {
+        (d.table.lower(), d.expr.strip().strip('"').lower(), d.via): d for d in existing.dimensions
+    }
+    metric_defs = {
+        ((m.table or "").lower(), m.agg, (m.expr or "*").strip().strip('"').lower())
+        for m in existing.metrics
+    }
     new_dims: list[Dimension] = []
-    for p in dims:
-        assert p.column is not None
-        ref, c, name = _ref(schema, p.table), p.column, name_of(p)
-        if name in taken or (ref.lower(), c.name.lower()) in dim_by_def:
+    new_metrics: list[Metric] = []
+    names = _unique_names(proposals)
+    for p, name in zip(proposals, names, strict=True):
+        if p.kind == "metric":
             continue
-        text = label(p.base) if name == p.base else label(name)
-        kind = {"date": "time", "timestamp": "time", "boolean": "boolean"}.get(c.type, "string")
-        d = Dimension.model_validate(
-            {
-                "name": name,
-                "label": text,
-                "table": ref,
-                "expr": c.name,
-                "type": kind,
-                "origin": "bootstrap",
-            }
+        assert p.column is not None
+        sig = (p.table.ref.lower(), p.column.name.lower(), None)
+        if name in taken or sig in dim_by_def:
+            report.refused.append(
+                Skipped("dimension", name, "already in the layer (name or definition)")
+            )
+            continue
+        label = p.label if name == safe_name("_".join(p.base)) else sentence(name.replace("_", " "))
+        d = Dimension(
+            name=name,
+            label=label,
+            synonyms=[s for s in p.synonyms if s.lower() != label.lower()],
+            table=p.table.ref,
+            expr=column_expr(p.column.name),
+            type=p.kind,
+            origin="bootstrap",
         )
         new_dims.append(d)
-        dim_by_def[(ref.lower(), c.name.lower())] = d
+        dim_by_def[sig] = d
         taken.add(name)
-    new_metrics = _metrics(schema, existing, metrics, name_of, taken, dim_by_def)
-    return existing.model_copy(
-        update={
-            "metrics": [*existing.metrics, *new_metrics],
-            "dimensions": [*existing.dimensions, *new_dims],
-            "relationships": [*existing.relationships, *_relationships(schema, existing)],
-        }
-    )
-
-
-def _metrics(
-    schema: SchemaSnapshot,
-    existing: SemanticLayer,
-    proposals: list[_Proposal],
-    name_of: Callable[[_Proposal], str],
-    taken: set[str],
-    dim_by_def: dict[tuple[str, str], Dimension],
-) -> list[Metric]:
-    defs = {
-        ((m.table or "").lower(), m.agg, (m.expr or "*").strip().lower()) for m in existing.metrics
-    }
-    out: list[Metric] = []
-    for p in proposals:
-        ref, c, name = _ref(schema, p.table), p.column, name_of(p)
-        sig = (ref.lower(), p.agg, c.name.lower() if c else "*")
-        if name in taken or sig in defs:
+        report.declared.append(Declared("dimension", name, p.table.ref, p.why))
+    for d in role_dimensions(links, rel_names, new_dims, by_key, taken):
+        new_dims.append(d)
+        taken.add(d.name)
+        report.declared.append(Declared("dimension", d.name, d.table, f"role, via {d.via}"))
+    for p, name in zip(proposals, names, strict=True):
+        if p.kind != "metric":
             continue
-        td = _time_dimension(schema, p.table, dim_by_def)
-        readable = " ".join(words(c.name)) if c else ""
-        texts = {"sum": f"Total {readable}", "avg": f"Average {readable}"}
-        text = texts.get(p.agg or "", f"Number of {plural(' '.join(words(p.table.name)))}")
-        money = c is not None and _money(c)
-        out.append(
+        col = p.column.name.lower() if p.column else "*"
+        sig2 = (p.table.ref.lower(), p.agg, col)
+        if name in taken or sig2 in metric_defs:
+            report.refused.append(
+                Skipped("metric", name, "already in the layer (name or definition)")
+            )
+            continue
+        td = _time_dimension(p.table, links, by_key, dim_by_def)
+        money = p.column is not None and p.agg != "count" and _money(p.column, p.base)
+        label = p.label if name == safe_name("_".join(p.base)) else sentence(name.replace("_", " "))
+        if p.agg == "count":
+            label = p.label
+        new_metrics.append(
             Metric(
                 name=name,
-                label=text,
+                label=label,
+                synonyms=[s for s in dict.fromkeys(p.synonyms) if s.lower() != label.lower()],
                 description="Currency assumed to be USD; change if needed." if money else None,
-                table=ref,
+                table=p.table.ref,
                 agg=p.agg,
-                expr=c.name if c else None,
+                expr=column_expr(p.column.name) if p.column else None,
                 time_dimension=td.name if td else None,
                 format=Format(kind="currency", currency="USD") if money else Format(),
                 origin="bootstrap",
             )
         )
-        defs.add(sig)
+        metric_defs.add(sig2)
         taken.add(name)
-    return out
+        report.declared.append(Declared("metric", name, p.table.ref, p.why))
+    layer = existing.model_copy(
+        update={
+            "metrics": [*existing.metrics, *new_metrics],
+            "dimensions": [*existing.dimensions, *new_dims],
+            "relationships": [*existing.relationships, *relationships],
+        }
+    )
+    return BootstrapResult(layer, report)
 
 
 def _time_dimension(
-    schema: SchemaSnapshot, t: TableInfo, dim_by_def: dict[tuple[str, str], Dimension]
+    t: _Table,
+    links: list[Link],
+    by_key: dict[str, _Table],
+    dim_by_def: dict[tuple[str, str, str | None], Dimension],
 ) -> Dimension | None:
-    """The table's main date dimension, else that of the first table a foreign key points to."""
-    candidates = [t] + [x for fk in t.foreign_keys if (x := schema.table(fk.ref_table))]
-    for table in candidates:
-        main = _main_date(table)
-        d = dim_by_def.get((_ref(schema, table).lower(), main.name.lower())) if main else None
+    """The table's main date dimension, else that of the first table it links to."""
+    parents = [
+        by_key[link.parent.qualified_name.lower()]
+        for link in links
+        if link.child is t.info and not link.role
+    ]
+    for table in [t, *parents]:
+        main = _main_date(table.info)
+        d = dim_by_def.get((table.ref.lower(), main.name.lower(), None)) if main else None
         if d is not None and d.type == "time":
             return d
     return None
 
 
-def _relationships(schema: SchemaSnapshot, existing: SemanticLayer) -> list[Relationship]:
+def _relationships(
+    links: list[Link],
+    by_key: dict[str, _Table],
+    existing: SemanticLayer,
+    report: BootstrapReport,
+) -> tuple[list[Relationship], dict[int, str]]:
+    """Relationships for the verified links (named, so role dimensions can refer to them)."""
+
     def key(ft: str, fc: list[str], tt: str, tc: list[str]) -> tuple[str, ...]:
         return (ft.lower(), *(c.lower() for c in fc), "->", tt.lower(), *(c.lower() for c in tc))
 
     seen = {
-        key(r.from_table, r.from_columns, r.to_table, r.to_columns) for r in existing.relationships
+        key(r.from_table, r.from_columns, r.to_table, r.to_columns): r
+        for r in existing.relationships
     }
+    used = {r.name for r in existing.relationships if r.name}
     out: list[Relationship] = []
-    for t in schema.tables:
-        for fk in t.foreign_keys:
-            target = schema.table(
-                f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table
-            )
-            to_ref = _ref(schema, target) if target else fk.ref_table
-            k = key(_ref(schema, t), fk.columns, to_ref, fk.ref_columns)
-            if k in seen:
-                continue
-            seen.add(k)
-            out.append(
-                Relationship(
-                    from_table=_ref(schema, t),
-                    from_columns=list(fk.columns),
-                    to_table=to_ref,
-                    to_columns=list(fk.ref_columns),
-                    origin="bootstrap",
-                )
-            )
-    return out
+    names: dict[int, str] = {}
+    for i, link in enumerate(links):
+        child = by_key[link.child.qualified_name.lower()]
+        parent = by_key[link.parent.qualified_name.lower()]
+        k = key(child.ref, list(link.child_columns), parent.ref, list(link.parent_columns))
+        if k in seen:
+            if seen[k].name:
+                names[i] = seen[k].name  # type: ignore[assignment]
+            continue
+        base = safe_name("_".join([*child.entity, *(link.role or parent.entity)]))
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        names[i] = name
+        rel = Relationship(
+            name=name,
+            from_table=child.ref,
+            from_columns=list(link.child_columns),
+            to_table=parent.ref,
+            to_columns=list(link.parent_columns),
+            origin="bootstrap",
+        )
+        seen[k] = rel
+        out.append(rel)
+        source = "foreign key" if link.source == "foreign_key" else "inferred from names"
+        role = f"; role {' '.join(link.role)!r}" if link.role else ""
+        report.declared.append(
+            Declared("relationship", name, child.ref, f"{source}, verified: {link.how}{role}")
+        )
+    return out, names

@@ -51,6 +51,7 @@ class JoinGraph:
         self.safe: dict[str, list[Edge]] = {}
         self.any: dict[str, list[Edge]] = {}
         self._paths: dict[tuple[str, str], tuple[Edge, ...]] = {}  # found unique paths
+        self.named: dict[str, Edge] = {}  # relationship name -> its forward edge (roles)
         for i, rel in enumerate(relationships):
             label = rel.name or f"relationship {i}"
             fwd = Edge(
@@ -59,6 +60,8 @@ class JoinGraph:
             back = Edge(
                 rel.to_table, tuple(rel.to_columns), rel.from_table, tuple(rel.from_columns), label
             )
+            if rel.name:
+                self.named[rel.name] = fwd
             self._add(self.any, fwd)
             self._add(self.any, back)
             if rel.cardinality in ("many_to_one", "one_to_one"):
@@ -72,6 +75,18 @@ class JoinGraph:
         same = (table_key(edge.to_table), edge.from_columns, edge.to_columns)
         if all((table_key(e.to_table), e.from_columns, e.to_columns) != same for e in edges):
             edges.append(edge)  # a relationship declared twice is one path, not two
+
+    def role_path(self, start: str, via: str, goal: str, *, what: str) -> tuple[Edge, ...]:
+        """The path from `start` through the relationship named `via`, then on to `goal`."""
+        edge = self.named.get(via)
+        if edge is None:
+            raise CompileError(
+                f"{what}: no relationship is named {via!r}.", code="unreachable", relationship=via
+            )
+        head = self.path(start, edge.from_table, what=what)
+        if any(e.label == via for e in head):
+            raise CompileError(f"{what}: {via!r} is already on the way.", code="unreachable")
+        return (*head, edge, *self.path(edge.to_table, goal, what=what))
 
     def path(self, start: str, goal: str, *, what: str) -> tuple[Edge, ...]:
         """The unique shortest safe path from `start` to `goal`; `what` names the need in errors."""

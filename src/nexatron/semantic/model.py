@@ -98,6 +98,9 @@ class Dimension(_Strict):
     expr: str  # usually a column name of `table`
     type: DimensionType = "string"
     grains: list[Grain] = Field(default_factory=list)  # for time dimensions; empty means all
+    # A role: the name of the relationship to reach `table` through, when several lead there
+    # (flights -> airports as origin and as destination). None: the unique shortest path.
+    via: str | None = None
     origin: Literal["user", "bootstrap", "import"] = "user"
 
 

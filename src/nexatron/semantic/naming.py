@@ -1,11 +1,33 @@
-"""Readable labels and safe names derived from column and table names."""
+"""Readable labels and safe names derived from column and table names.
+
+Identifiers are split into words at underscores, punctuation and case changes (`acTxnStatus`,
+`HTTPCode`, `order_date`), abbreviations are expanded (`semantic/abbreviations.py`), and a prefix
+that every table shares (`ac`, `tbl`, `crm`) is dropped from entity names.
+"""
 
 from __future__ import annotations
 
 import re
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+from nexatron.semantic.abbreviations import expand
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+_VOWELS = ("a", "e", "i", "o", "u")
+# Words that mark a table's kind rather than what it holds (star schemas, old naming habits).
+TABLE_MARKERS = frozenset({"tbl", "tb", "dim", "fact", "vw", "view", "lkp", "ref"})
+_IRREGULAR = {
+    "person": "people",
+    "child": "children",
+    "man": "men",
+    "woman": "women",
+    "foot": "feet",
+    "tooth": "teeth",
+    "mouse": "mice",
+    "goose": "geese",
+}
+_UNCHANGED = frozenset({"series", "species", "data", "info", "information", "news", "staff"})
+_SINGULAR = {v: k for k, v in _IRREGULAR.items()}
 
 
 def words(name: str) -> list[str]:
@@ -14,32 +36,80 @@ def words(name: str) -> list[str]:
     return [w for w in re.split(r"[_\W]+", spaced.lower()) if w]
 
 
+split_words = words
+
+
+def readable_words(name: str) -> list[str]:
+    """Words with abbreviations expanded: "txnAmt" -> ["transaction", "amount"]."""
+    return expand(words(name))
+
+
 def label(name: str) -> str:
     """ "order_date" -> "Order date"."""
-    text = " ".join(words(name))
+    return sentence(" ".join(words(name)))
+
+
+def sentence(text: str) -> str:
+    """First letter upper case."""
     return text[:1].upper() + text[1:]
 
 
 def plural(phrase: str) -> str:
-    """Naive English plural: "order item" -> "order items", "category" -> "categories"."""
-    if phrase.endswith("s"):
+    """English plural of a phrase's last word: "order item" -> "order items", "category" ->
+    "categories", "status" -> "statuses", "person" -> "people"."""
+    head, _, last = phrase.rpartition(" ")
+    lead = f"{head} " if head else ""
+    if last in _IRREGULAR:
+        return lead + _IRREGULAR[last]
+    if last in _UNCHANGED or last in _SINGULAR:
         return phrase
-    if phrase.endswith("y") and phrase[-2:-1] not in ("a", "e", "i", "o", "u"):
-        return phrase[:-1] + "ies"
-    if phrase.endswith(("x", "ch", "sh")):
-        return phrase + "es"
-    return phrase + "s"
+    if last.endswith(("ss", "us", "is", "x", "ch", "sh", "z")):
+        return lead + last + "es"
+    if last.endswith("s"):
+        return phrase
+    if last.endswith("y") and last[-2:-1] not in _VOWELS:
+        return lead + last[:-1] + "ies"
+    return lead + last + "s"
 
 
 def singular(word: str) -> str:
-    """Naive English singular: "categories" -> "category", "boxes" -> "box", "orders" -> "order"."""
+    """English singular: "categories" -> "category", "boxes" -> "box", "statuses" -> "status"."""
+    if word in _SINGULAR:
+        return _SINGULAR[word]
+    if word in _UNCHANGED:
+        return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("xes", "ches", "shes", "sses")):
+    if word.endswith(("xes", "ches", "shes", "sses", "zes", "uses")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+def shared_prefix(table_names: list[str]) -> str | None:
+    """The first word every table name starts with, when it is a short prefix (`ac`, `tbl`,
+    `crm`) and every name has more words after it; None otherwise."""
+    split = [words(n) for n in table_names]
+    if len(split) < 2 or any(len(w) < 2 for w in split):
+        return None
+    first = {w[0] for w in split}
+    if len(first) != 1:
+        return None
+    prefix = first.pop()
+    return prefix if len(prefix) <= 4 or prefix in TABLE_MARKERS else None
+
+
+def entity_words(table_name: str, prefix: str | None) -> list[str]:
+    """What a table's rows are, in words: `acTransaction` -> ["transaction"], `tbl_Customers` ->
+    ["customer"], "HighSchooler" -> ["high", "schooler"] (singular, abbreviations expanded)."""
+    raw = words(table_name)
+    if prefix and len(raw) > 1 and raw[0] == prefix:
+        raw = raw[1:]
+    while len(raw) > 1 and raw[0] in TABLE_MARKERS:
+        raw = raw[1:]
+    full = expand(raw) or raw or ["row"]
+    return [*full[:-1], singular(full[-1])]
 
 
 def safe_name(text: str) -> str:

@@ -7,16 +7,20 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from nexatron.connections.schema import get_schema
-from nexatron.connections.service import get_row
+from nexatron.connections.service import engine_for, get_row
 from nexatron.errors import Conflict, ValidationFailed
 from nexatron.semantic import repository as repo
-from nexatron.semantic.bootstrap import bootstrap_layer
+from nexatron.semantic.bootstrap import bootstrap as bootstrap_from_schema
 from nexatron.semantic.model import SemanticLayer
+from nexatron.semantic.probe import EngineProbe
 from nexatron.semantic.validate import validate_layer, validate_layer_object
 from nexatron.semantic.yaml_io import diff_layers, dump_layer, load_layer, object_key
 from nexatron.services import Services
 from nexatron.store.tables import semantic_objects
 from nexatron.warehouse.types import SchemaSnapshot
+
+PROBE_TIMEOUT_S = 10.0  # one uniqueness or containment check
+PROBE_BUDGET_S = 60.0  # all checks of one bootstrap; later ones are reported as not checked
 
 
 def _parse(kind: repo.Kind, data: dict[str, Any]) -> BaseModel:
@@ -151,15 +155,26 @@ def delete_object(services: Services, tenant_id: str, kind: repo.Kind, object_id
 def bootstrap(
     services: Services, tenant_id: str, connection_id: str, *, apply: bool
 ) -> dict[str, Any]:
-    """Propose a layer from the schema; with apply, add what is new (never overwriting edits)."""
+    """Propose a layer from the schema, relationships verified on the data (bounded read-only
+    checks through the connection's engine); with apply, add what is new (never overwriting
+    edits). The report says what was declared, what was refused and why."""
     schema = _schema(services, tenant_id, connection_id)
     with services.db.connect() as conn:
         existing = repo.load_layer(conn, tenant_id, connection_id)
-    proposed = bootstrap_layer(schema, existing)
+        row = get_row(conn, tenant_id, connection_id)
+    timeout = min(services.settings.statement_timeout_s, PROBE_TIMEOUT_S)
+    probe = EngineProbe(engine_for(services, row), timeout_s=timeout, budget_s=PROBE_BUDGET_S)
+    result = bootstrap_from_schema(schema, existing, probe)
+    proposed = result.layer
     diff = diff_layers(existing, proposed)
     if apply:
         _apply_additions(services, tenant_id, connection_id, existing, proposed)
-    return {"applied": apply, "diff": diff, "layer": proposed.model_dump(mode="json")}
+    return {
+        "applied": apply,
+        "diff": diff,
+        "layer": proposed.model_dump(mode="json"),
+        "report": result.report.as_json(),
+    }
 
 
 def _apply_additions(

@@ -69,7 +69,11 @@ class _Joiner:
         return self.aliases[path]
 
     def dimension(self, d: Dimension) -> exp.Expr:
-        path = self.ctx.graph.path(self.table, d.table, what=f"Dimension {d.name!r} {self.who}")
+        what = f"Dimension {d.name!r} {self.who}"
+        if d.via:
+            path = self.ctx.graph.role_path(self.table, d.via, d.table, what=what)
+        else:
+            path = self.ctx.graph.path(self.table, d.table, what=what)
         return qualify(parse_expr(d.expr), self.alias_for(path))
 
 

@@ -78,6 +78,7 @@ class _Checker:
     def __init__(self, layer: SemanticLayer, schema: SchemaSnapshot | None, replacing: Any) -> None:
         self.schema = schema
         self.replacing = replacing
+        self.relationship_names = {r.name for r in layer.relationships if r.name}
         self.metrics: dict[str, list[Metric]] = {}
         self.dimensions: dict[str, list[Dimension]] = {}
         for m in layer.metrics:
@@ -272,6 +273,8 @@ class _Checker:
         out += problems
         tree, problems = self._expr(d.expr, table, [*loc, "expr"])
         out += problems
+        if d.via is not None and d.via not in self.relationship_names:
+            out.append(_err([*loc, "via"], f"No relationship is named {d.via!r}.", "not_found"))
         if d.grains and d.type != "time":
             out.append(_err([*loc, "grains"], "Only time dimensions have grains.", "type_error"))
         if d.type == "time" and isinstance(tree, exp.Column) and table is not None:

@@ -1,11 +1,11 @@
 """The Semantic Layer resource: metrics, dimensions and relationships per connection, plus
 bootstrap from the schema and YAML export/import (extensions of the contract)."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from nexatron.api.deps import AppState, require
 from nexatron.api.schemas import Request as RequestBody
@@ -90,10 +90,43 @@ class ImportBody(RequestBody):
     dry_run: bool = True
 
 
-@router.post("/bootstrap")
+class BootstrapItem(BaseModel):
+    kind: Literal["metric", "dimension", "relationship", "column"]
+    name: str = Field(description="Object name, `table.column`, or `a.x -> b.y` for a relationship")
+    table: str | None = None
+    reason: str
+
+
+class BootstrapReport(BaseModel):
+    prefix: str | None = Field(
+        None, description="The prefix every table name shared, dropped from entity names"
+    )
+    declared: list[BootstrapItem] = Field(description="What was proposed, and from what")
+    refused: list[BootstrapItem] = Field(
+        description="What was not proposed and why: relationships whose target is not unique or "
+        "whose values are not contained, unverifiable ones, skipped columns, existing names"
+    )
+
+
+class BootstrapOut(BaseModel):
+    applied: bool
+    diff: dict[str, Any]
+    layer: dict[str, Any]
+    report: BootstrapReport
+
+
+@router.post(
+    "/bootstrap",
+    response_model=BootstrapOut,
+    responses={404: {"description": "No such connection"}, 422: {"description": "Bad body"}},
+)
 def bootstrap(body: BootstrapBody, principal: Writer, services: AppState) -> dict[str, Any]:
-    """Propose metrics, dimensions and relationships from the connection's schema; with
-    `apply`, add the new ones. Idempotent; never overwrites objects a person edited."""
+    """Propose metrics, dimensions and relationships from the connection's schema (every schema
+    it exposes); with `apply`, add the new ones. Idempotent; never overwrites objects a person
+    edited. Relationships are verified on the data with bounded read-only queries: foreign keys
+    only toward unique columns, and keys inferred from names (`customer_id`, `custNo`) only when
+    every sampled value is found in the target. `report` lists what was declared and what was
+    refused, with the reason."""
     return service.bootstrap(services, principal.tenant_id, body.connection_id, apply=body.apply)
 
 

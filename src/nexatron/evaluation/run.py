@@ -1,16 +1,15 @@
-"""Evaluation harness: questions with gold SQL over a generated DuckDB dataset, scored by execution.
+"""Run one question set: questions with gold SQL over a DuckDB dataset, scored by execution.
 
-A YAML file names a dataset (a DuckDB file, or a generator script with `build(path)`), a semantic
-layer, a fixed `now`, and questions with `sql`, `unanswerable: true` or `follow_up_of`.
+A YAML file names a dataset (a DuckDB file, or a generator script with `build(path)`), a layer
+(a YAML file, an inline mapping, or `bootstrap`: the layer POST /semantic/bootstrap proposes for
+the dataset, with no hand edits), a fixed `now`, and questions with `sql`, `unanswerable: true`
+or `follow_up_of`, each optionally with a `class` (count, group_by, join, ...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-import importlib.util
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,11 +20,16 @@ import yaml
 from pydantic import BaseModel, Field
 
 from nexatron.errors import NexatronError
+from nexatron.evaluation.compare import rows_match
+from nexatron.evaluation.datasets import bootstrap_duckdb, build_dataset
 from nexatron.nlq.errors import Clarification, WriteRefused
 from nexatron.nlq.lexicon import build_lexicon
+from nexatron.nlq.plan import Plan
 from nexatron.nlq.understand import understand
 from nexatron.semantic.dates import DateContext
 from nexatron.semantic.model import SemanticLayer, SemanticQuery
+
+UNCLASSIFIED = "unclassified"
 
 
 class QuestionResult(BaseModel):
@@ -36,6 +40,8 @@ class QuestionResult(BaseModel):
     outcome: str
     detail: str = ""
     latency_ms: float = 0.0
+    question_class: str = UNCLASSIFIED
+    warnings: list[str] = Field(default_factory=list)  # what an answer would have carried
 
 
 class EvalReport(BaseModel):
@@ -52,37 +58,6 @@ class EvalReport(BaseModel):
     latency_p50_ms: float
     latency_p95_ms: float
     results: list[QuestionResult] = Field(default_factory=list)
-
-
-def _cell(v: Any) -> Any:
-    if isinstance(v, bool) or v is None:
-        return v
-    if isinstance(v, int | float | decimal.Decimal):
-        return float(f"{float(v):.6g}")
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
-
-
-def _rows(rows: list[tuple[Any, ...]], ordered: bool) -> list[tuple[str, ...]]:
-    norm = [tuple(sorted(repr(_cell(c)) for c in r)) for r in rows]
-    return norm if ordered else sorted(norm)
-
-
-def rows_match(got: list[tuple[Any, ...]], gold: list[tuple[Any, ...]], ordered: bool) -> bool:
-    """Same rows (cells compared per row regardless of column order; rows ordered only if asked)."""
-    return len(got) == len(gold) and _rows(got, ordered) == _rows(gold, ordered)
-
-
-def _load_module(path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(f"nexatron_eval_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise FileNotFoundError(path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def value_index(
@@ -103,9 +78,17 @@ def value_index(
     return out
 
 
-def _layer(spec: Any, base: Path) -> SemanticLayer:
+def _layer(spec: Any, base: Path, db: Path) -> SemanticLayer:
+    if spec == "bootstrap":
+        return bootstrap_duckdb(db).layer
     data = yaml.safe_load((base / spec).read_text()) if isinstance(spec, str) else spec
     return SemanticLayer.model_validate(data)
+
+
+def plan_warnings(plan: Plan) -> list[str]:
+    """What the server would put in the answer's `warnings` before execution (its assumptions,
+    and any warnings the plan carries)."""
+    return [*plan.assumptions, *getattr(plan, "warnings", [])]
 
 
 def run_eval(path: str | Path) -> EvalReport:
@@ -115,16 +98,15 @@ def run_eval(path: str | Path) -> EvalReport:
     file = Path(path)
     spec = yaml.safe_load(file.read_text())
     base = file.parent
-    layer = _layer(spec["layer"], base)
     now = dt.datetime.fromisoformat(str(spec["now"]))
     ctx = DateContext(now=now, timezone=spec.get("timezone", "UTC"))
     with tempfile.TemporaryDirectory() as tmp:
         ds = spec["dataset"]
-        db = Path(tmp) / "eval.duckdb"
         if "generator" in ds:
-            _load_module(base / ds["generator"]).build(str(db))
+            db = build_dataset(base / ds["generator"], Path(tmp) / "eval.duckdb")
         else:
             db = base / ds["path"]
+        layer = _layer(spec["layer"], base, db)
         con = duckdb.connect(str(db), read_only=True)
         try:
             lex = build_lexicon(layer, value_index(con, layer))
@@ -156,8 +138,10 @@ def _one(
 ) -> QuestionResult:
     qid, text = str(q["id"]), str(q["question"])
     answerable = not q.get("unanswerable", False)
+    klass = str(q.get("class") or ("unanswerable" if not answerable else UNCLASSIFIED))
     parent = str(q["follow_up_of"]) if q.get("follow_up_of") else None
     previous = plans.get(parent) if parent else None
+    common = {"id": qid, "question": text, "answerable": answerable, "question_class": klass}
     t0 = time.perf_counter()
     try:
         plan = understand(text, lex, ctx=ctx, previous=previous)
@@ -168,48 +152,30 @@ def _one(
         if parent is not None and previous is None:
             kind = "cascade"
         outcome = "refused_ok" if not answerable else kind
-        return QuestionResult(
-            id=qid,
-            question=text,
-            answerable=answerable,
-            outcome=outcome,
-            detail=str(e.detail)[:300],
-            latency_ms=ms,
-        )
+        return QuestionResult(**common, outcome=outcome, detail=str(e.detail)[:300], latency_ms=ms)
     ms = (time.perf_counter() - t0) * 1000
     plans[qid] = plan.query
+    warned = plan_warnings(plan)
     try:
         got = con.execute(sql).fetchall()
     except Exception as e:  # an execution failure counts as an error, not an answer
-        return QuestionResult(
-            id=qid,
-            question=text,
-            answerable=answerable,
-            outcome="error",
-            detail=f"{type(e).__name__}: {e}"[:300],
-            latency_ms=ms,
-        )
+        detail = f"{type(e).__name__}: {e}"[:300]
+        return QuestionResult(**common, outcome="error", detail=detail, latency_ms=ms)
+    plan_json = plan.query.model_dump_json(exclude_defaults=True)
     if not answerable:
         return QuestionResult(
-            id=qid,
-            question=text,
-            answerable=False,
-            outcome="answered_wrongly",
-            detail=plan.query.model_dump_json(exclude_defaults=True),
-            latency_ms=ms,
+            **common, outcome="answered_wrongly", detail=plan_json, latency_ms=ms, warnings=warned
         )
     gold_sql = str(q["sql"])
     gold = con.execute(gold_sql).fetchall()
     ordered = "order by" in gold_sql.lower()
     ok = rows_match(got, gold, ordered)
-    detail = "" if ok else plan.query.model_dump_json(exclude_defaults=True)
     return QuestionResult(
-        id=qid,
-        question=text,
-        answerable=True,
+        **common,
         outcome="match" if ok else "mismatch",
-        detail=detail,
+        detail="" if ok else plan_json,
         latency_ms=ms,
+        warnings=warned,
     )
 
 
@@ -239,39 +205,3 @@ def _report(name: str, results: list[QuestionResult]) -> EvalReport:
         latency_p95_ms=_pct(lat, 0.95),
         results=results,
     )
-
-
-def format_report(r: EvalReport, verbose: bool = False) -> str:
-    """A short text report; failures listed when `verbose`."""
-    lines = [
-        f"{r.name}: {r.total} questions ({r.answerable} answerable, {r.unanswerable} unanswerable)",
-        f"  execution match   {r.execution_match:.1%}",
-        f"  refusal accuracy  {r.refusal_accuracy:.1%}",
-        f"  confidently wrong {r.confidently_wrong}",
-        f"  over-refused      {r.over_refused}",
-        f"  errors            {r.errors}",
-        f"  cascaded          {r.cascaded} (follow-ups of a failed question)",
-        f"  latency p50/p95   {r.latency_p50_ms:.2f} / {r.latency_p95_ms:.2f} ms",
-    ]
-    if verbose:
-        for x in r.results:
-            if x.outcome not in {"match", "refused_ok"}:
-                lines.append(f"  [{x.outcome}] {x.id}: {x.question} -> {x.detail}")
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`nexatron eval FILE... [-v]`: a report per file; exit 1 on any confidently wrong answer."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    verbose = "-v" in args
-    files = [a for a in args if a != "-v"]
-    worst = 0
-    for f in files:
-        report = run_eval(f)
-        print(format_report(report, verbose))
-        worst = max(worst, 1 if report.confidently_wrong else 0)
-    return worst
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,279 @@
+"""Relationships for bootstrap: declared foreign keys and keys inferred from names, each verified
+on the data before it is declared.
+
+- A declared foreign key is declared many-to-one when its target columns are unique (a primary
+  key says so; otherwise a bounded check on the data); else it is refused and reported.
+- Where no foreign key covers a column, its name proposes a parent: `customer_id`, `custNo` or
+  `origin_airport_id` point at the table whose entity is customer or airport (its key, or a column
+  of the same name). Such a guess is declared only when the parent's column is unique and every
+  sampled child value is found in it (value containment).
+- Two links from one table to another (origin and destination airport), or a table to itself
+  (parent category), carry a role: the words of the child column before the parent's entity.
+  Bootstrap turns them into role-named dimensions (`semantic/roles.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from nexatron.semantic.naming import readable_words, singular
+from nexatron.semantic.probe import Probe, contained, unique
+from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
+
+KEY_WORDS = frozenset({"id", "key", "number", "code", "uuid", "guid", "ref", "reference", "fk"})
+_NUMERIC = frozenset({"integer", "decimal", "float"})
+
+
+@dataclass(frozen=True)
+class Link:
+    """A verified many-to-one link: child columns -> parent columns."""
+
+    child: TableInfo
+    child_columns: tuple[str, ...]
+    parent: TableInfo
+    parent_columns: tuple[str, ...]
+    source: Literal["foreign_key", "name"]
+    how: str
+    stem: tuple[str, ...] = ()  # the child column's words before the key word ("origin airport")
+    role: tuple[str, ...] = field(default=())  # set when the link needs one
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A relationship bootstrap did not declare, and why."""
+
+    child: str
+    child_columns: tuple[str, ...]
+    parent: str
+    parent_columns: tuple[str, ...]
+    source: Literal["foreign_key", "name"]
+    reason: str
+
+    def describe(self) -> str:
+        left = ", ".join(f"{self.child}.{c}" for c in self.child_columns)
+        right = ", ".join(f"{self.parent}.{c}" for c in self.parent_columns)
+        return f"{left} -> {right}"
+
+
+def _compatible(a: ColumnInfo, b: ColumnInfo) -> bool:
+    return (a.type in _NUMERIC and b.type in _NUMERIC) or a.type == b.type
+
+
+def _stem(column: str) -> list[str]:
+    """A column's words without its trailing key word: `origin_airport_id` -> origin airport."""
+    w = readable_words(column)
+    if len(w) > 1 and w[-1] in KEY_WORDS:
+        w = w[:-1]
+    return w
+
+
+def _single_key(t: TableInfo) -> str | None:
+    keys = t.primary_key or [c.name for c in t.columns if c.primary_key]
+    return keys[0] if len(keys) == 1 else None
+
+
+class LinkFinder:
+    def __init__(
+        self,
+        schema: SchemaSnapshot,
+        entities: dict[str, list[str]],
+        ref: dict[str, str],
+        probe: Probe | None,
+    ) -> None:
+        self.schema, self.entities, self.ref, self.probe = schema, entities, ref, probe
+        self.links: list[Link] = []
+        self.refused: list[Refused] = []
+
+    def _key(self, t: TableInfo) -> str:
+        return t.qualified_name.lower()
+
+    def _unique(self, parent: TableInfo, columns: list[str]) -> tuple[bool | None, str]:
+        pk = {c.lower() for c in (parent.primary_key or [])}
+        if pk and pk == {c.lower() for c in columns}:
+            return True, "primary key"
+        if self.probe is None:
+            return None, "not checked: no connection to check on"
+        check = unique(self.probe, self.ref[self._key(parent)], columns)
+        return check.ok, check.how
+
+    def find(self) -> tuple[list[Link], list[Refused]]:
+        covered: set[tuple[str, str]] = set()
+        for t in self.schema.tables:
+            for fk in t.foreign_keys:
+                self._declared(t, fk.columns, fk.ref_schema, fk.ref_table, fk.ref_columns)
+                covered.update((self._key(t), c.lower()) for c in fk.columns)
+        for t in self.schema.tables:
+            for c in t.columns:
+                if (self._key(t), c.name.lower()) not in covered:
+                    self._inferred(t, c)
+        return self._with_roles(), self.refused
+
+    def _declared(
+        self,
+        t: TableInfo,
+        columns: list[str],
+        ref_schema: str | None,
+        ref_table: str,
+        ref_columns: list[str],
+    ) -> None:
+        parent = self.schema.table(f"{ref_schema}.{ref_table}" if ref_schema else ref_table)
+        if parent is None:
+            self.refused.append(
+                Refused(
+                    t.qualified_name,
+                    tuple(columns),
+                    ref_table,
+                    tuple(ref_columns),
+                    "foreign_key",
+                    "the target table is not in the introspected schema",
+                )
+            )
+            return
+        ok, how = self._unique(parent, ref_columns)
+        if ok:
+            stem = tuple(_stem(columns[0])) if len(columns) == 1 else ()
+            self.links.append(
+                Link(t, tuple(columns), parent, tuple(ref_columns), "foreign_key", how, stem)
+            )
+            return
+        reason = (
+            f"the target columns are not unique in the data ({how}); joining would repeat rows"
+            if ok is False
+            else f"could not verify that the target columns are unique ({how})"
+        )
+        self.refused.append(
+            Refused(
+                t.qualified_name,
+                tuple(columns),
+                parent.qualified_name,
+                tuple(ref_columns),
+                "foreign_key",
+                reason,
+            )
+        )
+
+    def _parents(self, t: TableInfo, c: ColumnInfo) -> list[tuple[TableInfo, ColumnInfo]]:
+        """Tables whose entity the column's name points at, with the column it would match."""
+        words = readable_words(c.name)
+        stem = _stem(c.name)
+        keyish = len(words) > 1 and words[-1] in KEY_WORDS
+        out: list[tuple[TableInfo, ColumnInfo]] = []
+        for p in self.schema.tables:
+            entity = self.entities[self._key(p)]
+            n = len(entity)
+            said = [*stem[:-1], singular(stem[-1])]
+            k = min(len(said), n)  # "status code" names transaction statuses too
+            names_entity = said[-k:] == entity[-k:] and (k == n or p is not t)
+            same = p.column(c.name)
+            pkey = _single_key(p)
+            target: ColumnInfo | None = None
+            if names_entity and (keyish or len(stem) > n or p is not t):
+                if same is not None and (same.name == pkey or p is not t):
+                    target = same
+                elif pkey is not None:
+                    target = p.column(pkey)
+                elif p.column("id") is not None:
+                    target = p.column("id")
+            elif same is not None and p is not t and keyish and same.name == pkey:
+                target = same  # custNo in transactions -> custNo, the customers' key
+            if target is None or (p is t and target.name.lower() == c.name.lower()):
+                continue
+            if p is t and len(stem) <= n:
+                continue  # a table's own key, not a link to itself
+            if _compatible(c, target):
+                out.append((p, target))
+        if len(out) > 1:  # prefer the child's own schema
+            own = [x for x in out if x[0].schema_name == t.schema_name]
+            out = own or out
+        return out
+
+    def _inferred(self, t: TableInfo, c: ColumnInfo) -> None:
+        if c.type not in _NUMERIC | {"string", "uuid"}:
+            return
+        parents = self._parents(t, c)
+        if not parents:
+            return
+        if len(parents) > 1:
+            names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in parents)
+            self.refused.append(
+                Refused(
+                    t.qualified_name,
+                    (c.name,),
+                    parents[0][0].qualified_name,
+                    (parents[0][1].name,),
+                    "name",
+                    f"the name fits several tables ({names}); declare the right one by hand",
+                )
+            )
+            return
+        parent, target = parents[0]
+        ok, how = self._unique(parent, [target.name])
+        reason: str | None = None
+        if ok is False:
+            reason = f"{parent.qualified_name}.{target.name} is not unique ({how})"
+        elif ok is None:
+            reason = f"could not verify uniqueness ({how})"
+        elif self.probe is None:
+            reason = "not checked: no connection to check value containment on"
+        else:
+            found = contained(
+                self.probe,
+                self.ref[self._key(t)],
+                [c.name],
+                self.ref[self._key(parent)],
+                [target.name],
+            )
+            if found.error:
+                reason = f"could not check value containment ({found.error})"
+            elif found.checked == 0:
+                reason = "the column holds no values to check"
+            elif found.missing:
+                reason = (
+                    f"{found.missing:,} of {found.checked:,} sampled values are not in "
+                    f"{parent.qualified_name}.{target.name}"
+                )
+            else:
+                how = f"{how}; {found.checked:,} sampled values all found"
+        if reason is not None:
+            self.refused.append(
+                Refused(
+                    t.qualified_name,
+                    (c.name,),
+                    parent.qualified_name,
+                    (target.name,),
+                    "name",
+                    reason,
+                )
+            )
+            return
+        self.links.append(
+            Link(t, (c.name,), parent, (target.name,), "name", how, tuple(_stem(c.name)))
+        )
+
+    def _with_roles(self) -> list[Link]:
+        """Links sharing (child, parent), and links of a table to itself, get a role."""
+        groups: dict[tuple[str, str], int] = {}
+        for link in self.links:
+            pair = (self._key(link.child), self._key(link.parent))
+            groups[pair] = groups.get(pair, 0) + 1
+        out: list[Link] = []
+        for link in self.links:
+            pair = (self._key(link.child), self._key(link.parent))
+            if groups[pair] > 1 or link.child is link.parent:
+                entity = self.entities[self._key(link.parent)]
+                stem = list(link.stem) or entity
+                words = [*stem[:-1], singular(stem[-1])]
+                role = words if words[-len(entity) :] == entity else [*words, *entity]
+                link = Link(
+                    link.child,
+                    link.child_columns,
+                    link.parent,
+                    link.parent_columns,
+                    link.source,
+                    link.how,
+                    link.stem,
+                    tuple(role),
+                )
+            out.append(link)
+        return out

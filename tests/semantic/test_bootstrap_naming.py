@@ -1,0 +1,65 @@
+"""Names bootstrap reads from identifiers: word splits, abbreviations, shared prefixes, plurals."""
+
+from __future__ import annotations
+
+import pytest
+
+from nexatron.semantic.abbreviations import expand
+from nexatron.semantic.naming import (
+    entity_words,
+    plural,
+    readable_words,
+    shared_prefix,
+    singular,
+    words,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("acTxnStatus", ["ac", "txn", "status"]),
+        ("HTTPCode", ["http", "code"]),
+        ("order_date", ["order", "date"]),
+        ("HighSchooler", ["high", "schooler"]),
+        ("crm.Customer_ID", ["customer", "id"]),
+    ],
+)
+def test_words_split_camel_pascal_and_snake_case(name: str, expected: list[str]) -> None:
+    assert words(name) == expected
+
+
+def test_abbreviations_expand_whole_words_only() -> None:
+    assert readable_words("txnAmt") == ["transaction", "amount"]
+    assert readable_words("cust_addr") == ["customer", "address"]
+    assert readable_words("custNo") == ["customer", "number"]
+    assert readable_words("no_show") == ["no", "show"]  # "no" is a number only at the end
+    assert readable_words("category") == ["category"]  # not "cat" + egory
+    assert expand(["qty", "pct", "dt"]) == ["quantity", "percent", "date"]
+
+
+def test_shared_prefix_is_dropped_from_entities() -> None:
+    names = ["acTransaction", "acCustomer", "acTxnStatus"]
+    assert shared_prefix(names) == "ac"
+    assert entity_words("acTxnStatus", "ac") == ["transaction", "status"]
+    assert entity_words("acTransaction", "ac") == ["transaction"]
+    assert shared_prefix(["orders", "order_items"]) is None  # not every name has more words
+    assert shared_prefix(["customer_orders", "customer_notes"]) is None  # a word, not a prefix
+    assert entity_words("tbl_Customers", None) == ["customer"]
+    assert entity_words("HighSchooler", None) == ["high", "schooler"]
+
+
+@pytest.mark.parametrize(
+    ("one", "many"),
+    [
+        ("high schooler", "high schoolers"),
+        ("category", "categories"),
+        ("status", "statuses"),
+        ("box", "boxes"),
+        ("person", "people"),
+        ("day", "days"),
+    ],
+)
+def test_plural_and_singular(one: str, many: str) -> None:
+    assert plural(one) == many
+    assert singular(many.split()[-1]) == one.split()[-1]
