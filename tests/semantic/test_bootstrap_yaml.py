@@ -65,31 +65,33 @@ def test_bootstrap_proposes_readable_objects() -> None:
     layer = bootstrap_layer(SNAPSHOT, SemanticLayer())
     metrics = {m.name: m for m in layer.metrics}
     dims = {d.name: d for d in layer.dimensions}
-    assert set(metrics) == {
-        "accounts_count",
-        "invoices_count",
-        "ledger_count",
-        "total_total",
-        "avg_total",
-        "total_seats",
-        "avg_seats",
-        "avg_tax_rate",
-        "avg_unit_price",
-        "total_amount",
-        "avg_amount",
+    counts = {"accounts", "invoices", "ledgers"}
+    measures = {
+        f"{agg}_{col}"
+        for col in ("seats", "amount", "founded_year", "tax_rate", "unit_price", "total")
+        for agg in ("avg", "max", "min")
     }
-    assert metrics["invoices_count"].label == "Number of invoices"
-    assert metrics["invoices_count"].time_dimension == "order_date"  # date-like names first
-    assert metrics["accounts_count"].time_dimension == "createdAt"  # not updated_at
-    assert metrics["total_total"].format.kind == "currency"  # total with two decimals
+    # totals, except for rates, prices and years (averaged, never added up)
+    assert set(metrics) == counts | measures | {"total", "total_seats", "total_amount"}
+    assert metrics["invoices"].label == "Number of invoices"
+    assert "invoice count" in metrics["invoices"].synonyms
+    assert metrics["invoices"].time_dimension == "order_date"  # date-like names first
+    assert metrics["accounts"].time_dimension == "created_at"  # not updated_at
+    assert metrics["total"].format.kind == "currency"  # total with two decimals
     assert metrics["total_amount"].format.kind == "number"  # float amount: not clearly money
-    assert metrics["ledger_count"].table == "billing.ledger"
-    assert {"accounts_country", "invoices_country", "is_trial", "createdAt", "order_date"} <= set(
+    assert metrics["avg_tax_rate"].format.kind == "number"  # a rate is not money
+    assert metrics["ledgers"].table == "billing.ledger"
+    assert {"account_country", "invoice_country", "is_trial", "created_at", "order_date"} <= set(
         dims
     )
-    assert "email" not in dims and "zip_code" in dims and "founded_year" not in metrics
+    assert {"email", "zip_code", "founded_year", "seats"} <= set(dims)  # filters, listings
+    assert dims["seats"].type == "number" and dims["zip_code"].type == "string"
+    # keys are dimensions, never measures
+    assert dims["account_id"].expr == "id" and dims["invoice_account_id"].type == "number"
+    assert not any(m.expr in ("id", "account_id") for m in layer.metrics)
     assert dims["order_date"].type == "time" and dims["order_date"].label == "Order date"
-    assert dims["accounts_country"].label == "Accounts country"
+    assert dims["created_at"].expr == '"createdAt"'
+    assert dims["account_country"].label == "Account country"
     assert [(r.from_table, r.to_table, r.cardinality) for r in layer.relationships] == [
         ("invoices", "accounts", "many_to_one")
     ]
@@ -104,13 +106,13 @@ def test_bootstrap_is_idempotent_and_keeps_edits() -> None:
     assert bootstrap_layer(SNAPSHOT, first) == first
     edited = first.model_copy(deep=True)
     edited.metrics[0] = edited.metrics[0].model_copy(
-        update={"name": "accounts", "label": "Accounts", "origin": "user"}
+        update={"name": "accounts_total", "label": "Accounts", "origin": "user"}
     )
     edited.dimensions = [d for d in edited.dimensions if d.name != "is_trial"]
     again = bootstrap_layer(SNAPSHOT, edited)
     names = [m.name for m in again.metrics]
     assert (
-        "accounts_count" not in names and names.count("accounts") == 1
+        "accounts" not in names and names.count("accounts_total") == 1
     )  # renamed copy not re-added
     assert again.metrics[0].label == "Accounts"
     assert [d.name for d in again.dimensions].count("is_trial") == 1
@@ -174,5 +176,5 @@ def test_default_date_is_when_the_row_began_not_when_it_ended() -> None:
         primary_key=["id"],
     )
     layer = bootstrap_layer(SchemaSnapshot(tables=[listings]), SemanticLayer())
-    count = layer.metric("listings_count")
+    count = layer.metric("listings")
     assert count is not None and count.time_dimension == "listed_on"

@@ -57,6 +57,7 @@ _NO_SUM = _set(
     "position ordinal month day week quarter hour minute version seq sequence sort index "
     "temperature temp grade"
 )
+_RATIO = _set("rate pct percent percentage ratio share")
 _MONEY = _set(
     "price revenue sales cost costs spend fee fees tax taxes salary wage wages profit income "
     "payment subtotal msrp gmv arr mrr"
@@ -137,6 +138,8 @@ def _idlike(c: ColumnInfo, words: list[str]) -> bool:
 
 def _money(c: ColumnInfo, words: list[str]) -> bool:
     two_decimals = c.type == "decimal" and bool(_SCALE2.search(c.native_type))
+    if set(words) & _RATIO:
+        return False
     return bool(set(words) & _MONEY) or (bool(set(words) & {"amount", "total"}) and two_decimals)
 
 
@@ -159,7 +162,7 @@ def _main_date(t: TableInfo) -> ColumnInfo | None:
 def _column_words(t: _Table, c: ColumnInfo) -> list[str]:
     """A column's words; a table's naming column is named after the entity (`product name`)."""
     w = readable_words(c.name) or [c.name.lower()]
-    if c.name.lower() in _ENTITY_COLUMNS:
+    if c.name.lower() in _ENTITY_COLUMNS or w == ["id"]:  # products.id -> product id
         return [*t.entity, *w]
     return w
 
