@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nexatron.evaluation import rows_match, run_eval
+from nexatron.evaluation import rows_match, run_eval, tally_by_class
 from nexatron.evaluation.main import main
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
@@ -37,3 +37,54 @@ def test_main_prints_a_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(EVAL / "hr.yaml")]) == 0
     out = capsys.readouterr().out
     assert "execution match" in out and "latency p50/p95" in out
+
+
+GENERATOR = """
+import duckdb
+
+
+def build(path):
+    con = duckdb.connect(path)
+    con.execute("CREATE TABLE tblCustomer (custNo INTEGER, custName VARCHAR, city VARCHAR)")
+    con.execute("CREATE TABLE tblOrder (ordNo INTEGER, custNo INTEGER, ordAmt DOUBLE)")
+    con.execute("INSERT INTO tblCustomer VALUES (1, 'Ann', 'Oslo'), (2, 'Bob', 'Rome')")
+    con.execute("INSERT INTO tblOrder VALUES (10, 1, 5.0), (11, 2, 7.0), (12, 2, 1.0)")
+    con.close()
+"""
+
+SET = """
+name: tiny-bootstrap
+dataset: {generator: gen.py}
+layer: bootstrap
+now: '2026-06-17T10:00:00+00:00'
+questions:
+  - {id: t1, class: count, question: how many orders, sql: "SELECT count(*) FROM tblOrder"}
+  - {id: t2, class: join, question: total order amount by city,
+     sql: "SELECT c.city, sum(o.ordAmt) FROM tblOrder o JOIN tblCustomer c USING (custNo)
+       GROUP BY 1"}
+  - {id: t3, class: count, question: how many orders, sql: "SELECT 42"}
+  - {id: t4, class: unanswerable, question: how many refunds, sql: null}
+"""
+
+
+def test_bootstrap_sets_report_per_class(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "gen.py").write_text(GENERATOR)
+    (tmp_path / "tiny.yaml").write_text(SET)
+    (tmp_path / "notes.yaml").write_text("just: a file that is not a question set\n")
+    report = run_eval(tmp_path / "tiny.yaml")
+    outcomes = {r.id: (r.question_class, r.outcome) for r in report.results}
+    assert outcomes == {
+        "t1": ("count", "match"),
+        "t2": ("join", "match"),  # custNo inferred and verified: the layer joins
+        "t3": ("count", "mismatch"),
+        "t4": ("unanswerable", "refused_ok"),
+    }
+    tallies = {t.name: t for t in tally_by_class(report.results)}
+    assert (tallies["count"].correct, tallies["count"].wrong) == (1, 1)
+    assert tallies["total"].total == 4 and tallies["total"].correct == 3
+    assert main([str(tmp_path)]) == 1  # a directory of sets; a wrong answer fails the run
+    out = capsys.readouterr().out
+    assert "per class over 1 set(s)" in out and "wrong+warn" in out
+    assert out.count("tiny-bootstrap") == 1

@@ -6,6 +6,7 @@ import pytest
 
 from nexatron.semantic.abbreviations import expand
 from nexatron.semantic.naming import (
+    Vocabulary,
     entity_words,
     plural,
     readable_words,
@@ -63,3 +64,14 @@ def test_shared_prefix_is_dropped_from_entities() -> None:
 def test_plural_and_singular(one: str, many: str) -> None:
     assert plural(one) == many
     assert singular(many.split()[-1]) == one.split()[-1]
+
+
+def test_a_schema_reads_its_own_short_forms_of_its_table_names() -> None:
+    tables = ["shpBooking", "shpVoyage", "shpVessel", "shpShipper", "shpPort"]
+    vocabulary = Vocabulary(tables, shared_prefix(tables))
+    assert readable_words("bkgNo", vocabulary) == ["booking", "number"]
+    assert readable_words("voyNo", vocabulary) == ["voyage", "number"]
+    assert readable_words("shprNo", vocabulary) == ["shipper", "number"]
+    assert readable_words("vslNm", vocabulary) == ["vessel", "name"]
+    assert readable_words("createdAt", vocabulary) == ["created", "at"]  # too short to guess
+    assert readable_words("ageYrs", Vocabulary(["agents"])) == ["age", "yrs"]  # a real word

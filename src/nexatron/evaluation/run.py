@@ -137,7 +137,7 @@ def _one(
     compile_query: Any,
 ) -> QuestionResult:
     qid, text = str(q["id"]), str(q["question"])
-    answerable = not q.get("unanswerable", False)
+    answerable = not is_unanswerable(q)
     klass = str(q.get("class") or ("unanswerable" if not answerable else UNCLASSIFIED))
     parent = str(q["follow_up_of"]) if q.get("follow_up_of") else None
     previous = plans.get(parent) if parent else None
@@ -177,6 +177,12 @@ def _one(
         latency_ms=ms,
         warnings=warned,
     )
+
+
+def is_unanswerable(q: dict[str, Any]) -> bool:
+    """`unanswerable: true`, `class: unanswerable`, or an explicit `sql: null`."""
+    explicit_null = "sql" in q and q["sql"] is None
+    return bool(q.get("unanswerable")) or q.get("class") == "unanswerable" or explicit_null
 
 
 def _pct(xs: list[float], p: float) -> float:

@@ -28,6 +28,7 @@ from nexatron.semantic.exprs import ident
 from nexatron.semantic.links import KEY_WORDS, Link, LinkFinder
 from nexatron.semantic.model import Agg, Dimension, Format, Metric, Relationship, SemanticLayer
 from nexatron.semantic.naming import (
+    Vocabulary,
     entity_words,
     plural,
     readable_words,
@@ -159,9 +160,9 @@ def _main_date(t: TableInfo) -> ColumnInfo | None:
     return min(dates, key=rank) if dates else None
 
 
-def _column_words(t: _Table, c: ColumnInfo) -> list[str]:
+def _column_words(t: _Table, c: ColumnInfo, vocabulary: Vocabulary | None = None) -> list[str]:
     """A column's words; a table's naming column is named after the entity (`product name`)."""
-    w = readable_words(c.name) or [c.name.lower()]
+    w = readable_words(c.name, vocabulary) or [c.name.lower()]
     if c.name.lower() in _ENTITY_COLUMNS or w == ["id"]:  # products.id -> product id
         return [*t.entity, *w]
     return w
@@ -179,8 +180,10 @@ def _with_entity(t: _Table, words: list[str]) -> list[str]:
 
 
 class _Proposer:
-    def __init__(self, schema: SchemaSnapshot, tables: list[_Table]) -> None:
-        self.schema, self.tables = schema, tables
+    def __init__(
+        self, schema: SchemaSnapshot, tables: list[_Table], vocabulary: Vocabulary
+    ) -> None:
+        self.schema, self.tables, self.vocabulary = schema, tables, vocabulary
         self.skipped: list[Skipped] = []
 
     def proposals(self) -> list[_Proposal]:
@@ -205,12 +208,12 @@ class _Proposer:
         )
 
     def _column(self, t: _Table, c: ColumnInfo) -> list[_Proposal]:
-        words = _column_words(t, c)
+        words = _column_words(t, c, self.vocabulary)
         text = " ".join(words)
         key = c.name.lower() in t.keys or c.primary_key
         synonyms = [] if words[: len(t.entity)] == t.entity else [" ".join(_with_entity(t, words))]
         raw = " ".join(split_words(c.name))
-        if raw != " ".join(readable_words(c.name)):  # the abbreviated form: "cust no"
+        if raw != " ".join(readable_words(c.name, self.vocabulary)):  # abbreviated: "cust no"
             synonyms.append(raw)
 
         def dim(kind: str, why: str) -> _Proposal:
@@ -325,12 +328,15 @@ def bootstrap(
 ) -> BootstrapResult:
     """`existing` plus proposed objects that it does not already have, and a report."""
     tables = _tables(schema)
+    prefix = shared_prefix([t.name for t in schema.tables])
+    vocabulary = Vocabulary([t.name for t in schema.tables], prefix)
     by_key = {t.info.qualified_name.lower(): t for t in tables}
     finder = LinkFinder(
         schema,
         {k: t.entity for k, t in by_key.items()},
         {k: t.ref for k, t in by_key.items()},
         probe,
+        vocabulary,
     )
     links, refused_links = finder.find()
     for link in links:
@@ -338,10 +344,10 @@ def bootstrap(
         by_key[link.parent.qualified_name.lower()].keys.update(
             c.lower() for c in link.parent_columns
         )
-    report = BootstrapReport(prefix=shared_prefix([t.name for t in schema.tables]))
+    report = BootstrapReport(prefix=prefix)
     for r in refused_links:
         report.refused.append(Skipped("relationship", r.describe(), f"{r.source}: {r.reason}"))
-    proposer = _Proposer(schema, tables)
+    proposer = _Proposer(schema, tables, vocabulary)
     proposals = proposer.proposals()
     report.refused.extend(proposer.skipped)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from nexatron.semantic.naming import readable_words, singular
+from nexatron.semantic.naming import Vocabulary, readable_words, singular
 from nexatron.semantic.probe import Probe, contained, unique
 from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
 
@@ -60,12 +60,19 @@ def _compatible(a: ColumnInfo, b: ColumnInfo) -> bool:
     return (a.type in _NUMERIC and b.type in _NUMERIC) or a.type == b.type
 
 
-def _stem(column: str) -> list[str]:
+def _stem(w: list[str]) -> list[str]:
     """A column's words without its trailing key word: `origin_airport_id` -> origin airport."""
-    w = readable_words(column)
-    if len(w) > 1 and w[-1] in KEY_WORDS:
-        w = w[:-1]
-    return w
+    return w[:-1] if len(w) > 1 and w[-1] in KEY_WORDS else w
+
+
+def _entity_led(entity: list[str], words: list[str]) -> list[str]:
+    """ "type code" in transaction types -> transaction type code."""
+    n = len(entity)
+    if words[:n] == entity:
+        return words
+    if words and entity[-1] == words[0]:
+        return [*entity, *words[1:]]
+    return [*entity, *words]
 
 
 def _single_key(t: TableInfo) -> str | None:
@@ -80,8 +87,10 @@ class LinkFinder:
         entities: dict[str, list[str]],
         ref: dict[str, str],
         probe: Probe | None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.schema, self.entities, self.ref, self.probe = schema, entities, ref, probe
+        self.vocabulary = vocabulary
         self.links: list[Link] = []
         self.refused: list[Refused] = []
 
@@ -132,7 +141,7 @@ class LinkFinder:
             return
         ok, how = self._unique(parent, ref_columns)
         if ok:
-            stem = tuple(_stem(columns[0])) if len(columns) == 1 else ()
+            stem = tuple(_stem(self._words(columns[0]))) if len(columns) == 1 else ()
             self.links.append(
                 Link(t, tuple(columns), parent, tuple(ref_columns), "foreign_key", how, stem)
             )
@@ -153,40 +162,57 @@ class LinkFinder:
             )
         )
 
+    def _words(self, column: str) -> list[str]:
+        return readable_words(column, self.vocabulary)
+
     def _parents(self, t: TableInfo, c: ColumnInfo) -> list[tuple[TableInfo, ColumnInfo]]:
         """Tables whose entity the column's name points at, with the column it would match."""
-        words = readable_words(c.name)
-        stem = _stem(c.name)
+        words = self._words(c.name)
+        stem = _stem(words)
         keyish = len(words) > 1 and words[-1] in KEY_WORDS
+        said = [*stem[:-1], singular(stem[-1])]
         out: list[tuple[TableInfo, ColumnInfo]] = []
         for p in self.schema.tables:
             entity = self.entities[self._key(p)]
             n = len(entity)
-            said = [*stem[:-1], singular(stem[-1])]
             k = min(len(said), n)  # "status code" names transaction statuses too
             names_entity = said[-k:] == entity[-k:] and (k == n or p is not t)
-            same = p.column(c.name)
-            pkey = _single_key(p)
+            # a key (`customer_id`, `custNo`) or a text column named as the entity (`category`)
+            names_entity = names_entity and (keyish or (c.type == "string" and said == entity))
             target: ColumnInfo | None = None
-            if names_entity and (keyish or len(stem) > n or p is not t):
-                if same is not None and (same.name == pkey or p is not t):
-                    target = same
-                elif pkey is not None:
-                    target = p.column(pkey)
-                elif p.column("id") is not None:
-                    target = p.column("id")
-            elif same is not None and p is not t and keyish and same.name == pkey:
-                target = same  # custNo in transactions -> custNo, the customers' key
+            if names_entity:
+                if p is t and len(stem) <= n:
+                    continue  # a table's own key, not a link to itself
+                target = self._target(p, t, c, words, entity)
+            elif keyish and p is not t:
+                same, pkey = p.column(c.name), _single_key(p)
+                if same is not None and same.name == pkey:
+                    target = same  # custNo in transactions -> custNo, the customers' key
             if target is None or (p is t and target.name.lower() == c.name.lower()):
                 continue
-            if p is t and len(stem) <= n:
-                continue  # a table's own key, not a link to itself
             if _compatible(c, target):
                 out.append((p, target))
         if len(out) > 1:  # prefer the child's own schema
             own = [x for x in out if x[0].schema_name == t.schema_name]
             out = own or out
         return out
+
+    def _target(
+        self, p: TableInfo, t: TableInfo, c: ColumnInfo, words: list[str], entity: list[str]
+    ) -> ColumnInfo | None:
+        """The parent's column a child column names: the same name, the parent's key, a key
+        column the child's name ends with (`srcAcctNo` -> `acctNo`), or `id`."""
+        same = p.column(c.name)
+        if same is not None and p is not t:
+            return same
+        pkey = _single_key(p)
+        if pkey is not None:
+            return p.column(pkey)
+        for col in p.columns:
+            led = _entity_led(entity, self._words(col.name))
+            if len(led) >= 2 and led[-1] in KEY_WORDS and words[-len(led) :] == led:
+                return col
+        return p.column("id")
 
     def _inferred(self, t: TableInfo, c: ColumnInfo) -> None:
         if c.type not in _NUMERIC | {"string", "uuid"}:
@@ -208,6 +234,7 @@ class LinkFinder:
             )
             return
         parent, target = parents[0]
+        words = self._words(c.name)
         ok, how = self._unique(parent, [target.name])
         reason: str | None = None
         if ok is False:
@@ -248,7 +275,7 @@ class LinkFinder:
             )
             return
         self.links.append(
-            Link(t, (c.name,), parent, (target.name,), "name", how, tuple(_stem(c.name)))
+            Link(t, (c.name,), parent, (target.name,), "name", how, tuple(_stem(words)))
         )
 
     def _with_roles(self) -> list[Link]:

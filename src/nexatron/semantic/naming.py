@@ -39,9 +39,64 @@ def words(name: str) -> list[str]:
 split_words = words
 
 
-def readable_words(name: str) -> list[str]:
-    """Words with abbreviations expanded: "txnAmt" -> ["transaction", "amount"]."""
-    return expand(words(name))
+def readable_words(name: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """Words with abbreviations expanded: "txnAmt" -> ["transaction", "amount"]; with a schema's
+    vocabulary also its own short forms ("bkgId" next to a Booking table -> booking id)."""
+    out = expand(words(name))
+    return [vocabulary.read(w) for w in out] if vocabulary else out
+
+
+# Short real words that are not abbreviations of a longer one ("age" is not "agent").
+_COMMON_SHORT = frozenset(
+    {
+        *("age", "day", "end", "car", "bed", "art", "man", "can", "use", "new", "old", "top"),
+        *("row", "set", "run", "key", "map", "pay", "tax", "fee", "net", "per", "pre", "pro"),
+        *("sub", "log", "tag", "bar", "bus", "cab", "gap", "pin", "lot", "dog", "cat", "ref"),
+        *("mid", "web", "app"),
+    }
+)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+class Vocabulary:
+    """The words a schema spells out in full in its table names, to read its own abbreviations of
+    them: `bkgId` beside a Booking table is "booking id", `voyNo` beside Voyage "voyage number",
+    `statCd` beside TxnStatus "status code". A short form is read only when exactly one word fits:
+    consonants in order with the same first letter (bkg, shpr, vsl), or the first 3-4 letters with
+    one vowel (voy, rev, stat)."""
+
+    def __init__(self, table_names: list[str], prefix: str | None = None) -> None:
+        found: set[str] = set()
+        for name in table_names:
+            found.update(w for w in entity_words(name, prefix) if len(w) >= 4)
+        self.words = frozenset(found)
+        self._read: dict[str, str] = {}
+
+    def read(self, word: str) -> str:
+        known = self._read.get(word)
+        if known is None:
+            known = self._read[word] = self._guess(word)
+        return known
+
+    def _guess(self, word: str) -> str:
+        if word in self.words or len(word) < 3 or word in _COMMON_SHORT or not word.isalpha():
+            return word
+        vowels = sum(ch in "aeiou" for ch in word[1:])
+        fits = [
+            v
+            for v in self.words
+            if v[0] == word[0]
+            and len(v) > len(word) + 1
+            and (
+                (vowels == 0 and _subsequence(word[1:], v[1:]))
+                or (vowels == 1 and 3 <= len(word) <= 4 and v.startswith(word))
+            )
+        ]
+        return fits[0] if len(fits) == 1 else word
 
 
 def label(name: str) -> str:
