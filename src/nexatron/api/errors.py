@@ -8,12 +8,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nexatron.api.audit_errors import record_failure
 from nexatron.errors import NexatronError
+from nexatron.store.db import DB_DROPPED
 
 log = logging.getLogger("nexatron.api")
+DROPPED = "The connection to the metadata store dropped; retry the request."
 
 _STATUS_TEXT = {
     400: "Bad request.",
@@ -68,6 +71,17 @@ def install(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=exc.headers,
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if not exc.connection_invalidated:
+            return await _unexpected(request, exc)
+        # A metadata-store connection died under the request (the pool has replaced it). The
+        # gateway runs a read once more; anything else is for the client to retry.
+        log.warning("metadata store connection dropped: %s", type(exc.orig).__name__)
+        request.scope.setdefault("state", {})[DB_DROPPED] = True
+        await record_failure(request, 503, DROPPED)
+        return JSONResponse({"detail": DROPPED}, status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -24,6 +24,7 @@ from nexatron.errors import NexatronError, Unauthorized
 from nexatron.identity.roles import Principal
 from nexatron.ratelimit import Decision
 from nexatron.services import Services
+from nexatron.store.db import DB_DROPPED, once_more_if_dropped
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -55,6 +56,22 @@ async def send_json(send: Send, status: int, body: Any, headers: dict[str, str])
     await send({"type": "http.response.body", "body": payload})
 
 
+class _DroppedOnce:
+    """Forwards a response unless it is the 503 for a dropped store connection; then swallows it
+    (and its body) and says so in `dropped`."""
+
+    def __init__(self, send: Send, state: dict[str, Any]) -> None:
+        self._send = send
+        self._state = state
+        self.dropped = False
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start" and self._state.pop(DB_DROPPED, False):
+            self.dropped = message["status"] == 503
+        if not self.dropped:
+            await self._send(message)
+
+
 class Gateway:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
@@ -72,7 +89,9 @@ class Gateway:
             try:
                 if not credential:
                     raise Unauthorized("Use the header `Authorization: Bearer <key or token>`.")
-                principal = self.services.authenticator.authenticate(credential)
+                principal = once_more_if_dropped(
+                    self.services.authenticator.authenticate, credential
+                )
             except NexatronError as exc:
                 error = exc
         if principal is not None:
@@ -212,4 +231,12 @@ class Gateway:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        if scope["method"] not in {"GET", "HEAD"}:
+            await self.app(scope, receive, send_with_headers)
+            return
+        # A read whose metadata-store connection dropped under it (errors.py answers 503 and
+        # marks the state) is run once more, unseen by the client: reads are safe to repeat.
+        retry = _DroppedOnce(send_with_headers, state)
+        await self.app(dict(scope), receive, retry.send)
+        if retry.dropped:
+            await self.app(dict(scope), receive, send_with_headers)

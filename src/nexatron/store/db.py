@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from nexatron.store.datadir import private_file
@@ -15,6 +17,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+T = TypeVar("T")
+DB_DROPPED = "metadata_connection_dropped"  # set in the request state by the API's error handler
 
 
 def make_engine(url: str) -> Engine:
@@ -46,6 +50,17 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg2://" + url[len("postgresql://") :]
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def once_more_if_dropped(fn: Callable[..., T], *args: Any) -> T:
+    """Run a read; when its connection turns out dead (a restarted or terminated backend that the
+    checkout ping could not see: it died after the ping), run it once more on a fresh one."""
+    try:
+        return fn(*args)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        return fn(*args)
 
 
 def alembic_config(engine: Engine) -> Config:
