@@ -1,4 +1,4 @@
-"""`nexatron serve | init | migrate | users | keys | ask | eval`."""
+"""`nexatron serve | init | migrate | users | keys | backup | restore | ask | eval`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,7 @@ from nexatron.settings import SettingsError, settings_from_env
 def _services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from nexatron.services import build_services
 
-    overrides = {}
-    if getattr(args, "data_dir", None):
-        overrides["data_dir"] = args.data_dir
-    return build_services(settings_from_env(**overrides))
+    return build_services(_settings(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -168,6 +165,43 @@ def cmd_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up the metadata store (SQLite online, while serving; PostgreSQL with pg_dump)."""
+    from pathlib import Path
+
+    from nexatron.backup import BackupError, backup
+
+    settings = _settings(args)
+    try:
+        manifest = backup(settings, Path(args.out))
+    except BackupError as exc:
+        raise CliError(str(exc.detail)) from None
+    print(f"Backed up the {manifest.store} store (revision {manifest.revision}) to {args.out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into the configured store; the server must be stopped."""
+    from pathlib import Path
+
+    from nexatron.backup import BackupError, restore
+
+    settings = _settings(args)
+    try:
+        manifest = restore(settings, Path(args.source), replace=args.replace)
+    except BackupError as exc:
+        raise CliError(str(exc.detail)) from None
+    print(f"Restored the {manifest.store} store from {args.source} ({manifest.created_at})")
+    return 0
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = args.data_dir
+    return settings_from_env(**overrides)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nexatron", description=__doc__)
     parser.add_argument(
@@ -207,6 +241,16 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--key-id")
     keys.add_argument("--tenant", help="tenant id or slug (when the email is in several tenants)")
     keys.set_defaults(func=cmd_keys)
+
+    backup = sub.add_parser("backup", help="back up the metadata store into a new directory")
+    backup.add_argument("out", help="a new (or empty) directory")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup (stop the server first)")
+    restore.add_argument("source", help="a directory written by `nexatron backup`")
+    restore.add_argument(
+        "--replace", action="store_true", help="overwrite an existing SQLite store"
+    )
+    restore.set_defaults(func=cmd_restore)
 
     for name, module in (("ask", "nexatron.ask"), ("eval", "nexatron.evaluation.main")):
         extra = sub.add_parser(name, help=f"see `nexatron {name} --help`", add_help=False)
