@@ -402,3 +402,58 @@ def test_hostile_values_and_labels_render_as_text(
     finally:
         with server.client() as c:
             c.patch(f"/semantic/metrics/{demo_metric['id']}", json={"label": "Quantity sold"})
+
+
+def test_secrets_stay_masked_on_edit_and_failures_are_classified(
+    open_as: Any, server: Server, tmp_path: Path
+) -> None:
+    with server.client() as c:
+        conn = c.post(
+            "/connections",
+            json={
+                "name": "Warehouse PG",
+                "type": "postgres",
+                "config": {
+                    "host": "127.0.0.1",
+                    "port": 5432,
+                    "database": "test",
+                    "user": "postgres",
+                    "password": "pw-kept-secret",
+                },
+            },
+        ).json()
+        missing = c.post(
+            "/connections",
+            json={
+                "name": "Gone file",
+                "type": "duckdb",
+                "config": {"path": str(tmp_path / "nowhere.duckdb")},
+            },
+        )
+    page = open_as("admin").page
+    page.get_by_role("link", name="Connections").click()
+    item = page.locator("li.card", has_text="Warehouse PG")
+    item.get_by_role("button", name="Edit").click()
+    form = page.locator("form.conn-form")
+    password = form.get_by_label("Password (optional)")
+    expect(password).to_have_value("********")
+    expect(password).to_have_attribute("type", "password")
+    assert "pw-kept-secret" not in page.content()
+    form.get_by_label("Name").fill("Warehouse PG (edited)")
+    form.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".banner.ok")).to_contain_text("Saved “Warehouse PG (edited)”")
+    with server.client() as c:
+        after = c.get(f"/connections/{conn['id']}").json()
+    assert after["name"] == "Warehouse PG (edited)" and after["config"]["has_password"] is True
+    item = page.locator("li.card", has_text="Warehouse PG (edited)")
+    item.get_by_role("button", name="Test").click()
+    expect(item.locator(".banner.ok")).to_contain_text("PostgreSQL")
+    if missing.status_code == 201:  # a file that is not there: refused at creation or at test
+        gone = page.locator("li.card", has_text="Gone file")
+        gone.get_by_role("button", name="Test").click()
+        expect(gone.locator(".banner.error")).to_be_visible()
+    # The form of an engine with a password shows the right fields for it.
+    page.get_by_role("button", name="+ Add connection").click()
+    page.get_by_label("Database type").select_option("snowflake")
+    for label in ("Account", "Warehouse (optional)", "Private key (optional)"):
+        expect(page.locator("form.conn-form").get_by_label(label)).to_be_visible()

@@ -71,11 +71,13 @@ async function failure(res) {
   return new ApiError(res.status, detail, res.headers);
 }
 
-export async function login(email, password) {
+export async function login(email, password, tenant) {
+  const body = { email, password, session_cookie: true };
+  if (tenant) body.tenant = tenant;
   const res = await send('/auth/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...WEB_HEADER },
-    body: JSON.stringify({ email, password, session_cookie: true }),
+    body: JSON.stringify(body),
   });
   if (!res.ok) {
     const err = await failure(res);

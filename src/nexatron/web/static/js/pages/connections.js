@@ -56,7 +56,7 @@ export async function render(main) {
         try {
           const t = await api(`/connections/${conn.id}/test`, { method: 'POST' });
           clear(result, t.ok
-            ? banner('ok', h('strong', {}, 'Connected. '), `${t.server_version || 'The database'} answered in ${Math.round(t.latency_ms)} ms.`)
+            ? banner('ok', h('strong', {}, 'Connected. '), `${serverName(labelOf(conn.type), t.server_version)} answered in ${Math.round(t.latency_ms)} ms.`)
             : banner('error', h('strong', {}, `${humanName(t.error_code || 'failed')}: `), t.detail || 'The database did not answer.'));
         } catch (err) { clear(result, banner('error', err.message)); } finally { testButton.disabled = false; }
       },
@@ -179,6 +179,11 @@ export async function render(main) {
   }
 
   await load();
+}
+
+function serverName(label, version) {
+  if (!version) return label;
+  return version.toLowerCase().includes(label.split(' ')[0].toLowerCase()) ? version : `${label} ${version}`;
 }
 
 function schemaView(schema) {

@@ -2,8 +2,11 @@ import { login } from '../api.js';
 import { banner, clear, field, h } from '../dom.js';
 
 export function render(root, { navigate, expired }) {
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, value: 'admin@localhost' });
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, placeholder: 'admin@localhost' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const tenant = h('input', { name: 'tenant', autocomplete: 'organization', maxlength: '63' });
+  const tenantField = field('Organisation', tenant, { hint: 'Your email is in several organisations: give the one to sign in to (its short name).' });
+  tenantField.hidden = true;
   const status = h('div', { 'aria-live': 'polite' });
   if (expired) status.append(banner('info', 'Your session ended. Sign in again to pick up where you left off.'));
   const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Sign in');
@@ -15,12 +18,18 @@ export function render(root, { navigate, expired }) {
       submit.textContent = 'Signing in…';
       clear(status);
       try {
-        await login(email.value.trim(), password.value);
+        await login(email.value.trim(), password.value, tenantField.hidden ? null : tenant.value.trim());
         const next = new URLSearchParams(location.search).get('next');
         navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/ask', { replace: true });
       } catch (err) {
-        status.append(banner('error', err.message));
-        password.select();
+        if (err.status === 409 && tenantField.hidden) {
+          tenantField.hidden = false;
+          status.append(banner('info', 'Your email is in several organisations. Which one?'));
+          tenant.focus();
+        } else {
+          status.append(banner('error', err.message));
+          password.select();
+        }
         submit.disabled = false;
         submit.textContent = 'Sign in';
       }
@@ -32,6 +41,7 @@ export function render(root, { navigate, expired }) {
   status,
   field('Email', email),
   field('Password', password, { hint: 'On first run, `nexatron serve` prints the admin password.' }),
+  tenantField,
   submit);
   clear(root, h('main', { class: 'login-page', id: 'main' }, form));
   (email.value ? password : email).focus();
