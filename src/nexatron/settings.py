@@ -8,9 +8,16 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 WEAK_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development", "nexatron", "password"}
 MIN_SECRET_LENGTH = 32
@@ -84,6 +91,20 @@ class Settings(BaseModel):
     value_index_budget_s: float = Field(default=20.0, gt=0)  # per layer version
     schema_cache_ttl_s: float = Field(default=3600.0, ge=0)
 
+    # Plans as data (usage/plans.py): name -> {rate_limit, questions_per_month,
+    # llm_tokens_per_month, seats, connections, features}; a plan's rate_limit also sets its
+    # entry of rate_limit_plans.
+    plans: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    metering: bool = True  # off only to measure what metering costs (bench/bench_metering.py)
+    # Exporters of the metering ledger (usage/exporter.py); none configured: nothing exported.
+    openmeter_url: str | None = None  # e.g. https://openmeter.example/api/v1/events
+    openmeter_token: str | None = None
+    openmeter_source: str = "nexatron"
+    stripe_api_key: str | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+    usage_export_interval_s: float = Field(default=5.0, gt=0)
+    usage_export_timeout_s: float = Field(default=10.0, gt=0)
+
     audit_retention_days: int | None = Field(default=None, ge=1)  # None: keep every event
     audit_enabled: bool = True  # off only to measure what auditing costs (bench/bench_audit.py)
 
@@ -98,6 +119,18 @@ class Settings(BaseModel):
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=30.0, gt=0)
     llm_allow_private_hosts: bool = False  # may tenants point base_url at private addresses?
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plan_rate_limits(cls, values: Any) -> Any:
+        """A plan's `rate_limit` in NEXATRON_PLANS is its NEXATRON_RATE_LIMIT_PLANS entry."""
+        if not isinstance(values, dict) or not isinstance(values.get("plans"), dict):
+            return values
+        limits = dict(values.get("rate_limit_plans") or DEFAULT_PLANS)
+        for name, spec in values["plans"].items():
+            if isinstance(spec, dict) and isinstance(spec.get("rate_limit"), str):
+                limits[name] = spec["rate_limit"]
+        return {**values, "rate_limit_plans": limits}
 
     @field_validator("encryption_keys", mode="before")
     @classmethod
@@ -154,6 +187,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: obj
         annotation = str(Settings.model_fields[name].annotation)
         if name == "rate_limit_plans":
             values[name] = {**DEFAULT_PLANS, **json.loads(raw)}
+        elif name == "plans":
+            values[name] = _json_or_yaml(var, raw)
         elif name == "tenant_rate_limit_plans":
             values[name] = {**DEFAULT_TENANT_PLANS, **json.loads(raw)}
         elif annotation == "<class 'bool'>":
@@ -171,6 +206,17 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: obj
     if not settings.secret_key:
         settings = settings.model_copy(update={"secret_key": _persistent_secret(settings.data_dir)})
     return settings
+
+
+def _json_or_yaml(var: str, raw: str) -> object:
+    """A structured setting written as JSON or YAML (YAML is a superset of JSON)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        problem = f"Invalid configuration: {var} is neither JSON nor YAML: {exc}"
+        raise SettingsError(problem) from None
 
 
 def _persistent_secret(data_dir: Path) -> str:

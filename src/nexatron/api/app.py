@@ -32,7 +32,7 @@ def _optional_routers() -> list[APIRouter]:
 
     found = []
     # /query first: routes are matched in order, and it is by far the most requested.
-    for name in ("query", "connections", "semantic", "llm"):
+    for name in ("query", "connections", "semantic", "llm", "analytics", "billing"):
         try:
             module = importlib.import_module(f"nexatron.api.routes.{name}")
         except ModuleNotFoundError as exc:
@@ -65,6 +65,19 @@ def start_pruning(services: Services) -> asyncio.Task[None] | None:
     return asyncio.get_running_loop().create_task(loop())
 
 
+def start_exporter(services: Services) -> Any:
+    """With a billing sink configured (NEXATRON_OPENMETER_URL, NEXATRON_STRIPE_API_KEY), the
+    metering outbox is delivered by a background thread in each process."""
+    from nexatron.usage.exporter import Exporter
+
+    exporter = Exporter(services.db, services.settings)
+    if not exporter.enabled:
+        exporter.close()
+        return None
+    exporter.start()
+    return exporter
+
+
 def create_app(settings: Settings, *, services: Services | None = None) -> Any:
     """Build the app. Returns the gateway-wrapped ASGI app; `.app` is the FastAPI instance."""
     services = services or build_services(settings)
@@ -77,7 +90,10 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
         gc.collect()
         gc.freeze()
         pruner = start_pruning(services)
+        exporter = start_exporter(services)
         yield
+        if exporter is not None:
+            exporter.close()
         if pruner is not None:
             pruner.cancel()
         services.close()

@@ -57,6 +57,18 @@ class _Stream:
             yield self.event("error", {"status": 500, "detail": "Internal server error."})
 
     async def _stages(self) -> AsyncIterator[ServerSentEvent]:
+        ticket = await run_in_threadpool(self.service.quotas.admit, self.principal)
+        answered = False
+        try:
+            async for event in self._answer():
+                if event.event == "done":
+                    answered = True
+                yield event
+        finally:
+            if ticket is not None and not answered:
+                ticket.refund()  # not answered: the quota unit goes back
+
+    async def _answer(self) -> AsyncIterator[ServerSentEvent]:
         service = self.service
         prepared: Prepared = await run_in_threadpool(
             service.prepare, self.principal, self.question, self.connection_id, self.conversation_id

@@ -76,6 +76,12 @@ def save_answer(
     conn.execute(_INSERT_QUERY, values)
 
 
+def save_outcome(conn: Connection, values: dict[str, Any]) -> None:
+    """A question that was not answered (refused, clarified, errored): its row only; the
+    conversation, if any, keeps its last plan."""
+    conn.execute(_INSERT_QUERY, values)
+
+
 # Another worker process may answer a question and the client ask this one for it before that
 # process's history writer has committed it (a few milliseconds): a miss is retried this long.
 LOOKUP_WAIT_S = 0.1
@@ -131,9 +137,13 @@ def list_history(
     cursor: str | None,
     connection_id: str | None,
     conversation_id: str | None,
+    status: str = "answered",
 ) -> tuple[list[Any], str | None]:
-    """Newest first; keyset pagination on (created_at, id)."""
+    """Newest first; keyset pagination on (created_at, id). Answered questions only unless
+    `status` names another outcome (refused, clarified, errored) or is `all`."""
     clause = _visible(principal)
+    if status != "all":
+        clause = clause & (queries.c.status == status)
     if connection_id:
         clause = clause & (queries.c.connection_id == connection_id)
     if conversation_id:
@@ -174,6 +184,7 @@ class HistoryReads:
         cursor: str | None,
         connection_id: str | None,
         conversation_id: str | None,
+        status: str = "answered",
     ) -> tuple[list[Any], str | None]:
         self._flush()
         with self._db.connect() as conn:
@@ -185,6 +196,7 @@ class HistoryReads:
                 cursor=cursor,
                 connection_id=connection_id,
                 conversation_id=conversation_id,
+                status=status,
             )
 
     def query(self, principal: Principal, query_id: str) -> Any:

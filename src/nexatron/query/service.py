@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from nexatron.ids import new_id
 from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
-from nexatron.query import history, llm_path, planners, views
+from nexatron.query import history, llm_path, outcomes, planners, views
 from nexatron.query.context import (
     ContextLoader,
     NotCached,
@@ -39,9 +40,25 @@ from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import CompiledQuery, SemanticQuery
 from nexatron.services import Services
+from nexatron.usage.plans import has_feature
+from nexatron.usage.quota import QuotaExceeded, Ticket, quotas_for
+from nexatron.usage.writer import UsageWriter
 from nexatron.warehouse.types import ResultSet
 
 T = TypeVar("T")
+
+
+@dataclass
+class _Planned:
+    """What planning found so far (the planner is known even when it then fails)."""
+
+    plan: Plan | None = None
+    compiled: CompiledQuery | None = None
+    planner: str = "deterministic"
+    model: str | None = None
+    usage: LLMUsage | None = None
+    stages: list[str] = field(default_factory=list)
+    llm_sql: bool = False
 
 
 class QueryService:
@@ -54,6 +71,8 @@ class QueryService:
         self._templates = SqlTemplates()
         self.slots = slots_for(services.settings)
         self.recorder = Recorder(services.db)
+        self.quotas = quotas_for(services)
+        self.usage = UsageWriter(services.settings)  # rollups and ledger, in the writer thread
         self.history = history.HistoryReads(
             services.db, self.recorder.flush, services.settings.secret_key
         )
@@ -91,7 +110,9 @@ class QueryService:
         inline: bool = False,
     ) -> Prepared:
         """Understand, compile and guard. `inline` (on the event loop): raise NotCached rather
-        than do anything slow (load a layer, build a value index, call an LLM)."""
+        than do anything slow (load a layer, build a value index, call an LLM). A refusal or
+        clarification (or the LLM failing) is recorded in the history before it is raised."""
+        started = time.perf_counter()
         row = resolve_connection(self.services, principal, connection_id)
         previous: SemanticQuery | None = None
         if conversation_id:
@@ -101,57 +122,90 @@ class QueryService:
             if conv.last_plan and conv.connection_id == row.id:
                 previous = SemanticQuery.model_validate(conv.last_plan)
         context = self.contexts.load(row, cached_only=inline)
-        planner = "deterministic"
-        usage: LLMUsage | None = None
-        stages: list[str] = []
-        llm_sql = False
+        query_id = new_id("query")
+        planned = _Planned()
         try:
-            plan = self._understand(question, context, previous)
-            compiled = self._compile(context, plan.query)
-        except WriteRefused:
+            self._plan(planned, principal, question, context, previous, inline=inline)
+        except (RateLimited, QuotaExceeded):
             raise
-        except Unprocessable as refusal:
-            llm = planners.planner_for(self.services, principal.tenant_id)
-            if llm is None:
-                raise
-            if inline:
-                raise NotCached("llm") from None
-            with self.slots.hold(principal.tenant_id):  # LLM calls count as queries
-                outcome = llm_path.plan_with_llm(
-                    self.services,
-                    llm,
-                    principal,
-                    context,
-                    question,
-                    previous,
-                    refusal,
-                    self.date_text(),
-                )
-            plan, usage, planner = outcome.plan, outcome.usage, "llm"
-            stages = outcome.stages
-            llm_sql = outcome.sql is not None
-            compiled = (
-                CompiledQuery(sql=outcome.sql, dialect=context.dialect, columns=[])
-                if outcome.sql
-                else self._compile(context, plan.query)
-            )
+        except NexatronError as error:
+            self.record_failure(
+                principal, row, conversation_id, question, planned.planner, error, started,
+                query_id,
+            )  # fmt: skip
+            raise
+        assert planned.plan is not None and planned.compiled is not None
         new_conversation = conversation_id is None
         if conversation_id is None:
             conversation_id = new_id("conversation")  # stored with the first answer
         return Prepared(
-            new_id("query"),
+            query_id,
             principal,
             question,
             context,
             conversation_id,
-            plan,
-            compiled,
-            planner=planner,
-            llm_usage=usage,
-            llm_stages=stages,
+            planned.plan,
+            planned.compiled,
+            planner=planned.planner,
+            llm_usage=planned.usage,
+            llm_stages=planned.stages,
             new_conversation=new_conversation,
-            llm_sql=llm_sql,
+            llm_sql=planned.llm_sql,
+            llm_model=planned.model,
+            started=started,
         )
+
+    def _plan(
+        self,
+        planned: _Planned,
+        principal: Principal,
+        question: str,
+        context: QueryContext,
+        previous: SemanticQuery | None,
+        *,
+        inline: bool,
+    ) -> None:
+        """The plan and its compiled SQL, deterministic or (after a refusal) from the LLM."""
+        try:
+            planned.plan = self._understand(question, context, previous)
+            planned.compiled = self._compile(context, planned.plan.query)
+            return
+        except WriteRefused:
+            raise
+        except Unprocessable as exc:
+            refusal = exc
+            llm = self.llm_for(principal)
+            if llm is None:
+                raise
+            if inline:
+                raise NotCached("llm") from None
+        self.quotas.check_tokens(principal)
+        planned.planner, planned.model = "llm", llm.config.model
+        with self.slots.hold(principal.tenant_id):  # LLM calls count as queries
+            outcome = llm_path.plan_with_llm(
+                self.services,
+                llm,
+                principal,
+                context,
+                question,
+                previous,
+                refusal,
+                self.date_text(),
+            )
+        planned.plan, planned.usage = outcome.plan, outcome.usage
+        planned.stages = outcome.stages
+        planned.llm_sql = outcome.sql is not None
+        planned.compiled = (
+            CompiledQuery(sql=outcome.sql, dialect=context.dialect, columns=[])
+            if outcome.sql
+            else self._compile(context, outcome.plan.query)
+        )
+
+    def llm_for(self, principal: Principal) -> Any:
+        """The tenant's LLM planner, or None (none configured, or `llm` is outside its plan)."""
+        if not has_feature(self.services.settings, principal.plan, "llm"):
+            return None
+        return planners.planner_for(self.services, principal.tenant_id)
 
     def date_text(self) -> str:
         ctx = self.date_context()
@@ -221,7 +275,7 @@ class QueryService:
         try:
             result = self._run(prepared)
         except NexatronError as error:
-            llm = planners.planner_for(self.services, prepared.principal.tenant_id)
+            llm = self.llm_for(prepared.principal)
             if not prepared.llm_sql or llm is None or isinstance(error, RateLimited):
                 raise
             outcome = llm_path.correct(
@@ -335,11 +389,18 @@ class QueryService:
             "warnings": answer.warnings,
             "execution_time_ms": answer.execution_time_ms,
             "created_at": prepared.created_at,
+            "api_key_id": prepared.principal.api_key_id,
+            "cached": answer.cached,
             **views.usage_view(prepared),
         }
+        fact = outcomes.answered_fact(prepared, answer)
+        if fact.tokens_in or fact.tokens_out:
+            self.quotas.spend_tokens(prepared.principal, fact.tokens_in + fact.tokens_out)
         self.recorder.submit(
             partial(
-                history.save_answer,
+                outcomes.write_answer,
+                writer=self.usage,
+                fact=fact,
                 principal=prepared.principal,
                 connection_id=prepared.context.connection.id,
                 conversation_id=prepared.conversation_id,
@@ -349,6 +410,36 @@ class QueryService:
             )
         )
 
+    def record_failure(
+        self,
+        principal: Principal,
+        connection: Any,
+        conversation_id: str | None,
+        question: str,
+        planner: str,
+        error: NexatronError,
+        started: float,
+        query_id: str,
+        prepared: Prepared | None = None,
+    ) -> None:
+        """Queue the history row of a question refused, clarified or failed."""
+        values, fact = outcomes.failed_values(
+            query_id=query_id,
+            principal=principal,
+            connection=connection,
+            conversation_id=conversation_id or "",
+            question=question,
+            planner=planner,
+            error=error,
+            started=started,
+            prepared=prepared,
+        )
+        if fact.tokens_in or fact.tokens_out:
+            self.quotas.spend_tokens(principal, fact.tokens_in + fact.tokens_out)
+        self.recorder.submit(
+            partial(outcomes.write_failure, writer=self.usage, fact=fact, values=values)
+        )
+
     def ask(
         self,
         principal: Principal,
@@ -356,12 +447,44 @@ class QueryService:
         connection_id: str | None,
         conversation_id: str | None,
     ) -> tuple[Prepared, Answer]:
+        ticket = self.quotas.admit(principal)
+        try:
+            return self._ask(principal, question, connection_id, conversation_id, ticket)
+        except BaseException as exc:
+            _give_back(ticket, exc)
+            raise
+
+    def _ask(
+        self,
+        principal: Principal,
+        question: str,
+        connection_id: str | None,
+        conversation_id: str | None,
+        ticket: Ticket | None,
+    ) -> tuple[Prepared, Answer]:
         prepared = self.prepare(principal, question, connection_id, conversation_id)
+        prepared.quota = ticket
         return prepared, self.complete(prepared)
 
     def complete(self, prepared: Prepared) -> Answer:
         """Execute (or take the cached rows), answer and record."""
-        result, cached = self.execute(prepared)
+        try:
+            result, cached = self.execute(prepared)
+        except (RateLimited, QuotaExceeded):
+            raise
+        except NexatronError as error:
+            self.record_failure(
+                prepared.principal,
+                prepared.context.connection,
+                prepared.conversation_id,
+                prepared.question,
+                prepared.planner,
+                error,
+                prepared.started,
+                prepared.id,
+                prepared,
+            )
+            raise
         answer = self.answer(prepared, result, cached)
         self.record(prepared, answer)
         return answer
@@ -384,16 +507,31 @@ class QueryService:
         with self.recorder.answering():
             if not self.services.local_io:
                 return await self._offload(self.ask, *args)
+            ticket = self.quotas.admit(principal)  # in this process: no I/O once seeded
             try:
-                prepared = self.prepare(*args, inline=True)
-            except NotCached:
-                return await self._offload(self.ask, *args)
-            result = self.cached_result(prepared)
-            if result is None:
-                return prepared, await self._offload(self.complete, prepared)
-            answer = self.answer(prepared, result, True)
-            self.record(prepared, answer)
-            return prepared, answer
+                try:
+                    prepared = self.prepare(*args, inline=True)
+                except NotCached:
+                    return await self._offload(self._ask, *args, ticket)
+                prepared.quota = ticket
+                result = self.cached_result(prepared)
+                if result is None:
+                    return prepared, await self._offload(self.complete, prepared)
+                answer = self.answer(prepared, result, True)
+                self.record(prepared, answer)
+                return prepared, answer
+            except BaseException as exc:
+                _give_back(ticket, exc)
+                raise
+
+
+def _give_back(ticket: Ticket | None, exc: BaseException) -> None:
+    """Not answered: the question's quota unit is returned, and an error says what remains."""
+    if ticket is None:
+        return
+    ticket.refund()
+    if isinstance(exc, NexatronError):
+        exc.headers = {**ticket.headers(), **exc.headers}
 
 
 def _add_usage(a: LLMUsage | None, b: LLMUsage) -> LLMUsage:

@@ -30,6 +30,8 @@ class Prepared:
     llm_stages: list[str] = field(default_factory=list)
     new_conversation: bool = False
     llm_sql: bool = False  # the LLM wrote the SQL (no semantic plan behind it)
+    llm_model: str | None = None  # the model that planned, when the LLM did
+    quota: Any = None  # the question's quota ticket (usage/quota.py), when the plan has a quota
     started: float = field(default_factory=time.perf_counter)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -181,7 +182,7 @@ queries = Table(
     Column("connection_id", ID, nullable=False),
     Column("conversation_id", ID, nullable=False),
     Column("question", Text, nullable=False),
-    Column("status", String(20), nullable=False),  # answered | refused | clarify | error
+    Column("status", String(20), nullable=False),  # answered | refused | clarified | errored
     Column("planner", String(40), nullable=True),
     Column("plan", JSON, nullable=True),
     Column("sql", Text, nullable=True),
@@ -198,6 +199,10 @@ queries = Table(
     Column("tokens_out", Integer, nullable=True),
     Column("llm_ms", Float, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("api_key_id", ID, nullable=True),  # the key that asked (None: a session)
+    Column("cached", Boolean, nullable=True),  # the rows came from the result cache
+    # A refusal's or clarification's words left unmatched and the suggested metrics/dimensions.
+    Column("unmatched", JSON, nullable=True),
     Index("ix_queries_tenant_user_created", "tenant_id", "user_id", "created_at"),
     Index("ix_queries_tenant_created", "tenant_id", "created_at"),
 )
@@ -274,4 +279,89 @@ audit_chain_heads = Table(
     Column("hash", String(64), nullable=False),
     Column("anchor_seq", Integer, nullable=False),
     Column("anchor_hash", String(64), nullable=False),
+)
+
+# Upper bounds (ms) of the latency histogram kept per rollup row; the last bucket is open.
+LATENCY_BUCKETS_MS: tuple[float, ...] = (
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000,
+)  # fmt: skip
+LATENCY_COLUMNS: tuple[str, ...] = tuple(f"lat_{i:02d}" for i in range(len(LATENCY_BUCKETS_MS) + 1))
+ROLLUP_COUNTERS: tuple[str, ...] = (
+    "answered", "refused", "clarified", "errored", "cache_hits", "rows_returned",
+    "tokens_in", "tokens_out", *LATENCY_COLUMNS,
+)  # fmt: skip
+
+# Per tenant, UTC day, user, key ('' for a session), connection and planner: the counts the
+# analytics report, kept by the history writer (usage/rollups.py) so a 30-day report reads a few
+# thousand rows, not the history.
+usage_rollups = Table(
+    "usage_rollups",
+    metadata,
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("day", String(10), nullable=False),  # YYYY-MM-DD (UTC)
+    Column("user_id", ID, nullable=False),
+    Column("api_key_id", ID, nullable=False),
+    Column("connection_id", ID, nullable=False),
+    Column("planner", String(40), nullable=False),
+    *(Column(name, BigInteger, nullable=False, server_default="0") for name in ROLLUP_COUNTERS),
+    Column("latency_ms_sum", Float, nullable=False, server_default="0"),
+    UniqueConstraint(
+        "tenant_id",
+        "day",
+        "user_id",
+        "api_key_id",
+        "connection_id",
+        "planner",
+        name="uq_usage_rollups_key",
+    ),
+)
+
+# Questions asked (kind 'question', normalised) and words left unmatched (kind 'word') per day.
+usage_terms = Table(
+    "usage_terms",
+    metadata,
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("term_hash", String(40), nullable=False),
+    Column("term", Text, nullable=False),
+    Column("count", BigInteger, nullable=False, server_default="0"),
+    Column("sample", Text, nullable=True),  # a question in which the word was left unmatched
+    Column("suggestions", JSON, nullable=True),  # {"metrics": [...], "dimensions": [...]}
+    UniqueConstraint("tenant_id", "kind", "day", "term_hash", name="uq_usage_terms_key"),
+)
+
+# The metering ledger: one row per meter per billable fact; the id is deterministic (the query
+# id and the meter, or the seat and month) so writing it twice is a no-op.
+usage_events = Table(
+    "usage_events",
+    metadata,
+    Column("id", String(120), primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("meter", String(40), nullable=False),
+    Column("value", BigInteger, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("user_id", ID, nullable=True),
+    Column("query_id", ID, nullable=True),
+    Column("planner", String(40), nullable=True),
+    Column("connection_type", String(40), nullable=True),
+    Column("model", String(200), nullable=True),
+    Index("ix_usage_events_tenant_meter_time", "tenant_id", "meter", "occurred_at"),
+)
+
+# What the exporter (usage/exporter.py) still has to deliver, one row per event and sink.
+usage_outbox = Table(
+    "usage_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(120), nullable=False),
+    Column("sink", String(20), nullable=False),  # openmeter | stripe
+    Column("payload", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("event_id", "sink", name="uq_usage_outbox_event"),
+    Index("ix_usage_outbox_due", "delivered_at", "next_attempt_at"),
 )

@@ -14,6 +14,7 @@ from nexatron.api.schemas import Request as Body
 from nexatron.connections import schema as schemas
 from nexatron.connections import service
 from nexatron.identity.roles import Principal
+from nexatron.usage.limits import check_new_connection
 from nexatron.warehouse.types import SchemaSnapshot, TestResult
 
 router = APIRouter(prefix="/connections", tags=["connections"])
@@ -74,6 +75,8 @@ def list_connections(principal: Reader, services: AppState) -> ConnectionList:
 def create_connection(
     body: CreateConnection, principal: Writer, services: AppState
 ) -> ConnectionOut:
+    with services.db.connect() as conn:
+        check_new_connection(conn, services.settings, principal.tenant_id, principal.plan)
     created = service.create(
         services,
         principal.tenant_id,

@@ -24,8 +24,11 @@ router = APIRouter(prefix="/query", tags=["query"])
 # What asking can answer besides the route's own responses (documented on both ask routes).
 BUSY: dict[int | str, dict[str, Any]] = {
     429: {
-        "description": "Rate limit reached, or the tenant's concurrent queries "
-        "(NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT) stayed busy for 5 s; see Retry-After."
+        "description": "Rate limit reached, the tenant's concurrent queries "
+        "(NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT) stayed busy for 5 s, or a monthly quota "
+        "of the plan is used up (`detail.code` = `quota_exceeded`, `detail.meter`; Retry-After "
+        "is the end of the period). With a question quota, answers carry X-Quota-Limit, "
+        "X-Quota-Remaining, X-Quota-Reset (epoch seconds) and X-Quota-Meter."
     },
     503: {
         "description": "A service the answer needs is unavailable: the LLM provider, or Redis "
@@ -110,6 +113,7 @@ async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
         prepared, answer = await service.ask_async(
             principal, body.question.strip(), body.connection_id, body.conversation_id
         )
+        quota = prepared.quota.headers() if prepared.quota is not None else None
         if body.format == "csv":
             return RawResponse(
                 _csv(views.columns_view(prepared), answer.rows),
@@ -117,12 +121,13 @@ async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
                 headers={
                     "X-Query-Id": prepared.id,
                     "X-Conversation-Id": prepared.conversation_id,
+                    **(quota or {}),
                 },
             )
         # Rendered directly: the payload is built from typed stages, and skipping a second
         # validation of every row keeps large answers cheap (the schema above documents it).
         payload = dump_json(views.response(prepared, answer))
-    return RawResponse(payload, media_type="application/json")
+    return RawResponse(payload, media_type="application/json", headers=quota)
 
 
 @router.post(
@@ -182,14 +187,21 @@ def list_history(
     cursor: str | None = None,
     connection_id: str | None = None,
     conversation_id: str | None = None,
+    status: Annotated[
+        Literal["answered", "refused", "clarified", "errored", "all"],
+        Query(description="Which outcomes to list: answered questions by default."),
+    ] = "answered",
 ) -> dict[str, Any]:
-    """Newest first. Users see their own queries; admins see the whole tenant's."""
+    """Newest first. Users see their own queries; admins see the whole tenant's. Refused,
+    clarified and failed questions are kept too (for usage analytics): ask for them by
+    `status`."""
     rows, next_cursor = query_service(services).history.page(
         principal,
         limit=limit,
         cursor=cursor,
         connection_id=connection_id,
         conversation_id=conversation_id,
+        status=status,
     )
     return {"data": [_view(r) for r in rows], "next_cursor": next_cursor}
 

@@ -16,6 +16,7 @@ from nexatron.errors import BadRequest
 from nexatron.identity import users
 from nexatron.identity.roles import Principal, Role
 from nexatron.store.tables import users as users_table
+from nexatron.usage.limits import check_new_seat
 
 router = APIRouter(prefix="/users", tags=["users"])
 Admin = Annotated[Principal, Depends(require("users:manage"))]
@@ -60,6 +61,7 @@ def list_users(principal: Admin, services: AppState) -> UserList:
 @router.post("", response_model=User, status_code=201)
 def create_user(body: CreateUser, principal: Admin, services: AppState) -> User:
     with services.db.begin() as conn:
+        check_new_seat(conn, services.settings, principal.tenant_id, principal.plan)
         user_id = users.create_user(
             conn,
             tenant_id=principal.tenant_id,
@@ -81,7 +83,9 @@ def get_user(user_id: str, principal: Admin, services: AppState) -> User:
 def update_user(user_id: str, body: UpdateUser, principal: Admin, services: AppState) -> User:
     changes = body.model_dump(exclude_unset=True)
     with services.db.begin() as conn:
-        users.get_user(conn, principal.tenant_id, user_id)
+        current = users.get_user(conn, principal.tenant_id, user_id)
+        if changes.get("disabled") is False and current.disabled:
+            check_new_seat(conn, services.settings, principal.tenant_id, principal.plan)
         if user_id == principal.user_id and (
             changes.get("role", "admin") != "admin" or changes.get("disabled")
         ):

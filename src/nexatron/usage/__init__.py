@@ -1,0 +1,1 @@
+"""Usage: plans and quotas, the metering ledger and its exporter, analytics rollups, billing."""

@@ -1,0 +1,176 @@
+"""The usage half of a history row, written in the history writer's transaction: the analytics
+rollups, and (metering on) the ledger's events with their outbox rows. Nothing here runs on the
+request path; the request only builds a `UsageFact`."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import threading
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from nexatron.settings import Settings
+from nexatron.store.tables import (
+    LATENCY_BUCKETS_MS,
+    LATENCY_COLUMNS,
+    ROLLUP_COUNTERS,
+    connections,
+    usage_events,
+    usage_outbox,
+    usage_rollups,
+    usage_terms,
+)
+from nexatron.usage import formats
+from nexatron.usage.facts import UsageFact
+from nexatron.usage.upsert import add_counts, insert_new
+
+ROLLUP_KEYS = ("tenant_id", "day", "user_id", "api_key_id", "connection_id", "planner")
+TERM_KEYS = ("tenant_id", "kind", "day", "term_hash")
+MAX_TERM = 500  # a question longer than this is kept by its first 500 characters
+
+
+def latency_column(latency_ms: float) -> str:
+    return LATENCY_COLUMNS[bisect.bisect_left(LATENCY_BUCKETS_MS, latency_ms)]
+
+
+def normalise(question: str) -> str:
+    return " ".join(question.lower().split()).rstrip("?.! ")[:MAX_TERM]
+
+
+def term_hash(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def rollup_row(fact: UsageFact) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(ROLLUP_COUNTERS, 0)
+    row.update(
+        tenant_id=fact.tenant_id,
+        day=fact.day,
+        user_id=fact.user_id,
+        api_key_id=fact.api_key_id or "",
+        connection_id=fact.connection_id,
+        planner=fact.planner,
+        cache_hits=int(fact.cached),
+        rows_returned=fact.rows,
+        tokens_in=fact.tokens_in,
+        tokens_out=fact.tokens_out,
+        latency_ms_sum=fact.latency_ms,
+    )
+    row[fact.status] = 1
+    row[latency_column(fact.latency_ms)] = 1
+    return row
+
+
+def term_rows(fact: UsageFact) -> list[dict[str, Any]]:
+    question = normalise(fact.question)
+    rows = [
+        {
+            "tenant_id": fact.tenant_id, "day": fact.day, "kind": "question",
+            "term_hash": term_hash(question), "term": question, "count": 1,
+            "sample": fact.question[:MAX_TERM], "suggestions": None,
+        }
+    ]  # fmt: skip
+    for word in dict.fromkeys(fact.unmatched):
+        rows.append(
+            {
+                "tenant_id": fact.tenant_id, "day": fact.day, "kind": "word",
+                "term_hash": term_hash(word[:MAX_TERM]), "term": word[:MAX_TERM], "count": 1,
+                "sample": fact.question[:MAX_TERM], "suggestions": fact.suggestions,
+            }
+        )  # fmt: skip
+    return rows
+
+
+def meter_events(fact: UsageFact) -> list[dict[str, Any]]:
+    """The ledger rows of one question: ids are deterministic, so a second write is a no-op."""
+    base = {
+        "tenant_id": fact.tenant_id, "occurred_at": fact.occurred_at, "user_id": fact.user_id,
+        "query_id": fact.query_id, "planner": fact.planner,
+        "connection_type": fact.connection_type, "model": fact.model,
+    }  # fmt: skip
+    values = {
+        "questions": 1 if fact.status == "answered" else 0,
+        "rows_returned": fact.rows if fact.status == "answered" else 0,
+        "llm_tokens_in": fact.tokens_in,
+        "llm_tokens_out": fact.tokens_out,
+    }
+    return [
+        {**base, "id": f"{fact.query_id}:{meter}", "meter": meter, "value": value}
+        for meter, value in values.items()
+        if value > 0
+    ]
+
+
+def seat_event(fact: UsageFact) -> dict[str, Any]:
+    """A user's first question of the month makes them an active seat of that month."""
+    month = fact.day[:7]
+    return {
+        "id": f"seat:{fact.tenant_id}:{month}:{fact.user_id}", "tenant_id": fact.tenant_id,
+        "meter": "active_seats", "value": 1, "occurred_at": fact.occurred_at,
+        "user_id": fact.user_id, "query_id": fact.query_id, "planner": None,
+        "connection_type": None, "model": None,
+    }  # fmt: skip
+
+
+class UsageWriter:
+    """Writes facts; one per process (it remembers which tenants' daily connection gauge it
+    has written today)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.metering = settings.metering
+        self.sinks = formats.sinks_of(settings)
+        self.source = settings.openmeter_source
+        self._gauged: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def write(self, conn: Connection, fact: UsageFact) -> None:
+        add_counts(conn, usage_rollups, ROLLUP_KEYS, [rollup_row(fact)])
+        add_counts(conn, usage_terms, TERM_KEYS, term_rows(fact))
+        if not self.metering:
+            return
+        events = meter_events(fact)
+        insert_new(conn, usage_events, events)
+        if fact.status == "answered":
+            seat = seat_event(fact)
+            if insert_new(conn, usage_events, [seat]):
+                events.append(seat)
+            events.extend(self._connections_gauge(conn, fact))
+        self.enqueue(conn, events)
+
+    def _connections_gauge(self, conn: Connection, fact: UsageFact) -> list[dict[str, Any]]:
+        """Once a day per tenant: how many connections it has (a gauge event)."""
+        key = (fact.tenant_id, fact.day)
+        with self._lock:
+            if key in self._gauged:
+                return []
+            self._gauged.add(key)
+        count = conn.execute(
+            select(func.count()).where(connections.c.tenant_id == fact.tenant_id)
+        ).scalar_one()
+        event = {
+            "id": f"connections:{fact.tenant_id}:{fact.day}", "tenant_id": fact.tenant_id,
+            "meter": "connections", "value": int(count), "occurred_at": fact.occurred_at,
+            "user_id": None, "query_id": None, "planner": None, "connection_type": None,
+            "model": None,
+        }  # fmt: skip
+        return [event] if insert_new(conn, usage_events, [event]) else []
+
+    def enqueue(self, conn: Connection, events: list[dict[str, Any]]) -> None:
+        """An outbox row per event and configured sink, in the same transaction."""
+        if not self.sinks or not events:
+            return
+        rows = [
+            {
+                "event_id": event["id"],
+                "sink": sink,
+                "payload": formats.payload(sink, event, self.source),
+                "attempts": 0,
+                "next_attempt_at": event["occurred_at"],
+                "created_at": event["occurred_at"],
+            }
+            for event in events
+            for sink in self.sinks
+        ]
+        insert_new(conn, usage_outbox, rows)
