@@ -28,6 +28,9 @@ async def test_viewer_gets_403_on_admin_and_key_actions(harness) -> None:
         ("POST", KEYS, {"json": {"name": "mine"}}),
         ("GET", KEYS, {}),
         ("DELETE", f"{KEYS}/{admin_key_id}", {}),
+        ("GET", "/api/v1/analytics/usage", {}),
+        ("GET", "/api/v1/analytics/questions", {}),
+        ("GET", "/api/v1/billing", {}),
     ]
     for method, url, kwargs in attempts:
         r = await harness.as_(viewer, method, url, **kwargs)
