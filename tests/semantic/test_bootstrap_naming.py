@@ -74,4 +74,4 @@ def test_a_schema_reads_its_own_short_forms_of_its_table_names() -> None:
     assert readable_words("shprNo", vocabulary) == ["shipper", "number"]
     assert readable_words("vslNm", vocabulary) == ["vessel", "name"]
     assert readable_words("createdAt", vocabulary) == ["created", "at"]  # too short to guess
-    assert readable_words("ageYrs", Vocabulary(["agents"])) == ["age", "yrs"]  # a real word
+    assert readable_words("ageYrs", Vocabulary(["agents"])) == ["age", "years"]  # a real word

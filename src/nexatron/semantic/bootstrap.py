@@ -78,6 +78,7 @@ _DATE_LAST = _set("sold paid shipped delivered completed closed ended end cancel
 _DATE_AVOID = _set("updated modified deleted changed synced loaded etl expires")
 _SCALE2 = re.compile(r"\(\s*\d+\s*,\s*2\s*\)")
 _NUMERIC = ("integer", "float", "decimal")
+_GENERIC_TAIL = _set("amount value")
 _ENTITY_COLUMNS = _set("name title label full_name display_name")
 _AGG_WORDS: dict[Agg, tuple[str, str, tuple[str, ...]]] = {
     # agg: (name prefix, label word, synonym words)
@@ -144,17 +145,24 @@ def _money(c: ColumnInfo, words: list[str]) -> bool:
     return bool(set(words) & _MONEY) or (bool(set(words) & {"amount", "total"}) and two_decimals)
 
 
-def _main_date(t: TableInfo) -> ColumnInfo | None:
+def _main_date(
+    t: TableInfo, entity: list[str] | None = None, vocabulary: Vocabulary | None = None
+) -> ColumnInfo | None:
+    """When a row happened: a date named after the entity (`bkgTs` in bookings) first, then
+    dates when a row began (ordered, created, ...), plain dates, and dates that end something."""
     dates = [
         c
         for c in t.columns
         if c.type in ("date", "timestamp") and not set(readable_words(c.name)) & _DATE_AVOID
     ]
+    own = entity[-1] if entity else None
 
     def rank(c: ColumnInfo) -> int:
-        w = readable_words(c.name)
+        w = readable_words(c.name, vocabulary)
         if set(w) & _DATE_LAST:
             return len(_DATE_PREF) + 1
+        if own is not None and own in w:
+            return -1
         return min((i for i, p in enumerate(_DATE_PREF) if p in w), default=len(_DATE_PREF))
 
     return min(dates, key=rank) if dates else None
@@ -162,7 +170,8 @@ def _main_date(t: TableInfo) -> ColumnInfo | None:
 
 def _column_words(t: _Table, c: ColumnInfo, vocabulary: Vocabulary | None = None) -> list[str]:
     """A column's words; a table's naming column is named after the entity (`product name`)."""
-    w = readable_words(c.name, vocabulary) or [c.name.lower()]
+    text = c.type == "string"
+    w = readable_words(c.name, vocabulary, text=text) or [c.name.lower()]
     if c.name.lower() in _ENTITY_COLUMNS or w == ["id"]:  # products.id -> product id
         return [*t.entity, *w]
     return w
@@ -185,6 +194,23 @@ class _Proposer:
     ) -> None:
         self.schema, self.tables, self.vocabulary = schema, tables, vocabulary
         self.skipped: list[Skipped] = []
+        # entity words: a column's short form never takes them ("room count" is not "rooms")
+        self.entities = {" ".join(t.entity) for t in tables} | {
+            plural(" ".join(t.entity)) for t in tables
+        }
+
+    def short_form(self, words: list[str]) -> str | None:
+        """What people call a measure without its generic last word: "balance amount" ->
+        balance, "night count" -> nights; None when there is none or it names an entity."""
+        if len(words) < 2:
+            return None
+        if words[-1] in _GENERIC_TAIL:
+            short = " ".join(words[:-1])
+        elif words[-1] == "count":
+            short = plural(" ".join(words[:-1]))
+        else:
+            return None
+        return None if short in self.entities else short
 
     def proposals(self) -> list[_Proposal]:
         out: list[_Proposal] = []
@@ -248,15 +274,20 @@ class _Proposer:
 
     def _measures(self, t: _Table, c: ColumnInfo, words: list[str]) -> list[_Proposal]:
         aggs: list[Agg] = ["avg", "max", "min"]
-        if not set(words) & _NO_SUM:
+        if words[-1] not in _NO_SUM and not set(words) & _RATIO:  # "day count" adds up
             aggs.insert(0, "sum")
         text = " ".join(words)
+        short = self.short_form(words)
         out = []
         for agg in aggs:
             prefix, head, alternatives = _AGG_WORDS[agg]
             synonyms = [f"{a} {text}" for a in alternatives]
             if words[: len(t.entity)] != t.entity:
                 synonyms.append(f"{head.lower()} {t.entity_text} {text}")
+            if short is not None:
+                synonyms.append(f"{head.lower()} {short}")
+                if not short.startswith(t.entity_text):
+                    synonyms.append(f"{head.lower()} {t.entity_text} {short}")
             base = [prefix, *words]
             if agg == "sum" and words[0] in ("total", "sum"):  # total_amount, not total_total_
                 base = ["total", *words[1:]]
@@ -329,7 +360,8 @@ def bootstrap(
     """`existing` plus proposed objects that it does not already have, and a report."""
     tables = _tables(schema)
     prefix = shared_prefix([t.name for t in schema.tables])
-    vocabulary = Vocabulary([t.name for t in schema.tables], prefix)
+    columns = [c.name for t in schema.tables for c in t.columns]
+    vocabulary = Vocabulary([t.name for t in schema.tables], prefix, columns)
     by_key = {t.info.qualified_name.lower(): t for t in tables}
     finder = LinkFinder(
         schema,
@@ -401,7 +433,7 @@ def bootstrap(
                 Skipped("metric", name, "already in the layer (name or definition)")
             )
             continue
-        td = _time_dimension(p.table, links, by_key, dim_by_def)
+        td = _time_dimension(p.table, links, by_key, dim_by_def, vocabulary)
         money = p.column is not None and p.agg != "count" and _money(p.column, p.base)
         label = p.label if name == safe_name("_".join(p.base)) else sentence(name.replace("_", " "))
         if p.agg == "count":
@@ -438,6 +470,7 @@ def _time_dimension(
     links: list[Link],
     by_key: dict[str, _Table],
     dim_by_def: dict[tuple[str, str, str | None], Dimension],
+    vocabulary: Vocabulary,
 ) -> Dimension | None:
     """The table's main date dimension, else that of the first table it links to."""
     parents = [
@@ -446,7 +479,7 @@ def _time_dimension(
         if link.child is t.info and not link.role
     ]
     for table in [t, *parents]:
-        main = _main_date(table.info)
+        main = _main_date(table.info, table.entity, vocabulary)
         d = dim_by_def.get((table.ref.lower(), main.name.lower(), None)) if main else None
         if d is not None and d.type == "time":
             return d

@@ -39,10 +39,13 @@ def words(name: str) -> list[str]:
 split_words = words
 
 
-def readable_words(name: str, vocabulary: Vocabulary | None = None) -> list[str]:
+def readable_words(
+    name: str, vocabulary: Vocabulary | None = None, *, text: bool = False
+) -> list[str]:
     """Words with abbreviations expanded: "txnAmt" -> ["transaction", "amount"]; with a schema's
-    vocabulary also its own short forms ("bkgId" next to a Booking table -> booking id)."""
-    out = expand(words(name))
+    vocabulary also its own short forms ("bkgId" next to a Booking table -> booking id); `text`
+    for a text column (`jobTtl` -> job title)."""
+    out = expand(words(name), text=text)
     return [vocabulary.read(w) for w in out] if vocabulary else out
 
 
@@ -69,10 +72,17 @@ class Vocabulary:
     consonants in order with the same first letter (bkg, shpr, vsl), or the first 3-4 letters with
     one vowel (voy, rev, stat)."""
 
-    def __init__(self, table_names: list[str], prefix: str | None = None) -> None:
+    def __init__(
+        self,
+        table_names: list[str],
+        prefix: str | None = None,
+        column_names: tuple[str, ...] | list[str] = (),
+    ) -> None:
         found: set[str] = set()
         for name in table_names:
             found.update(w for w in entity_words(name, prefix) if len(w) >= 4)
+        for name in column_names:
+            found.update(w for w in expand(words(name)) if len(w) >= 4)
         self.words = frozenset(found)
         self._read: dict[str, str] = {}
 
