@@ -262,3 +262,34 @@ async def test_llm_outside_the_plan_is_not_used(harness: Harness) -> None:
         tenant_id=harness.tenant.admin.tenant_id, user_id="u", role="admin", plan="tiny"
     )
     assert svc.llm_for(tiny) is None
+
+
+async def test_an_answer_never_waits_for_billing(tmp_path: Path, demo_source: Path) -> None:
+    """The billing endpoint hangs; questions are answered and their events wait in the outbox."""
+    import shutil
+    import sys
+
+    from nexatron.demo.install import install_demo
+    from nexatron.identity.roles import Principal
+    from nexatron.store.tables import usage_outbox
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "usage"))
+    from fake_billing import fake_endpoint
+
+    with fake_endpoint("/api/v1/events") as hanging:
+        hanging.behaviour.slow_first, hanging.behaviour.slow_s = 1000, 5.0
+        async with make_app_client(tmp_path, openmeter_url=hanging.url) as h:
+            target = h.services.settings.data_dir.resolve() / "files" / "demo.duckdb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(demo_source, target)
+            admin = h.tenant.admin
+            install_demo(h.services, Principal(admin.tenant_id, admin.user_id, "admin"))
+            for _ in range(3):
+                r = await ask(h, admin, ANSWERABLE)
+                assert r.status_code == 200, r.text
+            flush(h)
+            with h.services.db.connect() as conn:
+                pending = conn.execute(
+                    select(func.count()).where(usage_outbox.c.delivered_at.is_(None))
+                ).scalar_one()
+            assert pending >= 3  # questions (and rows, seat, gauge) waiting for the exporter

@@ -1,0 +1,178 @@
+"""The outbox exporter against fake billing endpoints (real HTTP servers on 127.0.0.1) that fail,
+time out and duplicate: every ledger event arrives at least once, survives a restart, and the
+answer path never waits for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_billing import FakeEndpoint, fake_endpoint
+from sqlalchemy import func, select, update
+
+from nexatron.identity.users import create_tenant, create_user
+from nexatron.services import Services, build_services
+from nexatron.store.tables import tenants, usage_events, usage_outbox
+from nexatron.testing import make_settings
+from nexatron.usage import exporter as exporter_module
+from nexatron.usage.exporter import Exporter
+from nexatron.usage.facts import UsageFact
+from nexatron.usage.writer import UsageWriter
+
+QUESTIONS = 12
+
+
+@pytest.fixture
+def endpoints() -> Iterator[tuple[FakeEndpoint, FakeEndpoint]]:
+    with fake_endpoint("/api/v1/events") as om, fake_endpoint("/v1/billing/meter_events") as st:
+        yield om, st
+
+
+@pytest.fixture
+def services(tmp_path: Path, endpoints: tuple[FakeEndpoint, FakeEndpoint]) -> Iterator[Services]:
+    om, st = endpoints
+    settings, cleanup = make_settings(
+        tmp_path,
+        openmeter_url=om.url,
+        openmeter_token="om-test-token",
+        stripe_api_key="sk_test_fake",
+        stripe_api_base=st.url.removesuffix("/v1/billing/meter_events"),
+        usage_export_timeout_s=0.3,
+    )
+    built = build_services(settings)
+    try:
+        yield built
+    finally:
+        built.close()
+        if cleanup:
+            cleanup()
+
+
+def load(services: Services, count: int) -> str:
+    """A tenant whose `count` answered questions are in the ledger and the outbox."""
+    writer = UsageWriter(services.settings)
+    with services.db.begin() as conn:
+        tenant = create_tenant(conn, "Billed " + secrets.token_hex(3))
+        conn.execute(
+            update(tenants)
+            .where(tenants.c.id == tenant)
+            .values(settings={"stripe_customer_id": "cus_test123"})
+        )
+        user = create_user(
+            conn, tenant_id=tenant, email="b@billed.test", password=None, role="admin"
+        )
+    now = dt.datetime.now(dt.UTC)
+    for i in range(count):
+        fact = UsageFact(
+            query_id=f"qry_{secrets.token_hex(6)}", tenant_id=tenant, user_id=user,
+            api_key_id=None, connection_id="conn_x", connection_type="duckdb",
+            planner="llm" if i % 3 == 0 else "deterministic", status="answered",
+            question=f"question {i}", occurred_at=now, latency_ms=5.0, rows=i + 1,
+            tokens_in=100 if i % 3 == 0 else 0, tokens_out=20 if i % 3 == 0 else 0,
+            model="gpt-test" if i % 3 == 0 else None,
+        )  # fmt: skip
+        with services.db.begin() as conn:
+            writer.write(conn, fact)
+            writer.write(conn, fact)  # written twice (a replayed batch): no new event
+    return tenant
+
+
+def ledger_ids(services: Services) -> set[str]:
+    with services.db.connect() as conn:
+        return set(conn.execute(select(usage_events.c.id)).scalars())
+
+
+def drain(exporter: Exporter, services: Services, budget_s: float = 30.0) -> None:
+    deadline = time.monotonic() + budget_s
+    while time.monotonic() < deadline:
+        exporter.run_once()
+        with services.db.connect() as conn:
+            left = conn.execute(
+                select(func.count()).where(usage_outbox.c.delivered_at.is_(None))
+            ).scalar_one()
+        if not left:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"{left} outbox rows still undelivered")
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(exporter_module, "BACKOFF_BASE_S", 0.02)
+    monkeypatch.setattr(exporter_module, "BACKOFF_MAX_S", 0.2)
+    monkeypatch.setattr(exporter_module, "LEASE_S", 0.5)
+
+
+def test_every_event_arrives_at_least_once_through_failures_timeouts_and_duplicates(
+    services: Services, endpoints: tuple[FakeEndpoint, FakeEndpoint], quick_retries: None
+) -> None:
+    om, st = endpoints
+    om.behaviour.fail_first, om.behaviour.slow_first, om.behaviour.duplicate_first = 3, 2, 4
+    st.behaviour.fail_first, st.behaviour.duplicate_first = 2, 3
+    tenant = load(services, QUESTIONS)
+    ids = ledger_ids(services)
+    # questions + rows for each, tokens in/out for every third, one seat, one connections gauge
+    assert len(ids) == QUESTIONS * 2 + (QUESTIONS // 3) * 2 + 2
+    with services.db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(usage_outbox)).scalar_one() == 2 * len(
+            ids
+        )
+
+    # First process: OpenMeter goes down half way; the process stops (a restart).
+    first = Exporter(services.db, services.settings)
+    first.run_once()
+    om.behaviour.down = True
+    first.run_once()
+    first.close()
+    # Second process, OpenMeter back: everything left is delivered.
+    om.behaviour.down = False
+    second = Exporter(services.db, services.settings)
+    drain(second, services)
+    second.close()
+
+    assert set(om.stored) == ids  # every event, at least once
+    assert set(st.stored) == ids
+    assert sum(om.stored.values()) == len(ids) + 4  # the 4 duplicated ones arrived twice
+    assert sum(st.stored.values()) == len(ids) + 3
+    assert om.requests > len(ids) + 4  # failures and timeouts were retried
+    assert max(om.stored.values()) == 2
+
+    event = next(b for b in om.bodies if b["type"] == "nexatron.llm_tokens_in")
+    assert event["specversion"] == "1.0" and event["subject"] == tenant
+    assert event["source"] == "nexatron" and event["data"]["value"] == 100
+    assert event["data"]["model"] == "gpt-test" and event["data"]["planner"] == "llm"
+    assert om.headers[0]["Authorization"] == "Bearer om-test-token"
+    assert om.headers[0]["Content-Type"] == "application/cloudevents+json"
+    form = next(b for b in st.bodies if b["event_name"] == "nexatron_rows_returned")
+    assert form["payload[stripe_customer_id]"] == "cus_test123"
+    assert int(form["payload[value]"]) >= 1 and form["identifier"] in ids
+    sent = next(h for h, b in zip(st.headers, st.bodies, strict=True) if b is form)
+    assert sent["Idempotency-Key"] == form["identifier"]
+    assert sent["Authorization"] == "Bearer sk_test_fake"
+    assert sent["Content-Type"] == "application/x-www-form-urlencoded"
+
+    with services.db.connect() as conn:
+        rows = list(conn.execute(select(usage_outbox)))
+    assert all(r.delivered_at is not None for r in rows)
+    assert max(r.attempts for r in rows) >= 2
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    delays = [exporter_module.backoff_s(n) for n in range(1, 15)]
+    assert 0.8 <= delays[0] <= 1.2 and 1.6 <= delays[1] <= 2.4
+    assert max(delays) <= exporter_module.BACKOFF_MAX_S * 1.2
+
+
+def test_a_claimed_row_is_not_sent_by_another_process_meanwhile(
+    services: Services, endpoints: tuple[FakeEndpoint, FakeEndpoint]
+) -> None:
+    load(services, 1)
+    one, two = Exporter(services.db, services.settings), Exporter(services.db, services.settings)
+    claimed = one._claim()
+    assert claimed and two._claim() == []  # leased by the first
+    one.close()
+    two.close()
