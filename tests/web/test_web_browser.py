@@ -457,3 +457,22 @@ def test_secrets_stay_masked_on_edit_and_failures_are_classified(
     page.get_by_label("Database type").select_option("snowflake")
     for label in ("Account", "Warehouse (optional)", "Private key (optional)"):
         expect(page.locator("form.conn-form").get_by_label(label)).to_be_visible()
+
+
+def test_keyboard_only_ask_with_visible_focus(open_as: Any) -> None:
+    page = open_as("viewer").page
+    assert page.evaluate("document.activeElement.id") == "question"  # focus starts in the box
+    page.keyboard.type("orders by status")
+    page.keyboard.press("Enter")
+    card = page.locator(".answer").first
+    expect(card).to_have_attribute("data-state", "answered")
+    # Tab reaches the answer's controls; the focused one shows a focus ring.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "How I read this"
+    ring = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    assert ring and ring != "none"
+    page.keyboard.press("Enter")
+    expect(card.locator("details.explain")).to_have_attribute("open", "")

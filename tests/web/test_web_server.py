@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 
 from nexatron.api.session_cookie import COOKIE, CSRF_HEADER
-from nexatron.testing import Harness
+from nexatron.testing import Harness, make_app_client
 from nexatron.web.app import version
 
 pytestmark = pytest.mark.anyio
@@ -156,3 +157,10 @@ async def test_api_clients_keep_the_json_contract(harness: Harness) -> None:
     assert refresh_token.startswith("nxr_")
     again = await harness.client.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
     assert again.status_code == 200 and again.json()["refresh_token"].startswith("nxr_")
+
+
+async def test_web_can_be_turned_off(tmp_path: Path) -> None:
+    async with make_app_client(tmp_path, web=False) as off:
+        r = await off.client.get("/")
+        assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+        assert (await off.client.get("/ui/engines.json")).status_code == 404

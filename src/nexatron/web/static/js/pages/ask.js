@@ -3,7 +3,7 @@
 // refusals show the unmatched words, suggestions and (for admins) "teach Nexatron".
 import { api, can, layerOf, stream } from '../api.js';
 import { banner, clear, copyText, download, empty, h, spinner, when } from '../dom.js';
-import { formatsOf, toCsv } from '../parts/format.js';
+import { formatsOf, formatValue, toCsv } from '../parts/format.js';
 import { resultTable } from '../parts/table.js';
 
 const EXAMPLES = [
@@ -322,6 +322,12 @@ export function answerView(answer, formats) {
   if (answer.truncated) meta.push('truncated');
   if (answer.stored && answer.row_count > answer.rows.length) meta.push(`first ${answer.rows.length} kept in history`);
   out.append(h('p', { class: 'meta' }, meta.join(' · ')));
+  if (!answer.chart && answer.rows.length === 1 && answer.columns.length && answer.columns.every((c) => c.role === 'metric')) {
+    // One row of metrics: the figures themselves, large.
+    out.append(h('div', { class: 'kpis' }, answer.columns.map((c, i) => h('div', { class: 'kpi' },
+      h('span', { class: 'kpi-label' }, c.label || c.name),
+      h('span', { class: 'kpi-value' }, formatValue(answer.rows[0][i], c, formats[c.name]))))));
+  }
   if (answer.chart) {
     const box = h('div', { class: 'chart', dataset: { chart: 'pending' } }, spinner('Drawing the chart…'));
     out.append(box);

@@ -19,8 +19,25 @@ function formatter(format) {
   return cache.get(key);
 }
 
+const GRAIN = /__(day|week|month|quarter|year)$/;
+const MONTH = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** A period start shown at its grain: 2026-07-01 at month grain is "Jul 2026". */
+function period(value, grain) {
+  const d = new Date(`${String(value).slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return String(value);
+  if (grain === 'year') return String(d.getUTCFullYear());
+  if (grain === 'quarter') return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
+  if (grain === 'month') return MONTH.format(d);
+  if (grain === 'week') return `Week of ${DAY.format(d)}`;
+  return DAY.format(d);
+}
+
 export function formatValue(value, column, format) {
   if (value === null || value === undefined) return '—';
+  const grain = column && typeof value === 'string' && GRAIN.exec(column.name);
+  if (grain && /^\d{4}-\d{2}-\d{2}/.test(value)) return period(value, grain[1]);
   if (typeof value === 'number') return formatter(format).format(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'object') return JSON.stringify(value);
