@@ -40,6 +40,17 @@ class Forbidden(NexatronError):
         return "Your role does not allow this action."
 
 
+class TenantSuspended(Forbidden):
+    """The caller's tenant is suspended by the operator: every key, session and login is refused."""
+
+    def __init__(self, tenant_id: str) -> None:
+        super().__init__(
+            "This tenant is suspended: its API keys, sessions and logins are refused until the "
+            "operator resumes it. Contact your service operator."
+        )
+        self.tenant_id = tenant_id
+
+
 class NotFound(NexatronError):
     status_code = 404
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from nexatron.errors import Forbidden, NexatronError, Unauthorized
+from nexatron.identity.operators import Operator
 from nexatron.identity.roles import Principal
 from nexatron.services import Services
 
@@ -29,8 +30,24 @@ async def get_principal(request: Request) -> Principal:
     return principal
 
 
+async def get_operator(request: Request) -> Operator:
+    """The operator key's holder; a tenant credential here is a 403, none a 401."""
+    state = request.scope.get("state", {})
+    operator: Operator | None = state.get("operator")
+    if operator is not None:
+        return operator
+    if state.get("principal") is not None:
+        raise Forbidden(
+            "Tenant credentials cannot call operator routes; use an operator key "
+            "(`nexatron operator-key create`)."
+        )
+    error: NexatronError | None = state.get("auth_error")
+    raise error or Unauthorized("Operator routes need `Authorization: Bearer <operator key>`.")
+
+
 AppState = Annotated[Services, Depends(get_services)]
 Authed = Annotated[Principal, Depends(get_principal)]
+OperatorAuthed = Annotated[Operator, Depends(get_operator)]
 
 
 def require(permission: str) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:

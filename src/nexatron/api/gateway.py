@@ -18,13 +18,19 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nexatron.audit import actor_of
+from nexatron.audit import Actor, actor_of
 from nexatron.audit.context import RequestInfo, begin_request, end_request, new_request_id
-from nexatron.errors import NexatronError, Unauthorized
+from nexatron.errors import Forbidden, NexatronError, TenantSuspended, Unauthorized
+from nexatron.identity.apikeys import OPERATOR_PREFIX
+from nexatron.identity.operators import Operator, authenticate_operator
 from nexatron.identity.roles import Principal
 from nexatron.ratelimit import Decision
 from nexatron.services import Services
 from nexatron.store.db import DB_DROPPED, once_more_if_dropped
+
+OPERATOR_ON_TENANT_ROUTE = (
+    "An operator key cannot call tenant routes; use a tenant API key or access token."
+)
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -81,21 +87,31 @@ class Gateway:
 
     def _resolve(
         self, scope: Scope, credential: str | None
-    ) -> tuple[Principal | None, NexatronError | None, Decision]:
+    ) -> tuple[Principal | Operator | None, NexatronError | None, Decision]:
         settings = self.services.settings
-        principal: Principal | None = None
+        principal: Principal | Operator | None = None
         error: NexatronError | None = None
         if credential is not None:
             try:
                 if not credential:
                     raise Unauthorized("Use the header `Authorization: Bearer <key or token>`.")
-                principal = once_more_if_dropped(
-                    self.services.authenticator.authenticate, credential
-                )
+                if credential.startswith(OPERATOR_PREFIX):
+                    principal = once_more_if_dropped(
+                        authenticate_operator, self.services.db, settings.secret_key, credential
+                    )
+                else:
+                    principal = once_more_if_dropped(
+                        self.services.authenticator.authenticate, credential
+                    )
             except NexatronError as exc:
                 error = exc
         if principal is not None:
-            decision = self._budgets(principal)
+            if isinstance(principal, Operator):
+                plans = settings.rate_limit_plans
+                spec = plans[settings.default_plan]
+                decision = self.services.limiter.hit(spec, "req", principal.rate_key)
+            else:
+                decision = self._budgets(principal)
         else:
             decision = self.services.limiter.hit(
                 settings.anonymous_rate_limit, "anon", client_address(scope)
@@ -165,9 +181,16 @@ class Gateway:
             principal, error, decision = await run_in_threadpool(
                 self._resolve, scope, _bearer(scope)
             )
-        if principal is not None:
+        operator: Operator | None = None
+        if isinstance(principal, Operator):
+            operator, principal = principal, None
+            info.actor = Actor("operator", operator.key_id, operator.name)
+            error = Forbidden(OPERATOR_ON_TENANT_ROUTE)
+        elif principal is not None:
             info.actor = actor_of(principal)
             info.tenant_id = principal.tenant_id
+        elif isinstance(error, TenantSuspended):
+            info.tenant_id = error.tenant_id  # the refusals are recorded in the tenant's log
         rate_headers = {**decision.headers(), "X-Request-ID": info.request_id}
         if not decision.allowed:
             await send_json(
@@ -188,6 +211,7 @@ class Gateway:
             return
         state = scope.setdefault("state", {})
         state["principal"] = principal
+        state["operator"] = operator
         state["auth_error"] = error
         state["rate_headers"] = rate_headers
 

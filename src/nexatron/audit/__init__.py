@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from nexatron.audit.context import RequestInfo, current_request
-from nexatron.audit.model import SYSTEM, Actor, ActorType, Outcome, Target
+from nexatron.audit.model import SYSTEM, Actor, ActorType, Outcome, Target, field_names
 from nexatron.audit.writer import record
 from nexatron.identity.roles import Principal
 
@@ -49,5 +49,6 @@ __all__ = [
     "action",
     "actor_of",
     "current_request",
+    "field_names",
     "record",
 ]

@@ -44,3 +44,13 @@ def clip(text: str | None) -> str | None:
     if text is None:
         return None
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def field_names(prefix: str, keys: object) -> list[str]:
+    """`prefix.key` for each key (user-supplied keys that are not plain names become
+    `prefix.?`: the audit log never holds more than a name)."""
+    out = []
+    for key in keys if isinstance(keys, list | tuple | set | dict) else ():
+        name = f"{prefix}.{key}"
+        out.append(name if isinstance(key, str) and FIELD_NAME.fullmatch(name) else f"{prefix}.?")
+    return out

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from nexatron import audit
 from nexatron.connections.service import engine_for, get_row, now
 from nexatron.services import Services
 from nexatron.store.tables import connections
@@ -43,6 +44,17 @@ def get_schema(
 
 
 def test_connection(services: Services, tenant_id: str, connection_id: str) -> TestResult:
+    """A real round trip, audited as `connection.test` (a failed test records its error code)."""
     with services.db.connect() as conn:
         row = get_row(conn, tenant_id, connection_id)
-    return engine_for(services, row).test()
+    result = engine_for(services, row).test()
+    with services.db.begin() as conn:
+        audit.record(
+            conn,
+            tenant_id=tenant_id,
+            action="connection.test",
+            target=audit.Target("connection", connection_id, row.name),
+            outcome="success" if result.ok else "failure",
+            reason=None if result.ok else f"test failed: {result.error_code}",
+        )
+    return result

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from nexatron import audit
 from nexatron.errors import Conflict, NotFound, ValidationFailed
 from nexatron.ids import new_id
 from nexatron.services import Services
@@ -157,6 +158,13 @@ def create(
                 layer_version=0,
             )
         )
+        audit.record(
+            conn,
+            tenant_id=tenant_id,
+            action="connection.create",
+            target=audit.Target("connection", conn_id, name),
+            changed_fields=["name", "type", "is_default", *audit.field_names("config", config)],
+        )
         return public(get_row(conn, tenant_id, conn_id))
 
 
@@ -178,10 +186,12 @@ def update_connection(
     with services.db.begin() as conn:
         row = get_row(conn, tenant_id, connection_id)
         values: dict[str, Any] = {"updated_at": now()}
+        changed: list[str] = []
         if "name" in changes and changes["name"] != row.name:
             if _name_taken(conn, tenant_id, changes["name"], exclude=connection_id):
                 raise Conflict(f"A connection named {changes['name']!r} already exists.")
             values["name"] = changes["name"]
+            changed.append("name")
         if changes.get("config") is not None:
             merged = full_config(services, row)
             for key, value in changes["config"].items():
@@ -189,6 +199,8 @@ def update_connection(
                     continue  # a masked secret sent back keeps the stored one
                 if key.startswith("has_"):
                     continue
+                if merged.get(key) != value:
+                    changed.extend(audit.field_names("config", [key]))
                 merged[key] = value
             values["config"], values["secrets"] = _seal(
                 services, tenant_id, connection_id, row.type, merged
@@ -206,19 +218,34 @@ def update_connection(
             values["is_default"] = True
         elif changes.get("is_default") is False:
             values["is_default"] = False
+        if values.get("is_default", row.is_default) != row.is_default:
+            changed.append("is_default")
         conn.execute(update(connections).where(connections.c.id == connection_id).values(**values))
         result = public(get_row(conn, tenant_id, connection_id))
+        audit.record(
+            conn,
+            tenant_id=tenant_id,
+            action="connection.update",
+            target=audit.Target("connection", connection_id, result["name"]),
+            changed_fields=changed,
+        )
     pool(services).evict(connection_id)
     return result
 
 
 def delete(services: Services, tenant_id: str, connection_id: str) -> None:
     with services.db.begin() as conn:
-        get_row(conn, tenant_id, connection_id)
+        row = get_row(conn, tenant_id, connection_id)
         conn.execute(
             connections.delete().where(
                 connections.c.tenant_id == tenant_id, connections.c.id == connection_id
             )
+        )
+        audit.record(
+            conn,
+            tenant_id=tenant_id,
+            action="connection.delete",
+            target=audit.Target("connection", connection_id, row.name),
         )
     pool(services).evict(connection_id)
 

@@ -1,4 +1,6 @@
-"""Turns a bearer credential (API key or access token) into a Principal, or raises 401."""
+"""Turns a bearer credential (API key or access token) into a Principal, or raises 401 (403 when
+the tenant is suspended). The tenant's `suspended_at` is read with the key or session row, so the
+rows cached under the metadata version (tenants are watched) see a suspension at once."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select, update
 
 from nexatron.crypto import keyed_hash
-from nexatron.errors import Unauthorized
+from nexatron.errors import TenantSuspended, Unauthorized
 from nexatron.identity.apikeys import PREFIX, is_well_formed
 from nexatron.identity.roles import Principal, Role, min_role
 from nexatron.identity.tokens import TokenCodec
@@ -31,13 +33,20 @@ _KEY_LOOKUP = (
         users.c.disabled,
         tenants.c.id.label("tenant_id"),
         tenants.c.plan,
+        tenants.c.suspended_at,
     )
     .join(users, users.c.id == api_keys.c.created_by)
     .join(tenants, tenants.c.id == api_keys.c.tenant_id)
     .where(api_keys.c.key_hash == bindparam("digest"))
 )
 _SESSION_LOOKUP = (
-    select(users.c.role, users.c.disabled, auth_sessions.c.revoked_at, tenants.c.plan)
+    select(
+        users.c.role,
+        users.c.disabled,
+        auth_sessions.c.revoked_at,
+        tenants.c.plan,
+        tenants.c.suspended_at,
+    )
     .join(auth_sessions, auth_sessions.c.user_id == users.c.id)
     .join(tenants, tenants.c.id == users.c.tenant_id)
     .where(
@@ -79,6 +88,8 @@ class Authenticator:
             raise Unauthorized("Invalid or revoked API key.")
         if row.expires_at is not None and row.expires_at <= current:
             raise Unauthorized("API key expired.")
+        if row.suspended_at is not None:
+            raise TenantSuspended(row.tenant_id)
         if row.last_used_at is None or current - row.last_used_at > LAST_USED_RESOLUTION:
             with self._db.begin() as conn:
                 conn.execute(
@@ -99,6 +110,8 @@ class Authenticator:
         row = self._lookup(("session", *params.values()), _SESSION_LOOKUP, params)
         if row is None or row.disabled or row.revoked_at is not None:
             raise Unauthorized("Session ended; log in again.")
+        if row.suspended_at is not None:
+            raise TenantSuspended(claims.tenant_id)
         return Principal(
             tenant_id=claims.tenant_id,
             user_id=claims.user_id,

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
+from nexatron import audit
 from nexatron.cursors import INVALID, aware_datetime, decode_cursor, encode_cursor
 from nexatron.errors import BadRequest, NotFound
 from nexatron.identity.roles import Principal
@@ -111,6 +112,12 @@ def delete_query(conn: Connection, principal: Principal, query_id: str) -> None:
     get_query(conn, principal, query_id)
     conn.execute(
         queries.delete().where(queries.c.tenant_id == principal.tenant_id, queries.c.id == query_id)
+    )
+    audit.record(
+        conn,
+        tenant_id=principal.tenant_id,
+        action="query.delete",
+        target=audit.Target("query", query_id),
     )
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 
+from nexatron import audit
 from nexatron.errors import ValidationFailed
 from nexatron.lru import LRU
 from nexatron.netcheck import is_private_host
@@ -135,9 +136,22 @@ def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any
                 updated_at=dt.datetime.now(dt.UTC),
             )
         )
+        audit.record(
+            conn,
+            tenant_id=tenant_id,
+            action="llm_settings.update",
+            target=audit.Target("llm_settings", tenant_id, config.provider),
+            changed_fields=audit.field_names("settings", list(update)),
+        )
     return config
 
 
 def delete_tenant_config(services: Services, tenant_id: str) -> None:
     with services.db.begin() as conn:
         conn.execute(delete(llm_settings).where(llm_settings.c.tenant_id == tenant_id))
+        audit.record(
+            conn,
+            tenant_id=tenant_id,
+            action="llm_settings.delete",
+            target=audit.Target("llm_settings", tenant_id),
+        )

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from nexatron import audit
 from nexatron.connections.schema import get_schema
 from nexatron.connections.service import engine_for, get_row
 from nexatron.errors import Conflict, ValidationFailed
@@ -104,7 +105,9 @@ def create_object(
     _check(services, tenant_id, connection_id, kind, obj, None)
     with services.db.begin() as conn:
         object_id = repo.insert_object(conn, tenant_id, connection_id, kind, obj)
-        return repo.to_public(repo.get_object(conn, tenant_id, kind, object_id))
+        created = repo.to_public(repo.get_object(conn, tenant_id, kind, object_id))
+        _record(conn, tenant_id, f"semantic.{kind}.create", kind, object_id, created, list(data))
+        return created
 
 
 def update_object(
@@ -136,7 +139,10 @@ def update_object(
         )
     with services.db.begin() as conn:
         repo.replace_object(conn, row, kind, obj)
-        return repo.to_public(repo.get_object(conn, tenant_id, kind, object_id))
+        updated = repo.to_public(repo.get_object(conn, tenant_id, kind, object_id))
+        fields = [k for k in changes if row.body.get(k) != merged.get(k)]
+        _record(conn, tenant_id, f"semantic.{kind}.update", kind, object_id, updated, fields)
+        return updated
 
 
 def delete_object(services: Services, tenant_id: str, kind: repo.Kind, object_id: str) -> None:
@@ -150,6 +156,36 @@ def delete_object(services: Services, tenant_id: str, kind: repo.Kind, object_id
                 f"{row.name!r} is still used; change or delete these first: " + "; ".join(broken)
             )
         repo.delete_object(conn, row)
+        _record(conn, tenant_id, f"semantic.{kind}.delete", kind, object_id, {"name": row.name}, [])
+
+
+def _record(
+    conn: Any,
+    tenant_id: str,
+    action: str,
+    kind: str,
+    object_id: str,
+    public: dict[str, Any],
+    fields: list[str],
+) -> None:
+    name = public.get("name")
+    audit.record(
+        conn,
+        tenant_id=tenant_id,
+        action=action,
+        target=audit.Target(kind, object_id, name if isinstance(name, str) else None),
+        changed_fields=audit.field_names(kind, fields),
+    )
+
+
+def _record_layer(conn: Any, tenant_id: str, action: str, connection_id: str, reason: str) -> None:
+    audit.record(
+        conn,
+        tenant_id=tenant_id,
+        action=action,
+        target=audit.Target("connection", connection_id),
+        reason=reason,
+    )
 
 
 def bootstrap(
@@ -169,6 +205,9 @@ def bootstrap(
     diff = diff_layers(existing, proposed)
     if apply:
         _apply_additions(services, tenant_id, connection_id, existing, proposed)
+    else:
+        with services.db.begin() as conn:
+            _record_layer(conn, tenant_id, "semantic.bootstrap", connection_id, "proposal only")
     return {
         "applied": apply,
         "diff": diff,
@@ -199,6 +238,9 @@ def _apply_additions(
                     continue
                 repo.insert_object(conn, tenant_id, connection_id, kind, obj)  # type: ignore[arg-type]
                 added += 1
+        _record_layer(
+            conn, tenant_id, "semantic.bootstrap", connection_id, f"{added} objects added"
+        )
     return added
 
 
@@ -256,4 +298,8 @@ def import_yaml(
             ):
                 for obj in objs:
                     repo.insert_object(conn, tenant_id, connection_id, kind, obj)  # type: ignore[arg-type]
+            _record_layer(conn, tenant_id, "semantic.import", connection_id, "layer replaced")
+    else:
+        with services.db.begin() as conn:
+            _record_layer(conn, tenant_id, "semantic.import", connection_id, "dry run: no change")
     return {"dry_run": dry_run, "diff": diff}

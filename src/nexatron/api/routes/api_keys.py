@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import Field, field_validator
 
+from nexatron import audit
 from nexatron.api.deps import AppState, require
 from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
@@ -16,6 +17,10 @@ from nexatron.identity.roles import Principal, Role
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"])
 KeyOwner = Annotated[Principal, Depends(require("keys:own"))]
+
+
+def body_has(body: Body, name: str) -> bool:
+    return name in body.model_fields_set
 
 
 class CreateKey(Body):
@@ -62,7 +67,9 @@ def list_keys(principal: KeyOwner, services: AppState) -> KeyList:
         return KeyList(data=[ApiKey(**k) for k in keys.list_keys(conn, principal)])
 
 
-@router.post("", response_model=CreatedKey, status_code=201)
+@router.post(
+    "", response_model=CreatedKey, status_code=201, openapi_extra=audit.action("api_key.create")
+)
 def create_key(body: CreateKey, principal: KeyOwner, services: AppState) -> CreatedKey:
     with services.db.begin() as conn:
         record, plaintext = keys.create_key(
@@ -73,11 +80,26 @@ def create_key(body: CreateKey, principal: KeyOwner, services: AppState) -> Crea
             role=body.role,
             expires_at=body.expires_at,
         )
+        audit.record(
+            conn,
+            tenant_id=principal.tenant_id,
+            action="api_key.create",
+            target=audit.Target("api_key", record["id"], record["name"]),
+            changed_fields=[
+                name for name in ("name", "role", "expires_at") if body_has(body, name)
+            ],
+        )
     return CreatedKey(**record, key=plaintext)
 
 
-@router.delete("/{key_id}", status_code=204)
+@router.delete("/{key_id}", status_code=204, openapi_extra=audit.action("api_key.revoke"))
 def revoke_key(key_id: str, principal: KeyOwner, services: AppState) -> None:
     """Revoked keys fail at once on every process (the store is the source of truth)."""
     with services.db.begin() as conn:
         keys.revoke_key(conn, principal, key_id)
+        audit.record(
+            conn,
+            tenant_id=principal.tenant_id,
+            action="api_key.revoke",
+            target=audit.Target("api_key", key_id),
+        )

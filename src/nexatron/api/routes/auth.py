@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi import Response as HttpResponse
 from pydantic import Field
 
+from nexatron import audit
 from nexatron.api import session_cookie
 from nexatron.api.deps import AppState, Authed
 from nexatron.api.gateway import client_address
@@ -81,6 +82,7 @@ def _tokens(pair: TokenPair) -> Tokens:
 @router.post(
     "/login",
     response_model=Tokens,
+    openapi_extra=audit.action("auth.login"),
     responses={
         401: {"description": "Invalid email or password (or tenant)."},
         403: {"description": "session_cookie without the web app's request header"},
@@ -112,6 +114,7 @@ def login(body: LoginBody, request: Request, response: HttpResponse, services: A
 @router.post(
     "/refresh",
     response_model=Tokens,
+    openapi_extra=audit.action("auth.refresh"),
     responses={403: {"description": "the session cookie without the web app's request header"}},
 )
 def refresh(
@@ -131,7 +134,7 @@ def refresh(
     return _cookie_tokens(pair, request, response, services)
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, openapi_extra=audit.action("auth.logout"))
 def logout(principal: Authed, request: Request, response: HttpResponse, services: AppState) -> None:
     """Revokes the current session (access-token callers); API keys are revoked via /api-keys.
     A browser sign-in's session cookie is cleared."""
@@ -139,7 +142,18 @@ def logout(principal: Authed, request: Request, response: HttpResponse, services
         session_cookie.require_csrf_header(request)
         session_cookie.clear(response, request)
     if principal.session_id:
-        services.sessions.revoke_session(principal.session_id, reason="logout")
+        services.sessions.revoke_session(
+            principal.session_id, reason="logout", tenant_id=principal.tenant_id
+        )
+        return
+    with services.db.begin() as conn:
+        audit.record(
+            conn,
+            tenant_id=principal.tenant_id,
+            action="auth.logout",
+            target=audit.Target("api_key", principal.api_key_id),
+            reason="an API key has no session to end (revoke it under /api-keys)",
+        )
 
 
 def _cookie_tokens(

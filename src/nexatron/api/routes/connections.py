@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
+from nexatron import audit
 from nexatron.api.deps import AppState, require
 from nexatron.api.schemas import Patch, Response
 from nexatron.api.schemas import Request as Body
@@ -71,7 +72,12 @@ def list_connections(principal: Reader, services: AppState) -> ConnectionList:
     return ConnectionList(data=[ConnectionOut(**service.public(r)) for r in rows])
 
 
-@router.post("", response_model=ConnectionOut, status_code=201)
+@router.post(
+    "",
+    response_model=ConnectionOut,
+    status_code=201,
+    openapi_extra=audit.action("connection.create"),
+)
 def create_connection(
     body: CreateConnection, principal: Writer, services: AppState
 ) -> ConnectionOut:
@@ -97,7 +103,11 @@ def get_connection(connection_id: str, principal: Reader, services: AppState) ->
         )
 
 
-@router.patch("/{connection_id}", response_model=ConnectionOut)
+@router.patch(
+    "/{connection_id}",
+    response_model=ConnectionOut,
+    openapi_extra=audit.action("connection.update"),
+)
 def update_connection(
     connection_id: str, body: UpdateConnection, principal: Writer, services: AppState
 ) -> ConnectionOut:
@@ -107,13 +117,17 @@ def update_connection(
     )
 
 
-@router.delete("/{connection_id}", status_code=204)
+@router.delete("/{connection_id}", status_code=204, openapi_extra=audit.action("connection.delete"))
 def delete_connection(connection_id: str, principal: Writer, services: AppState) -> None:
     """Removes the connection, its semantic layer and its pooled engine."""
     service.delete(services, principal.tenant_id, connection_id)
 
 
-@router.post("/{connection_id}/test", response_model=TestResult)
+@router.post(
+    "/{connection_id}/test",
+    response_model=TestResult,
+    openapi_extra=audit.action("connection.test"),
+)
 def test_connection(connection_id: str, principal: Reader, services: AppState) -> TestResult:
     """A real round trip: ok, latency and server version, or a classified failure."""
     return schemas.test_connection(services, principal.tenant_id, connection_id)

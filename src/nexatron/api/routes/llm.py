@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 
+from nexatron import audit
 from nexatron.api.deps import AppState, require
 from nexatron.errors import NotFound
 from nexatron.identity.roles import Principal
@@ -28,7 +29,7 @@ def get_settings(principal: Admin, services: AppState) -> dict[str, Any]:
     return {"source": "server", **server.public_view()}
 
 
-@router.put("/settings")
+@router.put("/settings", openapi_extra=audit.action("llm_settings.update"))
 def put_settings(
     principal: Admin,
     services: AppState,
@@ -47,6 +48,6 @@ def put_settings(
     return {"source": "tenant", **config.public_view()}
 
 
-@router.delete("/settings", status_code=204)
+@router.delete("/settings", status_code=204, openapi_extra=audit.action("llm_settings.delete"))
 def delete_settings(principal: Admin, services: AppState) -> None:
     planners.delete_tenant_config(services, principal.tenant_id)

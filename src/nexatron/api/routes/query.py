@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response as RawResponse
 from pydantic import Field
 
+from nexatron import audit
 from nexatron.api.deps import AppState, require
 from nexatron.api.encoding import dump_json
 from nexatron.api.schemas import Request as Body
@@ -216,6 +217,6 @@ def get_query(query_id: str, principal: Asker, services: AppState) -> dict[str, 
     return _view(query_service(services).history.query(principal, query_id))
 
 
-@router.delete("/{query_id}", status_code=204)
+@router.delete("/{query_id}", status_code=204, openapi_extra=audit.action("query.delete"))
 def delete_query(query_id: str, principal: Asker, services: AppState) -> None:
     query_service(services).history.delete(principal, query_id)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field, create_model
 
+from nexatron import audit
 from nexatron.api.deps import AppState, require
 from nexatron.api.schemas import Request as RequestBody
 from nexatron.identity.roles import Principal
@@ -45,7 +46,13 @@ def _add_crud(kind: repo.Kind, plural: str, model: type[Any]) -> None:
             rows = repo.list_objects(conn, principal.tenant_id, kind, connection_id)
         return {"data": [repo.to_public(r) for r in rows]}
 
-    @router.post(f"/{plural}", response_model=out, status_code=201, name=f"create_{kind}")
+    @router.post(
+        f"/{plural}",
+        response_model=out,
+        status_code=201,
+        name=f"create_{kind}",
+        openapi_extra=audit.action(f"semantic.{kind}.create"),
+    )
     def create_object(
         body: create_body,
         principal: Writer,
@@ -59,7 +66,12 @@ def _add_crud(kind: repo.Kind, plural: str, model: type[Any]) -> None:
         with services.db.connect() as conn:
             return repo.to_public(repo.get_object(conn, principal.tenant_id, kind, object_id))
 
-    @router.patch(f"/{plural}/{{object_id}}", response_model=out, name=f"update_{kind}")
+    @router.patch(
+        f"/{plural}/{{object_id}}",
+        response_model=out,
+        name=f"update_{kind}",
+        openapi_extra=audit.action(f"semantic.{kind}.update"),
+    )
     def update_object(
         object_id: str,
         principal: Writer,
@@ -68,7 +80,12 @@ def _add_crud(kind: repo.Kind, plural: str, model: type[Any]) -> None:
     ) -> dict[str, Any]:
         return service.update_object(services, principal.tenant_id, kind, object_id, dict(changes))
 
-    @router.delete(f"/{plural}/{{object_id}}", status_code=204, name=f"delete_{kind}")
+    @router.delete(
+        f"/{plural}/{{object_id}}",
+        status_code=204,
+        name=f"delete_{kind}",
+        openapi_extra=audit.action(f"semantic.{kind}.delete"),
+    )
     def delete_object(object_id: str, principal: Writer, services: AppState) -> None:
         """409 while other objects refer to it (a ratio's numerator, a time dimension)."""
         service.delete_object(services, principal.tenant_id, kind, object_id)
@@ -118,6 +135,7 @@ class BootstrapOut(BaseModel):
 @router.post(
     "/bootstrap",
     response_model=BootstrapOut,
+    openapi_extra=audit.action("semantic.bootstrap"),
     responses={404: {"description": "No such connection"}, 422: {"description": "Bad body"}},
 )
 def bootstrap(body: BootstrapBody, principal: Writer, services: AppState) -> dict[str, Any]:
@@ -138,7 +156,7 @@ def export_layer(
     return service.export_yaml(services, principal.tenant_id, connection_id)
 
 
-@router.post("/import")
+@router.post("/import", openapi_extra=audit.action("semantic.import"))
 def import_layer(body: ImportBody, principal: Writer, services: AppState) -> dict[str, Any]:
     """Replace the layer with a YAML document; `dry_run` (default) only shows the diff."""
     return service.import_yaml(

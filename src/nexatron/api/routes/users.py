@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import Field
 from sqlalchemy import update
 
+from nexatron import audit
 from nexatron.api.deps import AppState, require
 from nexatron.api.schemas import Patch, Response
 from nexatron.api.schemas import Request as Body
@@ -51,6 +52,14 @@ class UserList(Response):
     data: list[User]
 
 
+def user_action(before: Any, changes: dict[str, Any]) -> str:
+    if "disabled" in changes and changes["disabled"] != before.disabled:
+        return "user.disable" if changes["disabled"] else "user.enable"
+    if "role" in changes and changes["role"] != before.role:
+        return "user.role_change"
+    return "user.update"
+
+
 @router.get("", response_model=UserList)
 def list_users(principal: Admin, services: AppState) -> UserList:
     with services.db.connect() as conn:
@@ -58,7 +67,7 @@ def list_users(principal: Admin, services: AppState) -> UserList:
     return UserList(data=[User(**users.user_public(r)) for r in rows])
 
 
-@router.post("", response_model=User, status_code=201)
+@router.post("", response_model=User, status_code=201, openapi_extra=audit.action("user.create"))
 def create_user(body: CreateUser, principal: Admin, services: AppState) -> User:
     with services.db.begin() as conn:
         check_new_seat(conn, services.settings, principal.tenant_id, principal.plan)
@@ -70,6 +79,13 @@ def create_user(body: CreateUser, principal: Admin, services: AppState) -> User:
             role=body.role,
             name=body.name,
         )
+        audit.record(
+            conn,
+            tenant_id=principal.tenant_id,
+            action="user.create",
+            target=audit.Target("user", user_id, body.email),
+            changed_fields=[*sorted(body.model_fields_set - {"password"}), "password"],
+        )
         return User(**users.user_public(users.get_user(conn, principal.tenant_id, user_id)))
 
 
@@ -79,12 +95,14 @@ def get_user(user_id: str, principal: Admin, services: AppState) -> User:
         return User(**users.user_public(users.get_user(conn, principal.tenant_id, user_id)))
 
 
-@router.patch("/{user_id}", response_model=User)
+@router.patch("/{user_id}", response_model=User, openapi_extra=audit.action("user.update"))
 def update_user(user_id: str, body: UpdateUser, principal: Admin, services: AppState) -> User:
+    """Audited as `user.role_change` or `user.disable` (`user.enable`) when those change, else
+    `user.update`."""
     changes = body.model_dump(exclude_unset=True)
     with services.db.begin() as conn:
-        current = users.get_user(conn, principal.tenant_id, user_id)
-        if changes.get("disabled") is False and current.disabled:
+        before = users.get_user(conn, principal.tenant_id, user_id)
+        if changes.get("disabled") is False and before.disabled:
             check_new_seat(conn, services.settings, principal.tenant_id, principal.plan)
         if user_id == principal.user_id and (
             changes.get("role", "admin") != "admin" or changes.get("disabled")
@@ -96,4 +114,11 @@ def update_user(user_id: str, body: UpdateUser, principal: Admin, services: AppS
                 .where(users_table.c.tenant_id == principal.tenant_id, users_table.c.id == user_id)
                 .values(**changes)
             )
+        audit.record(
+            conn,
+            tenant_id=principal.tenant_id,
+            action=user_action(before, changes),
+            target=audit.Target("user", user_id, before.email),
+            changed_fields=[k for k, v in changes.items() if getattr(before, k) != v],
+        )
         return User(**users.user_public(users.get_user(conn, principal.tenant_id, user_id)))
