@@ -16,14 +16,20 @@ from fastapi.responses import JSONResponse
 from nexatron import __version__
 from nexatron.api import errors
 from nexatron.api.gateway import Gateway
-from nexatron.api.routes import api_keys, auth, users
+from nexatron.api.routes import api_keys, audit_log, auth, operator, users
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
 from nexatron.store.db import ping
 from nexatron.web import is_web_path, web_app
 
 API_PREFIX = "/api/v1"
-ROUTERS: list[APIRouter] = [auth.router, api_keys.router, users.router]
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    api_keys.router,
+    users.router,
+    audit_log.router,
+    operator.router,
+]
 
 
 def _optional_routers() -> list[APIRouter]:
