@@ -276,3 +276,19 @@ async def make_query(ctx: Ctx) -> Made:
         snapshot=snapshot,
         secrets=[f"victim revenue {t}", "4242.5", f"Victim Customer {t}"],
     )
+
+
+@factory("tenant_id")
+async def make_tenant(ctx: Ctx) -> Made:
+    """Operator routes address a tenant: the victim is the owning tenant itself. Tenant
+    credentials (the intruder's included) are refused there with a 403 (the matrix expects it)."""
+    from sqlalchemy import select
+
+    from nexatron.store.tables import tenants
+
+    async def snapshot() -> Any:
+        with ctx.harness.services.db.connect() as conn:
+            row = conn.execute(select(tenants).where(tenants.c.id == ctx.tenant.id)).one()
+        return dict(row._mapping)
+
+    return Made(params={"tenant_id": ctx.tenant.id}, snapshot=snapshot, body={"plan": "free"})
