@@ -1,4 +1,5 @@
-"""`nexatron serve | init | migrate | users | keys | backup | restore | ask | eval`."""
+"""`nexatron serve | init | migrate | users | keys | backup | restore | operator-key | tenants |
+audit | ask | eval` (the operator commands live in operator_cli.py)."""
 
 from __future__ import annotations
 
@@ -251,6 +252,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="overwrite an existing SQLite store"
     )
     restore.set_defaults(func=cmd_restore)
+
+    from nexatron.operator_cli import add_parsers
+
+    add_parsers(sub)
 
     for name, module in (("ask", "nexatron.ask"), ("eval", "nexatron.evaluation.main")):
         extra = sub.add_parser(name, help=f"see `nexatron {name} --help`", add_help=False)
