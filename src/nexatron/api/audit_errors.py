@@ -31,9 +31,10 @@ def route_action(request: Request) -> str | None:
 def _reason(status: int, detail: Any) -> str:
     if isinstance(detail, str):
         return f"{status}: {detail}"
-    if isinstance(detail, list):  # field-level entries (never the submitted values)
-        fields = [".".join(str(p) for p in e.get("loc", [])) for e in detail if isinstance(e, dict)]
-        return f"{status}: invalid fields: {', '.join(fields)}"
+    if isinstance(detail, list):
+        # Field-level entries: only how many. Their locations can hold keys a client typed (a
+        # secret pasted as a key would otherwise reach the log).
+        return f"{status}: invalid request ({len(detail)} field errors)"
     return f"{status}: error"
 
 

@@ -46,11 +46,17 @@ def clip(text: str | None) -> str | None:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def field_names(prefix: str, keys: object) -> list[str]:
-    """`prefix.key` for each key (user-supplied keys that are not plain names become
-    `prefix.?`: the audit log never holds more than a name)."""
+# A key a client sent is kept only when it looks like one of our field names (snake_case);
+# anything else (a value pasted as a key, say) becomes `?`.
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
+
+
+def field_names(prefix: str, keys: object, known: object = None) -> list[str]:
+    """`prefix.key` for each key; a key outside `known` (when given) or not snake_case becomes
+    `prefix.?`, so the audit log holds names, never what a client typed as one."""
     out = []
     for key in keys if isinstance(keys, list | tuple | set | dict) else ():
-        name = f"{prefix}.{key}"
-        out.append(name if isinstance(key, str) and FIELD_NAME.fullmatch(name) else f"{prefix}.?")
+        plain = isinstance(key, str) and IDENTIFIER.fullmatch(key) is not None
+        listed = known is None or (isinstance(known, set | frozenset | dict) and key in known)
+        out.append(f"{prefix}.{key}" if plain and listed else f"{prefix}.?")
     return out

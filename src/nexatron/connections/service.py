@@ -56,6 +56,11 @@ def public(row: Any) -> dict[str, Any]:
     }
 
 
+def _fields(type_name: str) -> set[str]:
+    """The engine's config field names (what the audit log may name)."""
+    return set(get_engine_class(type_name).config_model.model_fields)
+
+
 def _check_file(services: Services, type_name: str, config: dict[str, Any]) -> None:
     """File engines may not open the server's own data (metadata store, secrets)."""
     if type_name not in FILE_ENGINES or not config.get("path"):
@@ -163,7 +168,12 @@ def create(
             tenant_id=tenant_id,
             action="connection.create",
             target=audit.Target("connection", conn_id, name),
-            changed_fields=["name", "type", "is_default", *audit.field_names("config", config)],
+            changed_fields=[
+                "name",
+                "type",
+                "is_default",
+                *audit.field_names("config", config, _fields(type_name)),
+            ],
         )
         return public(get_row(conn, tenant_id, conn_id))
 
@@ -200,7 +210,7 @@ def update_connection(
                 if key.startswith("has_"):
                     continue
                 if merged.get(key) != value:
-                    changed.extend(audit.field_names("config", [key]))
+                    changed.extend(audit.field_names("config", [key], _fields(row.type)))
                 merged[key] = value
             values["config"], values["secrets"] = _seal(
                 services, tenant_id, connection_id, row.type, merged

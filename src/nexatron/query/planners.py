@@ -141,7 +141,7 @@ def save_tenant_config(services: Services, tenant_id: str, update: dict[str, Any
             tenant_id=tenant_id,
             action="llm_settings.update",
             target=audit.Target("llm_settings", tenant_id, config.provider),
-            changed_fields=audit.field_names("settings", list(update)),
+            changed_fields=audit.field_names("settings", list(update), set(LLMConfig.model_fields)),
         )
     return config
 
