@@ -145,7 +145,7 @@ async def test_secrets_never_reach_the_audit_log(harness: Harness) -> None:
     dump = json.dumps(rows, default=str)
     assert [c for c in canaries if c in dump] == []
     updates = [r for r in rows if r["action"] == "connection.update"]
-    assert [(u["outcome"], u["changed_fields"]) for u in updates][0] == (
+    assert next((u["outcome"], u["changed_fields"]) for u in updates) == (
         "success",
         ["config.password"],
     )
