@@ -223,3 +223,16 @@ def test_foreign_key_to_a_non_unique_column_is_refused(tmp_path: Path) -> None:
     assert "not unique" in refused[0].reason
     declared = [d for d in result.report.declared if d.kind == "relationship"]
     assert declared and "foreign key" in declared[0].reason
+
+
+def test_text_dimensions_answer_to_their_short_forms(
+    accounts: tuple[BootstrapResult, Path],
+) -> None:
+    layer = accounts[0].layer
+    category = layer.dimension("customer_category")
+    assert category is not None and "category" in category.synonyms  # entity dropped
+    status = layer.dimension("status_description")
+    assert status is not None and "status" in status.synonyms  # generic tail dropped
+    name = layer.dimension("customer_name")
+    # neither a bare "name" nor "customer" (that is the entity, read as such)
+    assert name is not None and not {"name", "customer"} & set(name.synonyms)

@@ -79,6 +79,8 @@ _DATE_AVOID = _set("updated modified deleted changed synced loaded etl expires")
 _SCALE2 = re.compile(r"\(\s*\d+\s*,\s*2\s*\)")
 _NUMERIC = ("integer", "float", "decimal")
 _GENERIC_TAIL = _set("amount value")
+_TEXT_TAIL = _set("name description text label")
+_BARE = KEY_WORDS | _set("name title label description text date")
 _ENTITY_COLUMNS = _set("name title label full_name display_name")
 _AGG_WORDS: dict[Agg, tuple[str, str, tuple[str, ...]]] = {
     # agg: (name prefix, label word, synonym words)
@@ -199,6 +201,24 @@ class _Proposer:
             plural(" ".join(t.entity)) for t in tables
         }
 
+    def short_dimension_forms(self, t: _Table, words: list[str]) -> list[str]:
+        """What people call a text column without its entity or generic tail: "voyage status"
+        in voyages -> status, "region name" -> region, "cause description" -> cause. Never a bare
+        key word, nor an entity's name (that reads as the entity)."""
+        n = len(t.entity)
+        forms = []
+        if len(words) > n and words[:n] == t.entity:
+            forms.append(words[n:])
+        for w in [words, *forms]:
+            if len(w) > 1 and w[-1] in _TEXT_TAIL:
+                forms.append(w[:-1])
+        out = []
+        for f in forms:
+            text = " ".join(f)
+            if f and text not in self.entities and not (len(f) == 1 and f[0] in _BARE):
+                out.append(text)
+        return out
+
     def short_form(self, words: list[str]) -> str | None:
         """What people call a measure without its generic last word: "balance amount" ->
         balance, "night count" -> nights; None when there is none or it names an entity."""
@@ -241,6 +261,9 @@ class _Proposer:
         raw = " ".join(split_words(c.name))
         if raw != " ".join(readable_words(c.name, self.vocabulary)):  # abbreviated: "cust no"
             synonyms.append(raw)
+
+        if c.type == "string" and not key:
+            synonyms.extend(x for x in self.short_dimension_forms(t, words) if x not in synonyms)
 
         def dim(kind: str, why: str) -> _Proposal:
             return _Proposal(t, c, words, sentence(text), synonyms, kind, why=why)
