@@ -85,7 +85,9 @@ def cmd_tenants(args: argparse.Namespace) -> int:
     needs = {"create": ("name", "slug", "admin_email"), "suspend": ("tenant",)}
     needs.update(resume=("tenant",), delete=("tenant",), plan=("tenant", "plan"))
     missing = [
-        f"--{n.replace('_', '-')}" for n in needs.get(args.action, ()) if not getattr(args, n)
+        "the tenant (id or slug)" if n == "tenant" else f"--{n.replace('_', '-')}"
+        for n in needs.get(args.action, ())
+        if not getattr(args, n)
     ]
     if missing:
         raise CliError(f"`tenants {args.action}` needs {', '.join(missing)}.")
