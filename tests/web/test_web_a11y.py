@@ -23,6 +23,7 @@ PAGES: list[tuple[str, str, tuple[str, ...]]] = [
     ("settings-keys", "/settings/keys", ("admin", "analyst")),
     ("settings-users", "/settings/users", ("admin",)),
     ("settings-llm", "/settings/llm", ("admin",)),
+    ("settings-usage", "/settings/usage", ("admin",)),
 ]
 AXE_RUN = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});

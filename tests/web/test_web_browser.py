@@ -476,3 +476,16 @@ def test_keyboard_only_ask_with_visible_focus(open_as: Any) -> None:
     assert ring and ring != "none"
     page.keyboard.press("Enter")
     expect(card.locator("details.explain")).to_have_attribute("open", "")
+
+
+def test_usage_page_lists_unknown_words_to_teach(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    ask(page, "sales by zorblat")
+    page.goto(server.base + "/settings/usage")
+    expect(page.locator(".kpi").first).to_contain_text("Questions")
+    row = page.locator("tr", has_text="zorblat")
+    expect(row).to_contain_text("sales by zorblat")
+    row.get_by_role("button", name="Ask again and teach “zorblat”").click()
+    card = page.locator(".answer").first
+    expect(card).to_have_attribute("data-state", "refusal")
+    expect(card.locator("form.teach")).to_have_count(1)

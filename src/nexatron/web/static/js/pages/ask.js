@@ -282,6 +282,11 @@ export async function render(main, { navigate, params }) {
       const layer = rows.length ? await layerOf(rows[0].connection_id).catch(() => null) : null;
       for (const row of rows) {
         const { card } = turn(row.question);
+        if (row.status && row.status !== 'answered') {
+          card.dataset.state = row.status;
+          clear(card, banner('warn', row.summary || `Not answered (${row.status}).`));
+          continue;
+        }
         card.dataset.state = 'answered';
         clear(card, answerView(storedAnswer(row), formatsOf(layer)));
       }

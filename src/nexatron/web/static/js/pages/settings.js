@@ -10,7 +10,7 @@ const SECTIONS = [
   ['users', 'Users', () => can.admin()],
   ['llm', 'LLM', () => can.admin()],
   ['audit', 'Audit log', () => can.admin(), true],
-  ['usage', 'Usage', () => can.admin(), true],
+  ['usage', 'Usage', () => can.admin()],
   ['sso', 'Single sign-on', () => can.admin(), true],
 ];
 
@@ -29,6 +29,7 @@ export async function render(main, { path, navigate }) {
   if (section === 'keys') await keys(panel);
   else if (section === 'users') await users(panel);
   else if (section === 'llm') await llm(panel);
+  else if (section === 'usage') await usage(panel, navigate);
   else account(panel);
 }
 
@@ -215,4 +216,50 @@ async function llm(panel) {
       onclick: async () => { try { await api('/llm/settings', { method: 'DELETE' }); clear(out, banner('ok', 'Removed: back to the server-wide setting.')); } catch (err) { clear(out, banner('error', err.message)); } },
     }, 'Remove') : null, save));
   clear(panel, form, out);
+}
+
+async function usage(panel, navigate) {
+  clear(panel, spinner('Loading usage…'));
+  let days; let questions; let bill;
+  try {
+    [days, questions, bill] = await Promise.all([api('/analytics/usage'), api('/analytics/questions?limit=10'), api('/billing')]);
+  } catch (err) { clear(panel, banner('error', err.message)); return; }
+  const total = (key) => days.data.reduce((n, d) => n + (d[key] || 0), 0);
+  const limit = (v) => (v === null || v === undefined || v < 0 ? 'no limit' : Number(v).toLocaleString());
+  const tiles = [
+    ['Questions', total('questions')], ['Answered', total('answered')], ['Refused', total('refused')],
+    ['Asked back', total('clarified')], ['Errors', total('errored')], ['From cache', total('cache_hits')],
+  ];
+  const words = questions.unmatched_words || [];
+  clear(panel,
+    h('div', { class: 'card' },
+      h('h2', {}, `Last 30 days (${days.from} to ${days.to})`),
+      h('div', { class: 'kpis' }, tiles.map(([label, value]) => h('div', { class: 'kpi' }, h('span', { class: 'kpi-label' }, label), h('span', { class: 'kpi-value' }, value.toLocaleString()))))),
+    h('div', { class: 'card' },
+      h('h2', {}, 'This billing period'),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Plan'), h('dd', {}, bill.plan),
+        h('dt', {}, 'Period'), h('dd', {}, `${when(bill.period.start)} to ${when(bill.period.end)}`),
+        h('dt', {}, 'Questions'), h('dd', {}, `${bill.usage.questions.toLocaleString()} of ${limit(bill.limits.questions_per_month)}`),
+        h('dt', {}, 'LLM tokens'), h('dd', {}, `${(bill.usage.llm_tokens_in + bill.usage.llm_tokens_out).toLocaleString()} of ${limit(bill.limits.llm_tokens_per_month)}`),
+        h('dt', {}, 'Seats'), h('dd', {}, `${bill.usage.active_seats} of ${limit(bill.limits.seats)}`),
+        h('dt', {}, 'Connections'), h('dd', {}, `${bill.usage.connections} of ${limit(bill.limits.connections)}`))),
+    h('div', { class: 'card' },
+      h('h2', {}, 'Words Nexatron did not know'),
+      words.length
+        ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+          h('thead', {}, h('tr', {}, ['Word', 'Times', 'In questions like', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'visually-hidden' }, 'Actions'))))),
+          h('tbody', {}, words.map((w) => h('tr', {},
+            h('td', {}, h('mark', { class: 'word' }, w.word)), h('td', { class: 'num' }, w.count),
+            h('td', { class: 'wrap' }, (w.sample_questions || [])[0] || ''),
+            h('td', {}, (w.sample_questions || []).length ? h('button', {
+              type: 'button', class: 'secondary small', 'aria-label': `Ask again and teach “${w.word}”`,
+              onclick: () => navigate(`/ask?run=${encodeURIComponent(w.sample_questions[0])}`),
+            }, 'Ask and teach') : ''))))))
+        : empty('Every word was understood', h('p', {}, 'Words people use that match nothing in the layer show up here, so you can teach them.'))),
+    h('div', { class: 'card' },
+      h('h2', {}, 'Most asked'),
+      (questions.top_questions || []).length
+        ? h('ol', { class: 'top-questions' }, questions.top_questions.map((q) => h('li', {}, q.sample || q.question, h('span', { class: 'muted' }, ` · ${q.count}×`))))
+        : empty('No questions yet')));
 }
