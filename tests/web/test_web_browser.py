@@ -489,3 +489,21 @@ def test_usage_page_lists_unknown_words_to_teach(open_as: Any, server: Server) -
     card = page.locator(".answer").first
     expect(card).to_have_attribute("data-state", "refusal")
     expect(card.locator("form.teach")).to_have_count(1)
+
+
+def test_file_upload_creates_a_connection(open_as: Any, server: Server, tmp_path: Path) -> None:
+    with server.client() as c:
+        if c.get("/files").status_code == 404:
+            pytest.skip("this server has no file upload (POST /api/v1/files)")
+    csv = tmp_path / "branch_sales.csv"
+    csv.write_text("city,amount\nLeeds,3.5\nYork,4\n")
+    page = open_as("admin").page
+    page.get_by_role("link", name="Connections").click()
+    page.get_by_role("button", name="Upload a file").click()
+    page.get_by_label("File").set_input_files(str(csv))
+    page.get_by_label("Connection name (optional)").fill("Uploaded branches")
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.locator(".banner.ok")).to_contain_text("Uploaded branch_sales.csv")
+    item = page.locator("li.card", has_text="Uploaded branches")
+    item.get_by_role("button", name="Test").click()
+    expect(item.locator(".banner.ok")).to_contain_text("Connected.")

@@ -141,7 +141,9 @@ async function authorised(path, init, retried = false) {
 /** JSON in, JSON (or text, or null for 204) out; throws ApiError with a readable message. */
 export async function api(path, { method = 'GET', body, signal, text = false } = {}) {
   const init = { method, signal, headers: {} };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // multipart: the browser sets the type, its boundary and the length
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }

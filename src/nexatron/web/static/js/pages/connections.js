@@ -21,14 +21,53 @@ export async function render(main) {
   const status = h('div', { 'aria-live': 'polite' });
   const list = h('ul', { class: 'list', 'aria-label': 'Connections' });
   const formSlot = h('div');
+  const uploadButton = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => openUpload() }, 'Upload a file');
   const addButton = can.admin()
-    ? h('button', { type: 'button', class: 'primary', onclick: () => openForm(null) }, '+ Add connection') : null;
+    ? h('div', { class: 'item-actions' }, uploadButton, h('button', { type: 'button', class: 'primary', onclick: () => openForm(null) }, '+ Add connection')) : null;
   clear(main,
     h('div', { class: 'page-head' },
       h('div', {}, h('h1', {}, 'Connections'), h('p', { class: 'muted' }, 'The databases Nexatron can answer from. Every query runs read-only.')),
       addButton),
     status, formSlot, list);
   const kinds = await engines().catch(() => []);
+  // File upload, where the server offers it (POST /files: admins).
+  if (can.admin()) api('/files').then(() => { uploadButton.hidden = false; }).catch(() => {});
+
+  function openUpload() {
+    const file = h('input', { type: 'file', name: 'file', required: true, accept: '.duckdb,.db,.sqlite,.sqlite3,.csv,.parquet' });
+    const name = h('input', { name: 'connection_name', maxlength: '200', placeholder: 'The file name' });
+    const formStatus = h('div', { 'aria-live': 'polite' });
+    const submit = h('button', { type: 'submit', class: 'primary' }, 'Upload');
+    const form = h('form', {
+      class: 'card upload-form', 'aria-labelledby': 'upload-title',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (!file.files.length) return;
+        const body = new FormData();
+        body.append('file', file.files[0]);
+        body.append('create_connection', 'true');
+        if (name.value.trim()) body.append('connection_name', name.value.trim());
+        submit.disabled = true;
+        clear(formStatus, spinner('Uploading…'));
+        try {
+          const up = await api('/files', { method: 'POST', body });
+          clear(formSlot);
+          clear(status, banner('ok', `Uploaded ${up.name} (${up.kind}, ${(up.size_bytes / 1024).toFixed(1)} KB)${up.connection_id ? ': a read-only connection over it is ready. Bootstrap its layer on the Semantic layer page.' : '.'}`));
+          load();
+        } catch (err) {
+          const rest = showFieldErrors(form, err.fields);
+          clear(formStatus, banner('error', err.status === 413 ? 'That file is larger than this server accepts.' : err.message, rest.join('; ')));
+        } finally { submit.disabled = false; }
+      },
+    },
+    h('h2', { id: 'upload-title' }, 'Upload a file'),
+    h('p', { class: 'muted' }, 'A DuckDB or SQLite database, or a CSV or Parquet file (it becomes a table). Nexatron keeps it in your organisation’s own area and only ever reads it.'),
+    h('div', { class: 'form-grid' }, field('File', file), field('Connection name (optional)', name)),
+    formStatus,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'ghost', onclick: () => clear(formSlot) }, 'Cancel'), submit));
+    clear(formSlot, form);
+    file.focus();
+  }
   const labelOf = (type) => (kinds.find((k) => k.type === type) || {}).label || type;
 
   async function load() {
