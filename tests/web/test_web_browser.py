@@ -485,7 +485,7 @@ def test_usage_page_lists_unknown_words_to_teach(open_as: Any, server: Server) -
     expect(page.locator(".kpi").first).to_contain_text("Questions")
     row = page.locator("tr", has_text="zorblat")
     expect(row).to_contain_text("sales by zorblat")
-    row.get_by_role("button", name="Ask again and teach “zorblat”").click()
+    row.get_by_role("button", name="Ask and teach “zorblat”").click()
     card = page.locator(".answer").first
     expect(card).to_have_attribute("data-state", "refusal")
     expect(card.locator("form.teach")).to_have_count(1)

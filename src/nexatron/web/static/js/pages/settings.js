@@ -253,7 +253,7 @@ async function usage(panel, navigate) {
             h('td', {}, h('mark', { class: 'word' }, w.word)), h('td', { class: 'num' }, w.count),
             h('td', { class: 'wrap' }, (w.sample_questions || [])[0] || ''),
             h('td', {}, (w.sample_questions || []).length ? h('button', {
-              type: 'button', class: 'secondary small', 'aria-label': `Ask again and teach “${w.word}”`,
+              type: 'button', class: 'secondary small', 'aria-label': `Ask and teach “${w.word}”`,
               onclick: () => navigate(`/ask?run=${encodeURIComponent(w.sample_questions[0])}`),
             }, 'Ask and teach') : ''))))))
         : empty('Every word was understood', h('p', {}, 'Words people use that match nothing in the layer show up here, so you can teach them.'))),
