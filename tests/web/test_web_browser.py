@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .web_support import Server, ask
+from .web_support import Server, ask, login
 
 expect: Any = pytest.importorskip("playwright.sync_api").expect
 CONTRACT = "What were total sales last quarter?"
@@ -336,6 +336,13 @@ def test_session_cookie_silent_refresh_and_expiry(open_as: Any, server: Server) 
     page.reload()  # the access token was only in memory: the cookie signs the page back in
     page.wait_for_selector("#question")
     expect(page.locator(".user")).to_contain_text("analyst")
+    # Sign out: the session is revoked and the cookie cleared; a reload stays signed out.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert "nexatron_refresh" not in {c["name"] for c in page.context.cookies()}
+    page.reload()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    login(page, server.base, "leaver@web.test", "leaver-password-1")
     with server.client() as c:
         assert c.patch(f"/users/{user['id']}", json={"disabled": True}).status_code == 200
     page.get_by_role("link", name="History").click()
