@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from nexatron.audit.chain import GENESIS, chain_of, event_hash
@@ -29,25 +29,23 @@ def new_event_id() -> str:
 
 
 def _lock_head(conn: Connection, chain: str) -> tuple[int, str]:
-    """Take the chain's next sequence number; returns it and the previous event's hash."""
+    """Take the chain's next sequence number; returns it and the previous event's hash (one
+    round trip: UPDATE ... RETURNING, on PostgreSQL and SQLite alike)."""
     bump = (
         update(audit_chain_heads)
         .where(audit_chain_heads.c.chain == chain)
         .values(seq=audit_chain_heads.c.seq + 1)
+        .returning(audit_chain_heads.c.seq, audit_chain_heads.c.hash)
     )
-    if conn.execute(bump).rowcount == 0:
+    row = conn.execute(bump).first()
+    if row is None:  # the chain's first event
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         conn.execute(
             dialect.insert(audit_chain_heads)
             .values(chain=chain, seq=0, hash=GENESIS, anchor_seq=0, anchor_hash=GENESIS)
             .on_conflict_do_nothing(index_elements=["chain"])
         )
-        conn.execute(bump)
-    row = conn.execute(
-        select(audit_chain_heads.c.seq, audit_chain_heads.c.hash).where(
-            audit_chain_heads.c.chain == chain
-        )
-    ).one()
+        row = conn.execute(bump).one()
     return int(row.seq), str(row.hash)
 
 
