@@ -152,3 +152,36 @@ async def test_secrets_never_reach_the_audit_log(harness: Harness) -> None:
     by_action = {r["action"]: r for r in rows}
     assert by_action["connection.test"]["outcome"] == "failure"
     assert {"connection.create", "llm_settings.update", "auth.login.failed"} <= by_action.keys()
+
+
+async def test_login_refresh_reuse_and_logout_are_recorded(harness: Harness) -> None:
+    admin = harness.tenant.admin
+    wrong = await harness.client.post(
+        "/api/v1/auth/login", json={"email": admin.email, "password": "not-the-password"}
+    )
+    assert wrong.status_code == 401
+    login = await harness.client.post(
+        "/api/v1/auth/login", json={"email": admin.email, "password": admin.password}
+    )
+    first = login.json()["refresh_token"]
+    rotated = await harness.client.post("/api/v1/auth/refresh", json={"refresh_token": first})
+    assert rotated.status_code == 200
+    replay = await harness.client.post("/api/v1/auth/refresh", json={"refresh_token": first})
+    assert replay.status_code == 401  # reuse: the whole session is revoked
+    second = await harness.client.post(
+        "/api/v1/auth/login", json={"email": admin.email, "password": admin.password}
+    )
+    bearer = {"Authorization": f"Bearer {second.json()['access_token']}"}
+    assert (await harness.client.post("/api/v1/auth/logout", headers=bearer)).status_code == 204
+    page = await harness.as_(admin, "GET", LOG, params={"action": "auth", "limit": 20})
+    seen = [(e["action"], e["outcome"]) for e in reversed(page.json()["data"])]
+    assert seen == [
+        ("auth.login.failed", "failure"),
+        ("auth.login", "success"),
+        ("auth.refresh", "success"),
+        ("auth.refresh.reuse_detected", "denied"),
+        ("auth.login", "success"),
+        ("auth.logout", "success"),
+    ]
+    failed = page.json()["data"][-1]
+    assert failed["reason"] == "wrong password" and failed["actor"]["display"] == admin.email
