@@ -153,12 +153,56 @@ def run(n: int, postgres: bool) -> None:
     print(f"events on the first audit-log page: audit on {on}, audit off {off}")
 
 
+def direct(n: int) -> None:
+    """The same change without HTTP: one transaction updating a user, with and without
+    `audit.record` in it, interleaved, on one SQLite store (less noise than the servers)."""
+    from sqlalchemy import update
+
+    from nexatron import audit
+    from nexatron.services import build_services
+    from nexatron.store.tables import users
+    from nexatron.testing import add_tenant, make_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings, _ = make_settings(Path(tmp), database_url=f"sqlite:///{tmp}/nexatron.db")
+        services = build_services(settings)
+        tenant = add_tenant(services, "Bench")
+        user = tenant.admin.user_id
+        samples: dict[str, list[float]] = {"without": [], "with": []}
+        for i in range(n + 100):
+            for label in ("without", "with"):
+                start = time.perf_counter()
+                with services.db.begin() as conn:
+                    change = update(users).where(users.c.id == user).values(name=f"n{i}")
+                    conn.execute(change)
+                    if label == "with":
+                        audit.record(
+                            conn,
+                            tenant_id=tenant.id,
+                            action="user.update",
+                            target=audit.Target("user", user),
+                            changed_fields=["name"],
+                        )
+                if i >= 100:
+                    samples[label].append((time.perf_counter() - start) * 1000)
+        services.close()
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    print(f"\nIn-process, SQLite, {n} transactions each (UPDATE users, commit)")
+    print(
+        f"without the event p50 {med['without']:.3f} ms, with it {med['with']:.3f} ms: "
+        f"{med['with'] - med['without']:+.3f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--postgres", action="store_true", help="metadata on the local PostgreSQL")
+    parser.add_argument("--direct", action="store_true", help="also time audit.record in-process")
     args = parser.parse_args()
     run(args.requests, args.postgres)
+    if args.direct:
+        direct(args.requests)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from nexatron.audit.chain import GENESIS, chain_of, event_hash
@@ -28,16 +28,25 @@ def new_event_id() -> str:
     return "aud_" + random_base62(16)
 
 
+# Built once: building a statement (with its values) costs more than running it.
+_BUMP = (
+    update(audit_chain_heads)
+    .where(audit_chain_heads.c.chain == bindparam("chain_key"))
+    .values(seq=audit_chain_heads.c.seq + 1)
+    .returning(audit_chain_heads.c.seq, audit_chain_heads.c.hash)
+)
+_SET_HASH = (
+    update(audit_chain_heads)
+    .where(audit_chain_heads.c.chain == bindparam("chain_key"))
+    .values(hash=bindparam("new_hash"))
+)
+_INSERT = audit_events.insert()
+
+
 def _lock_head(conn: Connection, chain: str) -> tuple[int, str]:
     """Take the chain's next sequence number; returns it and the previous event's hash (one
     round trip: UPDATE ... RETURNING, on PostgreSQL and SQLite alike)."""
-    bump = (
-        update(audit_chain_heads)
-        .where(audit_chain_heads.c.chain == chain)
-        .values(seq=audit_chain_heads.c.seq + 1)
-        .returning(audit_chain_heads.c.seq, audit_chain_heads.c.hash)
-    )
-    row = conn.execute(bump).first()
+    row = conn.execute(_BUMP, {"chain_key": chain}).first()
     if row is None:  # the chain's first event
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         conn.execute(
@@ -45,7 +54,7 @@ def _lock_head(conn: Connection, chain: str) -> tuple[int, str]:
             .values(chain=chain, seq=0, hash=GENESIS, anchor_seq=0, anchor_hash=GENESIS)
             .on_conflict_do_nothing(index_elements=["chain"])
         )
-        row = conn.execute(bump).one()
+        row = conn.execute(_BUMP, {"chain_key": chain}).one()
     return int(row.seq), str(row.hash)
 
 
@@ -110,10 +119,8 @@ def record(
         "prev_hash": prev_hash,
     }
     row["hash"] = event_hash(row)
-    conn.execute(audit_events.insert().values(**row))
-    conn.execute(
-        update(audit_chain_heads).where(audit_chain_heads.c.chain == chain).values(hash=row["hash"])
-    )
+    conn.execute(_INSERT, row)
+    conn.execute(_SET_HASH, {"chain_key": chain, "new_hash": row["hash"]})
     if info is not None:
         info.recorded += 1
         if outcome != "success":
