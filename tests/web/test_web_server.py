@@ -164,3 +164,16 @@ async def test_web_can_be_turned_off(tmp_path: Path) -> None:
         r = await off.client.get("/")
         assert r.status_code == 404 and r.headers["content-type"] == "application/json"
         assert (await off.client.get("/ui/engines.json")).status_code == 404
+
+
+async def test_the_cookie_is_secure_over_tls(harness: Harness) -> None:
+    admin = harness.tenant.admin
+    transport = httpx.ASGITransport(app=harness.app, client=("127.0.0.1", 50001))
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as tls:
+        r = await tls.post(
+            "/api/v1/auth/login",
+            json={"email": admin.email, "password": admin.password, "session_cookie": True},
+            headers=WEB,
+        )
+    assert r.status_code == 200
+    assert "secure" in {part.strip().lower() for part in r.headers["set-cookie"].split(";")}

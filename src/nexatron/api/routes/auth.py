@@ -134,7 +134,12 @@ def refresh(
     return _cookie_tokens(pair, request, response, services)
 
 
-@router.post("/logout", status_code=204, openapi_extra=audit.action("auth.logout"))
+@router.post(
+    "/logout",
+    status_code=204,
+    openapi_extra=audit.action("auth.logout"),
+    responses={403: {"description": "the session cookie without the web app's request header"}},
+)
 def logout(principal: Authed, request: Request, response: HttpResponse, services: AppState) -> None:
     """Revokes the current session (access-token callers); API keys are revoked via /api-keys.
     A browser sign-in's session cookie is cleared."""
