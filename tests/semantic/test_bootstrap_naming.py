@@ -75,3 +75,14 @@ def test_a_schema_reads_its_own_short_forms_of_its_table_names() -> None:
     assert readable_words("vslNm", vocabulary) == ["vessel", "name"]
     assert readable_words("createdAt", vocabulary) == ["created", "at"]  # too short to guess
     assert readable_words("ageYrs", Vocabulary(["agents"])) == ["age", "years"]  # a real word
+
+
+def test_two_consonants_and_column_words_feed_the_vocabulary() -> None:
+    vocabulary = Vocabulary(["patient", "admission"], None, ["ptId", "shprNo", "arrivalDate"])
+    assert readable_words("ptId", vocabulary) == ["patient", "id"]
+    assert readable_words("arrDt", Vocabulary(["flight"], None, ["arrivalDate"])) == [
+        "arrival",
+        "date",
+    ]
+    assert "shpr" not in vocabulary.words  # an abbreviation is not a word of the schema
+    assert readable_words("atHome", vocabulary) == ["at", "home"]  # vowels: not a short form

@@ -172,11 +172,16 @@ class LinkFinder:
         keyish = len(words) > 1 and words[-1] in KEY_WORDS
         said = [*stem[:-1], singular(stem[-1])]
         out: list[tuple[TableInfo, ColumnInfo]] = []
+        exact: list[bool] = []
         for p in self.schema.tables:
             entity = self.entities[self._key(p)]
             n = len(entity)
             k = min(len(said), n)  # "status code" names transaction statuses too
-            names_entity = said[-k:] == entity[-k:] and (k == n or p is not t)
+            partial = k < n  # never for a table's own key (tracks.track_id is not a playlist's)
+            own_key = _single_key(t) is not None and str(_single_key(t)).lower() == c.name.lower()
+            names_entity = said[-k:] == entity[-k:] and (
+                not partial or (p is not t and not own_key)
+            )
             # a key (`customer_id`, `custNo`) or a text column named as the entity (`category`)
             names_entity = names_entity and (keyish or (c.type == "string" and said == entity))
             target: ColumnInfo | None = None
@@ -192,6 +197,9 @@ class LinkFinder:
                 continue
             if _compatible(c, target):
                 out.append((p, target))
+                exact.append(names_entity and not partial)
+        if len(out) > 1 and any(exact):  # tracks, not playlist tracks, for track_id
+            out = [x for x, e in zip(out, exact, strict=True) if e]
         if len(out) > 1:  # prefer the child's own schema
             own = [x for x in out if x[0].schema_name == t.schema_name]
             out = own or out

@@ -60,6 +60,10 @@ _COMMON_SHORT = frozenset(
 )
 
 
+def _has_vowel(text: str) -> bool:
+    return any(ch in "aeiouy" for ch in text)
+
+
 def _subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -81,8 +85,8 @@ class Vocabulary:
         found: set[str] = set()
         for name in table_names:
             found.update(w for w in entity_words(name, prefix) if len(w) >= 4)
-        for name in column_names:
-            found.update(w for w in expand(words(name)) if len(w) >= 4)
+        for name in column_names:  # full words only: `shprNo` does not make "shpr" a word
+            found.update(w for w in expand(words(name)) if len(w) >= 4 and _has_vowel(w[1:]))
         self.words = frozenset(found)
         self._read: dict[str, str] = {}
 
@@ -93,8 +97,10 @@ class Vocabulary:
         return known
 
     def _guess(self, word: str) -> str:
-        if word in self.words or len(word) < 3 or word in _COMMON_SHORT or not word.isalpha():
+        if word in self.words or word in _COMMON_SHORT or not word.isalpha():
             return word
+        if len(word) < 3 and (len(word) < 2 or _has_vowel(word)):
+            return word  # two letters only as consonants: pt, dr (never "at", "id")
         vowels = sum(ch in "aeiou" for ch in word[1:])
         fits = [
             v
