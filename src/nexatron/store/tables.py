@@ -291,28 +291,35 @@ ROLLUP_COUNTERS: tuple[str, ...] = (
     "tokens_in", "tokens_out", *LATENCY_COLUMNS,
 )  # fmt: skip
 
-# Per tenant, UTC day, user, key ('' for a session), connection and planner: the counts the
-# analytics report, kept by the history writer (usage/rollups.py) so a 30-day report reads a few
-# thousand rows, not the history.
+# Per tenant, UTC day and dimension: the counts the analytics report, kept by the history writer
+# (usage/writer.py). `dim` is '' (the tenant's whole day; `value` '') or user, api_key,
+# connection, planner (`value` the id or name; '' for a session's missing key), so a report reads
+# one row per day and group, whatever the history holds.
 usage_rollups = Table(
     "usage_rollups",
     metadata,
     Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
     Column("day", String(10), nullable=False),  # YYYY-MM-DD (UTC)
-    Column("user_id", ID, nullable=False),
-    Column("api_key_id", ID, nullable=False),
-    Column("connection_id", ID, nullable=False),
-    Column("planner", String(40), nullable=False),
+    Column("dim", String(12), nullable=False),
+    Column("value", String(64), nullable=False),
     *(Column(name, BigInteger, nullable=False, server_default="0") for name in ROLLUP_COUNTERS),
     Column("latency_ms_sum", Float, nullable=False, server_default="0"),
+    UniqueConstraint("tenant_id", "day", "dim", "value", name="uq_usage_rollups_key"),
+)
+
+# Who was active: one row per tenant, day, dimension value ('' for the whole tenant, connection,
+# planner), user and key, so reports count distinct active users and keys per period and group.
+usage_actives = Table(
+    "usage_actives",
+    metadata,
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("dim", String(12), nullable=False),
+    Column("value", String(64), nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("api_key_id", ID, nullable=False),
     UniqueConstraint(
-        "tenant_id",
-        "day",
-        "user_id",
-        "api_key_id",
-        "connection_id",
-        "planner",
-        name="uq_usage_rollups_key",
+        "tenant_id", "day", "dim", "value", "user_id", "api_key_id", name="uq_usage_actives_key"
     ),
 )
 
@@ -329,6 +336,8 @@ usage_terms = Table(
     Column("sample", Text, nullable=True),  # a question in which the word was left unmatched
     Column("suggestions", JSON, nullable=True),  # {"metrics": [...], "dimensions": [...]}
     UniqueConstraint("tenant_id", "kind", "day", "term_hash", name="uq_usage_terms_key"),
+    # Top terms are counted from this index alone (no table reads).
+    Index("ix_usage_terms_counts", "tenant_id", "kind", "day", "term_hash", "count"),
 )
 
 # The metering ledger: one row per meter per billable fact; the id is deterministic (the query

@@ -4,34 +4,24 @@ history itself): a 30-day report reads a few thousand rows whatever the history 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Date, cast, distinct, func, literal, select
 
-from nexatron.store.tables import LATENCY_BUCKETS_MS, LATENCY_COLUMNS, usage_rollups, usage_terms
+from nexatron.store.tables import (
+    LATENCY_BUCKETS_MS,
+    LATENCY_COLUMNS,
+    usage_actives,
+    usage_rollups,
+    usage_terms,
+)
 
 Granularity = Literal["day", "week", "month"]
 GroupBy = Literal["user", "api_key", "connection", "planner"]
-GROUP_COLUMNS = {
-    "user": "user_id",
-    "api_key": "api_key_id",
-    "connection": "connection_id",
-    "planner": "planner",
-}
 SUMMED = (
     "answered", "refused", "clarified", "errored", "cache_hits", "rows_returned", "tokens_in",
     "tokens_out", *LATENCY_COLUMNS,
 )  # fmt: skip
-
-
-def bucket_start(day: dt.date, granularity: Granularity) -> dt.date:
-    if granularity == "week":
-        return day - dt.timedelta(days=day.weekday())  # ISO weeks: Monday
-    if granularity == "month":
-        return day.replace(day=1)
-    return day
 
 
 def percentile(histogram: list[int], q: float) -> float | None:
@@ -53,35 +43,40 @@ def percentile(histogram: list[int], q: float) -> float | None:
     return float(LATENCY_BUCKETS_MS[-1])
 
 
-@dataclass
-class _Bucket:
-    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SUMMED, 0))
-    latency_sum: float = 0.0
-    users: set[str] = field(default_factory=set)
-    keys: set[str] = field(default_factory=set)
+def _bucket_expr(conn: Connection, day: Any, granularity: Granularity) -> Any:
+    """The bucket's first day (YYYY-MM-DD) from a rollup's `day` text, in SQL."""
+    if granularity == "day":
+        return day
+    if granularity == "month":
+        return func.substr(day, 1, 7) + literal("-01")
+    if conn.dialect.name == "postgresql":  # ISO weeks: Monday
+        return func.to_char(func.date_trunc("week", cast(day, Date)), "YYYY-MM-DD")
+    return func.date(day, "weekday 0", "-6 days")
 
-    def view(self) -> dict[str, Any]:
-        s = self.sums
-        histogram = [int(s[c]) for c in LATENCY_COLUMNS]
-        asked = int(s["answered"] + s["refused"] + s["clarified"] + s["errored"])
-        return {
-            "questions": asked,
-            "answered": int(s["answered"]),
-            "refused": int(s["refused"]),
-            "clarified": int(s["clarified"]),
-            "errored": int(s["errored"]),
-            "cache_hits": int(s["cache_hits"]),
-            "latency_ms": {
-                "p50": percentile(histogram, 0.5),
-                "p95": percentile(histogram, 0.95),
-                "mean": round(self.latency_sum / asked, 2) if asked else None,
-            },
-            "rows_returned": int(s["rows_returned"]),
-            "llm_tokens_in": int(s["tokens_in"]),
-            "llm_tokens_out": int(s["tokens_out"]),
-            "active_users": len(self.users),
-            "active_keys": len(self.keys),
-        }
+
+def _view(row: Any, active_users: int, active_keys: int) -> dict[str, Any]:
+    histogram = [int(getattr(row, c) or 0) for c in LATENCY_COLUMNS]
+    answered, refused = int(row.answered or 0), int(row.refused or 0)
+    clarified, errored = int(row.clarified or 0), int(row.errored or 0)
+    asked = answered + refused + clarified + errored
+    return {
+        "questions": asked,
+        "answered": answered,
+        "refused": refused,
+        "clarified": clarified,
+        "errored": errored,
+        "cache_hits": int(row.cache_hits or 0),
+        "latency_ms": {
+            "p50": percentile(histogram, 0.5),
+            "p95": percentile(histogram, 0.95),
+            "mean": round(float(row.latency_sum or 0) / asked, 2) if asked else None,
+        },
+        "rows_returned": int(row.rows_returned or 0),
+        "llm_tokens_in": int(row.tokens_in or 0),
+        "llm_tokens_out": int(row.tokens_out or 0),
+        "active_users": active_users,
+        "active_keys": active_keys,
+    }
 
 
 def usage(
@@ -92,35 +87,53 @@ def usage(
     granularity: Granularity,
     group_by: GroupBy | None,
 ) -> list[dict[str, Any]]:
-    """One entry per bucket (and group), oldest first; days are UTC and both ends included."""
+    """One entry per bucket (and group), oldest first; days are UTC and both ends included.
+    Two GROUP BYs in the database: the counters of the group's rollup rows, and the distinct
+    active users and keys."""
+    window = (first.isoformat(), last.isoformat())
     t = usage_rollups.c
-    group_col = t[GROUP_COLUMNS[group_by]] if group_by else None
-    keys = [t.day, t.user_id, t.api_key_id] + ([group_col] if group_col is not None else [])
-    keys = list(dict.fromkeys(keys))  # group_by user/api_key is already a key
-    statement = (
-        select(*keys, *(func.sum(t[c]).label(c) for c in SUMMED), func.sum(t.latency_ms_sum))
-        .where(t.tenant_id == tenant_id, t.day >= first.isoformat(), t.day <= last.isoformat())
-        .group_by(*keys)
+    bucket = _bucket_expr(conn, t.day, granularity).label("bucket")
+    counters = (
+        select(
+            bucket,
+            t.value,
+            *(func.sum(t[c]).label(c) for c in SUMMED),
+            func.sum(t.latency_ms_sum).label("latency_sum"),
+        )
+        .where(t.tenant_id == tenant_id, t.dim == (group_by or ""))
+        .where(t.day >= window[0], t.day <= window[1])
+        .group_by(bucket, t.value)
+        .order_by(bucket, t.value)
     )
-    buckets: dict[tuple[str, str | None], _Bucket] = defaultdict(_Bucket)
-    width = len(keys)
-    for row in conn.execute(statement):
-        start = bucket_start(dt.date.fromisoformat(row[0]), granularity).isoformat()
-        group = row[keys.index(group_col)] if group_col is not None else None
-        bucket = buckets[(start, group)]
-        for offset, name in enumerate(SUMMED):
-            bucket.sums[name] += row[width + offset] or 0
-        bucket.latency_sum += row[width + len(SUMMED)] or 0.0
-        bucket.users.add(row[1])
-        if row[2]:
-            bucket.keys.add(row[2])
+    a = usage_actives.c
+    active_bucket = _bucket_expr(conn, a.day, granularity).label("bucket")
+    dim: str = ""
+    group: Any = literal("")
+    if group_by in ("connection", "planner"):
+        dim, group = group_by, a.value
+    elif group_by == "user":
+        group = a.user_id
+    elif group_by == "api_key":
+        group = a.api_key_id
+    actives = (
+        select(
+            active_bucket,
+            group.label("value"),
+            func.count(distinct(a.user_id)),
+            func.count(distinct(func.nullif(a.api_key_id, ""))),
+        )
+        .where(a.tenant_id == tenant_id, a.dim == dim)
+        .where(a.day >= window[0], a.day <= window[1])
+        .group_by(active_bucket, group)
+    )
+    active = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in conn.execute(actives)}
     out = []
-    ordered = sorted(buckets.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
-    for (start, group), bucket in ordered:
-        entry: dict[str, Any] = {"period_start": start}
+    for row in conn.execute(counters):
+        entry: dict[str, Any] = {"period_start": row.bucket}
         if group_by:
-            entry["group"] = {"by": group_by, "value": group or None}
-        entry.update(bucket.view())
+            entry["group"] = {"by": group_by, "value": row.value or None}
+        users, keys = active.get((row.bucket, row.value), (0, 0))
+        entry.update(_view(row, users, keys))
         out.append(entry)
     return out
 
@@ -142,21 +155,32 @@ def questions(
 def _top(
     conn: Connection, tenant_id: str, kind: str, first: dt.date, last: dt.date, limit: int
 ) -> list[tuple[str, int, str | None, str]]:
+    """(term, count, a sample, hash) of the most frequent terms: counted on the covering index
+    (tenant, kind, day, hash, count), then the texts of those few read."""
     t = usage_terms.c
     total = func.sum(t.count).label("n")
-    rows = conn.execute(
-        select(func.min(t.term), total, func.max(t.sample), t.term_hash)
-        .where(
-            t.tenant_id == tenant_id,
-            t.kind == kind,
-            t.day >= first.isoformat(),
-            t.day <= last.isoformat(),
-        )
-        .group_by(t.term_hash)
-        .order_by(total.desc(), func.min(t.term))
-        .limit(limit)
+    window = (
+        t.tenant_id == tenant_id,
+        t.kind == kind,
+        t.day >= first.isoformat(),
+        t.day <= last.isoformat(),
     )
-    return [(r[0], int(r[1]), r[2], r[3]) for r in rows]
+    counted = conn.execute(
+        select(t.term_hash, total)
+        .where(*window)
+        .group_by(t.term_hash)
+        .order_by(total.desc(), t.term_hash)
+        .limit(limit)
+    ).all()
+    if not counted:
+        return []
+    texts: dict[str, tuple[str, str | None]] = {}
+    hashes = [h for h, _ in counted]
+    for term_hash, term, sample in conn.execute(
+        select(t.term_hash, t.term, t.sample).where(*window, t.term_hash.in_(hashes))
+    ):
+        texts.setdefault(term_hash, (term, sample))
+    return [(texts[h][0], int(n), texts[h][1], h) for h, n in counted]
 
 
 SAMPLES = 3

@@ -25,6 +25,7 @@ def _rollup_sums(conn: Connection, tenant_id: str, period: Period) -> dict[str, 
             func.coalesce(func.sum(t.rows_returned), 0),
         ).where(
             t.tenant_id == tenant_id,
+            t.dim == "",
             t.day >= period.start.date().isoformat(),
             t.day <= last,
         )

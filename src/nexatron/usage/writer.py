@@ -17,6 +17,7 @@ from nexatron.store.tables import (
     LATENCY_COLUMNS,
     ROLLUP_COUNTERS,
     connections,
+    usage_actives,
     usage_events,
     usage_outbox,
     usage_rollups,
@@ -26,7 +27,11 @@ from nexatron.usage import formats
 from nexatron.usage.facts import UsageFact
 from nexatron.usage.upsert import add_counts, insert_new
 
-ROLLUP_KEYS = ("tenant_id", "day", "user_id", "api_key_id", "connection_id", "planner")
+ROLLUP_KEYS = ("tenant_id", "day", "dim", "value")
+# Which dimensions a fact is counted under ('' is the tenant's whole day), and which keep who
+# was active (the user and api_key reports count those from the '' rows).
+ROLLUP_DIMS = ("", "user", "api_key", "connection", "planner")
+ACTIVE_DIMS = ("", "connection", "planner")
 TERM_KEYS = ("tenant_id", "kind", "day", "term_hash")
 MAX_TERM = 500  # a question longer than this is kept by its first 500 characters
 
@@ -43,24 +48,53 @@ def term_hash(text: str) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def rollup_row(fact: UsageFact) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(ROLLUP_COUNTERS, 0)
-    row.update(
-        tenant_id=fact.tenant_id,
-        day=fact.day,
-        user_id=fact.user_id,
-        api_key_id=fact.api_key_id or "",
-        connection_id=fact.connection_id,
-        planner=fact.planner,
+def dimension_value(fact: UsageFact, dim: str) -> str:
+    if dim == "user":
+        return fact.user_id
+    if dim == "api_key":
+        return fact.api_key_id or ""
+    if dim == "connection":
+        return fact.connection_id
+    if dim == "planner":
+        return fact.planner
+    return ""
+
+
+def rollup_rows(fact: UsageFact) -> list[dict[str, Any]]:
+    counts: dict[str, Any] = dict.fromkeys(ROLLUP_COUNTERS, 0)
+    counts.update(
         cache_hits=int(fact.cached),
         rows_returned=fact.rows,
         tokens_in=fact.tokens_in,
         tokens_out=fact.tokens_out,
         latency_ms_sum=fact.latency_ms,
     )
-    row[fact.status] = 1
-    row[latency_column(fact.latency_ms)] = 1
-    return row
+    counts[fact.status] = 1
+    counts[latency_column(fact.latency_ms)] = 1
+    return [
+        {
+            "tenant_id": fact.tenant_id,
+            "day": fact.day,
+            "dim": dim,
+            "value": dimension_value(fact, dim),
+            **counts,
+        }
+        for dim in ROLLUP_DIMS
+    ]
+
+
+def active_rows(fact: UsageFact) -> list[dict[str, Any]]:
+    return [
+        {
+            "tenant_id": fact.tenant_id,
+            "day": fact.day,
+            "dim": dim,
+            "value": dimension_value(fact, dim),
+            "user_id": fact.user_id,
+            "api_key_id": fact.api_key_id or "",
+        }
+        for dim in ACTIVE_DIMS
+    ]
 
 
 def term_rows(fact: UsageFact) -> list[dict[str, Any]]:
@@ -126,7 +160,8 @@ class UsageWriter:
         self._lock = threading.Lock()
 
     def write(self, conn: Connection, fact: UsageFact) -> None:
-        add_counts(conn, usage_rollups, ROLLUP_KEYS, [rollup_row(fact)])
+        add_counts(conn, usage_rollups, ROLLUP_KEYS, rollup_rows(fact))
+        insert_new(conn, usage_actives, active_rows(fact))
         add_counts(conn, usage_terms, TERM_KEYS, term_rows(fact))
         if not self.metering:
             return
@@ -150,11 +185,17 @@ class UsageWriter:
             select(func.count()).where(connections.c.tenant_id == fact.tenant_id)
         ).scalar_one()
         event = {
-            "id": f"connections:{fact.tenant_id}:{fact.day}", "tenant_id": fact.tenant_id,
-            "meter": "connections", "value": int(count), "occurred_at": fact.occurred_at,
-            "user_id": None, "query_id": None, "planner": None, "connection_type": None,
+            "id": f"connections:{fact.tenant_id}:{fact.day}",
+            "tenant_id": fact.tenant_id,
+            "meter": "connections",
+            "value": int(count),
+            "occurred_at": fact.occurred_at,
+            "user_id": None,
+            "query_id": None,
+            "planner": None,
+            "connection_type": None,
             "model": None,
-        }  # fmt: skip
+        }
         return [event] if insert_new(conn, usage_events, [event]) else []
 
     def enqueue(self, conn: Connection, events: list[dict[str, Any]]) -> None:

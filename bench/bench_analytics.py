@@ -1,0 +1,290 @@
+"""Usage analytics over 1,000,000 history rows on SQLite and PostgreSQL (figures printed; not a
+test).
+
+Run: .venv/bin/python bench/bench_analytics.py [--rows 1000000] [--stores sqlite,postgres]
+
+For each store: 1M `queries` rows over 60 days (50 users, their keys and sessions, 3 connections,
+2 planners, 3,000 distinct questions, 15% refused or clarified naming words from a 300-word
+vocabulary) are inserted in bulk together with the rollups the history writer keeps for them
+(usage/writer.py's rows, summed per key before the upsert: the same result as row by row). Then a
+`nexatron serve` process answers, over HTTP, GET /analytics/usage for a 30-day window (day, week,
+month; and grouped by user, api_key, connection, planner) and GET /analytics/questions; each
+timed 20 times (median and max printed). The floor: the same 30-day day-by-day report computed
+from the history table itself (one GROUP BY over the window), what the rollups avoid.
+Goal: <= 200 ms per report on both stores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+
+from nexatron.identity.keys import create_key
+from nexatron.identity.roles import Principal
+from nexatron.identity.users import create_tenant, create_user
+from nexatron.services import build_services
+from nexatron.settings import settings_from_env
+from nexatron.store.tables import queries, usage_actives, usage_rollups, usage_terms
+from nexatron.testing import PG_URL, TEST_SECRET
+from nexatron.usage.facts import UsageFact
+from nexatron.usage.upsert import add_counts, insert_new
+from nexatron.usage.writer import ROLLUP_KEYS, TERM_KEYS, active_rows, rollup_rows, term_rows
+
+DAYS = 60
+USERS = 50
+WORDS = [f"word{i}" for i in range(300)]
+QUESTIONS = [f"total sales by thing {i} last month" for i in range(3000)]
+BATCH = 20_000
+
+
+def facts(tenant: str, users: list[tuple[str, list[str]]], count: int) -> Any:
+    rng = random.Random(7)
+    now = dt.datetime.now(dt.UTC)
+    weights = [1 / (i + 1) for i in range(len(QUESTIONS))]  # Zipf-like popularity
+    picks = rng.choices(QUESTIONS, weights=weights, k=count)
+    for i in range(count):
+        user, keys = users[rng.randrange(len(users))]
+        outcome = rng.random()
+        status = "answered" if outcome < 0.85 else "refused" if outcome < 0.95 else "clarified"
+        if outcome > 0.995:
+            status = "errored"
+        planner = "llm" if rng.random() < 0.1 else "deterministic"
+        yield UsageFact(
+            query_id=f"qry_{i:09d}", tenant_id=tenant, user_id=user,
+            api_key_id=rng.choice(keys) if rng.random() < 0.8 else None,
+            connection_id=f"conn_{rng.randrange(3)}", connection_type="duckdb", planner=planner,
+            status=status, question=picks[i],
+            occurred_at=now - dt.timedelta(seconds=rng.uniform(0, DAYS * 86400)),
+            latency_ms=rng.lognormvariate(2.0, 1.0), rows=rng.randrange(0, 50),
+            cached=rng.random() < 0.3,
+            tokens_in=rng.randrange(500, 3000) if planner == "llm" else 0,
+            tokens_out=rng.randrange(50, 400) if planner == "llm" else 0,
+            unmatched=(rng.choice(WORDS),) if status in ("refused", "clarified") else (),
+            suggestions={"metrics": ["total_sales"], "dimensions": ["region"]}
+            if status != "answered" else None,
+        )  # fmt: skip
+
+
+def history_row(fact: UsageFact) -> dict[str, Any]:
+    return {
+        "id": fact.query_id, "tenant_id": fact.tenant_id, "user_id": fact.user_id,
+        "connection_id": fact.connection_id, "conversation_id": "conv_x",
+        "question": fact.question, "status": fact.status, "planner": fact.planner,
+        "row_count": fact.rows, "truncated": False, "execution_time_ms": fact.latency_ms,
+        "tokens_in": fact.tokens_in or None, "tokens_out": fact.tokens_out or None,
+        "created_at": fact.occurred_at, "api_key_id": fact.api_key_id, "cached": fact.cached,
+        "unmatched": {"words": list(fact.unmatched)} if fact.unmatched else None,
+    }  # fmt: skip
+
+
+def summed(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        have = out.get(key)
+        if have is None:
+            out[key] = dict(row)
+            continue
+        for name, value in row.items():
+            if name not in keys and isinstance(value, (int, float)) and name != "suggestions":
+                have[name] += value
+    return list(out.values())
+
+
+def load(db: Any, count: int) -> str:
+    with db.begin() as conn:
+        tenant = create_tenant(conn, "Bench " + secrets.token_hex(3))
+        users = []
+        for u in range(USERS):
+            user = create_user(
+                conn, tenant_id=tenant, email=f"u{u}@bench.test", password=None, role="admin"
+            )
+            principal = Principal(tenant_id=tenant, user_id=user, role="admin")
+            keys = [
+                create_key(conn, TEST_SECRET, principal, name="k", role=None, expires_at=None)[0][
+                    "id"
+                ]
+                for _ in range(2)
+            ]
+            users.append((user, keys))
+    started = time.perf_counter()
+    rollups: list[dict[str, Any]] = []
+    terms: list[dict[str, Any]] = []
+    actives: dict[tuple[Any, ...], dict[str, Any]] = {}
+    history: list[dict[str, Any]] = []
+
+    def write() -> None:
+        with db.begin() as conn:
+            conn.execute(queries.insert(), history)
+            add_counts(conn, usage_rollups, ROLLUP_KEYS, summed(rollups, ROLLUP_KEYS))
+            add_counts(conn, usage_terms, TERM_KEYS, summed(terms, TERM_KEYS))
+            insert_new(conn, usage_actives, list(actives.values()))
+        history.clear()
+        actives.clear()
+        rollups.clear()
+        terms.clear()
+
+    for fact in facts(tenant, users, count):
+        history.append(history_row(fact))
+        rollups.extend(rollup_rows(fact))
+        for row in active_rows(fact):
+            actives[tuple(row.values())] = row
+        terms.extend(term_rows(fact))
+        if len(history) >= BATCH:
+            write()
+    if history:
+        write()
+    with db.connect() as conn:
+        n_rollups = conn.execute(select(func.count()).select_from(usage_rollups)).scalar_one()
+        n_terms = conn.execute(select(func.count()).select_from(usage_terms)).scalar_one()
+    print(
+        f"  loaded {count:,} history rows in {time.perf_counter() - started:.0f} s "
+        f"({n_rollups:,} rollup rows, {n_terms:,} term rows)"
+    )
+    if db.dialect.name == "postgresql":
+        with db.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    return tenant
+
+
+def floor_ms(db: Any, tenant: str, first: dt.datetime) -> float:
+    """The day-by-day report straight from the history (what the rollups replace)."""
+    day = func.date(queries.c.created_at)
+    statement = (
+        select(day, queries.c.status, func.count(), func.sum(queries.c.row_count))
+        .where(queries.c.tenant_id == tenant, queries.c.created_at >= first)
+        .group_by(day, queries.c.status)
+    )
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with db.connect() as conn:
+            conn.execute(statement).all()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nexatron.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+REPORTS = [
+    ("usage day", "/api/v1/analytics/usage", {"granularity": "day"}),
+    ("usage week", "/api/v1/analytics/usage", {"granularity": "week"}),
+    ("usage month", "/api/v1/analytics/usage", {"granularity": "month"}),
+    ("usage by user", "/api/v1/analytics/usage", {"group_by": "user"}),
+    ("usage by api_key", "/api/v1/analytics/usage", {"group_by": "api_key"}),
+    ("usage by connection", "/api/v1/analytics/usage", {"group_by": "connection"}),
+    ("usage by planner", "/api/v1/analytics/usage", {"group_by": "planner"}),
+    ("questions", "/api/v1/analytics/questions", {"limit": 20}),
+]
+
+
+def bench_store(name: str, count: int, root: Path) -> None:
+    print(f"{name}:")
+    data_dir = root / name
+    data_dir.mkdir()
+    env = {
+        "NEXATRON_DATA_DIR": str(data_dir), "NEXATRON_DEV": "1", "NEXATRON_DEMO": "0",
+        "NEXATRON_SECRET_KEY": TEST_SECRET, "NEXATRON_LOG_LEVEL": "warning",
+        "NEXATRON_RATE_LIMIT_PLANS": '{"default": "100000/minute"}',
+    }  # fmt: skip
+    cleanup = None
+    if name == "postgres":
+        schema = "nx_bench_" + secrets.token_hex(4)
+        admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg2://"))
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        env["NEXATRON_DATABASE_URL"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+        def cleanup() -> None:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+
+    try:
+        services = build_services(settings_from_env(env))
+        tenant = load(services.db, count)
+        with services.db.begin() as conn:
+            [user] = conn.execute(
+                text("SELECT id FROM users WHERE tenant_id = :t LIMIT 1"), {"t": tenant}
+            ).first() or [None]
+            principal = Principal(tenant_id=tenant, user_id=user, role="admin")
+            _, key = create_key(conn, TEST_SECRET, principal, name="b", role=None, expires_at=None)
+        first = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+        print(
+            "  floor: the day report from the history itself: "
+            f"{floor_ms(services.db, tenant, first):.0f} ms"
+        )
+        services.close()
+        process, base = serve(env)
+        try:
+            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as http:
+                for label, path, params in REPORTS:
+                    times = []
+                    for _ in range(20):
+                        started = time.perf_counter()
+                        r = http.get(path, params=params, timeout=30)
+                        times.append((time.perf_counter() - started) * 1000)
+                        assert r.status_code == 200, r.text
+                    size = len(r.json().get("data") or r.json().get("top_questions") or [])
+                    print(
+                        f"  {label:22s} median {statistics.median(times):6.1f} ms   "
+                        f"max {max(times):6.1f} ms   ({size} entries)"
+                    )
+        finally:
+            process.terminate()
+            process.wait(15)
+    finally:
+        if cleanup:
+            cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--stores", default="sqlite,postgres")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for store in args.stores.split(","):
+            bench_store(store, args.rows, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
