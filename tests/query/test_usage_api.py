@@ -81,6 +81,18 @@ async def test_analytics_count_outcomes_cache_hits_and_unmatched_words(
     assert counts == {admin.user_id: (1, 0), viewer.user_id: (1, 1)}
     assert by_user["data"][0]["period_start"].endswith("-01")
 
+    weekly = await get(harness, "/api/v1/analytics/usage", granularity="week", group_by="planner")
+    today = dt.datetime.now(dt.UTC).date()
+    [week] = weekly["data"]
+    assert week["period_start"] == (today - dt.timedelta(days=today.weekday())).isoformat()
+    assert week["group"] == {"by": "planner", "value": "deterministic"}
+    assert week["questions"] == 3 and week["active_users"] == 2
+    by_key = await get(harness, "/api/v1/analytics/usage", group_by="api_key")
+    assert {e["group"]["value"] for e in by_key["data"]} == {
+        (await harness.as_(a, "GET", "/api/v1/auth/me")).json()["api_key_id"]
+        for a in (admin, viewer)
+    }
+
     found = await get(harness, "/api/v1/analytics/questions")
     top = found["top_questions"]
     assert top[0] == {"question": ANSWERABLE, "count": 2, "sample": ANSWERABLE}

@@ -124,7 +124,7 @@ def usage(
         )
         .where(a.tenant_id == tenant_id, a.dim == dim)
         .where(a.day >= window[0], a.day <= window[1])
-        .group_by(active_bucket, group)
+        .group_by(active_bucket, *([] if group_by is None else [group]))
     )
     active = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in conn.execute(actives)}
     out = []
