@@ -90,6 +90,7 @@ class Settings(BaseModel):
     value_index_timeout_s: float = Field(default=5.0, gt=0)  # per dimension
     value_index_budget_s: float = Field(default=20.0, gt=0)  # per layer version
     schema_cache_ttl_s: float = Field(default=3600.0, ge=0)
+    semantic_max_objects: int = Field(default=2_000, ge=1)  # per kind and connection
 
     # Plans as data (usage/plans.py): name -> {rate_limit, questions_per_month,
     # llm_tokens_per_month, seats, connections, features}; a plan's rate_limit also sets its

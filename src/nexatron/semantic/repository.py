@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -141,6 +142,43 @@ def insert_object(
     )
     bump_version(conn, connection_id)
     return object_id
+
+
+def replace_layer(
+    conn: Connection,
+    tenant_id: str,
+    connection_id: str,
+    objects: Sequence[tuple[Kind, BaseModel]],
+) -> None:
+    """Delete the connection's whole layer and insert `objects` (names already checked unique),
+    in two statements and one version bump."""
+    conn.execute(
+        semantic_objects.delete().where(
+            semantic_objects.c.tenant_id == tenant_id,
+            semantic_objects.c.connection_id == connection_id,
+        )
+    )
+    stamp = now()
+    rows = []
+    for index, (kind, obj) in enumerate(objects):
+        created = stamp + dt.timedelta(microseconds=index)  # the layer is listed in this order
+        body = obj.model_dump(mode="json", exclude={"id"})
+        rows.append(
+            {
+                "id": new_id(kind),
+                "tenant_id": tenant_id,
+                "connection_id": connection_id,
+                "kind": kind,
+                "name": object_name(kind, obj),
+                "body": body,
+                "origin": body.get("origin", "user"),
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    if rows:
+        conn.execute(semantic_objects.insert(), rows)
+    bump_version(conn, connection_id)
 
 
 def replace_object(conn: Connection, row: Any, kind: Kind, obj: BaseModel) -> None:

@@ -14,10 +14,9 @@ from nexatron.semantic import repository as repo
 from nexatron.semantic.bootstrap import bootstrap as bootstrap_from_schema
 from nexatron.semantic.model import SemanticLayer
 from nexatron.semantic.probe import EngineProbe
-from nexatron.semantic.validate import validate_layer, validate_layer_object
+from nexatron.semantic.validate import validate_import, validate_layer, validate_layer_object
 from nexatron.semantic.yaml_io import diff_layers, dump_layer, load_layer, object_key
 from nexatron.services import Services
-from nexatron.store.tables import semantic_objects
 from nexatron.warehouse.types import SchemaSnapshot
 
 PROBE_TIMEOUT_S = 10.0  # one uniqueness or containment check
@@ -102,6 +101,8 @@ def create_object(
     obj = _parse(kind, data)
     with services.db.connect() as conn:
         get_row(conn, tenant_id, connection_id)
+        layer = repo.load_layer(conn, tenant_id, connection_id)
+    check_counts(_with(layer, kind, obj), services.settings.semantic_max_objects, ["body"])
     _check(services, tenant_id, connection_id, kind, obj, None)
     with services.db.begin() as conn:
         object_id = repo.insert_object(conn, tenant_id, connection_id, kind, obj)
@@ -204,6 +205,7 @@ def bootstrap(
     proposed = result.layer
     diff = diff_layers(existing, proposed)
     if apply:
+        check_counts(proposed, services.settings.semantic_max_objects, ["body", "apply"])
         _apply_additions(services, tenant_id, connection_id, existing, proposed)
     else:
         with services.db.begin() as conn:
@@ -249,22 +251,31 @@ def export_yaml(services: Services, tenant_id: str, connection_id: str) -> str:
         return dump_layer(repo.load_layer(conn, tenant_id, connection_id))
 
 
+def check_counts(layer: SemanticLayer, cap: int, loc: list[Any]) -> None:
+    """422 naming the cap when a kind holds more objects than NEXATRON_SEMANTIC_MAX_OBJECTS."""
+    errors = [
+        {
+            "loc": [*loc, kind],
+            "msg": f"{len(getattr(layer, kind))} {kind} is more than the {cap} allowed per "
+            "connection (NEXATRON_SEMANTIC_MAX_OBJECTS).",
+            "type": "too_many",
+        }
+        for kind in ("metrics", "dimensions", "relationships")
+        if len(getattr(layer, kind)) > cap
+    ]
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def import_yaml(
     services: Services, tenant_id: str, connection_id: str, text: str, *, dry_run: bool
 ) -> dict[str, Any]:
-    """Replace the layer with the YAML's; a dry run only reports the diff."""
+    """Replace the layer with the YAML's; a dry run only reports the diff. Linear in the size of
+    the layer (see validate_import); at most NEXATRON_SEMANTIC_MAX_OBJECTS objects per kind."""
     incoming = load_layer(text)
+    check_counts(incoming, services.settings.semantic_max_objects, ["body", "yaml"])
     schema = _schema(services, tenant_id, connection_id)
-    errors: list[dict[str, Any]] = []
-    for kind, objs in (
-        ("dimension", incoming.dimensions),
-        ("relationship", incoming.relationships),
-        ("metric", incoming.metrics),
-    ):
-        for index, obj in enumerate(objs):
-            others = incoming.model_copy(update={f"{kind}s": [*objs[:index], *objs[index + 1 :]]})
-            for err in validate_layer_object(kind, obj, others, schema):  # type: ignore[arg-type]
-                errors.append({**err, "loc": ["body", f"{kind}s", index, *err["loc"][1:]]})
+    errors = validate_import(incoming, schema)
     seen: set[str] = set()
     for index, rel in enumerate(incoming.relationships):  # the validator checks names only
         key = repo.object_name("relationship", rel)
@@ -283,21 +294,13 @@ def import_yaml(
         current = repo.load_layer(conn, tenant_id, connection_id)
     diff = diff_layers(current, incoming)
     if not dry_run:
+        objects: list[tuple[repo.Kind, BaseModel]] = [
+            *(("dimension", d) for d in incoming.dimensions),
+            *(("relationship", r) for r in incoming.relationships),
+            *(("metric", m) for m in incoming.metrics),
+        ]
         with services.db.begin() as conn:
-            for row in conn.execute(
-                semantic_objects.select().where(
-                    semantic_objects.c.tenant_id == tenant_id,
-                    semantic_objects.c.connection_id == connection_id,
-                )
-            ).fetchall():
-                repo.delete_object(conn, row)
-            for kind, objs in (
-                ("dimension", incoming.dimensions),
-                ("relationship", incoming.relationships),
-                ("metric", incoming.metrics),
-            ):
-                for obj in objs:
-                    repo.insert_object(conn, tenant_id, connection_id, kind, obj)  # type: ignore[arg-type]
+            repo.replace_layer(conn, tenant_id, connection_id, objects)
             _record_layer(conn, tenant_id, "semantic.import", connection_id, "layer replaced")
     else:
         with services.db.begin() as conn:

@@ -66,6 +66,25 @@ def validate_layer(layer: SemanticLayer, schema: SchemaSnapshot | None) -> list[
     return out
 
 
+def validate_import(layer: SemanticLayer, schema: SchemaSnapshot | None) -> list[Entry]:
+    """Problems of each object of a layer to import, judged against all the others.
+
+    One checker for the whole layer, so this is linear in the layer's size (checking each object
+    against a copy of the layer without it was quadratic). Every object sharing its name with
+    another is reported, the first one included. Locations are `["body", kind, index, ...]`, in
+    the order dimensions, relationships, metrics.
+    """
+    checker = _Checker(layer, schema, replacing=None, every_duplicate=True)
+    out: list[Entry] = []
+    for i, d in enumerate(layer.dimensions):
+        out += checker.dimension(d, ["dimensions", i])
+    for i, r in enumerate(layer.relationships):
+        out += checker.relationship(r, ["relationships", i])
+    for i, m in enumerate(layer.metrics):
+        out += checker.metric(m, ["metrics", i])
+    return out
+
+
 def _same(a: Any, b: Any) -> bool:
     if a is b:
         return True
@@ -75,9 +94,19 @@ def _same(a: Any, b: Any) -> bool:
 
 
 class _Checker:
-    def __init__(self, layer: SemanticLayer, schema: SchemaSnapshot | None, replacing: Any) -> None:
+    def __init__(
+        self,
+        layer: SemanticLayer,
+        schema: SchemaSnapshot | None,
+        replacing: Any,
+        *,
+        every_duplicate: bool = False,
+    ) -> None:
         self.schema = schema
         self.replacing = replacing
+        self.every_duplicate = every_duplicate  # flag the first of a repeated name too
+        self._deps_cache: dict[str, list[str]] = {}
+        self._tables: dict[str, TableInfo | None] = {}
         self.relationship_names = {r.name for r in layer.relationships if r.name}
         self.metrics: dict[str, list[Metric]] = {}
         self.dimensions: dict[str, list[Dimension]] = {}
@@ -102,7 +131,7 @@ class _Checker:
         other: dict[str, list[Any]],
         loc: list[Any],
     ) -> list[Entry]:
-        if len(own.get(name, [])) > 1 and own[name][0] is not obj:
+        if len(own.get(name, [])) > 1 and (self.every_duplicate or own[name][0] is not obj):
             return [
                 _err(
                     [*loc, "name"],
@@ -126,7 +155,9 @@ class _Checker:
             return None, [_err(loc, "A table is required.", "missing")]
         if self.schema is None:
             return None, []
-        table = self.schema.table(ref)
+        if ref not in self._tables:  # a lookup scans the schema; a layer names few tables
+            self._tables[ref] = self.schema.table(ref)
+        table = self._tables[ref]
         if table is None:
             return None, [
                 _err(loc, f"Table {ref!r} does not exist in the connection's schema.", "not_found")
@@ -243,6 +274,12 @@ class _Checker:
         return out
 
     def _deps(self, name: str) -> list[str]:
+        found = self._deps_cache.get(name)
+        if found is None:
+            found = self._deps_cache[name] = self._parse_deps(name)
+        return found
+
+    def _parse_deps(self, name: str) -> list[str]:
         ms = self.metrics.get(name)
         if not ms:
             return []
