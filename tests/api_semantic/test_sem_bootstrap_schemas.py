@@ -84,3 +84,15 @@ async def test_bootstrap_covers_every_schema_and_verifies_inferred_keys(
     )
     got = sorted((row["customer_name"], float(row["total_order_amount"])) for row in answer["data"])
     assert got == [("Ann", 5.5), ("Bob", 9.5)]
+
+    # the value index reads the quoted camelCase column in the other schema: "Retail" is a value
+    retail = await _post(
+        harness,
+        "/api/v1/query",
+        {"connection_id": conn["id"], "question": "total order amount for Retail customers"},
+    )
+    assert [float(v) for row in retail["data"] for v in row.values()] == [5.5]
+
+    openapi = (await harness.as_(harness.tenant.admin, "GET", "/openapi.json")).json()
+    documented = openapi["paths"]["/api/v1/semantic/bootstrap"]["post"]["responses"]["200"]
+    assert "BootstrapOut" in str(documented)
