@@ -88,3 +88,30 @@ def test_bootstrap_sets_report_per_class(
     out = capsys.readouterr().out
     assert "per class over 1 set(s)" in out and "wrong+warn" in out
     assert out.count("tiny-bootstrap") == 1
+
+
+def test_a_wrong_answer_that_warned_is_counted_apart() -> None:
+    from nexatron.evaluation import QuestionResult
+
+    def result(outcome: str, warnings: list[str], klass: str = "topn") -> QuestionResult:
+        return QuestionResult(
+            id=outcome,
+            question="q",
+            answerable=True,
+            outcome=outcome,
+            question_class=klass,
+            warnings=warnings,
+        )
+
+    tallies = tally_by_class(
+        [
+            result("mismatch", ["3 rows tie for the top on Revenue; all of them are shown."]),
+            result("mismatch", []),
+            result("refused", []),
+            result("cascade", []),
+            result("error", [], "join"),
+        ]
+    )
+    join, topn, total = tallies  # classes by name, then the total
+    assert (topn.wrong, topn.wrong_warned, topn.refused, topn.errors) == (1, 1, 2, 0)
+    assert (join.name, join.errors) == ("join", 1) and total.total == 5

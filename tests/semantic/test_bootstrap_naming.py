@@ -7,6 +7,7 @@ import pytest
 from nexatron.semantic.abbreviations import expand
 from nexatron.semantic.naming import (
     Vocabulary,
+    entity_names,
     entity_words,
     plural,
     readable_words,
@@ -86,3 +87,16 @@ def test_two_consonants_and_column_words_feed_the_vocabulary() -> None:
     ]
     assert "shpr" not in vocabulary.words  # an abbreviation is not a word of the schema
     assert readable_words("atHome", vocabulary) == ["at", "home"]  # vowels: not a short form
+
+
+def test_entity_names_of_a_layers_tables() -> None:
+    names = entity_names(["tblBooking", "tblHotel", "sales.tblGuest"])
+    assert names == {
+        "tblBooking": ("booking", "bookings"),
+        "tblHotel": ("hotel", "hotels"),
+        "sales.tblGuest": ("guest", "guests"),
+    }
+    assert entity_names(["ins_clm", "ins_pol"]) == {
+        "ins_clm": ("claim", "claims"),
+        "ins_pol": ("policy", "policies"),
+    }

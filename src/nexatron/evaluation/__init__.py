@@ -6,7 +6,7 @@
 
 from nexatron.evaluation.compare import rows_match
 from nexatron.evaluation.report import ClassTally, format_report, tally_by_class
-from nexatron.evaluation.run import EvalReport, QuestionResult, run_eval
+from nexatron.evaluation.run import EvalReport, QuestionResult, run_eval, value_index
 
 __all__ = [
     "ClassTally",
@@ -16,4 +16,5 @@ __all__ = [
     "rows_match",
     "run_eval",
     "tally_by_class",
+    "value_index",
 ]

@@ -9,6 +9,7 @@ or `follow_up_of`, each optionally with a `class` (count, group_by, join, ...).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import statistics
 import tempfile
 import time
@@ -27,9 +28,11 @@ from nexatron.nlq.lexicon import build_lexicon
 from nexatron.nlq.plan import Plan
 from nexatron.nlq.understand import understand
 from nexatron.semantic.dates import DateContext
-from nexatron.semantic.model import SemanticLayer, SemanticQuery
+from nexatron.semantic.model import OutputColumn, SemanticLayer, SemanticQuery
 
 UNCLASSIFIED = "unclassified"
+# The module, not the `warnings` function the answer package exports under the same name.
+answer_warnings_module = importlib.import_module("nexatron.answer.warnings")
 
 
 class QuestionResult(BaseModel):
@@ -85,10 +88,16 @@ def _layer(spec: Any, base: Path, db: Path) -> SemanticLayer:
     return SemanticLayer.model_validate(data)
 
 
-def plan_warnings(plan: Plan) -> list[str]:
-    """What the server would put in the answer's `warnings` before execution (its assumptions,
-    and any warnings the plan carries)."""
-    return [*plan.assumptions, *getattr(plan, "warnings", [])]
+def answer_warnings(plan: Plan, columns: list[OutputColumn], rows: list[Any]) -> list[str]:
+    """The `warnings` the server's answer would carry: the plan's assumptions, and a tie at a
+    top-N cut where the answer package reports one (`answer.warnings.tie_warning`)."""
+    found = [*plan.assumptions]
+    tie = getattr(answer_warnings_module, "tie_warning", None)
+    if tie is not None:
+        text = tie(plan.query, columns, [list(r) for r in rows], "en_US")
+        if text:
+            found.append(str(text))
+    return found
 
 
 def run_eval(path: str | Path) -> EvalReport:
@@ -145,7 +154,8 @@ def _one(
     t0 = time.perf_counter()
     try:
         plan = understand(text, lex, ctx=ctx, previous=previous)
-        sql = compile_query(layer, plan.query, "duckdb").sql
+        compiled = compile_query(layer, plan.query, "duckdb")
+        sql = compiled.sql
     except NexatronError as e:  # a refusal, clarification or uncompilable plan: all are 422s
         ms = (time.perf_counter() - t0) * 1000
         kind = "clarified" if isinstance(e, Clarification | WriteRefused) else "refused"
@@ -155,12 +165,12 @@ def _one(
         return QuestionResult(**common, outcome=outcome, detail=str(e.detail)[:300], latency_ms=ms)
     ms = (time.perf_counter() - t0) * 1000
     plans[qid] = plan.query
-    warned = plan_warnings(plan)
     try:
         got = con.execute(sql).fetchall()
     except Exception as e:  # an execution failure counts as an error, not an answer
         detail = f"{type(e).__name__}: {e}"[:300]
         return QuestionResult(**common, outcome="error", detail=detail, latency_ms=ms)
+    warned = answer_warnings(plan, compiled.columns, got)
     plan_json = plan.query.model_dump_json(exclude_defaults=True)
     if not answerable:
         return QuestionResult(

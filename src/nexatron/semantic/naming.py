@@ -187,3 +187,19 @@ def safe_name(text: str) -> str:
     """A name matching NAME_PATTERN: letters, digits, underscores; not starting with a digit."""
     name = _UNSAFE.sub("_", text).strip("_") or "field"
     return f"_{name}" if name[0].isdigit() else name
+
+
+def entity_names(table_refs: list[str]) -> dict[str, tuple[str, str]]:
+    """What each table's rows are called, singular and plural, read as bootstrap reads them
+    (shared prefix dropped, camelCase split, abbreviations and the schema's own short forms
+    expanded): {"tblBooking": ("booking", "bookings"), "ins_clm": ("claim", "claims")}. For the
+    parser's entity words, so a prefixed or abbreviated table is still "booking" in a question."""
+    names = [ref.split(".")[-1] for ref in table_refs]
+    prefix = shared_prefix(names)
+    vocabulary = Vocabulary(names, prefix)
+    out: dict[str, tuple[str, str]] = {}
+    for ref, name in zip(table_refs, names, strict=True):
+        entity = [vocabulary.read(w) for w in entity_words(name, prefix)]
+        one = " ".join(entity)
+        out[ref] = (one, plural(one))
+    return out
