@@ -236,3 +236,16 @@ def test_text_dimensions_answer_to_their_short_forms(
     name = layer.dimension("customer_name")
     # neither a bare "name" nor "customer" (that is the entity, read as such)
     assert name is not None and not {"name", "customer"} & set(name.synonyms)
+
+
+def test_a_role_dimension_must_name_a_relationship() -> None:
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [{"name": "flights", "table": "flights", "agg": "count"}],
+            "dimensions": [
+                {"name": "origin_city", "table": "airports", "expr": "city", "via": "nowhere"}
+            ],
+        }
+    )
+    errors = validate_layer(layer, None)
+    assert [e["loc"][-1] for e in errors] == ["via"] and "nowhere" in errors[0]["msg"]
