@@ -1,4 +1,5 @@
-"""Prefixed random identifiers: qry_, conv_, conn_, met_, dim_, rel_, key_, usr_, ten_."""
+"""Prefixed random identifiers: qry_, conv_, conn_, met_, dim_, rel_, key_, usr_, ten_,
+scimtok_, grp_."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ PREFIXES = {
     "user": "usr",
     "tenant": "ten",
     "session": "ses",
+    "scim_token": "scimtok",
+    "scim_group": "grp",
 }
 
 

@@ -121,6 +121,10 @@ class Settings(BaseModel):
     llm_timeout_s: float = Field(default=30.0, gt=0)
     llm_allow_private_hosts: bool = False  # may tenants point base_url at private addresses?
 
+    public_url: str | None = None  # how browsers reach the server (SSO redirect URI); else Host
+    sso_allow_private_hosts: bool = False  # may a tenant's OpenID provider be a private address?
+    sso_http_timeout_s: float = Field(default=5.0, gt=0)  # discovery, JWKS, token exchange
+
     @model_validator(mode="before")
     @classmethod
     def _plan_rate_limits(cls, values: Any) -> Any:

@@ -292,3 +292,27 @@ async def make_tenant(ctx: Ctx) -> Made:
         return dict(row._mapping)
 
     return Made(params={"tenant_id": ctx.tenant.id}, snapshot=snapshot, body={"plan": "free"})
+
+
+@factory("token_id")
+async def make_scim_token(ctx: Ctx) -> Made:
+    """A SCIM token of the tenant (DELETE /scim/tokens/{token_id} revokes it)."""
+    name = f"victim-scim-{tag()}"
+    made = await ctx.ok("POST", "/api/v1/scim/tokens", json={"name": name})
+    auth = {"Authorization": f"Bearer {made['token']}"}
+
+    async def snapshot() -> Any:
+        listing = await ctx.ok("GET", "/api/v1/scim/tokens")
+        found = [
+            {k: v for k, v in t.items() if k != "last_used_at"}
+            for t in listing["data"]
+            if t["id"] == made["id"]
+        ]
+        works = await ctx.harness.client.get("/scim/v2/ServiceProviderConfig", headers=auth)
+        return {"record": found, "still_authenticates": works.status_code}
+
+    return Made(
+        params={"token_id": made["id"]},
+        snapshot=snapshot,
+        secrets=[name, made["prefix"], made["token"]],
+    )

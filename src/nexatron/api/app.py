@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from nexatron import __version__
 from nexatron.api import errors
 from nexatron.api.gateway import Gateway
-from nexatron.api.routes import api_keys, audit_log, auth, operator, users
+from nexatron.api.routes import api_keys, audit_log, auth, operator, scim_admin, sso, users
+from nexatron.api.scim import PREFIX as SCIM_PREFIX
+from nexatron.api.scim import create_scim_app
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
 from nexatron.store.db import ping
@@ -25,10 +27,13 @@ from nexatron.web import is_web_path, web_app
 API_PREFIX = "/api/v1"
 ROUTERS: list[APIRouter] = [
     auth.router,
+    sso.login_router,
     api_keys.router,
     users.router,
     audit_log.router,
     operator.router,
+    scim_admin.router,
+    sso.router,
 ]
 
 
@@ -134,6 +139,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
 
     for router in [*_optional_routers(), *ROUTERS]:
         app.include_router(router, prefix=API_PREFIX)
+    app.mount(SCIM_PREFIX, create_scim_app(services))
     return GatewayApp(Gateway(app, services), app, web_app() if settings.web else None)
 
 

@@ -27,6 +27,8 @@ async def get_principal(request: Request) -> Principal:
     if principal is None:
         error: NexatronError | None = request.scope.get("state", {}).get("auth_error")
         raise error or Unauthorized("Missing credentials: send `Authorization: Bearer <API key>`.")
+    if principal.is_scim:
+        raise Forbidden("A SCIM token is accepted only by the SCIM API under /scim/v2.")
     return principal
 
 

@@ -32,7 +32,9 @@ def action(name: str) -> dict[str, Any]:
 
 
 def actor_of(principal: Principal) -> Actor:
-    """A tenant caller: the API key when they used one, else the user."""
+    """A tenant caller: the API key when they used one, a SCIM token, else the user."""
+    if principal.scim_token_id:
+        return Actor("scim", principal.scim_token_id, "SCIM client")
     if principal.api_key_id:
         return Actor("api_key", principal.api_key_id, principal.user_id)
     return Actor("user", principal.user_id, principal.user_id)

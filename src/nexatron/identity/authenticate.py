@@ -1,6 +1,7 @@
-"""Turns a bearer credential (API key or access token) into a Principal, or raises 401 (403 when
-the tenant is suspended). The tenant's `suspended_at` is read with the key or session row, so the
-rows cached under the metadata version (tenants are watched) see a suspension at once."""
+"""Turns a bearer credential (API key, SCIM token or access token) into a Principal, or raises
+401 (403 when the tenant is suspended). The tenant's `suspended_at` is read with the key or
+session row, so the rows cached under the metadata version (tenants are watched) see a
+suspension at once."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from nexatron.identity.apikeys import PREFIX, is_well_formed
 from nexatron.identity.roles import Principal, Role, min_role
 from nexatron.identity.tokens import TokenCodec
 from nexatron.identity.users import now
+from nexatron.scim import tokens as scim_tokens
+from nexatron.scim.tokens import PREFIX as SCIM_PREFIX
 from nexatron.store.tables import api_keys, auth_sessions, tenants, users
 from nexatron.store.version import VersionedRows
 
@@ -76,6 +79,8 @@ class Authenticator:
     def authenticate(self, credential: str) -> Principal:
         if credential.startswith(PREFIX):
             return self._api_key(credential)
+        if credential.startswith(SCIM_PREFIX):
+            return scim_tokens.authenticate(self._db, self._secret, credential)
         return self._access_token(credential)
 
     def _api_key(self, key: str) -> Principal:

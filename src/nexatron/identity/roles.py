@@ -31,7 +31,8 @@ def min_role(a: Role, b: Role) -> Role:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: a user directly (access token) or through one of their API keys."""
+    """Who is calling: a user directly (access token), through one of their API keys, or a
+    tenant's SCIM client (a SCIM token; `user_id` is then the token id and `role` the lowest)."""
 
     tenant_id: str
     user_id: str
@@ -39,6 +40,11 @@ class Principal:
     plan: str = "default"
     api_key_id: str | None = None
     session_id: str | None = None
+    scim_token_id: str | None = None  # a SCIM client: only the /scim/v2 routes accept it
+
+    @property
+    def is_scim(self) -> bool:
+        return self.scim_token_id is not None
 
     def can(self, permission: str) -> bool:
         return self.role in PERMISSIONS[permission]
@@ -47,4 +53,6 @@ class Principal:
     def rate_key(self) -> str:
         """The request budget's owner: the user, whichever of their keys or sessions calls (a
         budget per key would grow with every key a user makes)."""
+        if self.scim_token_id:  # a SCIM client has a budget of its own
+            return f"scim:{self.scim_token_id}"
         return f"user:{self.user_id}"

@@ -10,11 +10,12 @@ from sqlalchemy import Connection, Engine, select, update
 
 from nexatron import audit
 from nexatron.crypto import keyed_hash
-from nexatron.errors import Conflict, TenantSuspended, Unauthorized
+from nexatron.errors import Conflict, Forbidden, TenantSuspended, Unauthorized
 from nexatron.identity.passwords import hash_password, needs_rehash, verify_password
 from nexatron.identity.tokens import TokenCodec
 from nexatron.identity.users import now, users_by_email
 from nexatron.ids import new_id
+from nexatron.sso.config import password_login_disabled
 from nexatron.store.tables import auth_sessions, refresh_tokens, tenants, users
 
 INVALID_LOGIN = "Invalid email or password."
@@ -24,6 +25,10 @@ SEVERAL_TENANTS = (
     "to your tenant's slug."
 )
 MAX_CANDIDATES = 8  # password checks for one login at most (argon2 is slow on purpose)
+SSO_ONLY = (
+    "Your organization signs in with single sign-on: "
+    "use GET /api/v1/auth/sso/start?email=<your address>."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,8 @@ class SessionService:
             self._login_refused(row, email, "tenant suspended", denied=True)
             raise TenantSuspended(row.tenant_id)
         with self._db.begin() as conn:
+            if password_login_disabled(conn, row.tenant_id):  # told only to the password holder
+                raise Forbidden(SSO_ONLY)
             if needs_rehash(row.password_hash):
                 conn.execute(
                     update(users)
@@ -118,6 +125,17 @@ class SessionService:
                 target=audit.Target("session", session_id),
             )
             return pair
+
+    def start_session(self, user_id: str, tenant_id: str) -> TokenPair:
+        """A session for a user whose identity was proven elsewhere (single sign-on)."""
+        with self._db.begin() as conn:
+            session_id = new_id("session")
+            conn.execute(
+                auth_sessions.insert().values(
+                    id=session_id, tenant_id=tenant_id, user_id=user_id, created_at=now()
+                )
+            )
+            return self._issue(conn, user_id, tenant_id, session_id)
 
     def _issue(self, conn: Connection, user_id: str, tenant_id: str, session_id: str) -> TokenPair:
         refresh = "nxr_" + secrets.token_urlsafe(32)
