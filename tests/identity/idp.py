@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import authlib.deprecate  # installs its "always" filter now, before ours below
 import flask
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
 with warnings.catch_warnings():  # the mock imports authlib.jose, deprecated upstream
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", authlib.deprecate.AuthlibDeprecationWarning)
     import oidc_provider_mock
 
 

@@ -17,8 +17,8 @@ from nexatron import __version__
 from nexatron.api import errors
 from nexatron.api.gateway import Gateway
 from nexatron.api.routes import api_keys, audit_log, auth, operator, scim_admin, sso, users
-from nexatron.api.scim import PREFIX as SCIM_PREFIX
-from nexatron.api.scim import create_scim_app
+from nexatron.api.scim_mount import PREFIX as SCIM_PREFIX
+from nexatron.api.scim_mount import LazyScim
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
 from nexatron.store.db import ping
@@ -139,7 +139,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
 
     for router in [*_optional_routers(), *ROUTERS]:
         app.include_router(router, prefix=API_PREFIX)
-    app.mount(SCIM_PREFIX, create_scim_app(services))
+    app.mount(SCIM_PREFIX, LazyScim(services))
     return GatewayApp(Gateway(app, services), app, web_app() if settings.web else None)
 
 

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nexatron import audit
 from nexatron.api.audit_errors import record_failure
+from nexatron.api.scim_mount import PREFIX
 from nexatron.errors import Forbidden, NexatronError, Unauthorized
 from nexatron.identity.roles import Principal
 from nexatron.scim import discovery, groups, query, users
@@ -35,7 +36,7 @@ from nexatron.services import Services
 from nexatron.usage.plans import require_feature
 
 MEDIA_TYPE = "application/scim+json"
-PREFIX = "/scim/v2"
+
 log = logging.getLogger("nexatron.scim")
 
 

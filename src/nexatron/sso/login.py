@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from authlib.common.security import generate_token
 from sqlalchemy import select, update
@@ -21,10 +21,13 @@ from nexatron.identity.sessions import TokenPair
 from nexatron.identity.users import create_user
 from nexatron.services import Services
 from nexatron.sso import config
-from nexatron.sso.oidc import LoginRejected, OidcClient
+from nexatron.sso.errors import LoginRejected
 from nexatron.store.tables import tenants, users
 from nexatron.usage.limits import check_new_seat
 from nexatron.usage.plans import require_feature
+
+if TYPE_CHECKING:
+    from nexatron.sso.oidc import OidcClient
 
 COOKIE = "nexatron_sso"
 FLOW_TTL_S = 600
@@ -38,6 +41,9 @@ class Started:
 
 
 def client(services: Services) -> OidcClient:
+    """The process's OpenID client (authlib and joserfc load on the first sign-in, not at start)."""
+    from nexatron.sso.oidc import OidcClient
+
     found = services.extras.get("oidc")
     if found is None:
         settings = services.settings

@@ -24,9 +24,9 @@ from joserfc.errors import (
 )
 from joserfc.jwk import KeySet
 
-from nexatron.errors import ServiceUnavailable, Unauthorized
 from nexatron.netcheck import is_private_host
 from nexatron.sso.config import Provider
+from nexatron.sso.errors import LoginRejected, ProviderUnavailable
 
 try:  # authlib's httpx integration uses httpx2 when it is installed, else httpx
     import httpx2
@@ -38,14 +38,6 @@ except ImportError:  # pragma: no cover - depends on what else is installed
 METADATA_TTL_S = 3600.0
 LEEWAY_S = 60  # clock skew allowed on exp / iat
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
-
-
-class ProviderUnavailable(ServiceUnavailable):
-    """The identity provider did not answer (or answered nonsense)."""
-
-
-class LoginRejected(Unauthorized):
-    """The provider's answer does not prove who the user is."""
 
 
 @dataclass(frozen=True, slots=True)
