@@ -131,6 +131,29 @@ async def s_llm_delete(ctx: Ctx, _op: dict[str, str]) -> Call:
     return Call("DELETE", f"{API}/llm/settings", _admin(ctx))
 
 
+async def s_scim_token(ctx: Ctx, _op: dict[str, str]) -> Call:
+    return Call("POST", f"{API}/scim/tokens", _admin(ctx), {"json": {"name": "idp"}})
+
+
+async def s_scim_roles(ctx: Ctx, _op: dict[str, str]) -> Call:
+    body = {"group_roles": {"Admins": "admin"}, "default_role": "viewer"}
+    return Call("PUT", f"{API}/scim/role-mapping", _admin(ctx), {"json": body})
+
+
+def _sso() -> dict[str, Any]:  # a public address literal: nothing is called when saving
+    domain = f"aud-{secrets.token_hex(4)}.example.com"
+    return {"issuer": "https://8.8.8.8", "client_id": "x", "allowed_domains": [domain]}
+
+
+async def s_sso_put(ctx: Ctx, _op: dict[str, str]) -> Call:
+    return Call("PUT", f"{API}/sso/settings", _admin(ctx), {"json": _sso()})
+
+
+async def s_sso_delete(ctx: Ctx, _op: dict[str, str]) -> Call:
+    await ctx.ok("PUT", f"{API}/sso/settings", json=_sso())
+    return Call("DELETE", f"{API}/sso/settings", _admin(ctx))
+
+
 async def s_tenant_create(ctx: Ctx, op: dict[str, str]) -> Call:
     slug = "aud-" + secrets.token_hex(4)
     body = {"name": slug, "slug": slug, "admin_email": f"a@{slug}.test"}
@@ -164,6 +187,10 @@ SAMPLES: dict[str, Sample] = {
     f"POST {API}/semantic/import": s_import,
     f"PUT {API}/llm/settings": s_llm_put,
     f"DELETE {API}/llm/settings": s_llm_delete,
+    f"POST {API}/scim/tokens": s_scim_token,
+    f"PUT {API}/scim/role-mapping": s_scim_roles,
+    f"PUT {API}/sso/settings": s_sso_put,
+    f"DELETE {API}/sso/settings": s_sso_delete,
     f"POST {API}/operator/tenants": s_tenant_create,
     f"PATCH {API}/operator/tenants/{{tenant_id}}": s_tenant_plan,
     f"POST {API}/operator/tenants/{{tenant_id}}/suspend": s_tenant_suspend,
