@@ -1,7 +1,7 @@
 """SCIM tokens, users, groups and memberships; SSO providers and their email domains
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07 03:00:03.862599
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import nexatron.store.tables
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
