@@ -31,6 +31,14 @@ async def test_viewer_gets_403_on_admin_and_key_actions(harness) -> None:
         ("GET", "/api/v1/analytics/usage", {}),
         ("GET", "/api/v1/analytics/questions", {}),
         ("GET", "/api/v1/billing", {}),
+        ("GET", "/api/v1/scim/tokens", {}),
+        ("POST", "/api/v1/scim/tokens", {"json": {"name": "mine"}}),
+        ("DELETE", "/api/v1/scim/tokens/scimtok_any", {}),
+        ("GET", "/api/v1/scim/role-mapping", {}),
+        ("PUT", "/api/v1/scim/role-mapping", {"json": {"group_roles": {"x": "admin"}}}),
+        ("GET", "/api/v1/sso/settings", {}),
+        ("PUT", "/api/v1/sso/settings", {"json": {"issuer": "https://8.8.8.8", "client_id": "x"}}),
+        ("DELETE", "/api/v1/sso/settings", {}),
     ]
     for method, url, kwargs in attempts:
         r = await harness.as_(viewer, method, url, **kwargs)
