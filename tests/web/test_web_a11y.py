@@ -47,8 +47,10 @@ def audit(page: Any, name: str, found: dict[str, list[str]]) -> None:
 
 
 def settle(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("document.querySelectorAll('.loading').length === 0")
+    """Loaded: no spinner left, and no chart still drawing."""
+    page.wait_for_function(
+        "document.querySelectorAll('.loading, .chart[data-chart=pending]').length === 0"
+    )
 
 
 def test_axe_and_screenshots_of_every_page(browser: Any, server: Server) -> None:
