@@ -24,6 +24,7 @@ PAGES: list[tuple[str, str, tuple[str, ...]]] = [
     ("settings-users", "/settings/users", ("admin",)),
     ("settings-llm", "/settings/llm", ("admin",)),
     ("settings-usage", "/settings/usage", ("admin",)),
+    ("settings-audit", "/settings/audit", ("admin",)),
 ]
 AXE_RUN = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});

@@ -514,3 +514,21 @@ def test_file_upload_creates_a_connection(open_as: Any, server: Server, tmp_path
     item = page.locator("li.card", has_text="Uploaded branches")
     item.get_by_role("button", name="Test").click()
     expect(item.locator(".banner.ok")).to_contain_text("Connected.")
+
+
+def test_audit_log_page_filters_and_exports(open_as: Any, server: Server) -> None:
+    with server.client() as c:
+        if c.get("/audit-log?limit=1").status_code == 404:
+            pytest.skip("this server has no audit log API")
+    page = open_as("admin").page
+    page.goto(server.base + "/settings/audit")
+    page.get_by_label("Action starts with").fill("auth.login")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("table.audit tbody tr")
+    expect(rows.first).to_contain_text("auth.login")
+    expect(rows.first).to_contain_text("admin@localhost")
+    assert all("auth.login" in t for t in rows.locator("td code").all_inner_texts())
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0].startswith("id,occurred_at") and any("auth.login" in line for line in lines[1:])

@@ -235,7 +235,7 @@ function schemaView(schema) {
       return h('details', { class: 'schema-table' },
         h('summary', {}, t.schema_name && t.schema_name !== schema.default_schema ? `${t.schema_name}.${t.name}` : t.name, ' ',
           h('span', { class: 'badge' }, t.kind), ' ', h('span', { class: 'muted small-text' }, `${t.columns.length} columns${t.row_count !== null && t.row_count !== undefined ? ` · ${Number(t.row_count).toLocaleString()} rows` : ''}`)),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+        h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `Columns of ${t.name}` }, h('table', { class: 'data' },
           h('thead', {}, h('tr', {}, ['Column', 'Type', 'Key', 'Nullable'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, t.columns.map((c) => h('tr', {},
             h('td', {}, c.name), h('td', {}, c.native_type || c.type),

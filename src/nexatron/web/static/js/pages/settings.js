@@ -1,7 +1,7 @@
 // Settings: account, API keys (plaintext shown once), users (admin), LLM settings (admin), and
 // the places later pages (audit log, usage, single sign-on) will take.
 import { api, can, session } from '../api.js';
-import { banner, clear, confirmDialog, copyText, empty, field, h, showFieldErrors, spinner, when } from '../dom.js';
+import { banner, clear, confirmDialog, copyText, download, empty, field, h, showFieldErrors, spinner, when } from '../dom.js';
 
 const ROLES = ['viewer', 'analyst', 'admin'];
 const SECTIONS = [
@@ -9,7 +9,7 @@ const SECTIONS = [
   ['keys', 'API keys', () => can.keys()],
   ['users', 'Users', () => can.admin()],
   ['llm', 'LLM', () => can.admin()],
-  ['audit', 'Audit log', () => can.admin(), true],
+  ['audit', 'Audit log', () => can.admin()],
   ['usage', 'Usage', () => can.admin()],
   ['sso', 'Single sign-on', () => can.admin(), true],
 ];
@@ -30,6 +30,7 @@ export async function render(main, { path, navigate }) {
   else if (section === 'users') await users(panel);
   else if (section === 'llm') await llm(panel);
   else if (section === 'usage') await usage(panel, navigate);
+  else if (section === 'audit') await audit(panel);
   else account(panel);
 }
 
@@ -262,4 +263,59 @@ async function usage(panel, navigate) {
       (questions.top_questions || []).length
         ? h('ol', { class: 'top-questions' }, questions.top_questions.map((q) => h('li', {}, q.sample || q.question, h('span', { class: 'muted' }, ` · ${q.count}×`))))
         : empty('No questions yet')));
+}
+
+async function audit(panel) {
+  const action = h('input', { name: 'action', placeholder: 'e.g. auth or semantic' });
+  const actor = h('input', { name: 'actor', placeholder: 'email or id' });
+  const target = h('input', { name: 'target', placeholder: 'name or id' });
+  const out = h('div', { 'aria-live': 'polite' });
+  const list = h('div');
+  const more = h('button', { type: 'button', class: 'ghost', hidden: true }, 'Load older events');
+  let cursor = null;
+  let body = null;
+  const query = (extra = '') => {
+    const q = new URLSearchParams();
+    for (const [k, el] of [['action', action], ['actor', actor], ['target', target]]) if (el.value.trim()) q.set(k, el.value.trim());
+    return `/audit-log?${q.toString()}${extra}`;
+  };
+  const party = (p) => (p && (p.display || p.name || p.id)) || '—';
+  async function load(reset) {
+    if (reset) { cursor = null; body = null; clear(list, spinner('Loading events…')); }
+    more.disabled = true;
+    try {
+      const page = await api(query(`&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+      if (!body) {
+        if (!page.data.length) { clear(list, empty('No events match', h('p', {}, 'Sign-ins, changes and refusals are recorded here.'))); more.hidden = true; return; }
+        body = h('tbody');
+        clear(list, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Audit events' }, h('table', { class: 'data audit' },
+          h('caption', { class: 'visually-hidden' }, 'Audit events, newest first'),
+          h('thead', {}, h('tr', {}, ['When', 'Who', 'Action', 'Target', 'Outcome', 'From'].map((t) => h('th', { scope: 'col' }, t)))),
+          body)));
+      }
+      body.append(...page.data.map((e) => h('tr', {},
+        h('td', {}, when(e.occurred_at)), h('td', {}, party(e.actor)),
+        h('td', {}, h('code', {}, e.action)),
+        h('td', { class: 'wrap' }, party(e.target), e.changed_fields && e.changed_fields.length ? h('span', { class: 'muted small-text' }, ` (${e.changed_fields.join(', ')})`) : null),
+        h('td', {}, h('span', { class: `badge ${e.outcome === 'success' ? 'ok' : 'bad'}` }, e.outcome), e.reason ? h('span', { class: 'muted small-text' }, ` ${e.reason}`) : null),
+        h('td', {}, e.client_ip || '—'))));
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+    } catch (err) { clear(list, banner('error', err.message)); } finally { more.disabled = false; }
+  }
+  more.addEventListener('click', () => load(false));
+  const form = h('form', { class: 'card', onsubmit: (e) => { e.preventDefault(); clear(out); load(true); } },
+    h('h2', {}, 'Audit log'),
+    h('p', { class: 'muted' }, 'Who did what, newest first. Every event is chained to the one before it, so a gap or an edit shows.'),
+    h('div', { class: 'form-grid' }, field('Action starts with', action), field('Actor', actor), field('Target', target)),
+    h('div', { class: 'actions' },
+      h('button', {
+        type: 'button', class: 'ghost',
+        onclick: async () => {
+          try { download('audit-log.csv', await api(query('&format=csv'), { text: true })); } catch (err) { clear(out, banner('error', err.message)); }
+        },
+      }, 'Export CSV'),
+      h('button', { type: 'submit', class: 'primary' }, 'Filter')));
+  clear(panel, form, out, h('div', { class: 'card' }, list, h('div', { class: 'actions' }, more)));
+  await load(true);
 }
