@@ -17,7 +17,6 @@ from nexatron.nlq.errors import Clarification
 from nexatron.query import history
 from nexatron.query.types import Answer, Prepared
 from nexatron.usage.facts import Status, UsageFact, unmatched_of
-from nexatron.usage.writer import UsageWriter
 
 
 def answered_fact(prepared: Prepared, answer: Answer) -> UsageFact:
@@ -112,7 +111,6 @@ def failed_values(
 def write_answer(
     conn: Connection,
     *,
-    writer: UsageWriter,
     fact: UsageFact,
     principal: Principal,
     connection_id: str,
@@ -120,7 +118,7 @@ def write_answer(
     new_conversation: bool,
     plan: dict[str, Any] | None,
     values: dict[str, Any],
-) -> None:
+) -> UsageFact:
     history.save_answer(
         conn,
         principal,
@@ -130,11 +128,9 @@ def write_answer(
         plan=plan,
         values=values,
     )
-    writer.write(conn, fact)
+    return fact  # its usage is written with the batch's (UsageWriter.write_many)
 
 
-def write_failure(
-    conn: Connection, *, writer: UsageWriter, fact: UsageFact, values: dict[str, Any]
-) -> None:
+def write_failure(conn: Connection, *, fact: UsageFact, values: dict[str, Any]) -> UsageFact:
     history.save_outcome(conn, values)
-    writer.write(conn, fact)
+    return fact

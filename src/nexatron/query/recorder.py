@@ -13,6 +13,9 @@ When the last answer ends it waits for `quiet_s` of quiet: that moment is spent 
 response and, under sequential load, taking the next question. Under steady load it writes every
 `linger_s`, in bigger batches; `flush` makes it write at once.
 
+`finish` (optional) runs once per batch in the same transaction with what the jobs returned: the
+usage writer sums a batch's rollups there, one upsert per key instead of one per question.
+
 A clean shutdown writes everything pending (`close`); a process killed outright loses the rows
 of answers from its last few milliseconds. A batch that fails is retried row by row, so one bad
 row (its connection deleted meanwhile, say) costs only itself; that loss is logged.
@@ -32,7 +35,9 @@ from sqlalchemy import Connection, Engine
 
 log = logging.getLogger("nexatron.history")
 _ANSWERING: ContextVar[bool] = ContextVar("nexatron_answering", default=False)
-Job = Callable[[Connection], None]
+# A job writes its rows and may return something for `finish` (the batch's usage facts).
+Job = Callable[[Connection], object]
+Finish = Callable[[Connection, list[object]], None]
 
 
 class Recorder:
@@ -44,8 +49,10 @@ class Recorder:
         max_pending: int = 10_000,
         linger_s: float = 0.02,
         quiet_s: float = 0.002,
+        finish: Finish | None = None,
     ) -> None:
         self._db = db
+        self._finish = finish  # called once per batch, in its transaction, with what jobs returned
         self._max_batch = max_batch
         self._max_pending = max_pending
         self._linger_s = linger_s
@@ -178,8 +185,9 @@ class Recorder:
     def _write(self, batch: list[Job]) -> None:
         try:
             with self._db.begin() as conn:
-                for job in batch:
-                    job(conn)
+                results = [job(conn) for job in batch]
+                if self._finish is not None:
+                    self._finish(conn, [r for r in results if r is not None])
             return
         except Exception:
             if len(batch) == 1:

@@ -70,9 +70,10 @@ class QueryService:
         self._answers: LRU[tuple[str, str], tuple[str, Any]] = LRU(1024)
         self._templates = SqlTemplates()
         self.slots = slots_for(services.settings)
-        self.recorder = Recorder(services.db)
+        # Rollups and ledger: written with each batch of history rows, in the writer thread.
+        self.usage = UsageWriter(services.settings)
+        self.recorder = Recorder(services.db, finish=self.usage.write_many)
         self.quotas = quotas_for(services)
-        self.usage = UsageWriter(services.settings)  # rollups and ledger, in the writer thread
         self.history = history.HistoryReads(
             services.db, self.recorder.flush, services.settings.secret_key
         )
@@ -399,7 +400,6 @@ class QueryService:
         self.recorder.submit(
             partial(
                 outcomes.write_answer,
-                writer=self.usage,
                 fact=fact,
                 principal=prepared.principal,
                 connection_id=prepared.context.connection.id,
@@ -436,9 +436,7 @@ class QueryService:
         )
         if fact.tokens_in or fact.tokens_out:
             self.quotas.spend_tokens(principal, fact.tokens_in + fact.tokens_out)
-        self.recorder.submit(
-            partial(outcomes.write_failure, writer=self.usage, fact=fact, values=values)
-        )
+        self.recorder.submit(partial(outcomes.write_failure, fact=fact, values=values))
 
     def ask(
         self,

@@ -148,6 +148,25 @@ def seat_event(fact: UsageFact) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _summed(facts: list[UsageFact], rows_of: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows with the same key merged: numbers added; text kept from the first, suggestions from
+    the last."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for fact in facts:
+        for row in rows_of(fact):
+            key = tuple(row[k] for k in keys)
+            have = merged.get(key)
+            if have is None:
+                merged[key] = row
+                continue
+            for name, value in row.items():
+                if name == "suggestions":
+                    have[name] = value if value is not None else have[name]
+                elif name not in keys and isinstance(value, (int, float)):
+                    have[name] += value
+    return list(merged.values())
+
+
 class UsageWriter:
     """Writes facts; one per process (it remembers which tenants' daily connection gauge it
     has written today)."""
@@ -160,18 +179,33 @@ class UsageWriter:
         self._lock = threading.Lock()
 
     def write(self, conn: Connection, fact: UsageFact) -> None:
-        add_counts(conn, usage_rollups, ROLLUP_KEYS, rollup_rows(fact))
-        insert_new(conn, usage_actives, active_rows(fact))
-        add_counts(conn, usage_terms, TERM_KEYS, term_rows(fact))
+        self.write_many(conn, [fact])
+
+    def write_many(self, conn: Connection, facts: list[object]) -> None:
+        """A batch's facts: rollups and terms summed per key first (one upsert each), then the
+        ledger events and their outbox rows."""
+        batch = [f for f in facts if isinstance(f, UsageFact)]
+        if not batch:
+            return
+        add_counts(conn, usage_rollups, ROLLUP_KEYS, _summed(batch, rollup_rows, ROLLUP_KEYS))
+        add_counts(conn, usage_terms, TERM_KEYS, _summed(batch, term_rows, TERM_KEYS))
+        actives = {tuple(r.values()): r for fact in batch for r in active_rows(fact)}
+        insert_new(conn, usage_actives, list(actives.values()))
         if not self.metering:
             return
-        events = meter_events(fact)
+        events = [event for fact in batch for event in meter_events(fact)]
         insert_new(conn, usage_events, events)
-        if fact.status == "answered":
-            seat = seat_event(fact)
+        seats: dict[str, dict[str, Any]] = {}
+        for fact in batch:
+            if fact.status == "answered":
+                seat = seat_event(fact)
+                seats.setdefault(seat["id"], seat)
+        for seat in seats.values():  # few per batch: one per user not yet seen this month
             if insert_new(conn, usage_events, [seat]):
                 events.append(seat)
-            events.extend(self._connections_gauge(conn, fact))
+        for fact in batch:
+            if fact.status == "answered":
+                events.extend(self._connections_gauge(conn, fact))
         self.enqueue(conn, events)
 
     def _connections_gauge(self, conn: Connection, fact: UsageFact) -> list[dict[str, Any]]:
