@@ -104,3 +104,36 @@ async def test_object_counts_are_capped_per_kind(harness: Harness, library_conn:
     one_more = {"connection_id": cid, "name": "sixth", "table": "books", "expr": "genre"}
     r = await harness.as_(admin, "POST", "/api/v1/semantic/dimensions", json=one_more)
     assert r.status_code == 422 and "the 5 allowed" in r.json()["detail"][0]["msg"]
+
+
+def test_dependency_cycles_are_found_once_not_per_metric(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain of 1,500 derived metrics was searched from every metric, copying the path at each
+    step (cubic); a 1,500-metric cycle printed 1,500 names in each of its 1,500 errors."""
+    from nexatron.semantic.model import SemanticLayer
+
+    searches: list[str] = []
+    real = validate._Checker._search_cycle
+
+    def counting(self: Any, start: str) -> Any:
+        searches.append(start)
+        return real(self, start)
+
+    monkeypatch.setattr(validate._Checker, "_search_cycle", counting)
+    n = 1500
+    chain = [{"name": "m0", "table": "loans", "agg": "count"}] + [
+        {"name": f"m{i}", "type": "derived", "expression": f"m{i - 1} + 1"} for i in range(1, n)
+    ]
+    assert validate.validate_import(SemanticLayer.model_validate({"metrics": chain}), None) == []
+    assert searches == []  # nothing on a cycle: no search at all
+
+    ring = [{**chain[1], "name": "m0", "expression": f"m{n - 1} * 2"}, *chain[1:]]
+    ring.append({"name": "self", "type": "ratio", "numerator": "m1", "denominator": "self"})
+    errors = validate.validate_import(SemanticLayer.model_validate({"metrics": ring}), None)
+    assert len(errors) == n + 1 and {e["type"] for e in errors} == {"cycle"}
+    assert sorted(searches) == ["m0", "self"]  # one search per cycle, reused by its members
+    assert errors[0]["msg"] == (
+        "Metrics depend on each other in a cycle: m0 -> m1499 -> m1498 -> m1497 -> m1496 -> "
+        "m1495 -> m1494 -> m1493 -> (1492 more) -> m0."
+    )
+    assert errors[5]["msg"].startswith("Metrics depend on each other in a cycle: m5 -> m4 -> ")
+    assert errors[-1]["msg"] == "Metrics depend on each other in a cycle: self -> self."

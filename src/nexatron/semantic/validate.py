@@ -85,6 +85,13 @@ def validate_import(layer: SemanticLayer, schema: SchemaSnapshot | None) -> list
     return out
 
 
+def _path(cycle: list[str], shown: int = 8) -> str:
+    """`a -> b -> a`; a long cycle shows its first names, how many are left out, and its end."""
+    if len(cycle) <= shown + 1:
+        return " -> ".join(cycle)
+    return f"{' -> '.join(cycle[:shown])} -> ({len(cycle) - shown - 1} more) -> {cycle[-1]}"
+
+
 def _same(a: Any, b: Any) -> bool:
     if a is b:
         return True
@@ -107,6 +114,8 @@ class _Checker:
         self.every_duplicate = every_duplicate  # flag the first of a repeated name too
         self._deps_cache: dict[str, list[str]] = {}
         self._tables: dict[str, TableInfo | None] = {}
+        self._on_cycle: set[str] | None = None
+        self._cycles: dict[str, tuple[list[str], int]] = {}  # name -> (a cycle through it, where)
         self.relationship_names = {r.name for r in layer.relationships if r.name}
         self.metrics: dict[str, list[Metric]] = {}
         self.dimensions: dict[str, list[Dimension]] = {}
@@ -216,7 +225,7 @@ class _Checker:
                 out.append(
                     _err(
                         [*loc, (m.type == "ratio" and "numerator") or "expression"],
-                        f"Metrics depend on each other in a cycle: {' -> '.join(cycle)}.",
+                        f"Metrics depend on each other in a cycle: {_path(cycle)}.",
                         "cycle",
                     )
                 )
@@ -291,17 +300,78 @@ class _Checker:
             return [dotted_name(c) for c in tree.find_all(exp.Column)] if tree is not None else []
         return []
 
+    def _cyclic(self) -> set[str]:
+        """Names of the metrics that lie on a dependency cycle (Tarjan's strongly connected
+        components, iterative), computed once: linear in metrics and references."""
+        if self._on_cycle is not None:
+            return self._on_cycle
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        cyclic: set[str] = set()
+        for root in self.metrics:
+            if root in index:
+                continue
+            work: list[tuple[str, int]] = [(root, 0)]
+            while work:
+                node, child = work.pop()
+                if child == 0:
+                    index[node] = low[node] = len(index)
+                    stack.append(node)
+                    on_stack.add(node)
+                deps = [d for d in self._deps(node) if d in self.metrics]
+                if child < len(deps):
+                    work.append((node, child + 1))
+                    dep = deps[child]
+                    if dep not in index:
+                        work.append((dep, 0))
+                    elif dep in on_stack:
+                        low[node] = min(low[node], index[dep])
+                    continue
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        top = stack.pop()
+                        on_stack.discard(top)
+                        component.append(top)
+                        if top == node:
+                            break
+                    if len(component) > 1 or node in deps:
+                        cyclic.update(component)
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+        self._on_cycle = cyclic
+        return cyclic
+
     def _cycle(self, start: str) -> list[str] | None:
-        stack: list[tuple[str, list[str]]] = [(start, [start])]
-        seen: set[str] = set()
-        while stack:
-            node, path = stack.pop()
+        """A dependency path from `start` back to itself, or None (most metrics: no search)."""
+        if start not in self._cyclic():
+            return None
+        known = self._cycles.get(start)
+        if known is not None:  # on a cycle found from another metric: the same cycle, rotated
+            cycle, at = known
+            return cycle[at:] + cycle[1 : at + 1]
+        found = self._search_cycle(start)
+        if found is not None:
+            for at, name in enumerate(found[:-1]):
+                self._cycles.setdefault(name, (found, at))
+        return found
+
+    def _search_cycle(self, start: str) -> list[str] | None:
+        parent: dict[str, str] = {}
+        queue = [start]
+        for node in queue:  # breadth first, so the path is a shortest one
             for dep in self._deps(node):
                 if dep == start:
-                    return [*path, dep]
-                if dep not in seen:
-                    seen.add(dep)
-                    stack.append((dep, [*path, dep]))
+                    path = [dep, node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    return path[::-1]
+                if dep not in parent and dep in self.metrics:
+                    parent[dep] = node
+                    queue.append(dep)
         return None
 
     def dimension(self, d: Dimension, loc: list[Any]) -> list[Entry]:
