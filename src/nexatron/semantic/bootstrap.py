@@ -21,6 +21,7 @@ what it declared, what it refused and why.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -128,6 +129,7 @@ def _ref(schema: SchemaSnapshot, t: TableInfo) -> str:
     return t.name if own else t.qualified_name
 
 
+@functools.lru_cache(maxsize=8192)
 def column_expr(name: str) -> str:
     """A column as a layer expression: quoted when its case or characters need it."""
     return ident(name).sql()
@@ -418,6 +420,7 @@ def bootstrap(
     new_dims: list[Dimension] = []
     new_metrics: list[Metric] = []
     names = _unique_names(proposals)
+    time_dims: dict[str, Dimension | None] = {}
     for p, name in zip(proposals, names, strict=True):
         if p.kind == "metric":
             continue
@@ -456,7 +459,10 @@ def bootstrap(
                 Skipped("metric", name, "already in the layer (name or definition)")
             )
             continue
-        td = _time_dimension(p.table, links, by_key, dim_by_def, vocabulary)
+        table_key = p.table.info.qualified_name.lower()
+        if table_key not in time_dims:
+            time_dims[table_key] = _time_dimension(p.table, links, by_key, dim_by_def, vocabulary)
+        td = time_dims[table_key]
         money = p.column is not None and p.agg != "count" and _money(p.column, p.base)
         label = p.label if name == safe_name("_".join(p.base)) else sentence(name.replace("_", " "))
         if p.agg == "count":

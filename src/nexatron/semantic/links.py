@@ -93,6 +93,15 @@ class LinkFinder:
         self.vocabulary = vocabulary
         self.links: list[Link] = []
         self.refused: list[Refused] = []
+        # Candidate parents by the last word of their entity, and by their key's column name:
+        # a column is compared with those only, not with every table.
+        self._by_last_word: dict[str, list[TableInfo]] = {}
+        self._by_key_name: dict[str, list[TableInfo]] = {}
+        for table in schema.tables:
+            self._by_last_word.setdefault(entities[self._key(table)][-1], []).append(table)
+            key = _single_key(table)
+            if key is not None:
+                self._by_key_name.setdefault(key.lower(), []).append(table)
 
     def _key(self, t: TableInfo) -> str:
         return t.qualified_name.lower()
@@ -173,7 +182,9 @@ class LinkFinder:
         said = [*stem[:-1], singular(stem[-1])]
         out: list[tuple[TableInfo, ColumnInfo]] = []
         exact: list[bool] = []
-        for p in self.schema.tables:
+        named = self._by_last_word.get(said[-1], [])
+        keyed = [p for p in self._by_key_name.get(c.name.lower(), []) if p not in named]
+        for p in [*named, *keyed]:
             entity = self.entities[self._key(p)]
             n = len(entity)
             k = min(len(said), n)  # "status code" names transaction statuses too
