@@ -21,6 +21,7 @@ PREFIXES = {
     "session": "ses",
     "scim_token": "scimtok",
     "scim_group": "grp",
+    "file": "file",
 }
 
 

@@ -28,6 +28,9 @@ class FirstRun:
 def first_run(services: Services) -> FirstRun | None:
     """Create the first tenant, admin and key when the store is empty; else return None."""
     settings = services.settings
+    from nexatron.demo.install import adopt_shared_demo
+
+    adopt_shared_demo(services)  # a data dir from before per-tenant file areas
     with services.db.begin() as conn:
         if conn.execute(select(func.count()).select_from(tenants)).scalar_one() > 0:
             return None

@@ -74,6 +74,17 @@ class Settings(BaseModel):
     max_header_count: int = Field(default=100, ge=10)
     # Proxies whose X-Forwarded-For/-Proto are believed (IPs or CIDRs); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    max_upload_bytes: int = Field(default=100 * 1_048_576, ge=1024)  # POST /files
+
+    # The connection policy (warehouse/policy.py).
+    connection_allow_loopback: bool = False
+    connection_allow: tuple[str, ...] = ()  # CIDRs and host patterns; empty: any public/private
+    connection_deny: tuple[str, ...] = ()
+    file_roots: tuple[str, ...] = ()  # operator directories tenants' file connections may use
+    connection_test_timeout_s: float = Field(default=5.0, gt=0)
+    connection_test_workers: int = Field(default=4, ge=1)
+    connection_tests_per_tenant: int = Field(default=2, ge=1)
+    connection_test_rate_limit: str = "30/minute"  # per tenant
 
     admin_email: str | None = None
     admin_password: str | None = None
@@ -137,7 +148,7 @@ class Settings(BaseModel):
                 limits[name] = spec["rate_limit"]
         return {**values, "rate_limit_plans": limits}
 
-    @field_validator("encryption_keys", mode="before")
+    @field_validator("encryption_keys", "connection_allow", "connection_deny", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
@@ -156,6 +167,15 @@ class Settings(BaseModel):
                 except ValueError:
                     raise ValueError(f"{item!r} is not an IP address or CIDR") from None
             return tuple(str(item) for item in value)
+        return value
+
+    @field_validator("file_roots", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(
+                p.strip() for p in value.replace(",", os.pathsep).split(os.pathsep) if p.strip()
+            )
         return value
 
     @property

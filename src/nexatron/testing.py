@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ def make_settings(data_dir: Path, **overrides: Any) -> tuple[Settings, Any]:
         "secret_key": TEST_SECRET,
         "demo": False,
         "refresh_reuse_grace_s": 0.0,
+        # Tests reach the local PostgreSQL, MariaDB and ClickHouse, and files under the temp
+        # dir: the operator's explicit allowances. Policy tests pass False and () themselves.
+        "connection_allow_loopback": True,
+        "file_roots": (tempfile.gettempdir(),),
     }
     cleanup = None
     if metadata_backend() == "postgres" and "database_url" not in overrides:
@@ -92,6 +97,13 @@ def make_settings(data_dir: Path, **overrides: Any) -> tuple[Settings, Any]:
 
     values.update(overrides)
     return Settings.model_validate(values), cleanup
+
+
+def tenant_files(services: Services, tenant_id: str) -> Path:
+    """The tenant's own file area (`<data dir>/files/<tenant_id>/`), created."""
+    path = services.settings.data_dir.resolve() / "files" / tenant_id
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 def add_tenant(services: Services, name: str) -> Tenant:

@@ -137,13 +137,13 @@ async def test_connection_lifecycle_without_leaking_the_secret(
         away = {"config": {"port": _closed_port()}}
         assert (await harness.as_(admin, "PATCH", f"{base}/{cid}", json=away)).status_code == 200
         down = (await harness.as_(admin, "POST", f"{base}/{cid}/test")).json()
-        assert down["ok"] is False and down["error_code"] == "host_unreachable", down
+        assert down["ok"] is False and down["error_code"] == "unreachable", down
         schema_down = await harness.as_(admin, "GET", f"{base}/{cid}/schema")
         assert schema_down.status_code >= 400
         nowhere = {"config": {"host": "nx-nowhere.invalid"}}
         assert (await harness.as_(admin, "PATCH", f"{base}/{cid}", json=nowhere)).status_code == 200
         lost = (await harness.as_(admin, "POST", f"{base}/{cid}/test")).json()
-        assert lost["ok"] is False and lost["error_code"] == "host_unreachable", lost
+        assert lost["ok"] is False and lost["error_code"] == "unreachable", lost
         assert (await harness.as_(admin, "GET", f"{base}/{cid}/schema")).status_code >= 400
         back = {"config": {"port": target.config["port"], "host": target.config["host"]}}
         assert (await harness.as_(admin, "PATCH", f"{base}/{cid}", json=back)).status_code == 200

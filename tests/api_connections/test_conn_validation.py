@@ -143,7 +143,7 @@ async def test_files_inside_the_data_dir_are_refused(harness: Harness, engine: s
     for path in inside:
         refused = await create_connection(harness, admin, "bad", engine, {"path": str(path)})
         assert locs(refused) == [("body", "config", "path")], path
-    allowed = _sqlite_file(data_dir / "files" / "ok.sqlite")
+    allowed = _sqlite_file(data_dir / "files" / admin.tenant_id / "ok.sqlite")
     if engine == "sqlite":
         made = await create_connection(harness, admin, "ok", engine, {"path": allowed})
         assert made.status_code == 201, made.text

@@ -25,7 +25,7 @@ from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.query.service import query_service
 from nexatron.store.tables import queries
-from nexatron.testing import Actor, Harness, make_app_client
+from nexatron.testing import Actor, Harness, make_app_client, tenant_files
 from nexatron.warehouse.local import FileEngine
 
 from .conftest import API_KEY
@@ -108,13 +108,12 @@ async def open_lab(
     **overrides: Any,
 ) -> AsyncIterator[Lab]:
     """The app with the demo installed for tenant A; every later SQL its engine runs is logged."""
-    target = tmp_path / "files" / "demo.duckdb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template, target)
-    if mutate is not None:
-        mutate(target)
     async with make_app_client(tmp_path, **overrides) as h:
         a = h.tenant.admin
+        target = tenant_files(h.services, a.tenant_id) / "demo.duckdb"
+        shutil.copyfile(template, target)
+        if mutate is not None:
+            mutate(target)
         connection_id = install_demo(h.services, Principal(a.tenant_id, a.user_id, "admin"))
         lab = Lab(h, connection_id, target)
         with h.services.db.connect() as conn:  # build the value index before the spy starts

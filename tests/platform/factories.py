@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nexatron.testing import Harness, Tenant
+from nexatron.testing import Harness, Tenant, tenant_files
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
@@ -155,8 +155,7 @@ async def make_api_key(ctx: Ctx) -> Made:
 @factory("connection_id")
 async def make_connection(ctx: Ctx) -> Made:
     t = tag()
-    folder = ctx.harness.services.settings.data_dir / "files"  # file engines' allowed place
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = tenant_files(ctx.harness.services, ctx.tenant.id)  # the tenant's own area
     path = folder / f"victim-{t}.db"
     with sqlite3.connect(path) as db:
         db.execute(f"CREATE TABLE customers_{t} (id INTEGER PRIMARY KEY, name_{t} TEXT)")
@@ -315,4 +314,27 @@ async def make_scim_token(ctx: Ctx) -> Made:
         params={"token_id": made["id"]},
         snapshot=snapshot,
         secrets=[name, made["prefix"], made["token"]],
+    )
+
+
+@factory("file_id")
+async def make_file(ctx: Ctx) -> Made:
+    """An uploaded CSV (no connection over it, so DELETE would succeed for its owner)."""
+    t = tag()
+    body = f"victim_col_{t},amount\nvictim-row-{t},42\n".encode()
+    made = await ctx.ok(
+        "POST",
+        "/api/v1/files",
+        files={"file": (f"victim-{t}.csv", body, "text/csv")},
+        data={"create_connection": "false"},
+    )
+
+    async def snapshot() -> Any:
+        listing = await ctx.ok("GET", "/api/v1/files")
+        return [f for f in listing["data"] if f["id"] == made["id"]]
+
+    return Made(
+        params={"file_id": made["id"]},
+        snapshot=snapshot,
+        secrets=[f"victim-{t}.csv", made["path"], made["sha256"], f"victim_col_{t}"],
     )

@@ -38,6 +38,7 @@ SPECIFIC = {"user.update": {"user.role_change", "user.disable", "user.enable"}}
 CREATES = {
     f"POST {API}/connections": ("connection_id", ()),
     f"POST {API}/users": ("user_id", ()),
+    f"POST {API}/files": ("file_id", ()),
     f"POST {API}/api-keys": ("key_id", ()),
     f"POST {API}/semantic/metrics": ("metrics/{object_id}", ("connection_id",)),
     f"POST {API}/semantic/dimensions": ("dimensions/{object_id}", ("connection_id",)),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nexatron.testing import Harness
+from nexatron.testing import Harness, tenant_files
 
 pytestmark = pytest.mark.anyio
 
@@ -23,10 +23,9 @@ async def test_user_patch_with_null_role_is_422(harness: Harness) -> None:
 
 
 async def test_connection_patch_with_null_name_is_422(harness: Harness, tmp_path: Path) -> None:
-    db = tmp_path / "files" / "x.sqlite"  # the harness's data dir is tmp_path
-    db.parent.mkdir(exist_ok=True)
-    sqlite3.connect(db).close()
     admin = harness.tenant.admin
+    db = tenant_files(harness.services, admin.tenant_id) / "x.sqlite"
+    sqlite3.connect(db).close()
     created = await harness.as_(
         admin,
         "POST",

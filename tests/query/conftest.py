@@ -13,7 +13,7 @@ import pytest
 from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
-from nexatron.testing import Harness
+from nexatron.testing import Harness, tenant_files
 
 
 @pytest.fixture(scope="session")
@@ -26,10 +26,9 @@ def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo(harness: Harness, demo_source: Path) -> str:
     """Tenant A's demo connection id (the pre-generated file is copied where install_demo looks)."""
-    target = harness.services.settings.data_dir.resolve() / "files" / "demo.duckdb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(demo_source, target)
     admin = harness.tenant.admin
+    target = tenant_files(harness.services, admin.tenant_id) / "demo.duckdb"
+    shutil.copyfile(demo_source, target)
     principal = Principal(tenant_id=admin.tenant_id, user_id=admin.user_id, role="admin")
     return install_demo(harness.services, principal)
 

@@ -11,7 +11,7 @@ from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.query.service import query_service
 from nexatron.services import build_services
-from nexatron.testing import add_tenant, make_settings
+from nexatron.testing import add_tenant, make_settings, tenant_files
 
 REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, flushed around the test
 
@@ -24,8 +24,7 @@ def test_result_cache_is_shared_through_redis(tmp_path: Path, demo_source: Path)
     try:
         admin = add_tenant(first, "Acme").admin
         principal = Principal(tenant_id=admin.tenant_id, user_id=admin.user_id, role="admin")
-        target = tmp_path / "files" / "demo.duckdb"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = tenant_files(first, admin.tenant_id) / "demo.duckdb"
         shutil.copyfile(demo_source, target)
         install_demo(first, principal)
         question = "total sales by region in 2025"

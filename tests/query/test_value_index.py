@@ -12,7 +12,7 @@ from nexatron.query import context
 from nexatron.query.context import ContextLoader
 from nexatron.semantic import repository as repo
 from nexatron.semantic.model import Dimension, Metric
-from nexatron.testing import Harness
+from nexatron.testing import Harness, tenant_files
 
 pytestmark = pytest.mark.anyio
 
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.anyio
 async def test_complete_for_few_values_and_sampled_away_for_many(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = harness.services.settings.data_dir.resolve() / "files" / "events.duckdb"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = tenant_files(harness.services, harness.tenant.admin.tenant_id) / "events.duckdb"
     with duckdb.connect(str(path)) as con:
         # 30,000 rows: 'rare' appears only after the sample's first rows; 'label' is unique.
         con.execute(

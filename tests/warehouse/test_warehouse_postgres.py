@@ -163,7 +163,7 @@ def test_wrong_password_is_classified_and_never_leaked(
 def test_unreachable_host_is_classified() -> None:
     engine = PostgresEngine(PostgresConfig(host="127.0.0.1", port=1, database="x", user="u"))
     result = engine.test()
-    assert not result.ok and result.error_code == "host_unreachable"
+    assert not result.ok and result.error_code == "unreachable"
     assert "host" in (result.detail or "")
 
 

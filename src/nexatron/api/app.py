@@ -43,7 +43,7 @@ def _optional_routers() -> list[APIRouter]:
 
     found = []
     # /query first: routes are matched in order, and it is by far the most requested.
-    for name in ("query", "connections", "semantic", "llm", "analytics", "billing"):
+    for name in ("query", "connections", "files", "semantic", "llm", "analytics", "billing"):
         try:
             module = importlib.import_module(f"nexatron.api.routes.{name}")
         except ModuleNotFoundError as exc:

@@ -78,6 +78,9 @@ class _DroppedOnce:
             await self._send(message)
 
 
+UPLOAD_PATH = "/api/v1/files"
+
+
 class Gateway:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
@@ -173,7 +176,10 @@ class Gateway:
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, info: RequestInfo) -> None:
         headers = dict(scope["headers"])
-        limit = self.services.settings.max_body_bytes
+        upload = scope["method"] == "POST" and scope["path"] == UPLOAD_PATH
+        settings = self.services.settings
+        # An upload may be larger (plus room for the multipart framing), and must say its size.
+        limit = settings.max_upload_bytes + 65536 if upload else settings.max_body_bytes
         length = headers.get(b"content-length")
         if self.inline:
             principal, error, decision = self._resolve(scope, _bearer(scope))
@@ -207,6 +213,11 @@ class Gateway:
             # After the budget check so that this refusal, too, carries X-RateLimit-* headers.
             await send_json(
                 send, 413, {"detail": f"Request body larger than {limit} bytes."}, rate_headers
+            )
+            return
+        if upload and length is None:
+            await send_json(
+                send, 411, {"detail": "Uploads need a Content-Length header."}, rate_headers
             )
             return
         state = scope.setdefault("state", {})

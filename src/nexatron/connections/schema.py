@@ -8,9 +8,17 @@ from typing import Any
 from sqlalchemy import update
 
 from nexatron import audit
-from nexatron.connections.service import engine_for, get_row, now
+from nexatron.connections.service import (
+    connection_policy,
+    engine_for,
+    full_config,
+    get_row,
+    now,
+)
+from nexatron.connections.tester import ConnectionTester
 from nexatron.services import Services
 from nexatron.store.tables import connections
+from nexatron.warehouse.registry import open_engine, parse_config
 from nexatron.warehouse.types import SchemaSnapshot, TestResult
 
 
@@ -44,10 +52,20 @@ def get_schema(
 
 
 def test_connection(services: Services, tenant_id: str, connection_id: str) -> TestResult:
-    """A real round trip, audited as `connection.test` (a failed test records its error code)."""
+    """A round trip on an engine of its own with the short test timeout (closed afterwards),
+    audited as `connection.test` (a failed test records its outcome)."""
     with services.db.connect() as conn:
         row = get_row(conn, tenant_id, connection_id)
-    result = engine_for(services, row).test()
+    engine = open_engine(
+        row.type,
+        parse_config(row.type, full_config(services, row)),
+        connect_timeout_s=services.settings.connection_test_timeout_s,
+        gate=connection_policy(services).for_tenant(tenant_id),
+    )
+    try:
+        result = engine.test()
+    finally:
+        engine.dispose()
     with services.db.begin() as conn:
         audit.record(
             conn,
@@ -58,3 +76,14 @@ def test_connection(services: Services, tenant_id: str, connection_id: str) -> T
             reason=None if result.ok else f"test failed: {result.error_code}",
         )
     return result
+
+
+def tester(services: Services) -> ConnectionTester:
+    existing = services.extras.get("connection_tester")
+    if existing is None:
+        settings = services.settings
+        existing = services.extras["connection_tester"] = ConnectionTester(
+            workers=settings.connection_test_workers,
+            per_tenant=settings.connection_tests_per_tenant,
+        )
+    return existing

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
 from nexatron import audit
-from nexatron.errors import Conflict, NotFound, ValidationFailed
+from nexatron.errors import Conflict, NotFound
 from nexatron.ids import new_id
 from nexatron.services import Services
+from nexatron.store.installation import installation_id
 from nexatron.store.tables import connections
-from nexatron.warehouse.base import Engine
+from nexatron.warehouse.base import Engine, EngineConfig
+from nexatron.warehouse.policy import ConnectFailed, ConnectionPolicy, RefusedByPolicy
 from nexatron.warehouse.pool import EnginePool
 from nexatron.warehouse.registry import get_engine_class, merge_secrets, parse_config, split_secrets
 
 MASKS = {"********", "***", "•••••"}
 FILE_ENGINES = {"duckdb", "sqlite"}
+DEFAULT_PORTS = {"SnowflakeConfig": 443}
 
 
 def now() -> dt.datetime:
@@ -32,7 +34,10 @@ def aad(tenant_id: str, connection_id: str) -> str:
 def pool(services: Services) -> EnginePool:
     existing = services.extras.get("engine_pool")
     if existing is None:
-        existing = services.extras["engine_pool"] = EnginePool()
+        existing = services.extras["engine_pool"] = EnginePool(
+            connect_timeout_s=services.settings.connect_timeout_s,
+            policy=connection_policy(services),
+        )
     return existing
 
 
@@ -61,31 +66,39 @@ def _fields(type_name: str) -> set[str]:
     return set(get_engine_class(type_name).config_model.model_fields)
 
 
-def _check_file(services: Services, type_name: str, config: dict[str, Any]) -> None:
-    """File engines may not open the server's own data (metadata store, secrets)."""
-    if type_name not in FILE_ENGINES or not config.get("path"):
+def connection_policy(services: Services) -> ConnectionPolicy:
+    """The policy every connection of this server opens under (built once per Services)."""
+    existing = services.extras.get("connection_policy")
+    if existing is None:
+        existing = ConnectionPolicy.from_settings(services.settings, installation_id(services.db))
+        services.extras["connection_policy"] = existing
+    return existing
+
+
+def check_config(services: Services, tenant_id: str, config: EngineConfig) -> None:
+    """The policy's verdict at create and update (it is asked again at every connect): a
+    refused address or file is a 422 with `type: refused_by_policy`. A host that does not
+    resolve now, or a file not there yet, is left to the connect."""
+    gate = connection_policy(services).for_tenant(tenant_id)
+    try:
+        path = getattr(config, "path", None)
+        if isinstance(path, str):
+            gate.check_file(path)
+        host = getattr(config, "host", None)
+        if isinstance(host, str) and host:
+            port = getattr(config, "port", None) or DEFAULT_PORTS.get(type(config).__name__, 443)
+            gate.address(host, int(port))
+    except RefusedByPolicy:
+        raise
+    except ConnectFailed:
         return
-    target = Path(str(config["path"])).expanduser().resolve()
-    data_dir = services.settings.data_dir.resolve()
-    allowed_inside = data_dir / "files"
-    if target.is_relative_to(data_dir) and not target.is_relative_to(allowed_inside):
-        raise ValidationFailed(
-            [
-                {
-                    "loc": ["body", "config", "path"],
-                    "type": "value_error",
-                    "msg": f"Files inside the server's data directory are off limits; "
-                    f"put database files under {allowed_inside} or elsewhere.",
-                }
-            ]
-        )
 
 
 def _seal(
     services: Services, tenant_id: str, conn_id: str, type_name: str, data: dict[str, Any]
 ) -> tuple[dict[str, Any], str | None]:
     config = parse_config(type_name, data)
-    _check_file(services, type_name, config.model_dump())
+    check_config(services, tenant_id, config)
     public_part, secret_part = split_secrets(config)
     secret_part = {k: v for k, v in secret_part.items() if v is not None}
     public_part["__secret_fields__"] = sorted(secret_part)
@@ -263,4 +276,4 @@ def delete(services: Services, tenant_id: str, connection_id: str) -> None:
 def engine_for(services: Services, row: Any) -> Engine:
     """The pooled live engine for a stored connection (re-created when its config changed)."""
     config = parse_config(row.type, full_config(services, row))
-    return pool(services).get(row.id, row.type, config)
+    return pool(services).get(row.id, row.type, config, row.tenant_id)

@@ -13,6 +13,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "query:read_all": frozenset({"admin"}),
     "connections:read": frozenset({"admin", "analyst", "viewer"}),
     "connections:write": frozenset({"admin"}),
+    # A test opens a network connection from the server: not for viewers (issue #11, M2).
+    "connections:test": frozenset({"admin", "analyst"}),
+    "files:read": frozenset({"admin", "analyst", "viewer"}),
+    "files:write": frozenset({"admin"}),
     "semantic:read": frozenset({"admin", "analyst", "viewer"}),
     "semantic:write": frozenset({"admin"}),
     "keys:own": frozenset({"admin", "analyst"}),

@@ -469,3 +469,28 @@ sso_domains = Table(
     Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
     Index("ix_sso_domains_tenant", "tenant_id"),
 )
+
+# One row stamped at first start (migration 0008): a warehouse connection whose database holds
+# this id reaches the metadata store by another route and is refused (warehouse/policy.py).
+nexatron_installation = Table(
+    "nexatron_installation",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=True),
+)
+
+# Files tenants uploaded (POST /files), stored as <data dir>/files/<tenant_id>/<stored_name>.
+files = Table(
+    "files",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("kind", String(20), nullable=False),  # duckdb | sqlite | csv | parquet
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("stored_name", String(80), nullable=False),
+    Column("created_by", ID, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_files_tenant", "tenant_id"),
+)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from nexatron.warehouse.policy import UNCHECKED, Gate
 from nexatron.warehouse.types import ResultColumn, ResultSet, SchemaSnapshot, TestResult
 
 
@@ -28,9 +29,13 @@ class Engine(abc.ABC):
     extra: ClassVar[str | None]  # the pip extra that brings the driver, e.g. "postgres"
     config_model: ClassVar[type[EngineConfig]]
 
-    def __init__(self, config: EngineConfig, *, connect_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self, config: EngineConfig, *, connect_timeout_s: float = 10.0, gate: Gate = UNCHECKED
+    ) -> None:
         self.config = config
         self.connect_timeout_s = connect_timeout_s
+        #: The connection policy for this tenant; asked at every connect (warehouse/policy.py).
+        self.gate = gate
 
     @abc.abstractmethod
     def test(self) -> TestResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from nexatron.warehouse.policy import Outcome
 from nexatron.warehouse.secrets import first_line
 
 ErrorCode = Literal[
@@ -23,7 +24,8 @@ _PATTERNS: tuple[tuple[ErrorCode, str], ...] = (
         r"password authentication failed|access denied for user|wrong password|"
         r"incorrect username or password|login failed for user|authentication failed|"
         r"no password supplied|invalid password|invalid_grant|code: (?:193|516)\b|"
-        r"\b390100\b|\b18456\b|\(1045,",
+        r"\b390100\b|\b18456\b|\(1045,|role \S+ does not exist|no pg_hba\.conf entry|"
+        r"\(1044,|\(1698,",
     ),
     (
         "database_missing",
@@ -71,6 +73,23 @@ def classify_message(message: str) -> ErrorCode:
         if re.search(pattern, low):
             return code
     return "error"
+
+
+_OUTCOMES: dict[ErrorCode, Outcome] = {
+    "authentication_failed": "authentication_failed",
+    "permission_denied": "authentication_failed",
+    "host_unreachable": "unreachable",
+    "timeout": "timeout",
+    "database_missing": "database_missing",
+    "driver_missing": "protocol_error",
+    "error": "protocol_error",
+}
+
+
+def outcome_of(message: str) -> Outcome:
+    """What a tenant is told about a failed connect: one of a few outcomes, never the driver's
+    text (it can carry banners, role names or a file's existence)."""
+    return _OUTCOMES[classify_message(message)]
 
 
 def advice(code: ErrorCode, message: str) -> str:

@@ -17,7 +17,8 @@ from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.cancel import on_cancel
 from nexatron.warehouse.convert import capped_result, result_columns
-from nexatron.warehouse.probe import bounded_test, query_error
+from nexatron.warehouse.policy import UNCHECKED, Gate
+from nexatron.warehouse.probe import bounded_test, connect_failure, query_error
 from nexatron.warehouse.readonly import ensure_single_statement
 from nexatron.warehouse.sqla import Snapshot
 from nexatron.warehouse.stream import Batches
@@ -34,14 +35,29 @@ _EXITING = threading.Event()
 class FileEngine(Engine):
     """Subclasses open a read-only cursor and say how to interrupt it."""
 
-    def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
-        super().__init__(config, connect_timeout_s=connect_timeout_s)
+    def __init__(
+        self, config: Any, *, connect_timeout_s: float = 10.0, gate: Gate = UNCHECKED
+    ) -> None:
+        super().__init__(config, connect_timeout_s=connect_timeout_s, gate=gate)
         self._active: dict[int, Interrupt] = {}
         _LIVE.add(self)
 
     @abc.abstractmethod
     def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
-        """(cursor, interrupt, close) on a read-only connection."""
+        """(cursor, interrupt, close) on a read-only connection. Implementations open
+        `self.checked_path()`, never the configured path itself."""
+
+    def checked_path(self) -> str:
+        """The policy's answer for this open: the resolved file to open (warehouse/policy.py)."""
+        return str(self.gate.check_file(str(getattr(self.config, "path", ""))))
+
+    def _open(self) -> tuple[Any, Interrupt, Callable[[], None]]:
+        try:
+            return self.open_cursor()
+        except NexatronError:
+            raise
+        except Exception as exc:
+            raise connect_failure(exc) from None
 
     @abc.abstractmethod
     def server_version(self, cursor: Any) -> str: ...
@@ -96,7 +112,7 @@ class FileEngine(Engine):
         if _EXITING.is_set():
             raise ServiceUnavailable("The server is shutting down; ask again shortly.")
         try:
-            cursor, interrupt, close = self.open_cursor()
+            cursor, interrupt, close = self._open()
             key = id(cursor)
             self._active[key] = interrupt
             forget = on_cancel(interrupt)

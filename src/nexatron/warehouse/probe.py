@@ -9,8 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from nexatron.warehouse.base import Engine
-from nexatron.warehouse.classify import ErrorCode, advice, classify_message
+from nexatron.warehouse.classify import advice, classify_message, outcome_of
 from nexatron.warehouse.errors import DriverMissing, QueryFailed, QueryTimeout
+from nexatron.warehouse.policy import ADVICE, ConnectFailed, Outcome
 from nexatron.warehouse.secrets import first_line, scrub
 from nexatron.warehouse.types import TestResult
 
@@ -45,17 +46,25 @@ def query_error(
     message = scrub(driver_message(exc), secrets)
     code = classify_message(message)
     if code in ("authentication_failed", "host_unreachable", "database_missing"):
-        return QueryFailed(advice(code, message))
+        return QueryFailed(advice(code, ""))
     return QueryFailed(f"The database rejected the query: {first_line(message)}")
+
+
+def connect_failure(exc: BaseException) -> ConnectFailed:
+    """A failed connect as a classified outcome without the driver's text."""
+    if isinstance(exc, ConnectFailed):
+        return exc
+    return ConnectFailed(outcome_of(driver_message(exc)))
 
 
 def bounded_test(
     engine: Engine,
     probe: Callable[[], str | None],
-    classify: Callable[[str], ErrorCode] = classify_message,
+    classify: Callable[[str], Outcome] = outcome_of,
 ) -> TestResult:
-    """Run `probe` (a round trip returning the server version) within the connect timeout,
-    classifying failures; never raises for connectivity problems and never leaks secrets."""
+    """Run `probe` (a round trip returning the server version) within the connect timeout.
+    Failures are one classified outcome with a fixed sentence: no driver text, banner or role
+    name reaches the tenant. Never raises for connectivity problems."""
     outcome: dict[str, Any] = {}
 
     def run() -> None:
@@ -63,27 +72,25 @@ def bounded_test(
             outcome["version"] = probe()
         except DriverMissing as exc:
             outcome["missing"] = str(exc.detail)
+        except ConnectFailed as exc:
+            outcome["refused"] = exc
         except Exception as exc:
             outcome["error"] = scrub(driver_message(exc), config_secrets(engine))
 
     start = time.perf_counter()
     worker = threading.Thread(target=run, name=f"nexatron-test-{engine.type_name}", daemon=True)
     worker.start()
-    worker.join(engine.connect_timeout_s + 5.0)
+    worker.join(engine.connect_timeout_s + 1.0)
     latency = round((time.perf_counter() - start) * 1000, 2)
     if worker.is_alive():
-        return TestResult(
-            ok=False,
-            latency_ms=latency,
-            error_code="timeout",
-            detail=advice("timeout", f"no answer within {engine.connect_timeout_s:g} s"),
-        )
+        return TestResult(ok=False, error_code="timeout", detail=ADVICE["timeout"])
     if "missing" in outcome:
         return TestResult(ok=False, error_code="driver_missing", detail=outcome["missing"])
+    if "refused" in outcome:
+        refused: ConnectFailed = outcome["refused"]
+        return TestResult(ok=False, error_code=refused.outcome, detail=refused.message)
     if "error" in outcome:
         code = classify(outcome["error"])
-        return TestResult(
-            ok=False, latency_ms=latency, error_code=code, detail=advice(code, outcome["error"])
-        )
+        return TestResult(ok=False, latency_ms=latency, error_code=code, detail=ADVICE[code])
     version = outcome.get("version")
     return TestResult(ok=True, latency_ms=latency, server_version=str(version) if version else None)

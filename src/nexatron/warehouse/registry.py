@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from nexatron.errors import ValidationFailed
 from nexatron.warehouse import engines
 from nexatron.warehouse.base import Engine, EngineConfig
+from nexatron.warehouse.policy import UNCHECKED, Gate
 
 
 def _discover() -> dict[str, type[Engine]]:
@@ -101,8 +102,15 @@ def merge_secrets(public: dict[str, Any], secrets: dict[str, Any]) -> dict[str, 
     return {**public, **secrets}
 
 
-def open_engine(type_name: str, config: EngineConfig, *, connect_timeout_s: float = 10.0) -> Engine:
-    """A new engine instance for the config (drivers load lazily on first use)."""
+def open_engine(
+    type_name: str,
+    config: EngineConfig,
+    *,
+    connect_timeout_s: float = 10.0,
+    gate: Gate = UNCHECKED,
+) -> Engine:
+    """A new engine instance for the config (drivers load lazily on first use). The server
+    always passes the tenant's `gate`; without one nothing is checked (programmatic use)."""
     cls = get_engine_class(type_name)
     if not isinstance(config, cls.config_model):
         raise ValidationFailed(
@@ -114,4 +122,4 @@ def open_engine(type_name: str, config: EngineConfig, *, connect_timeout_s: floa
                 }
             ]
         )
-    return cls(config, connect_timeout_s=connect_timeout_s)
+    return cls(config, connect_timeout_s=connect_timeout_s, gate=gate)

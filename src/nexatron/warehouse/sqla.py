@@ -18,7 +18,14 @@ from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.cancel import on_cancel
 from nexatron.warehouse.convert import capped_result, result_columns
-from nexatron.warehouse.probe import bounded_test, config_secrets, query_error, require_modules
+from nexatron.warehouse.policy import UNCHECKED, Gate
+from nexatron.warehouse.probe import (
+    bounded_test,
+    config_secrets,
+    connect_failure,
+    query_error,
+    require_modules,
+)
 from nexatron.warehouse.readonly import ensure_read_only, ensure_single_statement
 from nexatron.warehouse.stream import Batches
 from nexatron.warehouse.types import ResultColumn, ResultSet, SchemaSnapshot, TestResult
@@ -38,8 +45,10 @@ class SqlAlchemyEngine(Engine):
     #: True where the server cannot time statements out itself: a timer cancels them instead.
     watchdog: ClassVar[bool] = False
 
-    def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
-        super().__init__(config, connect_timeout_s=connect_timeout_s)
+    def __init__(
+        self, config: Any, *, connect_timeout_s: float = 10.0, gate: Gate = UNCHECKED
+    ) -> None:
+        super().__init__(config, connect_timeout_s=connect_timeout_s, gate=gate)
         self._sa: sa.Engine | None = None
         self._lock = threading.Lock()
         self._active: dict[int, Any] = {}
@@ -61,6 +70,21 @@ class SqlAlchemyEngine(Engine):
 
     def on_connect(self, dbapi_connection: Any) -> None:
         """Called once per new DBAPI connection (e.g. to make the session read-only)."""
+
+    def route(self, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        """Before every new DBAPI connection: ask the policy for the address to connect to and
+        give the driver that address (no second DNS lookup). The default suits drivers taking
+        `host` and `port` keywords; engines whose driver differs override it."""
+        host = cparams.get("host")
+        if host:
+            port = int(cparams.get("port") or self.default_port)
+            cparams["host"] = self.gate.address(str(host), port)
+
+    def check_identity(self, dbapi_connection: Any) -> None:
+        """After every new DBAPI connection: refuse the metadata store reached by another
+        route (engines whose database could be one override it)."""
+
+    default_port: ClassVar[int] = 0
 
     def prepare(self, conn: Connection, timeout_s: float) -> None:
         """Start a read-only transaction and set the statement timeout."""
@@ -87,12 +111,34 @@ class SqlAlchemyEngine(Engine):
                     hide_parameters=True,
                     **self.engine_options(),
                 )
-                sa.event.listen(self._sa, "connect", lambda c, _r: self.on_connect(c))
+                sa.event.listen(self._sa, "do_connect", self._do_connect)
+                sa.event.listen(self._sa, "connect", self._connected)
             return self._sa
+
+    def _do_connect(self, _dialect: Any, _record: Any, cargs: Any, cparams: Any) -> None:
+        self.route(cargs, cparams)  # returning None lets SQLAlchemy connect with these args
+
+    def _connected(self, dbapi_connection: Any, _record: Any) -> None:
+        try:
+            self.check_identity(dbapi_connection)
+        except BaseException:
+            dbapi_connection.close()
+            raise
+        self.on_connect(dbapi_connection)
+
+    def connect(self) -> Connection:
+        """A pooled connection; a failure to connect is a classified outcome, never the
+        driver's text (banners, role names)."""
+        try:
+            return self.engine().connect()
+        except NexatronError:
+            raise
+        except Exception as exc:
+            raise connect_failure(exc) from None
 
     def test(self) -> TestResult:
         def probe() -> str | None:
-            with self.engine().connect() as conn:
+            with self.connect() as conn:
                 version = conn.exec_driver_sql(self.version_sql).scalar()
                 conn.rollback()
                 return str(version) if version is not None else None
@@ -157,8 +203,8 @@ class SqlAlchemyEngine(Engine):
     def session(self, timeout_s: float) -> Iterator[Connection]:
         """A connection in a read-only transaction with a timeout; always rolled back."""
         timer_fired = threading.Event()
+        conn = self.connect()
         try:
-            conn = self.engine().connect()
             dbapi_connection = conn.connection.dbapi_connection
             key = id(dbapi_connection)
             self._active[key] = dbapi_connection

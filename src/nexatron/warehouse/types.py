@@ -102,14 +102,18 @@ class TestResult(BaseModel):
     server_version: str | None = None
     error_code: (
         Literal[
+            "unreachable",
+            "refused_by_policy",
             "authentication_failed",
-            "host_unreachable",
-            "timeout",
             "database_missing",
+            "timeout",
+            "protocol_error",
             "driver_missing",
-            "permission_denied",
-            "error",
         ]
         | None
-    ) = None
+    ) = Field(
+        default=None,
+        description="A classified outcome; the detail is a fixed sentence per outcome, never "
+        "the driver's message.",
+    )
     detail: str | None = None

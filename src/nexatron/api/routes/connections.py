@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
@@ -14,6 +16,7 @@ from nexatron.api.schemas import Patch, Response
 from nexatron.api.schemas import Request as Body
 from nexatron.connections import schema as schemas
 from nexatron.connections import service
+from nexatron.errors import RateLimited
 from nexatron.identity.roles import Principal
 from nexatron.usage.limits import check_new_connection
 from nexatron.warehouse.types import SchemaSnapshot, TestResult
@@ -21,6 +24,7 @@ from nexatron.warehouse.types import SchemaSnapshot, TestResult
 router = APIRouter(prefix="/connections", tags=["connections"])
 Reader = Annotated[Principal, Depends(require("connections:read"))]
 Writer = Annotated[Principal, Depends(require("connections:write"))]
+Tester = Annotated[Principal, Depends(require("connections:test"))]
 
 
 class CreateConnection(Body):
@@ -127,10 +131,28 @@ def delete_connection(connection_id: str, principal: Writer, services: AppState)
     "/{connection_id}/test",
     response_model=TestResult,
     openapi_extra=audit.action("connection.test"),
+    responses={429: {"description": "Too many tests by this tenant (rate or concurrency)."}},
 )
-def test_connection(connection_id: str, principal: Reader, services: AppState) -> TestResult:
-    """A real round trip: ok, latency and server version, or a classified failure."""
-    return schemas.test_connection(services, principal.tenant_id, connection_id)
+async def test_connection(connection_id: str, principal: Tester, services: AppState) -> TestResult:
+    """A real round trip: ok, latency and server version, or one classified outcome
+    (`unreachable`, `refused_by_policy`, `authentication_failed`, `database_missing`,
+    `timeout`, `protocol_error`) with a fixed sentence, never the driver's text. Admins and
+    analysts; rate-limited per tenant and run in a small pool of its own."""
+    tenant_id = principal.tenant_id
+    spec = services.settings.connection_test_rate_limit
+    if services.local_io:
+        decision = services.limiter.hit(spec, "conntest", tenant_id)
+    else:
+        decision = await anyio.to_thread.run_sync(services.limiter.hit, spec, "conntest", tenant_id)
+    if not decision.allowed:
+        raise RateLimited(
+            "Too many connection tests by this tenant; retry after the seconds in Retry-After.",
+            headers=decision.headers(),
+        )
+    job = schemas.tester(services).submit(
+        tenant_id, lambda: schemas.test_connection(services, tenant_id, connection_id)
+    )
+    return await asyncio.wrap_future(job)
 
 
 @router.get("/{connection_id}/schema", response_model=SchemaSnapshot)

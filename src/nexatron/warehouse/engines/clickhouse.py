@@ -17,6 +17,7 @@ from nexatron.warehouse import catalog
 from nexatron.warehouse.base import Engine, EngineConfig
 from nexatron.warehouse.cancel import on_cancel
 from nexatron.warehouse.convert import capped_result, result_columns
+from nexatron.warehouse.policy import UNCHECKED, Gate
 from nexatron.warehouse.probe import bounded_test, config_secrets, query_error, require_modules
 from nexatron.warehouse.readonly import ensure_single_statement
 from nexatron.warehouse.stream import Batches
@@ -57,8 +58,10 @@ class ClickHouseEngine(Engine):
     config_model = ClickHouseConfig
     config: ClickHouseConfig
 
-    def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
-        super().__init__(config, connect_timeout_s=connect_timeout_s)
+    def __init__(
+        self, config: Any, *, connect_timeout_s: float = 10.0, gate: Gate = UNCHECKED
+    ) -> None:
+        super().__init__(config, connect_timeout_s=connect_timeout_s, gate=gate)
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._active: dict[int, Any] = {}
 
@@ -67,8 +70,10 @@ class ClickHouseEngine(Engine):
         from clickhouse_driver import Client
 
         c = self.config
+        address = self.gate.address(c.host, c.port)  # checked here, at every new client
         return Client(
-            host=c.host,
+            host=address,
+            server_hostname=c.host if c.secure and address != c.host else None,
             port=c.port,
             database=c.database,
             user=c.user,

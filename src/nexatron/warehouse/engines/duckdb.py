@@ -12,6 +12,7 @@ from pydantic import Field
 
 from nexatron.warehouse.base import EngineConfig
 from nexatron.warehouse.local import FileEngine, Interrupt
+from nexatron.warehouse.policy import UNCHECKED, Gate
 from nexatron.warehouse.probe import require_modules
 from nexatron.warehouse.sqla import Snapshot
 from nexatron.warehouse.watchdog import WATCHDOG
@@ -78,9 +79,12 @@ class DuckDBEngine(FileEngine):
     #: A file handle idle this long is closed, so other processes can write the file again.
     idle_close_s: float = 30.0
 
-    def __init__(self, config: Any, *, connect_timeout_s: float = 10.0) -> None:
-        super().__init__(config, connect_timeout_s=connect_timeout_s)
+    def __init__(
+        self, config: Any, *, connect_timeout_s: float = 10.0, gate: Gate = UNCHECKED
+    ) -> None:
+        super().__init__(config, connect_timeout_s=connect_timeout_s, gate=gate)
         self._root: Any = None
+        self._root_path = ""
         self._lock = threading.Lock()
         self._in_use = 0
         self._last_used = 0.0
@@ -88,7 +92,10 @@ class DuckDBEngine(FileEngine):
         self._idle_check_pending = False
 
     def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
+        path = self.checked_path()  # at every open: the file may have been swapped since
         with self._lock:
+            if self._root is not None and self._root_path != path and not self._in_use:
+                self._close_root()
             if self._root is None:
                 require_modules(type(self), ("duckdb",))
                 import duckdb
@@ -96,7 +103,8 @@ class DuckDBEngine(FileEngine):
                 config = dict(SAFE_CONFIG)
                 if self.config.threads is not None:
                     config["threads"] = self.config.threads
-                self._root = duckdb.connect(self.config.path, read_only=True, config=config)
+                self._root = duckdb.connect(path, read_only=True, config=config)
+                self._root_path = path
             cursor = self._root.cursor()
             self._in_use += 1
 

@@ -5,6 +5,7 @@ and the ODBC query timeout bounds the run time. sys.* catalog views for introspe
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pydantic import Field
@@ -115,6 +116,13 @@ class MSSQLEngine(SqlAlchemyEngine):
     def connect_args(self) -> dict[str, Any]:
         return {"timeout": max(1, math.ceil(self.connect_timeout_s))}
 
+    def route(self, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        """The ODBC connection string gets the checked address; the name stays for TLS
+        (`HostNameInCertificate`)."""
+        if self.gate.trusted or not cargs:
+            return
+        cargs[0] = route_odbc(str(cargs[0]), self.gate.address(self.config.host, self.config.port))
+
     def prepare(self, conn: Connection, timeout_s: float) -> None:
         conn.connection.dbapi_connection.timeout = max(1, math.ceil(timeout_s))  # type: ignore[union-attr]
 
@@ -126,3 +134,22 @@ class MSSQLEngine(SqlAlchemyEngine):
         tables = list(conn.exec_driver_sql(TABLES_SQL).all())
         columns = list(conn.exec_driver_sql(COLUMNS_SQL).all())
         return default, tables, columns, list(conn.exec_driver_sql(KEYS_SQL).all())
+
+
+_SERVER = re.compile(r"(?i)(?:^|;)\s*server\s*=\s*([^;]*)")
+
+
+def route_odbc(connection_string: str, address: str) -> str:
+    """`Server=name,port` becomes `Server=address,port` plus `HostNameInCertificate=name`."""
+    found = _SERVER.search(connection_string)
+    if found is None:
+        return connection_string
+    server = found.group(1).strip()
+    name, _, port = server.partition(",")
+    target = f"[{address}]" if ":" in address else address
+    routed = f"{target},{port}" if port else target
+    start, end = found.span(1)
+    out = connection_string[:start] + routed + connection_string[end:]
+    if name and "hostnameincertificate" not in out.lower():
+        out = out.rstrip(";") + f";HostNameInCertificate={name}"
+    return out

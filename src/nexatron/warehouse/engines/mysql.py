@@ -48,6 +48,28 @@ WHERE table_schema = %(db)s
 _TIMEOUT_CODES = (3024, 1969)  # MySQL max_execution_time, MariaDB max_statement_time
 
 
+class _PinnedNameContext(ssl.SSLContext):
+    """PyMySQL verifies TLS against the host it connects to; it connects to the checked
+    address, so the certificate is checked against the configured name instead."""
+
+    server_name: str = ""
+
+    def wrap_socket(self, sock: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["server_hostname"] = self.server_name or kwargs.get("server_hostname")
+        return super().wrap_socket(sock, *args, **kwargs)
+
+
+def _tls_context(verify: bool, server_name: str = "") -> ssl.SSLContext:
+    context = _PinnedNameContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.server_name = server_name
+    if verify:
+        context.load_default_certs()
+    else:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 class MySQLEngine(SqlAlchemyEngine):
     type_name = "mysql"
     label = "MySQL / MariaDB"
@@ -72,12 +94,10 @@ class MySQLEngine(SqlAlchemyEngine):
     def connect_args(self) -> dict[str, Any]:
         args: dict[str, Any] = {"connect_timeout": max(1, math.ceil(self.connect_timeout_s))}
         if self.config.ssl:
-            context = ssl.create_default_context()
-            if not self.config.ssl_verify:
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-            args["ssl"] = context
+            args["ssl"] = _tls_context(self.config.ssl_verify, self.config.host)
         return args
+
+    default_port = 3306
 
     def prepare(self, conn: Connection, timeout_s: float) -> None:
         # The session default stops DDL too (DDL would otherwise commit the transaction away).
@@ -100,7 +120,9 @@ class MySQLEngine(SqlAlchemyEngine):
         thread_id = int(dbapi_connection.thread_id())
         dialect = self.engine().dialect
         cargs, cparams = dialect.create_connect_args(self.url())
-        killer = dialect.connect(*cargs, **{**cparams, **self.connect_args()})
+        cparams = {**cparams, **self.connect_args()}
+        self.route(list(cargs), cparams)  # the killer's connection goes through the policy too
+        killer = dialect.connect(*cargs, **cparams)
         try:
             killer.cursor().execute(f"KILL QUERY {thread_id}")
         finally:

@@ -9,6 +9,7 @@ from pydantic import Field
 from sqlalchemy.engine import URL, Connection
 
 from nexatron.warehouse.base import EngineConfig
+from nexatron.warehouse.policy import postgres_stamps
 from nexatron.warehouse.sqla import Snapshot, SqlAlchemyEngine
 
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
@@ -92,6 +93,18 @@ class PostgresEngine(SqlAlchemyEngine):
             "sslmode": self.config.sslmode,
             "application_name": "nexatron",
         }
+
+    def route(self, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        """libpq connects to `hostaddr` (the address the policy checked) and keeps `host` for
+        TLS verification, so no second DNS lookup can redirect it."""
+        host = str(cparams.get("host") or "")
+        if self.gate.trusted or not host:
+            return
+        cparams["hostaddr"] = self.gate.address(host, int(cparams.get("port") or 5432))
+
+    def check_identity(self, dbapi_connection: Any) -> None:
+        if not self.gate.trusted:
+            self.gate.check_identity(postgres_stamps(dbapi_connection))
 
     def on_connect(self, dbapi_connection: Any) -> None:
         # psycopg2 then opens every transaction with BEGIN READ ONLY.

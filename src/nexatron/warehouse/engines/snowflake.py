@@ -92,6 +92,13 @@ class SnowflakeEngine(SqlAlchemyEngine):
             args["private_key"] = _load_private_key(c.private_key)
         return args
 
+    def route(self, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        """Checked only: the connector speaks HTTPS to a name and resolves it itself (its
+        certificate must match the name), so this cannot pin the address."""
+        c = self.config
+        host = c.host or f"{c.account}.snowflakecomputing.com"
+        self.gate.address(host, c.port or (443 if c.protocol == "https" else 80))
+
     def cancel_connection(self, dbapi_connection: Any) -> None:
         session_id = getattr(dbapi_connection, "session_id", None)
         if session_id:

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from nexatron.warehouse.base import EngineConfig
 from nexatron.warehouse.local import FileEngine, Interrupt
+from nexatron.warehouse.policy import STAMP_TABLE
 from nexatron.warehouse.sqla import Snapshot
 
 
@@ -60,6 +61,16 @@ def _authorize(action: int, arg1: str | None, arg2: str | None, *_: str | None) 
     return sqlite3.SQLITE_OK
 
 
+def _stamps(conn: sqlite3.Connection) -> list[str]:
+    """Installation ids in the file (a copy of, or a link to, a metadata store)."""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (STAMP_TABLE,)
+    ).fetchone()
+    if not found:
+        return []
+    return [str(r[0]) for r in conn.execute(f"SELECT id FROM {STAMP_TABLE}")]
+
+
 class SQLiteEngine(FileEngine):
     type_name = "sqlite"
     label = "SQLite"
@@ -69,9 +80,15 @@ class SQLiteEngine(FileEngine):
     config: SQLiteConfig
 
     def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
-        uri = pathlib.Path(self.config.path).absolute().as_uri() + "?mode=ro"
+        uri = pathlib.Path(self.checked_path()).as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5.0)
-        conn.execute("PRAGMA query_only = 1")
+        try:
+            conn.execute("PRAGMA query_only = 1")
+            if not self.gate.trusted:
+                self.gate.check_identity(_stamps(conn))
+        except BaseException:
+            conn.close()
+            raise
         conn.set_authorizer(_authorize)
         return conn.cursor(), conn.interrupt, conn.close
 
