@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import psycopg2
 import pytest
-from conn_support import create_connection
+from conn_support import SUPERUSER_PW, create_connection
 
 from nexatron.testing import Harness
 
@@ -30,9 +30,17 @@ def _ddl(schema: str) -> str:
 
 
 @pytest.fixture
-def wide_schema() -> Iterator[str]:
+def wide_schema(pg_scram_port: int) -> Iterator[str]:
+    """In the throwaway cluster: with a PostgreSQL metadata store the shared server's 5432 is
+    the store's own address, which the connection policy refuses."""
     schema = f"nx_wide_{uuid.uuid4().hex[:10]}"
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="test")
+    conn = psycopg2.connect(
+        host="127.0.0.1",
+        port=pg_scram_port,
+        user="postgres",
+        password=SUPERUSER_PW,
+        dbname="postgres",
+    )
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
@@ -45,10 +53,18 @@ def wide_schema() -> Iterator[str]:
 
 
 async def test_schema_of_a_thousand_tables_is_complete_and_cached(
-    harness: Harness, wide_schema: str
+    harness: Harness, wide_schema: str, pg_scram_port: int
 ) -> None:
     admin = harness.tenant.admin
-    config = {"host": "127.0.0.1", "database": "test", "user": "postgres", "schemas": [wide_schema]}
+    config = {
+        "host": "127.0.0.1",
+        "port": pg_scram_port,
+        "database": "postgres",
+        "user": "postgres",
+        "password": SUPERUSER_PW,
+        "sslmode": "disable",
+        "schemas": [wide_schema],
+    }
     created = await create_connection(harness, admin, "wide", "postgres", config)
     assert created.status_code == 201, created.text
     url = f"/api/v1/connections/{created.json()['id']}/schema"

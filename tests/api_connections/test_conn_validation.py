@@ -7,13 +7,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conn_support import CANARY, create_connection, locs
+from conn_support import CANARY, SUPERUSER_PW, create_connection, locs
 
 from nexatron.testing import Harness
 
 pytestmark = pytest.mark.anyio
 
-PG = {"host": "127.0.0.1", "database": "test", "user": "postgres"}
+# Not the local PostgreSQL's 5432: with a PostgreSQL metadata store that is the store's own
+# address, refused by the connection policy. Nothing here connects.
+PG = {"host": "127.0.0.1", "port": 6543, "database": "test", "user": "postgres"}
 
 
 @pytest.fixture
@@ -158,7 +160,9 @@ async def test_files_inside_the_data_dir_are_refused(harness: Harness, engine: s
         assert locs(moved) == [("body", "config", "path")]
 
 
-async def test_common_aliases_for_types_and_fields_are_accepted(harness, tmp_path) -> None:
+async def test_common_aliases_for_types_and_fields_are_accepted(
+    harness: Harness, pg_scram_port: int
+) -> None:
     """'postgresql' / 'mariadb' and 'username' / 'dbname' are what many tools call them."""
     r = await harness.as_(
         harness.tenant.admin,
@@ -167,12 +171,19 @@ async def test_common_aliases_for_types_and_fields_are_accepted(harness, tmp_pat
         json={
             "name": "aliased",
             "type": "postgresql",
-            "config": {"host": "127.0.0.1", "dbname": "test", "username": "postgres"},
+            "config": {
+                "host": "127.0.0.1",
+                "port": pg_scram_port,
+                "dbname": "postgres",
+                "username": "postgres",
+                "password": SUPERUSER_PW,
+                "sslmode": "disable",
+            },
         },
     )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["type"] == "postgres" and body["config"]["user"] == "postgres"
-    assert body["config"]["database"] == "test"
+    assert body["config"]["database"] == "postgres"
     test = await harness.as_(harness.tenant.admin, "POST", f"/api/v1/connections/{body['id']}/test")
     assert test.json()["ok"] is True
