@@ -33,6 +33,7 @@ function describe(status, detail, headers) {
     return `Too many requests right now. Try again${wait ? ` in ${wait} s` : ' in a moment'}.`;
   }
   if (status === 422 && Array.isArray(detail)) return 'Some fields need attention: see the messages next to them.';
+  if (Array.isArray(detail) && detail.length && detail[0].msg) return detail[0].msg; // a classified connect failure
   if (detail && typeof detail === 'object' && detail.message) return detail.message;
   if (typeof detail === 'string') return detail;
   if (status >= 500) return 'The server hit an error. Try again; if it keeps happening, check the server log.';
