@@ -16,7 +16,13 @@ from nexatron.store.tables import connections
 from nexatron.warehouse.base import Engine, EngineConfig
 from nexatron.warehouse.policy import ConnectFailed, ConnectionPolicy, RefusedByPolicy
 from nexatron.warehouse.pool import EnginePool
-from nexatron.warehouse.registry import get_engine_class, merge_secrets, parse_config, split_secrets
+from nexatron.warehouse.registry import (
+    FIELD_ALIASES,
+    get_engine_class,
+    merge_secrets,
+    parse_config,
+    split_secrets,
+)
 
 MASKS = {"********", "***", "•••••"}
 FILE_ENGINES = {"duckdb", "sqlite"}
@@ -59,6 +65,12 @@ def public(row: Any) -> dict[str, Any]:
         "updated_at": row.updated_at,
         "schema_cached_at": row.schema_cached_at,
     }
+
+
+def _canonical(keys: Any) -> list[str]:
+    """Config keys under their canonical names (`dbname` -> `database`): the audit log names
+    only known fields, and an alias is one (it was a 500 before)."""
+    return [FIELD_ALIASES.get(k, k) if isinstance(k, str) else k for k in keys]
 
 
 def _fields(type_name: str) -> set[str]:
@@ -185,7 +197,7 @@ def create(
                 "name",
                 "type",
                 "is_default",
-                *audit.field_names("config", config, _fields(type_name)),
+                *audit.field_names("config", _canonical(config), _fields(type_name)),
             ],
         )
         return public(get_row(conn, tenant_id, conn_id))
@@ -223,7 +235,9 @@ def update_connection(
                 if key.startswith("has_"):
                     continue
                 if merged.get(key) != value:
-                    changed.extend(audit.field_names("config", [key], _fields(row.type)))
+                    changed.extend(
+                        audit.field_names("config", _canonical([key]), _fields(row.type))
+                    )
                 merged[key] = value
             values["config"], values["secrets"] = _seal(
                 services, tenant_id, connection_id, row.type, merged

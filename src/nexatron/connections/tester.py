@@ -63,4 +63,6 @@ class ConnectionTester:
                 self._running.pop(tenant_id, None)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """Drop queued tests and wait for the running ones (each ends within its connect
+        timeout): no worker thread outlives the services that made it."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
