@@ -305,3 +305,15 @@ async def test_an_answer_never_waits_for_billing(tmp_path: Path, demo_source: Pa
                     select(func.count()).where(usage_outbox.c.delivered_at.is_(None))
                 ).scalar_one()
             assert pending >= 3  # questions (and rows, seat, gauge) waiting for the exporter
+
+
+async def test_audit_export_is_a_plan_feature(harness: Harness) -> None:
+    admin = harness.tenant.admin
+    r = await harness.as_(admin, "GET", "/api/v1/audit-log", params={"format": "csv"})
+    assert r.status_code == 200  # the default plan has every feature
+    set_plan(harness, "tiny")  # features: sso only
+    r = await harness.as_(admin, "GET", "/api/v1/audit-log", params={"format": "csv"})
+    assert r.status_code == 403, r.text
+    assert r.json()["detail"]["code"] == "feature_not_in_plan"
+    assert r.json()["detail"]["feature"] == "audit_export"
+    assert (await harness.as_(admin, "GET", "/api/v1/audit-log")).status_code == 200

@@ -20,6 +20,7 @@ from nexatron.audit.search import Filters, page, parse_cursor
 from nexatron.errors import BadRequest
 from nexatron.identity.roles import Principal
 from nexatron.services import Services
+from nexatron.usage.plans import require_feature
 
 router = APIRouter(prefix="/audit-log", tags=["audit log"])
 Admin = Annotated[Principal, Depends(require("tenant:admin"))]
@@ -123,6 +124,7 @@ def _export(services: Services, tenant_id: str, filters: Filters, fmt: str) -> I
             "description": "a page (JSON), or every matching event (jsonl, csv)",
         },
         400: {"description": "bad cursor or naive time"},
+        403: {"description": "not an admin, or jsonl/csv export outside the plan (audit_export)"},
     },
 )
 def list_events(
@@ -143,6 +145,7 @@ def list_events(
     every matching event (no cursor)."""
     filters = Filters(actor, action, target, _aware(since, "since"), _aware(until, "until"))
     if format != "json":
+        require_feature(services.settings, principal.plan, "audit_export")
         media = "application/x-ndjson" if format == "jsonl" else "text/csv"
         return StreamingResponse(
             _export(services, principal.tenant_id, filters, format),

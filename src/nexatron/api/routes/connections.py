@@ -80,6 +80,7 @@ def list_connections(principal: Reader, services: AppState) -> ConnectionList:
     "",
     response_model=ConnectionOut,
     status_code=201,
+    responses={403: {"description": "Not an admin, or the plan's connections are all used."}},
     openapi_extra=audit.action("connection.create"),
 )
 def create_connection(

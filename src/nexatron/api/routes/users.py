@@ -67,7 +67,13 @@ def list_users(principal: Admin, services: AppState) -> UserList:
     return UserList(data=[User(**users.user_public(r)) for r in rows])
 
 
-@router.post("", response_model=User, status_code=201, openapi_extra=audit.action("user.create"))
+@router.post(
+    "",
+    response_model=User,
+    status_code=201,
+    responses={403: {"description": "Not an admin, or every seat of the plan is taken."}},
+    openapi_extra=audit.action("user.create"),
+)
 def create_user(body: CreateUser, principal: Admin, services: AppState) -> User:
     with services.db.begin() as conn:
         check_new_seat(conn, services.settings, principal.tenant_id, principal.plan)
