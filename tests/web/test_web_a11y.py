@@ -25,6 +25,7 @@ PAGES: list[tuple[str, str, tuple[str, ...]]] = [
     ("settings-llm", "/settings/llm", ("admin",)),
     ("settings-usage", "/settings/usage", ("admin",)),
     ("settings-audit", "/settings/audit", ("admin",)),
+    ("settings-sso", "/settings/sso", ("admin",)),
 ]
 AXE_RUN = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});

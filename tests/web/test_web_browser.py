@@ -532,3 +532,19 @@ def test_audit_log_page_filters_and_exports(open_as: Any, server: Server) -> Non
         page.get_by_role("button", name="Export CSV").click()
     lines = Path(download.value.path()).read_text().splitlines()
     assert lines[0].startswith("id,occurred_at") and any("auth.login" in line for line in lines[1:])
+
+
+def test_sso_settings_show_field_errors(open_as: Any, server: Server) -> None:
+    with server.client() as c:
+        if c.get("/sso/settings").status_code not in (200, 404):
+            pytest.skip("this server offers no single sign-on settings to this plan")
+    page = open_as("admin").page
+    page.goto(server.base + "/settings/sso")
+    expect(page.get_by_role("heading", name="Single sign-on (OpenID Connect)")).to_be_visible()
+    expect(page.locator(".card").first).to_contain_text("Not set up")
+    page.get_by_label("Issuer URL").fill("http://login.example.test")
+    page.get_by_label("Client ID").fill("nexatron")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("[data-field=issuer] .field-error")).to_contain_text("https")
+    with server.client() as c:
+        assert c.get("/sso/settings").status_code == 404  # nothing was saved

@@ -11,7 +11,7 @@ const SECTIONS = [
   ['llm', 'LLM', () => can.admin()],
   ['audit', 'Audit log', () => can.admin()],
   ['usage', 'Usage', () => can.admin()],
-  ['sso', 'Single sign-on', () => can.admin(), true],
+  ['sso', 'Single sign-on', () => can.admin()],
 ];
 
 export async function render(main, { path, navigate }) {
@@ -31,6 +31,7 @@ export async function render(main, { path, navigate }) {
   else if (section === 'llm') await llm(panel);
   else if (section === 'usage') await usage(panel, navigate);
   else if (section === 'audit') await audit(panel);
+  else if (section === 'sso') await sso(panel);
   else account(panel);
 }
 
@@ -318,4 +319,72 @@ async function audit(panel) {
       h('button', { type: 'submit', class: 'primary' }, 'Filter')));
   clear(panel, form, out, h('div', { class: 'card' }, list, h('div', { class: 'actions' }, more)));
   await load(true);
+}
+
+async function sso(panel) {
+  clear(panel, spinner('Loading single sign-on…'));
+  let current = null;
+  try { current = await api('/sso/settings'); } catch (err) {
+    if (err.status !== 404) { clear(panel, banner(err.status === 403 ? 'info' : 'error', err.message)); return; }
+  }
+  const c = current || {};
+  const out = h('div', { 'aria-live': 'polite' });
+  const issuer = h('input', { name: 'issuer', type: 'url', required: true, value: c.issuer || '', placeholder: 'https://login.example.com' });
+  const clientId = h('input', { name: 'client_id', required: true, value: c.client_id || '' });
+  const secret = h('input', { name: 'client_secret', type: 'password', autocomplete: 'off', value: c.has_client_secret ? '********' : '' });
+  const scopes = h('input', { name: 'scopes', value: c.scopes || 'openid email profile' });
+  const domains = h('input', { name: 'allowed_domains', value: (c.allowed_domains || []).join(', '), placeholder: 'example.com' });
+  const roleClaim = h('input', { name: 'role_claim', value: c.role_claim || '', placeholder: 'e.g. groups' });
+  const mapping = h('textarea', { name: 'role_mapping', rows: '3', value: Object.entries(c.role_mapping || {}).map(([k, v]) => `${k} = ${v}`).join('\n'), placeholder: 'data-team = analyst' });
+  const defaultRole = h('select', { name: 'default_role' }, ROLES.map((r) => h('option', { value: r, selected: (c.default_role || 'viewer') === r }, r)));
+  const jit = h('input', { type: 'checkbox', name: 'jit_provisioning', id: 'sso-jit', checked: c.jit_provisioning ?? true });
+  const noPassword = h('input', { type: 'checkbox', name: 'password_login_disabled', id: 'sso-nopw', checked: c.password_login_disabled ?? false });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
+  const form = h('form', {
+    class: 'card',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const roleMapping = {};
+      for (const line of mapping.value.split('\n')) {
+        const [k, v] = line.split('=').map((x) => x && x.trim());
+        if (k && v) roleMapping[k] = v;
+      }
+      const body = {
+        issuer: issuer.value.trim(), client_id: clientId.value.trim(), scopes: scopes.value.trim(),
+        allowed_domains: domains.value.split(',').map((d) => d.trim()).filter(Boolean),
+        role_claim: roleClaim.value.trim() || null, role_mapping: roleMapping, default_role: defaultRole.value,
+        jit_provisioning: jit.checked, password_login_disabled: noPassword.checked,
+      };
+      if (secret.value) body.client_secret = secret.value;
+      save.disabled = true;
+      try {
+        const saved = await api('/sso/settings', { method: 'PUT', body });
+        showFieldErrors(form, []);
+        clear(out, banner('ok', 'Saved. Register this redirect URI at your provider: ', h('code', {}, saved.redirect_uri)));
+      } catch (err) {
+        const rest = showFieldErrors(form, err.fields);
+        clear(out, banner('error', err.message, rest.join('; ')));
+      } finally { save.disabled = false; }
+    },
+  },
+  h('h2', {}, 'Single sign-on (OpenID Connect)'),
+  h('p', { class: 'muted' }, current ? 'Sign-in through your identity provider is set up.' : 'Not set up: people sign in with their email and password.'),
+  current ? h('p', {}, 'Redirect URI to register at the provider: ', h('code', {}, current.redirect_uri)) : null,
+  h('div', { class: 'form-grid' },
+    field('Issuer URL', issuer), field('Client ID', clientId),
+    field('Client secret', secret, { hint: c.has_client_secret ? 'Leave ******** to keep the stored secret.' : 'Stored encrypted.' }),
+    field('Scopes', scopes), field('Allowed email domains', domains, { hint: 'Comma-separated.' }),
+    field('Role claim (optional)', roleClaim), field('Default role', defaultRole),
+    field('Role mapping', mapping, { hint: 'One “claim value = role” a line; the highest role wins.', wide: true })),
+  h('div', { class: 'field check' }, jit, h('label', { for: 'sso-jit' }, 'Create unknown users when they first sign in')),
+  h('div', { class: 'field check' }, noPassword, h('label', { for: 'sso-nopw' }, 'Turn off password sign-in for this organisation')),
+  h('div', { class: 'actions' },
+    current ? h('button', {
+      type: 'button', class: 'danger-ghost',
+      onclick: async () => {
+        if (!(await confirmDialog('Turn off single sign-on?', 'People will sign in with their passwords again.', 'Turn off'))) return;
+        try { await api('/sso/settings', { method: 'DELETE' }); clear(out, banner('ok', 'Single sign-on is off.')); } catch (err) { clear(out, banner('error', err.message)); }
+      },
+    }, 'Turn off') : null, save));
+  clear(panel, form, out);
 }
