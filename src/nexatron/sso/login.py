@@ -68,8 +68,32 @@ def _provider_for(services: Services, tenant_id: str) -> config.Provider:
     return provider
 
 
+def safe_next(value: str | None) -> str | None:
+    """A path of this server to land on after a web sign-in (never another origin)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value[:500]
+    return None
+
+
+def web_flow(services: Services, cookie: str | None) -> tuple[bool, str | None]:
+    """Was this sign-in started by the web app, and where does it land? (False when unknown.)"""
+    try:
+        flow = services.box.decrypt_json(cookie, _AAD) if cookie else None
+    except DecryptionFailed:
+        return False, None
+    if not isinstance(flow, dict):
+        return False, None
+    return bool(flow.get("w")), safe_next(flow.get("x"))
+
+
 def start(
-    services: Services, redirect_uri: str, *, email: str | None, tenant: str | None
+    services: Services,
+    redirect_uri: str,
+    *,
+    email: str | None,
+    tenant: str | None,
+    web: bool = False,
+    next_path: str | None = None,
 ) -> Started:
     """Where to send the browser, and the sealed cookie that must come back with it."""
     with services.db.connect() as conn:
@@ -94,6 +118,8 @@ def start(
         "v": generate_token(64),  # PKCE code verifier (43-128 characters)
         "r": redirect_uri,
         "e": int(time.time()) + FLOW_TTL_S,
+        "w": web,  # the web app's sign-in: the callback sets its session cookie and redirects
+        "x": safe_next(next_path),
     }
     url = client(services).authorization_url(
         provider, redirect_uri, state=flow["s"], nonce=flow["n"], verifier=flow["v"]

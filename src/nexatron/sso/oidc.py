@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.httpx_client import OAuth2Client
-from authlib.oauth2 import OAuth2Error
 from joserfc import jwt
 from joserfc.errors import (
     BadSignatureError,
@@ -131,7 +131,7 @@ class OidcClient:
         try:
             with self._session(provider, redirect_uri) as session:
                 token = session.fetch_token(meta.token_endpoint, code=code, code_verifier=verifier)
-        except OAuth2Error as exc:
+        except AuthlibBaseError as exc:  # an OAuth error answer (invalid_client, invalid_grant...)
             raise LoginRejected(
                 f"The identity provider refused the sign-in ({exc.error})."
             ) from None

@@ -4,19 +4,21 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Response as FastAPIResponse
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from nexatron import audit
+from nexatron.api import session_cookie
 from nexatron.api.deps import AppState, require
 from nexatron.api.routes.auth import Tokens, _tokens
 from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
-from nexatron.errors import NotFound
+from nexatron.errors import NexatronError, NotFound
 from nexatron.identity.roles import Principal, Role
 from nexatron.sso import config, login
 from nexatron.usage.plans import require_feature
@@ -138,12 +140,23 @@ def delete_settings(principal: Admin, services: AppState) -> None:
         config.remove(conn, principal.tenant_id, principal.user_id)
 
 
+def _web_error(detail: object) -> RedirectResponse:
+    """Back to the web app's sign-in page, which shows the reason."""
+    text = detail if isinstance(detail, str) else "Single sign-on failed."
+    if isinstance(detail, dict) and isinstance(detail.get("message"), str):
+        text = detail["message"]
+    return RedirectResponse("/login?" + urlencode({"sso_error": text}), status_code=302)
+
+
 @login_router.get(
     "/start",
     status_code=302,
     response_class=RedirectResponse,
     responses={
-        302: {"description": "To the identity provider's sign-in page."},
+        302: {
+            "description": "To the identity provider's sign-in page (or, for the web app, "
+            "back to /login with `sso_error`)."
+        },
         400: {"description": "Neither email nor tenant."},
         404: {"description": "No single sign-on for this email domain or tenant."},
         503: {"description": "The identity provider did not answer."},
@@ -154,12 +167,32 @@ async def start(
     services: AppState,
     email: Annotated[str | None, Query(max_length=320)] = None,
     tenant: Annotated[str | None, Query(max_length=63, description="Tenant slug")] = None,
+    web: Annotated[
+        bool,
+        Query(
+            description="Signed in by the web app: the callback sets its session "
+            "cookie and redirects to `next` instead of answering with tokens."
+        ),
+    ] = False,
+    next: Annotated[str | None, Query(max_length=500, description="Web app path")] = None,
 ) -> RedirectResponse:
     """Start signing in with the tenant's identity provider (found from the email's domain, or
     named by `tenant`)."""
-    started = await run_in_threadpool(
-        login.start, services, redirect_uri(request, services), email=email, tenant=tenant
-    )
+    try:
+        started = await run_in_threadpool(
+            lambda: login.start(
+                services,
+                redirect_uri(request, services),
+                email=email,
+                tenant=tenant,
+                web=web,
+                next_path=next,
+            )
+        )
+    except NexatronError as exc:
+        if web:
+            return _web_error(exc.detail)
+        raise
     response = RedirectResponse(started.redirect_to, status_code=302)
     response.set_cookie(
         login.COOKIE,
@@ -177,19 +210,31 @@ async def start(
     "/callback",
     response_model=Tokens,
     responses={
+        302: {"description": "A web app sign-in: its session cookie is set, on to the app."},
         400: {"description": "State missing, expired or from another browser."},
         401: {"description": "The provider refused, or its ID token did not validate."},
         403: {"description": "Disabled user, domain not allowed, or unknown user with JIT off."},
         503: {"description": "The identity provider did not answer."},
     },
 )
-async def callback(request: Request, response: FastAPIResponse, services: AppState) -> Tokens:
-    """The identity provider's redirect back: the product's session tokens, as POST /auth/login."""
+async def callback(request: Request, services: AppState) -> Any:
+    """The identity provider's redirect back: the product's session tokens, as POST /auth/login
+    (a web app sign-in gets the web app's session cookie and a redirect instead)."""
+    cookie = request.cookies.get(login.COOKIE)
+    web, next_path = login.web_flow(services, cookie)
+    try:
+        pair = await run_in_threadpool(login.finish, services, cookie, dict(request.query_params))
+    except NexatronError as exc:
+        if not web:
+            raise
+        response: FastAPIResponse = _web_error(exc.detail)
+    else:
+        if web:
+            response = RedirectResponse(next_path or "/ask", status_code=302)
+            session_cookie.store(
+                response, request, pair.refresh_token, services.settings.refresh_token_ttl_s
+            )
+        else:
+            response = JSONResponse(_tokens(pair).model_dump())
     response.delete_cookie(login.COOKIE, path="/api/v1/auth/sso")  # one flow, one callback
-    pair = await run_in_threadpool(
-        login.finish,
-        services,
-        request.cookies.get(login.COOKIE),
-        dict(request.query_params),
-    )
-    return _tokens(pair)
+    return response

@@ -9,6 +9,9 @@ export function render(root, { navigate, expired }) {
   tenantField.hidden = true;
   const status = h('div', { 'aria-live': 'polite' });
   if (expired) status.append(banner('info', 'Your session ended. Sign in again to pick up where you left off.'));
+  const params = new URLSearchParams(location.search);
+  const ssoError = params.get('sso_error');
+  if (ssoError) status.append(banner('error', `Single sign-on: ${ssoError}`));
   const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Sign in');
   const form = h('form', {
     class: 'login-card',
@@ -42,7 +45,27 @@ export function render(root, { navigate, expired }) {
   field('Email', email),
   field('Password', password, { hint: 'On first run, `nexatron serve` prints the admin password.' }),
   tenantField,
-  submit);
+  submit,
+  h('button', {
+    type: 'button',
+    class: 'ghost wide',
+    onclick: () => {
+      // Single sign-on: the server finds the organisation's identity provider from the email's
+      // domain (or the organisation field) and brings the browser back signed in.
+      const query = new URLSearchParams({ web: '1' });
+      if (email.value.trim()) query.set('email', email.value.trim());
+      if (!tenantField.hidden && tenant.value.trim()) query.set('tenant', tenant.value.trim());
+      const next = params.get('next');
+      if (next && next.startsWith('/') && !next.startsWith('//')) query.set('next', next);
+      if (!query.has('email') && !query.has('tenant')) {
+        clear(status);
+        status.append(banner('info', 'Type your work email first: it tells which organisation signs you in.'));
+        email.focus();
+        return;
+      }
+      location.assign(`/api/v1/auth/sso/start?${query}`);
+    },
+  }, 'Sign in with single sign-on'));
   clear(root, h('main', { class: 'login-page', id: 'main' }, form));
   (email.value ? password : email).focus();
 }
