@@ -121,7 +121,7 @@ def login(page: Any, base: str, email: str, password: str) -> None:
     page.goto(base + "/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_selector("#question")
 
 
