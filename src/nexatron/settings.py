@@ -139,13 +139,17 @@ class Settings(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _plan_rate_limits(cls, values: Any) -> Any:
-        """A plan's `rate_limit` in NEXATRON_PLANS is its NEXATRON_RATE_LIMIT_PLANS entry."""
+        """A plan's `rate_limit` in NEXATRON_PLANS is its NEXATRON_RATE_LIMIT_PLANS entry; a
+        plan without one has the default plan's."""
         if not isinstance(values, dict) or not isinstance(values.get("plans"), dict):
             return values
         limits = dict(values.get("rate_limit_plans") or DEFAULT_PLANS)
+        fallback = limits.get(str(values.get("default_plan") or "default"), "1000/minute")
         for name, spec in values["plans"].items():
             if isinstance(spec, dict) and isinstance(spec.get("rate_limit"), str):
                 limits[name] = spec["rate_limit"]
+            else:  # every plan is a known plan name (the operator's plan change checks it)
+                limits.setdefault(name, fallback)
         return {**values, "rate_limit_plans": limits}
 
     @field_validator("encryption_keys", "connection_allow", "connection_deny", mode="before")

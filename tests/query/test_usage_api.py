@@ -254,6 +254,10 @@ def test_plans_are_data_and_features_are_checked() -> None:
     )
     assert settings.rate_limit_plans["tiny"] == "5/minute"  # the gateway's limit follows
     assert settings.rate_limit_plans["free"] == "100/minute"
+    quiet = settings_from_env(
+        {"NEXATRON_PLANS": '{"solo": {"seats": 1}}', "NEXATRON_SECRET_KEY": "x" * 40}
+    )
+    assert quiet.rate_limit_plans["solo"] == quiet.rate_limit_plans["default"]
     spec = plan_spec(settings, "tiny")
     assert spec.questions_per_month == 10 and spec.features == ("llm",)
     assert has_feature(settings, "tiny", "llm") and not has_feature(settings, "tiny", "sso")
@@ -317,3 +321,22 @@ async def test_audit_export_is_a_plan_feature(harness: Harness) -> None:
     assert r.json()["detail"]["code"] == "feature_not_in_plan"
     assert r.json()["detail"]["feature"] == "audit_export"
     assert (await harness.as_(admin, "GET", "/api/v1/audit-log")).status_code == 200
+
+
+async def test_the_operator_moves_a_tenant_to_a_plan_and_its_quota_applies(
+    harness: Harness, demo: str
+) -> None:
+    from nexatron.identity.operators import create_operator_key
+
+    with harness.services.db.begin() as conn:
+        _, key = create_operator_key(conn, harness.services.settings.secret_key, "usage-tests")
+    op = {"Authorization": f"Bearer {key}"}
+    tenant = harness.tenant.admin.tenant_id
+    r = await harness.client.patch(
+        f"/api/v1/operator/tenants/{tenant}", json={"plan": "roomy"}, headers=op
+    )
+    assert r.status_code == 200 and r.json()["plan"] == "roomy", r.text  # NEXATRON_PLANS only
+    answered = await ask(harness, harness.tenant.admin, ANSWERABLE)
+    assert answered.status_code == 200 and answered.headers["X-Quota-Limit"] == "1000"
+    bill = await get(harness, "/api/v1/billing")
+    assert bill["plan"] == "roomy" and bill["limits"]["questions_per_month"] == 1000
