@@ -78,10 +78,16 @@ class RateLimiter:
         self._limiter = FixedWindowRateLimiter(self.storage)
         self._fail_open = fail_open
 
-    def hit(self, spec: str, *identifiers: str) -> Decision:
+    def hit(self, spec: str, *identifiers: str, counts: bool = True) -> Decision:
+        """Spend one from the budget. With `counts=False` an allowed hit skips reading the
+        window (one storage round trip less) and its Decision's remaining/reset are unknown
+        (reported as the full limit and 0): for a budget whose headers are shown only when it
+        refuses."""
         item = _item(spec)
         try:
             allowed = self._limiter.hit(item, *identifiers)
+            if allowed and not counts:
+                return Decision(True, item.amount, item.amount, 0, item.get_expiry())
             stats = self._limiter.get_window_stats(item, *identifiers)
         except Exception:
             log.warning(

@@ -122,8 +122,9 @@ class Gateway:
         return principal, error, decision
 
     def _budgets(self, principal: Principal) -> Decision:
-        """The user's budget, then the tenant's (both by the tenant's plan); the headers show
-        whichever binds. A user refused spends nothing of the tenant's."""
+        """The user's budget, then the tenant's (both by the tenant's plan). The headers show the
+        user's, or the tenant's when that one refuses (so an allowed request reads only the
+        user's window). A user refused spends nothing of the tenant's."""
         settings = self.services.settings
         plans = settings.rate_limit_plans
         spec = plans.get(principal.plan, plans[settings.default_plan])
@@ -132,10 +133,8 @@ class Gateway:
         tenant_spec = tenant_plans.get(principal.plan, tenant_plans.get(settings.default_plan))
         if not user.allowed or tenant_spec is None:
             return user
-        tenant = self.services.limiter.hit(tenant_spec, "tenant", principal.tenant_id)
-        if not tenant.allowed or tenant.remaining < user.remaining:
-            return tenant
-        return user
+        tenant = self.services.limiter.hit(tenant_spec, "tenant", principal.tenant_id, counts=False)
+        return user if tenant.allowed else tenant
 
     def _oversized_headers(self, scope: Scope) -> str | None:
         """Why the request's headers are refused (431), or None. The server caps them while
