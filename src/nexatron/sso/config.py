@@ -99,11 +99,12 @@ def save(
     conn: Connection, box: SecretBox, tenant_id: str, actor_id: str, body: dict[str, Any]
 ) -> Provider:
     """Create or replace the tenant's provider. `client_secret` of `********` (or omitted on an
-    update) keeps the stored one."""
+    update) keeps the stored one; an empty string removes it (a public client)."""
     current = load(conn, box, tenant_id)
     secret = body.get("client_secret")
     if secret in (None, MASK):
         secret = current.client_secret if current else None
+    secret = secret or None
     domains = sorted({d.strip().lower().lstrip("@") for d in body.get("allowed_domains", [])})
     if any(not d or "." not in d or "/" in d for d in domains):
         raise ValidationFailed(

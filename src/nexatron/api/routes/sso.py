@@ -51,7 +51,8 @@ class ProviderSettings(Body):
     client_secret: str | None = Field(
         default=None,
         max_length=2000,
-        description="Encrypted at rest, never returned; send ******** (or omit it) to keep it.",
+        description="Encrypted at rest, never returned; send ******** (or omit it) to keep it, "
+        '"" to remove it (a public client).',
     )
     scopes: str = Field(default=config.DEFAULT_SCOPES, max_length=500)
     allowed_domains: list[str] = Field(
