@@ -274,3 +274,38 @@ def test_store_endpoint_allow_and_deny_lists() -> None:
     assert from_env.file_roots == ("/srv/a", "/srv/b")
     assert Settings().connection_allow_loopback is False  # the default: no loopback
     assert Settings(dev=True).connection_allow_loopback is False  # dev mode does not imply it
+
+
+def test_every_new_pooled_connection_is_checked_and_pinned_to_the_checked_address() -> None:
+    """The gate is asked in SQLAlchemy's do_connect: the address libpq uses is the one checked
+    (`hostaddr`), the name stays `host`; a second DBAPI connection opened after the policy
+    changed is refused while the first keeps working (no check only at create)."""
+    from nexatron.warehouse.policy import Rule
+    from nexatron.warehouse.registry import open_engine, parse_config
+
+    policy = _policy(connection_allow_loopback=True)
+    config = {"host": "localhost", "port": 5432, "database": "test", "user": "postgres"}
+    engine = open_engine(
+        "postgres", parse_config("postgres", config), gate=policy.for_tenant("ten_x")
+    )
+    try:
+        with engine.session(5.0) as first:
+            dsn = first.connection.dbapi_connection.get_dsn_parameters()  # type: ignore[union-attr]
+            assert dsn["host"] == "localhost" and dsn["hostaddr"] in {"127.0.0.1", "::1"}
+            policy.deny = (Rule.parse("127.0.0.0/8"), Rule.parse("::1/128"))
+            with pytest.raises(RefusedByPolicy), engine.session(5.0):
+                pass  # the pool must open a second connection: refused before connecting
+            assert first.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_sql_server_and_mysql_keep_the_name_for_tls() -> None:
+    from nexatron.warehouse.engines.mssql import route_odbc
+    from nexatron.warehouse.engines.mysql import _tls_context
+
+    routed = route_odbc("DRIVER={X};Server=db.corp.example,1433;Database=d;UID=u", "10.0.0.5")
+    assert "Server=10.0.0.5,1433" in routed and "HostNameInCertificate=db.corp.example" in routed
+    assert "Server=[fd00::5],1433" in route_odbc("Server=db6,1433;UID=u", "fd00::5")
+    context = _tls_context(True, "db.corp.example")
+    assert context.check_hostname and context.server_name == "db.corp.example"  # type: ignore[attr-defined]
