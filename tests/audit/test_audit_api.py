@@ -185,3 +185,21 @@ async def test_login_refresh_reuse_and_logout_are_recorded(harness: Harness) -> 
     ]
     failed = page.json()["data"][-1]
     assert failed["reason"] == "wrong password" and failed["actor"]["display"] == admin.email
+
+
+async def test_export_needs_the_plans_audit_export_feature(tmp_path) -> None:
+    from sqlalchemy import update
+
+    from nexatron.store.tables import tenants
+    from nexatron.testing import make_app_client
+
+    plans = {"basic": {"rate_limit": "1000/minute", "features": ["llm"]}}
+    async with make_app_client(tmp_path, plans=plans) as h:
+        with h.services.db.begin() as conn:
+            conn.execute(update(tenants).where(tenants.c.id == h.tenant.id).values(plan="basic"))
+        assert (await h.as_(h.tenant.admin, "GET", LOG)).status_code == 200
+        r = await h.as_(h.tenant.admin, "GET", LOG, params={"format": "csv"})
+        assert r.status_code == 403 and "audit_export" in r.text
+        assert (
+            await h.as_(h.other.admin, "GET", LOG, params={"format": "jsonl"})
+        ).status_code == 200

@@ -35,6 +35,8 @@ def _reason(status: int, detail: Any) -> str:
         # Field-level entries: only how many. Their locations can hold keys a client typed (a
         # secret pasted as a key would otherwise reach the log).
         return f"{status}: invalid request ({len(detail)} field errors)"
+    if isinstance(detail, dict) and isinstance(detail.get("code"), str):
+        return f"{status}: {detail['code']}"  # structured refusals (quota, plan feature)
     return f"{status}: error"
 
 

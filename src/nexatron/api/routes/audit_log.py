@@ -142,7 +142,7 @@ def list_events(
     format: Annotated[Literal["json", "jsonl", "csv"], Query()] = "json",
 ) -> Any:
     """Your tenant's events (admins only). JSON pages newest first; `jsonl` and `csv` stream
-    every matching event (no cursor)."""
+    every matching event (no cursor) when the plan has the `audit_export` feature."""
     filters = Filters(actor, action, target, _aware(since, "since"), _aware(until, "until"))
     if format != "json":
         require_feature(services.settings, principal.plan, "audit_export")
