@@ -74,6 +74,14 @@ def test_event_rolls_back_with_its_transaction(services: Services) -> None:
     assert [r["seq"] for r in rows(services, "ten_r")] == [1]
 
 
+def test_unknown_keys_are_named_as_unknown(services: Services) -> None:
+    names = audit.field_names("config", ["host", "Hunter2!", "extra"], {"host"})
+    assert names == ["config.host", "config.?", "config.?"]
+    with services.db.begin() as conn:  # `config.?` is a field name the writer accepts
+        audit.record(conn, tenant_id="ten_k", action="connection.create", changed_fields=names)
+    assert rows(services, "ten_k")[0]["changed_fields"] == ["config.?", "config.host"]
+
+
 def test_values_cannot_pass_as_field_names(services: Services) -> None:
     with pytest.raises(ValueError, match="not a field name"), services.db.begin() as conn:
         audit.record(

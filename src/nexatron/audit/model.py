@@ -14,7 +14,7 @@ OUTCOMES: tuple[Outcome, ...] = ("success", "failure", "denied")
 # `resource.verb` or `resource.sub.verb`: lowercase words joined by dots (auth.login.failed).
 ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 # A changed field is a name (`config.password`), never a value: anything else is refused.
-FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-\[\]]{0,99}$")
+FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-\[\]]{0,98}\??$")  # `config.?`: unnamed
 MAX_TEXT = 500
 
 
