@@ -124,6 +124,7 @@ def _export(services: Services, tenant_id: str, filters: Filters, fmt: str) -> I
             "description": "a page (JSON), or every matching event (jsonl, csv)",
         },
         400: {"description": "bad cursor or naive time"},
+        401: {"description": "no or invalid credentials"},
         403: {"description": "not an admin, or jsonl/csv export outside the plan (audit_export)"},
     },
 )

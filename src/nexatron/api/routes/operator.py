@@ -16,7 +16,15 @@ from nexatron.api.schemas import Response
 from nexatron.tenants import service
 from nexatron.tenants.erase import delete_tenant
 
-router = APIRouter(prefix="/operator/tenants", tags=["operator"])
+router = APIRouter(
+    prefix="/operator/tenants",
+    tags=["operator"],
+    responses={
+        401: {"description": "no operator key, or an unknown or revoked one"},
+        403: {"description": "a tenant API key or access token (operator routes need nxo_ keys)"},
+        422: {"description": "invalid body"},
+    },
+)
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 
 
@@ -63,7 +71,7 @@ class TenantList(Response):
     response_model=CreatedTenant,
     status_code=201,
     openapi_extra=audit.action("tenant.create"),
-    responses={409: {"description": "slug taken"}, 403: {"description": "not an operator key"}},
+    responses={409: {"description": "slug taken"}},
 )
 def create_tenant(body: CreateTenant, _op: OperatorAuthed, services: AppState) -> CreatedTenant:
     """A tenant with a first admin (by email, no password) and that admin's API key."""
@@ -96,7 +104,10 @@ def get_tenant(tenant_id: str, _op: OperatorAuthed, services: AppState) -> Tenan
 
 
 @router.patch(
-    "/{tenant_id}", response_model=Tenant, openapi_extra=audit.action("tenant.plan_change")
+    "/{tenant_id}",
+    response_model=Tenant,
+    openapi_extra=audit.action("tenant.plan_change"),
+    responses={404: {"description": "unknown tenant"}},
 )
 def change_plan(
     tenant_id: str, body: ChangeTenant, _op: OperatorAuthed, services: AppState
@@ -109,7 +120,7 @@ def change_plan(
     "/{tenant_id}/suspend",
     response_model=Tenant,
     openapi_extra=audit.action("tenant.suspend"),
-    responses={409: {"description": "already suspended"}},
+    responses={404: {"description": "unknown tenant"}, 409: {"description": "already suspended"}},
 )
 def suspend(tenant_id: str, _op: OperatorAuthed, services: AppState) -> Tenant:
     """Its API keys, sessions and logins are refused with a 403 until resumed."""
@@ -121,7 +132,7 @@ def suspend(tenant_id: str, _op: OperatorAuthed, services: AppState) -> Tenant:
     "/{tenant_id}/resume",
     response_model=Tenant,
     openapi_extra=audit.action("tenant.resume"),
-    responses={409: {"description": "not suspended"}},
+    responses={404: {"description": "unknown tenant"}, 409: {"description": "not suspended"}},
 )
 def resume(tenant_id: str, _op: OperatorAuthed, services: AppState) -> Tenant:
     with services.db.begin() as conn:
@@ -131,7 +142,10 @@ def resume(tenant_id: str, _op: OperatorAuthed, services: AppState) -> Tenant:
 @router.delete(
     "/{tenant_id}",
     openapi_extra=audit.action("tenant.delete"),
-    responses={200: {"description": "the export of everything that was erased"}},
+    responses={
+        200: {"description": "the export of everything that was erased"},
+        404: {"description": "unknown tenant"},
+    },
 )
 def delete(tenant_id: str, _op: OperatorAuthed, services: AppState) -> dict[str, Any]:
     """Exports the tenant's metadata (layer YAML per connection, connections without secrets,
