@@ -31,6 +31,7 @@ CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT = {
     f"POST {API}/query": "a question: kept in query history, not the audit log",
     f"POST {API}/query/stream": "a question: kept in query history, not the audit log",
+    f"POST {API}/semantic/query": "a structured query: kept in query history, not the audit log",
 }
 # Actions a route may record instead of the one it declares (a more specific one).
 SPECIFIC = {"user.update": {"user.role_change", "user.disable", "user.enable"}}

@@ -43,7 +43,8 @@ def _optional_routers() -> list[APIRouter]:
 
     found = []
     # /query first: routes are matched in order, and it is by far the most requested.
-    for name in ("query", "connections", "files", "semantic", "llm", "analytics", "billing"):
+    names = ("query", "connections", "files", "semantic", "semantic_query", "llm", "analytics")
+    for name in (*names, "billing"):
         try:
             module = importlib.import_module(f"nexatron.api.routes.{name}")
         except ModuleNotFoundError as exc:

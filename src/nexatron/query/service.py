@@ -18,14 +18,14 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from nexatron.answer import chart_spec, summarize
-from nexatron.errors import NexatronError, RateLimited, Unprocessable
+from nexatron.errors import NexatronError, RateLimited, Unprocessable, ValidationFailed
 from nexatron.guard import check_expression, check_sql
 from nexatron.identity.roles import Principal
 from nexatron.ids import new_id
 from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
-from nexatron.query import history, llm_path, outcomes, planners, views
+from nexatron.query import history, llm_path, outcomes, planners, structured, views
 from nexatron.query.context import (
     ContextLoader,
     NotCached,
@@ -35,9 +35,11 @@ from nexatron.query.context import (
 from nexatron.query.recorder import Recorder
 from nexatron.query.slots import slots_for
 from nexatron.query.streaming import RowStream
+from nexatron.query.structured import StructuredQuery
 from nexatron.query.templates import SqlTemplates
 from nexatron.query.types import Answer, Prepared
 from nexatron.semantic.compiler import compile_query
+from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.model import CompiledQuery, SemanticQuery
 from nexatron.services import Services
 from nexatron.usage.plans import has_feature
@@ -155,6 +157,61 @@ class QueryService:
             llm_model=planned.model,
             started=started,
         )
+
+    def prepare_structured(self, principal: Principal, body: StructuredQuery) -> Prepared:
+        """A structured query checked against the layer (422 per field), compiled and guarded
+        like a parsed question. A refusal is recorded in the history before it is raised."""
+        started = time.perf_counter()
+        row = resolve_connection(self.services, principal, body.connection_id)
+        context = self.contexts.load(row)
+        query_id = new_id("query")
+        question = "[structured query]"
+        try:
+            plan = structured.to_plan(body, context.layer, self.date_context())
+            question = structured.describe(plan.query)
+            compiled = self._compile(context, plan.query)
+        except CompileError as error:
+            failed = ValidationFailed([{"loc": ["body"], "msg": error.message, "type": "invalid"}])
+            self.record_failure(
+                principal, row, None, question, "structured", failed, started, query_id
+            )  # fmt: skip
+            raise failed from None
+        except NexatronError as error:
+            self.record_failure(
+                principal, row, None, question, "structured", error, started, query_id
+            )  # fmt: skip
+            raise
+        return Prepared(
+            query_id,
+            principal,
+            question,
+            context,
+            new_id("conversation"),
+            plan,
+            compiled,
+            planner="structured",
+            new_conversation=True,
+            started=started,
+        )
+
+    def ask_structured(
+        self, principal: Principal, body: StructuredQuery
+    ) -> tuple[Prepared, Answer]:
+        """Prepare, execute (cached), answer and record a structured query, under the quota."""
+        ticket = self.quotas.admit(principal)
+        try:
+            prepared = self.prepare_structured(principal, body)
+            prepared.quota = ticket
+            return prepared, self.complete(prepared)
+        except BaseException as exc:
+            _give_back(ticket, exc)
+            raise
+
+    async def ask_structured_async(
+        self, principal: Principal, body: StructuredQuery
+    ) -> tuple[Prepared, Answer]:
+        with self.recorder.answering():
+            return await self._offload(self.ask_structured, principal, body)
 
     def _plan(
         self,
