@@ -100,3 +100,12 @@ def test_entity_names_of_a_layers_tables() -> None:
         "ins_clm": ("claim", "claims"),
         "ins_pol": ("policy", "policies"),
     }
+
+
+@pytest.mark.parametrize(
+    ("one", "many"),
+    [("diagnosis", "diagnoses"), ("analysis", "analyses"), ("house", "houses"), ("bus", "buses")],
+)
+def test_plurals_of_is_and_us_words(one: str, many: str) -> None:
+    assert plural(one) == many and singular(many) == one
+    assert singular("causes") == "cause" and singular("warehouses") == "warehouse"

@@ -28,6 +28,10 @@ _IRREGULAR = {
 }
 _UNCHANGED = frozenset({"series", "species", "data", "info", "information", "news", "staff"})
 _SINGULAR = {v: k for k, v in _IRREGULAR.items()}
+_US_PLURALS = frozenset(
+    {"statuses", "buses", "bonuses", "campuses", "viruses", "censuses", "surpluses", "focuses"}
+)
+_IS_PLURALS = frozenset({"diagnoses", "prognoses", "theses", "crises"})
 
 
 def words(name: str) -> list[str]:
@@ -134,6 +138,8 @@ def plural(phrase: str) -> str:
         return lead + _IRREGULAR[last]
     if last in _UNCHANGED or last in _SINGULAR:
         return phrase
+    if last.endswith("is") and len(last) > 4:  # diagnosis -> diagnoses, analysis -> analyses
+        return lead + last[:-2] + "es"
     if last.endswith(("ss", "us", "is", "x", "ch", "sh", "z")):
         return lead + last + "es"
     if last.endswith("s"):
@@ -149,9 +155,13 @@ def singular(word: str) -> str:
         return _SINGULAR[word]
     if word in _UNCHANGED:
         return word
+    if word in _US_PLURALS:  # statuses -> status (but houses -> house)
+        return word[:-2]
+    if word.endswith("yses") or word in _IS_PLURALS or (word.endswith("eses") and len(word) > 6):
+        return word[:-2] + "is"  # analyses, diagnoses, hypotheses
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("xes", "ches", "shes", "sses", "zes", "uses")):
+    if word.endswith(("xes", "ches", "shes", "sses", "zes")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
