@@ -40,12 +40,20 @@ def _need_browser() -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, lab_files: dict[str, Path]
+) -> Iterator[Server]:
     _need_browser()
     data = tmp_path_factory.mktemp("web") / "data"
     # One query slot for the tenant: a cancelled statement that kept running would hold it, and
-    # the next question would wait and be refused (the cancel test relies on it).
-    srv = start_server(data, NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT="1", **GENEROUS)
+    # the next question would wait and be refused (the cancel test relies on it). The lab's
+    # DuckDB files are in an operator file root, where every tenant's connections may open them.
+    srv = start_server(
+        data,
+        NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT="1",
+        NEXATRON_FILE_ROOTS=str(lab_files["lab"].parent),
+        **GENEROUS,
+    )
     try:
         with srv.client() as c:
             for role in ("analyst", "viewer"):

@@ -507,7 +507,7 @@ def test_file_upload_creates_a_connection(open_as: Any, server: Server, tmp_path
     page = open_as("admin").page
     page.get_by_role("link", name="Connections").click()
     page.get_by_role("button", name="Upload a file").click()
-    page.get_by_label("File").set_input_files(str(csv))
+    page.get_by_label("File", exact=True).set_input_files(str(csv))
     page.get_by_label("Connection name (optional)").fill("Uploaded branches")
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator(".banner.ok")).to_contain_text("Uploaded branch_sales.csv")
