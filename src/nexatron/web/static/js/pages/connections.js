@@ -18,6 +18,7 @@ function humanName(name) {
 }
 
 export async function render(main) {
+  const kinds = await engines().catch(() => []); // before any button can open a form
   const status = h('div', { 'aria-live': 'polite' });
   const list = h('ul', { class: 'list', 'aria-label': 'Connections' });
   const formSlot = h('div');
@@ -29,7 +30,6 @@ export async function render(main) {
       h('div', {}, h('h1', {}, 'Connections'), h('p', { class: 'muted' }, 'The databases Nexatron can answer from. Every query runs read-only.')),
       addButton),
     status, formSlot, list);
-  const kinds = await engines().catch(() => []);
   // File upload, where the server offers it (POST /files: admins).
   if (can.admin()) api('/files').then(() => { uploadButton.hidden = false; }).catch(() => {});
 
