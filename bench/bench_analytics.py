@@ -90,6 +90,32 @@ def history_row(fact: UsageFact) -> dict[str, Any]:
     }  # fmt: skip
 
 
+COPIED = (
+    "id", "tenant_id", "user_id", "connection_id", "conversation_id", "question", "status",
+    "planner", "row_count", "truncated", "execution_time_ms", "tokens_in", "tokens_out",
+    "created_at", "api_key_id", "cached",
+)  # fmt: skip
+
+
+def copy_history(conn: Any, rows: list[dict[str, Any]]) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    for row in rows:
+        values = []
+        for name in COPIED:
+            value = row[name]
+            if isinstance(value, dt.datetime):
+                value = value.isoformat()
+            values.append("" if value is None else value)
+        out.writerow(values)
+    buffer.seek(0)
+    cursor = conn.connection.dbapi_connection.cursor()
+    cursor.copy_expert(f"COPY queries ({', '.join(COPIED)}) FROM STDIN WITH (FORMAT csv)", buffer)
+
+
 def summed(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
@@ -128,7 +154,10 @@ def load(db: Any, count: int) -> str:
 
     def write() -> None:
         with db.begin() as conn:
-            conn.execute(queries.insert(), history)
+            if db.dialect.name == "postgresql":
+                copy_history(conn, history)  # COPY: an INSERT per row is what would be slow
+            else:
+                conn.execute(queries.insert(), history)
             add_counts(conn, usage_rollups, ROLLUP_KEYS, summed(rollups, ROLLUP_KEYS))
             add_counts(conn, usage_terms, TERM_KEYS, summed(terms, TERM_KEYS))
             insert_new(conn, usage_actives, list(actives.values()))

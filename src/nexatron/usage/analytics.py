@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Date, cast, distinct, func, literal, select
+from sqlalchemy import BigInteger, Connection, Date, cast, distinct, func, literal, select
 
 from nexatron.store.tables import (
     LATENCY_BUCKETS_MS,
@@ -54,10 +54,15 @@ def _bucket_expr(conn: Connection, day: Any, granularity: Granularity) -> Any:
     return func.date(day, "weekday 0", "-6 days")
 
 
-def _view(row: Any, active_users: int, active_keys: int) -> dict[str, Any]:
-    histogram = [int(getattr(row, c) or 0) for c in LATENCY_COLUMNS]
-    answered, refused = int(row.answered or 0), int(row.refused or 0)
-    clarified, errored = int(row.clarified or 0), int(row.errored or 0)
+_LATENCY_AT = len(SUMMED) - len(LATENCY_COLUMNS)
+
+
+def _view(sums: tuple[Any, ...], latency_sum: float, users: int, keys: int) -> dict[str, Any]:
+    """An entry from the summed counters (in SUMMED's order)."""
+    answered, refused, clarified, errored, cache_hits, rows, tokens_in, tokens_out = (
+        int(v or 0) for v in sums[:_LATENCY_AT]
+    )
+    histogram = [int(v or 0) for v in sums[_LATENCY_AT:]]
     asked = answered + refused + clarified + errored
     return {
         "questions": asked,
@@ -65,17 +70,17 @@ def _view(row: Any, active_users: int, active_keys: int) -> dict[str, Any]:
         "refused": refused,
         "clarified": clarified,
         "errored": errored,
-        "cache_hits": int(row.cache_hits or 0),
+        "cache_hits": cache_hits,
         "latency_ms": {
             "p50": percentile(histogram, 0.5),
             "p95": percentile(histogram, 0.95),
-            "mean": round(float(row.latency_sum or 0) / asked, 2) if asked else None,
+            "mean": round(float(latency_sum or 0) / asked, 2) if asked else None,
         },
-        "rows_returned": int(row.rows_returned or 0),
-        "llm_tokens_in": int(row.tokens_in or 0),
-        "llm_tokens_out": int(row.tokens_out or 0),
-        "active_users": active_users,
-        "active_keys": active_keys,
+        "rows_returned": rows,
+        "llm_tokens_in": tokens_in,
+        "llm_tokens_out": tokens_out,
+        "active_users": users,
+        "active_keys": keys,
     }
 
 
@@ -97,8 +102,8 @@ def usage(
         select(
             bucket,
             t.value,
-            *(func.sum(t[c]).label(c) for c in SUMMED),
-            func.sum(t.latency_ms_sum).label("latency_sum"),
+            *(cast(func.sum(t[c]), BigInteger) for c in SUMMED),  # ints, not Decimals
+            func.sum(t.latency_ms_sum),
         )
         .where(t.tenant_id == tenant_id, t.dim == (group_by or ""))
         .where(t.day >= window[0], t.day <= window[1])
@@ -128,12 +133,14 @@ def usage(
     )
     active = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in conn.execute(actives)}
     out = []
-    for row in conn.execute(counters):
-        entry: dict[str, Any] = {"period_start": row.bucket}
+    width = len(SUMMED)
+    for row in conn.execute(counters).tuples():
+        period, value = row[0], row[1]
+        entry: dict[str, Any] = {"period_start": period}
         if group_by:
-            entry["group"] = {"by": group_by, "value": row.value or None}
-        users, keys = active.get((row.bucket, row.value), (0, 0))
-        entry.update(_view(row, users, keys))
+            entry["group"] = {"by": group_by, "value": value or None}
+        users, keys = active.get((period, value), (0, 0))
+        entry.update(_view(row[2 : 2 + width], row[2 + width], users, keys))
         out.append(entry)
     return out
 
