@@ -19,7 +19,41 @@ def _services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return build_services(_settings(args))
 
 
+def _metrics_listener(addr: str) -> None:
+    """NEXATRON_METRICS_ADDR: a second listener (in this, the parent process) serving only
+    /metrics, without a credential (bind it where only the scraper reaches)."""
+    from prometheus_client import CollectorRegistry, start_http_server
+
+    from nexatron.observability.metrics import MULTIPROC_ENV
+
+    host, _, port = addr.rpartition(":")
+    registry = None
+    if os.environ.get(MULTIPROC_ENV):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    if registry is None:
+        start_http_server(int(port), addr=host or "127.0.0.1")
+    else:
+        start_http_server(int(port), addr=host or "127.0.0.1", registry=registry)
+    print(f"Metrics on http://{host or '127.0.0.1'}:{port}/metrics", flush=True)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    import logging.config
+
+    from nexatron.observability.logs import logging_config
+
+    settings0 = _settings(args)
+    if args.workers > 1:
+        # Before prometheus_client is imported anywhere: every worker writes its series there.
+        from nexatron.observability.metrics import MULTIPROC_ENV, fresh_multiproc_dir
+
+        os.environ[MULTIPROC_ENV] = fresh_multiproc_dir(settings0.data_dir)
+    log_config = logging_config(settings0.log_format, settings0.log_level)
+    logging.config.dictConfig(log_config)
+
     import uvicorn
 
     from nexatron.api.app import create_app
@@ -34,6 +68,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Serving on http://{host}:{port}  (API under /api/v1, docs at /docs)", flush=True)
+    if settings.metrics_addr:
+        _metrics_listener(settings.metrics_addr)
+    options = {**uvicorn_options(settings), "log_config": log_config, "access_log": False}
     if args.workers > 1:
         # Each worker process builds its own app from the environment; it finds the data dir
         # (and the generated secret key in it) where this process put them.
@@ -45,11 +82,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             workers=args.workers,
-            **uvicorn_options(settings),
+            **options,
         )
         return 0
     app = create_app(settings, services=services)
-    uvicorn.run(app, host=host, port=port, **uvicorn_options(settings))
+    uvicorn.run(app, host=host, port=port, **options)
     return 0
 
 

@@ -22,6 +22,8 @@ class Decision:
     remaining: int
     reset: int  # epoch seconds
     window_s: int = 3600
+    unavailable: bool = False  # refused because the shared store is down (fail closed): a 503
+    budget: str = ""  # which budget decided, when the gateway has several (user, tenant)
 
     @property
     def retry_after(self) -> int:
@@ -33,7 +35,9 @@ class Decision:
             "X-RateLimit-Remaining": str(self.remaining),
             "X-RateLimit-Reset": str(self.reset),
         }
-        if not self.allowed:
+        if self.unavailable:
+            out["Retry-After"] = "5"
+        elif not self.allowed:
             out["Retry-After"] = str(self.retry_after)
         return out
 
@@ -66,7 +70,8 @@ class _SweptMemoryStorage(MemoryStorage):
 
 
 class RateLimiter:
-    """Fixed-window counters. When Redis fails, either fail open (logged) or closed (429)."""
+    """Fixed-window counters. When Redis fails, either fail open (logged) or closed: a refusal
+    marked `unavailable`, which the gateway answers 503 (service unavailable), not 429."""
 
     def __init__(self, redis_url: str | None, *, fail_open: bool = True) -> None:
         self.storage: Storage = (
@@ -95,7 +100,14 @@ class RateLimiter:
                 "open" if self._fail_open else "closed",
             )
             reset = int(time.time()) + item.get_expiry()
-            return Decision(self._fail_open, item.amount, 0, reset, item.get_expiry())
+            return Decision(
+                self._fail_open,
+                item.amount,
+                0,
+                reset,
+                item.get_expiry(),
+                unavailable=not self._fail_open,
+            )
         return Decision(
             allowed,
             item.amount,

@@ -51,6 +51,10 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line (observability/logs)
+    # host:port of a second listener serving only GET /metrics (no credential); None: /metrics
+    # on the API port, for operator keys only.
+    metrics_addr: str | None = None
 
     access_token_ttl_s: int = Field(default=900, ge=30, le=3600)
     refresh_token_ttl_s: int = Field(default=30 * 86400, ge=300)

@@ -72,8 +72,12 @@ async def test_redis_down_fails_open_or_closed_never_500(tmp_path) -> None:
         r = await client.get("/healthz")
         assert r.status_code == 200 and r.headers["X-RateLimit-Remaining"].isdigit()
     async with client_for(tmp_path / "closed", redis_url=url, redis_fail_open=False) as client:
-        r = await client.get("/healthz")
-        assert r.status_code == 429 and r.headers["Retry-After"].isdigit()
+        r = await client.get("/healthz", headers={"X-Request-ID": "closed-1"})
+        # Fail closed is the service being unavailable, not the caller over a budget.
+        assert r.status_code == 503 and r.headers["Retry-After"].isdigit()
+        assert r.json()["detail"].startswith("Service unavailable")
+        assert "Rate limit exceeded" not in r.text
+        assert r.headers["X-Request-ID"] == "closed-1"
 
 
 async def test_startup_moves_what_is_alive_out_of_the_collectors_sight(tmp_path: Path) -> None:

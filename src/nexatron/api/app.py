@@ -11,14 +11,16 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from nexatron import __version__
 from nexatron.api import errors
+from nexatron.api.deps import OperatorAuthed
 from nexatron.api.gateway import Gateway
 from nexatron.api.routes import api_keys, audit_log, auth, operator, scim_admin, sso, users
 from nexatron.api.scim_mount import PREFIX as SCIM_PREFIX
 from nexatron.api.scim_mount import LazyScim
+from nexatron.observability import metrics
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
 from nexatron.store.db import ping
@@ -56,6 +58,21 @@ def _optional_routers() -> list[APIRouter]:
 
 
 PRUNE_EVERY_S = 3600.0
+SAMPLE_EVERY_S = 5.0
+
+
+def start_sampling(services: Services) -> asyncio.Task[None]:
+    """Every few seconds: the metrics gauges (history queue, store pool) of this process."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                metrics.sample(services)
+            except Exception:
+                logging.getLogger("nexatron.metrics").exception("metrics sampling failed")
+            await asyncio.sleep(SAMPLE_EVERY_S)
+
+    return asyncio.get_running_loop().create_task(loop())
 
 
 def start_pruning(services: Services) -> asyncio.Task[None] | None:
@@ -103,7 +120,10 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
         gc.freeze()
         pruner = start_pruning(services)
         exporter = start_exporter(services)
+        sampler = start_sampling(services)
         yield
+        sampler.cancel()
+        metrics.mark_dead()
         if exporter is not None:
             exporter.close()
         if pruner is not None:
@@ -137,6 +157,22 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
             {"status": "ok" if ok else "unavailable", "checks": checks},
             status_code=200 if ok else 503,
         )
+
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        response_class=Response,
+        responses={
+            200: {"content": {"text/plain": {}}, "description": "Prometheus text format"},
+            401: {"description": "No operator key"},
+            403: {"description": "A tenant credential"},
+        },
+    )
+    def prometheus_metrics(_operator: OperatorAuthed) -> Response:
+        """Prometheus metrics (all worker processes): an operator key only. Or serve them
+        without a credential on a separate address: NEXATRON_METRICS_ADDR."""
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
     for router in [*_optional_routers(), *ROUTERS]:
         app.include_router(router, prefix=API_PREFIX)

@@ -13,17 +13,22 @@ client address, user agent, actor: `audit.context`) that audit events written wh
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nexatron.audit import Actor, actor_of
-from nexatron.audit.context import RequestInfo, begin_request, end_request, new_request_id
+from nexatron.audit.context import RequestInfo, begin_request, end_request
 from nexatron.errors import Forbidden, NexatronError, TenantSuspended, Unauthorized
 from nexatron.identity.apikeys import OPERATOR_PREFIX
 from nexatron.identity.operators import Operator, authenticate_operator
 from nexatron.identity.roles import Principal
+from nexatron.observability.logs import log_access
+from nexatron.observability.metrics import RATE_LIMITED, observe_request
+from nexatron.observability.requestid import accept_request_id
 from nexatron.ratelimit import Decision
 from nexatron.services import Services
 from nexatron.store.db import DB_DROPPED, once_more_if_dropped
@@ -79,6 +84,38 @@ class _DroppedOnce:
 
 
 UPLOAD_PATH = "/api/v1/files"
+RATE_LIMITED_DETAIL = (
+    "Rate limit exceeded; retry after the number of seconds in the Retry-After header."
+)
+LIMITER_UNAVAILABLE = (
+    "Service unavailable: the shared rate-limit store (Redis) cannot be reached and this server "
+    "refuses requests until it can (NEXATRON_REDIS_FAIL_OPEN=0); retry in a few seconds."
+)
+
+
+def route_label(scope: Scope) -> str:
+    """The route template the request matched (`/api/v1/query/{query_id}`), never its path: a
+    bounded set of metric labels. Unknown paths are all `unmatched`."""
+    # FastAPI >= 0.16x keeps an included router's routes under their own (prefix-less) path and
+    # the full template in its per-request context; older ones set the full route.
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    template = getattr(context, "path_format", None)
+    if not isinstance(template, str):
+        route = scope.get("route")
+        template = getattr(route, "path_format", None)
+    if isinstance(template, str):
+        return template
+    if scope["path"].startswith("/scim/"):
+        return "/scim/v2"
+    return "unmatched"
+
+
+def _budget_label(principal: object, decision: Decision) -> str:
+    if isinstance(principal, Operator):
+        return "operator"
+    if principal is None:
+        return "anonymous"
+    return decision.budget or "user"
 
 
 class Gateway:
@@ -134,7 +171,7 @@ class Gateway:
         if not user.allowed or tenant_spec is None:
             return user
         tenant = self.services.limiter.hit(tenant_spec, "tenant", principal.tenant_id, counts=False)
-        return user if tenant.allowed else tenant
+        return user if tenant.allowed else replace(tenant, budget="tenant")
 
     def _oversized_headers(self, scope: Scope) -> str | None:
         """Why the request's headers are refused (431), or None. The server caps them while
@@ -154,23 +191,39 @@ class Gateway:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        oversized = self._oversized_headers(scope)
-        if oversized is not None:
-            args = (self.services.settings.anonymous_rate_limit, "anon", client_address(scope))
-            hit = self.services.limiter.hit
-            decision = hit(*args) if self.inline else await run_in_threadpool(hit, *args)
-            await send_json(send, 431, {"detail": oversized}, decision.headers())
-            return
+        started = time.perf_counter()
         info = RequestInfo(
-            request_id=new_request_id(),
+            request_id=accept_request_id(_header(scope, b"x-request-id")),
             client_ip=client_address(scope),
             user_agent=_header(scope, b"user-agent"),
             enabled=self.services.settings.audit_enabled,
         )
+        status = 500  # unless a response starts
+        # The routing fills the route into this scope (the app gets it, and reads get copies).
+        inner = dict(scope)
+
+        async def observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         token = begin_request(info)
         try:
-            await self._handle(scope, receive, send, info)
+            oversized = self._oversized_headers(scope)
+            if oversized is not None:
+                args = (self.services.settings.anonymous_rate_limit, "anon", client_address(scope))
+                hit = self.services.limiter.hit
+                decision = hit(*args) if self.inline else await run_in_threadpool(hit, *args)
+                headers = {**decision.headers(), "X-Request-ID": info.request_id}
+                await send_json(observed, 431, {"detail": oversized}, headers)
+                return
+            await self._handle(inner, receive, observed, info)
         finally:
+            route = route_label(inner)
+            duration = time.perf_counter() - started
+            observe_request(route, scope["method"], status, duration)
+            log_access(scope["method"], route, status, duration)
             end_request(token)
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, info: RequestInfo) -> None:
@@ -198,15 +251,12 @@ class Gateway:
             info.tenant_id = error.tenant_id  # the refusals are recorded in the tenant's log
         rate_headers = {**decision.headers(), "X-Request-ID": info.request_id}
         if not decision.allowed:
-            await send_json(
-                send,
-                429,
-                {
-                    "detail": "Rate limit exceeded; retry after the number "
-                    "of seconds in the Retry-After header."
-                },
-                rate_headers,
-            )
+            reason = "unavailable" if decision.unavailable else "limit"
+            RATE_LIMITED.labels(_budget_label(principal or operator, decision), reason).inc()
+            if decision.unavailable:
+                await send_json(send, 503, {"detail": LIMITER_UNAVAILABLE}, rate_headers)
+            else:
+                await send_json(send, 429, {"detail": RATE_LIMITED_DETAIL}, rate_headers)
             return
         if length is not None and (not length.isdigit() or int(length) > limit):
             # After the budget check so that this refusal, too, carries X-RateLimit-* headers.
@@ -271,6 +321,11 @@ class Gateway:
         # A read whose metadata-store connection dropped under it (errors.py answers 503 and
         # marks the state) is run once more, unseen by the client: reads are safe to repeat.
         retry = _DroppedOnce(send_with_headers, state)
-        await self.app(dict(scope), receive, retry.send)
+        attempt = dict(scope)  # routing writes into its scope: each run gets a fresh copy
+        await self.app(attempt, receive, retry.send)
         if retry.dropped:
-            await self.app(dict(scope), receive, send_with_headers)
+            attempt = dict(scope)
+            await self.app(attempt, receive, send_with_headers)
+        for key in ("route", "fastapi"):  # what the metrics and access log read
+            if key in attempt:
+                scope[key] = attempt[key]

@@ -61,6 +61,7 @@ class Recorder:
         self._idle_since = 0.0  # when the last answer in this process ended
         self._cond = threading.Condition()
         self._pending: deque[Job] = deque()
+        self._oldest_at: deque[float] = deque()  # when each pending job was submitted
         self._submitted = 0
         self._written = 0
         self._wanted = 0  # the highest submission number a flush waits for
@@ -113,6 +114,7 @@ class Recorder:
             inline = self._closed or len(self._pending) >= self._max_pending
             if not inline:
                 self._pending.append(job)
+                self._oldest_at.append(time.monotonic())
                 self._submitted += 1
                 if self._thread is None:
                     self._thread = threading.Thread(
@@ -128,6 +130,13 @@ class Recorder:
         """Something submitted is not written yet."""
         with self._cond:
             return self._written < self._submitted
+
+    def backlog(self) -> tuple[int, float]:
+        """Rows queued and the age in seconds of the oldest (for the metrics gauges)."""
+        with self._cond:
+            if not self._oldest_at:
+                return 0, 0.0
+            return len(self._pending), time.monotonic() - self._oldest_at[0]
 
     def flush(self, timeout_s: float = 30.0) -> None:
         """Wait until everything submitted before this call is written."""
@@ -155,6 +164,8 @@ class Recorder:
                 self._wait_to_write()
                 count = min(len(self._pending), self._max_batch)
                 batch = [self._pending.popleft() for _ in range(count)]
+                for _ in range(count):
+                    self._oldest_at.popleft()
             self._write(batch)
             with self._cond:
                 self._written += len(batch)

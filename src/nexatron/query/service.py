@@ -25,6 +25,7 @@ from nexatron.ids import new_id
 from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
+from nexatron.observability.metrics import ANSWERS, RESULT_CACHE, STATEMENTS
 from nexatron.query import history, llm_path, outcomes, planners, structured, views
 from nexatron.query.context import (
     ContextLoader,
@@ -319,6 +320,7 @@ class QueryService:
 
     def cached_result(self, prepared: Prepared) -> ResultSet | None:
         hit = self.services.cache.get(self.result_key(prepared))
+        RESULT_CACHE.labels("miss" if hit is None else "hit").inc()
         if hit is None:
             return None
         result = hit if isinstance(hit, ResultSet) else ResultSet.model_validate(hit)
@@ -368,10 +370,16 @@ class QueryService:
         settings = self.services.settings
         with self.slots.hold(prepared.principal.tenant_id):
             engine = engine_for(self.services, prepared.context.connection)
-            with self.recorder.waiting_on_database():
-                return engine.execute(
-                    prepared.sql, timeout_s=settings.statement_timeout_s, row_cap=settings.row_cap
-                )
+            started = time.perf_counter()
+            try:
+                with self.recorder.waiting_on_database():
+                    return engine.execute(
+                        prepared.sql,
+                        timeout_s=settings.statement_timeout_s,
+                        row_cap=settings.row_cap,
+                    )
+            finally:
+                STATEMENTS.labels(prepared.context.dialect).observe(time.perf_counter() - started)
 
     @staticmethod
     def _describe_llm_columns(prepared: Prepared, result: ResultSet) -> None:
@@ -452,6 +460,7 @@ class QueryService:
             **views.usage_view(prepared),
         }
         fact = outcomes.answered_fact(prepared, answer)
+        ANSWERS.labels(prepared.planner, "cached" if answer.cached else "answered").inc()
         if fact.tokens_in or fact.tokens_out:
             self.quotas.spend_tokens(prepared.principal, fact.tokens_in + fact.tokens_out)
         self.recorder.submit(
@@ -491,6 +500,7 @@ class QueryService:
             started=started,
             prepared=prepared,
         )
+        ANSWERS.labels(planner, str(values.get("status", "failed"))).inc()
         if fact.tokens_in or fact.tokens_out:
             self.quotas.spend_tokens(principal, fact.tokens_in + fact.tokens_out)
         self.recorder.submit(partial(outcomes.write_failure, fact=fact, values=values))

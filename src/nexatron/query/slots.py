@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from starlette.concurrency import run_in_threadpool
 
 from nexatron.errors import RateLimited, ServiceUnavailable
+from nexatron.observability.metrics import SLOT_REJECTIONS, SLOT_WAITS
 
 if TYPE_CHECKING:
     from nexatron.settings import Settings
@@ -36,6 +37,7 @@ class Slot(Protocol):
 
 
 def _busy() -> RateLimited:
+    SLOT_REJECTIONS.inc()
     return RateLimited(
         "Too many queries running for this tenant; retry shortly.",
         headers={"Retry-After": "1"},
@@ -82,6 +84,9 @@ class TenantSlots(_Holding):
     def acquire(self, tenant_id: str) -> Slot:
         with self._lock:
             sem = self._sems[tenant_id]
+        if sem.acquire(blocking=False):
+            return sem
+        SLOT_WAITS.inc()
         if not sem.acquire(timeout=self._wait_s):
             raise _busy()
         return sem
@@ -156,6 +161,8 @@ class SharedTenantSlots(_Holding):
                 return self._local.acquire(tenant_id)
             if taken:
                 return _Lease(self._client, key, token)
+            if pause == 0.005:
+                SLOT_WAITS.inc()  # the first miss: this question waits
             if time.monotonic() >= deadline:
                 raise _busy()
             time.sleep(pause)

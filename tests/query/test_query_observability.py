@@ -1,0 +1,177 @@
+"""Request ids, log lines and Prometheus metrics, seen from outside: headers, captured log
+output, and the /metrics exposition after real requests (bounded labels, no tenant ids)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from query_support import TOTAL_LAST_QUARTER, ask
+
+from nexatron.identity.operators import create_operator_key
+from nexatron.observability.logs import JsonFormatter, RequestContext, logging_config
+from nexatron.observability.requestid import accept_request_id
+from nexatron.testing import Harness
+
+pytestmark = pytest.mark.anyio
+
+
+def operator_headers(harness: Harness) -> dict[str, str]:
+    with harness.services.db.begin() as conn:
+        _record, key = create_operator_key(conn, harness.services.settings.secret_key, "metrics")
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    """Everything logged while the test runs, as the JSON lines NEXATRON_LOG_FORMAT=json writes."""
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContext())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield out
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+def lines(out: io.StringIO) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
+
+
+def test_request_id_validation() -> None:
+    assert accept_request_id("abc-123_x.y:z") == "abc-123_x.y:z"
+    assert accept_request_id("a" * 128) == "a" * 128
+    for bad in (None, "", "a" * 129, "has space", 'q"uote', "new\nline", "é"):
+        generated = accept_request_id(bad)
+        assert re.fullmatch(r"req_[0-9a-f]{24}", generated), bad
+
+
+async def test_request_id_echoed_or_replaced_on_every_response(harness: Harness) -> None:
+    analyst = harness.tenant.analyst
+    r = await harness.as_(analyst, "GET", "/api/v1/auth/me", headers={"X-Request-ID": "trace-42"})
+    assert r.status_code == 200 and r.headers["X-Request-ID"] == "trace-42"
+    r = await harness.client.get("/api/v1/auth/me", headers={"X-Request-ID": "bad id <script>"})
+    assert r.status_code == 401 and r.headers["X-Request-ID"].startswith("req_")
+    r = await harness.client.get("/no/such/path", headers={"X-Request-ID": "nf-1"})
+    assert r.status_code == 404 and r.headers["X-Request-ID"] == "nf-1"
+    # Refusals before routing: 413 (body) and 431 (headers) carry it too.
+    big = "x" * (harness.services.settings.max_body_bytes + 10)
+    r = await harness.as_(
+        analyst, "POST", "/api/v1/query", content=big, headers={"X-Request-ID": "big-1"}
+    )
+    assert r.status_code == 413 and r.headers["X-Request-ID"] == "big-1"
+    many = {f"x-h{i}": "v" for i in range(harness.services.settings.max_header_count + 5)}
+    r = await harness.client.get("/healthz", headers={**many, "X-Request-ID": "hdr-1"})
+    assert r.status_code == 431 and r.headers["X-Request-ID"] == "hdr-1"
+
+
+async def test_json_access_line_carries_request_context(
+    harness: Harness, demo: str, json_logs: io.StringIO
+) -> None:
+    analyst = harness.tenant.analyst
+    body = {"question": TOTAL_LAST_QUARTER, "connection_id": demo}
+    response = await harness.as_(
+        analyst, "POST", "/api/v1/query", json=body, headers={"X-Request-ID": "q-77"}
+    )
+    assert response.status_code == 200, response.text
+    access = [e for e in lines(json_logs) if e["logger"] == "nexatron.access"]
+    mine = [e for e in access if e["request_id"] == "q-77"]
+    assert len(mine) == 1
+    line = mine[0]
+    assert line["tenant"] == harness.tenant.id
+    assert line["route"] == "/api/v1/query" and line["method"] == "POST"
+    assert line["status"] == 200 and line["duration_ms"] > 0
+    assert line["level"] == "info" and line["time"].endswith("Z")
+    text = json_logs.getvalue()
+    assert analyst.key not in text  # no credential in any line
+    assert TOTAL_LAST_QUARTER not in text  # question text only at DEBUG
+
+
+def test_logging_config_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging.config
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        logging.config.dictConfig(logging_config("json", "info"))
+        logging.getLogger("nexatron.test").info("hello %s", "there")
+        line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+        assert line["message"] == "hello there" and line["request_id"] == "-"
+        logging.config.dictConfig(logging_config("text", "info"))
+        logging.getLogger("nexatron.test").info("plain")
+        assert "INFO nexatron.test [- -] plain" in capsys.readouterr().err
+    finally:
+        root.handlers[:], _ = saved[0], None
+        root.setLevel(saved[1])
+
+
+async def test_metrics_need_the_operator_key(harness: Harness) -> None:
+    assert (await harness.client.get("/metrics")).status_code == 401
+    r = await harness.as_(harness.tenant.admin, "GET", "/metrics")
+    assert r.status_code == 403
+    r = await harness.client.get("/metrics", headers=operator_headers(harness))
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/plain")
+    assert "nexatron_http_request_duration_seconds_bucket" in r.text
+
+
+SAMPLE = re.compile(r"^(?P<name>[a-z_]+)\{(?P<labels>.*)\} ")
+
+
+def label_sets(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        match = SAMPLE.match(line)
+        if match and match["name"].startswith("nexatron_"):
+            found.setdefault(match["name"], set()).add(match["labels"])
+    return found
+
+
+async def test_metric_labels_stay_bounded(harness: Harness, demo: str) -> None:
+    op = operator_headers(harness)
+    before = label_sets((await harness.client.get("/metrics", headers=op)).text)
+    for actor in (harness.tenant.analyst, harness.other.admin):
+        for i in range(15):
+            question = f"total sales by {secrets.token_hex(4)} number {i}"
+            await ask(
+                harness,
+                actor,
+                question,
+                connection_id=demo if actor.tenant_id == harness.tenant.id else None,
+            )
+            await harness.as_(actor, "GET", f"/api/v1/query/{secrets.token_hex(6)}")
+            await harness.as_(actor, "GET", f"/nowhere/{secrets.token_hex(6)}")
+    await ask(harness, harness.tenant.analyst, TOTAL_LAST_QUARTER, connection_id=demo)
+    text = (await harness.client.get("/metrics", headers=op)).text
+    after = label_sets(text)
+    for tenant in (harness.tenant.id, harness.other.id):
+        assert tenant not in text
+    assert "total sales by" not in text and "/nowhere/" not in text
+    routes = {
+        m["route"]
+        for labels in after["nexatron_http_request_duration_seconds_bucket"]
+        for m in [dict(re.findall(r'(\w+)="([^"]*)"', labels))]
+    }
+    assert "/api/v1/query/{query_id}" in routes and "unmatched" in routes
+    assert len(routes) <= 12, routes  # 90 distinct paths: a handful of templates
+    answers = after["nexatron_answers_total"]
+    assert any('outcome="answered"' in a for a in answers)
+    assert len(answers) <= 10
+    grown = {name: len(after.get(name, set()) - before.get(name, set())) for name in after}
+    assert max(grown.values()) <= 60, grown  # buckets x a few routes, not x requests
+    assert any(n.startswith("nexatron_statement_duration_seconds") for n in after)
+    assert any('result="hit"' in s for s in after["nexatron_result_cache_lookups_total"]) or any(
+        'result="miss"' in s for s in after["nexatron_result_cache_lookups_total"]
+    )
