@@ -13,6 +13,7 @@ from nexatron.nlq.fuzzy import FuzzyIndex
 from nexatron.nlq.text import key_of, stem, words_of
 from nexatron.nlq.word_lists import FUNCTION
 from nexatron.semantic.model import Dimension, Metric, SemanticLayer
+from nexatron.semantic.naming import entity_names
 
 Kind = Literal["metric", "dimension", "value", "entity"]
 Key = tuple[str, ...]
@@ -152,6 +153,17 @@ class _Builder:
         self.phrases: defaultdict[Key, list[Entry]] = defaultdict(list)
         self.schema_words: set[str] = set()
         self.surfaces: dict[str, set[str]] = {}
+        tables = sorted(
+            {m.table for m in layer.metrics if m.table} | {d.table for d in layer.dimensions}
+        )
+        # What each table's rows are called, read as bootstrap reads names ("tblHotel" ->
+        # "hotels", "acTxn" -> "transactions"): a raw table name is rarely a word people type.
+        self.entity_words = {
+            table: words_of(plural) for table, (_one, plural) in entity_names(tables).items()
+        }
+
+    def table_words(self, table: str) -> list[str]:
+        return self.entity_words.get(table) or words_of(table.split(".")[-1])
 
     def add(self, words: list[str], entry: Entry, schema: bool = True) -> None:
         key = tuple(stem(w) for w in words)
@@ -182,14 +194,14 @@ class _Builder:
                 for part in (core[-1:], core[:1]):
                     if part[0] not in FUNCTION:
                         self.add(part, Entry("metric", m.name, strength=1, source="head"))
-            table = words_of(m.table.split(".")[-1]) if m.table else []
+            table = self.table_words(m.table) if m.table else []
             if table and m.agg not in {"count", None} and core[: len(table)] != table:
                 self.add(table + core, Entry("metric", m.name, strength=2, source="table"))
         if m.type in {"simple", "cumulative"} and m.table:
             col = _identifier(m.expr)
             if m.agg == "count" and (col is None or m.expr in {"*", "1"}):
                 self.add(
-                    words_of(m.table.split(".")[-1]),
+                    self.table_words(m.table),
                     Entry("metric", m.name, strength=1, source="table"),
                 )
             elif col:
@@ -197,7 +209,7 @@ class _Builder:
                 self.add(words_of(base), Entry("metric", m.name, strength=1, source="column"))
         if m.table:
             self.add(
-                words_of(m.table.split(".")[-1]),
+                self.table_words(m.table),
                 Entry("entity", m.table, strength=0, source="table"),
             )
 
@@ -214,7 +226,7 @@ class _Builder:
         for words in texts:
             self.add(words, Entry("dimension", dim.name, strength=3, source="label"))
         col = _identifier(dim.expr)
-        table_words = words_of(dim.table.split(".")[-1])
+        table_words = self.table_words(dim.table)
         base_texts = [words_of(col)] if col else []
         for words in [*texts, *base_texts, words_of(parts[-1])]:
             self.add(words, Entry("dimension", dim.name, strength=2, source="column"))
