@@ -41,6 +41,18 @@ _SET_HASH = (
     .values(hash=bindparam("new_hash"))
 )
 _INSERT = audit_events.insert()
+# PostgreSQL: the event and the head's new hash in one statement (one round trip fewer).
+_INSERTED = (
+    audit_events.insert()
+    .values({c.name: bindparam("p_" + c.name, type_=c.type) for c in audit_events.c})
+    .returning(audit_events.c.chain, audit_events.c.hash)
+    .cte("inserted")
+)
+_INSERT_AND_SET_HASH = (
+    update(audit_chain_heads)
+    .values(hash=_INSERTED.c.hash)
+    .where(audit_chain_heads.c.chain == _INSERTED.c.chain)
+)
 
 
 def _lock_head(conn: Connection, chain: str) -> tuple[int, str]:
@@ -119,8 +131,11 @@ def record(
         "prev_hash": prev_hash,
     }
     row["hash"] = event_hash(row)
-    conn.execute(_INSERT, row)
-    conn.execute(_SET_HASH, {"chain_key": chain, "new_hash": row["hash"]})
+    if conn.dialect.name == "postgresql":
+        conn.execute(_INSERT_AND_SET_HASH, {"p_" + k: v for k, v in row.items()})
+    else:
+        conn.execute(_INSERT, row)
+        conn.execute(_SET_HASH, {"chain_key": chain, "new_hash": row["hash"]})
     if info is not None:
         info.recorded += 1
         if outcome != "success":
