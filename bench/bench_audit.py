@@ -154,9 +154,9 @@ def run(n: int, postgres: bool) -> None:
     print(f"events on the first audit-log page: audit on {on}, audit off {off}")
 
 
-def direct(n: int) -> None:
+def direct(n: int, postgres: bool) -> None:
     """The same change without HTTP: one transaction updating a user, with and without
-    `audit.record` in it, interleaved, on one SQLite store (less noise than the servers)."""
+    `audit.record` in it, interleaved, on one store (less noise than the servers)."""
     from sqlalchemy import update
 
     from nexatron import audit
@@ -164,8 +164,9 @@ def direct(n: int) -> None:
     from nexatron.store.tables import users
     from nexatron.testing import add_tenant, make_settings
 
-    with tempfile.TemporaryDirectory() as tmp:
-        settings, _ = make_settings(Path(tmp), database_url=f"sqlite:///{tmp}/nexatron.db")
+    with tempfile.TemporaryDirectory() as tmp, pg_schema(postgres) as pg_url:
+        url = pg_url or f"sqlite:///{tmp}/nexatron.db"
+        settings, _ = make_settings(Path(tmp), database_url=url)
         services = build_services(settings)
         tenant = add_tenant(services, "Bench")
         user = tenant.admin.user_id
@@ -188,7 +189,8 @@ def direct(n: int) -> None:
                     samples[label].append((time.perf_counter() - start) * 1000)
         services.close()
     med = {k: statistics.median(v) for k, v in samples.items()}
-    print(f"\nIn-process, SQLite, {n} transactions each (UPDATE users, commit)")
+    store = "PostgreSQL" if postgres else "SQLite"
+    print(f"\nIn-process, {store}, {n} transactions each (UPDATE users, commit)")
     print(
         f"without the event p50 {med['without']:.3f} ms, with it {med['with']:.3f} ms: "
         f"{med['with'] - med['without']:+.3f} ms"
@@ -203,7 +205,7 @@ def main() -> None:
     args = parser.parse_args()
     run(args.requests, args.postgres)
     if args.direct:
-        direct(args.requests)
+        direct(args.requests, args.postgres)
 
 
 if __name__ == "__main__":
