@@ -86,6 +86,18 @@ async def test_json_access_line_carries_request_context(
         analyst, "POST", "/api/v1/query", json=body, headers={"X-Request-ID": "q-77"}
     )
     assert response.status_code == 200, response.text
+    # The history row records the request that asked.
+    from sqlalchemy import select
+
+    from nexatron.query.service import query_service
+    from nexatron.store.tables import queries
+
+    query_service(harness.services).recorder.flush()
+    with harness.services.db.connect() as conn:
+        row = conn.execute(
+            select(queries.c.request_id).where(queries.c.id == response.json()["id"])
+        ).one()
+    assert row.request_id == "q-77"
     access = [e for e in lines(json_logs) if e["logger"] == "nexatron.access"]
     mine = [e for e in access if e["request_id"] == "q-77"]
     assert len(mine) == 1

@@ -42,3 +42,9 @@ def end_request(token: Token[RequestInfo | None]) -> None:
 
 def current_request() -> RequestInfo | None:
     return _CURRENT.get()
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served (None outside one): history rows record it."""
+    info = _CURRENT.get()
+    return info.request_id if info is not None else None

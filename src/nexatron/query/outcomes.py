@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from nexatron.audit.context import current_request_id
 from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
 from nexatron.nlq.errors import Clarification
@@ -84,6 +85,7 @@ def failed_values(
         "tokens_out": usage.tokens_out if usage else None,
         "llm_ms": round(usage.llm_ms, 1) if usage else None,
         "api_key_id": principal.api_key_id,
+        "request_id": current_request_id(),
         "unmatched": {"words": list(words), "suggestions": suggestions} if words else None,
         "truncated": False,
     }

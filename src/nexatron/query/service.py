@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from nexatron.answer import chart_spec, summarize
+from nexatron.audit.context import current_request_id
 from nexatron.errors import NexatronError, RateLimited, Unprocessable, ValidationFailed
 from nexatron.guard import check_expression, check_sql
 from nexatron.identity.roles import Principal
@@ -456,6 +457,7 @@ class QueryService:
             "execution_time_ms": answer.execution_time_ms,
             "created_at": prepared.created_at,
             "api_key_id": prepared.principal.api_key_id,
+            "request_id": current_request_id(),
             "cached": answer.cached,
             **views.usage_view(prepared),
         }

@@ -203,6 +203,7 @@ queries = Table(
     Column("cached", Boolean, nullable=True),  # the rows came from the result cache
     # A refusal's or clarification's words left unmatched and the suggested metrics/dimensions.
     Column("unmatched", JSON, nullable=True),
+    Column("request_id", String(128), nullable=True),  # the request that asked (X-Request-ID)
     Index("ix_queries_tenant_user_created", "tenant_id", "user_id", "created_at"),
     Index("ix_queries_tenant_created", "tenant_id", "created_at"),
 )
