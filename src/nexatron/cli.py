@@ -1,5 +1,5 @@
 """`nexatron serve | init | migrate | users | keys | backup | restore | operator-key | tenants |
-audit | ask | eval` (the operator commands live in operator_cli.py)."""
+audit | ask | eval | mcp` (the operator commands live in operator_cli.py)."""
 
 from __future__ import annotations
 
@@ -294,7 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parsers(sub)
 
-    for name, module in (("ask", "nexatron.ask"), ("eval", "nexatron.evaluation.main")):
+    delegated = (
+        ("ask", "nexatron.ask"),
+        ("eval", "nexatron.evaluation.main"),
+        ("mcp", "nexatron.mcp_server.stdio"),  # dispatched before argparse: see _mcp_args
+    )
+    for name, module in delegated:
         extra = sub.add_parser(name, help=f"see `nexatron {name} --help`", add_help=False)
         extra.add_argument("rest", nargs=argparse.REMAINDER)
         extra.set_defaults(func=_delegate(module))
@@ -331,8 +336,28 @@ def _one_line(exc: BaseException) -> str:
     return f"unexpected error: {type(exc).__name__} (set NEXATRON_CLI_TRACEBACK=1 for details)"
 
 
+def _mcp_args(argv: Sequence[str]) -> list[str] | None:
+    """`[--data-dir D] mcp ARGS...`: the mcp command's own arguments (its options start with
+    `--`, which argparse's REMAINDER would not hand over), else None."""
+    words = list(argv)
+    data_dir: list[str] = []
+    if words[:1] == ["--data-dir"] and len(words) >= 2:
+        data_dir, words = ["--data-dir", words[1]], words[2:]
+    elif words[:1] and words[0].startswith("--data-dir="):
+        data_dir, words = ["--data-dir", words[0].partition("=")[2]], words[1:]
+    if words[:1] != ["mcp"]:
+        return None
+    return [*words[1:], *data_dir]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    mcp_args = _mcp_args(words)
+    if mcp_args is not None:
+        from nexatron.mcp_server.stdio import main as mcp_main
+
+        return mcp_main(mcp_args)
+    args = build_parser().parse_args(words)
     os.umask(0o077)  # what the server creates (store, uploads, demo files) is its own alone
     try:
         return int(args.func(args))

@@ -6,12 +6,13 @@ import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from nexatron import __version__
 from nexatron.api import errors
@@ -55,6 +56,19 @@ def _optional_routers() -> list[APIRouter]:
             continue
         found.append(module.router)
     return found
+
+
+def mount_mcp(app: FastAPI) -> Any:
+    """The MCP server at /mcp (behind the gateway), when the `mcp` extra is installed."""
+    try:
+        from nexatron.mcp_server.mount import PATH, McpEndpoint
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not exc.name.startswith("mcp"):
+            raise
+        return None
+    endpoint = McpEndpoint(app)
+    app.router.routes.append(Route(PATH, endpoint=endpoint))
+    return endpoint
 
 
 PRUNE_EVERY_S = 3600.0
@@ -121,7 +135,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
         pruner = start_pruning(services)
         exporter = start_exporter(services)
         sampler = start_sampling(services)
-        yield
+        async with mcp.running() if mcp is not None else nullcontext():
+            yield
         sampler.cancel()
         metrics.mark_dead()
         if exporter is not None:
@@ -177,6 +192,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
     for router in [*_optional_routers(), *ROUTERS]:
         app.include_router(router, prefix=API_PREFIX)
     app.mount(SCIM_PREFIX, LazyScim(services))
+    mcp = mount_mcp(app)
     return GatewayApp(Gateway(app, services), app, web_app() if settings.web else None)
 
 
