@@ -122,6 +122,12 @@ async def test_analytics_refuse_bad_windows_and_non_admins(harness: Harness) -> 
         admin, "GET", "/api/v1/analytics/usage", params={"from": "2026-02-01", "to": "2026-01-01"}
     )
     assert r.status_code == 400 and "from" in r.json()["detail"]
+    r = await harness.as_(admin, "GET", "/api/v1/analytics/usage", params={"to": "0001-01-02"})
+    assert r.status_code == 400
+    r = await harness.as_(
+        admin, "GET", "/api/v1/analytics/usage", params={"from": "2020-01-01", "to": "2026-01-01"}
+    )
+    assert r.status_code == 400 and "400 days" in r.json()["detail"]
     r = await harness.as_(admin, "GET", "/api/v1/analytics/usage", params={"granularity": "hour"})
     assert r.status_code == 422
     for url in ("/api/v1/analytics/usage", "/api/v1/analytics/questions", "/api/v1/billing"):

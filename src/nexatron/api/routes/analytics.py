@@ -85,7 +85,10 @@ class QuestionsReport(Response):
 
 def window(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
     last = last or dt.datetime.now(dt.UTC).date()
-    first = first or last - dt.timedelta(days=29)
+    if first is None:
+        if last < dt.date(1, 1, 30):
+            raise BadRequest("`to` is too early for a 30-day window; give `from` too.")
+        first = last - dt.timedelta(days=29)
     if first > last:
         raise BadRequest("`from` must not be after `to`.")
     if (last - first).days >= MAX_DAYS:
