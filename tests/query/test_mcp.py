@@ -8,12 +8,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -21,45 +17,16 @@ from typing import Any
 import httpx
 import httpx2
 import pytest
-import uvicorn
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from query_support import SALES_SQL, previous_quarter, today_in
 
-from nexatron.api.app import create_app
 from nexatron.testing import Harness
 
 pytestmark = pytest.mark.anyio
 TOOLS = {"ask", "query_metrics", "list_connections", "list_metrics", "list_dimensions", "describe"}
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def server(harness: Harness, demo: str) -> Iterator[str]:
-    """A real uvicorn server (lifespan on) over the harness's metadata store and data dir."""
-    port = free_port()
-    app = create_app(harness.services.settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield url
-    running.should_exit = True
-    thread.join(timeout=10)
 
 
 @asynccontextmanager
