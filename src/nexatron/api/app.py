@@ -163,14 +163,18 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
 
     @app.get("/readyz", tags=["health"])
     def readyz() -> JSONResponse:
-        """Ready: the metadata store answers (and Redis, when configured)."""
+        """Ready: the metadata store answers, and Redis when configured. With
+        NEXATRON_REDIS_FAIL_OPEN (the default) a Redis outage leaves the node serving (each
+        process limits alone), so it is reported (`degraded`) but stays 200: a proxy checking
+        /readyz must not take every node out at once for it."""
         checks = {"metadata_store": ping(services.db)}
         if services.limiter.shared:
             checks["redis"] = services.limiter.ping()
         ok = all(checks.values())
+        serving = checks["metadata_store"] and (ok or services.settings.redis_fail_open)
+        status = "ok" if ok else ("degraded" if serving else "unavailable")
         return JSONResponse(
-            {"status": "ok" if ok else "unavailable", "checks": checks},
-            status_code=200 if ok else 503,
+            {"status": status, "checks": checks}, status_code=200 if serving else 503
         )
 
     @app.get(

@@ -86,6 +86,9 @@ def save_outcome(conn: Connection, values: dict[str, Any]) -> None:
 # Another worker process may answer a question and the client ask this one for it before that
 # process's history writer has committed it (a few milliseconds): a miss is retried this long.
 LOOKUP_WAIT_S = 0.1
+# A follow-up sent the moment its first turn is answered, to another node: that node's writer
+# may still hold the conversation (seen in tests/platform/test_platform_multinode.py).
+CONVERSATION_WAIT_S = 0.5
 
 
 def find_query(db: Engine, principal: Principal, query_id: str) -> Any:
@@ -216,6 +219,15 @@ class HistoryReads:
             delete_query(conn, principal, query_id)
 
     def conversation(self, principal: Principal, conversation_id: str) -> Any:
+        """The conversation, waiting up to CONVERSATION_WAIT_S for one another process (another
+        node behind a round-robin proxy, typically) is still writing behind its answer."""
         self._flush()  # its previous turn may still be on its way to the store
-        with self._db.connect() as conn:
-            return get_conversation(conn, principal, conversation_id)
+        deadline = time.monotonic() + CONVERSATION_WAIT_S
+        while True:
+            try:
+                with self._db.connect() as conn:
+                    return get_conversation(conn, principal, conversation_id)
+            except NotFound:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)

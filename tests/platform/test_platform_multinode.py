@@ -1,0 +1,200 @@
+"""Three `nexatron serve` processes behind HAProxy, sharing a fresh PostgreSQL database and a
+private Redis (tests/platform/cluster.py). Through the proxy and on each node directly: a revoked
+key, one rate-limit budget, follow-ups and the result cache across nodes, complete history, and
+three faults under load (kill -9 of a node, Redis stopped and restarted, store connections
+terminated)."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from cluster import Cluster, cluster, wait_until
+from sqlalchemy import text
+
+from nexatron.testing import metadata_backend
+
+# Its store is always PostgreSQL: run once, in the PostgreSQL pass of scripts/test.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(metadata_backend() != "postgres", reason="runs in the PostgreSQL pass"),
+]
+
+QUESTIONS = ("What were total sales last quarter?", "total sales by region", "orders by month")
+PLANS = '{"default": "1000000/minute", "tiny": "12/minute"}'
+TENANT_PLANS = '{"default": "1000000/minute", "tiny": "100000/minute"}'
+
+
+@dataclass
+class Outcome:
+    request_id: str
+    status: int  # 0: the connection failed
+    node: str
+    at: float
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def load(
+    c: Cluster, key: str, seconds: float, workers: int, fault: Callable[[], None], at_s: float
+) -> tuple[list[Outcome], float]:
+    """`workers` clients asking questions through the proxy for `seconds`; `fault` runs at
+    `at_s`. Returns every outcome and when the fault happened (monotonic)."""
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    start = time.monotonic()
+    stop = start + seconds
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=c.proxy, headers=bearer(key), timeout=30) as http:
+            i = 0
+            while time.monotonic() < stop:
+                rid = f"mn-{n}-{i}-{secrets.token_hex(3)}"
+                body = {"question": QUESTIONS[i % len(QUESTIONS)], "connection_id": c.demo}
+                try:
+                    r = http.post("/api/v1/query", json=body, headers={"X-Request-ID": rid})
+                    got = Outcome(
+                        rid, r.status_code, r.headers.get("x-node", "?"), time.monotonic()
+                    )
+                except httpx.TransportError:
+                    got = Outcome(rid, 0, "?", time.monotonic())
+                with lock:
+                    outcomes.append(got)
+                i += 1
+
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(client, n) for n in range(workers)]
+        time.sleep(at_s)
+        fault_at = time.monotonic()
+        fault()
+        for future in futures:
+            future.result()
+    return outcomes, fault_at
+
+
+def history_ids(c: Cluster, ids: list[str]) -> set[str]:
+    engine = c.store()
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT request_id FROM queries WHERE request_id = ANY(:ids)"), {"ids": ids}
+            ).all()
+        return {row.request_id for row in rows}
+    finally:
+        engine.dispose()
+
+
+def summary(outcomes: list[Outcome]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    return counts
+
+
+def test_three_nodes_behind_a_proxy(tmp_path: Path) -> None:
+    env = {"NEXATRON_RATE_LIMIT_PLANS": PLANS, "NEXATRON_TENANT_RATE_LIMIT_PLANS": TENANT_PLANS}
+    with cluster(tmp_path, 3, env) as c:
+        nodes = c.nodes
+        admin = bearer(c.admin_key)
+
+        # The proxy spreads requests over the three nodes.
+        seen = {httpx.get(c.proxy + "/healthz").headers["x-node"] for _ in range(6)}
+        assert seen == {"n1", "n2", "n3"}
+
+        # A revoked key is refused by every node at once.
+        made = httpx.post(c.proxy + "/api/v1/api-keys", json={"name": "mn"}, headers=admin)
+        assert made.status_code == 201, made.text
+        key, key_id = made.json()["key"], made.json()["id"]
+        for node in nodes:
+            assert httpx.get(node.base + "/api/v1/auth/me", headers=bearer(key)).status_code == 200
+        r = httpx.delete(c.proxy + f"/api/v1/api-keys/{key_id}", headers=admin)
+        assert r.status_code == 204
+        for node in nodes:
+            assert httpx.get(node.base + "/api/v1/auth/me", headers=bearer(key)).status_code == 401
+
+        # One rate-limit budget across nodes: a 12/minute tenant gets 12, wherever it asks.
+        slug = "mn-" + secrets.token_hex(3)
+        tiny = httpx.post(
+            c.proxy + "/api/v1/operator/tenants",
+            json={"name": slug, "slug": slug, "plan": "tiny", "admin_email": f"a@{slug}.test"},
+            headers=bearer(c.operator_key),
+        )
+        assert tiny.status_code == 201, tiny.text
+        tiny_key = tiny.json()["admin"]["api_key"]
+        statuses = [
+            httpx.get(nodes[i % 3].base + "/api/v1/auth/me", headers=bearer(tiny_key)).status_code
+            for i in range(18)
+        ]
+        assert statuses.count(200) == 12 and statuses.count(429) == 6, statuses
+
+        # A follow-up lands on another node; the result cache is shared.
+        first = httpx.post(nodes[0].base + "/api/v1/query", headers=admin, timeout=30,
+                           json={"question": QUESTIONS[0], "connection_id": c.demo})  # fmt: skip
+        assert first.status_code == 200, first.text
+        follow = httpx.post(
+            nodes[1].base + "/api/v1/query",
+            headers=admin,
+            timeout=30,
+            json={"question": "and by region?", "conversation_id": first.json()["conversation_id"]},
+        )
+        assert follow.status_code == 200, follow.text
+        assert follow.json()["plan"]["query"]["dimensions"] == ["region"]
+        again = httpx.post(nodes[2].base + "/api/v1/query", headers=admin, timeout=30,
+                           json={"question": QUESTIONS[0], "connection_id": c.demo})  # fmt: skip
+        assert again.status_code == 200 and again.json()["cached"] is True
+
+        report: list[str] = []
+
+        # Baseline: history is complete (answered requests == their history rows).
+        base, _ = load(c, c.admin_key, 3, 4, lambda: None, 0)
+        answered = [o.request_id for o in base if o.status == 200]
+        assert summary(base) == {200: len(base)}, summary(base)
+        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
+        report.append(f"baseline: {summary(base)}")
+
+        # Store connections terminated mid-load: at most the requests in flight fail.
+        dropped, _ = load(c, c.admin_key, 4, 4, c.drop_store_connections, 1.5)
+        failed = [o for o in dropped if o.status != 200]
+        report.append(f"pg_terminate_backend: {summary(dropped)}")
+        assert len(failed) <= 4, summary(dropped)
+        answered = [o.request_id for o in dropped if o.status == 200]
+        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
+
+        # Redis stopped then restarted mid-load (fail open, the default): no 5xx storm.
+        def redis_outage() -> None:
+            c.redis.stop()
+            time.sleep(1.5)
+            c.redis.start()
+
+        flapped, restarted = load(c, c.admin_key, 6, 4, redis_outage, 1.5)
+        report.append(f"redis stop/start: {summary(flapped)}")
+        server_errors = [o for o in flapped if o.status >= 500 or o.status == 0]
+        assert len(server_errors) <= 4, summary(flapped)
+        late = [o for o in flapped if o.at > restarted + 3.0]
+        assert late and all(o.status == 200 for o in late), summary(late)
+        answered = [o.request_id for o in flapped if o.status == 200]
+        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
+
+        # kill -9 one node mid-load: only its in-flight requests fail; the proxy routes around.
+        victim = nodes[1]
+        killed, at = load(c, c.admin_key, 6, 4, lambda: c.kill(victim), 2.0)
+        report.append(f"kill -9 {victim.name}: {summary(killed)}")
+        failed = [o for o in killed if o.status != 200]
+        assert len(failed) <= 4, summary(killed)  # at most one per client was in flight
+        after = [o for o in killed if o.at > at + 2.0]
+        assert after and all(o.status == 200 and o.node != victim.name for o in after)
+        survivors = [o.request_id for o in killed if o.status == 200 and o.node != victim.name]
+        assert wait_until(lambda: history_ids(c, survivors) == set(survivors), 10)
+        on_victim = [o.request_id for o in killed if o.status == 200 and o.node == victim.name]
+        lost = len(set(on_victim) - history_ids(c, on_victim))
+        report.append(f"answered by the killed node whose history row was lost: {lost}")
+        print("\n".join(report))
