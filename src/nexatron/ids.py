@@ -22,6 +22,8 @@ PREFIXES = {
     "scim_token": "scimtok",
     "scim_group": "grp",
     "file": "file",
+    "verified": "ver",
+    "feedback": "fbk",
 }
 
 

@@ -273,6 +273,10 @@ async def make_query(ctx: Ctx) -> Made:
     return Made(
         params={"query_id": answer["id"]},
         snapshot=snapshot,
+        requests={
+            "POST /api/v1/query/{query_id}/feedback": {"json": {"vote": "down", "comment": "x"}},
+            "PUT /api/v1/query/{query_id}/verified": {"json": {"question": "victim question"}},
+        },
         secrets=[f"victim revenue {t}", "4242.5", f"Victim Customer {t}"],
     )
 

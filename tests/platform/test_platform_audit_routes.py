@@ -180,8 +180,15 @@ async def s_tenant_delete(ctx: Ctx, op: dict[str, str]) -> Call:
     return Call("DELETE", f"{API}/operator/tenants/{await _new_tenant(ctx, op)}", op)
 
 
+async def s_unverify(ctx: Ctx, _op: dict[str, str]) -> Call:
+    query_id = (await ctx.make("query_id")).params["query_id"]
+    await ctx.ok("PUT", f"{API}/query/{query_id}/verified")
+    return Call("DELETE", f"{API}/query/{query_id}/verified", _admin(ctx))
+
+
 # Routes whose successful call needs more than a factory's object and body.
 SAMPLES: dict[str, Sample] = {
+    f"DELETE {API}/query/{{query_id}}/verified": s_unverify,
     f"POST {API}/auth/login": s_login,
     f"POST {API}/auth/refresh": s_refresh,
     f"POST {API}/auth/logout": s_logout,

@@ -46,8 +46,8 @@ def _optional_routers() -> list[APIRouter]:
 
     found = []
     # /query first: routes are matched in order, and it is by far the most requested.
-    names = ("query", "connections", "files", "semantic", "semantic_query", "llm", "analytics")
-    for name in (*names, "billing"):
+    names = ("query", "verified", "connections", "files", "semantic", "semantic_query", "llm")
+    for name in (*names, "analytics", "billing"):
         try:
             module = importlib.import_module(f"nexatron.api.routes.{name}")
         except ModuleNotFoundError as exc:

@@ -11,6 +11,7 @@ ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")  # ascending power
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "query:ask": frozenset({"admin", "analyst", "viewer"}),
     "query:read_all": frozenset({"admin"}),
+    "query:verify": frozenset({"admin"}),  # mark answers verified (reused for matching questions)
     "connections:read": frozenset({"admin", "analyst", "viewer"}),
     "connections:write": frozenset({"admin"}),
     # A test opens a network connection from the server: not for viewers (issue #11, M2).

@@ -27,7 +27,7 @@ from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
 from nexatron.observability.metrics import ANSWERS, RESULT_CACHE, STATEMENTS
-from nexatron.query import history, llm_path, outcomes, planners, structured, views
+from nexatron.query import history, llm_path, outcomes, planners, structured, verified, views
 from nexatron.query.context import (
     ContextLoader,
     NotCached,
@@ -40,6 +40,7 @@ from nexatron.query.streaming import RowStream
 from nexatron.query.structured import StructuredQuery
 from nexatron.query.templates import SqlTemplates
 from nexatron.query.types import Answer, Prepared
+from nexatron.query.verified import VerifiedAnswers
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.model import CompiledQuery, SemanticQuery
@@ -63,6 +64,7 @@ class _Planned:
     usage: LLMUsage | None = None
     stages: list[str] = field(default_factory=list)
     llm_sql: bool = False
+    verified: bool = False  # the plan of an admin-verified answer (query/verified.py)
 
 
 class QueryService:
@@ -78,6 +80,7 @@ class QueryService:
         self.usage = UsageWriter(services.settings)
         self.recorder = Recorder(services.db, finish=self.usage.write_many)
         self.quotas = quotas_for(services)
+        self.verified = VerifiedAnswers(services.db)
         self.history = history.HistoryReads(
             services.db, self.recorder.flush, services.settings.secret_key
         )
@@ -158,6 +161,7 @@ class QueryService:
             llm_sql=planned.llm_sql,
             llm_model=planned.model,
             started=started,
+            verified=planned.verified,
         )
 
     def prepare_structured(self, principal: Principal, body: StructuredQuery) -> Prepared:
@@ -225,10 +229,32 @@ class QueryService:
         *,
         inline: bool,
     ) -> None:
-        """The plan and its compiled SQL, deterministic or (after a refusal) from the LLM."""
+        """The plan and its compiled SQL: a verified answer's, deterministic or (after a refusal)
+        from the LLM."""
         try:
-            planned.plan = self._understand(question, context, previous)
-            planned.compiled = self._compile(context, planned.plan.query)
+            parsed: Plan | None = self._understand(question, context, previous)
+        except WriteRefused:
+            raise
+        except Unprocessable as exc:
+            parsed, refusal = None, exc
+        if previous is None:  # a follow-up's plan depends on its conversation: never verified
+            found = verified.match(
+                self.verified.for_connection(
+                    principal.tenant_id, context.connection.id, inline=inline
+                ),
+                question,
+                parsed,
+            )
+            if found is not None:
+                planned.plan, planned.verified = found[1], True
+                planned.planner = "deterministic" if parsed is not None else "verified"
+                planned.compiled = self._compile(context, planned.plan.query)
+                return
+        try:
+            if parsed is None:
+                raise refusal
+            planned.plan = parsed
+            planned.compiled = self._compile(context, parsed.query)
             return
         except WriteRefused:
             raise

@@ -34,6 +34,7 @@ class Prepared:
     quota: Any = None  # the question's quota ticket (usage/quota.py), when the plan has a quota
     started: float = field(default_factory=time.perf_counter)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    verified: bool = False  # planned from an admin-verified answer (query/verified.py)
 
     @property
     def sql(self) -> str:

@@ -30,6 +30,7 @@ def plan_view(prepared: Prepared) -> dict[str, Any]:
         "time_range": plan.time_range_text,
         "follow_up": plan.is_follow_up,
         "assumptions": list(plan.assumptions),
+        "verified": prepared.verified,
     }
 
 
@@ -58,4 +59,5 @@ def response(prepared: Prepared, answer: Answer) -> dict[str, Any]:
         "chart": answer.chart,
         "warnings": answer.warnings,
         "cached": answer.cached,
+        "verified": prepared.verified,
     }

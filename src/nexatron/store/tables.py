@@ -208,6 +208,38 @@ queries = Table(
     Index("ix_queries_tenant_created", "tenant_id", "created_at"),
 )
 
+query_feedback = Table(
+    "query_feedback",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("query_id", ID, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("vote", String(8), nullable=False),  # up | down
+    Column("comment", Text, nullable=True),
+    Column("corrected_plan", JSON, nullable=True),  # a SemanticQuery the user says was meant
+    Column("clarification", Text, nullable=True),  # the clarification option the user chose
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_query_feedback_tenant_query", "tenant_id", "query_id"),
+)
+
+verified_answers = Table(
+    "verified_answers",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("tenant_id", ID, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("connection_id", ID, nullable=False),
+    Column("query_id", ID, nullable=False),  # the answer an admin verified
+    Column("question", Text, nullable=False),
+    Column("normalized", Text, nullable=False),  # the question normalised for matching
+    Column("plan", JSON, nullable=False),  # the verified SemanticQuery
+    Column("verified_by", ID, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("tenant_id", "query_id", name="uq_verified_answers_tenant_query"),
+    Index("ix_verified_answers_tenant_connection", "tenant_id", "connection_id"),
+)
+
 llm_settings = Table(
     "llm_settings",
     metadata,

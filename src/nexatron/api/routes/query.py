@@ -80,6 +80,10 @@ class QueryResult(Response):
     warnings: list[str] = Field(default_factory=list)
     cached: bool = False
     status: str = "answered"
+    verified: bool = Field(
+        default=False,
+        description="Extension: planned from an admin-verified answer (PUT /query/{id}/verified).",
+    )
 
 
 class HistoryPage(Response):
@@ -173,6 +177,7 @@ def _view(row: Any) -> dict[str, Any]:
         "chart": row.chart,
         "warnings": row.warnings or [],
         "status": row.status,
+        "verified": bool((row.plan or {}).get("verified")),
     }
 
 
