@@ -170,7 +170,7 @@ async def test_the_legacy_shared_demo_moves_to_its_owner(tmp_path: Path) -> None
     async with make_app_client(tmp_path, **STRICT) as h:
         from sqlalchemy import insert
 
-        from nexatron.connections.service import now
+        from nexatron.clock import now
         from nexatron.store.tables import connections
 
         legacy = h.services.settings.data_dir.resolve() / "files" / "demo.duckdb"

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import update
 
 from nexatron import audit
+from nexatron.clock import now
 from nexatron.connections.service import (
     connection_policy,
     engine_for,
     full_config,
     get_row,
-    now,
 )
 from nexatron.connections.tester import ConnectionTester
 from nexatron.services import Services

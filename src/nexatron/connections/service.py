@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
 from nexatron import audit
+from nexatron.clock import now
 from nexatron.errors import Conflict, NotFound
 from nexatron.ids import new_id
 from nexatron.services import Services
@@ -27,10 +27,6 @@ from nexatron.warehouse.registry import (
 MASKS = {"********", "***", "•••••"}
 FILE_ENGINES = {"duckdb", "sqlite"}
 DEFAULT_PORTS = {"SnowflakeConfig": 443}
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def aad(tenant_id: str, connection_id: str) -> str:

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select, update
 
+from nexatron.clock import now
 from nexatron.crypto import keyed_hash
 from nexatron.errors import TenantSuspended, Unauthorized
 from nexatron.identity.apikeys import PREFIX, is_well_formed
 from nexatron.identity.roles import Principal, Role, min_role
 from nexatron.identity.tokens import TokenCodec
-from nexatron.identity.users import now
 from nexatron.scim import tokens as scim_tokens
 from nexatron.scim.tokens import PREFIX as SCIM_PREFIX
 from nexatron.store.tables import api_keys, auth_sessions, tenants, users

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, update
 
-from nexatron.identity.users import now
+from nexatron.clock import now
 from nexatron.store.tables import api_keys, auth_sessions, users
 
 

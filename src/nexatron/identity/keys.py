@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from nexatron.clock import now
 from nexatron.crypto import keyed_hash
 from nexatron.errors import Forbidden, NotFound
 from nexatron.identity.apikeys import display_prefix, generate_key
 from nexatron.identity.roles import Principal, Role, rank
-from nexatron.identity.users import now
 from nexatron.ids import new_id
 from nexatron.store.tables import api_keys
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
+from nexatron.clock import now
 from nexatron.crypto import keyed_hash
 from nexatron.errors import NotFound, Unauthorized
 from nexatron.identity.apikeys import OPERATOR_PREFIX, display_prefix, generate_key, is_well_formed
-from nexatron.identity.users import now
 from nexatron.ids import random_base62
 from nexatron.store.tables import operator_keys
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, select, update
 
 from nexatron import audit
+from nexatron.clock import now
 from nexatron.crypto import keyed_hash
 from nexatron.errors import Conflict, Forbidden, TenantSuspended, Unauthorized
 from nexatron.identity.passwords import hash_password, needs_rehash, verify_password
 from nexatron.identity.tokens import TokenCodec
-from nexatron.identity.users import now, users_by_email
+from nexatron.identity.users import users_by_email
 from nexatron.ids import new_id
 from nexatron.sso.config import password_login_disabled
 from nexatron.store.tables import auth_sessions, refresh_tokens, tenants, users

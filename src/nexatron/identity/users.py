@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
+from nexatron.clock import now
 from nexatron.errors import Conflict, NotFound, ValidationFailed
 from nexatron.identity.passwords import MIN_PASSWORD_LENGTH, hash_password
 from nexatron.identity.roles import ROLES, Role
 from nexatron.ids import new_id
 from nexatron.store.tables import tenants, users
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 

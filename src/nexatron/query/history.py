@@ -16,10 +16,6 @@ from nexatron.identity.roles import Principal
 from nexatron.store.tables import conversations, queries
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _visible(principal: Principal) -> Any:
     clause = queries.c.tenant_id == principal.tenant_id
     if not principal.can("query:read_all"):

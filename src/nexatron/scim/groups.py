@@ -17,8 +17,8 @@ from scim2_models import (
 )
 from sqlalchemy import Connection, select, update
 
+from nexatron.clock import now
 from nexatron.identity import events
-from nexatron.identity.users import now
 from nexatron.ids import new_id
 from nexatron.scim import query, resources, roles, store
 from nexatron.scim.models import POLICY, GroupModel

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from nexatron.clock import now
 from nexatron.errors import ValidationFailed
 from nexatron.identity import events
 from nexatron.identity.roles import ROLES, Role, rank
-from nexatron.identity.users import now
 from nexatron.store.tables import scim_group_members, scim_groups, scim_settings, scim_users, users
 
 DEFAULT_ROLE: Role = "viewer"

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
+from nexatron.clock import now
 from nexatron.crypto import keyed_hash
 from nexatron.errors import NotFound, TenantSuspended, Unauthorized
 from nexatron.identity import events
 from nexatron.identity.roles import Principal
-from nexatron.identity.users import now
 from nexatron.ids import new_id, random_base62
 from nexatron.store.tables import scim_tokens, tenants
 

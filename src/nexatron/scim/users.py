@@ -18,9 +18,9 @@ from scim2_models import (
 )
 from sqlalchemy import Connection, func, or_, select, update
 
+from nexatron.clock import now
 from nexatron.identity import events
 from nexatron.identity.deprovision import deprovision
-from nexatron.identity.users import now
 from nexatron.ids import new_id
 from nexatron.scim import query, resources, roles, store
 from nexatron.scim.models import POLICY, UserModel

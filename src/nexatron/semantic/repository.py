@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import Connection, select, update
 
+from nexatron.clock import now
 from nexatron.errors import Conflict, NotFound
 from nexatron.ids import new_id
 from nexatron.semantic.model import Dimension, Metric, Relationship, SemanticLayer
@@ -20,10 +21,6 @@ MODELS: dict[str, type[BaseModel]] = {
     "dimension": Dimension,
     "relationship": Relationship,
 }
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def object_name(kind: Kind, obj: BaseModel) -> str:

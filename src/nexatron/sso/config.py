@@ -9,11 +9,11 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Connection, delete, select, update
 
+from nexatron.clock import now
 from nexatron.crypto import SecretBox
 from nexatron.errors import Conflict, NotFound, ValidationFailed
 from nexatron.identity import events
 from nexatron.identity.roles import ROLES, Role
-from nexatron.identity.users import now
 from nexatron.netcheck import is_private_host
 from nexatron.store.tables import sso_domains, sso_providers, tenants
 

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from nexatron import audit
+from nexatron.clock import now
 from nexatron.errors import Conflict, NotFound, ValidationFailed
 from nexatron.identity.keys import create_key
 from nexatron.identity.roles import Principal
-from nexatron.identity.users import create_tenant, create_user, now
+from nexatron.identity.users import create_tenant, create_user
 from nexatron.settings import Settings
 from nexatron.store.tables import tenants
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from nexatron.warehouse.policy import Outcome
 from nexatron.warehouse.secrets import first_line
+from nexatron.warehouse.types import Outcome
 
 ErrorCode = Literal[
     "authentication_failed",

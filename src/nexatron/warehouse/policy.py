@@ -19,10 +19,11 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 from nexatron.warehouse.errors import QueryFailed
+from nexatron.warehouse.types import Outcome
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -31,15 +32,6 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 UNREADABLE = "*unreadable*"
 #: Table that stamps a metadata store with its installation id (migration 0008).
 STAMP_TABLE = "nexatron_installation"
-
-Outcome = Literal[
-    "unreachable",
-    "refused_by_policy",
-    "authentication_failed",
-    "database_missing",
-    "timeout",
-    "protocol_error",
-]
 
 ADVICE: dict[Outcome, str] = {
     "unreachable": "Could not reach the database server: check the host name and port, that the "

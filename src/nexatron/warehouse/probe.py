@@ -11,9 +11,9 @@ from typing import Any
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.classify import advice, classify_message, outcome_of
 from nexatron.warehouse.errors import DriverMissing, QueryFailed, QueryTimeout
-from nexatron.warehouse.policy import ADVICE, ConnectFailed, Outcome
+from nexatron.warehouse.policy import ADVICE, ConnectFailed
 from nexatron.warehouse.secrets import first_line, scrub
-from nexatron.warehouse.types import TestResult
+from nexatron.warehouse.types import Outcome, TestResult
 
 
 def require_modules(engine: type[Engine], modules: tuple[str, ...]) -> None:

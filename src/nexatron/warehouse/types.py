@@ -25,6 +25,18 @@ NormalizedType = Literal[
 ]
 
 
+#: What a connection test or connect tells the tenant: one classified outcome, never the
+#: driver's message (no banners, roles or file names).
+Outcome = Literal[
+    "unreachable",
+    "refused_by_policy",
+    "authentication_failed",
+    "database_missing",
+    "timeout",
+    "protocol_error",
+]
+
+
 class ColumnInfo(BaseModel):
     name: str
     type: NormalizedType = "other"
@@ -100,18 +112,7 @@ class TestResult(BaseModel):
     ok: bool
     latency_ms: float | None = None
     server_version: str | None = None
-    error_code: (
-        Literal[
-            "unreachable",
-            "refused_by_policy",
-            "authentication_failed",
-            "database_missing",
-            "timeout",
-            "protocol_error",
-            "driver_missing",
-        ]
-        | None
-    ) = Field(
+    error_code: Outcome | Literal["driver_missing"] | None = Field(
         default=None,
         description="A classified outcome; the detail is a fixed sentence per outcome, never "
         "the driver's message.",
