@@ -1,5 +1,5 @@
 """`nexatron serve | init | migrate | users | keys | backup | restore | operator-key | tenants |
-audit | ask | eval | mcp` (the operator commands live in operator_cli.py)."""
+audit | ask | eval | mcp | import` (the operator commands live in operator_cli.py)."""
 
 from __future__ import annotations
 
@@ -298,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("ask", "nexatron.ask"),
         ("eval", "nexatron.evaluation.main"),
         ("mcp", "nexatron.mcp_server.stdio"),  # dispatched before argparse: see _mcp_args
+        ("import", "nexatron.semantic.import_cli"),
     )
     for name, module in delegated:
         extra = sub.add_parser(name, help=f"see `nexatron {name} --help`", add_help=False)

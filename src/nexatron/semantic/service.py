@@ -12,6 +12,7 @@ from nexatron.connections.service import engine_for, get_row
 from nexatron.errors import Conflict, ValidationFailed
 from nexatron.semantic import repository as repo
 from nexatron.semantic.bootstrap import bootstrap as bootstrap_from_schema
+from nexatron.semantic.importers import Format, from_cube, from_dbt
 from nexatron.semantic.model import SemanticLayer
 from nexatron.semantic.probe import EngineProbe
 from nexatron.semantic.validate import validate_import, validate_layer, validate_layer_object
@@ -268,11 +269,24 @@ def check_counts(layer: SemanticLayer, cap: int, loc: list[Any]) -> None:
 
 
 def import_yaml(
-    services: Services, tenant_id: str, connection_id: str, text: str, *, dry_run: bool
+    services: Services,
+    tenant_id: str,
+    connection_id: str,
+    text: str,
+    *,
+    dry_run: bool,
+    source: Format = "nexatron",
 ) -> dict[str, Any]:
-    """Replace the layer with the YAML's; a dry run only reports the diff. Linear in the size of
-    the layer (see validate_import); at most NEXATRON_SEMANTIC_MAX_OBJECTS objects per kind."""
-    incoming = load_layer(text)
+    """Replace the layer with the YAML's (Nexatron's own, dbt MetricFlow or Cube); a dry run only
+    reports the diff. `unmapped` lists what an imported layer could not carry over, and why.
+    Linear in the size of the layer (see validate_import); at most NEXATRON_SEMANTIC_MAX_OBJECTS
+    objects per kind."""
+    unmapped: list[dict[str, str]] = []
+    if source == "nexatron":
+        incoming = load_layer(text)
+    else:
+        converted = from_dbt(text) if source == "dbt" else from_cube(text)
+        incoming, unmapped = converted.layer, [u.view() for u in converted.unmapped]
     check_counts(incoming, services.settings.semantic_max_objects, ["body", "yaml"])
     schema = _schema(services, tenant_id, connection_id)
     errors = validate_import(incoming, schema)
@@ -305,4 +319,4 @@ def import_yaml(
     else:
         with services.db.begin() as conn:
             _record_layer(conn, tenant_id, "semantic.import", connection_id, "dry run: no change")
-    return {"dry_run": dry_run, "diff": diff}
+    return {"dry_run": dry_run, "diff": diff, "unmapped": unmapped}

@@ -105,6 +105,12 @@ class ImportBody(RequestBody):
     connection_id: str
     yaml: str = Field(max_length=900_000)
     dry_run: bool = True
+    format: Literal["nexatron", "dbt", "cube"] = Field(
+        default="nexatron",
+        description="nexatron (this server's export), dbt (MetricFlow semantic_models and "
+        "metrics) or cube (Cube `cubes:` YAML). Items that cannot be mapped are listed in "
+        "`unmapped` with the reason.",
+    )
 
 
 class BootstrapItem(BaseModel):
@@ -158,7 +164,13 @@ def export_layer(
 
 @router.post("/import", openapi_extra=audit.action("semantic.import"))
 def import_layer(body: ImportBody, principal: Writer, services: AppState) -> dict[str, Any]:
-    """Replace the layer with a YAML document; `dry_run` (default) only shows the diff."""
+    """Replace the layer with a YAML document (this server's, dbt MetricFlow or Cube: `format`);
+    `dry_run` (default) only shows the diff. `unmapped` lists what could not be carried over."""
     return service.import_yaml(
-        services, principal.tenant_id, body.connection_id, body.yaml, dry_run=body.dry_run
+        services,
+        principal.tenant_id,
+        body.connection_id,
+        body.yaml,
+        dry_run=body.dry_run,
+        source=body.format,
     )

@@ -1,0 +1,131 @@
+"""POST /semantic/import with format=dbt|cube on jaffle-shop-like projects over the demo's tables:
+the dry run shows the diff and changes nothing, unmappable items are listed with their reason,
+and questions asked after the import return the rows of hand-written SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from query_support import ask, previous_quarter, today_in
+
+from nexatron.testing import Harness
+
+pytestmark = pytest.mark.anyio
+FIXTURES = Path(__file__).parent / "fixtures"
+URL = "/api/v1/semantic/import"
+
+
+async def _import(harness: Harness, demo: str, name: str, fmt: str, dry_run: bool) -> Any:
+    body = {
+        "connection_id": demo,
+        "yaml": (FIXTURES / name).read_text(),
+        "format": fmt,
+        "dry_run": dry_run,
+    }
+    r = await harness.as_(harness.tenant.admin, "POST", URL, json=body)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def _metric_names(harness: Harness, demo: str) -> set[str]:
+    r = await harness.as_(
+        harness.tenant.admin, "GET", "/api/v1/semantic/metrics", params={"connection_id": demo}
+    )
+    return {m["name"] for m in r.json()["data"]}
+
+
+def _approx(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [(k, pytest.approx(float(v), abs=0.005)) for k, v in rows]
+
+
+async def test_dbt_metricflow_import(harness: Harness, demo: str, warehouse: Any) -> None:
+    before = await _metric_names(harness, demo)
+    dry = await _import(harness, demo, "jaffle_dbt.yml", "dbt", dry_run=True)
+    assert await _metric_names(harness, demo) == before  # a dry run changes nothing
+    assert "order_revenue" in str(dry["diff"])
+    reasons = {u["name"]: u["reason"] for u in dry["unmapped"]}
+    assert set(reasons) == {"cumulative_revenue", "p90_line", "revenue_minus_units"}
+    assert "cumulative" in reasons["cumulative_revenue"]
+    assert "percentile" in reasons["p90_line"]
+    assert "units_total" in reasons["revenue_minus_units"]
+
+    await _import(harness, demo, "jaffle_dbt.yml", "dbt", dry_run=False)
+    assert await _metric_names(harness, demo) == {
+        "order_revenue",
+        "orders_placed",
+        "online_orders",
+        "revenue_per_order",
+    }
+    start, end = previous_quarter(today_in(harness))
+    r = await ask(harness, harness.tenant.analyst, "order revenue by region last quarter")
+    assert r.status_code == 200, r.text
+    got = sorted((d["region"], d["order_revenue"]) for d in r.json()["data"])
+    expected = warehouse(
+        "SELECT c.region, SUM(i.amount) FROM order_items i JOIN orders o ON i.order_id = o.id "
+        "JOIN customers c ON o.customer_id = c.id WHERE o.order_date >= ? AND o.order_date < ? "
+        "GROUP BY 1 ORDER BY 1",
+        start,
+        end,
+    )
+    assert len(expected) >= 2 and got == _approx(expected)
+
+    r = await ask(harness, harness.tenant.analyst, "online orders last quarter")
+    assert r.status_code == 200, r.text
+    [(online,)] = warehouse(
+        "SELECT COUNT(DISTINCT id) FROM orders WHERE channel = 'online' "
+        "AND order_date >= ? AND order_date < ?",
+        start,
+        end,
+    )
+    assert r.json()["data"] == [{"online_orders": online}] and online > 0
+
+
+async def test_cube_import(harness: Harness, demo: str, warehouse: Any) -> None:
+    dry = await _import(harness, demo, "jaffle_cube.yml", "cube", dry_run=True)
+    reasons = {(u["kind"], u["name"]): u["reason"] for u in dry["unmapped"]}
+    assert set(reasons) == {
+        ("cube", "weird"),
+        ("measure", "orders.share_completed"),
+        ("measure", "line_items.customer_revenue"),
+        ("dimension", "customers.city"),
+        ("join", "line_items -> orders"),
+    }
+    await _import(harness, demo, "jaffle_cube.yml", "cube", dry_run=False)
+    r = await ask(harness, harness.tenant.analyst, "line revenue by region")
+    assert r.status_code == 200, r.text
+    got = sorted((d["region"], d["line_items_revenue"]) for d in r.json()["data"])
+    expected = warehouse(
+        "SELECT c.region, SUM(i.amount) FROM order_items i JOIN orders o ON i.order_id = o.id "
+        "JOIN customers c ON o.customer_id = c.id GROUP BY 1 ORDER BY 1"
+    )
+    assert got == _approx(expected)
+    r = await ask(harness, harness.tenant.analyst, "orders completed count by channel")
+    assert r.status_code == 200, r.text
+    got_counts = sorted((d["channel"], d["orders_completed_count"]) for d in r.json()["data"])
+    assert got_counts == warehouse(
+        "SELECT channel, COUNT(*) FROM orders WHERE status = 'completed' GROUP BY 1 ORDER BY 1"
+    )
+
+
+async def test_bad_yaml_is_a_422(harness: Harness, demo: str) -> None:
+    body = {"connection_id": demo, "yaml": "cubes: [1, 2", "format": "cube"}
+    r = await harness.as_(harness.tenant.admin, "POST", URL, json=body)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "yaml"]
+
+
+async def test_import_command(harness: Harness, demo: str, server: str, capsys: Any) -> None:
+    from nexatron.cli import main
+
+    key = harness.tenant.admin.key
+    path = str(FIXTURES / "jaffle_cube.yml")
+    args = ["import", path, "--format", "cube", "--connection", demo, "--url", server]
+    assert main([*args, "--key", key]) == 0
+    out = capsys.readouterr().out
+    assert '"dry_run": true' in out and "share_completed" in out
+    assert "orders_count" not in await _metric_names(harness, demo)
+    assert main([*args, "--key", key, "--apply"]) == 0
+    assert "orders_count" in await _metric_names(harness, demo)
+    assert main([*args, "--key", harness.tenant.viewer.key]) == 1
+    assert "403" in capsys.readouterr().err
