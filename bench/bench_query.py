@@ -21,13 +21,9 @@ import asyncio
 import datetime as dt
 import itertools
 import json
-import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,19 +32,27 @@ from typing import Any
 import duckdb
 import httpx
 import uvloop
+from servers import (
+    Server,
+    free_port,
+    pct,
+    peak_rss_mb,
+    prepare_server_dir,
+    principal_of,
+    run_wrk,
+    start_factory_server,
+    stop,
+    stream_million,
+    wrk_script,
+)
 
 from nexatron.api.app import create_app
 from nexatron.cache import MemoryCache
-from nexatron.connections import service as connections
 from nexatron.demo import generate_demo
 from nexatron.demo.catalog import REGIONS, SEGMENTS
 from nexatron.demo.install import install_demo
-from nexatron.identity.roles import Principal
-from nexatron.semantic import repository as repo
-from nexatron.semantic.model import Dimension, Metric
-from nexatron.services import build_services
 from nexatron.settings import settings_from_env
-from nexatron.testing import TEST_SECRET, Actor, add_tenant, make_app_client
+from nexatron.testing import Actor, make_app_client
 
 METRICS = ["total sales", "number of orders", "average order value", "quantity sold", "customers"]
 PLACES = [*REGIONS, *(c for cs in REGIONS.values() for c, _ in cs), *(s for s, _ in SEGMENTS)]
@@ -58,13 +62,6 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December"]  # fmt: skip
 PERIODS = [*YEARS, *(f"{m} {y}" for y in YEARS for m in MONTHS)]
 REPEATED = "What were total sales last quarter?"
-ENV = {
-    "NEXATRON_DEV": "true",
-    "NEXATRON_DEMO": "false",
-    "NEXATRON_SECRET_KEY": TEST_SECRET,
-    "NEXATRON_LOG_LEVEL": "warning",
-    "NEXATRON_RATE_LIMIT_PLANS": json.dumps({"default": "10000000/minute"}),
-}
 
 
 def create_server() -> Any:
@@ -77,14 +74,6 @@ def new_questions() -> list[str]:
     combos = list(itertools.product(METRICS, BREAKDOWNS, PLACES, PERIODS))
     random.Random(7).shuffle(combos)
     return [f"{m}{b} in {p} in {y}" for m, b, p, y in combos]
-
-
-def pct(values: list[float], q: float) -> float:
-    return sorted(values)[min(len(values) - 1, int(len(values) * q))]
-
-
-def principal_of(actor: Actor) -> Principal:
-    return Principal(tenant_id=actor.tenant_id, user_id=actor.user_id, role="admin")
 
 
 def floor_ms(con: duckdb.DuckDBPyConnection, sql: str) -> float:
@@ -189,78 +178,6 @@ async def in_process(root: Path, demo_file: Path, count: int) -> None:
         floor_con.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **ENV, "NEXATRON_DATA_DIR": str(data_dir)}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "bench_query:create_server",
-               "--app-dir", str(Path(__file__).parent), "--port", str(port),
-               "--log-level", "warning", "--no-access-log"]  # fmt: skip
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    process = subprocess.Popen(command, env=env)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def prepare_server_dir(root: Path, demo_file: Path) -> tuple[Path, Actor, dict[str, str]]:
-    """A data dir with a tenant, keys and the demo; returns the dir, an analyst, and two
-    connections to a table of 1M distinct labels: DuckDB's default threads, and one thread."""
-    data_dir = root / "server"
-    (data_dir / "files").mkdir(parents=True)
-    shutil.copyfile(demo_file, data_dir / "files" / "demo.duckdb")
-    settings = settings_from_env({**ENV, "NEXATRON_DATA_DIR": str(data_dir)})
-    services = build_services(settings)
-    tenant = add_tenant(services, "Bench")
-    admin = principal_of(tenant.admin)
-    install_demo(services, admin)
-    with duckdb.connect(str(data_dir / "files" / "big.duckdb")) as con:
-        con.execute(
-            "CREATE TABLE events AS SELECT range AS id, 'label-' || lpad(range::VARCHAR, 7, '0') "
-            "AS label, (range % 1000) / 10.0 AS amount FROM range(1000000)"
-        )
-    metric = Metric(
-        name="event_amount", label="Event amount", table="events", agg="sum", expr="amount"
-    )
-    dimension = Dimension(name="label", label="Label", table="events", expr="label")
-    big: dict[str, str] = {}
-    for label, extra in (("default threads", {}), ("1 thread", {"threads": 1})):
-        created = connections.create(
-            services,
-            admin.tenant_id,
-            admin.user_id,
-            name=f"Big, {label}",
-            type_name="duckdb",
-            config={"path": str(data_dir / "files" / "big.duckdb"), **extra},
-            is_default=False,
-        )
-        big[label] = str(created["id"])
-        with services.db.begin() as conn:
-            repo.insert_object(conn, admin.tenant_id, created["id"], "dimension", dimension)
-            repo.insert_object(conn, admin.tenant_id, created["id"], "metric", metric)
-    services.close()
-    return data_dir, tenant.analyst, big
-
-
 async def load(port: int, actor: Actor, seconds: float, concurrency: int, new_share: float) -> None:
     questions = iter(new_questions()[10_000:30_000])  # none asked before in this run
     repeated = [REPEATED, "number of orders last year", "total sales by region this year"]
@@ -309,56 +226,24 @@ def load_wrk(port: int, actor: Actor, seconds: float, concurrency: int, new_shar
         json.dumps({"question": next(fresh) if rng.random() < new_share else rng.choice(repeated)})
         for _ in range(12000)
     ]
-    lua = Path(tempfile.mkdtemp()) / "mix.lua"
-    quoted = ",\n".join("[==[" + body + "]==]" for body in bodies)
-    lua.write_text(
-        f"local bodies = {{\n{quoted}\n}}\nlocal i = 0\n"
-        "request = function()\n  i = i + 1\n"
-        '  return wrk.format("POST", "/api/v1/query", {["Content-Type"] = "application/json", '
-        f'["Authorization"] = "Bearer {actor.key}"}}, bodies[(i % #bodies) + 1])\nend\n'
+    result = run_wrk(
+        f"http://127.0.0.1:{port}/api/v1/query", wrk_script(bodies, actor.key), seconds, concurrency
     )
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{concurrency}", f"-d{int(seconds)}s", "-s", str(lua),
-         f"http://127.0.0.1:{port}/api/v1/query"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
-    errors = next((line.strip() for line in out.splitlines() if "Non-2xx" in line), "0 non-2xx")
     print(
-        f"  wrk, 2 workers, {concurrency} connections, {new_share:.0%} new: {rate.split()[1]} "
-        f"req/s ({errors})"
+        f"  wrk, 2 workers, {concurrency} connections, {new_share:.0%} new: {result.rate:.1f} "
+        f"req/s ({result.errors} errors), p50 {result.p50_ms:.1f} ms p99 {result.p99_ms:.1f} ms"
     )
 
 
-def peak_rss_mb(pid: int) -> tuple[float, float]:
-    status = Path(f"/proc/{pid}/status").read_text()
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-
-def stream_million(port: int, actor: Actor, connection_id: str, pid: int, label: str) -> None:
-    before, _ = peak_rss_mb(pid)
-    rows = events = 0
-    done: dict[str, Any] = {}
-    start = time.perf_counter()
-    body = {"question": "event amount by label", "connection_id": connection_id}
-    with httpx.stream("POST", f"http://127.0.0.1:{port}/api/v1/query/stream", json=body,
-                      headers=actor.headers, timeout=300) as response:  # fmt: skip
-        name = ""
-        for line in response.iter_lines():
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:") and name == "rows":
-                rows += len(json.loads(line[5:])["rows"])
-                events += 1
-            elif line.startswith("data:") and name in ("done", "error"):
-                done = {"event": name, **json.loads(line[5:])}
-    elapsed = time.perf_counter() - start
-    now, peak = peak_rss_mb(pid)
+def print_stream(server: Server, actor: Actor, connection_id: str, label: str) -> None:
+    before, _ = peak_rss_mb(server.process.pid)
+    result = stream_million(server.url, actor, connection_id)
+    now, peak = peak_rss_mb(server.process.pid)
     print(
-        f"  1M-row stream ({label}): {rows:,} rows in {events} events, {elapsed:.1f} s, terminal "
-        f"{done.get('event')} row_count={done.get('row_count')}; server RSS before "
-        f"{before:.0f} MB, after {now:.0f} MB, peak (VmHWM) {peak:.0f} MB"
+        f"  1M-row stream ({label}): {result.rows:,} rows in {result.events} events, "
+        f"{result.seconds:.1f} s, terminal {result.terminal.get('event')} "
+        f"row_count={result.terminal.get('row_count')}; server RSS before {before:.0f} MB, "
+        f"after {now:.0f} MB, peak (VmHWM) {peak:.0f} MB"
     )
 
 
@@ -383,12 +268,12 @@ def main() -> None:
             uvloop.run(in_process(root, demo_file, args.count))
         if not parts & {"throughput", "stream"}:
             return
-        data_dir, actor, big = prepare_server_dir(root, demo_file)
+        data_dir, actor, big = prepare_server_dir(root, demo_file, big_threads=(None, 1))
         if "throughput" in parts:
             print("Throughput (uvicorn --workers 2; the load client shares the machine):")
-            server = start_server(data_dir, free_port(), workers=2)
+            server = start_factory_server(data_dir, free_port(), workers=2)
             try:
-                port = int(server.args[server.args.index("--port") + 1])  # type: ignore[index, union-attr]
+                port = server.port
                 asyncio.run(load(port, actor, args.seconds, args.concurrency, args.new_share))
                 if shutil.which("wrk"):  # Debian's wrk
                     load_wrk(port, actor, args.seconds, args.concurrency, args.new_share)
@@ -397,10 +282,9 @@ def main() -> None:
         if "stream" in parts:
             print("Streaming (a fresh single uvicorn process for each):")
             for label, connection_id in big.items():
-                port = free_port()
-                server = start_server(data_dir, port, workers=1)
+                server = start_factory_server(data_dir, free_port(), workers=1)
                 try:
-                    stream_million(port, actor, connection_id, server.pid, label)
+                    print_stream(server, actor, connection_id, label)
                 finally:
                     stop(server)
     finally:
