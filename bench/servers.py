@@ -38,8 +38,13 @@ ENV = {
 
 
 def data_env(data_dir: Path) -> dict[str, str]:
-    """The data dir, and its files directory allowed for file connections (the 1M-row table)."""
-    return {"NEXATRON_DATA_DIR": str(data_dir), "NEXATRON_FILE_ROOTS": str(data_dir / "files")}
+    """The data dir, and a directory beside it allowed for file connections (the 1M-row table;
+    the data dir itself is off limits to connections)."""
+    return {"NEXATRON_DATA_DIR": str(data_dir), "NEXATRON_FILE_ROOTS": str(big_dir(data_dir))}
+
+
+def big_dir(data_dir: Path) -> Path:
+    return data_dir.parent / f"{data_dir.name}-big"
 
 
 def principal_of(actor: Actor) -> Principal:
@@ -72,7 +77,8 @@ def prepare_server_dir(
     install_demo(services, admin)
     big: dict[str, str] = {}
     if big_threads:
-        with duckdb.connect(str(data_dir / "files" / "big.duckdb")) as con:
+        big_dir(data_dir).mkdir()
+        with duckdb.connect(str(big_dir(data_dir) / "big.duckdb")) as con:
             con.execute(
                 "CREATE TABLE events AS SELECT range AS id, 'label-' || "
                 "lpad(range::VARCHAR, 7, '0') AS label, (range % 1000) / 10.0 AS amount "
@@ -91,7 +97,7 @@ def prepare_server_dir(
             admin.user_id,
             name=f"Big, {label}",
             type_name="duckdb",
-            config={"path": str(data_dir / "files" / "big.duckdb"), **extra},
+            config={"path": str(big_dir(data_dir) / "big.duckdb"), **extra},
             is_default=False,
         )
         big[label] = str(created["id"])
@@ -116,7 +122,7 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = [int(p) for p in children.read_text().split()] if children.exists() else []
         # uvicorn's supervisor also starts a resource tracker: keep the ones that serve.
-        serving = [p for p in pids if "multiprocessing" not in _cmdline(p)]
+        serving = [p for p in pids if "resource_tracker" not in _cmdline(p)]
         return serving or [self.process.pid]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import abc
 import atexit
+import os
 import threading
 import time
 import weakref
@@ -40,6 +41,8 @@ class FileEngine(Engine):
     ) -> None:
         super().__init__(config, connect_timeout_s=connect_timeout_s, gate=gate)
         self._active: dict[int, Interrupt] = {}
+        # The last full check: (configured path, identity of the file there, answer).
+        self._checked: tuple[str, tuple[int, ...], str] | None = None
         _LIVE.add(self)
 
     @abc.abstractmethod
@@ -47,9 +50,26 @@ class FileEngine(Engine):
         """(cursor, interrupt, close) on a read-only connection. Implementations open
         `self.checked_path()`, never the configured path itself."""
 
-    def checked_path(self) -> str:
-        """The policy's answer for this open: the resolved file to open (warehouse/policy.py)."""
-        return str(self.gate.check_file(str(getattr(self.config, "path", ""))))
+    def checked_path(self, *, reusing: bool = False) -> str:
+        """The policy's answer for this open: the resolved file to open (warehouse/policy.py).
+
+        `reusing`: the engine already holds this file open and only takes a new cursor on it.
+        Then, when the file at the configured path is still the very one the last full check
+        passed (same device, inode, type and link count, read with one lstat), that answer is
+        reused; anything else (swapped, linked, removed) runs the full check again. A real
+        open always runs the full check."""
+        raw = str(getattr(self.config, "path", ""))
+        memo = self._checked
+        if reusing and memo is not None and memo[0] == raw:
+            if _identity(raw) == memo[1]:
+                return memo[2]
+        before = _identity(raw)
+        answer = str(self.gate.check_file(raw))
+        if before is not None and _identity(raw) == before:
+            self._checked = (raw, before, answer)
+        else:
+            self._checked = None
+        return answer
 
     def _open(self) -> tuple[Any, Interrupt, Callable[[], None]]:
         try:
@@ -138,6 +158,15 @@ class FileEngine(Engine):
         else:
             return
         raise error from None
+
+
+def _identity(path: str) -> tuple[int, ...] | None:
+    """What tells one file at `path` from another (lstat: a link is not its target)."""
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino, info.st_mode, info.st_nlink)
 
 
 def _interrupt_all(wait_s: float = 2.0) -> None:

@@ -92,7 +92,9 @@ class DuckDBEngine(FileEngine):
         self._idle_check_pending = False
 
     def open_cursor(self) -> tuple[Any, Interrupt, Callable[[], None]]:
-        path = self.checked_path()  # at every open: the file may have been swapped since
+        # At every cursor: the file may have been swapped since. A new cursor on the open
+        # connection reuses the last check while the file there is unchanged.
+        path = self.checked_path(reusing=self._root is not None)
         with self._lock:
             if self._root is not None and self._root_path != path and not self._in_use:
                 self._close_root()
