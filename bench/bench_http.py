@@ -107,8 +107,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="wrk turns per target")
     parser.add_argument("--count", type=int, default=300, help="c=1 requests per target")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--skip-stream", action="store_true")
+    parser.add_argument("--parts", default="table,stream", help="comma-separated subset to run")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     if not shutil.which("wrk"):
         raise SystemExit("bench_http needs wrk: apt-get install -y wrk")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()}")
@@ -118,113 +119,122 @@ def main() -> None:
     generate_demo(demo_file, today=today)
     servers: list[Server] = []
     try:
-        cached_dir, actor, _ = prepare_server_dir(root, demo_file, "cached")
-        nocache_dir, actor0, _ = prepare_server_dir(root, demo_file, "nocache")
-        cached = start_nexatron(cached_dir, free_port(), workers=2)
-        servers.append(cached)
-        nocache = start_nexatron(nocache_dir, free_port(), 2, {"NEXATRON_RESULT_CACHE_TTL_S": "0"})
-        servers.append(nocache)
-        questions = new_questions(today)
-        # The SQL of every question, from the server whose new questions are not measured.
-        sql_of: dict[str, str] = {}
-        with httpx.Client(base_url=nocache.url, headers=actor0.headers, timeout=60) as client:
-            for question in [CONTRACT, *questions]:
-                response = client.post("/api/v1/query", json={"question": question})
-                assert response.status_code == 200, (question, response.text[:300])
-                sql_of[question] = response.json()["sql"]
-        floor = start_floor(demo_file, sql_of, root)
-        servers.append(floor)
-        targets: dict[str, tuple[Server, Actor]] = {
-            "floor": (floor, actor),
-            "cached": (cached, actor),
-            "ttl0": (nocache, actor0),
-        }
-        clients = {
-            name: httpx.Client(base_url=server.url, headers=who.headers, timeout=60)
-            for name, (server, who) in targets.items()
-        }
-        ask = {name: asker(client) for name, client in clients.items()}
-        for _ in range(40):  # warm every worker's pools and caches (the contract question)
-            for name in targets:
-                ask[name](CONTRACT)
-        # c=1, new questions first (the cached server has never seen them), interleaved.
-        new_lat: dict[str, list[float]] = {"floor": [], "cached": []}
-        for question in questions:
-            for name in new_lat:
-                new_lat[name].append(ask[name](question))
-        # c=1, the contract question repeated, interleaved request by request.
-        repeat_lat: dict[str, list[float]] = {name: [] for name in targets}
-        for _ in range(args.count):
-            for name in targets:
-                repeat_lat[name].append(ask[name](CONTRACT))
-        for client in clients.values():
-            client.close()
-        # c=16 with wrk, the targets taking turns.
-        scripts = {
-            name: wrk_script([json.dumps({"question": CONTRACT})], who.key)
-            for name, (_, who) in targets.items()
-        }
-        wrk: dict[str, list[WrkResult]] = {name: [] for name in targets}
-        for _ in range(args.rounds):
-            for name, (server, _) in targets.items():
-                url = f"{server.url}/api/v1/query"
-                wrk[name].append(run_wrk(url, scripts[name], args.seconds, args.connections))
-        wrk_mean = {
-            name: WrkResult(
-                statistics.fmean(r.rate for r in runs),
-                statistics.fmean(r.p50_ms for r in runs),
-                statistics.fmean(r.p99_ms for r in runs),
-                sum(r.errors for r in runs),
-            )
-            for name, runs in wrk.items()
-        }
-        for server in servers:
-            stop(server)
-        servers.clear()
-        p50 = {name: statistics.median(values) for name, values in repeat_lat.items()}
-        floor_rate = wrk_mean["floor"].rate
-        print(f"load average after the runs: {os.getloadavg()}")
-        print(
-            f"\n| path | p50 at c=1 | vs floor | req/s at c={args.connections} (wrk) | "
-            f"p50 (wrk) | p99 (wrk) | errors |\n|---|---|---|---|---|---|---|"
-        )
-        print(row("floor (FastAPI + DuckDB, same SQL)", p50["floor"], wrk_mean["floor"], None))
-        print(row("contract question, cached repeat", p50["cached"], wrk_mean["cached"],
-                  p50["floor"]))  # fmt: skip
-        print(row("same, NEXATRON_RESULT_CACHE_TTL_S=0", p50["ttl0"], wrk_mean["ttl0"],
-                  p50["floor"]))  # fmt: skip
-        new_floor = statistics.median(new_lat["floor"])
-        print(row("floor, the 48 new questions' SQL", new_floor, None, None))
-        print(row("48 distinct new questions", statistics.median(new_lat["cached"]), None,
-                  new_floor))  # fmt: skip
-        print(
-            f"\nratios: TTL=0 throughput {wrk_mean['ttl0'].rate / floor_rate:.2f}x floor, "
-            f"cached {wrk_mean['cached'].rate / floor_rate:.2f}x floor; p99/p50 (wrk): "
-            + ", ".join(f"{n} {r.p99_ms / r.p50_ms:.1f}" for n, r in wrk_mean.items())
-            + "; c=1 p95: "
-            + ", ".join(f"{n} {pct(v, 0.95):.2f} ms" for n, v in repeat_lat.items())
-        )
-        if not args.skip_stream:
-            stream_dir, actor_big, big = prepare_server_dir(
-                root, demo_file, "stream", big_threads=(None,)
-            )
-            server = start_nexatron(stream_dir, free_port(), workers=1)
-            servers.append(server)
-            pid = server.worker_pids()[0]
-            before, _ = peak_rss_mb(pid)
-            result = stream_million(server.url, actor_big, big["default threads"])
-            _, peak = peak_rss_mb(pid)
-            print(
-                f"\n1M-row stream (DuckDB's default threads): {result.rows:,} rows in "
-                f"{result.events} events, {result.seconds:.2f} s = "
-                f"{result.rows_per_s / 1e6:.2f} M rows/s, terminal "
-                f"{result.terminal.get('event')}; server RSS before {before:.0f} MB, "
-                f"peak (VmHWM) {peak:.0f} MB"
-            )
+        if "table" in parts:
+            table(args, root, demo_file, today, servers)
+        if "stream" in parts:
+            stream(root, demo_file, servers)
     finally:
         for server in servers:
             stop(server)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def table(
+    args: argparse.Namespace, root: Path, demo_file: Path, today: dt.date, servers: list[Server]
+) -> None:
+    cached_dir, actor, _ = prepare_server_dir(root, demo_file, "cached")
+    nocache_dir, actor0, _ = prepare_server_dir(root, demo_file, "nocache")
+    cached = start_nexatron(cached_dir, free_port(), workers=2)
+    servers.append(cached)
+    nocache = start_nexatron(nocache_dir, free_port(), 2, {"NEXATRON_RESULT_CACHE_TTL_S": "0"})
+    servers.append(nocache)
+    questions = new_questions(today)
+    # The SQL of every question, from the server whose new questions are not measured.
+    sql_of: dict[str, str] = {}
+    with httpx.Client(base_url=nocache.url, headers=actor0.headers, timeout=60) as client:
+        for question in [CONTRACT, *questions]:
+            response = client.post("/api/v1/query", json={"question": question})
+            assert response.status_code == 200, (question, response.text[:300])
+            sql_of[question] = response.json()["sql"]
+    floor = start_floor(demo_file, sql_of, root)
+    servers.append(floor)
+    targets: dict[str, tuple[Server, Actor]] = {
+        "floor": (floor, actor),
+        "cached": (cached, actor),
+        "ttl0": (nocache, actor0),
+    }
+    clients = {
+        name: httpx.Client(base_url=server.url, headers=who.headers, timeout=60)
+        for name, (server, who) in targets.items()
+    }
+    ask = {name: asker(client) for name, client in clients.items()}
+    for _ in range(40):  # warm every worker's pools and caches (the contract question)
+        for name in targets:
+            ask[name](CONTRACT)
+    # c=1, new questions first (the cached server has never seen them), interleaved.
+    new_lat: dict[str, list[float]] = {"floor": [], "cached": []}
+    for question in questions:
+        for name in new_lat:
+            new_lat[name].append(ask[name](question))
+    # c=1, the contract question repeated, interleaved request by request.
+    repeat_lat: dict[str, list[float]] = {name: [] for name in targets}
+    for _ in range(args.count):
+        for name in targets:
+            repeat_lat[name].append(ask[name](CONTRACT))
+    for client in clients.values():
+        client.close()
+    # c=16 with wrk, the targets taking turns.
+    scripts = {
+        name: wrk_script([json.dumps({"question": CONTRACT})], who.key)
+        for name, (_, who) in targets.items()
+    }
+    wrk: dict[str, list[WrkResult]] = {name: [] for name in targets}
+    for _ in range(args.rounds):
+        for name, (server, _) in targets.items():
+            url = f"{server.url}/api/v1/query"
+            wrk[name].append(run_wrk(url, scripts[name], args.seconds, args.connections))
+    wrk_mean = {
+        name: WrkResult(
+            statistics.fmean(r.rate for r in runs),
+            statistics.fmean(r.p50_ms for r in runs),
+            statistics.fmean(r.p99_ms for r in runs),
+            sum(r.errors for r in runs),
+        )
+        for name, runs in wrk.items()
+    }
+    for server in servers:
+        stop(server)
+    servers.clear()
+    p50 = {name: statistics.median(values) for name, values in repeat_lat.items()}
+    floor_rate = wrk_mean["floor"].rate
+    print(f"load average after the runs: {os.getloadavg()}")
+    print(
+        f"\n| path | p50 at c=1 | vs floor | req/s at c={args.connections} (wrk) | "
+        f"p50 (wrk) | p99 (wrk) | errors |\n|---|---|---|---|---|---|---|"
+    )
+    print(row("floor (FastAPI + DuckDB, same SQL)", p50["floor"], wrk_mean["floor"], None))
+    print(row("contract question, cached repeat", p50["cached"], wrk_mean["cached"],
+              p50["floor"]))  # fmt: skip
+    print(row("same, NEXATRON_RESULT_CACHE_TTL_S=0", p50["ttl0"], wrk_mean["ttl0"],
+              p50["floor"]))  # fmt: skip
+    new_floor = statistics.median(new_lat["floor"])
+    print(row("floor, the 48 new questions' SQL", new_floor, None, None))
+    print(row("48 distinct new questions", statistics.median(new_lat["cached"]), None,
+              new_floor))  # fmt: skip
+    print(
+        f"\nratios: TTL=0 throughput {wrk_mean['ttl0'].rate / floor_rate:.2f}x floor, "
+        f"cached {wrk_mean['cached'].rate / floor_rate:.2f}x floor; p99/p50 (wrk): "
+        + ", ".join(f"{n} {r.p99_ms / r.p50_ms:.1f}" for n, r in wrk_mean.items())
+        + "; c=1 p95: "
+        + ", ".join(f"{n} {pct(v, 0.95):.2f} ms" for n, v in repeat_lat.items())
+    )
+
+
+def stream(root: Path, demo_file: Path, servers: list[Server]) -> None:
+    stream_dir, actor_big, big = prepare_server_dir(root, demo_file, "stream", big_threads=(None,))
+    server = start_nexatron(stream_dir, free_port(), workers=1)
+    servers.append(server)
+    pid = server.worker_pids()[0]
+    before, _ = peak_rss_mb(pid)
+    result = stream_million(server.url, actor_big, big["default threads"])
+    _, peak = peak_rss_mb(pid)
+    print(
+        f"\n1M-row stream (DuckDB's default threads): {result.rows:,} rows in "
+        f"{result.events} events, {result.seconds:.2f} s = "
+        f"{result.rows_per_s / 1e6:.2f} M rows/s, terminal "
+        f"{result.terminal.get('event')}; server RSS before {before:.0f} MB, "
+        f"peak (VmHWM) {peak:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

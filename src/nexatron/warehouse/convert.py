@@ -54,8 +54,20 @@ def to_json_value(value: Any) -> Any:
     return str(value)
 
 
+#: Types `to_json_value` returns unchanged (exact types: a subclass takes the full path).
+_PLAIN = frozenset({str, int, bool, type(None)})
+_PLAIN_OR_FLOAT = _PLAIN | {float}
+
+
 def convert_rows(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
-    """Every row as a list of JSON-safe values."""
+    """Every row as a list of JSON-safe values. A batch holding only strings, integers,
+    booleans, NULLs and finite floats (most results) is copied without a call per value."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    kinds = {type(v) for row in rows for v in row}
+    if kinds <= _PLAIN_OR_FLOAT and (
+        float not in kinds or all(math.isfinite(v) for row in rows for v in row if type(v) is float)
+    ):
+        return [list(row) for row in rows]
     return [[to_json_value(v) for v in row] for row in rows]
 
 
