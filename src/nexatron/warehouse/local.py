@@ -60,9 +60,8 @@ class FileEngine(Engine):
         open always runs the full check."""
         raw = str(getattr(self.config, "path", ""))
         memo = self._checked
-        if reusing and memo is not None and memo[0] == raw:
-            if _identity(raw) == memo[1]:
-                return memo[2]
+        if reusing and memo is not None and memo[0] == raw and _identity(raw) == memo[1]:
+            return memo[2]
         before = _identity(raw)
         answer = str(self.gate.check_file(raw))
         if before is not None and _identity(raw) == before:
