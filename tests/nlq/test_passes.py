@@ -46,7 +46,7 @@ def run(question: str, lex: Lexicon, name: str) -> tuple[ParseState, ParseState]
 def test_passes_are_an_ordered_tuple_of_named_functions() -> None:
     assert isinstance(PASSES, tuple) and len(set(PASS_NAMES)) == len(PASSES)
     assert PASS_NAMES.index("read_metrics") < PASS_NAMES.index("value_filters")
-    assert PASS_NAMES[-2:] == ["leftover_words", "described_entities"]
+    assert PASS_NAMES[-3:] == ["leftover_words", "described_entities", "explained_words"]
 
 
 def test_interpret_runs_only_the_passes_given(lex: Lexicon) -> None:
@@ -71,6 +71,27 @@ def test_aggregated_columns(clinic: Lexicon) -> None:
     assert old.readings[1] is not None and old.readings[1].kind == "dimension"
     assert new.readings[1] is not None and new.readings[1].kind == "metric"
     assert new.readings[1].targets == ["time_spent"]
+
+
+def test_distinct_counts(clinic: Lexicon) -> None:
+    old, new = run("how many different cities do our patients come from", clinic, "distinct_counts")
+    assert old.draft.aggregates == []
+    assert [(a.agg, a.dimension) for a in new.draft.aggregates] == [("count_distinct", "city")]
+    assert new.draft.entities == [("patients", "patients")]  # whose cities: context
+
+
+def test_aggregate_words(clinic: Lexicon) -> None:
+    _, new = run("the highest, lowest and median duration", clinic, "aggregate_words")
+    assert [(a.agg, a.dimension) for a in new.draft.aggregates] == [
+        ("max", "minutes"),
+        ("min", "minutes"),
+        ("median", "minutes"),
+    ]
+    _, new = run("the earliest registration date", clinic, "aggregate_words")
+    assert [(a.agg, a.dimension) for a in new.draft.aggregates] == [("min", "registered_at")]
+    # a ranking of things is no aggregate
+    _, new = run("which department has the highest duration", clinic, "aggregate_words")
+    assert new.draft.aggregates == []
 
 
 def test_read_metrics(lex: Lexicon) -> None:
@@ -163,6 +184,13 @@ def test_leftover_words(lex: Lexicon) -> None:
 def test_described_entities(lex: Lexicon) -> None:
     old, new = run("revenue from Gold vs Silver guests", lex, "described_entities")
     assert old.draft.described == set() and new.draft.described == {"guests"}
+
+
+def test_explained_words(lex: Lexicon) -> None:
+    old, new = run("which channel is most common", lex, "explained_words")
+    assert [e.text for e in old.draft.explanation] == ["channel"]
+    added = new.draft.explanation[len(old.draft.explanation) :]
+    assert [(e.text, e.kind) for e in added] == [("most common", "context")]
 
 
 def test_every_pass_has_a_test() -> None:

@@ -191,8 +191,10 @@ def test_unique_in_a_period_is_not_a_row_count(bikes: Lexicon, ctx: DateContext)
 def test_aggregation_word_on_a_column(bikes: Lexicon, ctx: DateContext) -> None:
     assert ask("average ride length by city", bikes, ctx)["metrics"] == ["avg_duration_minutes"]
     assert ask("total ride length", bikes, ctx)["metrics"] == ["total_duration_minutes"]
-    with pytest.raises(Refusal):
-        understand("average distance for casual rides", bikes, ctx=ctx)
+    # no metric averages the distance: an ad-hoc aggregate of the column
+    assert ask("average distance for casual rides", bikes, ctx)["aggregates"] == [
+        {"agg": "avg", "dimension": "distance"}
+    ]
 
 
 def test_bare_word_for_a_total_and_an_average_is_asked(bikes: Lexicon, ctx: DateContext) -> None:

@@ -113,3 +113,28 @@ def test_spans_point_at_the_phrase() -> None:
 def test_resolve_refuses_non_dates() -> None:
     with pytest.raises(Unprocessable):
         resolve("revenue by region", NOW)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "start", "end"),
+    [
+        ("in the past 30 days, inclusive of 30 days ago", "2026-05-18", "2026-06-18"),
+        ("past 30 days including 30 days ago", "2026-05-18", "2026-06-18"),
+        ("last 7 days excluding today", "2026-06-10", "2026-06-17"),
+        ("the past 7 days, not including today", "2026-06-10", "2026-06-17"),
+        ("since the start of last month", "2026-05-01", None),
+    ],
+)
+def test_qualified_relative_ranges_are_one_range(phrase: str, start: str, end: str | None) -> None:
+    ctx = DateContext(now=dt.datetime(2026, 6, 17, 10, tzinfo=dt.UTC))
+    found = find_time_expressions(f"revenue {phrase}", ctx)
+    assert len(found) == 1
+    rng = found[0][1]
+    assert str(rng.start) == start and (str(rng.end) if rng.end else None) == end
+    assert rng.label is not None and rng.label.startswith(phrase.lower())
+
+
+def test_qualifier_with_another_count_is_not_merged() -> None:
+    ctx = DateContext(now=dt.datetime(2026, 6, 17, 10, tzinfo=dt.UTC))
+    found = find_time_expressions("past 30 days inclusive of 7 days ago", ctx)
+    assert all("inclusive" not in (f[1].label or "") for f in found)

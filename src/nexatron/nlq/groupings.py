@@ -10,6 +10,7 @@ from nexatron.nlq.readings import (
     SUBJECT_NEXT,
     Reading,
     choose_dimension,
+    entity_dimensions,
     name_dimension,
     tables_of,
 )
@@ -115,11 +116,15 @@ def _entity(state: ParseState, position: int, r: Reading) -> None:
                     "suggestions": {"metrics": [], "dimensions": dims[:8]},
                 }
             )
-        name = picked
-        if name not in state.draft.dimensions:
-            state.draft.dimensions.append(name)
-        state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{name}'")
-        state.draft.explanation.append(Explained(text=r.item.text, kind="dimension", target=name))
+        names = entity_dimensions(table, state.lex)
+        for name in names:
+            if name not in state.draft.dimensions:
+                state.draft.dimensions.append(name)
+        shown = "' and '".join(names)
+        state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
+        state.draft.explanation.append(
+            Explained(text=r.item.text, kind="dimension", target=names[-1])
+        )
         return
     if (
         state.items[position - 1].kind == "cue" and state.items[position - 1].cue == "count"

@@ -7,17 +7,21 @@ from nexatron.nlq.boolean_qualifiers import is_negator
 from nexatron.nlq.dropped_words import compound_noun, compound_text, loose_aggregation
 from nexatron.nlq.join_roles import names_join_role
 from nexatron.nlq.light_verbs import ignorable_verb
+from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
     tables_of,
 )
 from nexatron.nlq.state import ParseState
 from nexatron.nlq.text import stem, words_of
+from nexatron.nlq.word_lists import MUST_MAP
 from nexatron.nlq.word_roots import shares_root
 
 _VERB_PREPS = frozenset({"by", "with", "via", "in", "on", "through", "using"})
 
 
 def leftover_words(state: ParseState) -> None:
+    """Unused words: unknown ones, numbers and meaningful listed words are unmatched (the
+    question is refused naming them); cues and negations are kept for the final checks."""
     for k, it in enumerate(state.items):
         if it.kind == "word" and k not in state.used and loose_aggregation(state, k):
             state.draft.unmatched.append(f"{it.text} {state.items[k + 1].text}")
@@ -26,12 +30,17 @@ def leftover_words(state: ParseState) -> None:
             if compound_text(state, k) not in state.draft.unmatched:
                 state.draft.unmatched.append(compound_text(state, k))
             continue
+        if it.kind == "word" and k not in state.used and state.low(k) in MUST_MAP:
+            state.draft.unmatched.append(it.text)
+            continue
         if k in state.used or (it.kind == "word" and not is_negator(state, k)):
             continue
         if it.kind == "cue":
             state.draft.cues.add(it.cue)
+            state.context_words.add(k)
             continue
         if it.kind == "unknown" and (_absorbed(state, k) or ignorable_verb(state, k)):
+            state.context_words.add(k)
             continue
         if it.kind == "word" and is_negator(state, k) and state.low(k) != "no":
             state.draft.cues.add("neg")
@@ -81,3 +90,30 @@ def described_entities(state: ParseState) -> None:
         prev = state.readings[j] if j >= 0 else None
         if tables and prev is not None and prev.kind == "value" and j in state.used:
             state.draft.described |= tables
+
+
+def explained_words(state: ParseState) -> None:
+    """Every item a pass used (or accepted as context) and no explanation names yet is
+    explained as context, so the explanation accounts for every word the answer relies on."""
+    covered = {w for e in state.draft.explanation for w in e.text.lower().split()}
+    for k, it in enumerate(state.items):
+        if k not in state.used and k not in state.context_words:
+            continue
+        if it.kind == "word" and state.low(k) not in MUST_MAP:
+            continue  # a listed function word
+        if all(w in covered for w in it.text.lower().split()):
+            continue
+        state.draft.explanation.append(
+            Explained(text=it.text, kind="context", target=_context_target(state, k))
+        )
+        covered |= set(it.text.lower().split())
+
+
+def _context_target(state: ParseState, position: int) -> str:
+    it = state.items[position]
+    if it.kind in {"cue", "word"}:
+        return it.cue or "ranking"
+    if position in state.context_words:
+        return "verb or part of a name"
+    tables = sorted({e.target for e in it.entries if e.kind == "entity"})
+    return f"rows of {tables[0]}" if tables else it.kind

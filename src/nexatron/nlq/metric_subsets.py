@@ -121,7 +121,8 @@ _COLUMN_AGGS = frozenset({"avg", "sum", "median"})
 
 def aggregated_columns(state: ParseState) -> None:
     """'average party size': an aggregation word before a numeric dimension names the metric
-    with that aggregation over the same column; refused when the layer has none."""
+    with that aggregation over the same column (asks when several do; with none, the
+    aggregate_words pass reads it as an ad-hoc aggregate)."""
     for k, r in enumerate(state.readings):
         if r is None or r.kind != "dimension" or k in state.used:
             continue
@@ -138,6 +139,8 @@ def aggregated_columns(state: ParseState) -> None:
             for d in dims
             if m.table == d.table and m.agg == cue and m.expr == d.expr and not m.filter
         ]
+        if not found:
+            continue  # no metric: an ad-hoc aggregate (aggregate_words)
         if len(found) != 1:
             word = {"sum": "total", "avg": "average"}.get(cue, cue)
             raise Refusal(

@@ -7,11 +7,12 @@ runs them over a fresh state and returns the draft. Each pass may raise `Refusal
 
 from __future__ import annotations
 
+from nexatron.nlq.aggregate_words import aggregate_words, distinct_counts
 from nexatron.nlq.boolean_qualifiers import booleans
 from nexatron.nlq.groupings import groupings
 from nexatron.nlq.implicit_counts import dated_count, implicit_count
 from nexatron.nlq.items import Segmented
-from nexatron.nlq.leftover_words import described_entities, leftover_words
+from nexatron.nlq.leftover_words import described_entities, explained_words, leftover_words
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.metric_pairs import metric_pairs
 from nexatron.nlq.metric_subsets import (
@@ -37,6 +38,8 @@ PASSES: tuple[Pass, ...] = (
     boolean_qualifiers,
     negated_metrics,
     aggregated_columns,
+    distinct_counts,
+    aggregate_words,
     read_metrics,
     nouns_after_values,
     metric_pairs,
@@ -53,6 +56,7 @@ PASSES: tuple[Pass, ...] = (
     defined_subsets,
     leftover_words,
     described_entities,
+    explained_words,
 )
 
 

@@ -22,6 +22,7 @@ ExplainKind = Literal[
     "entity",
     "typo",
     "follow_up",
+    "context",  # a word read as part of what its neighbour names, a ranking word, a light verb
 ]
 
 

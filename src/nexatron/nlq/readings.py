@@ -227,7 +227,34 @@ def name_dimension(table: str, lex: Lexicon) -> str | None:
     return pick[0].name if pick else None
 
 
-SUBJECT_NEXT = frozenset({"with", "where", "whose", "having", "that"})
+def key_dimension(table: str, lex: Lexicon) -> str | None:
+    """The dimension holding a table's key (a column other tables' relationships point to),
+    when the layer declares one."""
+    keys = {
+        c.strip().lower()
+        for r in lex.layer.relationships
+        if r.to_table == table
+        for c in r.to_columns
+    }
+    found = [
+        d.name
+        for d in lex.dimensions.values()
+        if d.table == table and d.expr.strip().lower() in keys
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def entity_dimensions(table: str, lex: Lexicon) -> list[str]:
+    """What a per-entity breakdown groups by: the key and the name, so two rows with the same
+    name stay apart ([name] alone when no key dimension is declared; [] when no name)."""
+    name = name_dimension(table, lex)
+    if name is None:
+        return []
+    key = key_dimension(table, lex)
+    return [key, name] if key is not None and key != name else [name]
+
+
+SUBJECT_NEXT = frozenset({"with", "where", "whose", "having", "that", "who"})
 _RANK_LEAD = frozenset(
     {"which", "what", "top", "bottom", "each", "every", "per", "busiest", "quietest"}
 )

@@ -226,7 +226,7 @@ _AGG_FUZZY = FuzzyIndex(AGG_CUES)
 
 
 # Inflections of the plain verbs among the function words ('brings', 'happens'): words too.
-_VERB_STEMS = frozenset(
+VERB_STEMS = frozenset(
     stem(w)
     for w in [
         "bring",
@@ -248,7 +248,7 @@ _VERB_STEMS = frozenset(
 def _is_known(low: str, lex: Lexicon) -> bool:
     return (
         low in _KNOWN_TEXT
-        or stem(low) in _VERB_STEMS
+        or stem(low) in VERB_STEMS
         or stem(low) in lex.known_stems
         or low in ENGLISH
         or not low.isalpha()
@@ -390,6 +390,11 @@ def segment(
             i += lex_len
             continue
         after_group = bool(items) and items[-1].text.lower() in GROUP
+        counted = NUMBER_WORDS.get(tok.low) if i and tokens[i - 1].low in _BOUND_WORDS else None
+        if counted is not None:  # 'more than three orders', 'at least two'
+            items.append(Item("number", i, i + 1, tok.text, number=float(counted)))
+            i += 1
+            continue
         item = (
             _negated_boolean(tok, i, lex)
             or (None if after_group else partial_value(tok, i, lex))
@@ -437,6 +442,38 @@ def _negated_boolean(tok: Token, i: int, lex: Lexicon) -> Item | None:
     return None
 
 
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+# A number word right after one of these bounds a count ('more than three', 'at least two').
+_BOUND_WORDS = frozenset({"than", "least", "most", "exactly", "over", "above", "under", "below"})
+
+
 def _single(tok: Token, i: int) -> Item:
     low = tok.low
     num = read_number(tok.text) if re.match(r"[$€£]?\d", tok.text) else None
@@ -448,6 +485,6 @@ def _single(tok: Token, i: int) -> Item:
         return Item("grain", i, i + 1, tok.text, grain=GRAIN_WORDS[low])
     if low in TREND:
         return Item("cue", i, i + 1, tok.text, cue="trend")
-    if low in FUNCTION or low in {",", "&", "+"} or low in EDIT_OBJECTS or stem(low) in _VERB_STEMS:
+    if low in FUNCTION or low in {",", "&", "+"} or low in EDIT_OBJECTS or stem(low) in VERB_STEMS:
         return Item("word", i, i + 1, tok.text)
     return Item("unknown", i, i + 1, tok.text)

@@ -16,7 +16,7 @@ from nexatron.nlq.items import Item, Segmented
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, read_items
-from nexatron.semantic.model import Grain, QueryFilter, TimeRange
+from nexatron.semantic.model import ColumnAggregate, Grain, QueryFilter, TimeRange
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Draft:
     """Everything a question said, before follow-up merging and final checks."""
 
     metrics: list[str] = field(default_factory=list)
+    aggregates: list[ColumnAggregate] = field(default_factory=list)  # no metric defines them
     dimensions: list[str] = field(default_factory=list)
     time_dim: str | None = None
     time_grouped: bool = False
@@ -61,6 +62,8 @@ class ParseState:
         self.metric_at: dict[int, str] = {}  # item position -> metric read there
         self.metric_uses: dict[str, int] = {}
         self.carried: set[int] = set()  # filtered metrics read as their filter
+        self.aggregate_words: set[int] = set()  # 'highest', 'average' read as aggregates
+        self.context_words: set[int] = set()  # accepted unmapped: part of a name, a light verb
 
     def metric_count(self, name: str) -> int:
         """How many items were read as metric `name`."""

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.plan import Explained
-from nexatron.nlq.readings import SUBJECT_NEXT, agg_cue_before, name_dimension
+from nexatron.nlq.readings import (
+    SUBJECT_NEXT,
+    agg_cue_before,
+    entity_dimensions,
+    name_dimension,
+)
 from nexatron.nlq.text import stem, words_of
 from nexatron.semantic.model import Dimension, QueryFilter
 
@@ -87,8 +92,11 @@ def _group_by_subject_noun(state: ParseState, position: int) -> None:
         state.draft.metrics = [
             m for m in state.draft.metrics if m not in r.targets or state.metric_count(m) > 1
         ]
-        state.draft.dimensions.append(dim)
-        state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{dim}'")
+        table = state.lex.dimensions[dim].table
+        group = entity_dimensions(table, state.lex) if dim in names else [dim]
+        state.draft.dimensions.extend(d for d in group or [dim] if d not in state.draft.dimensions)
+        shown = "' and '".join(group or [dim])
+        state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
         return
 
 

@@ -39,6 +39,8 @@ def times(state: ParseState) -> None:
             state.draft.explanation.append(
                 Explained(text=it.text, kind="time_range", target="range")
             )
+        elif k in state.aggregate_words:
+            continue  # 'the earliest hire date': 'date' names the column, not a grain
         elif it.kind == "grain" or (it.kind == "cue" and it.cue.startswith("grain:")):
             grain = it.grain or cast(Grain, it.cue.split(":")[1])
             state.draft.grain = grain
@@ -79,6 +81,8 @@ def ranking(state: ParseState) -> None:
     draft = state.draft
     for k, it in enumerate(state.items):
         low = state.low(k)
+        if k in state.used and k in state.aggregate_words:
+            continue  # 'the highest price': an aggregate, not a ranking
         if it.kind == "cue" and it.cue in {"common", "rare"}:
             draft.order_desc = it.cue == "common"
             draft.rank_single = True

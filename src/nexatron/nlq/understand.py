@@ -9,6 +9,7 @@ from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
 from nexatron.nlq.followup import is_follow_up, merge, removes_something
 from nexatron.nlq.items import Segmented
 from nexatron.nlq.lexicon import Lexicon
+from nexatron.nlq.listing import check_listing
 from nexatron.nlq.passes import interpret
 from nexatron.nlq.plan import Explained, Plan
 from nexatron.nlq.readings import reachable, tables_of
@@ -18,7 +19,14 @@ from nexatron.nlq.suggest import suggestions
 from nexatron.nlq.text import Token, tokenize
 from nexatron.nlq.word_lists import EDIT_OBJECTS, STRONG_WRITE, WRITE_VERBS
 from nexatron.semantic.dates import DateContext, describe
-from nexatron.semantic.model import Grain, OrderBy, QueryFilter, SemanticQuery, TimeSpec
+from nexatron.semantic.model import (
+    ColumnAggregate,
+    Grain,
+    OrderBy,
+    QueryFilter,
+    SemanticQuery,
+    TimeSpec,
+)
 
 _POLITE = frozenset(
     [
@@ -162,6 +170,8 @@ def understand(
         _unknown_beside(exc, seg, lexicon)
         raise
     follow = is_follow_up(seg, draft, previous)
+    if not follow:
+        check_listing(seg.tokens, draft, lexicon)
     _refuse_unmatched(draft, lexicon, follow, follow and removes_something(seg))
     filters = _filters(draft)
     if draft.range is not None and draft.time_dim is None and draft.metrics:
@@ -197,22 +207,25 @@ def _refuse_unmatched(draft: Draft, lex: Lexicon, follow: bool, removing: bool) 
     unmatched = list(draft.unmatched)
     used_tables = (
         {lex.metrics[m].table for m in draft.metrics}
+        | {_aggregate_table(a, lex) for a in draft.aggregates}
         | {lex.dimensions[x].table for x in draft.dimensions}
         | {lex.dimensions[f].table for f, _ in draft.filters}
         | {lex.dimensions[f.field].table for f in draft.dim_filters}
         | ({lex.dimensions[draft.time_dim].table} if draft.time_dim else set())
     )
-    metric_tables = tables_of(lex, draft.metrics)
+    metric_tables = tables_of(lex, draft.metrics) | {
+        _aggregate_table(a, lex) for a in draft.aggregates
+    }
     for text, table in draft.entities:
         if table in draft.described and metric_tables and reachable(lex, metric_tables, table):
             continue
-        if table not in used_tables and not (follow and not draft.metrics):
+        if table not in used_tables and not (follow and not _asked(draft)):
             unmatched.append(text)
     if "neg" in draft.cues and not removing:
         unmatched.append("(something to exclude)")
     if unmatched:
         raise _unmatched(unmatched, lex)
-    if not draft.metrics and not follow:
+    if not _asked(draft) and not follow:
         what = draft.counted_entity
         msg = f"No metric counts '{what}'." if what else "Which metric? The question names none."
         raise Refusal(
@@ -222,6 +235,17 @@ def _refuse_unmatched(draft: Draft, lex: Lexicon, follow: bool, removing: bool) 
                 "suggestions": suggestions(lex, [what] if what else []),
             }
         )
+
+
+def _asked(draft: Draft) -> bool:
+    """The question asks for some measure: a metric or an ad-hoc aggregate."""
+    return bool(draft.metrics or draft.aggregates)
+
+
+def _aggregate_table(aggregate: ColumnAggregate, lex: Lexicon) -> str:
+    if aggregate.dimension is not None:
+        return lex.dimensions[aggregate.dimension].table
+    return lex.metrics[aggregate.metric or ""].table or ""
 
 
 def _filters(draft: Draft) -> list[QueryFilter]:
@@ -241,6 +265,7 @@ def _fresh(draft: Draft, filters: list[QueryFilter], lex: Lexicon) -> SemanticQu
         time = TimeSpec(dimension=draft.time_dim, grain=draft.grain, range=draft.range)
     q = SemanticQuery(
         metrics=list(draft.metrics),
+        aggregates=list(draft.aggregates),
         dimensions=list(draft.dimensions),
         time=time,
         filters=filters,
@@ -264,13 +289,14 @@ def _order(q: SemanticQuery, draft: Draft, follow: bool) -> None:
                 "suggestions": {"metrics": [], "dimensions": []},
             }
         )
-    field = draft.order_metric or (q.metrics[0] if len(q.metrics) == 1 else None)
+    measures = [*q.metrics, *(a.name for a in q.aggregates)]
+    field = draft.order_metric or (measures[0] if len(measures) == 1 else None)
     if field is None:
         raise Clarification(
             {
                 "message": "Rank by which metric?",
                 "ambiguous": "order",
-                "candidates": [{"kind": "metric", "metric": m} for m in q.metrics],
+                "candidates": [{"kind": "metric", "metric": m} for m in measures],
             }
         )
     q.order = [OrderBy(field=field, desc=draft.order_desc)]
@@ -296,7 +322,7 @@ def _check(q: SemanticQuery, draft: Draft, lex: Lexicon) -> None:
                 },
             }
         )
-    if not q.metrics:
+    if not q.metrics and not q.aggregates:
         raise Refusal(
             {
                 "message": "Which metric? The question names none.",

@@ -219,3 +219,10 @@ ACTIVITY_VERBS = _set(
     "visit visits visited meet meets met help helps helped handle handles handled "
     "have has had having"
 )
+# Listed function words that still carry meaning: left unused, the question is refused naming
+# them, never answered without them ('the highest and lowest ticket prices' is not a count).
+MUST_MAP = _set(
+    """total totals sum average avg mean typical median maximum max minimum min
+    highest lowest biggest smallest largest greatest fewest best worst busiest quietest
+    distinct unique different top bottom"""
+)

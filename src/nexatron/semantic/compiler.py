@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from nexatron.semantic.column_aggregates import with_aggregates
 from nexatron.semantic.dialects import LiteralKind, SqlDialect, get_dialect
 from nexatron.semantic.exprs import CompileError, add_cte, col, ident, table
 from nexatron.semantic.joins import join_graph
@@ -52,6 +53,7 @@ def compile_query(
     Raises CompileError (422) with an actionable message for unknown names, ambiguous or fan-out
     join paths, unsupported aggregates, and malformed filters.
     """
+    layer, query = with_aggregates(layer, query)
     return _Compiler(layer, query, get_dialect(dialect), schema).compile(row_cap)
 
 

@@ -507,7 +507,37 @@ def _half(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
 
 Handler = Callable[[re.Match[str], DateContext, str], Found | None]
 _SEP = r"(?:and|to|through|thru|until|till|-|\u2013)"
+
+
+def _qualified_days(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
+    """'past 30 days, inclusive of 30 days ago' (today and the 30 days before it) and
+    'last 7 days excluding today' (the 7 whole days before today): one range each."""
+    n, today = _n(m["n"].lower()), ctx.today
+    if n < 1 or (m["ago"] and _n(m["ago"].lower()) != n):
+        return None
+    label = re.sub(r"\s+", " ", m[0].lower())
+    try:
+        if m["q"].startswith(("excluding", "except", "not", "without", "but")):
+            start, end = today - dt.timedelta(days=n), today
+            label += f" ({n} whole days before today)"
+        else:
+            start, end = today - dt.timedelta(days=n), today + dt.timedelta(days=1)
+            label += f" (today and the {n} days before it)"
+    except OverflowError:
+        return None
+    return (m.span(), _rng(start, end, label), "day")
+
+
 RULES: list[tuple[re.Pattern[str], Handler]] = [
+    (
+        re.compile(
+            rf"\b(?:in\s+)?(?:the\s+)?(?:past|last|trailing|rolling|previous)\s+(?P<n>{_N})\s+days?"
+            r"\s*,?\s*(?P<q>(?:inclusive\s+of|including|incl\.?)\s+(?:the\s+day\s+)?"
+            rf"(?P<ago>{_N})\s+days?\s+ago"
+            r"|(?:excluding|except|not\s+including|without|but\s+not)\s+today)\b"
+        ),
+        _qualified_days,
+    ),
     (re.compile(rf"\b(?:between|from)\s+(?P<a>{POINT})\s+{_SEP}\s+(?P<b>{POINT})\b"), _between),
     (
         re.compile(

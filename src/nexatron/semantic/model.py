@@ -186,8 +186,27 @@ class OrderBy(_Strict):
     desc: bool = False
 
 
+ColumnAgg = Literal["sum", "avg", "min", "max", "median", "count_distinct"]
+
+
+class ColumnAggregate(_Strict):
+    """An aggregate no metric defines: `agg` over a dimension's column ('the oldest age',
+    'how many different cities'), or over the column a simple metric aggregates ('the highest
+    ticket price' when the layer only defines the average). Compiled like a metric named `name`."""
+
+    agg: ColumnAgg
+    dimension: str | None = None
+    metric: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The result column's name: '<agg>__<dimension or metric>'."""
+        return f"{self.agg}__{self.dimension or self.metric}"
+
+
 class SemanticQuery(_Strict):
     metrics: list[str] = Field(default_factory=list)
+    aggregates: list[ColumnAggregate] = Field(default_factory=list)  # compiled after metrics
     dimensions: list[str] = Field(default_factory=list)
     time: TimeSpec | None = None
     filters: list[QueryFilter] = Field(default_factory=list)

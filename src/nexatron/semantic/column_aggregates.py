@@ -1,0 +1,131 @@
+"""Ad-hoc aggregates (`SemanticQuery.aggregates`) become metrics of a per-query layer.
+
+'The highest ticket price', 'the average, minimum and maximum age', 'how many different
+cities': no metric defines them, so each `ColumnAggregate` is turned into a simple metric over
+its column (a dimension's expression, or the column an existing simple metric aggregates, with
+that metric's filter and date) and compiled like any other metric: same joins, filters, time
+range, grouping, HAVING and order, in every dialect.
+"""
+
+from __future__ import annotations
+
+from nexatron.semantic.exprs import CompileError
+from nexatron.semantic.model import (
+    ColumnAggregate,
+    Format,
+    Metric,
+    SemanticLayer,
+    SemanticQuery,
+)
+
+AGG_LABELS = {
+    "sum": "Total",
+    "avg": "Average",
+    "min": "Minimum",
+    "max": "Maximum",
+    "median": "Median",
+    "count_distinct": "Number of different",
+}
+_COLUMN_AGGS = frozenset({"sum", "avg", "min", "max", "median"})
+_LEADS = ("total ", "average ", "avg ", "sum of ", "number of ", "minimum ", "maximum ")
+
+
+def column_label(text: str) -> str:
+    """'Average ticket price' -> 'ticket price' (the column a bootstrap metric is named after)."""
+    low = text.lower()
+    for lead in _LEADS:
+        if low.startswith(lead):
+            return text[len(lead) :]
+    return text
+
+
+def aggregate_metric(layer: SemanticLayer, aggregate: ColumnAggregate) -> Metric:
+    """The metric an ad-hoc aggregate stands for; CompileError when it names nothing usable."""
+    word = AGG_LABELS[aggregate.agg]
+    if (aggregate.dimension is None) == (aggregate.metric is None):
+        raise CompileError(
+            "An aggregate names exactly one of 'dimension' or 'metric'.", code="bad_aggregate"
+        )
+    if aggregate.dimension is not None:
+        dim = layer.dimension(aggregate.dimension)
+        if dim is None:
+            raise CompileError(
+                f"Unknown dimension {aggregate.dimension!r} in aggregates.", code="unknown_name"
+            )
+        numeric = dim.type in {"number", "time"}
+        if aggregate.agg != "count_distinct" and not numeric:
+            raise CompileError(
+                f"Cannot take the {aggregate.agg} of {dim.name!r}: it is not a number or a date.",
+                code="bad_aggregate",
+            )
+        if dim.type == "time" and aggregate.agg not in {"min", "max", "count_distinct"}:
+            raise CompileError(
+                f"Dates take only min, max or count_distinct, not {aggregate.agg!r}.",
+                code="bad_aggregate",
+            )
+        dates = [
+            d.name
+            for d in layer.dimensions
+            if d.table == dim.table and d.type == "time" and d.name != dim.name
+        ]
+        return Metric(
+            name=aggregate.name,
+            label=f"{word} {dim.label or dim.name}",
+            table=dim.table,
+            agg=aggregate.agg,
+            expr=dim.expr,
+            time_dimension=dim.name
+            if dim.type == "time"
+            else (dates[0] if len(dates) == 1 else None),
+            origin="user",
+        )
+    assert aggregate.metric is not None
+    base = layer.metric(aggregate.metric)
+    if base is None:
+        raise CompileError(
+            f"Unknown metric {aggregate.metric!r} in aggregates.", code="unknown_name"
+        )
+    expr = (base.expr or "").strip()
+    if base.type != "simple" or base.agg not in _COLUMN_AGGS or not expr or expr == "*":
+        raise CompileError(
+            f"Metric {base.name!r} does not aggregate one column; aggregate a dimension instead.",
+            code="bad_aggregate",
+        )
+    return Metric(
+        name=aggregate.name,
+        label=f"{word} {column_label(base.label or base.name)}",
+        table=base.table,
+        agg=aggregate.agg,
+        expr=expr,
+        filter=base.filter,
+        time_dimension=base.time_dimension,
+        format=base.format if aggregate.agg != "count_distinct" else Format(),
+    )
+
+
+def with_aggregates(
+    layer: SemanticLayer, query: SemanticQuery
+) -> tuple[SemanticLayer, SemanticQuery]:
+    """`layer` plus one metric per ad-hoc aggregate, and `query` asking for them as metrics."""
+    if not query.aggregates:
+        return layer, query
+    added: list[Metric] = []
+    for aggregate in query.aggregates:
+        metric = aggregate_metric(layer, aggregate)
+        if layer.metric(metric.name) is not None:
+            raise CompileError(
+                f"Aggregate {metric.name!r} clashes with a metric of that name.", code="name_clash"
+            )
+        if all(m.name != metric.name for m in added):
+            added.append(metric)
+    extended = SemanticLayer.model_construct(
+        metrics=[*layer.metrics, *added],
+        dimensions=layer.dimensions,
+        relationships=layer.relationships,
+        version=layer.version,
+    )
+    names = [m.name for m in added]
+    asked = query.model_copy(
+        update={"metrics": list(dict.fromkeys([*query.metrics, *names])), "aggregates": []}
+    )
+    return extended, asked

@@ -1,0 +1,190 @@
+"""New question classes on bootstrapped layers over three small databases written here
+(concerts, a shop, a clinic): ad-hoc aggregates of columns, distinct counts, thresholds on a
+related count; every answer executed and compared with hand-written SQL, and words the parser
+cannot use refused by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from nexatron.nlq import DateContext, Lexicon, Refusal, build_lexicon, understand
+from nexatron.nlq.accounting import unaccounted_words
+from nexatron.nlq.evaluate import rows_match, value_index
+from nexatron.semantic.bootstrap import bootstrap_layer
+from nexatron.semantic.compiler import compile_query
+from nexatron.semantic.model import SemanticLayer
+from nexatron.warehouse.engines.duckdb import DuckDBConfig, DuckDBEngine
+
+CTX = DateContext(now=dt.datetime(2026, 6, 17, 10, tzinfo=dt.UTC))
+
+SCHEMAS = {
+    "concerts": [
+        "CREATE TABLE stadium (stadium_id INTEGER PRIMARY KEY, stadium_name VARCHAR,"
+        " location VARCHAR, capacity INTEGER, opened_on DATE)",
+        "CREATE TABLE singer (singer_id INTEGER PRIMARY KEY, singer_name VARCHAR,"
+        " country VARCHAR, age INTEGER)",
+        "CREATE TABLE concert (concert_id INTEGER PRIMARY KEY,"
+        " stadium_id INTEGER REFERENCES stadium(stadium_id), ticket_price DECIMAL(8,2),"
+        " held_on DATE)",
+        "INSERT INTO stadium VALUES (1,'Arena','Leeds',5000,'1990-05-01'),"
+        " (2,'Dome','York',12000,'2001-03-12'), (3,'Bowl','Hull',8000,'1985-09-30'),"
+        " (4,'Field','Leeds',3000,'2010-01-15')",
+        "INSERT INTO singer VALUES (1,'Ann','France',31),(2,'Bo','France',45),"
+        " (3,'Cy','Spain',22),(4,'Di','Italy',58),(5,'Ed','Spain',39)",
+        "INSERT INTO concert VALUES (1,1,40,'2026-01-10'),(2,1,55,'2026-02-11'),"
+        " (3,2,80,'2026-03-12'),(4,2,120,'2026-04-01'),(5,2,95,'2026-05-20'),"
+        " (6,3,30,'2025-11-02'),(7,1,60,'2026-06-01')",
+    ],
+    "shop": [
+        "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, full_name VARCHAR,"
+        " city VARCHAR, joined_on DATE)",
+        "CREATE TABLE products (product_id INTEGER PRIMARY KEY, title VARCHAR,"
+        " category VARCHAR, price DECIMAL(8,2))",
+        "CREATE TABLE orders (order_id INTEGER PRIMARY KEY,"
+        " customer_id INTEGER REFERENCES customers(customer_id),"
+        " product_id INTEGER REFERENCES products(product_id), quantity INTEGER,"
+        " ordered_on DATE)",
+        "INSERT INTO customers VALUES (1,'Ann Lee','Leeds','2024-01-05'),"
+        " (2,'Bo Chan','York','2024-03-09'),(3,'Ann Lee','Hull','2025-07-01'),"
+        " (4,'Cy Moss','Leeds','2025-10-20')",
+        "INSERT INTO products VALUES (1,'Tent','Outdoors',199),(2,'Mug','Kitchen',9.5),"
+        " (3,'Stove','Outdoors',79),(4,'Pan','Kitchen',35)",
+        "INSERT INTO orders VALUES (1,1,1,1,'2026-01-02'),(2,1,2,4,'2026-01-05'),"
+        " (3,1,3,1,'2026-02-01'),(4,1,4,2,'2026-03-03'),(5,2,2,1,'2026-03-04'),"
+        " (6,3,1,1,'2026-04-04'),(7,3,2,2,'2026-04-05'),(8,3,3,1,'2026-05-05'),"
+        " (9,3,4,1,'2026-05-06'),(10,4,2,3,'2026-06-01')",
+    ],
+    "clinic": [
+        "CREATE TABLE patients (patient_id INTEGER PRIMARY KEY, patient_name VARCHAR,"
+        " town VARCHAR, birth_date DATE, weight_kg DECIMAL(5,1))",
+        "CREATE TABLE visits (visit_id INTEGER PRIMARY KEY,"
+        " patient_id INTEGER REFERENCES patients(patient_id), department VARCHAR,"
+        " fee DECIMAL(8,2), visit_date DATE)",
+        "INSERT INTO patients VALUES (1,'Ada','Leeds','1950-02-01',70.5),"
+        " (2,'Ben','York','1988-07-15',82.0),(3,'Cal','Leeds','2001-11-30',65.2),"
+        " (4,'Dee','Hull','1972-04-04',90.1)",
+        "INSERT INTO visits VALUES (1,1,'Cardiology',120,'2026-01-04'),"
+        " (2,1,'Radiology',300,'2026-02-14'),(3,1,'Cardiology',150,'2026-03-03'),"
+        " (4,2,'Radiology',280,'2026-03-09'),(5,3,'Cardiology',90,'2026-05-01'),"
+        " (6,3,'Cardiology',110,'2026-05-20'),(7,3,'Radiology',310,'2026-06-02'),"
+        " (8,3,'Cardiology',95,'2026-06-10')",
+    ],
+}
+
+
+class Domain:
+    def __init__(self, path: Path) -> None:
+        engine = DuckDBEngine(DuckDBConfig(path=str(path)))
+        try:
+            self.layer: SemanticLayer = bootstrap_layer(engine.introspect(), SemanticLayer())
+        finally:
+            engine.dispose()
+        self.con = duckdb.connect(str(path), read_only=True)
+        self.lex: Lexicon = build_lexicon(self.layer, value_index(self.con, self.layer))
+
+    def rows(self, question: str) -> list[tuple[Any, ...]]:
+        plan = understand(question, self.lex, ctx=CTX)
+        assert unaccounted_words(question, plan) == []
+        sql = compile_query(self.layer, plan.query, "duckdb").sql
+        return self.con.execute(sql).fetchall()
+
+    def gold(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def domains(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Domain]]:
+    out: dict[str, Domain] = {}
+    for name, statements in SCHEMAS.items():
+        path = tmp_path_factory.mktemp("columns") / f"{name}.duckdb"
+        con = duckdb.connect(str(path))
+        for statement in statements:
+            con.execute(statement)
+        con.close()
+        out[name] = Domain(path)
+    yield out
+    for domain in out.values():
+        domain.con.close()
+
+
+ANSWERED = [
+    # ad-hoc aggregates of a column, several in one question, in question order
+    ("concerts", "What are the highest and lowest ticket prices?",
+     "SELECT max(ticket_price), min(ticket_price) FROM concert"),
+    ("concerts", "average, minimum and maximum stadium capacity",
+     "SELECT avg(capacity), min(capacity), max(capacity) FROM stadium"),
+    ("shop", "the most expensive and cheapest product prices",
+     "SELECT max(price), min(price) FROM products"),
+    ("clinic", "the highest, lowest and median fee",
+     "SELECT max(fee), min(fee), median(fee) FROM visits"),
+    # with a filter, a group-by, a time range
+    ("clinic", "highest fee for Cardiology",
+     "SELECT max(fee) FROM visits WHERE department = 'Cardiology'"),
+    ("shop", "highest and lowest price by category",
+     "SELECT category, max(price), min(price) FROM products GROUP BY category"),
+    ("clinic", "lowest and highest fee in 2026",
+     "SELECT min(fee), max(fee) FROM visits WHERE visit_date >= '2026-01-01'"
+     " AND visit_date < '2027-01-01'"),
+    # dates: earliest / latest
+    ("concerts", "When was the earliest stadium opening date?",
+     "SELECT min(opened_on) FROM stadium"),
+    ("clinic", "earliest and latest birth date of patients",
+     "SELECT min(birth_date), max(birth_date) FROM patients"),
+    # distinct counts: one number
+    ("concerts", "How many different countries do our singers come from?",
+     "SELECT count(DISTINCT country) FROM singer"),
+    ("shop", "how many distinct cities are our customers from",
+     "SELECT count(DISTINCT city) FROM customers"),
+    ("clinic", "number of different departments",
+     "SELECT count(DISTINCT department) FROM visits"),
+    # thresholds on a related count: HAVING, not every row
+    pytest.param("shop", "customers who placed more than three orders",
+     "SELECT c.full_name, count(*) FROM orders o JOIN customers c"
+     " ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.full_name"
+     " HAVING count(*) > 3",
+     marks=pytest.mark.xfail(reason="two customers named Ann Lee: needs the bootstrap's key"
+                             " dimensions to group by key and name", strict=False)),
+    ("concerts", "stadiums with more than two concerts",
+     "SELECT s.stadium_name, count(*) FROM concert c JOIN stadium s"
+     " ON c.stadium_id = s.stadium_id GROUP BY s.stadium_name HAVING count(*) > 2"),
+    ("clinic", "patients with more than one visit",
+     "SELECT p.patient_name, count(*) FROM visits v JOIN patients p"
+     " ON v.patient_id = p.patient_id GROUP BY p.patient_name HAVING count(*) > 1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("domain", "question", "gold"), ANSWERED)
+def test_answered_like_the_hand_written_sql(
+    domain: str, question: str, gold: str, domains: dict[str, Domain]
+) -> None:
+    db = domains[domain]
+    assert rows_match(db.rows(question), db.gold(gold), ordered=False)
+
+
+REFUSED = [
+    # a word the parser cannot use is named, never dropped
+    ("concerts", "the cheapest singer", "cheapest"),
+    ("shop", "total customers by typical basket", "typical"),
+    ("clinic", "unique visits by ward", "ward"),
+    # a list of rows is not a count
+    ("concerts", "list the stadiums in Leeds", "list"),
+    ("shop", "show all products with their prices", "show"),
+    ("clinic", "List the patients and their towns", "List"),
+]
+
+
+@pytest.mark.parametrize(("domain", "question", "word"), REFUSED, ids=[r[1] for r in REFUSED])
+def test_refused_naming_the_word(
+    domain: str, question: str, word: str, domains: dict[str, Domain]
+) -> None:
+    with pytest.raises(Refusal) as err:
+        understand(question, domains[domain].lex, ctx=CTX)
+    detail = err.value.detail
+    assert isinstance(detail, dict)
+    assert any(word.lower() in str(u).lower() for u in detail["unmatched"]), detail
