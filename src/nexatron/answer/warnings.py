@@ -30,6 +30,9 @@ def warnings(
             f"Only the first {format_count(len(rows), locale)} rows are shown; "
             "the full result is larger."
         )
+    tie = tie_warning(query, columns, rows, locale)
+    if tie:
+        found.append(tie)
     time_range = query.time.range if query.time else None
     if time_range and (time_range.start or time_range.end):
         start = time_range.start.isoformat() if time_range.start else "the beginning"
@@ -44,3 +47,22 @@ def warnings(
             noun = "row has" if empty == 1 else "rows have"
             found.append(f"{format_count(empty, locale)} {noun} no {column.label}.")
     return found
+
+
+def tie_warning(
+    query: SemanticQuery, columns: list[OutputColumn], rows: list[list[Any]], locale: str
+) -> str | None:
+    """A top-N cut (RANK, not LIMIT) that fell inside a tie returns more than N rows: say so,
+    and that every tied row was kept rather than one picked arbitrarily."""
+    if query.limit is None or not query.order or len(rows) <= query.limit:
+        return None
+    field = query.order[0].field
+    label = next((c.label for c in columns if c.ref == field), field)
+    asked = "the top" if query.order[0].desc else "the bottom"
+    shown = format_count(len(rows), locale)
+    if query.limit == 1:
+        return f"{shown} rows tie for {asked} on {label}; all of them are shown."
+    return (
+        f"{asked.capitalize()} {format_count(query.limit, locale)} by {label} ends in a tie:"
+        f" all {shown} rows tied at the cut are shown."
+    )

@@ -11,6 +11,7 @@ from nexatron.nlq.readings import (
     Reading,
     choose_dimension,
     entity_dimensions,
+    key_needed,
     name_dimension,
     tables_of,
 )
@@ -39,6 +40,10 @@ def groupings(state: ParseState) -> None:
         if dim.type == "time":
             state.draft.time_dim = name
             state.draft.time_grouped = state.draft.time_grouped or state.low(k - 1) in GROUP
+            nxt = state.items[k + 1] if k + 1 < len(state.items) else None
+            state.draft.date_before_noun = nxt is not None and any(
+                e.kind == "entity" and e.target == dim.table for e in nxt.entries
+            )  # 'closed accounts': the date qualifies the rows
             state.draft.explanation.append(
                 Explained(text=r.item.text, kind="time_dimension", target=name)
             )
@@ -122,6 +127,11 @@ def _entity(state: ParseState, position: int, r: Reading) -> None:
                 state.draft.dimensions.append(name)
         shown = "' and '".join(names)
         state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
+        if len(names) == 1 and key_needed(table, state.lex):
+            state.draft.assumptions.append(
+                f"rows of '{r.item.text}' that share a '{names[0]}' are counted together"
+                " (the layer has no key dimension to keep them apart)"
+            )
         state.draft.explanation.append(
             Explained(text=r.item.text, kind="dimension", target=names[-1])
         )

@@ -244,6 +244,12 @@ def key_dimension(table: str, lex: Lexicon) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def key_needed(table: str, lex: Lexicon) -> bool:
+    """Other tables point to `table` by a key, but no dimension holds that key."""
+    pointed = any(r.to_table == table for r in lex.layer.relationships)
+    return pointed and key_dimension(table, lex) is None
+
+
 def entity_dimensions(table: str, lex: Lexicon) -> list[str]:
     """What a per-entity breakdown groups by: the key and the name, so two rows with the same
     name stay apart ([name] alone when no key dimension is declared; [] when no name)."""

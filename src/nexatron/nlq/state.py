@@ -28,6 +28,7 @@ class Draft:
     dimensions: list[str] = field(default_factory=list)
     time_dim: str | None = None
     time_grouped: bool = False
+    date_before_noun: bool = False  # the date word qualifies the table's noun ('closed accounts')
     grain: Grain | None = None
     trend: bool = False
     range: TimeRange | None = None

@@ -11,6 +11,7 @@ from nexatron.nlq.readings import (
     SUBJECT_NEXT,
     agg_cue_before,
     entity_dimensions,
+    key_needed,
     name_dimension,
 )
 from nexatron.nlq.text import stem, words_of
@@ -97,6 +98,11 @@ def _group_by_subject_noun(state: ParseState, position: int) -> None:
         state.draft.dimensions.extend(d for d in group or [dim] if d not in state.draft.dimensions)
         shown = "' and '".join(group or [dim])
         state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
+        if len(group) == 1 and key_needed(table, state.lex):
+            state.draft.assumptions.append(
+                f"rows of '{r.item.text}' that share a '{group[0]}' are counted together"
+                " (the layer has no key dimension to keep them apart)"
+            )
         return
 
 

@@ -173,6 +173,8 @@ def understand(
     if not follow:
         check_listing(seg.tokens, draft, lexicon)
     _refuse_unmatched(draft, lexicon, follow, follow and removes_something(seg))
+    if not follow:
+        _refuse_idle_date(draft, lexicon)
     filters = _filters(draft)
     if draft.range is not None and draft.time_dim is None and draft.metrics:
         draft.time_dim = named_date(seg.tokens, lexicon, draft.metrics)
@@ -235,6 +237,33 @@ def _refuse_unmatched(draft: Draft, lex: Lexicon, follow: bool, removing: bool) 
                 "suggestions": suggestions(lex, [what] if what else []),
             }
         )
+
+
+def _refuse_idle_date(draft: Draft, lex: Lexicon) -> None:
+    """A date named with no period, grain or breakdown would be answered as if it were not
+    there: refused by name when it qualifies the rows ('closed accounts'), announced when it
+    only describes them ('tickets sold')."""
+    if draft.time_dim is None or draft.range is not None or draft.grain is not None:
+        return
+    if draft.time_grouped or draft.trend:
+        return
+    words = [e.text for e in draft.explanation if e.kind == "time_dimension"]
+    if not words:
+        return
+    if not draft.date_before_noun:  # 'tickets sold', 'damage reports': describes the rows
+        draft.assumptions.append(
+            f"read '{words[0]}' as naming the date '{draft.time_dim}' with no period:"
+            " every row is counted"
+        )
+        return
+    raise Refusal(
+        {
+            "message": f"'{words[0]}' names a date ({draft.time_dim}) but no period or"
+            " breakdown by it; say which period (e.g. 'last month') or ask 'by month'.",
+            "unmatched": words[:1],
+            "suggestions": suggestions(lex, words[:1]),
+        }
+    )
 
 
 def _asked(draft: Draft) -> bool:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from nexatron.answer import chart_spec, summarize
+from nexatron.answer.warnings import tie_warning
 from nexatron.audit.context import current_request_id
 from nexatron.errors import NexatronError, RateLimited, Unprocessable, ValidationFailed
 from nexatron.guard import check_expression, check_sql
@@ -440,6 +441,11 @@ class QueryService:
             self._answers.put(memo_key, memo)
         summary, chart = memo
         warnings = list(prepared.plan.assumptions)
+        tie = tie_warning(
+            prepared.plan.query, prepared.compiled.columns, rows, self.services.settings.locale
+        )
+        if tie:
+            warnings.append(tie)
         if result.truncated:
             warnings.append(
                 f"Only the first {len(rows):,} rows are shown; the result was "

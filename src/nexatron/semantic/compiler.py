@@ -162,19 +162,28 @@ class _Compiler:
                     format=m.format,
                 ),
             )
-        final = final.select(*selects, copy=False).from_(table(rel), copy=False)
         conds = [
             predicate(
                 resolved(e), f.op, f.values, kind="number", dialect=self.dialect, field=f.field
             )
             for f, e in having
         ]
+        ranked = {k: resolved(v) for k, v in order_metrics.items()}
+        top = self._rank_cut(ranked)
+        if top is not None:
+            # a top-N by a metric keeps every row tied with the last one (RANK, not LIMIT)
+            inner = exp.select(exp.Star(), top, copy=False).from_(table(rel), copy=False)
+            if conds:
+                inner.set("where", exp.Where(this=exp.and_(*conds, copy=False)))
+            final = add_cte(final, "ranked", inner)
+            rel = "ranked"
+            conds = [exp.LTE(this=col("_rank"), expression=exp.Literal.number(q.limit))]
+        final = final.select(*selects, copy=False).from_(table(rel), copy=False)
         if conds:
             final.set("where", exp.Where(this=exp.and_(*conds, copy=False)))
-        final = self._order(
-            final, dims, time_name, grain, {k: resolved(v) for k, v in order_metrics.items()}
-        )
-        limit = min(x for x in (q.limit, row_cap) if x) if (q.limit or row_cap) else None
+        final = self._order(final, dims, time_name, grain, ranked)
+        cut = None if top is not None else q.limit
+        limit = min(x for x in (cut, row_cap) if x) if (cut or row_cap) else None
         if limit:
             final = final.limit(limit, copy=False)
         final = self.dialect.finish(final)
@@ -293,6 +302,20 @@ class _Compiler:
             return t.dimension
         names = {s.time_dim.name for s in sources if s.time_dim}
         return names.pop() if len(names) == 1 else "metric_time"
+
+    def _rank_cut(self, metrics: dict[str, exp.Expr]) -> exp.Expr | None:
+        """`RANK() OVER (ORDER BY <metrics>) AS _rank` when the query keeps the top N rows by
+        its leading metric orders; None for a plain LIMIT (no order, or ordered by keys)."""
+        q = self.query
+        if q.limit is None or not q.order or q.order[0].field not in metrics:
+            return None
+        keys: list[exp.Ordered] = []
+        for o in q.order:
+            if o.field not in metrics:
+                break
+            keys.append(exp.Ordered(this=metrics[o.field].copy(), desc=o.desc, nulls_first=False))
+        window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=keys), over="OVER")
+        return exp.Alias(this=window, alias=ident("_rank"))
 
     def _order(
         self,
