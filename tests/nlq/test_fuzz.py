@@ -88,3 +88,80 @@ def test_any_follow_up(text: str, lex: Lexicon, ctx: DateContext) -> None:
 def test_huge_and_odd_inputs(lex: Lexicon, ctx: DateContext) -> None:
     for text in ["revenue " * 2000, "x" * 10_000, "🙂" * 500, "\x00\x01", "   ", "?!?!", "ß" * 300]:
         _ok(text, lex, ctx)
+
+
+COLUMN_WORDS = [
+    "highest",
+    "lowest",
+    "average",
+    "minimum",
+    "maximum",
+    "median",
+    "total",
+    "earliest",
+    "latest",
+    "oldest",
+    "cheapest",
+    "most",
+    "expensive",
+    "amount",
+    "booking",
+    "check-in",
+    "date",
+    "how",
+    "many",
+    "different",
+    "distinct",
+    "countries",
+    "guests",
+    "with",
+    "more",
+    "than",
+    "three",
+    "one",
+    "bookings",
+    "list",
+    "show",
+    "all",
+    "their",
+    "names",
+    "and",
+    ",",
+    "by",
+    "channel",
+    "which",
+    "past",
+    "30",
+    "days",
+    "inclusive",
+    "of",
+    "ago",
+    "excluding",
+    "today",
+    "since",
+    "start",
+    "last",
+    "month",
+]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.lists(st.sampled_from(COLUMN_WORDS), min_size=1, max_size=12).map(" ".join))
+def test_column_aggregates_listing_and_dates(text: str, lex: Lexicon, ctx: DateContext) -> None:
+    """Aggregation words, distinct counts, thresholds, listings and qualified dates in any
+    order: a plan that compiles and accounts for every word, or a 4xx."""
+    from nexatron.nlq.accounting import unaccounted_words
+    from nexatron.semantic.compiler import compile_query
+
+    try:
+        plan = understand(text, lex, ctx=ctx)
+    except NexatronError as e:
+        assert 400 <= e.status_code < 500
+        return
+    assert unaccounted_words(text, plan) == []
+    try:
+        compile_query(lex.layer, plan.query, "duckdb")
+    except NexatronError as e:
+        assert 400 <= e.status_code < 500

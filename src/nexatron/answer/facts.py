@@ -82,6 +82,7 @@ def _breakdown(
         return {"kind": "rows", "metric": columns[m].ref}
     lowest = _ascending(query, columns[m].ref)
     key, value = (min if lowest else max)(numeric, key=lambda kv: kv[1])
+    tied = [k for k, v in numeric if v == value]
     total = sum((v for _, v in numeric), Decimal(0))
     share_ok = (
         _additive(columns[m].ref, layer)
@@ -90,7 +91,7 @@ def _breakdown(
         and all(v >= 0 for _, v in numeric)
         and total > 0
     )
-    return {
+    out: dict[str, Any] = {
         "kind": "breakdown",
         "metric": columns[m].ref,
         "dimension": columns[d].ref,
@@ -100,6 +101,9 @@ def _breakdown(
         "total": total if share_ok else None,
         "share": (value / total) if share_ok else None,
     }
+    if len(tied) > 1:
+        out["tied"] = tied  # every key sharing the top value
+    return out
 
 
 def _series(columns: list[OutputColumn], rows: list[list[Any]], m: int, t: int) -> dict[str, Any]:

@@ -97,6 +97,10 @@ def _breakdown_sentence(fact: dict[str, Any], columns: list[OutputColumn], local
     key = "(no value)" if top["key"] is None else str(top["key"])
     label = _with_range(_mid(metric.label), fact["range_label"])
     value = format_value(top["value"], metric.format, locale)
+    if fact.get("tied"):
+        names = ["(no value)" if k is None else str(k) for k in fact["tied"]]
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        return f"{listed} tie for the {top['rank']} {label} ({value})."
     if fact["groups"] == 1 and fact.get("ranked"):
         return f"{key} had the {top['rank']} {label} ({value})."
     if fact["groups"] == 1:

@@ -30,6 +30,19 @@ _COLUMN_AGGS = frozenset({"sum", "avg", "min", "max", "median"})
 _LEADS = ("total ", "average ", "avg ", "sum of ", "number of ", "minimum ", "maximum ")
 
 
+def _noun(text: str, agg: str) -> str:
+    """The column's words after the aggregate's ('Maximum ticket price', 'Number of different
+    countries')."""
+    low = text[:1].lower() + text[1:] if not text[:2].isupper() else text
+    if agg != "count_distinct":
+        return low
+    if low.endswith(("s", "x", "ch", "sh")):
+        return low + "es"
+    if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
+        return low[:-1] + "ies"
+    return low + "s"
+
+
 def column_label(text: str) -> str:
     """'Average ticket price' -> 'ticket price' (the column a bootstrap metric is named after)."""
     low = text.lower()
@@ -70,7 +83,7 @@ def aggregate_metric(layer: SemanticLayer, aggregate: ColumnAggregate) -> Metric
         ]
         return Metric(
             name=aggregate.name,
-            label=f"{word} {dim.label or dim.name}",
+            label=f"{word} {_noun(dim.label or dim.name.replace('_', ' '), aggregate.agg)}",
             table=dim.table,
             agg=aggregate.agg,
             expr=dim.expr,
@@ -93,7 +106,7 @@ def aggregate_metric(layer: SemanticLayer, aggregate: ColumnAggregate) -> Metric
         )
     return Metric(
         name=aggregate.name,
-        label=f"{word} {column_label(base.label or base.name)}",
+        label=f"{word} {_noun(_column_words(base.label, expr), aggregate.agg)}",
         table=base.table,
         agg=aggregate.agg,
         expr=expr,
@@ -101,6 +114,13 @@ def aggregate_metric(layer: SemanticLayer, aggregate: ColumnAggregate) -> Metric
         time_dimension=base.time_dimension,
         format=base.format if aggregate.agg != "count_distinct" else Format(),
     )
+
+
+def _column_words(label: str | None, expr: str) -> str:
+    """'Average ticket price' -> 'ticket price'; no label: the column's own name in words."""
+    if label:
+        return column_label(label)
+    return expr.split(".")[-1].strip('"`[]').replace("_", " ")
 
 
 def with_aggregates(
