@@ -17,9 +17,10 @@ import pytest
 import yaml
 
 from nexatron.errors import NexatronError
+from nexatron.evaluation import value_index
+from nexatron.evaluation.datasets import bootstrap_duckdb
 from nexatron.nlq import DateContext, Plan, build_lexicon, understand
 from nexatron.nlq.accounting import content_words, unaccounted_words
-from nexatron.nlq.evaluate import value_index
 from nexatron.nlq.plan import Explained
 from nexatron.semantic.model import SemanticLayer, SemanticQuery
 
@@ -46,7 +47,7 @@ def _unaccounted(path: Path) -> list[str]:
         db = Path(tmp) / "eval.duckdb"
         TOOLS.load_module(base / spec["dataset"]["generator"]).build(str(db))
         if spec["layer"] == "bootstrap":
-            layer = TOOLS.bootstrapped(base, path.stem)
+            layer = bootstrap_duckdb(db).layer
         else:
             layer = SemanticLayer.model_validate(yaml.safe_load((base / spec["layer"]).read_text()))
         con = duckdb.connect(str(db), read_only=True)

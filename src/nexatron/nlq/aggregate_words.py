@@ -111,9 +111,9 @@ def _column_of(state: ParseState, reading: Reading) -> tuple[Dimension | None, M
     _, expr = columns.pop()
     if not expr or expr == "*":
         return None, None
-    # a per-row measure: the word itself names an average ('ticket price'), not only a total
-    # ('revenue': its highest is a ranking question)
-    averaged = any(m.agg == "avg" and not m.filter for m in metrics)
+    # a per-row measure: the word itself names an average, highest or lowest ('ticket price'),
+    # not only a total ('revenue': its highest is a ranking question)
+    averaged = any(m.agg in {"avg", "min", "max", "median"} and not m.filter for m in metrics)
     chosen = sorted(metrics, key=lambda m: (bool(m.filter), m.agg != "avg", m.name))[0]
     return (None, chosen) if averaged else (None, None)
 
@@ -148,12 +148,17 @@ def _item_tables(state: ParseState, position: int) -> set[str]:
 
 
 def _inner_word(state: ParseState, position: int, metric: Metric | None) -> str | None:
-    """'average repair cost' matched whole: its own aggregation word, when it is the metric's."""
+    """'average repair cost', 'lowest ticket prices' matched whole: its own aggregation word,
+    when it is the metric's."""
     words = state.items[position].text.lower().split()
     if metric is None or len(words) < 2:
         return None
-    agg = _PLAIN.get(words[0])
-    return words[0] if agg is not None and agg == metric.agg else None
+    pair = " ".join(words[:2])
+    first = pair if pair in _SUPERLATIVES else words[0]
+    if len(first.split()) >= len(words):
+        return None
+    agg = _PLAIN.get(first) or (_SUPERLATIVES.get(first) or (None, None))[0]
+    return first if agg is not None and agg == metric.agg else None
 
 
 def _existing(state: ParseState, agg: str, dim: Dimension | None, metric: Metric | None) -> str:
