@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from nexatron.nlq.errors import Clarification
+from nexatron.nlq.errors import Clarification, Refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, agg_cue_before
 from nexatron.nlq.state import ParseState
@@ -302,6 +302,13 @@ def _count_before(state: ParseState, position: int) -> list[int] | None:
         distinct = distinct or state.low(at) in _DISTINCT
         words.append(at)
         at -= 1
+    reading = state.readings[position]
+    plain = reading is not None and all(
+        state.lex.dimensions[t].type == "string" for t in reading.targets
+    )
+    nxt = state.items[position + 1] if position + 1 < len(state.items) else None
+    if not distinct and (not plain or (nxt is not None and nxt.kind == "lexicon")):
+        return None  # 'number of ticket sales': a count of rows, not of values
     if at >= 0 and state.items[at].kind == "cue" and state.items[at].cue == "count":
         return [*words, at]
     if at >= 1 and state.low(at) == "of" and state.low(at - 1) in {"number", "count"}:
@@ -345,6 +352,7 @@ def distinct_counts(state: ParseState) -> None:
         state.used.add(position)
         state.used.update(words)
         _context_nouns(state, dim.table)
+        _refuse_other_rows(state, dim)
 
 
 def _tables_named(state: ParseState, skip: int) -> set[str]:
@@ -370,3 +378,22 @@ def _context_nouns(state: ParseState, table: str) -> None:
         if table in tables and counts and cue is None:
             state.used.add(j)
             state.draft.entities.append((r.item.text, table))
+
+
+def _refuse_other_rows(state: ParseState, dim: Dimension) -> None:
+    """'How many different cities do candidates come from?' with cities in their own table:
+    the count is over the candidates' cities, which an aggregate of the cities table is not."""
+    for j, r in enumerate(state.readings):
+        if r is None or j in state.used or r.kind != "metric":
+            continue
+        if agg_cue_before(state.items, j, state.seg.tokens) is not None:
+            continue
+        if all(state.lex.metrics[t].agg == "count" for t in r.targets):
+            raise Refusal(
+                {
+                    "message": f"A count of different '{dim.label or dim.name}' values among"
+                    f" '{r.item.text}' (another table) is not supported yet.",
+                    "unmatched": [r.item.text],
+                    "suggestions": {"metrics": [], "dimensions": [dim.name]},
+                }
+            )

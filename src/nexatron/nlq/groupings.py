@@ -11,6 +11,7 @@ from nexatron.nlq.readings import (
     Reading,
     choose_dimension,
     entity_dimensions,
+    group_entity,
     key_needed,
     name_dimension,
     tables_of,
@@ -122,9 +123,11 @@ def _entity(state: ParseState, position: int, r: Reading) -> None:
                 }
             )
         names = entity_dimensions(table, state.lex)
-        for name in names:
-            if name not in state.draft.dimensions:
-                state.draft.dimensions.append(name)
+        asked = {t.low for t in state.seg.tokens}
+        selected = state.low(position + 1) in SUBJECT_NEXT and subject  # 'customers with ...'
+        group_entity(
+            state.draft.dimensions, state.draft.keys, names, asked, state.lex, show_key=selected
+        )
         shown = "' and '".join(names)
         state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
         if len(names) == 1 and key_needed(table, state.lex):

@@ -260,6 +260,30 @@ def entity_dimensions(table: str, lex: Lexicon) -> list[str]:
     return [key, name] if key is not None and key != name else [name]
 
 
+def group_entity(
+    draft_dimensions: list[str],
+    draft_keys: list[str],
+    names: list[str],
+    asked: set[str],
+    lex: Lexicon,
+    *,
+    show_key: bool = False,
+) -> None:
+    """Add an entity's grouping: its name shown; its key shown when the question names it
+    ('give the airport code', 'their ids') or selects the entities (`show_key`: 'customers with
+    more than 3 orders' lists records), else grouped by without being shown."""
+    *keys, name = names
+    for key in keys:
+        dim = lex.dimensions[key]
+        words = {w for w in words_of(f"{dim.name} {dim.label or ''} {dim.expr}")}
+        named = show_key or bool(words & asked - {w for w in words_of(dim.table)})
+        target = draft_dimensions if named else draft_keys
+        if key not in target:
+            target.append(key)
+    if name not in draft_dimensions:
+        draft_dimensions.append(name)
+
+
 SUBJECT_NEXT = frozenset({"with", "where", "whose", "having", "that", "who"})
 _RANK_LEAD = frozenset(
     {"which", "what", "top", "bottom", "each", "every", "per", "busiest", "quietest"}

@@ -26,6 +26,7 @@ class Draft:
     metrics: list[str] = field(default_factory=list)
     aggregates: list[ColumnAggregate] = field(default_factory=list)  # no metric defines them
     dimensions: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # grouped by, not shown (an entity's key)
     time_dim: str | None = None
     time_grouped: bool = False
     date_before_noun: bool = False  # the date word qualifies the table's noun ('closed accounts')

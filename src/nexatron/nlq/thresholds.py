@@ -11,6 +11,7 @@ from nexatron.nlq.readings import (
     SUBJECT_NEXT,
     agg_cue_before,
     entity_dimensions,
+    group_entity,
     key_needed,
     name_dimension,
 )
@@ -94,8 +95,11 @@ def _group_by_subject_noun(state: ParseState, position: int) -> None:
             m for m in state.draft.metrics if m not in r.targets or state.metric_count(m) > 1
         ]
         table = state.lex.dimensions[dim].table
-        group = entity_dimensions(table, state.lex) if dim in names else [dim]
-        state.draft.dimensions.extend(d for d in group or [dim] if d not in state.draft.dimensions)
+        group = (entity_dimensions(table, state.lex) if dim in names else [dim]) or [dim]
+        asked = {t.low for t in state.seg.tokens}
+        group_entity(
+            state.draft.dimensions, state.draft.keys, group, asked, state.lex, show_key=True
+        )
         shown = "' and '".join(group or [dim])
         state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
         if len(group) == 1 and key_needed(table, state.lex):

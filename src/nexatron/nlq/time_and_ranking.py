@@ -144,8 +144,26 @@ def ranking(state: ParseState) -> None:
         elif it.kind == "word" and low in {"descending", "desc", "decreasing"}:
             draft.order_desc = True
             draft.cues.add("sortdir")
+    _superlative_metric(state)
     if draft.cues & {"superlative", "common", "top_no_n"} and draft.limit is None:
         draft.rank_single = draft.rank_single or singular_subject(state)
+
+
+def _superlative_metric(state: ParseState) -> None:
+    """'Which stadium has the largest capacity?': a metric named by a superlative ('Highest
+    capacity') in a question asking which thing ranks the things by it."""
+    draft = state.draft
+    lows = {t.low for t in state.seg.tokens}
+    if draft.order_desc is not None or not draft.dimensions or not lows & {"which", "what"}:
+        return
+    for k, name in state.metric_at.items():
+        if name not in draft.metrics:
+            continue
+        first = state.low(k).split()[0] if state.low(k) else ""
+        if first in DESC_WORDS or first in ASC_WORDS:
+            draft.order_metric, draft.order_desc = name, first in DESC_WORDS
+            draft.cues.add("superlative")
+            return
 
 
 def rank_metric_after(state: ParseState, position: int) -> None:

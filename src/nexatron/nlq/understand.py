@@ -296,6 +296,7 @@ def _fresh(draft: Draft, filters: list[QueryFilter], lex: Lexicon) -> SemanticQu
         metrics=list(draft.metrics),
         aggregates=list(draft.aggregates),
         dimensions=list(draft.dimensions),
+        keys=list(draft.keys),
         time=time,
         filters=filters,
         metric_filters=list(draft.metric_filters),

@@ -81,7 +81,9 @@ class _Compiler:
         order_metrics = {
             o.field: self.expander.expand(o.field) for o in q.order if self.layer.metric(o.field)
         }
-        dims = [self._dimension(n, "dimensions") for n in dict.fromkeys(q.dimensions)]
+        shown = list(dict.fromkeys(q.dimensions))
+        hidden = [k for k in dict.fromkeys(q.keys) if k not in shown]
+        dims = [self._dimension(n, "dimensions") for n in [*shown, *hidden]]
         grain = q.time.grain if q.time else None
         ctx = SourceContext(
             layer=self.layer,
@@ -122,7 +124,7 @@ class _Compiler:
             selects.append(exp.Alias(this=expr, alias=ident(column.name, force_quote=True)))
             columns.append(column)
 
-        for i, d in enumerate(dims):
+        for i, d in enumerate(dims[: len(shown)]):
             add(
                 col(f"_d{i}"),
                 OutputColumn(
@@ -204,7 +206,7 @@ class _Compiler:
         ]
         unknown += [
             f"dimension {n!r}"
-            for n in [*q.dimensions, *(f.field for f in q.filters)]
+            for n in [*q.dimensions, *q.keys, *(f.field for f in q.filters)]
             if not layer.dimension(n)
         ]
         if unknown:

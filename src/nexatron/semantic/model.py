@@ -208,6 +208,8 @@ class SemanticQuery(_Strict):
     metrics: list[str] = Field(default_factory=list)
     aggregates: list[ColumnAggregate] = Field(default_factory=list)  # compiled after metrics
     dimensions: list[str] = Field(default_factory=list)
+    # grouped by but not shown: an entity's key, so two rows with the same label stay apart
+    keys: list[str] = Field(default_factory=list)
     time: TimeSpec | None = None
     filters: list[QueryFilter] = Field(default_factory=list)
     metric_filters: list[QueryFilter] = Field(default_factory=list)  # become HAVING
