@@ -150,6 +150,10 @@ ANSWERED = [
     ("clinic", "patients with more than one visit",
      "SELECT p.patient_id, p.patient_name, count(*) FROM visits v JOIN patients p"
      " ON v.patient_id = p.patient_id GROUP BY 1, 2 HAVING count(*) > 1"),
+    # a per-entity breakdown groups by the key too: the two Ann Lees stay apart (key not shown)
+    ("shop", "number of orders per customer",
+     "SELECT c.full_name, count(*) FROM orders o JOIN customers c"
+     " ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.full_name"),
 ]  # fmt: skip
 
 

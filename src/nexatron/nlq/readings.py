@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from nexatron.nlq.errors import Clarification, Refusal
 from nexatron.nlq.items import Item
 from nexatron.nlq.lexicon import Entry, Lexicon
-from nexatron.nlq.text import Token, words_of
+from nexatron.nlq.text import Token, stem, words_of
 from nexatron.nlq.word_lists import AGG_CUES, GROUP, NON_ADDITIVE
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
@@ -275,8 +275,9 @@ def group_entity(
     *keys, name = names
     for key in keys:
         dim = lex.dimensions[key]
-        words = {w for w in words_of(f"{dim.name} {dim.label or ''} {dim.expr}")}
-        named = show_key or bool(words & asked - {w for w in words_of(dim.table)})
+        words = {stem(w) for w in words_of(f"{dim.name} {dim.label or ''} {dim.expr}")}
+        own = {stem(w) for w in words_of(f"{dim.table} {lex.dimensions[name].name}")}
+        named = show_key or bool(words - own & {stem(w) for w in asked})
         target = draft_dimensions if named else draft_keys
         if key not in target:
             target.append(key)
