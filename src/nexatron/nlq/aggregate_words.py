@@ -16,6 +16,8 @@ from nexatron.nlq.errors import Clarification, Refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, agg_cue_before
 from nexatron.nlq.state import ParseState
+from nexatron.nlq.text import stem, words_of
+from nexatron.nlq.word_lists import NO_SUM
 from nexatron.semantic.column_aggregates import AGG_LABELS, column_label
 from nexatron.semantic.model import ColumnAgg, ColumnAggregate, Dimension, Metric
 
@@ -261,6 +263,7 @@ def aggregate_words(state: ParseState) -> None:
             aggs.append(agg)
         if not aggs or (is_date and any(a not in {"min", "max"} for a in aggs)):
             continue
+        _refuse_sum_of_rates(state, aggs, dim, metric, reading)
         text = " ".join(state.items[j].text for _, span in run for j in span)
         text = f"{text} {reading.item.text}"
         for agg in aggs:
@@ -397,3 +400,26 @@ def _refuse_other_rows(state: ParseState, dim: Dimension) -> None:
                     "suggestions": {"metrics": [], "dimensions": [dim.name]},
                 }
             )
+
+
+def _refuse_sum_of_rates(
+    state: ParseState,
+    aggs: list[str],
+    dim: Dimension | None,
+    metric: Metric | None,
+    reading: Reading,
+) -> None:
+    """'total monthly price': a price, rate, age or score added up means nothing."""
+    if "sum" not in aggs or (metric is not None and _existing(state, "sum", dim, metric)):
+        return
+    column = dim.expr if dim is not None else (metric.expr or "" if metric else "")
+    named = f"{dim.name if dim else ''} {column} {reading.item.text}"
+    if {stem(w) for w in words_of(named)} & {stem(w) for w in NO_SUM}:
+        raise Refusal(
+            {
+                "message": f"'{reading.item.text}' is not something to add up; ask for its"
+                " average, highest or lowest instead.",
+                "unmatched": [f"total {reading.item.text}"],
+                "suggestions": {"metrics": [], "dimensions": [dim.name] if dim else []},
+            }
+        )

@@ -266,18 +266,15 @@ def group_entity(
     names: list[str],
     asked: set[str],
     lex: Lexicon,
-    *,
-    show_key: bool = False,
 ) -> None:
-    """Add an entity's grouping: its name shown; its key shown when the question names it
-    ('give the airport code', 'their ids') or selects the entities (`show_key`: 'customers with
-    more than 3 orders' lists records), else grouped by without being shown."""
+    """Add an entity's grouping: its name shown; its key shown only when the question names it
+    ('give the airport code', 'their ids'), else grouped by without being shown."""
     *keys, name = names
     for key in keys:
         dim = lex.dimensions[key]
         words = {stem(w) for w in words_of(f"{dim.name} {dim.label or ''} {dim.expr}")}
         own = {stem(w) for w in words_of(f"{dim.table} {lex.dimensions[name].name}")}
-        named = show_key or bool(words - own & {stem(w) for w in asked})
+        named = bool(words - own & {stem(w) for w in asked})
         target = draft_dimensions if named else draft_keys
         if key not in target:
             target.append(key)

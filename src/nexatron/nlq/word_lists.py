@@ -226,3 +226,9 @@ MUST_MAP = _set(
     highest lowest biggest smallest largest greatest fewest best worst busiest quietest
     distinct unique different top bottom"""
 )
+# Columns whose values make no sense added up: an ad-hoc total of one is refused by name.
+NO_SUM = NON_ADDITIVE | _set(
+    """rate pct percent percentage ratio score rating share average price msrp age year rank
+    level position ordinal month day week quarter hour minute version sort index temperature
+    temp grade"""
+)
