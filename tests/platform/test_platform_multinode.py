@@ -38,6 +38,7 @@ class Outcome:
     status: int  # 0: the connection failed
     node: str
     at: float
+    detail: str = ""  # the start of a refusal's body
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -91,6 +92,10 @@ def history_ids(c: Cluster, ids: list[str]) -> set[str]:
         return {row.request_id for row in rows}
     finally:
         engine.dispose()
+
+
+def refusals(outcomes: list[Outcome]) -> set[str]:
+    return {f"{o.status} {o.node}: {o.detail}" for o in outcomes if o.status != 200}
 
 
 def summary(outcomes: list[Outcome]) -> dict[int, int]:
