@@ -127,13 +127,14 @@ class Cluster:
         """HAProxy in the foreground: round robin, health checks on /readyz every 500 ms, a
         request whose connection is refused retried on another server."""
         servers = "\n".join(
-            f"    server {n.name} 127.0.0.1:{n.port} check inter 500ms fall 2 rise 1" for n in nodes
+            f"    server {n.name} 127.0.0.1:{n.port} check inter 500ms fall 3 rise 1" for n in nodes
         )
         config = f"""global
     maxconn 2000
 defaults
     mode http
     timeout connect 2s
+    timeout check 5s
     timeout client 60s
     timeout server 60s
     retries 2
