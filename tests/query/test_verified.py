@@ -116,3 +116,38 @@ async def test_a_corrected_plan_answers_words_the_parser_refuses(
     answer = (await ask(harness, harness.tenant.viewer, "zorblax quarterly board figure!")).json()
     assert answer["verified"] is True and answer["plan"]["planner"] == "verified"
     assert _by_region(answer) == _expected(warehouse, dt.date(2020, 1, 1), dt.date(2100, 1, 1))
+
+
+async def test_feedback_and_verified_answers_shape_the_llm_examples(
+    harness: Harness, demo: str
+) -> None:
+    from nexatron.identity.roles import Principal
+    from nexatron.query.llm_path import _examples
+    from nexatron.query.service import query_service
+
+    admin = harness.tenant.admin
+    ids = {}
+    for q in ("total sales by region", "number of orders by channel", "total sales by segment"):
+        ids[q] = (await ask(harness, admin, q)).json()["id"]
+    verify = await harness.as_(
+        admin, "PUT", f"/api/v1/query/{ids['total sales by region']}/verified"
+    )
+    assert verify.status_code == 200
+    down = {"vote": "down"}
+    await harness.as_(
+        admin, "POST", f"/api/v1/query/{ids['total sales by segment']}/feedback", json=down
+    )
+    corrected = {
+        "vote": "down",
+        "corrected_plan": {"metrics": ["order_count"], "dimensions": ["region"]},
+    }
+    url = f"/api/v1/query/{ids['number of orders by channel']}/feedback"
+    assert (await harness.as_(admin, "POST", url, json=corrected)).status_code == 201
+    query_service(harness.services).recorder.flush()
+    principal = Principal(tenant_id=admin.tenant_id, user_id=admin.user_id, role="admin")
+    examples = _examples(harness.services, principal, demo)
+    questions = [q for q, _ in examples]
+    assert questions[0] == "total sales by region"  # the verified answer first
+    assert questions[1] == "number of orders by channel"
+    assert examples[1][1].dimensions == ["region"]  # with the corrected plan
+    assert "total sales by segment" not in questions  # down-voted without a correction: dropped

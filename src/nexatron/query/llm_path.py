@@ -23,7 +23,7 @@ from nexatron.nlq.llm import ContextIndex, LLMPlan, LLMPlanner, LLMUsage
 from nexatron.query.context import QueryContext
 from nexatron.semantic.model import OutputColumn, SemanticQuery
 from nexatron.services import Services
-from nexatron.store.tables import queries
+from nexatron.store.tables import queries, query_feedback, verified_answers
 from nexatron.warehouse.types import ResultColumn, SchemaSnapshot
 
 EXAMPLES = 20
@@ -57,24 +57,63 @@ def _value_hits(context: QueryContext, question: str) -> dict[str, list[str]]:
 def _examples(
     services: Services, principal: Principal, connection_id: str
 ) -> list[tuple[str, SemanticQuery]]:
+    """Worked examples for the planner: the connection's verified answers first, then questions
+    down-voted with a corrected plan (that plan), then recent deterministic answers that nobody
+    down-voted."""
+    tenant = principal.tenant_id
+    downvoted = select(query_feedback.c.query_id).where(
+        query_feedback.c.tenant_id == tenant, query_feedback.c.vote == "down"
+    )
     with services.db.connect() as conn:
+        verified = conn.execute(
+            select(verified_answers.c.question, verified_answers.c.plan)
+            .where(
+                verified_answers.c.tenant_id == tenant,
+                verified_answers.c.connection_id == connection_id,
+            )
+            .order_by(verified_answers.c.updated_at.desc())
+            .limit(EXAMPLES)
+        ).fetchall()
+        corrected = conn.execute(
+            select(queries.c.question, query_feedback.c.corrected_plan)
+            .join(queries, queries.c.id == query_feedback.c.query_id)
+            .where(
+                query_feedback.c.tenant_id == tenant,
+                queries.c.tenant_id == tenant,
+                queries.c.connection_id == connection_id,
+                query_feedback.c.corrected_plan.is_not(None),
+            )
+            .order_by(query_feedback.c.created_at.desc())
+            .limit(EXAMPLES)
+        ).fetchall()
         rows = conn.execute(
             select(queries.c.question, queries.c.plan)
             .where(
-                queries.c.tenant_id == principal.tenant_id,
+                queries.c.tenant_id == tenant,
                 queries.c.connection_id == connection_id,
                 queries.c.status == "answered",
                 queries.c.planner == "deterministic",
+                queries.c.id.not_in(downvoted),
             )
             .order_by(queries.c.created_at.desc())
             .limit(EXAMPLES)
         ).fetchall()
-    out = []
-    for row in rows:
-        try:
-            out.append((row.question, SemanticQuery.model_validate(row.plan["query"])))
-        except (KeyError, TypeError, ValueError):
+    candidates = [
+        *((r.question, r.plan) for r in verified),
+        *((r.question, r.corrected_plan) for r in corrected),
+        *((r.question, (r.plan or {}).get("query")) for r in rows),
+    ]
+    out: list[tuple[str, SemanticQuery]] = []
+    seen: set[str] = set()
+    for question, plan in candidates:
+        key = question.strip().lower()
+        if key in seen or len(out) >= EXAMPLES:
             continue
+        try:
+            out.append((question, SemanticQuery.model_validate(plan)))
+        except (TypeError, ValueError):
+            continue
+        seen.add(key)
     return out
 
 
