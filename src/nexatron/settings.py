@@ -55,6 +55,7 @@ class Settings(BaseModel):
     # host:port of a second listener serving only GET /metrics (no credential); None: /metrics
     # on the API port, for operator keys only.
     metrics_addr: str | None = None
+    otel: bool = False  # OpenTelemetry spans (the `otel` extra; exporter from OTEL_* variables)
 
     access_token_ttl_s: int = Field(default=900, ge=30, le=3600)
     refresh_token_ttl_s: int = Field(default=30 * 86400, ge=300)

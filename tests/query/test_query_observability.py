@@ -187,3 +187,35 @@ async def test_metric_labels_stay_bounded(harness: Harness, demo: str) -> None:
     assert any('result="hit"' in s for s in after["nexatron_result_cache_lookups_total"]) or any(
         'result="miss"' in s for s in after["nexatron_result_cache_lookups_total"]
     )
+
+
+async def test_otel_spans_per_stage(harness: Harness, demo: str) -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from nexatron.observability import tracing
+
+    assert not tracing.enabled()  # off by default
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.enable(provider)
+    try:
+        question = "What were total sales last quarter by region?"
+        r = await ask(harness, harness.tenant.analyst, question, connection_id=demo)
+        assert r.status_code == 200, r.text
+    finally:
+        tracing.disable()
+    spans = exporter.get_finished_spans()
+    names = [s.name for s in spans]
+    for stage in ("gateway", "understand", "compile", "guard", "execute", "answer", "record"):
+        assert stage in names, names
+    gateway = next(s for s in spans if s.name == "gateway")
+    execute = next(s for s in spans if s.name == "execute")
+    assert execute.attributes["db.system"] == "duckdb"
+    assert execute.attributes["nexatron.engine"]
+    assert execute.context.trace_id == gateway.context.trace_id  # one trace per request
+    exporter.clear()
+    await ask(harness, harness.tenant.analyst, question, connection_id=demo)
+    assert exporter.get_finished_spans() == ()  # off again: nothing recorded

@@ -124,6 +124,10 @@ def start_exporter(services: Services) -> Any:
 def create_app(settings: Settings, *, services: Services | None = None) -> Any:
     """Build the app. Returns the gateway-wrapped ASGI app; `.app` is the FastAPI instance."""
     services = services or build_services(settings)
+    if settings.otel:
+        from nexatron.observability import tracing
+
+        tracing.enable()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

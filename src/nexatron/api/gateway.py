@@ -29,6 +29,7 @@ from nexatron.identity.roles import Principal
 from nexatron.observability.logs import log_access
 from nexatron.observability.metrics import RATE_LIMITED, observe_request
 from nexatron.observability.requestid import accept_request_id
+from nexatron.observability.tracing import span
 from nexatron.ratelimit import Decision
 from nexatron.services import Services
 from nexatron.store.db import DB_DROPPED, once_more_if_dropped
@@ -218,7 +219,11 @@ class Gateway:
                 headers = {**decision.headers(), "X-Request-ID": info.request_id}
                 await send_json(observed, 431, {"detail": oversized}, headers)
                 return
-            await self._handle(inner, receive, observed, info)
+            with span(
+                "gateway",
+                **{"http.method": scope["method"], "nexatron.request_id": info.request_id},
+            ):
+                await self._handle(inner, receive, observed, info)
         finally:
             route = route_label(inner)
             duration = time.perf_counter() - started

@@ -28,6 +28,7 @@ from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan, WriteRefused, understand
 from nexatron.nlq.llm import LLMUsage
 from nexatron.observability.metrics import ANSWERS, RESULT_CACHE, STATEMENTS
+from nexatron.observability.tracing import traced
 from nexatron.query import history, llm_path, outcomes, planners, structured, verified, views
 from nexatron.query.context import (
     ContextLoader,
@@ -302,6 +303,7 @@ class QueryService:
             f"{ctx.fiscal_year_start_month}. Ranges are half-open [start, end)."
         )
 
+    @traced("understand")
     def _understand(
         self, question: str, context: QueryContext, previous: SemanticQuery | None
     ) -> Plan:
@@ -319,12 +321,14 @@ class QueryService:
         self._plans.put(key, plan)
         return plan
 
+    @traced("compile")
     def _compile(self, context: QueryContext, query: SemanticQuery) -> CompiledQuery:
         key = (context.layer.version, context.dialect, query.model_dump_json())
         compiled: CompiledQuery | None = self._compiled.get(key)
         if compiled is None:
             allowed = _tables_of(context)
 
+            @traced("guard")
             def guard(tree: Any) -> None:
                 check_expression(tree, context.dialect, allowed_tables=allowed)
 
@@ -336,7 +340,9 @@ class QueryService:
                 if compiled.tree is not None:  # the tree it was rendered from: no second parse
                     guard(compiled.tree)
                 else:
-                    check_sql(compiled.sql, context.dialect, allowed_tables=allowed)
+                    traced("guard")(check_sql)(
+                        compiled.sql, context.dialect, allowed_tables=allowed
+                    )
             self._compiled.put(key, compiled)
         return compiled
 
@@ -355,6 +361,7 @@ class QueryService:
         self._describe_llm_columns(prepared, result)
         return result
 
+    @traced("execute")
     def execute(self, prepared: Prepared) -> tuple[ResultSet, bool]:
         result = self.cached_result(prepared)
         if result is not None:
@@ -417,6 +424,7 @@ class QueryService:
             )
 
     # -- stage 3: answer ----------------------------------------------------------------------
+    @traced("answer")
     def answer(self, prepared: Prepared, result: ResultSet, cached: bool) -> Answer:
         names = [c.name for c in prepared.compiled.columns]
         rows = result.rows
@@ -464,6 +472,7 @@ class QueryService:
         )
 
     # -- stage 4: record ----------------------------------------------------------------------
+    @traced("record")
     def record(self, prepared: Prepared, answer: Answer) -> None:
         """Queue the history row (written behind the answer; see recorder.py)."""
         stored = self.services.settings.stored_rows
