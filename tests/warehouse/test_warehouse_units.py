@@ -12,6 +12,7 @@ import sqlglot
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nexatron.api.encoding import dump_json
 from nexatron.errors import BadRequest, ValidationFailed
 from nexatron.warehouse import (
     ENGINE_TYPES,
@@ -22,7 +23,7 @@ from nexatron.warehouse import (
     split_secrets,
 )
 from nexatron.warehouse.classify import classify_message
-from nexatron.warehouse.convert import decimal_to_json, to_json_value
+from nexatron.warehouse.convert import convert_rows, decimal_to_json, to_json_value
 from nexatron.warehouse.readonly import ensure_read_only, ensure_single_statement
 from nexatron.warehouse.typemap import normalize_type
 
@@ -200,3 +201,31 @@ def test_statement_checks() -> None:
     ):
         with pytest.raises(BadRequest):
             ensure_read_only(sql, "tsql")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+            st.one_of(st.none(), st.decimals(allow_nan=False), st.dates()),
+        ),
+        max_size=6,
+    )
+)
+def test_convert_rows_fast_path_equals_value_by_value(rows: list[tuple[object, ...]]) -> None:
+    """Plain batches are copied, others converted: both equal the value-by-value conversion."""
+    expected = [[to_json_value(v) for v in row] for row in rows]
+    plain = [row[:2] for row in rows]
+    assert convert_rows(rows) == expected
+    assert convert_rows(plain) == [row[:2] for row in expected]
+    assert convert_rows(iter(plain)) == [row[:2] for row in expected]
+
+
+def test_dump_json_keeps_dates_and_falls_back_for_what_orjson_refuses() -> None:
+    utc = dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    payload = {"at": utc, "day": dt.date(2026, 1, 2), "n": Decimal("1.50"), "é": [1, None]}
+    assert dump_json(payload) == (
+        '{"at":"2026-01-02T03:04:05.000006Z","day":"2026-01-02","n":"1.50","é":[1,null]}'
+    )
+    assert dump_json({"big": 2**70, 1: "x"}) == '{"big":1180591620717411303424,"1":"x"}'
