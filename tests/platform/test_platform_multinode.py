@@ -202,4 +202,20 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path) -> None:
         on_victim = [o.request_id for o in killed if o.status == 200 and o.node == victim.name]
         lost = len(set(on_victim) - history_ids(c, on_victim))
         report.append(f"answered by the killed node whose history row was lost: {lost}")
+
+        # Graceful shutdown (SIGTERM) of another node mid-load: its in-flight answers finish and
+        # every answer it gave has its history row (the writer drains before the process ends).
+        leaving = nodes[2]
+
+        def terminate() -> None:
+            assert leaving.proc is not None
+            leaving.proc.terminate()
+
+        stopped, _ = load(c, c.admin_key, 5, 4, terminate, 1.5)
+        # uvicorn re-raises SIGTERM once it has shut down cleanly: -15 here, not a crash.
+        assert leaving.proc is not None and leaving.proc.wait(30) in (0, -15)
+        report.append(f"SIGTERM {leaving.name}: {summary(stopped)}")
+        assert len([o for o in stopped if o.status != 200]) <= 4, summary(stopped)
+        answered = [o.request_id for o in stopped if o.status == 200]
+        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
         print("\n".join(report))
