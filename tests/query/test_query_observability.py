@@ -171,16 +171,24 @@ async def test_metric_labels_stay_bounded(harness: Harness, demo: str) -> None:
     for tenant in (harness.tenant.id, harness.other.id):
         assert tenant not in text
     assert "total sales by" not in text and "/nowhere/" not in text
+    # The registry is the process's: earlier tests left their routes in it, so count what these
+    # 90 distinct paths added.
+    bucket = "nexatron_http_request_duration_seconds_bucket"
     routes = {
         m["route"]
-        for labels in after["nexatron_http_request_duration_seconds_bucket"]
+        for labels in after[bucket] - before.get(bucket, set())
         for m in [dict(re.findall(r'(\w+)="([^"]*)"', labels))]
     }
-    assert "/api/v1/query/{query_id}" in routes and "unmatched" in routes
+    seen = {
+        m["route"]
+        for labels in after[bucket]
+        for m in [dict(re.findall(r'(\w+)="([^"]*)"', labels))]
+    }
+    assert "/api/v1/query/{query_id}" in seen and "unmatched" in seen
     assert len(routes) <= 12, routes  # 90 distinct paths: a handful of templates
     answers = after["nexatron_answers_total"]
     assert any('outcome="answered"' in a for a in answers)
-    assert len(answers) <= 10
+    assert len(answers) <= 16  # planners x outcomes, whatever the questions
     grown = {name: len(after.get(name, set()) - before.get(name, set())) for name in after}
     assert max(grown.values()) <= 60, grown  # buckets x a few routes, not x requests
     assert any(n.startswith("nexatron_statement_duration_seconds") for n in after)
