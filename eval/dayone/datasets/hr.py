@@ -8,45 +8,13 @@ run up to the eval's now (2026-06-17).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 import random
-import tempfile
 from typing import Any
 
 import duckdb
 
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return "\\N"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    """Load rows through a temporary CSV file (much faster than literal INSERTs)."""
-    cols = con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns"
-        " WHERE table_name = ? ORDER BY ordinal_position",
-        [table],
-    ).fetchall()
-    spec = ", ".join(f"'{c}': '{t}'" for c, t in cols)
-    with tempfile.TemporaryDirectory() as tmp:
-        name = os.path.join(tmp, "rows.csv")
-        with open(name, "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows([_cell(v) for v in r] for r in rows)
-        con.execute(
-            f"INSERT INTO {table} SELECT * FROM read_csv('{name}', header = false,"
-            f" auto_detect = false, nullstr = '\\N', columns = {{{spec}}})"
-        )
-
+from nexatron.evaluation.datagen import insert_rows as _insert
 
 NOW = dt.date(2026, 6, 17)
 DEPTS = [
