@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -18,6 +18,17 @@ from nexatron.store.datadir import harden
 from nexatron.store.db import make_engine, migrate
 from nexatron.store.version import MetadataVersion, VersionedRows
 
+if TYPE_CHECKING:  # the features import Services themselves
+    from nexatron.connections.tester import ConnectionTester
+    from nexatron.lru import LRU
+    from nexatron.nlq.llm import LLMPlanner
+    from nexatron.nlq.llm.context import ContextIndex
+    from nexatron.query.service import QueryService
+    from nexatron.sso.oidc import OidcClient
+    from nexatron.usage.quota import Quotas
+    from nexatron.warehouse.policy import ConnectionPolicy
+    from nexatron.warehouse.pool import EnginePool
+
 
 @dataclass
 class Services:
@@ -30,7 +41,16 @@ class Services:
     limiter: RateLimiter
     cache: Cache
     rows: VersionedRows  # auth and connection rows cached under the metadata version
-    extras: dict[str, Any] = field(default_factory=dict)  # per-feature singletons (pools, ...)
+    # Per-feature singletons, built on first use by their feature's accessor (`query_service`,
+    # `connections.service.pool`, ...), closed with the container when they can be.
+    query_service: QueryService | None = None
+    engine_pool: EnginePool | None = None
+    connection_policy: ConnectionPolicy | None = None
+    connection_tester: ConnectionTester | None = None
+    quotas: Quotas | None = None
+    oidc: OidcClient | None = None
+    llm_planners: LRU[str, LLMPlanner] | None = None
+    llm_context_indexes: LRU[tuple[Any, ...], ContextIndex] | None = None
 
     @property
     def local_io(self) -> bool:
@@ -45,9 +65,9 @@ class Services:
         )
 
     def close(self) -> None:
-        for extra in self.extras.values():
-            closer = getattr(extra, "close", None)
-            if callable(closer):
+        for feature in fields(self):
+            closer = getattr(getattr(self, feature.name), "close", None)
+            if feature.name not in _CORE and callable(closer):
                 closer()
         self.rows.close()
         self.db.dispose()
@@ -85,3 +105,9 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
         cache=cache,
         rows=rows,
     )
+
+
+#: The container's own parts (closed below in their own order), not features.
+_CORE = frozenset(
+    {"settings", "db", "box", "codec", "sessions", "authenticator", "limiter", "cache", "rows"}
+)

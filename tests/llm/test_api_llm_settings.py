@@ -203,7 +203,8 @@ async def test_planners_of_edited_configs_are_not_kept_forever(
         assert planner is not None and planner.config.model == model
         assert planners.planner_for(harness.services, harness.tenant.id) is planner
         seen.append(planner)
-    cached = harness.services.extras["llm_planners"]
+    cached = harness.services.llm_planners
+    assert cached is not None
     assert len(cached) == 2
     assert planners.planner_for(harness.services, harness.tenant.id) is seen[2]
     body = {"provider": "openai", "model": "m1", "base_url": "https://llm.invalid/v1"}

@@ -91,7 +91,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
 
 
 def _engine(services: Any, conn_id: str) -> Any:
-    entry = services.extras.get("engine_pool")._engines.get(conn_id)  # the pooled live engine
+    entry = services.engine_pool._engines.get(conn_id)  # the pooled live engine
     return entry[1] if entry else None
 
 

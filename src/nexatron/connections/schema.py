@@ -79,10 +79,10 @@ def test_connection(services: Services, tenant_id: str, connection_id: str) -> T
 
 
 def tester(services: Services) -> ConnectionTester:
-    existing = services.extras.get("connection_tester")
+    existing = services.connection_tester
     if existing is None:
         settings = services.settings
-        existing = services.extras["connection_tester"] = ConnectionTester(
+        existing = services.connection_tester = ConnectionTester(
             workers=settings.connection_test_workers,
             per_tenant=settings.connection_tests_per_tenant,
         )

@@ -34,9 +34,9 @@ def aad(tenant_id: str, connection_id: str) -> str:
 
 
 def pool(services: Services) -> EnginePool:
-    existing = services.extras.get("engine_pool")
+    existing = services.engine_pool
     if existing is None:
-        existing = services.extras["engine_pool"] = EnginePool(
+        existing = services.engine_pool = EnginePool(
             connect_timeout_s=services.settings.connect_timeout_s,
             policy=connection_policy(services),
         )
@@ -76,10 +76,10 @@ def _fields(type_name: str) -> set[str]:
 
 def connection_policy(services: Services) -> ConnectionPolicy:
     """The policy every connection of this server opens under (built once per Services)."""
-    existing = services.extras.get("connection_policy")
+    existing = services.connection_policy
     if existing is None:
         existing = ConnectionPolicy.from_settings(services.settings, installation_id(services.db))
-        services.extras["connection_policy"] = existing
+        services.connection_policy = existing
     return existing
 
 

@@ -87,7 +87,7 @@ def observe_request(route: str, method: str, status: int, duration_s: float) -> 
 
 def sample(services: Services) -> None:
     """Update the sampled gauges from this process's recorder and store pool."""
-    recorder = getattr(services.extras.get("query_service"), "recorder", None)
+    recorder = getattr(services.query_service, "recorder", None)
     if recorder is not None and hasattr(recorder, "backlog"):
         depth, lag = recorder.backlog()
         HISTORY_QUEUE.set(depth)

@@ -122,9 +122,9 @@ def _context_index(
 ) -> ContextIndex:
     """The ranking index of this layer version and schema snapshot, built once: the snapshot is
     parsed afresh on every request, so the planner's identity-keyed cache would always miss."""
-    cache: LRU[tuple[Any, ...], ContextIndex] = services.extras.setdefault(
-        "llm_context_indexes", LRU(INDEXES)
-    )
+    cache = services.llm_context_indexes
+    if cache is None:
+        cache = services.llm_context_indexes = LRU(INDEXES)
     stamp = schema.introspected_at.isoformat() if schema.introspected_at else None
     key = (context.connection.tenant_id, context.connection.id, context.layer.version, stamp)
     index: ContextIndex | None = cache.get(key) if stamp else None

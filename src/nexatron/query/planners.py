@@ -57,7 +57,9 @@ def planner_for(services: Services, tenant_id: str) -> LLMPlanner | None:
     # A tenant's endpoint is re-checked on every request (redirects off, private hosts refused).
     guard_hosts = tenant is not None and not services.settings.llm_allow_private_hosts
     # Bounded: edited configs leave their old planner behind.
-    planners: LRU[str, LLMPlanner] = services.extras.setdefault("llm_planners", LRU(PLANNERS))
+    planners = services.llm_planners
+    if planners is None:
+        planners = services.llm_planners = LRU(PLANNERS)
     key = config.model_dump_json() + (config.api_key_value() or "") + str(guard_hosts)
     return planners.get_or_put(
         key,

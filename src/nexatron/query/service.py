@@ -664,7 +664,7 @@ def _tables_of(context: QueryContext) -> frozenset[str]:
 
 
 def query_service(services: Services) -> QueryService:
-    existing = services.extras.get("query_service")
+    existing = services.query_service
     if existing is None:
-        existing = services.extras["query_service"] = QueryService(services)
+        existing = services.query_service = QueryService(services)
     return existing

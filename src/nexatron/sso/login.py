@@ -44,10 +44,10 @@ def client(services: Services) -> OidcClient:
     """The process's OpenID client (authlib and joserfc load on the first sign-in, not at start)."""
     from nexatron.sso.oidc import OidcClient
 
-    found = services.extras.get("oidc")
+    found = services.oidc
     if found is None:
         settings = services.settings
-        found = services.extras["oidc"] = OidcClient(
+        found = services.oidc = OidcClient(
             timeout_s=settings.sso_http_timeout_s, allow_private=settings.sso_allow_private_hosts
         )
     assert isinstance(found, OidcClient)

@@ -49,7 +49,7 @@ class Metadata:
 
 
 class OidcClient:
-    """One per process (in `Services.extras`); caches provider metadata and key sets."""
+    """One per process (`Services.oidc`); caches provider metadata and key sets."""
 
     def __init__(self, *, timeout_s: float, allow_private: bool) -> None:
         self._timeout = timeout_s

@@ -242,7 +242,7 @@ class Quotas:
 
 
 def quotas_for(services: Any) -> Quotas:
-    existing: Quotas | None = services.extras.get("quotas")
+    existing: Quotas | None = services.quotas
     if existing is None:
-        existing = services.extras["quotas"] = Quotas(services.settings, services.db)
+        existing = services.quotas = Quotas(services.settings, services.db)
     return existing
