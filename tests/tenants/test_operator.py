@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from nexatron.identity.operators import create_operator_key
+from nexatron.query.service import query_service
 from nexatron.store.tables import audit_events, metadata, operator_keys, refresh_tokens
 from nexatron.testing import Harness
 
@@ -205,6 +206,7 @@ async def test_delete_exports_then_erases_every_row(harness: Harness, tmp_path) 
             ).scalars()
         )
     assert sessions
+    query_service(harness.services).recorder.flush()  # history is written behind the answer
     before = rows_of(harness, str(tenant["id"]))
     assert {
         "users",
