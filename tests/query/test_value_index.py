@@ -12,6 +12,7 @@ from nexatron.query import context
 from nexatron.query.context import ContextLoader
 from nexatron.semantic import repository as repo
 from nexatron.semantic.model import Dimension, Metric
+from nexatron.store.records import ConnectionRecord
 from nexatron.testing import Harness, tenant_files
 
 pytestmark = pytest.mark.anyio
@@ -61,7 +62,8 @@ async def test_complete_for_few_values_and_sampled_away_for_many(
 
     monkeypatch.setattr(context, "engine_for", spying)
     with harness.services.db.connect() as conn:
-        row = conn.execute(context._ONE, {"t": admin.tenant_id, "c": created["id"]}).one()
+        found = conn.execute(context._ONE, {"t": admin.tenant_id, "c": created["id"]}).one()
+        row = ConnectionRecord.from_row(found)
         layer = repo.load_layer(conn, admin.tenant_id, created["id"])
     values = ContextLoader(harness.services).value_index(row, layer)
     assert values == {"kind": ["common-0", "common-1", "common-2", "rare"]}

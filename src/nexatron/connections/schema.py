@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from nexatron import audit
 from nexatron.clock import now
@@ -22,10 +21,8 @@ from nexatron.warehouse.registry import open_engine, parse_config
 from nexatron.warehouse.types import SchemaSnapshot, TestResult
 
 
-def _fresh(row: Any, ttl_s: float) -> bool:
-    if row.schema_cache is None or row.schema_cached_at is None:
-        return False
-    return bool(now() - row.schema_cached_at < dt.timedelta(seconds=ttl_s))
+def _fresh(cached_at: dt.datetime | None, ttl_s: float) -> bool:
+    return cached_at is not None and now() - cached_at < dt.timedelta(seconds=ttl_s)
 
 
 def get_schema(
@@ -33,8 +30,13 @@ def get_schema(
 ) -> SchemaSnapshot:
     with services.db.connect() as conn:
         row = get_row(conn, tenant_id, connection_id)
-    if not refresh and _fresh(row, services.settings.schema_cache_ttl_s):
-        return SchemaSnapshot.model_validate(row.schema_cache)
+        cached = None
+        if not refresh and _fresh(row.schema_cached_at, services.settings.schema_cache_ttl_s):
+            cached = conn.execute(
+                select(connections.c.schema_cache).where(connections.c.id == row.id)
+            ).scalar()
+    if cached is not None:
+        return SchemaSnapshot.model_validate(cached)
     snapshot = engine_for(services, row).introspect()
     if snapshot.introspected_at is None:
         snapshot.introspected_at = now()

@@ -12,6 +12,7 @@ from nexatron.errors import Conflict, NotFound
 from nexatron.ids import new_id
 from nexatron.services import Services
 from nexatron.store.installation import installation_id
+from nexatron.store.records import ConnectionRecord
 from nexatron.store.tables import connections
 from nexatron.warehouse.base import Engine, EngineConfig
 from nexatron.warehouse.policy import ConnectFailed, ConnectionPolicy, RefusedByPolicy
@@ -43,7 +44,7 @@ def pool(services: Services) -> EnginePool:
     return existing
 
 
-def public(row: Any) -> dict[str, Any]:
+def public(row: ConnectionRecord) -> dict[str, Any]:
     """The API view: config without secrets, `has_<secret>` flags instead."""
     cls = get_engine_class(row.type)
     secret_fields = cls.config_model.secret_fields
@@ -116,25 +117,24 @@ def _seal(
     return public_part, sealed
 
 
-def get_row(conn: Connection, tenant_id: str, connection_id: str) -> Any:
+def get_row(conn: Connection, tenant_id: str, connection_id: str) -> ConnectionRecord:
     row = conn.execute(
-        select(connections).where(
+        select(*ConnectionRecord.columns(connections)).where(
             connections.c.tenant_id == tenant_id, connections.c.id == connection_id
         )
     ).first()
     if row is None:
         raise NotFound("Connection not found.")
-    return row
+    return ConnectionRecord.from_row(row)
 
 
-def list_rows(conn: Connection, tenant_id: str) -> list[Any]:
-    return list(
-        conn.execute(
-            select(connections)
-            .where(connections.c.tenant_id == tenant_id)
-            .order_by(connections.c.created_at)
-        )
+def list_rows(conn: Connection, tenant_id: str) -> list[ConnectionRecord]:
+    query = (
+        select(*ConnectionRecord.columns(connections))
+        .where(connections.c.tenant_id == tenant_id)
+        .order_by(connections.c.created_at)
     )
+    return [ConnectionRecord.from_row(row) for row in conn.execute(query)]
 
 
 def _name_taken(conn: Connection, tenant_id: str, name: str, exclude: str | None = None) -> bool:
@@ -199,14 +199,14 @@ def create(
         return public(get_row(conn, tenant_id, conn_id))
 
 
-def secrets_of(services: Services, row: Any) -> dict[str, Any]:
+def secrets_of(services: Services, row: ConnectionRecord) -> dict[str, Any]:
     if not row.secrets:
         return {}
     value: dict[str, Any] = services.box.decrypt_json(row.secrets, aad(row.tenant_id, row.id))
     return value
 
 
-def full_config(services: Services, row: Any) -> dict[str, Any]:
+def full_config(services: Services, row: ConnectionRecord) -> dict[str, Any]:
     base = {k: v for k, v in row.config.items() if k != "__secret_fields__"}
     return merge_secrets(base, secrets_of(services, row))
 
@@ -283,7 +283,7 @@ def delete(services: Services, tenant_id: str, connection_id: str) -> None:
     pool(services).evict(connection_id)
 
 
-def engine_for(services: Services, row: Any) -> Engine:
+def engine_for(services: Services, row: ConnectionRecord) -> Engine:
     """The pooled live engine for a stored connection (re-created when its config changed)."""
     config = parse_config(row.type, full_config(services, row))
     return pool(services).get(row.id, row.type, config, row.tenant_id)

@@ -14,7 +14,7 @@ from nexatron.crypto import keyed_hash
 from nexatron.errors import Conflict, Forbidden, TenantSuspended, Unauthorized
 from nexatron.identity.passwords import hash_password, needs_rehash, verify_password
 from nexatron.identity.tokens import TokenCodec
-from nexatron.identity.users import users_by_email
+from nexatron.identity.users import UserRecord, users_by_email
 from nexatron.ids import new_id
 from nexatron.sso.config import password_login_disabled
 from nexatron.store.tables import auth_sessions, refresh_tokens, tenants, users
@@ -57,13 +57,15 @@ class SessionService:
         self._refresh_ttl = dt.timedelta(seconds=refresh_ttl_s)
         self._grace = dt.timedelta(seconds=reuse_grace_s)
 
-    def _login_refused(self, row: object, email: str, reason: str, *, denied: bool) -> None:
+    def _login_refused(
+        self, row: UserRecord | None, email: str, reason: str, *, denied: bool
+    ) -> None:
         """`auth.login.failed` in a transaction of its own (the login makes no change)."""
-        user_id = getattr(row, "id", None)
+        user_id = row.id if row else None
         with self._db.begin() as conn:
             audit.record(
                 conn,
-                tenant_id=getattr(row, "tenant_id", None),
+                tenant_id=row.tenant_id if row else None,
                 actor=audit.Actor("user", user_id or "unknown", email.strip().lower()),
                 action="auth.login.failed",
                 target=audit.Target("user", user_id, email.strip().lower()),
@@ -105,7 +107,7 @@ class SessionService:
         with self._db.begin() as conn:
             if password_login_disabled(conn, row.tenant_id):  # told only to the password holder
                 raise Forbidden(SSO_ONLY)
-            if needs_rehash(row.password_hash):
+            if row.password_hash is not None and needs_rehash(row.password_hash):
                 conn.execute(
                     update(users)
                     .where(users.c.id == row.id)

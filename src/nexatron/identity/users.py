@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, or_, select
@@ -12,9 +14,29 @@ from nexatron.errors import Conflict, NotFound, ValidationFailed
 from nexatron.identity.passwords import MIN_PASSWORD_LENGTH, hash_password
 from nexatron.identity.roles import ROLES, Role
 from nexatron.ids import new_id
+from nexatron.store.records import Record
 from nexatron.store.tables import tenants, users
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord(Record):
+    id: str
+    tenant_id: str
+    email: str
+    name: str | None
+    password_hash: str | None
+    role: Role
+    disabled: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TenantUserRecord(UserRecord):
+    """A user with its tenant's slug (a login by address may find it in several tenants)."""
+
+    tenant_slug: str
 
 
 def slug_from_name(name: str) -> str:
@@ -101,7 +123,7 @@ def create_user(
     return user_id
 
 
-def user_public(row: Any) -> dict[str, Any]:
+def user_public(row: UserRecord) -> dict[str, Any]:
     return {
         "id": row.id,
         "tenant_id": row.tenant_id,
@@ -113,24 +135,23 @@ def user_public(row: Any) -> dict[str, Any]:
     }
 
 
-def get_user(conn: Connection, tenant_id: str, user_id: str) -> Any:
+def get_user(conn: Connection, tenant_id: str, user_id: str) -> UserRecord:
     row = conn.execute(
         select(users).where(users.c.tenant_id == tenant_id, users.c.id == user_id)
     ).first()
     if row is None:
         raise NotFound("User not found.")
-    return row
+    return UserRecord.from_row(row)
 
 
-def list_users(conn: Connection, tenant_id: str) -> list[Any]:
-    return list(
-        conn.execute(
-            select(users).where(users.c.tenant_id == tenant_id).order_by(users.c.created_at)
-        )
-    )
+def list_users(conn: Connection, tenant_id: str) -> list[UserRecord]:
+    query = select(users).where(users.c.tenant_id == tenant_id).order_by(users.c.created_at)
+    return [UserRecord.from_row(row) for row in conn.execute(query)]
 
 
-def users_by_email(conn: Connection, email: str, tenant: str | None = None) -> list[Any]:
+def users_by_email(
+    conn: Connection, email: str, tenant: str | None = None
+) -> list[TenantUserRecord]:
     """Every user with this address, each with its tenant's slug; only in `tenant` (a slug or
     id) when given. Several rows mean the address is in several tenants."""
     query = (
@@ -140,10 +161,13 @@ def users_by_email(conn: Connection, email: str, tenant: str | None = None) -> l
     )
     if tenant is not None:
         query = query.where(or_(tenants.c.slug == tenant, tenants.c.id == tenant))
-    return list(conn.execute(query.order_by(users.c.created_at).limit(50)))
+    rows = conn.execute(query.order_by(users.c.created_at).limit(50))
+    return [TenantUserRecord.from_row(row) for row in rows]
 
 
-def find_by_email(conn: Connection, email: str, tenant: str | None = None) -> Any:
+def find_by_email(
+    conn: Connection, email: str, tenant: str | None = None
+) -> TenantUserRecord | None:
     """The one user with this address (in `tenant` when given); None when none or several."""
     found = users_by_email(conn, email, tenant)
     return found[0] if len(found) == 1 else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlglot import exp
@@ -23,6 +22,7 @@ from nexatron.semantic import repository as repo
 from nexatron.semantic.exprs import parse_expr, table_ref
 from nexatron.semantic.model import SemanticLayer
 from nexatron.services import Services
+from nexatron.store.records import ConnectionRecord
 from nexatron.store.tables import connections
 from nexatron.warehouse.registry import get_engine_class
 
@@ -38,7 +38,7 @@ class NotCached(Exception):
 
 @dataclass(frozen=True)
 class QueryContext:
-    connection: Any  # the stored row
+    connection: ConnectionRecord
     dialect: str
     layer: SemanticLayer
     lexicon: Lexicon
@@ -46,26 +46,25 @@ class QueryContext:
 
 # What answering needs of a connection row: not its schema snapshot or value index, which can be
 # megabytes of JSON on a large warehouse.
-_LIVE = select(
-    *[connections.c[name] for name in (
-        "id", "tenant_id", "name", "type", "config", "secrets", "is_default", "layer_version"
-    )]
-)  # fmt: skip
+_LIVE = select(*ConnectionRecord.columns(connections))
 _ONE = _LIVE.where(connections.c.tenant_id == bindparam("t"), connections.c.id == bindparam("c"))
 _ALL = _LIVE.where(connections.c.tenant_id == bindparam("t"))
 _VALUES = select(connections.c.value_index).where(connections.c.id == bindparam("c"))
 
 
-def resolve_connection(services: Services, principal: Principal, connection_id: str | None) -> Any:
+def resolve_connection(
+    services: Services, principal: Principal, connection_id: str | None
+) -> ConnectionRecord:
     tenant = principal.tenant_id
 
-    def read_one() -> Any:
+    def read_one() -> ConnectionRecord | None:
         with services.db.connect() as conn:
-            return conn.execute(_ONE, {"t": tenant, "c": connection_id}).first()
+            row = conn.execute(_ONE, {"t": tenant, "c": connection_id}).first()
+        return None if row is None else ConnectionRecord.from_row(row)
 
-    def read_all() -> list[Any]:
+    def read_all() -> list[ConnectionRecord]:
         with services.db.connect() as conn:
-            return list(conn.execute(_ALL, {"t": tenant}))
+            return [ConnectionRecord.from_row(row) for row in conn.execute(_ALL, {"t": tenant})]
 
     if connection_id:
         row = services.rows.get(("connection", tenant, connection_id), read_one)
@@ -96,7 +95,7 @@ class ContextLoader:
         self._layers: LRU[str, SemanticLayer] = LRU(256)
         self._lexicons: LRU[str, Lexicon] = LRU(64)
 
-    def load(self, row: Any, *, cached_only: bool = False) -> QueryContext:
+    def load(self, row: ConnectionRecord, *, cached_only: bool = False) -> QueryContext:
         """The context of a connection row; `cached_only` raises NotCached instead of reading the
         layer or building the value index (which queries the warehouse)."""
         version = f"{row.id}:{row.layer_version}"
@@ -126,7 +125,7 @@ class ContextLoader:
             self._lexicons.put(version, lexicon)
         return QueryContext(row, get_engine_class(row.type).dialect, layer, lexicon)
 
-    def value_index(self, row: Any, layer: SemanticLayer) -> dict[str, list[str]]:
+    def value_index(self, row: ConnectionRecord, layer: SemanticLayer) -> dict[str, list[str]]:
         """Distinct values of low-cardinality string dimensions, stored with the layer version."""
         with self._services.db.connect() as conn:
             stored = conn.execute(_VALUES, {"c": row.id}).scalar()

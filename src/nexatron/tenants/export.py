@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 from nexatron.audit.search import public_event
 from nexatron.semantic import repository as repo
 from nexatron.semantic.yaml_io import dump_layer
-from nexatron.store.tables import api_keys, audit_events, connections, queries, users
+from nexatron.store.tables import api_keys, audit_events, queries, users
 from nexatron.tenants.service import get_row, public
 
 FORMAT = "nexatron-tenant-export/1"
@@ -31,7 +31,7 @@ def export_tenant(conn: Connection, services: Any, tenant_id: str) -> dict[str, 
     from nexatron.connections import service as connection_service
 
     row = get_row(conn, tenant_id)
-    conn_rows = list(conn.execute(select(connections).where(connections.c.tenant_id == row.id)))
+    conn_rows = connection_service.list_rows(conn, row.id)
     user_rows = conn.execute(
         select(
             users.c.id,

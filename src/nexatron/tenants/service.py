@@ -14,6 +14,7 @@ from nexatron.identity.keys import create_key
 from nexatron.identity.roles import Principal
 from nexatron.identity.users import create_tenant, create_user
 from nexatron.settings import Settings
+from nexatron.store.records import TenantRecord
 from nexatron.store.tables import tenants
 
 
@@ -25,7 +26,7 @@ class CreatedTenant:
     api_key: str  # the first admin key: shown once
 
 
-def public(row: Any) -> dict[str, Any]:
+def public(row: TenantRecord) -> dict[str, Any]:
     return {
         "id": row.id,
         "name": row.name,
@@ -37,18 +38,19 @@ def public(row: Any) -> dict[str, Any]:
     }
 
 
-def get_row(conn: Connection, tenant_id: str) -> Any:
+def get_row(conn: Connection, tenant_id: str) -> TenantRecord:
     """By id or slug."""
     row = conn.execute(
         select(tenants).where((tenants.c.id == tenant_id) | (tenants.c.slug == tenant_id))
     ).first()
     if row is None:
         raise NotFound("Tenant not found.")
-    return row
+    return TenantRecord.from_row(row)
 
 
-def list_rows(conn: Connection) -> list[Any]:
-    return list(conn.execute(select(tenants).order_by(tenants.c.created_at, tenants.c.id)))
+def list_rows(conn: Connection) -> list[TenantRecord]:
+    rows = conn.execute(select(tenants).order_by(tenants.c.created_at, tenants.c.id))
+    return [TenantRecord.from_row(row) for row in rows]
 
 
 def check_plan(settings: Settings, plan: str) -> str:
@@ -60,7 +62,7 @@ def check_plan(settings: Settings, plan: str) -> str:
     return plan
 
 
-def _target(row: Any) -> audit.Target:
+def _target(row: TenantRecord) -> audit.Target:
     return audit.Target("tenant", row.id, row.slug)
 
 
