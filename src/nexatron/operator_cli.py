@@ -171,6 +171,36 @@ def cmd_audit(args: argparse.Namespace) -> int:
         services.close()
 
 
+def cmd_usage_outbox(args: argparse.Namespace) -> int:
+    """The metering outbox: counts and dead letters (`list`), or dead letters sent again
+    (`redrive`, all or `--id`s or one `--sink`'s)."""
+    from nexatron.usage.exporter import dead_letters, outbox_counts, redrive
+
+    services = _services(args)
+    try:
+        if args.action == "redrive":
+            with services.db.begin() as conn:
+                count = redrive(conn, ids=args.id or None, sink=args.sink)
+                audit.record(
+                    conn,
+                    tenant_id=None,
+                    actor=_cli_actor(),
+                    action="usage_outbox.redrive",
+                    target=audit.Target("usage_outbox", ",".join(map(str, args.id or [])) or "*"),
+                )
+            print(json.dumps({"redriven": count}))
+            return 0
+        with services.db.connect() as conn:
+            document = {
+                **outbox_counts(conn),
+                "dead_letters": dead_letters(conn, sink=args.sink, limit=args.limit),
+            }
+        print(json.dumps(document, indent=2, default=str))
+        return 0
+    finally:
+        services.close()
+
+
 def add_parsers(sub: Any) -> None:
     key = sub.add_parser("operator-key", help="operator credentials (not tied to a tenant)")
     key.add_argument("action", choices=["create", "list", "revoke"])
@@ -197,3 +227,12 @@ def add_parsers(sub: Any) -> None:
     log.add_argument("--tenant", help="verify: one tenant (id or slug, or `operator`)")
     log.add_argument("--days", type=int, help="prune: override NEXATRON_AUDIT_RETENTION_DAYS")
     log.set_defaults(func=cmd_audit)
+
+    outbox = sub.add_parser(
+        "usage-outbox", help="metering outbox: pending, delivered and dead letters; re-drive"
+    )
+    outbox.add_argument("action", choices=["list", "redrive"])
+    outbox.add_argument("--id", type=int, action="append", help="redrive: this row (repeatable)")
+    outbox.add_argument("--sink", choices=["openmeter", "stripe"])
+    outbox.add_argument("--limit", type=int, default=100, help="list: dead letters shown")
+    outbox.set_defaults(func=cmd_usage_outbox)

@@ -121,6 +121,8 @@ class Settings(BaseModel):
     stripe_api_base: str = "https://api.stripe.com"
     usage_export_interval_s: float = Field(default=5.0, gt=0)
     usage_export_timeout_s: float = Field(default=10.0, gt=0)
+    # Attempts of one outbox row before it becomes a dead letter (a permanent 4xx: after one).
+    usage_export_max_attempts: int = Field(default=20, ge=1)
 
     audit_retention_days: int | None = Field(default=None, ge=1)  # None: keep every event
     audit_enabled: bool = True  # off only to measure what auditing costs (bench/bench_audit.py)

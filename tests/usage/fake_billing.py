@@ -25,6 +25,7 @@ class Behaviour:
     slow_first: int = 0  # the first N requests: answered after `slow_s` (client times out)
     slow_s: float = 1.0
     duplicate_first: int = 0  # the first N events: stored, then 500 (so the client sends again)
+    refuse: int | None = None  # every request: this status (e.g. 400, 429), nothing stored
 
 
 @dataclass
@@ -65,6 +66,8 @@ def fake_endpoint(path: str) -> Iterator[FakeEndpoint]:
                 return self._reply(404)
             if b.down:
                 return self._reply(503)
+            if b.refuse is not None:
+                return self._reply(b.refuse)
             if number <= b.fail_first:
                 return self._reply(500)
             if number <= b.fail_first + b.slow_first:

@@ -5,10 +5,12 @@ answer path never waits for it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_billing import FakeEndpoint, fake_endpoint
@@ -16,7 +18,7 @@ from sqlalchemy import func, select, update
 
 from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import Services, build_services
-from nexatron.store.tables import tenants, usage_events, usage_outbox
+from nexatron.store.tables import audit_events, tenants, usage_events, usage_outbox
 from nexatron.testing import make_settings
 from nexatron.usage import exporter as exporter_module
 from nexatron.usage.exporter import Exporter
@@ -176,3 +178,108 @@ def test_a_claimed_row_is_not_sent_by_another_process_meanwhile(
     assert claimed and two._claim() == []  # leased by the first
     one.close()
     two.close()
+
+
+def outbox_rows(services: Services) -> list[Any]:
+    with services.db.connect() as conn:
+        return list(conn.execute(select(usage_outbox).order_by(usage_outbox.c.id)))
+
+
+def make_due(services: Services) -> None:
+    """Every waiting row due now (instead of sleeping through its backoff)."""
+    with services.db.begin() as conn:
+        conn.execute(update(usage_outbox).values(next_attempt_at=dt.datetime.now(dt.UTC)))
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
+def test_a_permanent_refusal_is_a_dead_letter_after_one_try(
+    services: Services, endpoints: tuple[FakeEndpoint, FakeEndpoint], status: int
+) -> None:
+    om, _st = endpoints
+    om.behaviour.refuse = status
+    load(services, 1)
+    exporter = Exporter(services.db, services.settings)
+    first = exporter.run_once()
+    rows = outbox_rows(services)
+    om_rows = [r for r in rows if r.sink == "openmeter"]
+    assert first.dead == len(om_rows) and first.delivered == len(rows) - len(om_rows)
+    assert all(r.dead_at is not None and r.attempts == 1 for r in om_rows)
+    assert all(r.last_error.startswith(f"HTTP {status}") for r in om_rows)
+    requests = om.requests
+    make_due(services)
+    assert exporter.run_once().dead == 0  # not sent again
+    assert om.requests == requests and not om.stored
+    exporter.close()
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 503])
+def test_a_passing_failure_is_retried_until_the_attempts_run_out(
+    services: Services, endpoints: tuple[FakeEndpoint, FakeEndpoint], status: int
+) -> None:
+    om, st = endpoints
+    om.behaviour.refuse = status
+    settings = services.settings.model_copy(update={"usage_export_max_attempts": 3})
+    load(services, 1)
+    exporter = Exporter(services.db, settings)
+    results = []
+    for _ in range(4):
+        results.append(exporter.run_once())
+        make_due(services)
+    exporter.close()
+    om_rows = [r for r in outbox_rows(services) if r.sink == "openmeter"]
+    assert [r.dead for r in results] == [0, 0, len(om_rows), 0]
+    assert [r.failed for r in results] == [len(om_rows), len(om_rows), 0, 0]
+    assert all(r.dead_at is not None and r.attempts == 3 for r in om_rows)
+    assert om.requests == 3 * len(om_rows) and set(st.stored) == ledger_ids(services)
+
+
+def test_dead_letters_are_listed_and_redriven_by_the_operator_cli(
+    services: Services,
+    endpoints: tuple[FakeEndpoint, FakeEndpoint],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from nexatron.cli import main
+
+    om, st = endpoints
+    om.behaviour.refuse = st.behaviour.refuse = 400
+    load(services, 2)
+    exporter = Exporter(services.db, services.settings)
+    exporter.run_once()
+    ids = ledger_ids(services)
+    monkeypatch.setenv("NEXATRON_DATA_DIR", str(services.settings.data_dir))
+    monkeypatch.setenv("NEXATRON_SECRET_KEY", services.settings.secret_key)
+    if services.settings.database_url:
+        monkeypatch.setenv("NEXATRON_DATABASE_URL", services.settings.database_url)
+    else:
+        monkeypatch.delenv("NEXATRON_DATABASE_URL", raising=False)
+    capsys.readouterr()
+    assert main(["usage-outbox", "list", "--limit", "1000"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["dead"] == 2 * len(ids) and listed["pending"] == 0
+    assert {d["event_id"] for d in listed["dead_letters"]} == ids
+    assert all(d["last_error"].startswith("HTTP 400") for d in listed["dead_letters"])
+    assert {d["tenant_id"] for d in listed["dead_letters"]} == {
+        r.payload.get("tenant_id") or r.payload.get("subject") for r in outbox_rows(services)
+    }
+
+    # The receivers are fixed; Stripe's letters are re-driven first, then one OpenMeter row.
+    om.behaviour.refuse = st.behaviour.refuse = None
+    assert main(["usage-outbox", "redrive", "--sink", "stripe"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"redriven": len(ids)}
+    one = next(d["id"] for d in listed["dead_letters"] if d["sink"] == "openmeter")
+    assert main(["usage-outbox", "redrive", "--id", str(one)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"redriven": 1}
+    exporter.run_once()
+    assert set(st.stored) == ids and len(om.stored) == 1
+    assert main(["usage-outbox", "redrive"]) == 0  # the rest
+    assert json.loads(capsys.readouterr().out) == {"redriven": len(ids) - 1}
+    drain(exporter, services)
+    exporter.close()
+    assert set(om.stored) == ids
+    assert all(r.dead_at is None and r.delivered_at is not None for r in outbox_rows(services))
+    with services.db.connect() as conn:
+        actions = conn.execute(
+            select(audit_events.c.action).where(audit_events.c.action == "usage_outbox.redrive")
+        ).all()
+    assert len(actions) == 3

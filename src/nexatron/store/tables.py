@@ -404,6 +404,9 @@ usage_outbox = Table(
     Column("delivered_at", UTCDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # Dead letters: a permanent refusal (4xx) or the last allowed attempt failed; not sent again
+    # until an operator re-drives them (POST /operator/usage/outbox/redrive).
+    Column("dead_at", UTCDateTime, nullable=True),
     UniqueConstraint("event_id", "sink", name="uq_usage_outbox_event"),
     Index("ix_usage_outbox_due", "delivered_at", "next_attempt_at"),
 )

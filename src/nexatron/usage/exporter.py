@@ -6,6 +6,11 @@ retry with exponential backoff and jitter. Rows live in the metadata store, so a
 where it stopped; a process that dies between sending and marking leaves the row to be sent again
 when its lease ends: the receivers dedupe on the event id (CloudEvents `id` + `source`, Stripe's
 `identifier` and the Idempotency-Key). Nothing here runs on an answer's path.
+
+A row the receiver refuses for good (a 4xx other than 408, 409 and 429) becomes a dead letter
+after that one try, and so does a row whose last allowed attempt
+(NEXATRON_USAGE_EXPORT_MAX_ATTEMPTS) failed: `dead_at` is set and it is not sent again until the
+operator re-drives it (`nexatron usage-outbox list | redrive`, `redrive` below).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from nexatron.settings import Settings
 from nexatron.store.tables import tenants, usage_outbox
@@ -29,6 +34,8 @@ LEASE_S = 60.0  # a claimed row is not claimed again for this long (unless marke
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 3600.0
 BATCH = 200
+# 4xx answers that may succeed later: timeout, conflict (already delivered), rate limited.
+RETRYABLE_4XX = frozenset({408, 409, 429})
 
 
 def backoff_s(attempts: int) -> float:
@@ -44,7 +51,14 @@ def _now() -> dt.datetime:
 @dataclass
 class PassResult:
     delivered: int = 0
-    failed: int = 0
+    failed: int = 0  # to be retried
+    dead: int = 0  # dead letters made by this pass
+
+
+@dataclass(frozen=True)
+class Failure:
+    error: str
+    permanent: bool = False  # the receiver refused the event itself: retrying will not help
 
 
 class Exporter:
@@ -92,10 +106,12 @@ class Exporter:
         for row in self._claim():
             if self._stop.is_set():
                 break
-            error = self._send(row)
-            self._settle(row, error)
-            if error is None:
+            failure = self._send(row)
+            dead = self._settle(row, failure)
+            if failure is None:
                 result.delivered += 1
+            elif dead:
+                result.dead += 1
             else:
                 result.failed += 1
         return result
@@ -107,6 +123,7 @@ class Exporter:
                 conn.execute(
                     select(usage_outbox)
                     .where(usage_outbox.c.delivered_at.is_(None))
+                    .where(usage_outbox.c.dead_at.is_(None))
                     .where(usage_outbox.c.next_attempt_at <= now)
                     .order_by(usage_outbox.c.next_attempt_at, usage_outbox.c.id)
                     .limit(BATCH)
@@ -138,7 +155,7 @@ class Exporter:
             found = self._customers[tenant_id] = str(value or tenant_id)
         return found
 
-    def _send(self, row: Any) -> str | None:
+    def _send(self, row: Any) -> Failure | None:
         """None when delivered, else why not."""
         body = row.payload
         customer = self._customer(body["tenant_id"]) if row.sink == formats.STRIPE else None
@@ -148,19 +165,79 @@ class Exporter:
                 request.url, headers=request.headers, content=request.content
             )
         except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}: {exc}"[:500]
-        if response.is_success or response.status_code == 409:  # 409: already have it
+            return Failure(f"{type(exc).__name__}: {exc}"[:500])
+        status = response.status_code
+        if response.is_success or status == 409:  # 409: already have it
             return None
-        return f"HTTP {response.status_code}: {response.text[:200]}"
+        permanent = 400 <= status < 500 and status not in RETRYABLE_4XX
+        return Failure(f"HTTP {status}: {response.text[:200]}", permanent)
 
-    def _settle(self, row: Any, error: str | None) -> None:
+    def _settle(self, row: Any, failure: Failure | None) -> bool:
+        """Mark the row delivered, retried later or dead; True when it became a dead letter."""
         now = _now()
         values: dict[str, Any]
-        if error is None:
+        attempts = row.attempts + 1  # counted by the claim
+        dead = False
+        if failure is None:
             values = {"delivered_at": now, "last_error": None}
+        elif failure.permanent or attempts >= self._settings.usage_export_max_attempts:
+            dead = True
+            values = {"dead_at": now, "last_error": failure.error}
+            log.error(
+                "usage event %s to %s is a dead letter after %d attempt(s): %s "
+                "(re-drive with `nexatron usage-outbox redrive`)",
+                row.event_id, row.sink, attempts, failure.error,
+            )  # fmt: skip
         else:
-            retry = now + dt.timedelta(seconds=backoff_s(row.attempts + 1))
-            values = {"next_attempt_at": retry, "last_error": error}
-            log.warning("usage event %s to %s not delivered: %s", row.event_id, row.sink, error)
+            retry = now + dt.timedelta(seconds=backoff_s(attempts))
+            values = {"next_attempt_at": retry, "last_error": failure.error}
+            log.warning(
+                "usage event %s to %s not delivered: %s", row.event_id, row.sink, failure.error
+            )
         with self._db.begin() as conn:
             conn.execute(update(usage_outbox).where(usage_outbox.c.id == row.id).values(**values))
+        return dead
+
+
+def outbox_counts(conn: Connection) -> dict[str, int]:
+    """How many outbox rows are pending, delivered and dead."""
+    c = usage_outbox.c
+    state = conn.execute(
+        select(
+            func.count().filter(c.delivered_at.is_not(None)),
+            func.count().filter(c.dead_at.is_not(None)),
+            func.count(),
+        )
+    ).one()
+    delivered, dead, total = (int(v) for v in state)
+    return {"pending": total - delivered - dead, "delivered": delivered, "dead": dead}
+
+
+def dead_letters(
+    conn: Connection, *, sink: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The dead letters, oldest first: what was refused, how often tried, the last error."""
+    c = usage_outbox.c
+    query = select(usage_outbox).where(c.dead_at.is_not(None))
+    if sink:
+        query = query.where(c.sink == sink)
+    keep = ("id", "event_id", "sink", "attempts", "last_error", "dead_at", "created_at")
+    out = []
+    for row in conn.execute(query.order_by(c.dead_at, c.id).limit(limit)).mappings():
+        body = row["payload"] or {}
+        tenant = body.get("tenant_id") or body.get("subject")  # Stripe's or CloudEvents' form
+        out.append({k: row[k] for k in keep} | {"tenant_id": tenant})
+    return out
+
+
+def redrive(conn: Connection, *, ids: list[int] | None = None, sink: str | None = None) -> int:
+    """Dead letters (all, or those ids, or that sink's) due again now with a fresh attempt
+    budget; how many."""
+    c = usage_outbox.c
+    statement = update(usage_outbox).where(c.dead_at.is_not(None), c.delivered_at.is_(None))
+    if ids:
+        statement = statement.where(c.id.in_(ids))
+    if sink:
+        statement = statement.where(c.sink == sink)
+    values = {"dead_at": None, "attempts": 0, "next_attempt_at": _now()}
+    return int(conn.execute(statement.values(**values)).rowcount or 0)
