@@ -3,6 +3,13 @@
 Events: `llm` (its stages, when the LLM planned), `plan`, `sql`, `rows` (batches), `summary`,
 then `done` or `error`. Each has an id; keep-alive comments are sent while the database works.
 A client that disconnects cancels the query and frees its slot.
+
+The question's quota unit is taken before the stream starts, so a question over quota is a plain
+429 and the response headers carry `X-Quota-*` (the unit of this question counted); the terminal
+event's `quota` says what remains once the outcome is known (a question not answered gives its
+unit back). A stream that fails after its question was understood (the database fails while
+rows are sent, or anything else) is recorded in the history as `errored`, like the ask route's
+failures; a client that leaves is not an outcome and is not recorded.
 """
 
 from __future__ import annotations
@@ -16,12 +23,24 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from nexatron.api.encoding import dump_json
-from nexatron.errors import NexatronError
+from nexatron.errors import NexatronError, RateLimited
 from nexatron.identity.roles import Principal
 from nexatron.query import views
 from nexatron.query.service import QueryService, query_service
 from nexatron.query.types import Prepared
 from nexatron.services import Services
+from nexatron.usage.quota import QuotaExceeded, Ticket
+
+
+class StreamFailed(NexatronError):
+    """What the history keeps for a stream that failed on an unexpected error."""
+
+    status_code = 500
+
+    @classmethod
+    def default_detail(cls) -> str:
+        return "Internal server error."
+
 
 log = logging.getLogger("nexatron.stream")
 
@@ -34,8 +53,10 @@ class _Stream:
         question: str,
         connection_id: str | None,
         conversation_id: str | None,
+        ticket: Ticket | None,
     ) -> None:
         self.service = service
+        self.ticket = ticket
         self.principal = principal
         self.question = question
         self.connection_id = connection_id
@@ -46,33 +67,74 @@ class _Stream:
         self.seq += 1
         return ServerSentEvent(data=dump_json(data), event=name, id=str(self.seq))
 
-    async def run(self) -> AsyncIterator[ServerSentEvent]:
-        try:
-            async for event in self._stages():
-                yield event
-        except NexatronError as exc:
-            yield self.event("error", {"status": exc.status_code, "detail": exc.detail})
-        except Exception:
-            log.exception("stream failed")
-            yield self.event("error", {"status": 500, "detail": "Internal server error."})
+    def quota(self) -> dict[str, Any]:
+        """The terminal events' `quota` (empty without a question quota)."""
+        if self.ticket is None:
+            return {}
+        headers = self.ticket.headers()
+        return {
+            "quota": {
+                "meter": headers["X-Quota-Meter"],
+                "limit": int(headers["X-Quota-Limit"]),
+                "remaining": int(headers["X-Quota-Remaining"]),
+                "reset": int(headers["X-Quota-Reset"]),
+            }
+        }
 
-    async def _stages(self) -> AsyncIterator[ServerSentEvent]:
-        ticket = await run_in_threadpool(self.service.quotas.admit, self.principal)
+    async def run(self) -> AsyncIterator[ServerSentEvent]:
         answered = False
         try:
             async for event in self._answer():
-                if event.event == "done":
-                    answered = True
+                if event.event == "summary":
+                    answered = True  # recorded as answered: the unit is spent
                 yield event
+        except NexatronError as exc:
+            self._give_back(answered)
+            detail = {"status": exc.status_code, "detail": exc.detail, **self.quota()}
+            yield self.event("error", detail)
+        except Exception:
+            log.exception("stream failed")
+            self._give_back(answered)
+            failed = {"status": 500, "detail": "Internal server error.", **self.quota()}
+            yield self.event("error", failed)
         finally:
-            if ticket is not None and not answered:
-                ticket.refund()  # not answered: the quota unit goes back
+            self._give_back(answered)  # a client that left: not answered either
+
+    def _give_back(self, answered: bool) -> None:
+        if self.ticket is not None and not answered:
+            self.ticket.refund()  # once only
 
     async def _answer(self) -> AsyncIterator[ServerSentEvent]:
         service = self.service
         prepared: Prepared = await run_in_threadpool(
             service.prepare, self.principal, self.question, self.connection_id, self.conversation_id
-        )
+        )  # refusals and clarifications are recorded by prepare
+        prepared.quota = self.ticket
+        recorded = False
+        try:
+            async for event in self._stream(prepared):
+                if event.event == "summary":
+                    recorded = True
+                yield event
+        except (RateLimited, QuotaExceeded):
+            raise  # the tenant's slots or token quota: not an outcome (as on the ask route)
+        except NexatronError as error:
+            if not recorded:
+                self._record_failure(prepared, error)
+            raise
+        except Exception:
+            if not recorded:
+                self._record_failure(prepared, StreamFailed())
+            raise
+
+    def _record_failure(self, prepared: Prepared, error: NexatronError) -> None:
+        self.service.record_failure(
+            prepared.principal, prepared.context.connection, prepared.conversation_id,
+            prepared.question, prepared.planner, error, prepared.started, prepared.id, prepared,
+        )  # fmt: skip
+
+    async def _stream(self, prepared: Prepared) -> AsyncIterator[ServerSentEvent]:
+        service = self.service
         if prepared.llm_stages:
             yield self.event(
                 "llm", {"stages": prepared.llm_stages, "usage": views.usage_view(prepared)}
@@ -94,11 +156,11 @@ class _Stream:
         count = rows.row_count
         answer = service.answer(prepared, rows.result, cached=rows.cached)
         answer.row_count = count
+        service.record(prepared, answer)  # queued: written behind the answer
         yield self.event(
             "summary",
             {"summary": answer.summary, "chart": answer.chart, "warnings": answer.warnings},
         )
-        service.record(prepared, answer)  # queued: written behind the answer
         yield self.event(
             "done",
             {
@@ -106,6 +168,7 @@ class _Stream:
                 "row_count": count,
                 "truncated": answer.truncated,
                 "execution_time_ms": answer.execution_time_ms,
+                **self.quota(),
             },
         )
 
@@ -120,7 +183,7 @@ class _Stream:
         )
 
 
-def stream_answer(
+async def stream_answer(
     request: Request,
     services: Services,
     principal: Principal,
@@ -128,5 +191,9 @@ def stream_answer(
     connection_id: str | None,
     conversation_id: str | None,
 ) -> EventSourceResponse:
-    stream = _Stream(query_service(services), principal, question, connection_id, conversation_id)
-    return EventSourceResponse(stream.run(), ping=10, send_timeout=30)
+    """Takes the question's quota unit first: over quota is a 429 before any event."""
+    service = query_service(services)
+    ticket = await run_in_threadpool(service.quotas.admit, principal)
+    stream = _Stream(service, principal, question, connection_id, conversation_id, ticket)
+    headers = ticket.headers() if ticket is not None else None
+    return EventSourceResponse(stream.run(), ping=10, send_timeout=30, headers=headers)

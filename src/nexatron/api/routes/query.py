@@ -147,8 +147,13 @@ async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
     },
 )
 async def ask_stream(body: AskBody, request: Request, principal: Asker, services: AppState) -> Any:
-    """Server-sent events, one per stage; a client that disconnects cancels the query."""
-    return stream_answer(
+    """Server-sent events, one per stage; a client that disconnects cancels the query.
+
+    Extensions: on a plan with a question quota the response carries the `X-Quota-*` headers
+    (this question counted) and the terminal `done` or `error` event a `quota` object (`meter`,
+    `limit`, `remaining`, `reset`) with what remains once the outcome is known. A stream that
+    fails after the question was understood is kept in the history as `errored`."""
+    return await stream_answer(
         request,
         services,
         principal,
