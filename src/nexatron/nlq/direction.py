@@ -83,7 +83,11 @@ _NOT_DIRECTION = frozenset(
 )
 _SKIP = frozenset({"the", "a", "an"})
 DIRECTION_VERBS = frozenset(
-    {"departing", "leaving", "originating", "arriving", "bound", "destined"}
+    {
+        *("departing", "leaving", "originating", "arriving", "bound", "destined", "left"),
+        *("leave", "leaves", "depart", "departs", "departed", "go", "goes", "going", "went"),
+        *("arrive", "arrives", "arrived", "headed", "heading", "sailed", "flew", "flown"),
+    }
 )
 
 

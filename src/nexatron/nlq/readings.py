@@ -373,7 +373,7 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
     pool = [d for d in cands if d in hinted]
     if len(pool) == 1:
         return pool[0]
-    reach = [d for d in (pool or cands) if reachable(lex, metric_tables, lex.dimensions[d].table)]
+    reach = [d for d in (pool or cands) if dimension_reachable(lex, metric_tables, d)]
     if len(reach) == 1 and metric_tables:
         return reach[0]
     raise Clarification(
@@ -386,6 +386,21 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
             ],
         }
     )
+
+
+def dimension_reachable(lex: Lexicon, tables: set[str], name: str) -> bool:
+    """Every table in `tables` reaches the dimension: a role dimension (origin airport city)
+    through its own relationship, another along the one many-to-one path to its table."""
+    dim = lex.dimensions[name]
+    if dim.via is None:
+        return reachable(lex, tables, dim.table)
+    graph = join_graph(lex.layer)
+    for t in tables:
+        try:
+            graph.role_path(t, dim.via, dim.table, what="value")
+        except CompileError:
+            return False
+    return True
 
 
 def reachable(lex: Lexicon, tables: set[str], goal: str) -> bool:

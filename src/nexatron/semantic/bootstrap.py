@@ -98,6 +98,7 @@ class _Table:
     ref: str  # how the layer names it: bare in the default schema, else schema.table
     entity: list[str]  # singular words of what a row is
     keys: set[str] = field(default_factory=set)  # lowercase key columns (PK, FK, linked)
+    aliases: list[str] = field(default_factory=list)  # what other tables' keys call it
 
     @property
     def entity_text(self) -> str:
@@ -244,12 +245,16 @@ class _Proposer:
 
     def _count(self, t: _Table) -> _Proposal:
         many = plural(t.entity_text)
+        synonyms = [f"{t.entity_text} count", f"count of {many}", f"{many} count"]
+        for alias in t.aliases:
+            others = plural(alias)
+            synonyms += [others, f"number of {others}", f"{alias} count"]
         return _Proposal(
             t,
             None,
             many.split(),
             f"Number of {many}",
-            [f"{t.entity_text} count", f"count of {many}", f"{many} count"],
+            synonyms,
             "metric",
             "count",
             why=f"count of rows of {t.info.qualified_name}",
@@ -396,6 +401,8 @@ def bootstrap(
         vocabulary,
     )
     links, refused_links = finder.find()
+    for key, words in finder.aliases(links).items():
+        by_key[key].aliases.extend(words)
     for link in links:
         by_key[link.child.qualified_name.lower()].keys.update(c.lower() for c in link.child_columns)
         by_key[link.parent.qualified_name.lower()].keys.update(

@@ -7,6 +7,12 @@ on the data before it is declared.
   `origin_airport_id` point at the table whose entity is customer or airport (its key, or a column
   of the same name). Such a guess is declared only when the parent's column is unique and every
   sampled child value is found in it (value containment).
+- A table without a declared key is keyed by its first column when that is named after the table
+  (`drId` in doctor, `empNo` in hrEmp) and unique on the data.
+- A key-like column whose name names no table falls back to the only key it can mean: `mgrNo`
+  (manager, supervisor, parent...) to its own table's key, `StudentID` to the one table of the
+  schema with a bare `ID` column (two such tables: ambiguous, refused). The words such columns
+  share across tables ("student") become names of the target's rows (`aliases`).
 - Two links from one table to another (origin and destination airport), or a table to itself
   (parent category), carry a role: the words of the child column before the parent's entity.
   Bootstrap turns them into role-named dimensions (`semantic/roles.py`).
@@ -14,7 +20,7 @@ on the data before it is declared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from nexatron.semantic.naming import Vocabulary, readable_words, singular
@@ -23,6 +29,10 @@ from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
 
 KEY_WORDS = frozenset({"id", "key", "number", "code", "uuid", "guid", "ref", "reference", "fk"})
 _NUMERIC = frozenset({"integer", "decimal", "float"})
+# Words of a column that points at another row of its own table (`mgrNo` -> `empNo`).
+HIERARCHY_WORDS = frozenset(
+    {"manager", "supervisor", "boss", "parent", "reports", "mentor", "head", "superior"}
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class Link:
     how: str
     stem: tuple[str, ...] = ()  # the child column's words before the key word ("origin airport")
     role: tuple[str, ...] = field(default=())  # set when the link needs one
+    # the column's name names no table (`StudentID` -> HighSchooler): its stem is the role
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,34 @@ def _single_key(t: TableInfo) -> str | None:
     return keys[0] if len(keys) == 1 else None
 
 
+def _abbreviates(short: str, word: str) -> bool:
+    """`dr` for doctor, `emp` for employee: same first letter, the rest in order."""
+    if short == word:
+        return True
+    it = iter(word[1:])
+    return bool(short) and short[0] == word[0] and all(ch in it for ch in short[1:])
+
+
+def _key_candidate(
+    t: TableInfo, vocabulary: Vocabulary | None, entity: list[str] | None = None
+) -> str | None:
+    """The declared single-column key, else (no key declared) a first column named like a key
+    after its own table (`drId` in doctor, `empNo` in hrEmp; not `StudentID` in ClubMember):
+    only a candidate, its uniqueness is checked on the data."""
+    declared = t.primary_key or [c.name for c in t.columns if c.primary_key]
+    if declared:
+        return declared[0] if len(declared) == 1 else None
+    if not t.columns:
+        return None
+    first = t.columns[0]
+    w = readable_words(first.name, vocabulary)
+    if len(w) < 2 or w[-1] not in KEY_WORDS:
+        return None
+    if entity is not None and not _abbreviates(singular(w[-2]), entity[-1]):
+        return None
+    return first.name
+
+
 class LinkFinder:
     def __init__(
         self,
@@ -97,11 +137,24 @@ class LinkFinder:
         # a column is compared with those only, not with every table.
         self._by_last_word: dict[str, list[TableInfo]] = {}
         self._by_key_name: dict[str, list[TableInfo]] = {}
+        self._guessed_keys: dict[str, bool] = {}
         for table in schema.tables:
             self._by_last_word.setdefault(entities[self._key(table)][-1], []).append(table)
-            key = _single_key(table)
+            key = _key_candidate(table, vocabulary, entities[self._key(table)])
             if key is not None:
                 self._by_key_name.setdefault(key.lower(), []).append(table)
+
+    def _key_holds(self, t: TableInfo) -> bool:
+        """A declared key holds; a key guessed from a first column only when unique on data."""
+        if _single_key(t) is not None:
+            return True
+        k = self._key(t)
+        if k not in self._guessed_keys:
+            key = _key_candidate(t, self.vocabulary, self.entities[k])
+            self._guessed_keys[k] = bool(
+                key and self.probe is not None and unique(self.probe, self.ref[k], [key]).ok
+            )
+        return self._guessed_keys[k]
 
     def _key(self, t: TableInfo) -> str:
         return t.qualified_name.lower()
@@ -126,6 +179,22 @@ class LinkFinder:
                 if (self._key(t), c.name.lower()) not in covered:
                     self._inferred(t, c)
         return self._with_roles(), self.refused
+
+    def aliases(self, links: list[Link]) -> dict[str, list[str]]:
+        """What other tables call a table when their key columns name no table: `StudentID` in
+        ClubMember, Friend and TestScore, all toward HighSchooler -> "student". A word counts
+        when columns of at least two tables use it (one column may name a role: `LikedID`)."""
+        seen: dict[tuple[str, str], set[str]] = {}
+        for link in links:
+            if not link.fallback or not link.stem or set(link.stem) & HIERARCHY_WORDS:
+                continue
+            word = " ".join([*link.stem[:-1], singular(link.stem[-1])])
+            seen.setdefault((self._key(link.parent), word), set()).add(self._key(link.child))
+        out: dict[str, list[str]] = {}
+        for (parent, word), children in seen.items():
+            if len(children) >= 2:
+                out.setdefault(parent, []).append(word)
+        return out
 
     def _declared(
         self,
@@ -183,7 +252,11 @@ class LinkFinder:
         out: list[tuple[TableInfo, ColumnInfo]] = []
         exact: list[bool] = []
         named = self._by_last_word.get(said[-1], [])
-        keyed = [p for p in self._by_key_name.get(c.name.lower(), []) if p not in named]
+        keyed = [
+            p
+            for p in self._by_key_name.get(c.name.lower(), [])
+            if p not in named and self._key_holds(p)
+        ]
         for p in [*named, *keyed]:
             entity = self.entities[self._key(p)]
             n = len(entity)
@@ -201,7 +274,8 @@ class LinkFinder:
                     continue  # a table's own key, not a link to itself
                 target = self._target(p, t, c, words, entity)
             elif keyish and p is not t:
-                same, pkey = p.column(c.name), _single_key(p)
+                same = p.column(c.name)
+                pkey = _key_candidate(p, self.vocabulary, self.entities[self._key(p)])
                 if same is not None and same.name == pkey:
                     target = same  # custNo in transactions -> custNo, the customers' key
             if target is None or (p is t and target.name.lower() == c.name.lower()):
@@ -238,6 +312,7 @@ class LinkFinder:
             return
         parents = self._parents(t, c)
         if not parents:
+            self._fallback(t, c)
             return
         if len(parents) > 1:
             names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in parents)
@@ -253,6 +328,62 @@ class LinkFinder:
             )
             return
         parent, target = parents[0]
+        self._verify(t, c, parent, target)
+
+    def _fallback(self, t: TableInfo, c: ColumnInfo) -> None:
+        """A key-like column whose name names no table: `mgrNo` (a manager) points at its own
+        table's key, `StudentID` at the one table keyed by a bare `ID` (HighSchooler). Declared
+        only when exactly one such target exists, it is unique and holds every sampled value."""
+        words = self._words(c.name)
+        if len(words) < 2 or words[-1] not in KEY_WORDS or c.type not in _NUMERIC | {"string"}:
+            return
+        stem = _stem(words)
+        own = self.entities[self._key(t)]
+        # TestID in TestScore: the table's own key, unless it repeats (FriendID in Friend)
+        if stem == own[: len(stem)] and (
+            self.probe is None or unique(self.probe, self.ref[self._key(t)], [c.name]).ok
+        ):
+            return
+        targets: list[tuple[TableInfo, ColumnInfo]] = []
+        if set(stem) & HIERARCHY_WORDS:
+            key = _key_candidate(t, self.vocabulary, own)
+            col = t.column(key) if key else None
+            if col is not None and col.name != c.name and self._words(col.name)[-1] == words[-1]:
+                targets.append((t, col))
+        else:
+            for p in self.schema.tables:  # its own bare id makes the guess ambiguous too
+                bare = [x for x in p.columns if self._words(x.name) == [words[-1]]]
+                if len(bare) == 1:
+                    targets.append((p, bare[0]))
+        targets = [(p, x) for p, x in targets if _compatible(c, x)]
+        if len(targets) == 1 and targets[0][0] is t and not set(stem) & HIERARCHY_WORDS:
+            return  # a table's other id (`ExternalID`) is not a link to itself
+        if len(targets) > 1:
+            names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in targets)
+            self.refused.append(
+                Refused(
+                    t.qualified_name,
+                    (c.name,),
+                    targets[0][0].qualified_name,
+                    (targets[0][1].name,),
+                    "name",
+                    f"the name names no table and several keys could be meant ({names})",
+                )
+            )
+        elif targets:
+            self._verify(t, c, *targets[0], fallback=True)
+
+    def _verify(
+        self,
+        t: TableInfo,
+        c: ColumnInfo,
+        parent: TableInfo,
+        target: ColumnInfo,
+        *,
+        fallback: bool = False,
+    ) -> None:
+        """Declare the link child column -> parent column when the target is unique and holds
+        every sampled child value; else report why not."""
         words = self._words(c.name)
         ok, how = self._unique(parent, [target.name])
         reason: str | None = None
@@ -293,8 +424,19 @@ class LinkFinder:
                 )
             )
             return
+        if fallback:
+            how = f"{how}; the name names no table, the only key it can mean"
         self.links.append(
-            Link(t, (c.name,), parent, (target.name,), "name", how, tuple(_stem(words)))
+            Link(
+                t,
+                (c.name,),
+                parent,
+                (target.name,),
+                "name",
+                how,
+                tuple(_stem(words)),
+                fallback=fallback,
+            )
         )
 
     def _with_roles(self) -> list[Link]:
@@ -310,16 +452,9 @@ class LinkFinder:
                 entity = self.entities[self._key(link.parent)]
                 stem = list(link.stem) or entity
                 words = [*stem[:-1], singular(stem[-1])]
-                role = words if words[-len(entity) :] == entity else [*words, *entity]
-                link = Link(
-                    link.child,
-                    link.child_columns,
-                    link.parent,
-                    link.parent_columns,
-                    link.source,
-                    link.how,
-                    link.stem,
-                    tuple(role),
+                role = (
+                    words if words[-len(entity) :] == entity or link.fallback else [*words, *entity]
                 )
+                link = replace(link, role=tuple(role))
             out.append(link)
         return out
