@@ -1,4 +1,4 @@
-"""Shared checks for the held-out and blind evaluation sets (eval/heldout, eval/blind, ...).
+"""Shared checks for the held-out and blind evaluation sets (used by test_eval_sets.py).
 
 They assert only safety: no confidently wrong answer, no execution error, every unanswerable
 question refused or clarified. Match rates are reported by `nexatron eval`, not asserted.
