@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from nexatron import __version__
-from nexatron.api import errors
+from nexatron.api import error_handlers
 from nexatron.api.deps import OperatorAuthed
 from nexatron.api.gateway import Gateway
 from nexatron.api.routes import api_keys, audit_log, auth, operator, scim_admin, sso, users
@@ -158,7 +158,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
         lifespan=lifespan,
     )
     app.state.services = services
-    errors.install(app)
+    error_handlers.install(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
