@@ -11,8 +11,8 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import Token
 
-from nexatron.guard.errors import GuardRejected
 from nexatron.guard.lexical import check_characters, check_first_of, get_dialect, tokenize
+from nexatron.guard.rejection import GuardRejected
 from nexatron.guard.rules import node_kind, walk_rules
 
 # Schemas that expose the server itself rather than the customer's data.

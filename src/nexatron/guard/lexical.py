@@ -15,7 +15,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import Token
 
-from nexatron.guard.errors import GuardRejected
+from nexatron.guard.rejection import GuardRejected
 
 MAX_SQL_LENGTH = 100_000
 _ALLOWED_CONTROL = frozenset("\t\n\r")

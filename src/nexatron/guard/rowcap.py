@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from nexatron.guard.errors import GuardRejected
+from nexatron.guard.rejection import GuardRejected
 
 _TOP_DIALECTS = frozenset({"tsql", "fabric"})
 

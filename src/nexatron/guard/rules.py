@@ -12,7 +12,6 @@ import re
 
 from sqlglot import exp
 
-from nexatron.guard.errors import GuardRejected
 from nexatron.guard.functions import (
     NAMED_FUNCTION_CLASSES,
     SAFE_FUNCTION_NAMES,
@@ -20,6 +19,7 @@ from nexatron.guard.functions import (
     is_allowed_class,
 )
 from nexatron.guard.lexical import check_text
+from nexatron.guard.rejection import GuardRejected
 
 _STATEMENT_MODULES = frozenset(
     {
