@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import Token
 
-from nexatron.guard.lexical import check_characters, check_first_of, get_dialect, tokenize
+from nexatron.guard.prechecks import check_characters, check_first_of, get_dialect, tokenize
 from nexatron.guard.rejection import GuardRejected
 from nexatron.guard.rules import node_kind, walk_rules
 

@@ -18,7 +18,7 @@ from nexatron.guard.functions import (
     function_name,
     is_allowed_class,
 )
-from nexatron.guard.lexical import check_text
+from nexatron.guard.prechecks import check_text
 from nexatron.guard.rejection import GuardRejected
 
 _STATEMENT_MODULES = frozenset(

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from nexatron.guard.lexical import check_text
+from nexatron.guard.prechecks import check_text
 from nexatron.lru import LRU
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import CompiledQuery, OutputColumn, SemanticLayer, SemanticQuery
