@@ -21,7 +21,7 @@ from nexatron.identity.sessions import TokenPair
 from nexatron.identity.users import create_user
 from nexatron.services import Services
 from nexatron.sso import config
-from nexatron.sso.errors import LoginRejected
+from nexatron.sso.login_failures import LoginRejected
 from nexatron.store.tables import tenants, users
 from nexatron.usage.limits import check_new_seat
 from nexatron.usage.plans import require_feature

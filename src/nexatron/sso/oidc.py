@@ -26,7 +26,7 @@ from joserfc.jwk import KeySet
 
 from nexatron.netcheck import is_private_host
 from nexatron.sso.config import Provider
-from nexatron.sso.errors import LoginRejected, ProviderUnavailable
+from nexatron.sso.login_failures import LoginRejected, ProviderUnavailable
 
 try:  # authlib's httpx integration uses httpx2 when it is installed, else httpx
     import httpx2
