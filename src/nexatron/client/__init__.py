@@ -6,7 +6,7 @@ with Client("http://localhost:8000", key="nxa_...") as nx:
 """
 
 from nexatron.client.asynchronous import AsyncClient
-from nexatron.client.errors import ApiError, RateLimitedError
+from nexatron.client.exceptions import ApiError, RateLimitedError
 from nexatron.client.models import Answer, Column, Connection, Event, LayerObject
 from nexatron.client.synchronous import Client
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from nexatron.client.errors import ApiError, RateLimitedError
+from nexatron.client.exceptions import ApiError, RateLimitedError
 from nexatron.client.models import Event
 
 API = "/api/v1"

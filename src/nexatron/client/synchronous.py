@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from nexatron.client import core
-from nexatron.client.errors import ApiError
+from nexatron.client.exceptions import ApiError
 from nexatron.client.models import Answer, Connection, Event, LayerObject
 
 
