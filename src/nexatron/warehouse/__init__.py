@@ -1,6 +1,6 @@
 """One module per database engine, registered by type name (see `registry`)."""
 
-from nexatron.warehouse.errors import DriverMissing, QueryFailed, QueryTimeout
+from nexatron.warehouse.failures import DriverMissing, QueryFailed, QueryTimeout
 from nexatron.warehouse.pool import EnginePool
 from nexatron.warehouse.registry import (
     ENGINE_TYPES,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from nexatron.warehouse.errors import QueryFailed
+from nexatron.warehouse.failures import QueryFailed
 from nexatron.warehouse.types import Outcome
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -10,7 +10,7 @@ from typing import Any
 
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.classify import advice, classify_message, outcome_of
-from nexatron.warehouse.errors import DriverMissing, QueryFailed, QueryTimeout
+from nexatron.warehouse.failures import DriverMissing, QueryFailed, QueryTimeout
 from nexatron.warehouse.policy import ADVICE, ConnectFailed
 from nexatron.warehouse.secrets import first_line, scrub
 from nexatron.warehouse.types import Outcome, TestResult

@@ -8,7 +8,7 @@ from functools import lru_cache
 import sqlglot
 from sqlglot import exp
 
-from nexatron.warehouse.errors import QueryFailed
+from nexatron.warehouse.failures import QueryFailed
 
 _WRITES: tuple[type[exp.Expression], ...] = (
     exp.Insert,
