@@ -1,5 +1,5 @@
 """SCIM Groups: create, get, replace, patch (members included), delete, list. Membership
-changes recompute the roles of the users they touch (scim/roles.py)."""
+changes recompute the roles of the users they touch (scim/group_roles.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select, update
 from nexatron.clock import now
 from nexatron.identity import events
 from nexatron.ids import new_id
-from nexatron.scim import query, resources, roles, store
+from nexatron.scim import group_roles, query, resources, store
 from nexatron.scim.models import POLICY, GroupModel
 from nexatron.scim.users import Caller
 from nexatron.store.tables import scim_group_members, scim_groups, scim_users, users
@@ -83,7 +83,7 @@ def create_group(conn: Connection, caller: Caller, payload: Mapping[str, Any]) -
         )
     )
     touched = _set_members(conn, caller, group_id, _members(group))
-    roles.recompute(conn, caller.tenant_id, touched)
+    group_roles.recompute(conn, caller.tenant_id, touched)
     events.record(conn, _event(caller, "scim.group.create", group_id, group.display_name))
     return get_group(conn, caller, group_id)
 
@@ -112,7 +112,7 @@ def delete_group(conn: Connection, caller: Caller, group_id: str) -> None:
     before = get_group(conn, caller, group_id)
     members = _member_ids(before)
     conn.execute(scim_groups.delete().where(scim_groups.c.id == group_id))
-    roles.recompute(conn, caller.tenant_id, members)
+    group_roles.recompute(conn, caller.tenant_id, members)
     events.record(conn, _event(caller, "scim.group.delete", group_id, before.display_name))
 
 
@@ -134,7 +134,7 @@ def _save(
     )
     touched = _set_members(conn, caller, group_id, _members(after))
     renamed = after.display_name != before.display_name
-    roles.recompute(conn, caller.tenant_id, _member_ids(after) if renamed else touched)
+    group_roles.recompute(conn, caller.tenant_id, _member_ids(after) if renamed else touched)
     events.record(conn, _event(caller, action, group_id, after.display_name))
     return get_group(conn, caller, group_id)
 

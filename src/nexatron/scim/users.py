@@ -22,7 +22,7 @@ from nexatron.clock import now
 from nexatron.identity import events
 from nexatron.identity.deprovision import deprovision
 from nexatron.ids import new_id
-from nexatron.scim import query, resources, roles, store
+from nexatron.scim import group_roles, query, resources, store
 from nexatron.scim.models import POLICY, UserModel
 from nexatron.settings import Settings
 from nexatron.store.tables import scim_group_members, scim_users, users
@@ -129,7 +129,7 @@ def create_user(conn: Connection, caller: Caller, payload: Mapping[str, Any]) ->
                 email=_email(user),
                 name=resources.display_name(user),
                 password_hash=None,
-                role=roles.DEFAULT_ROLE,
+                role=group_roles.DEFAULT_ROLE,
                 disabled=False,
                 created_at=now(),
             )
@@ -140,7 +140,7 @@ def create_user(conn: Connection, caller: Caller, payload: Mapping[str, Any]) ->
         .where(users.c.id == user_id)
         .values(email=_email(user), name=resources.display_name(user), disabled=False)
     )
-    roles.recompute(conn, caller.tenant_id, [user_id])
+    group_roles.recompute(conn, caller.tenant_id, [user_id])
     if user.active is False:
         deprovision(conn, caller.tenant_id, user_id, reason="scim_deactivate")
     events.record(conn, caller.event("scim.user.create", user_id, user.user_name))
@@ -188,7 +188,7 @@ def _save(
         .where(users.c.tenant_id == caller.tenant_id, users.c.id == user_id)
         .values(email=_email(after), name=resources.display_name(after))
     )
-    roles.recompute(conn, caller.tenant_id, [user_id])
+    group_roles.recompute(conn, caller.tenant_id, [user_id])
     was_active, is_active = before.active is not False, after.active is not False
     if was_active and not is_active:
         deprovision(conn, caller.tenant_id, user_id, reason="scim_deactivate")

@@ -13,7 +13,7 @@ from nexatron.api.deps import AppState, require
 from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
 from nexatron.identity.roles import Principal, Role
-from nexatron.scim import roles, tokens
+from nexatron.scim import group_roles, tokens
 from nexatron.usage.plans import require_feature
 
 router = APIRouter(prefix="/scim", tags=["scim"])
@@ -111,7 +111,7 @@ def revoke_token(token_id: str, principal: Admin, services: AppState) -> None:
 @router.get("/role-mapping", response_model=RoleMappingView, responses=FORBIDDEN)
 def get_role_mapping(principal: Admin, services: AppState) -> RoleMappingView:
     with services.db.connect() as conn:
-        return RoleMappingView(**roles.get_mapping(conn, principal.tenant_id))
+        return RoleMappingView(**group_roles.get_mapping(conn, principal.tenant_id))
 
 
 @router.put(
@@ -123,7 +123,7 @@ def get_role_mapping(principal: Admin, services: AppState) -> RoleMappingView:
 def put_role_mapping(body: RoleMapping, principal: Admin, services: AppState) -> RoleMappingView:
     """Replace the mapping; the roles of SCIM-provisioned users are recomputed at once."""
     with services.db.begin() as conn:
-        mapping = roles.put_mapping(
+        mapping = group_roles.put_mapping(
             conn, principal.tenant_id, principal.user_id, dict(body.group_roles), body.default_role
         )
     return RoleMappingView(**mapping)
