@@ -124,3 +124,18 @@ def test_warnings() -> None:
         "2 rows have no Region.",
     ]
     assert warnings(SemanticQuery(metrics=["sales"]), [SALES], [[1]], truncated=False) == []
+
+
+def test_an_entity_key_beside_its_name_only_separates_equal_names() -> None:
+    key = OutputColumn(name="customer_id", role="dimension", ref="customer_id", label="Id")
+    name = OutputColumn(name="full_name", role="dimension", ref="full_name", label="Name")
+    rows = [[1, "Ann Lee", 4], [2, "Bo Chan", 3]]
+    spec = chart_spec([key, name, SALES], rows, keys=["customer_id"])
+    assert spec is not None and spec["encoding"]["x"]["field"] == "full_name"
+    assert "color" not in spec["encoding"]
+    same = chart_spec([key, name, SALES], [[1, "Ann Lee", 4], [3, "Ann Lee", 3]], ["customer_id"])
+    assert same is not None and same["encoding"]["x"]["field"] == "full_name"
+    assert same["encoding"]["xOffset"] == {"field": "customer_id"}
+    # without knowing the key, two dimensions are two dimensions
+    plain = chart_spec([key, name, SALES], rows)
+    assert plain is not None and plain["encoding"]["x"]["field"] == "customer_id"

@@ -221,3 +221,13 @@ def test_range_words_and_ranked_single_group() -> None:
     assert _range_words("FY2025") == "in FY2025"
     assert _range_words("last quarter") == "last quarter"
     assert _range_words("since March") == "since March"
+
+
+def test_a_breakdown_by_key_and_name_names_the_entity() -> None:
+    key = OutputColumn(name="region_id", role="dimension", ref="region_id", label="Region id")
+    rows = [[7, *BY_REGION[0]], [9, *BY_REGION[1]]]
+    plan = q(dimensions=["region_id", "region"], keys=["region_id"])
+    text = summarize(
+        None, plan, [key, REGION, SALES], rows, range_label=None, truncated=False, layer=LAYER
+    )
+    assert text.startswith(f"{BY_REGION[0][0]} had the highest total sales")

@@ -138,21 +138,21 @@ ANSWERED = [
      "SELECT count(DISTINCT city) FROM customers"),
     ("clinic", "number of different departments",
      "SELECT count(DISTINCT department) FROM visits"),
-    # thresholds on a related count: HAVING, not every row; grouped by key and name, so the two
-    # customers named Ann Lee stay apart (the key is not shown unless asked for)
+    # thresholds on a related count: HAVING, not every row; grouped by key and name, both shown,
+    # so the two customers named Ann Lee stay apart and can be told apart
     ("shop", "customers who placed more than three orders",
-     "SELECT c.full_name, count(*) FROM orders o JOIN customers c"
+     "SELECT c.customer_id, c.full_name, count(*) FROM orders o JOIN customers c"
      " ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.full_name"
      " HAVING count(*) > 3"),
     ("concerts", "stadiums with more than two concerts",
-     "SELECT s.stadium_name, count(*) FROM concert c JOIN stadium s"
-     " ON c.stadium_id = s.stadium_id GROUP BY s.stadium_id, 1 HAVING count(*) > 2"),
+     "SELECT s.stadium_id, s.stadium_name, count(*) FROM concert c JOIN stadium s"
+     " ON c.stadium_id = s.stadium_id GROUP BY s.stadium_id, 2 HAVING count(*) > 2"),
     ("clinic", "patients with more than one visit",
-     "SELECT p.patient_name, count(*) FROM visits v JOIN patients p"
-     " ON v.patient_id = p.patient_id GROUP BY p.patient_id, 1 HAVING count(*) > 1"),
-    # a per-entity breakdown groups by the key too: the two Ann Lees stay apart (key not shown)
+     "SELECT p.patient_id, p.patient_name, count(*) FROM visits v JOIN patients p"
+     " ON v.patient_id = p.patient_id GROUP BY p.patient_id, 2 HAVING count(*) > 1"),
+    # a per-entity breakdown groups by the key too and shows it: the two Ann Lees stay apart
     ("shop", "number of orders per customer",
-     "SELECT c.full_name, count(*) FROM orders o JOIN customers c"
+     "SELECT c.customer_id, c.full_name, count(*) FROM orders o JOIN customers c"
      " ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.full_name"),
 ]  # fmt: skip
 

@@ -33,6 +33,21 @@ def test_row_comparison() -> None:
     assert not rows_match([("a", 1)], [("a", 1), ("b", 2)], ordered=False)
 
 
+def test_an_answers_key_columns_may_be_left_out_only_when_the_gold_has_none() -> None:
+    got = [(3, "Ann Lee", 4), (1, "Ann Lee", 4)]
+    # gold shows the names only: the answer's key column (position 0) is left out
+    assert rows_match(got, [("Ann Lee", 4), ("Ann Lee", 4)], ordered=False, key_columns=(0,))
+    # gold with the key: compared whole
+    assert rows_match(got, [(1, "Ann Lee", 4), (3, "Ann Lee", 4)], ordered=False, key_columns=(0,))
+    # without the answer saying which column is a key, nothing is dropped
+    assert not rows_match(got, [("Ann Lee", 4), ("Ann Lee", 4)], ordered=False)
+    # a key column is never a licence for other differences: merged rows, other cells
+    assert not rows_match(got, [("Ann Lee", 8)], ordered=False, key_columns=(0,))
+    assert not rows_match(got, [("Ann Lee", 4), ("Ann Lee", 5)], ordered=False, key_columns=(0,))
+    # only the key column may go, not the name
+    assert not rows_match(got, [(3, 4), (1, 4)], ordered=False, key_columns=(0,))
+
+
 def test_main_prints_a_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(EVAL / "hr.yaml")]) == 0
     out = capsys.readouterr().out

@@ -126,6 +126,27 @@ def test_groupings(lex: Lexicon) -> None:
     assert old.draft.dimensions == [] and new.draft.dimensions == ["room_type"]
 
 
+def test_groupings_show_an_entitys_key_beside_its_name() -> None:
+    # the key column is quoted in the dimension and bare in the relationship: still the key
+    import copy
+
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    from .passes_layer import CLINIC, CLINIC_VALUES
+
+    layer = copy.deepcopy(CLINIC)
+    layer["dimensions"] += [  # type: ignore[operator]
+        {"name": "patient_id", "type": "number", "table": "patients", "expr": '"patient_id"'},
+        {"name": "patient_name", "table": "patients", "expr": "patient_name"},
+    ]
+    keyed = build_lexicon(SemanticLayer.model_validate(layer), CLINIC_VALUES)
+    old, new = run("visits per patient", keyed, "groupings")
+    assert old.draft.dimensions == []
+    assert new.draft.dimensions == ["patient_id", "patient_name"]
+    assert new.draft.keys == ["patient_id"]
+
+
 def test_times(lex: Lexicon) -> None:
     _, new = run("average booking value per month this year", lex, "times")
     assert new.draft.grain == "month" and new.draft.range is not None

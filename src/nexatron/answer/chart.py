@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -38,10 +39,21 @@ def _field(column: OutputColumn, kind: str, **extra: Any) -> dict[str, Any]:
     return {"field": column.name, "type": kind, "title": column.label, **extra}
 
 
-def chart_spec(columns: list[OutputColumn], rows: list[list[Any]]) -> dict[str, Any] | None:
-    """A spec with inline `data.values` (at most 500 rows), or None when a chart would not help."""
+def chart_spec(
+    columns: list[OutputColumn], rows: list[list[Any]], keys: Collection[str] = ()
+) -> dict[str, Any] | None:
+    """A spec with inline `data.values` (at most 500 rows), or None when a chart would not help.
+
+    `keys`: dimensions shown as an entity's key beside its name (the query's `keys`): the bars
+    are the names, and the key only separates two entities that share a name."""
     metrics = [c for c in columns if c.role == "metric"]
     dims = [c for c in columns if c.role == "dimension"]
+    key_dims = [c for c in dims if c.ref in keys]
+    dims = [c for c in dims if c.ref not in keys] or dims
+    if key_dims and len(dims) == 1 and len(key_dims) == 1:
+        at = columns.index(dims[0])
+        if len({r[at] for r in rows}) < len(rows):
+            dims = [*dims, key_dims[0]]  # names repeat: the key keeps the two bars apart
     times = [c for c in columns if c.role == "time"]
     if not rows or not metrics or (not dims and not times) or len(dims) + len(times) > 2:
         return None

@@ -49,6 +49,7 @@ def facts(
 ) -> dict[str, Any]:
     """What the result shows, as plain values (Decimal, date); `kind` says which facts exist."""
     metrics, dims, times = (_index(columns, r) for r in ("metric", "dimension", "time"))
+    dims = [i for i in dims if columns[i].ref not in query.keys] or dims  # a key beside a name
     base: dict[str, Any] = {
         "question": question_hint,
         "range_label": range_phrase(query, range_label),

@@ -1,4 +1,12 @@
-"""Row comparison for execution match: cells normalised, column order ignored within a row."""
+"""Row comparison for execution match: cells normalised, column order ignored within a row.
+
+An answer may show an entity's key beside its name ('customer id', 'full name', count): per-entity
+breakdowns group by both so that two customers with the same name stay apart, and show both so the
+reader can tell them apart. Gold SQL written by people shows the key only when names repeat (see
+eval/dayone/README.md). So the key columns of an answer (the plan's `keys`) may be left out when
+the gold has no column for them: the rest must then match exactly, row for row. Nothing else is
+ever dropped, and the gold's columns never are.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +32,22 @@ def _rows(rows: list[tuple[Any, ...]], ordered: bool) -> list[tuple[str, ...]]:
     return norm if ordered else sorted(norm)
 
 
-def rows_match(got: list[tuple[Any, ...]], gold: list[tuple[Any, ...]], ordered: bool) -> bool:
-    """Same rows (cells compared per row regardless of column order; rows ordered only if asked)."""
-    return len(got) == len(gold) and _rows(got, ordered) == _rows(gold, ordered)
+def rows_match(
+    got: list[tuple[Any, ...]],
+    gold: list[tuple[Any, ...]],
+    ordered: bool,
+    key_columns: tuple[int, ...] = (),
+) -> bool:
+    """Same rows (cells compared per row regardless of column order; rows ordered only if asked).
+
+    `key_columns`: positions of the answer's entity-key columns, which may be left out when the
+    gold has that many fewer columns (same number of rows, every other cell equal)."""
+    if len(got) != len(gold):
+        return False
+    if _rows(got, ordered) == _rows(gold, ordered):
+        return True
+    width = len(got[0]) if got else 0
+    if not key_columns or not gold or len(gold[0]) != width - len(key_columns):
+        return False
+    kept = [i for i in range(width) if i not in key_columns]
+    return _rows([tuple(r[i] for i in kept) for r in got], ordered) == _rows(gold, ordered)

@@ -179,7 +179,12 @@ def _one(
     gold_sql = str(q["sql"])
     gold = con.execute(gold_sql).fetchall()
     ordered = "order by" in gold_sql.lower()
-    ok = rows_match(got, gold, ordered)
+    keys = tuple(
+        i
+        for i, c in enumerate(compiled.columns)
+        if c.role == "dimension" and c.ref in plan.query.keys
+    )
+    ok = rows_match(got, gold, ordered, keys)
     return QuestionResult(
         **common,
         outcome="match" if ok else "mismatch",

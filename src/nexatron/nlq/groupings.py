@@ -123,8 +123,7 @@ def _entity(state: ParseState, position: int, r: Reading) -> None:
                 }
             )
         names = entity_dimensions(table, state.lex)
-        asked = {t.low for t in state.seg.tokens}
-        group_entity(state.draft.dimensions, state.draft.keys, names, asked, state.lex)
+        group_entity(state.draft.dimensions, state.draft.keys, names)
         shown = "' and '".join(names)
         state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
         if len(names) == 1 and key_needed(table, state.lex):

@@ -86,9 +86,10 @@ def implicit_count(state: ParseState) -> None:
     draft = state.draft
     if draft.metrics or draft.order_desc is None or "frequency" not in draft.cues:
         return
-    if len(draft.dimensions) != 1 or draft.grain is not None:
+    labels = [d for d in draft.dimensions if d not in draft.keys]  # an entity's key is shown too
+    if len(labels) != 1 or draft.grain is not None:
         return
-    dim = state.lex.dimensions[draft.dimensions[0]]
+    dim = state.lex.dimensions[labels[0]]
     name = frequency_metric(state.lex, dim)
     if name is None:
         return

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from nexatron.nlq.errors import Clarification, Refusal
 from nexatron.nlq.items import Item
 from nexatron.nlq.lexicon import Entry, Lexicon
-from nexatron.nlq.text import Token, stem, words_of
+from nexatron.nlq.text import Token, words_of
 from nexatron.nlq.word_lists import AGG_CUES, GROUP, NON_ADDITIVE
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
@@ -231,17 +231,20 @@ def key_dimension(table: str, lex: Lexicon) -> str | None:
     """The dimension holding a table's key (a column other tables' relationships point to),
     when the layer declares one."""
     keys = {
-        c.strip().lower()
+        _bare_column(c)
         for r in lex.layer.relationships
         if r.to_table == table
         for c in r.to_columns
     }
     found = [
-        d.name
-        for d in lex.dimensions.values()
-        if d.table == table and d.expr.strip().lower() in keys
+        d.name for d in lex.dimensions.values() if d.table == table and _bare_column(d.expr) in keys
     ]
     return found[0] if len(found) == 1 else None
+
+
+def _bare_column(expr: str) -> str:
+    """A column reference compared without quotes or case: '"CustomerId"' is customerid."""
+    return expr.strip().strip('"`[]').lower()
 
 
 def key_needed(table: str, lex: Lexicon) -> bool:
@@ -264,20 +267,16 @@ def group_entity(
     draft_dimensions: list[str],
     draft_keys: list[str],
     names: list[str],
-    asked: set[str],
-    lex: Lexicon,
 ) -> None:
-    """Add an entity's grouping: its name shown; its key shown only when the question names it
-    ('give the airport code', 'their ids'), else grouped by without being shown."""
+    """Add an entity's grouping: its key and its name, both shown (the key first), so two
+    entities with the same name stay apart and the reader can tell them apart. The key is also
+    recorded in `draft_keys`: the query's `keys` say which shown columns are entity keys."""
     *keys, name = names
     for key in keys:
-        dim = lex.dimensions[key]
-        words = {stem(w) for w in words_of(f"{dim.name} {dim.label or ''} {dim.expr}")}
-        own = {stem(w) for w in words_of(f"{dim.table} {lex.dimensions[name].name}")}
-        named = bool(words - own & {stem(w) for w in asked})
-        target = draft_dimensions if named else draft_keys
-        if key not in target:
-            target.append(key)
+        if key not in draft_dimensions:
+            draft_dimensions.append(key)
+        if key not in draft_keys:
+            draft_keys.append(key)
     if name not in draft_dimensions:
         draft_dimensions.append(name)
 

@@ -96,8 +96,7 @@ def _group_by_subject_noun(state: ParseState, position: int) -> None:
         ]
         table = state.lex.dimensions[dim].table
         group = (entity_dimensions(table, state.lex) if dim in names else [dim]) or [dim]
-        asked = {t.low for t in state.seg.tokens}
-        group_entity(state.draft.dimensions, state.draft.keys, group, asked, state.lex)
+        group_entity(state.draft.dimensions, state.draft.keys, group)
         shown = "' and '".join(group or [dim])
         state.draft.assumptions.append(f"grouped '{r.item.text}' by dimension '{shown}'")
         if len(group) == 1 and key_needed(table, state.lex):

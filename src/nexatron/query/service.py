@@ -445,7 +445,7 @@ class QueryService:
                 truncated=result.truncated,
                 layer=prepared.context.layer,
             )
-            memo = (summary, chart_spec(prepared.compiled.columns, rows))
+            memo = (summary, chart_spec(prepared.compiled.columns, rows, prepared.plan.query.keys))
             self._answers.put(memo_key, memo)
         summary, chart = memo
         warnings = list(prepared.plan.assumptions)

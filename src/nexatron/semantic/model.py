@@ -208,7 +208,8 @@ class SemanticQuery(_Strict):
     metrics: list[str] = Field(default_factory=list)
     aggregates: list[ColumnAggregate] = Field(default_factory=list)  # compiled after metrics
     dimensions: list[str] = Field(default_factory=list)
-    # grouped by but not shown: an entity's key, so two rows with the same label stay apart
+    # an entity's key, so two rows with the same label stay apart: grouped by, and shown only
+    # when it is in `dimensions` too (the parser shows it beside the entity's name)
     keys: list[str] = Field(default_factory=list)
     time: TimeSpec | None = None
     filters: list[QueryFilter] = Field(default_factory=list)
