@@ -27,6 +27,10 @@ NOW = DateContext(now=dt.datetime(2026, 3, 15, 12, tzinfo=dt.UTC))  # a Sunday
         ("last 3 months", D(2025, 12, 1), D(2026, 3, 1)),
         ("last 7 days", D(2026, 3, 8), D(2026, 3, 15)),
         ("past 30 days", D(2026, 2, 14), D(2026, 3, 16)),
+        # qualifiers: one range each
+        ("past 30 days, inclusive of 30 days ago", D(2026, 2, 13), D(2026, 3, 16)),
+        ("last 7 days, not counting today", D(2026, 3, 8), D(2026, 3, 15)),
+        ("past 3 months", D(2025, 12, 16), D(2026, 3, 16)),
         ("ytd", D(2026, 1, 1), D(2026, 3, 16)),
         ("quarter to date", D(2026, 1, 1), D(2026, 3, 16)),
         ("in 2025", D(2025, 1, 1), D(2026, 1, 1)),
