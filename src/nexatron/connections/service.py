@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -153,11 +154,15 @@ def create(
     type_name: str,
     config: dict[str, Any],
     is_default: bool | None,
+    check: Callable[[Connection], None] | None = None,
 ) -> dict[str, Any]:
+    """`check` runs first in the inserting transaction (the plan's connection limit)."""
     type_name = get_engine_class(type_name).type_name  # canonical: "postgresql" -> "postgres"
     conn_id = new_id("connection")
     public_part, sealed = _seal(services, tenant_id, conn_id, type_name, config)
     with services.db.begin() as conn:
+        if check is not None:
+            check(conn)
         if _name_taken(conn, tenant_id, name):
             raise Conflict(f"A connection named {name!r} already exists.")
         first = not list_rows(conn, tenant_id)

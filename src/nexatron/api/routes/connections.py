@@ -86,8 +86,14 @@ def list_connections(principal: Reader, services: AppState) -> ConnectionList:
 def create_connection(
     body: CreateConnection, principal: Writer, services: AppState
 ) -> ConnectionOut:
-    with services.db.connect() as conn:
+    with services.db.connect() as conn:  # refused before the body is validated
+        check_new_connection(
+            conn, services.settings, principal.tenant_id, principal.plan, lock=False
+        )
+
+    def within_plan(conn: Any) -> None:  # in the inserting transaction, under the tenant lock
         check_new_connection(conn, services.settings, principal.tenant_id, principal.plan)
+
     created = service.create(
         services,
         principal.tenant_id,
@@ -96,6 +102,7 @@ def create_connection(
         type_name=body.type,
         config=body.config,
         is_default=body.is_default,
+        check=within_plan,
     )
     return ConnectionOut(**created)
 
