@@ -30,6 +30,7 @@ from nexatron.query.service import QueryService, query_service
 from nexatron.query.types import Prepared
 from nexatron.services import Services
 from nexatron.usage.quota import QuotaExceeded, Ticket
+from nexatron.warehouse.stream import JsonRows
 
 
 class StreamFailed(NexatronError):
@@ -152,7 +153,7 @@ class _Stream:
         await rows.open()
         yield self.sql_event(prepared)
         async for offset, batch in rows.batches():
-            yield self.event("rows", {"offset": offset, "rows": batch})
+            yield self.rows_event(offset, batch)
         count = rows.row_count
         answer = service.answer(prepared, rows.result, cached=rows.cached)
         answer.row_count = count
@@ -171,6 +172,13 @@ class _Stream:
                 **self.quota(),
             },
         )
+
+    def rows_event(self, offset: int, batch: JsonRows) -> ServerSentEvent:
+        """`{"offset": ..., "rows": [...]}` around rows already rendered as JSON text (the same
+        text `dump_json` makes of that payload)."""
+        self.seq += 1
+        data = f'{{"offset":{offset},"rows":[{batch.text}]}}'
+        return ServerSentEvent(data=data, event="rows", id=str(self.seq))
 
     def sql_event(self, prepared: Prepared) -> ServerSentEvent:
         return self.event(

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from nexatron.warehouse.policy import UNCHECKED, Gate
+from nexatron.warehouse.stream import JsonRows, RenderedBatches
 from nexatron.warehouse.types import ResultColumn, ResultSet, SchemaSnapshot, TestResult
 
 
@@ -55,6 +56,15 @@ class Engine(abc.ABC):
     ) -> tuple[list[ResultColumn], Iterator[list[list[Any]]]]:
         """Run one read-only statement and yield JSON-safe row batches without holding them all.
         Closing the iterator (or `cancel()`) stops the query."""
+
+    def stream_json(
+        self, sql: str, *, timeout_s: float, batch_size: int = 1000
+    ) -> Iterator[JsonRows]:
+        """`stream`'s batches as JSON text, for the stream route. Engines whose database can
+        render the JSON itself (DuckDB) override this; the text must be exactly what
+        `JsonRows.of` makes of the converted rows. Closing the iterator stops the query."""
+        _columns, batches = self.stream(sql, timeout_s=timeout_s, batch_size=batch_size)
+        return RenderedBatches(batches)
 
     def cancel(self) -> None:  # noqa: B027 - optional for engines that cannot cancel
         """Best-effort cancellation of running statements."""

@@ -1,20 +1,24 @@
 """DuckDB files via DuckDB's own Python API: read_only, external access off, configuration
-locked, no extension autoload; duckdb_* catalog functions for introspection."""
+locked, no extension autoload; duckdb_* catalog functions for introspection; streamed rows
+rendered as JSON by DuckDB itself (engines/duckdb_json.py)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import Field
 
 from nexatron.warehouse.base import EngineConfig
+from nexatron.warehouse.engines.duckdb_json import describe_sql, rows_sql
 from nexatron.warehouse.local import FileEngine, Interrupt
 from nexatron.warehouse.policy import UNCHECKED, Gate
 from nexatron.warehouse.probe import require_modules
+from nexatron.warehouse.readonly import ensure_single_statement
 from nexatron.warehouse.sqla import Snapshot
+from nexatron.warehouse.stream import JsonRows, JsonTextBatches
 from nexatron.warehouse.watchdog import WATCHDOG
 
 
@@ -153,6 +157,29 @@ class DuckDBEngine(FileEngine):
         keys = cursor.execute(KEYS_SQL).fetchall()
         return default, tables, columns, keys
 
+    def stream_json(
+        self, sql: str, *, timeout_s: float, batch_size: int = 1000
+    ) -> Iterator[JsonRows]:
+        """DuckDB renders each row as JSON text in its own threads (duckdb_json.py); Python only
+        joins a batch's strings. Results with a type rendered there only in Python (DECIMAL,
+        dates, ...) or statements that are not a plain query take the Python path."""
+        ensure_single_statement(sql, self.dialect)
+        ctx = self.session(timeout_s)
+        cursor = ctx.__enter__()
+        rendered: str | None = None
+        try:
+            rendered = _rendered_sql(cursor, sql)
+            if rendered is not None:
+                cursor.execute(rendered)
+                first = cursor.fetchmany(batch_size)
+        except BaseException as exc:
+            ctx.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        if rendered is None:
+            ctx.__exit__(None, None, None)
+            return super().stream_json(sql, timeout_s=timeout_s, batch_size=batch_size)
+        return JsonTextBatches(first, cursor.fetchmany, batch_size, ctx)
+
     def dispose(self) -> None:
         """Close the file now, or when its last running statement ends."""
         with self._lock:
@@ -160,3 +187,17 @@ class DuckDBEngine(FileEngine):
                 self._dispose_pending = True
             else:
                 self._close_root()
+
+
+def _rendered_sql(cursor: Any, sql: str) -> str | None:
+    """`sql` wrapped so that DuckDB returns its rows as JSON text, or None (see rows_sql). The
+    statement is bound (DESCRIBE), not run; one that cannot be a subquery takes the Python
+    path, where it runs as it is."""
+    import duckdb
+
+    query = sql.strip().rstrip(";").rstrip()
+    try:
+        described = cursor.execute(describe_sql(query)).fetchall()
+    except duckdb.Error:
+        return None
+    return rows_sql(query, [str(row[1]) for row in described])

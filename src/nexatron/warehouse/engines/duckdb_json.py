@@ -1,0 +1,87 @@
+"""DuckDB renders a result's rows as JSON text itself, for the stream route: one string per row,
+so Python never builds row objects or converts values.
+
+The text must be byte for byte what the Python path sends (`JsonRows.of` over `convert_rows`,
+i.e. orjson): tests compare both over hundreds of thousands of values. DuckDB's own JSON differs
+in places, so each type gets an expression that matches:
+- integers and booleans: their text;
+- DOUBLE (and FLOAT, widened to DOUBLE as the driver does): NULL, NaN and infinities -> null;
+  DuckDB's VARCHAR cast writes Python's shortest repr, which is orjson's text from 1e-4 up (and
+  0); from 1e-5 to 1e-4 orjson writes plain decimals, as DuckDB's JSON does; below, orjson writes
+  the exponent without its leading zero (1e-7, not 1e-07);
+- VARCHAR: DuckDB's JSON string, except that it writes the escapes of control characters with
+  capital hex digits (orjson: small), so a string holding one of those is escaped here instead.
+Any other type (DECIMAL, dates, times, lists, ...) is left to the Python path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_INTEGERS = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+)
+_BOOLEAN = "BOOLEAN"
+_FLOATS = frozenset({"DOUBLE", "FLOAT"})
+_TEXT = "VARCHAR"
+
+#: orjson's escapes of control characters (DuckDB writes \u000B where orjson writes \u000b).
+_SHORT = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
+_ESCAPES = [(chr(c), _SHORT.get(c, f"\\u{c:04x}")) for c in range(32)]
+#: The control characters whose escapes hold hex letters (the only ones DuckDB writes otherwise).
+_CAPITALISED = "[\\x0b\\x0e\\x0f\\x1a-\\x1f]"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _double(x: str) -> str:
+    x = f"CAST({x} AS DOUBLE)"
+    return (
+        f"CASE WHEN {x} IS NULL OR NOT isfinite({x}) THEN 'null' "
+        f"WHEN abs({x}) >= 1e-4 OR {x} = 0 THEN CAST({x} AS VARCHAR) "
+        f"WHEN abs({x}) >= 1e-5 THEN CAST(to_json({x}) AS VARCHAR) "
+        f"ELSE replace(CAST({x} AS VARCHAR), 'e-0', 'e-') END"
+    )
+
+
+def _string(x: str) -> str:
+    escaped = f"replace(replace({x}, '\\', '\\\\'), '\"', '\\\"')"
+    for char, escape in _ESCAPES:
+        escaped = f"replace({escaped}, chr({ord(char)}), {_quote(escape)})"
+    return (
+        f"CASE WHEN {x} IS NULL THEN 'null' "
+        f"WHEN regexp_matches({x}, '{_CAPITALISED}') THEN '\"' || {escaped} || '\"' "
+        f"ELSE CAST(to_json({x}) AS VARCHAR) END"
+    )
+
+
+def value_sql(column: str, type_name: str) -> str | None:
+    """The SQL rendering one value of `column` (of DuckDB type `type_name`) as JSON text, or
+    None when that type is left to the Python path."""
+    if type_name in _INTEGERS or type_name == _BOOLEAN:
+        return f"coalesce(CAST({column} AS VARCHAR), 'null')"
+    if type_name in _FLOATS:
+        return _double(column)
+    if type_name == _TEXT:
+        return _string(column)
+    return None
+
+
+def rows_sql(query: str, types: Sequence[str]) -> str | None:
+    """A statement over `query` (one read-only SELECT) returning each of its rows as one JSON
+    array in text, or None when a column's type is not rendered here. Columns are taken by
+    position (#1, #2, ...): a result may repeat a name."""
+    if not types:
+        return None
+    values = [value_sql(f"#{i}", t) for i, t in enumerate(types, start=1)]
+    if any(v is None for v in values):
+        return None
+    row = " || ',' || ".join(f"({v})" for v in values)
+    return f"SELECT '[' || {row} || ']' FROM (\n{query}\n) AS nx_rows"
+
+
+def describe_sql(query: str) -> str:
+    """Names and types of `query`'s columns without running it (DuckDB binds DESCRIBE only)."""
+    return f"DESCRIBE SELECT * FROM (\n{query}\n) AS nx_rows"
