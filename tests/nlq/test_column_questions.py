@@ -154,6 +154,17 @@ ANSWERED = [
     ("shop", "number of orders per customer",
      "SELECT c.customer_id, c.full_name, count(*) FROM orders o JOIN customers c"
      " ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.full_name"),
+    # a list of rows is a row query, not a count: the rows, their asked columns
+    ("concerts", "list the stadiums in Leeds",
+     "SELECT stadium_name FROM stadium WHERE location = 'Leeds'"),
+    ("shop", "show all products with their prices", "SELECT title, price FROM products"),
+    ("clinic", "List the patients and their towns", "SELECT patient_name, town FROM patients"),
+    ("concerts", "stadiums that never hosted a concert",
+     "SELECT stadium_name FROM stadium WHERE stadium_id NOT IN (SELECT stadium_id FROM concert)"),
+    ("shop", "how many products were never ordered",
+     "SELECT count(*) FROM products WHERE product_id NOT IN (SELECT product_id FROM orders)"),
+    ("clinic", "the 2 heaviest patients",
+     "SELECT patient_name, weight_kg FROM patients ORDER BY weight_kg DESC LIMIT 2"),
 ]  # fmt: skip
 
 
@@ -171,10 +182,6 @@ REFUSED = [
     ("shop", "total customers by typical basket", "typical"),
     ("shop", "total price of products", "total"),  # prices are not added up
     ("clinic", "unique visits by ward", "ward"),
-    # a list of rows is not a count
-    ("concerts", "list the stadiums in Leeds", "list"),
-    ("shop", "show all products with their prices", ""),  # refused; the word may vary
-    ("clinic", "List the patients and their towns", "List"),
 ]
 
 

@@ -223,3 +223,27 @@ def test_every_pass_has_a_test() -> None:
 def test_a_pass_may_ask(clinic: Lexicon) -> None:
     with pytest.raises(Clarification):
         run("charges by city", clinic, "read_metrics")
+
+
+def test_absent_children(clinic: Lexicon) -> None:
+    old, new = run("patients who never had a visit", clinic, "absent_children")
+    assert old.draft.absent == []
+    assert [a.table for a in new.draft.absent] == ["visits"]
+    assert new.draft.row_entity == "patients"
+    assert {new.items[k].text for k in new.used} >= {"never", "visit"}
+
+
+def test_ranked_rows(clinic: Lexicon) -> None:
+    old, new = run("the 3 most expensive visits", clinic, "ranked_rows")
+    assert old.draft.row_order == []
+    assert [(o.field, o.desc) for o in new.draft.row_order] == [("fee", True)]
+    assert new.draft.limit == 3 and new.draft.row_entity == "visits"
+
+
+def test_row_shape(clinic: Lexicon) -> None:
+    old, new = run("list the patients and their cities", clinic, "row_shape")
+    assert old.draft.columns is None
+    assert new.draft.columns == ["city"] and new.draft.row_entity == "patients"
+    assert new.draft.metrics == [] and new.draft.dimensions == []
+    _, grouped = run("fees by department", clinic, "row_shape")
+    assert grouped.draft.columns is None

@@ -170,3 +170,45 @@ async def test_openapi_documents_the_route(harness: Harness) -> None:
     op = spec["paths"]["/api/v1/semantic/query"]["post"]
     assert {"200", "404", "422", "429"} <= set(op["responses"])
     assert "StructuredQuery" in str(op["requestBody"])
+
+
+async def test_a_row_query_lists_rows_without_children(
+    harness: Harness, demo: str, warehouse: Any
+) -> None:
+    category = warehouse("SELECT category FROM products GROUP BY 1 ORDER BY 1 LIMIT 1")[0][0]
+    status = warehouse("SELECT status FROM orders GROUP BY 1 ORDER BY count(*) LIMIT 1")[0][0]
+    expected = warehouse(
+        "SELECT p.name, p.category FROM products p WHERE p.category = ? AND NOT EXISTS"
+        " (SELECT 1 FROM order_items i JOIN orders o ON i.order_id = o.id"
+        " WHERE i.product_id = p.id AND o.status = ?)",
+        category,
+        status,
+    )
+    assert expected, "every product has such an order line; proves nothing"
+    body = {
+        "connection_id": demo,
+        "columns": ["product", "category"],
+        "entity": "products",
+        "filters": [{"field": "category", "values": [category]}],
+        "absent": [{"table": "order_items", "filters": [{"field": "status", "values": [status]}]}],
+    }
+    r = await harness.as_(harness.tenant.analyst, "POST", URL, json=body)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert sorted((d["product"], d["category"]) for d in answer["data"]) == sorted(expected)
+    assert answer["plan"]["query"]["columns"] == ["product", "category"]
+    assert answer["plan"]["query"]["absent"][0]["table"] == "order_items"
+    assert "NOT EXISTS" in answer["sql"].upper() and "product" in answer["summary"]
+
+
+async def test_a_row_query_that_also_aggregates_is_a_422(harness: Harness, demo: str) -> None:
+    body = {
+        "connection_id": demo,
+        "columns": ["product"],
+        "metrics": ["total_sales"],
+        "absent": [{"table": "nope"}],
+    }
+    r = await harness.as_(harness.tenant.analyst, "POST", URL, json=body)
+    assert r.status_code == 422, r.text
+    locs = [e["loc"] for e in r.json()["detail"]]
+    assert ["body", "metrics"] in locs and ["body", "absent", 0, "table"] in locs

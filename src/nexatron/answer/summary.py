@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from nexatron.answer.facts import facts
+from nexatron.answer.facts import facts, range_phrase
 from nexatron.answer.formatting import (
     format_compact,
     format_count,
@@ -15,6 +15,7 @@ from nexatron.answer.formatting import (
     is_plural_label,
     plural,
 )
+from nexatron.answer.listing import rows_sentence
 from nexatron.semantic.model import OutputColumn, SemanticLayer, SemanticQuery
 
 
@@ -58,6 +59,16 @@ def summarize(
     layer: SemanticLayer | None = None,
 ) -> str:
     """One sentence about the result. Pass `layer` to allow shares of a total (sum/count only)."""
+    if query.shape == "rows" and rows:
+        return rows_sentence(
+            query,
+            columns,
+            rows,
+            range_label=range_phrase(query, range_label),
+            truncated=truncated,
+            locale=locale,
+            layer=layer,
+        )
     fact = facts(
         question_hint,
         query,

@@ -23,6 +23,7 @@ from nexatron.nlq.metric_subsets import (
 )
 from nexatron.nlq.metric_words import nouns_after_values, read_metrics
 from nexatron.nlq.reachable_metrics import reachable_metrics
+from nexatron.nlq.row_queries import absent_children, ranked_rows, row_shape
 from nexatron.nlq.state import Draft, ParseState, Pass
 from nexatron.nlq.time_and_ranking import comparisons, ranking, times
 from nexatron.nlq.value_filters import compared_values, value_filters
@@ -35,6 +36,8 @@ def boolean_qualifiers(state: ParseState) -> None:
 
 
 PASSES: tuple[Pass, ...] = (
+    absent_children,
+    ranked_rows,
     boolean_qualifiers,
     negated_metrics,
     aggregated_columns,
@@ -54,6 +57,7 @@ PASSES: tuple[Pass, ...] = (
     comparisons,
     kept_filters,
     defined_subsets,
+    row_shape,
     leftover_words,
     described_entities,
     explained_words,

@@ -16,7 +16,7 @@ from nexatron.nlq.items import Item, Segmented
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, read_items
-from nexatron.semantic.model import ColumnAggregate, Grain, QueryFilter, TimeRange
+from nexatron.semantic.model import Absent, ColumnAggregate, Grain, OrderBy, QueryFilter, TimeRange
 
 
 @dataclass
@@ -48,6 +48,13 @@ class Draft:
     entities: list[tuple[str, str]] = field(default_factory=list)  # (text, table)
     counted_entity: str | None = None
     described: set[str] = field(default_factory=set)  # entity tables right after a used value
+    # row-level questions (nlq.row_queries): anti-joins, the table whose rows are asked for, a
+    # row-level order ('the 2 youngest singers'), and the columns once the question is read as
+    # a listing (None: an aggregate question)
+    absent: list[Absent] = field(default_factory=list)
+    row_entity: str | None = None
+    row_order: list[OrderBy] = field(default_factory=list)
+    columns: list[str] | None = None
 
 
 class ParseState:

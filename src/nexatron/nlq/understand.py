@@ -169,6 +169,8 @@ def understand(
     except Clarification as exc:
         _unknown_beside(exc, seg, lexicon)
         raise
+    if draft.columns is not None:
+        return _row_plan(draft, seg, lexicon)
     follow = is_follow_up(seg, draft, previous)
     if not follow:
         check_listing(seg.tokens, draft, lexicon)
@@ -205,7 +207,47 @@ def understand(
     return _plan(query, draft, seg, follow)
 
 
-def _refuse_unmatched(draft: Draft, lex: Lexicon, follow: bool, removing: bool) -> None:
+def _row_plan(draft: Draft, seg: Segmented, lex: Lexicon) -> Plan:
+    """The plan of a row-level question (`nlq.row_queries.row_shape` read it as one)."""
+    columns = draft.columns or []
+    used = {lex.dimensions[c].table for c in columns} | {draft.row_entity or ""}
+    draft.described |= used
+    draft.metrics = [m for m in draft.metrics if lex.metrics[m].table in used]
+    _refuse_unmatched(draft, lex, follow=False, removing=False, rows=used)
+    time = None
+    if draft.range is not None:
+        dim = draft.time_dim or _row_date(draft, lex)
+        time = TimeSpec(dimension=dim, range=draft.range)
+    query = SemanticQuery(
+        columns=columns,
+        entity=draft.row_entity,
+        filters=_filters(draft),
+        time=time,
+        order=list(draft.row_order),
+        limit=draft.limit,
+        absent=list(draft.absent),
+    )
+    return _plan(query, draft, seg, follow=False)
+
+
+def _row_date(draft: Draft, lex: Lexicon) -> str:
+    """The listed table's one date, for a period named with no date ('joined in 2025')."""
+    dates = [d for d in lex.dimensions.values() if d.type == "time" and d.table == draft.row_entity]
+    if len(dates) != 1:
+        raise Refusal(
+            {
+                "message": "Which date does the period apply to?",
+                "unmatched": [draft.range.label or "the period"] if draft.range else [],
+                "suggestions": {"metrics": [], "dimensions": [d.name for d in dates]},
+            }
+        )
+    draft.assumptions.append(f"applied the period to '{dates[0].name}'")
+    return dates[0].name
+
+
+def _refuse_unmatched(
+    draft: Draft, lex: Lexicon, follow: bool, removing: bool, rows: set[str] | None = None
+) -> None:
     unmatched = list(draft.unmatched)
     used_tables = (
         {lex.metrics[m].table for m in draft.metrics}
@@ -218,6 +260,9 @@ def _refuse_unmatched(draft: Draft, lex: Lexicon, follow: bool, removing: bool) 
     metric_tables = tables_of(lex, draft.metrics) | {
         _aggregate_table(a, lex) for a in draft.aggregates
     }
+    if rows is not None:  # a row query: its tables are the listed one and its columns'
+        used_tables |= rows
+        metric_tables |= rows
     for text, table in draft.entities:
         if table in draft.described and metric_tables and reachable(lex, metric_tables, table):
             continue
@@ -227,7 +272,7 @@ def _refuse_unmatched(draft: Draft, lex: Lexicon, follow: bool, removing: bool) 
         unmatched.append("(something to exclude)")
     if unmatched:
         raise _unmatched(unmatched, lex)
-    if not _asked(draft) and not follow:
+    if not _asked(draft) and not follow and rows is None:
         what = draft.counted_entity
         msg = f"No metric counts '{what}'." if what else "Which metric? The question names none."
         raise Refusal(
@@ -300,6 +345,7 @@ def _fresh(draft: Draft, filters: list[QueryFilter], lex: Lexicon) -> SemanticQu
         time=time,
         filters=filters,
         metric_filters=list(draft.metric_filters),
+        absent=list(draft.absent),
     )
     _order(q, draft, follow=False)
     return q
@@ -357,6 +403,15 @@ def _check(q: SemanticQuery, draft: Draft, lex: Lexicon) -> None:
             {
                 "message": "Which metric? The question names none.",
                 "unmatched": [],
+                "suggestions": suggestions(lex, []),
+            }
+        )
+    if q.absent and any(lex.metrics[m].table != draft.row_entity for m in q.metrics):
+        raise Refusal(
+            {
+                "message": f"'No/never' applies to the rows of {draft.row_entity}; ask for"
+                " their count or for a list of them.",
+                "unmatched": [e.text for e in draft.explanation if e.kind == "filter"][:1],
                 "suggestions": suggestions(lex, []),
             }
         )

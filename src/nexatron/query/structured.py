@@ -18,6 +18,7 @@ from nexatron.errors import Unprocessable, ValidationFailed
 from nexatron.nlq import DateContext, Plan
 from nexatron.semantic import dates
 from nexatron.semantic.model import (
+    Absent,
     FilterOp,
     Grain,
     OrderBy,
@@ -68,6 +69,16 @@ class OrderIn(_Body):
     desc: bool = False
 
 
+class AbsentIn(_Body):
+    table: str = Field(
+        description="A table whose rows point at the listed (or counted) rows along declared"
+        " relationships; only rows with no such row are kept (NOT EXISTS)."
+    )
+    filters: list[FilterIn] = Field(
+        default_factory=list, description="Only child rows matching these count (dimensions)."
+    )
+
+
 class StructuredQuery(_Body):
     connection_id: str | None = Field(
         default=None, description="May be omitted when the tenant has one default connection."
@@ -78,6 +89,19 @@ class StructuredQuery(_Body):
     time: TimeIn | None = None
     order: list[OrderIn] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
+    columns: list[str] = Field(
+        default_factory=list,
+        description="Row-level shape: dimension names shown for each row of `entity` (no"
+        " metrics, dimensions or grain; order by any dimension; a top-N keeps ties).",
+    )
+    entity: str | None = Field(
+        default=None,
+        description="The table whose rows a row query lists; omitted: the first column's table.",
+    )
+    absent: list[AbsentIn] = Field(
+        default_factory=list,
+        description="Anti-joins: keep the listed (or counted) rows no row of each table points at.",
+    )
 
 
 def _near(name: str, known: list[str]) -> str:
@@ -123,8 +147,58 @@ class _Checker:
             repeated = sorted({n for n in names if names.count(n) > 1})
             if repeated:
                 self.fail([field], f"Named more than once: {', '.join(repeated)}.", "duplicate")
-        if not body.metrics and not body.dimensions:
+        if body.columns:
+            self.rows()
+        elif not body.metrics and not body.dimensions:
             self.fail(["metrics"], "Name at least one metric or dimension.", "empty_query")
+        elif body.entity is not None:
+            self.fail(["entity"], "'entity' is for row queries: name 'columns'.", "bad_shape")
+        tables = {d.table for d in self.layer.dimensions} | {
+            m.table for m in self.layer.metrics if m.table
+        }
+        for i, absent in enumerate(body.absent):
+            if absent.table not in tables:
+                self.fail(
+                    ["absent", i, "table"],
+                    f"Unknown table {absent.table!r}.{_near(absent.table, sorted(tables))}",
+                    "unknown_table",
+                )
+            for j, f in enumerate(absent.filters):
+                if self.layer.dimension(f.field) is None:
+                    self.fail(
+                        ["absent", i, "filters", j, "field"],
+                        f"Unknown dimension {f.field!r}.{_near(f.field, self.dimension_names)}",
+                        "unknown_dimension",
+                    )
+
+    def rows(self) -> None:
+        """A row query: known columns and entity, nothing aggregated, no grain."""
+        body = self.body
+        for field in ("metrics", "dimensions"):
+            if getattr(body, field):
+                self.fail(
+                    [field],
+                    f"A row query ('columns') aggregates nothing: drop '{field}'.",
+                    "bad_shape",
+                )
+        for i, name in enumerate(body.columns):
+            if self.layer.dimension(name) is None:
+                self.fail(
+                    ["columns", i],
+                    f"Unknown dimension {name!r}.{_near(name, self.dimension_names)}",
+                    "unknown_dimension",
+                )
+        tables = {d.table for d in self.layer.dimensions}
+        if body.entity is not None and body.entity not in tables:
+            self.fail(
+                ["entity"],
+                f"Unknown table {body.entity!r}.{_near(body.entity, sorted(tables))}",
+                "unknown_table",
+            )
+        if body.time is not None and body.time.grain is not None:
+            self.fail(["time", "grain"], "A row query has no time grain.", "bad_shape")
+        if body.time is not None and body.time.range is not None and not body.time.dimension:
+            self.fail(["time", "dimension"], "A row query's range needs a dimension.", "bad_shape")
 
     def filters(self) -> tuple[list[QueryFilter], list[QueryFilter]]:
         where: list[QueryFilter] = []
@@ -252,6 +326,8 @@ class _Checker:
 
     def order(self, time: TimeSpec | None) -> list[OrderBy]:
         allowed = set(self.body.metrics) | set(self.body.dimensions)
+        if self.body.columns:  # a row query orders by any dimension of its rows
+            allowed |= set(self.dimension_names)
         if time is not None and time.grain is not None:
             allowed.add(time.dimension or "metric_time")
             if time.dimension is None:
@@ -296,6 +372,15 @@ def to_plan(body: StructuredQuery, layer: SemanticLayer, ctx: DateContext) -> Pl
         metric_filters=having,
         order=order,
         limit=body.limit,
+        columns=list(body.columns),
+        entity=body.entity if body.columns else None,
+        absent=[
+            Absent(
+                table=a.table,
+                filters=[QueryFilter(field=f.field, op=f.op, values=f.values) for f in a.filters],
+            )
+            for a in body.absent
+        ],
     )
     label = time.range.label if time and time.range else None
     return Plan(query=query, time_range_text=label)
@@ -303,7 +388,9 @@ def to_plan(body: StructuredQuery, layer: SemanticLayer, ctx: DateContext) -> Pl
 
 def describe(query: SemanticQuery) -> str:
     """The history's 'question' of a structured query: what it asked for, in one line."""
-    parts = [", ".join(query.metrics or query.dimensions)]
+    parts = [", ".join(query.metrics or query.dimensions or query.columns)]
+    if query.absent:
+        parts.append("without " + ", ".join(a.table for a in query.absent))
     if query.metrics and query.dimensions:
         parts.append("by " + ", ".join(query.dimensions))
     if query.time and query.time.grain:

@@ -34,6 +34,7 @@ from nexatron.semantic.model import (
     SemanticQuery,
 )
 from nexatron.semantic.predicates import predicate
+from nexatron.semantic.rows import compile_rows, output_name
 from nexatron.semantic.sources import Source, SourceContext, build_source
 from nexatron.warehouse.types import SchemaSnapshot
 
@@ -53,13 +54,10 @@ def compile_query(
     Raises CompileError (422) with an actionable message for unknown names, ambiguous or fan-out
     join paths, unsupported aggregates, and malformed filters.
     """
+    if query.shape == "rows":
+        return compile_rows(layer, query, get_dialect(dialect), schema, row_cap)
     layer, query = with_aggregates(layer, query)
     return _Compiler(layer, query, get_dialect(dialect), schema).compile(row_cap)
-
-
-def output_name(name: str) -> str:
-    """The result column name for a metric/dimension name ("." is not safe in every engine)."""
-    return name.replace(".", "__")
 
 
 class _Compiler:
@@ -94,6 +92,7 @@ class _Compiler:
             grain=grain,
             time_range=q.time.range if q.time else None,
             filters=q.filters,
+            absent=tuple(q.absent),
         )
         sources = self._sources(ctx)
         keys = [f"_d{i}" for i in range(len(dims))] + (["_t"] if grain else [])
@@ -206,7 +205,12 @@ class _Compiler:
         ]
         unknown += [
             f"dimension {n!r}"
-            for n in [*q.dimensions, *q.keys, *(f.field for f in q.filters)]
+            for n in [
+                *q.dimensions,
+                *q.keys,
+                *(f.field for f in q.filters),
+                *(f.field for a in q.absent for f in a.filters),
+            ]
             if not layer.dimension(n)
         ]
         if unknown:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 
 class _HasName(Protocol):
@@ -204,7 +204,30 @@ class ColumnAggregate(_Strict):
         return f"{self.agg}__{self.dimension or self.metric}"
 
 
+class Absent(_Strict):
+    """An anti-join: keep only rows that no row of `table` points at along the declared
+    relationships ('products never ordered', 'customers without any orders'), optionally only
+    counting the child rows that match `filters` (dimensions reachable from `table`).
+    Compiled as NOT EXISTS over `table` joined (many-to-one) up to the rows it qualifies."""
+
+    table: str
+    filters: list[QueryFilter] = Field(default_factory=list)
+
+
+QueryShape = Literal["aggregate", "rows"]
+
+
 class SemanticQuery(_Strict):
+    """What to compute. Two shapes:
+
+    - aggregate (default): `metrics`/`aggregates` grouped by `dimensions` (+ hidden `keys`);
+    - rows: `columns` set: one output row per row of `entity` (its own and many-to-one joined
+      dimensions), filtered, ordered by dimensions and cut at `limit` (ties kept), no GROUP BY.
+
+    `absent` (anti-joins) applies to either: to the listed entity's rows, or to the rows each
+    metric aggregates.
+    """
+
     metrics: list[str] = Field(default_factory=list)
     aggregates: list[ColumnAggregate] = Field(default_factory=list)  # compiled after metrics
     dimensions: list[str] = Field(default_factory=list)
@@ -216,6 +239,43 @@ class SemanticQuery(_Strict):
     metric_filters: list[QueryFilter] = Field(default_factory=list)  # become HAVING
     order: list[OrderBy] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1)
+    # the row-level shape: dimension names shown per row, and the table whose rows are listed
+    # (None: the table of the first column)
+    columns: list[str] = Field(default_factory=list)
+    entity: str | None = None
+    absent: list[Absent] = Field(default_factory=list)
+
+    @property
+    def shape(self) -> QueryShape:
+        """'rows' when the query lists rows (`columns`), else 'aggregate'."""
+        return "rows" if self.columns else "aggregate"
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> SemanticQuery:
+        if not self.columns:
+            if self.entity is not None:
+                raise ValueError("'entity' names the listed table of a row query: set 'columns'.")
+            return self
+        mixed = [
+            name
+            for name, value in (
+                ("metrics", self.metrics),
+                ("aggregates", self.aggregates),
+                ("dimensions", self.dimensions),
+                ("keys", self.keys),
+                ("metric_filters", self.metric_filters),
+            )
+            if value
+        ]
+        if mixed:
+            raise ValueError(
+                "A row query ('columns') lists rows and aggregates nothing: drop "
+                + ", ".join(f"'{m}'" for m in mixed)
+                + "."
+            )
+        if self.time is not None and self.time.grain is not None:
+            raise ValueError("A row query ('columns') has no time grain; use a range.")
+        return self
 
 
 class OutputColumn(_Strict):

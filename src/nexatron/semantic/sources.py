@@ -11,7 +11,15 @@ from nexatron.semantic.dialects import LiteralKind, SqlDialect
 from nexatron.semantic.exprs import CompileError, ident, parse_expr, qualify, table_ref
 from nexatron.semantic.joins import Edge, JoinGraph
 from nexatron.semantic.metric_sql import is_count_star
-from nexatron.semantic.model import Dimension, Grain, Metric, QueryFilter, SemanticLayer, TimeRange
+from nexatron.semantic.model import (
+    Absent,
+    Dimension,
+    Grain,
+    Metric,
+    QueryFilter,
+    SemanticLayer,
+    TimeRange,
+)
 from nexatron.semantic.predicates import predicate
 from nexatron.warehouse.types import SchemaSnapshot
 
@@ -28,6 +36,7 @@ class SourceContext:
     grain: Grain | None
     time_range: TimeRange | None
     filters: list[QueryFilter]
+    absent: tuple[Absent, ...] = ()  # anti-joins on each source's rows
 
 
 @dataclass
@@ -39,12 +48,13 @@ class Source:
     rows: exp.Select = field(default_factory=exp.Select)
 
 
-class _Joiner:
-    """Assigns one alias per distinct join path from the source table and builds the LEFT JOINs."""
+class Joiner:
+    """Assigns one alias per distinct join path from the source table and builds the LEFT JOINs
+    (aliases `<prefix>0`, `<prefix>1`...; a correlated subquery uses another prefix)."""
 
-    def __init__(self, ctx: SourceContext, table: str, who: str) -> None:
-        self.ctx, self.table, self.who = ctx, table, who
-        self.aliases: dict[tuple[Edge, ...], str] = {(): "t0"}
+    def __init__(self, ctx: SourceContext, table: str, who: str, prefix: str = "t") -> None:
+        self.ctx, self.table, self.who, self.prefix = ctx, table, who, prefix
+        self.aliases: dict[tuple[Edge, ...], str] = {(): f"{prefix}0"}
         self.joins: list[exp.Join] = []
 
     def alias_for(self, path: tuple[Edge, ...]) -> str:
@@ -52,7 +62,7 @@ class _Joiner:
             prefix = path[:n]
             if prefix in self.aliases:
                 continue
-            alias = f"t{len(self.aliases)}"
+            alias = f"{self.prefix}{len(self.aliases)}"
             left, edge = self.aliases[path[: n - 1]], prefix[-1]
             on = exp.and_(
                 *[
@@ -86,7 +96,7 @@ def build_source(
 ) -> Source:
     """The rows select of one source: keys `_d<i>`, `_t`, metric inputs `_x<j>`, filters applied."""
     who = f"for metric {leaves[0][1].name!r}" if leaves else "in this query"
-    joiner = _Joiner(ctx, table, who)
+    joiner = Joiner(ctx, table, who)
     dialect = ctx.dialect
     source = Source(table=table, time_dim=time_dim, leaves=leaves)
     selects: list[exp.Expr] = [
@@ -112,6 +122,7 @@ def build_source(
                 joiner.dimension(d), f.op, f.values, kind=d.type, dialect=dialect, field=f.field
             )
         )
+    where += [not_exists(ctx, table, "t0", a) for a in ctx.absent]
     for j, m in leaves:
         value = _metric_input(m, joiner, ctx)
         if value is not None:
@@ -128,11 +139,44 @@ def build_source(
     return source
 
 
+def not_exists(ctx: SourceContext, parent: str, parent_alias: str, absent: Absent) -> exp.Expr:
+    """`NOT EXISTS (SELECT 1 FROM <child> ... WHERE <child's key to parent> = <parent row>)`:
+    the child table reaches `parent` by the unique shortest many-to-one path (each child row
+    belongs to one parent row), joined inside the subquery; `absent.filters` narrow the child
+    rows that count."""
+    what = f"Rows of {parent} without {absent.table}"
+    path = ctx.graph.path(absent.table, parent, what=what)
+    if not path:
+        raise CompileError(f"{what}: a table cannot be absent from itself.", code="bad_absent")
+    joiner = Joiner(ctx, absent.table, f"in 'absent' {absent.table!r}", prefix="a")
+    holder, last = joiner.alias_for(path[:-1]), path[-1]
+    conds: list[exp.Expr] = [
+        exp.EQ(
+            this=exp.Column(this=ident(a), table=ident(holder)),
+            expression=exp.Column(this=ident(b), table=ident(parent_alias)),
+        )
+        for a, b in zip(last.from_columns, last.to_columns, strict=True)
+    ]
+    for f in absent.filters:
+        d = ctx.layer.dimension(f.field)
+        if d is None:
+            raise CompileError(f"Unknown dimension {f.field!r} in absent.", code="unknown_name")
+        x = joiner.dimension(d)
+        conds.append(predicate(x, f.op, f.values, kind=d.type, dialect=ctx.dialect, field=f.field))
+    sub = exp.select(exp.Literal.number(1), copy=False).from_(
+        table_ref(absent.table, "a0"), copy=False
+    )
+    for join in joiner.joins:
+        sub = sub.join(join, copy=False)
+    sub.set("where", exp.Where(this=exp.and_(*conds, copy=False)))
+    return exp.Not(this=exp.Exists(this=sub))
+
+
 def _has_time(value: object) -> bool:
     return isinstance(value, dt.datetime)
 
 
-def _metric_input(m: Metric, joiner: _Joiner, ctx: SourceContext) -> exp.Expr | None:
+def _metric_input(m: Metric, joiner: Joiner, ctx: SourceContext) -> exp.Expr | None:
     """The row-level value a metric aggregates; its own filter applied with CASE WHEN."""
     if is_count_star(m):
         value: exp.Expr | None = None if not m.filter else exp.Literal.number(1)

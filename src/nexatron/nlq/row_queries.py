@@ -1,0 +1,584 @@
+"""Passes for row-level questions: anti-joins, row-level rankings and listings.
+
+- `absent_children` (first): 'products never ordered', 'customers without any orders',
+  'members who have not borrowed a book': a negation, then a table whose rows point at the rows
+  named before it (a many-to-one path, or through one junction table) becomes an anti-join on
+  those rows (`Draft.absent`), answered as NOT EXISTS. The verb between ('placed', 'performed')
+  only names the relationship; when several relationships lead there the question is refused.
+- `ranked_rows`: 'the 2 youngest singers', 'the 5 most expensive dishes': a superlative right
+  before a table's noun, with no column named, ranks its rows by the one column whose name the
+  superlative fits (age, price, capacity...), chosen from the column's name and type.
+- `row_shape` (last): a question that asks for rows ('list ...', 'show the names and ages of
+  ...', 'which stadiums never had a concert', '... and their locations') and aggregates nothing
+  becomes a row query: the asked columns of one table (plus many-to-one joined ones), its
+  filters, order and limit. Rankings of one table's rows by one of its own columns ('which
+  stadium has the largest capacity') are read as row rankings too, so rows that share a name
+  stay apart. Columns the question did not name are announced in the assumptions.
+"""
+
+from __future__ import annotations
+
+from nexatron.nlq.errors import Refusal
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.readings import Reading, name_dimension
+from nexatron.nlq.state import ParseState
+from nexatron.nlq.text import stem, words_of
+from nexatron.nlq.word_roots import root_targets
+from nexatron.semantic.exprs import CompileError
+from nexatron.semantic.joins import join_graph
+from nexatron.semantic.model import Absent, Dimension, OrderBy
+from nexatron.semantic.naming import entity_names
+
+_NEGATIONS = frozenset({"never", "no", "without", "not", "nobody", "none", "nothing"})
+# words allowed between the negation and the child noun ('never had a', 'have not ... any')
+_BRIDGE = frozenset(
+    {
+        "a",
+        "an",
+        "any",
+        "the",
+        "been",
+        "be",
+        "had",
+        "has",
+        "have",
+        "made",
+        "make",
+        "placed",
+        "received",
+        "got",
+        "in",
+        "on",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "at",
+        "yet",
+        "ever",
+        "single",
+        "one",
+    }
+)
+_MAX_GAP = 5
+_LIST_VERBS = frozenset({"list", "show", "display", "give", "get", "find", "enumerate", "name"})
+_QUESTION_LEADS = frozenset({"which", "what", "who"})
+_POLITE = frozenset(
+    {"please", "can", "could", "would", "you", "me", "i", "we", "us", "just", "kindly", "now"}
+)
+# words that ask for a number, so the question is not a listing
+_COUNTING = frozenset(
+    {
+        "how",
+        "many",
+        "much",
+        "number",
+        "count",
+        "counts",
+        "total",
+        "totals",
+        "sum",
+        "average",
+        "avg",
+        "mean",
+        "median",
+        "per",
+        "each",
+        "percentage",
+        "percent",
+        "share",
+        "proportion",
+        "ratio",
+        "fewest",
+        "breakdown",
+        "distribution",
+    }
+)
+_RANK_WORDS = frozenset({"most", "least", "top", "bottom", "highest", "lowest", "best", "worst"})
+
+# superlative -> (words a column's name holds, descending for numbers, descending for dates)
+_SUPERLATIVE_COLUMNS: dict[str, tuple[frozenset[str], bool, bool]] = {
+    "youngest": (frozenset({"age", "birth", "born", "dob"}), False, True),
+    "oldest": (frozenset({"age", "birth", "born", "dob"}), True, False),
+    "most expensive": (frozenset({"price", "cost", "fee", "rate", "fare"}), True, True),
+    "priciest": (frozenset({"price", "cost", "fee", "rate", "fare"}), True, True),
+    "cheapest": (frozenset({"price", "cost", "fee", "rate", "fare"}), False, False),
+    "least expensive": (frozenset({"price", "cost", "fee", "rate", "fare"}), False, False),
+    "largest": (frozenset({"capacity", "size", "area", "sqft", "seats", "seat"}), True, True),
+    "biggest": (frozenset({"capacity", "size", "area", "sqft", "seats", "seat"}), True, True),
+    "smallest": (frozenset({"capacity", "size", "area", "sqft", "seats", "seat"}), False, False),
+    "longest": (frozenset({"length", "duration", "distance", "minutes", "mins"}), True, True),
+    "shortest": (frozenset({"length", "duration", "distance", "minutes", "mins"}), False, False),
+    "heaviest": (frozenset({"weight", "kg", "mass"}), True, True),
+    "lightest": (frozenset({"weight", "kg", "mass"}), False, False),
+    "tallest": (frozenset({"height"}), True, True),
+}
+
+
+# -- anti-joins ---------------------------------------------------------------------------
+
+
+def _table_of(state: ParseState, reading: Reading | None) -> str | None:
+    """The table a reading names as rows: an entity, a plain count metric, or (for a verb
+    like 'ordered', 'joined') the one table of the dimensions it names."""
+    if reading is None:
+        return None
+    lex = state.lex
+    if reading.kind == "entity":
+        return reading.targets[0]
+    if reading.kind == "metric":
+        tables = {lex.metrics[t].table for t in reading.targets}
+        plain = all(_plain_count(state, t) for t in reading.targets)
+        return tables.pop() if len(tables) == 1 and plain else None
+    if reading.kind == "dimension":
+        tables = {lex.dimensions[t].table for t in reading.targets}
+        return tables.pop() if len(tables) == 1 else None
+    return None
+
+
+def _plain_count(state: ParseState, name: str) -> bool:
+    m = state.lex.metrics[name]
+    return (
+        m.type == "simple" and m.agg == "count" and not m.filter and (m.expr or "*") in {"*", "1"}
+    )
+
+
+def _rooted_table(state: ParseState, position: int) -> str | None:
+    """An unknown verb sharing a root with one table's count metric ('rented' ~ rentals)."""
+    found = root_targets(state.lex, state.low(position))
+    tables = {
+        state.lex.metrics[t].table
+        for kind, t in found
+        if kind == "metric" and t in state.lex.metrics and _plain_count(state, t)
+    }
+    return tables.pop() if len(tables) == 1 else None
+
+
+def _path_ok(state: ParseState, child: str, parent: str) -> str | None:
+    """'' when `child` reaches `parent` by one many-to-one path; else why not ('ambiguous',
+    'none')."""
+    try:
+        join_graph(state.lex.layer).path(child, parent, what="absent")
+    except CompileError as exc:
+        detail = exc.detail if isinstance(exc.detail, dict) else {}
+        return "ambiguous" if detail.get("code") == "ambiguous_join" else "none"
+    return ""
+
+
+def _junction(state: ParseState, child: str, parent: str) -> str | None:
+    """The one table pointing many-to-one at both `child` and `parent` (singer_in_concert for
+    singers and concerts)."""
+    tables = {m.table for m in state.lex.metrics.values() if m.table} | {
+        d.table for d in state.lex.dimensions.values()
+    }
+    found = [
+        t
+        for t in sorted(tables)
+        if t not in {child, parent}
+        and _path_ok(state, t, child) == ""
+        and _path_ok(state, t, parent) == ""
+        and len(join_graph(state.lex.layer).path(t, parent, what="absent")) == 1
+        and len(join_graph(state.lex.layer).path(t, child, what="absent")) == 1
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def absent_children(state: ParseState) -> None:
+    """'X never/not/without/no ... Y' where Y's rows point at X's: an anti-join on X."""
+    for k in range(len(state.items)):
+        low = state.low(k)
+        if low not in _NEGATIONS or k in state.used:
+            continue
+        parent_at = next(
+            (j for j in range(k - 1, -1, -1) if _table_of(state, state.reading(j)) is not None),
+            None,
+        )
+        if parent_at is None:
+            continue
+        parent = _table_of(state, state.reading(parent_at))
+        assert parent is not None
+        gap: list[int] = []
+        child, child_at = None, None
+        for j in range(k + 1, min(len(state.items), k + 1 + _MAX_GAP)):
+            table = _table_of(state, state.reading(j))
+            if table is None and state.items[j].kind == "unknown":
+                table = _rooted_table(state, j)
+                if table is not None and table != parent:
+                    child, child_at = table, j
+                    break
+            if table is not None and table != parent:
+                child, child_at = table, j
+                break
+            if state.items[j].kind == "unknown" or state.low(j) in _BRIDGE:
+                gap.append(j)
+                continue
+            break
+        if child is None or child_at is None:
+            continue
+        _absent(state, parent, child, parent_at, k, gap, child_at)
+        return
+
+
+def _absent(
+    state: ParseState,
+    parent: str,
+    child: str,
+    parent_at: int,
+    negation_at: int,
+    gap: list[int],
+    child_at: int,
+) -> None:
+    why = _path_ok(state, child, parent)
+    table = child
+    if why == "none":
+        junction = _junction(state, child, parent)
+        if junction is None:
+            return  # no relationship between them: not an anti-join this pass can read
+        table = junction
+    elif why == "ambiguous":
+        words = " ".join(state.items[j].text for j in range(negation_at, child_at + 1))
+        raise Refusal(
+            {
+                "message": f"'{words}': several relationships lead from {child} to {parent};"
+                " the question does not say which one.",
+                "unmatched": [words],
+                "suggestions": {"metrics": [], "dimensions": []},
+            }
+        )
+    draft = state.draft
+    draft.absent.append(Absent(table=table))
+    draft.row_entity = parent
+    state.used.update([negation_at, child_at, *gap])
+    state.context_words.update(j for j in gap if state.items[j].kind == "unknown")
+    words = " ".join(state.items[j].text for j in range(negation_at, child_at + 1))
+    draft.explanation.append(
+        Explained(
+            text=words,
+            kind="filter",
+            target=table,
+            detail=f"{state.items[parent_at].text} with no row in {table}",
+        )
+    )
+    draft.assumptions.append(
+        f"read '{words}' as {state.items[parent_at].text} with no {state.items[child_at].text}"
+        f" (no row in '{table}' points at them)"
+    )
+
+
+# -- row-level rankings ---------------------------------------------------------------------
+
+
+def _superlative_before(state: ParseState, position: int) -> tuple[str, list[int]] | None:
+    """The superlative ending right before `position` ('youngest', 'most expensive')."""
+    one = state.low(position - 1)
+    two = f"{state.low(position - 2)} {one}"
+    if position >= 2 and two in _SUPERLATIVE_COLUMNS:
+        return two, [position - 2, position - 1]
+    if position >= 1 and one in _SUPERLATIVE_COLUMNS:
+        return one, [position - 1]
+    return None
+
+
+def _column_for(state: ParseState, table: str, word: str) -> tuple[Dimension, bool] | None:
+    """The one number or date column of `table` whose name the superlative fits, and whether
+    the ranking is descending on it."""
+    hints, desc_number, desc_date = _SUPERLATIVE_COLUMNS[word]
+    found = []
+    for d in state.lex.dimensions.values():
+        if d.table != table or d.type not in {"number", "time"}:
+            continue
+        names = {stem(w) for w in words_of(f"{d.name} {d.expr}")} | set(
+            words_of(f"{d.name} {d.expr}")
+        )
+        if names & hints:
+            found.append(d)
+    if len(found) != 1:
+        return None
+    dim = found[0]
+    return dim, desc_date if dim.type == "time" else desc_number
+
+
+def ranked_rows(state: ParseState) -> None:
+    """'the 3 most expensive products', 'the youngest singer': rank a table's rows by the one
+    column the superlative names."""
+    for k, r in enumerate(state.readings):
+        if r is None or k in state.used:
+            continue
+        table = _table_of(state, r)
+        if table is None or r.kind == "dimension":
+            continue
+        found = _superlative_before(state, k)
+        if found is None:
+            continue
+        word, span = found
+        if any(j in state.used for j in span):
+            continue
+        column = _column_for(state, table, word)
+        if column is None:
+            continue
+        dim, desc = column
+        start = span[0]
+        limit: int | None = None
+        number_at = start - 1
+        if number_at >= 0 and state.items[number_at].kind == "number":
+            value = state.items[number_at].number
+            if value is None or value != int(value) or value < 1:
+                continue
+            limit = int(value)
+            span = [number_at, *span]
+            if state.low(number_at - 1) == "top":
+                span = [number_at - 1, *span]
+        elif state.low(start - 1) == "top":
+            continue  # 'top youngest' with no number: unclear
+        else:
+            text = state.items[k].text.lower().split()[-1]
+            if stem(text) != text:  # a plural with no number ('the oldest hotels'): how many?
+                continue
+            limit = 1
+        draft = state.draft
+        draft.row_entity = table
+        draft.row_order = [OrderBy(field=dim.name, desc=desc)]
+        draft.limit = limit
+        state.used.update(span)
+        words = " ".join(state.items[j].text for j in span)
+        draft.explanation.append(
+            Explained(
+                text=words,
+                kind="order",
+                target=dim.name,
+                detail=f"{'highest' if desc else 'lowest'} {dim.label or dim.name} first",
+            )
+        )
+        draft.assumptions.append(
+            f"ranked {state.items[k].text} by '{dim.label or dim.name}'"
+            f" ({'highest' if desc else 'lowest'} first) for '{word}'"
+        )
+        return
+
+
+# -- listings -----------------------------------------------------------------------------
+
+
+def asks_for_rows(state: ParseState) -> bool:
+    """A listing verb or 'which/what' leads, or '... and/with their ...' asks for attributes,
+    or the question is an anti-join or a row ranking; and no word asks for a number."""
+    lows = [t.low for t in state.seg.tokens]
+    if set(lows) & _COUNTING:
+        return False
+    if state.draft.absent or state.draft.row_order:
+        return True
+    first = next((w for w in lows if w not in _POLITE), "")
+    their = any(
+        lows[i] in {"and", "with"} and lows[i + 1] in {"their", "its"} for i in range(len(lows) - 1)
+    )
+    return first in _LIST_VERBS or first in _QUESTION_LEADS or their
+
+
+def _reachable(state: ParseState, start: str, goal: str) -> bool:
+    return start == goal or _path_ok(state, start, goal) == ""
+
+
+def _entity_of(state: ParseState) -> str | None:
+    """The one table whose rows the question lists."""
+    draft, lex = state.draft, state.lex
+    if draft.row_entity is not None:
+        return draft.row_entity
+    tables = {lex.metrics[m].table for m in draft.metrics}
+    if len(tables) > 1:
+        return None
+    if tables:
+        return tables.pop()
+    named = [lex.dimensions[d].table for d in [*draft.keys, *draft.dimensions]]
+    candidates = [t for t in dict.fromkeys(named) if all(_reachable(state, t, o) for o in named)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _ranking_metric(state: ParseState, entity: str) -> tuple[str, bool] | None:
+    """The column dimension a per-entity ranking orders by ('which stadium has the largest
+    capacity'), when the question groups by the entity's own label or key only and ranks by the
+    min or max of one of its own columns (one value per row); no word asks for a number
+    ('highest average delay' is an aggregate): (dimension, desc)."""
+    draft, lex = state.draft, state.lex
+    lows = [t.low for t in state.seg.tokens]
+    if draft.order_desc is None or len(draft.metrics) != 1 or draft.aggregates:
+        return None
+    if set(lows) & _COUNTING or sum(1 for w in lows if w in _RANK_WORDS) > 1:
+        return None
+    identity = {row_label(state, entity), row_key(state, entity)} - {None}
+    if not draft.dimensions or not set(draft.dimensions) | set(draft.keys) <= identity:
+        return None
+    metric = lex.metrics[draft.metrics[0]]
+    if draft.order_metric not in {None, metric.name}:
+        return None
+    if metric.type != "simple" or metric.agg not in {"min", "max"}:
+        return None
+    if metric.table != entity or metric.filter or not metric.expr:
+        return None
+    expr = _bare(metric.expr)
+    dims = [
+        d
+        for d in lex.dimensions.values()
+        if d.table == entity and _bare(d.expr) == expr and d.via is None
+    ]
+    if len(dims) != 1:
+        return None
+    return dims[0].name, draft.order_desc
+
+
+def _bare(expr: str) -> str:
+    return expr.strip().strip('"`[]').lower()
+
+
+def row_key(state: ParseState, entity: str) -> str | None:
+    """The dimension holding the key other tables' relationships point to (quoted or not)."""
+    keys = {
+        _bare(c)
+        for r in state.lex.layer.relationships
+        if r.to_table == entity
+        for c in r.to_columns
+    }
+    found = [
+        d.name
+        for d in state.lex.dimensions.values()
+        if d.table == entity and d.via is None and _bare(d.expr) in keys
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+_LABEL_WORDS = frozenset({"name", "nm", "title", "label", "full", "fullname"})
+
+
+def row_label(state: ParseState, entity: str) -> str | None:
+    """The column that names a table's rows: `readings.name_dimension`, else the one string
+    column whose name is only a name word and the table's own words ('name', 'singer_name',
+    'custNm'; not 'song_name')."""
+    picked = name_dimension(entity, state.lex)
+    if picked is not None:
+        return picked
+    one, plural = entity_names([entity]).get(entity, (entity, entity))
+    own_words = words_of(f"{entity} {one} {plural}")
+    own = set(own_words) | {stem(w) for w in own_words}
+    found = []
+    for d in state.lex.dimensions.values():
+        if d.table != entity or d.type != "string" or d.via is not None:
+            continue
+        words = set(words_of(d.expr))
+        if (
+            words & _LABEL_WORDS
+            and not {w for w in words - _LABEL_WORDS if stem(w) not in own} - own
+        ):
+            found.append(d.name)
+    return found[0] if len(found) == 1 else None
+
+
+def _context_columns(state: ParseState, entity: str, shown: list[str]) -> list[str]:
+    """Dimensions the question names that no pass turned into anything ('and their cities'
+    read as a context noun): in a listing they are columns to show."""
+    draft, lex = state.draft, state.lex
+    accounted = set(shown) | {f for f, _neg in draft.filters} | {f.field for f in draft.dim_filters}
+    accounted |= {o.field for o in draft.row_order} | (
+        {draft.time_dim} if draft.time_dim else set()
+    )
+    out: list[str] = []
+    for k, r in enumerate(state.readings):
+        if r is None or r.kind != "dimension" or k not in state.used:
+            continue
+        if set(r.targets) & accounted:
+            continue
+        fits = [t for t in r.targets if _reachable(state, entity, lex.dimensions[t].table)]
+        own = [t for t in fits if lex.dimensions[t].table == entity]
+        pick = own if own else fits
+        if len(pick) == 1 and pick[0] not in out:
+            out.append(pick[0])
+    return out
+
+
+def _listed_first(state: ParseState, entity: str, shown: list[str]) -> bool:
+    """The entity's noun comes before the columns ('vets and their specialties'), so the rows
+    themselves are listed, not only the named columns ('names and ages of singers')."""
+    noun = next(
+        (
+            k
+            for k, r in enumerate(state.readings)
+            if r is not None and r.kind in {"entity", "metric"} and _table_of(state, r) == entity
+        ),
+        None,
+    )
+    if noun is None:
+        return False
+    columns = [
+        k
+        for k, r in enumerate(state.readings)
+        if r is not None and r.kind == "dimension" and set(r.targets) & set(shown)
+    ]
+    return not columns or noun < min(columns)
+
+
+def row_shape(state: ParseState) -> None:
+    """Read the question as a row query when it asks for rows and aggregates nothing."""
+    draft, lex = state.draft, state.lex
+    if draft.aggregates or draft.metric_filters or draft.grain or draft.trend:
+        return
+    if draft.time_grouped or draft.columns is not None:
+        return
+    entity = _entity_of(state)
+    if entity is None:
+        return
+    ranking = None if draft.row_order else _ranking_metric(state, entity)
+    if ranking is not None and draft.limit is None and not draft.rank_single:
+        return  # 'stadiums with the largest capacity' (how many?): left to the grouped reading
+    if ranking is None and not asks_for_rows(state):
+        return
+    if ranking is None and (draft.order_desc is not None or draft.order_metric):
+        return  # ranked by an aggregate: a grouped question
+    if ranking is None and any(not _plain_count(state, m) for m in draft.metrics):
+        return
+    if any(lex.metrics[m].table != entity for m in draft.metrics) and ranking is None:
+        return
+    shown = [d for d in draft.dimensions if _reachable(state, entity, lex.dimensions[d].table)]
+    if len(shown) != len(draft.dimensions):
+        return
+    if draft.time_dim and draft.range is None:
+        if not _reachable(state, entity, lex.dimensions[draft.time_dim].table):
+            return
+        shown.append(draft.time_dim)  # 'with their release dates': a column to show
+        draft.time_dim = None
+    shown += _context_columns(state, entity, shown)
+    label = row_label(state, entity)
+    key = row_key(state, entity)
+    own = [d for d in shown if lex.dimensions[d].table == entity]
+    identity = label or key
+    if identity is not None and identity not in shown and _listed_first(state, entity, shown):
+        shown.insert(0, identity)  # 'stadiums ... and their locations': the stadiums, then
+        own.insert(0, identity)  # what is said of them
+        draft.assumptions.append(
+            f"listed each row of '{entity}' by '{lex.dimensions[identity].label or identity}'"
+        )
+    if ranking is not None:
+        column, desc = ranking
+        draft.row_order = [OrderBy(field=column, desc=desc)]
+        if draft.limit is None:
+            draft.limit = 1
+        if column not in shown:
+            shown.append(column)
+    elif draft.row_order and draft.row_order[0].field not in shown:
+        shown.append(draft.row_order[0].field)
+    if not own or (ranking is not None and not (set(own) - {draft.row_order[0].field})):
+        pick = label or key
+        if pick is None:
+            return
+        shown.insert(0, pick)
+        draft.assumptions.append(
+            f"listed each row of '{entity}' by '{lex.dimensions[pick].label or pick}'"
+        )
+    draft.columns = list(dict.fromkeys(shown))
+    draft.row_entity = entity
+    draft.metrics = []
+    draft.dimensions = []
+    draft.keys = []
+    draft.order_metric = None
+    draft.order_desc = None
+    draft.assumptions[:] = [
+        a for a in draft.assumptions if not a.startswith(("grouped '", "rows of '"))
+    ]
