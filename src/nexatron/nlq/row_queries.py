@@ -472,6 +472,17 @@ def row_label(state: ParseState, entity: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _key_named(state: ParseState, key: str) -> bool:
+    """A grouping's key the question itself names ('their ids', 'the airport code'): shown in a
+    listing; otherwise a grouping key is only how a breakdown keeps equal names apart."""
+    dim = state.lex.dimensions[key]
+    words = {stem(w) for w in words_of(f"{dim.name} {dim.label or ''} {dim.expr}")}
+    one, plural = entity_names([dim.table]).get(dim.table, (dim.table, dim.table))
+    own = {stem(w) for w in words_of(f"{dim.table} {one} {plural}")}
+    asked = {stem(t.low) for t in state.seg.tokens}
+    return bool((words - own) & asked)
+
+
 def _context_columns(state: ParseState, entity: str, shown: list[str]) -> list[str]:
     """Dimensions the question names that no pass turned into anything ('and their cities'
     read as a context noun): in a listing they are columns to show."""
@@ -536,8 +547,9 @@ def row_shape(state: ParseState) -> None:
         return
     if any(lex.metrics[m].table != entity for m in draft.metrics) and ranking is None:
         return
-    shown = [d for d in draft.dimensions if _reachable(state, entity, lex.dimensions[d].table)]
-    if len(shown) != len(draft.dimensions):
+    asked = [d for d in draft.dimensions if d not in draft.keys or _key_named(state, d)]
+    shown = [d for d in asked if _reachable(state, entity, lex.dimensions[d].table)]
+    if len(shown) != len(asked):
         return
     if draft.time_dim and draft.range is None:
         if not _reachable(state, entity, lex.dimensions[draft.time_dim].table):
