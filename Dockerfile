@@ -21,6 +21,8 @@ ENV PATH=/opt/nexatron/bin:$PATH \
     NEXATRON_PORT=8000
 USER 10001:10001
 WORKDIR /var/lib/nexatron
+# Owned by the app user, so the named volumes mounted here (compose.yaml) start writable by it.
+RUN mkdir -p files journal
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status != 200)"]

@@ -100,6 +100,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_journal_replay(args: argparse.Namespace) -> int:
+    from nexatron.query.service import replay_journals
+
+    services = _services(args)
+    try:
+        count = replay_journals(services)
+    finally:
+        services.close()
+    print(f"Replayed {count} journaled history jobs from {services.settings.data_dir / 'journal'}.")
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     services = _services(args)
     services.close()
@@ -262,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
         "init", help="provision the first tenant, admin and key without serving"
     ).set_defaults(func=cmd_init)
     sub.add_parser("migrate", help="apply metadata-store migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser(
+        "journal-replay",
+        help="write the history rows journaled by dead processes under --data-dir (a node that "
+        "will not come back: copy its data dir, point the settings at the cluster's store)",
+    ).set_defaults(func=cmd_journal_replay)
 
     users = sub.add_parser("users", help="manage users")
     users.add_argument("action", choices=["list", "create"])

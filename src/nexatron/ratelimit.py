@@ -116,6 +116,13 @@ class RateLimiter:
             item.get_expiry(),
         )
 
+    @staticmethod
+    def unmetered(spec: str) -> Decision:
+        """An allowed request that spends nothing of the `spec` budget (its headers show it
+        whole)."""
+        item = _item(spec)
+        return Decision(True, item.amount, item.amount, 0, item.get_expiry())
+
     def ping(self) -> bool:
         try:
             return bool(self.storage.check())

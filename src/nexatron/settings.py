@@ -72,6 +72,8 @@ class Settings(BaseModel):
     login_rate_limit_email: str = "10/minute"
     login_rate_limit_ip: str = "30/minute"
     redis_fail_open: bool = True
+    # Append each queued history row to <data_dir>/journal before answering (query/journal.py).
+    history_journal: bool = True
     max_concurrent_queries_per_tenant: int = Field(default=8, ge=1)
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024)

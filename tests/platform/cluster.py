@@ -81,6 +81,7 @@ class Node:
     port: int
     data_dir: Path
     proc: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # over the cluster's
 
     @property
     def base(self) -> str:
@@ -108,7 +109,7 @@ class Cluster:
         log = open(node.data_dir / "serve.log", "ab")  # noqa: SIM115 - the process's own log
         node.proc = subprocess.Popen(
             [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(node.port)],
-            env={**self.env, "NEXATRON_DATA_DIR": str(node.data_dir)},
+            env={**self.env, **node.env, "NEXATRON_DATA_DIR": str(node.data_dir)},
             stdout=log, stderr=log,
         )  # fmt: skip
 

@@ -73,9 +73,10 @@ async def test_redis_down_fails_open_or_closed_never_500(tmp_path) -> None:
         r = await client.get("/healthz")
         assert r.status_code == 200 and r.headers["X-RateLimit-Remaining"].isdigit()
     async with client_for(tmp_path / "closed", redis_url=url, redis_fail_open=False) as client:
-        r = await client.get("/readyz")
-        assert r.status_code == 503  # (the fail-closed limiter answers before the check)
-        r = await client.get("/healthz", headers={"X-Request-ID": "closed-1"})
+        r = await client.get("/readyz")  # probes spend no budget: the check itself refuses
+        assert r.status_code == 503 and r.json()["status"] == "unavailable"
+        assert (await client.get("/healthz")).status_code == 200  # alive, just not ready
+        r = await client.get("/openapi.json", headers={"X-Request-ID": "closed-1"})
         # Fail closed is the service being unavailable, not the caller over a budget.
         assert r.status_code == 503 and r.headers["Retry-After"].isdigit()
         assert r.json()["detail"].startswith("Service unavailable")

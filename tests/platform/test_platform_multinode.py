@@ -1,22 +1,27 @@
 """Three `nexatron serve` processes behind HAProxy, sharing a fresh PostgreSQL database and a
 private Redis (tests/platform/cluster.py). Through the proxy and on each node directly: a revoked
-key, one rate-limit budget, follow-ups and the result cache across nodes, complete history, and
-three faults under load (kill -9 of a node, Redis stopped and restarted, store connections
-terminated)."""
+key, one rate-limit budget, follow-ups and the result cache across nodes, the tenant's query-slot
+cap across nodes, complete history, and faults under load: store connections terminated, Redis
+stopped and restarted (a fourth node failing closed answers 503 meanwhile), kill -9 of a node
+(restarted, it replays its journal: no answered request lacks its history row or ledger event)
+and a graceful shutdown."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from cluster import Cluster, cluster, wait_until
+from cluster import Cluster, Node, cluster, free_port, wait_until
 from sqlalchemy import text
 
 from nexatron.testing import metadata_backend
@@ -30,6 +35,66 @@ pytestmark = [
 QUESTIONS = ("What were total sales last quarter?", "total sales by region", "orders by month")
 PLANS = '{"default": "1000000/minute", "tiny": "12/minute"}'
 TENANT_PLANS = '{"default": "1000000/minute", "tiny": "100000/minute"}'
+SLOT_CAP = 3  # NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT on every node
+LLM_HOLD_S = 0.8  # how long the fake LLM takes to answer
+
+
+class SlowLLM:
+    """A fake OpenAI-compatible endpoint (the true external boundary, on loopback): each call
+    takes LLM_HOLD_S and is counted while inside, so `peak` is how many calls the cluster made
+    at once. It refuses every question (a 422 for the client)."""
+
+    def __init__(self) -> None:
+        self.inside = self.peak = self.calls = 0
+        lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with lock:
+                    outer.calls += 1
+                    outer.inside += 1
+                    outer.peak = max(outer.peak, outer.inside)
+                time.sleep(LLM_HOLD_S)
+                with lock:
+                    outer.inside -= 1
+                reply = {"kind": "refusal", "reason": "The fake model answers nothing."}
+                body = json.dumps({
+                    "id": "chatcmpl-fake", "object": "chat.completion", "created": 0,
+                    "model": "fake", "choices": [{"index": 0, "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": json.dumps(reply)}}],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+                }).encode()  # fmt: skip
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "NEXATRON_LLM_PROVIDER": "openai",
+            "NEXATRON_LLM_BASE_URL": f"http://127.0.0.1:{self.server.server_address[1]}/v1",
+            "NEXATRON_LLM_MODEL": "fake",
+            "NEXATRON_LLM_API_KEY": "sk-fake",
+        }
+
+
+@pytest.fixture
+def llm() -> Iterator[SlowLLM]:
+    fake = SlowLLM()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
 
 
 @dataclass
@@ -94,6 +159,29 @@ def history_ids(c: Cluster, ids: list[str]) -> set[str]:
         engine.dispose()
 
 
+def ledger_ids(c: Cluster, ids: list[str]) -> set[str]:
+    """The request ids whose history row has its `questions` event in the metering ledger."""
+    engine = c.store()
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT q.request_id FROM queries q JOIN usage_events e "
+                     "ON e.id = q.id || :meter WHERE q.request_id = ANY(:ids)"),
+                {"ids": ids, "meter": ":questions"},
+            ).all()  # fmt: skip
+        return {row.request_id for row in rows}
+    finally:
+        engine.dispose()
+
+
+def complete(c: Cluster, answered: list[str]) -> bool:
+    """Every answered request has its history row (waits up to 10 s for the writers)."""
+    if wait_until(lambda: history_ids(c, answered) == set(answered), 10):
+        return True
+    missing = set(answered) - history_ids(c, answered)
+    raise AssertionError(f"{len(missing)} of {len(answered)} answered requests have no history")
+
+
 def refusals(outcomes: list[Outcome]) -> set[str]:
     return {f"{o.status} {o.node}: {o.detail}" for o in outcomes if o.status != 200}
 
@@ -105,11 +193,25 @@ def summary(outcomes: list[Outcome]) -> dict[int, int]:
     return counts
 
 
-def test_three_nodes_behind_a_proxy(tmp_path: Path) -> None:
-    env = {"NEXATRON_RATE_LIMIT_PLANS": PLANS, "NEXATRON_TENANT_RATE_LIMIT_PLANS": TENANT_PLANS}
+def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
+    env = {
+        "NEXATRON_RATE_LIMIT_PLANS": PLANS,
+        "NEXATRON_TENANT_RATE_LIMIT_PLANS": TENANT_PLANS,
+        "NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT": str(SLOT_CAP),
+        **llm.env,
+    }
     with cluster(tmp_path, 3, env) as c:
-        nodes = c.nodes
+        nodes = c.nodes[:3]
         admin = bearer(c.admin_key)
+        # A fourth node, outside the proxy, that fails closed when Redis is down. It also serves
+        # /metrics on an address of its own (NEXATRON_METRICS_ADDR).
+        metrics_port = free_port()
+        closed = Node("closed", free_port(), tmp_path / "closed", env={
+            "NEXATRON_REDIS_FAIL_OPEN": "0", "NEXATRON_METRICS_ADDR": f"127.0.0.1:{metrics_port}",
+        })  # fmt: skip
+        closed.data_dir.mkdir()
+        c.nodes.append(closed)  # stopped with the others
+        c.start_node(closed)
 
         # The proxy spreads requests over the three nodes.
         seen = {httpx.get(c.proxy + "/healthz").headers["x-node"] for _ in range(6)}
@@ -157,26 +259,52 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path) -> None:
                            json={"question": QUESTIONS[0], "connection_id": c.demo})  # fmt: skip
         assert again.status_code == 200 and again.json()["cached"] is True
 
-        report: list[str] = []
+        # The tenant's slot cap holds across the nodes: an LLM turn holds a query slot, so the
+        # fake model never sees more than SLOT_CAP calls at once, whichever nodes asked; the
+        # others wait for a slot (not refused: each waits less than slots.WAIT_S).
+        def unknown(i: int) -> httpx.Response:
+            body = {"question": f"zorblax quindle {i} frumious", "connection_id": c.demo}
+            return httpx.post(c.proxy + "/api/v1/query", headers=admin, timeout=60, json=body)
+
+        with ThreadPoolExecutor(3 * SLOT_CAP) as pool:
+            asked = list(pool.map(unknown, range(3 * SLOT_CAP)))
+        assert {r.status_code for r in asked} == {422}, [(r.status_code, r.text) for r in asked]
+        assert {r.headers["x-node"] for r in asked} == {"n1", "n2", "n3"}
+        assert llm.calls >= 3 * SLOT_CAP and llm.peak <= SLOT_CAP, (llm.calls, llm.peak)
+
+        report: list[str] = [f"slot cap {SLOT_CAP}: at most {llm.peak} LLM calls at once"]
 
         # Baseline: history is complete (answered requests == their history rows).
-        base, _ = load(c, c.admin_key, 3, 4, lambda: None, 0)
+        base, _ = load(c, c.admin_key, 2, 4, lambda: None, 0)
         answered = [o.request_id for o in base if o.status == 200]
         assert summary(base) == {200: len(base)}, summary(base)
-        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
+        assert complete(c, answered)
         report.append(f"baseline: {summary(base)}")
 
         # Store connections terminated mid-load: at most the requests in flight fail.
-        dropped, _ = load(c, c.admin_key, 4, 4, c.drop_store_connections, 1.5)
+        dropped, _ = load(c, c.admin_key, 3.5, 4, c.drop_store_connections, 1.5)
         failed = [o for o in dropped if o.status != 200]
         report.append(f"pg_terminate_backend: {summary(dropped)}")
         assert len(failed) <= 4, summary(dropped)
         answered = [o.request_id for o in dropped if o.status == 200]
-        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
+        assert complete(c, answered)
 
-        # Redis stopped then restarted mid-load (fail open, the default): no 5xx storm.
+        # Redis stopped then restarted mid-load (fail open, the default): no 5xx storm. The
+        # node failing closed refuses meanwhile with 503 "Service unavailable" (never a 429),
+        # and answers again once Redis is back.
+        c.wait_ready([closed])
+        scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics")  # no credential there
+        assert scraped.status_code == 200 and "nexatron_" in scraped.text
+        assert httpx.get(closed.base + "/metrics").status_code == 401  # but on the API's port
+        question = {"question": QUESTIONS[0], "connection_id": c.demo}
+        assert httpx.post(closed.base + "/api/v1/query", json=question, headers=admin,
+                          timeout=30).status_code == 200  # fmt: skip
+        during: list[httpx.Response] = []
+
         def redis_outage() -> None:
             c.redis.stop()
+            during.append(httpx.post(closed.base + "/api/v1/query", json=question,
+                                     headers=admin, timeout=30))  # fmt: skip
             time.sleep(1.5)
             c.redis.start()
 
@@ -187,21 +315,38 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path) -> None:
         late = [o for o in flapped if o.at > restarted + 3.0]
         assert late and all(o.status == 200 for o in late), summary(late)
         answered = [o.request_id for o in flapped if o.status == 200]
-        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
+        assert complete(c, answered)
+        refused = during[0]
+        assert refused.status_code == 503, (refused.status_code, refused.text)
+        assert refused.json()["detail"].startswith("Service unavailable"), refused.text
+        back = lambda: httpx.post(closed.base + "/api/v1/query", json=question, headers=admin,  # noqa: E731
+                                  timeout=30).status_code == 200  # fmt: skip
+        assert wait_until(back, 10), "the fail-closed node did not answer again within 10 s"
+        report.append(f"fail-closed node during the outage: {refused.status_code}")
 
         # kill -9 one node mid-load: only its in-flight requests fail; the proxy routes around.
         victim = nodes[1]
-        killed, at = load(c, c.admin_key, 6, 4, lambda: c.kill(victim), 2.0)
+        killed, at = load(c, c.admin_key, 5, 4, lambda: c.kill(victim), 2.0)
         report.append(f"kill -9 {victim.name}: {summary(killed)}")
         failed = [o for o in killed if o.status != 200]
         assert len(failed) <= 4, summary(killed)  # at most one per client was in flight
         after = [o for o in killed if o.at > at + 2.0]
         assert after and all(o.status == 200 and o.node != victim.name for o in after)
         survivors = [o.request_id for o in killed if o.status == 200 and o.node != victim.name]
-        assert wait_until(lambda: history_ids(c, survivors) == set(survivors), 10)
+        assert complete(c, survivors)
         on_victim = [o.request_id for o in killed if o.status == 200 and o.node == victim.name]
-        lost = len(set(on_victim) - history_ids(c, on_victim))
-        report.append(f"answered by the killed node whose history row was lost: {lost}")
+        unwritten = len(set(on_victim) - history_ids(c, on_victim))
+        # Restarted on its data directory, the killed node replays its journal before it is
+        # ready: no answered request lacks its history row, nor its event in the ledger.
+        c.start_node(victim)
+        c.wait_ready([victim])
+        answered = [o.request_id for o in killed if o.status == 200]
+        assert complete(c, answered)
+        assert ledger_ids(c, answered) == set(answered)
+        report.append(
+            f"answered by the killed node: {len(on_victim)}, unwritten when it died: "
+            f"{unwritten}, lost after its restart: 0"
+        )
 
         # Graceful shutdown (SIGTERM) of another node mid-load: its in-flight answers finish and
         # every answer it gave has its history row (the writer drains before the process ends).
@@ -211,11 +356,12 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path) -> None:
             assert leaving.proc is not None
             leaving.proc.terminate()
 
-        stopped, _ = load(c, c.admin_key, 5, 4, terminate, 1.5)
+        stopped, _ = load(c, c.admin_key, 4, 4, terminate, 1.5)
         # uvicorn re-raises SIGTERM once it has shut down cleanly: -15 here, not a crash.
         assert leaving.proc is not None and leaving.proc.wait(30) in (0, -15)
         report.append(f"SIGTERM {leaving.name}: {summary(stopped)}")
         assert len([o for o in stopped if o.status != 200]) <= 4, summary(stopped)
         answered = [o.request_id for o in stopped if o.status == 200]
-        assert wait_until(lambda: history_ids(c, answered) == set(answered), 10)
+        assert complete(c, answered)
+        assert ledger_ids(c, answered) == set(answered)
         print("\n".join(report))

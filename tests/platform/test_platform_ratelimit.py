@@ -47,7 +47,7 @@ async def test_headers_on_every_kind_of_response(tmp_path) -> None:
             await h.as_(admin, "POST", "/api/v1/api-keys", json={"bogus": 1}),  # 422
             await h.as_(h.tenant.viewer, "GET", "/api/v1/users"),  # 403
             await h.client.get(ME, headers={"Authorization": "Bearer nope"}),  # 401
-            await h.client.get("/healthz"),  # 200, anonymous
+            await h.client.get("/openapi.json"),  # 200, anonymous
         ]
         assert [r.status_code for r in responses] == [200, 404, 405, 422, 403, 401, 200]
         now = int(time.time())
@@ -87,17 +87,28 @@ async def test_tenant_plan_exhausted_and_budgets_per_user(tmp_path) -> None:
 
 async def test_anonymous_requests_limited_per_address(tmp_path) -> None:
     async with make_app_client(tmp_path, anonymous_rate_limit="3/minute") as h:
-        codes = [(await h.client.get("/healthz")).status_code for _ in range(3)]
+        codes = [(await h.client.get("/openapi.json")).status_code for _ in range(3)]
         assert codes == [200, 200, 200]
-        assert_429(await h.client.get("/healthz"), 3)
+        assert_429(await h.client.get("/openapi.json"), 3)
         # bad credentials count against the address too (no free guessing)
         assert_429(await h.client.get(ME, headers={"Authorization": "Bearer x"}), 3)
         # a valid key is limited by its own budget, not the address's
         assert (await h.as_(h.tenant.admin, "GET", ME)).status_code == 200
         transport = httpx.ASGITransport(app=h.app, client=("10.1.2.3", 4000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as far:
-            r = await far.get("/healthz")
+            r = await far.get("/openapi.json")
             assert r.status_code == 200 and rate(r)[:2] == (3, 2)
+
+
+async def test_health_probes_spend_no_budget(tmp_path) -> None:
+    """A proxy checking every node from one address must not exhaust the anonymous budget
+    (shared across nodes through Redis) and see 429s: every node taken out at once."""
+    async with make_app_client(tmp_path, anonymous_rate_limit="3/minute") as h:
+        for _ in range(10):
+            assert (await h.client.get("/healthz")).status_code == 200
+            assert (await h.client.get("/readyz")).status_code == 200
+        r = await h.client.get("/openapi.json")
+        assert r.status_code == 200 and rate(r)[:2] == (3, 2)  # the probes spent nothing
 
 
 def test_memory_limiter_starts_no_thread_per_hit_and_sweeps_expired_counters() -> None:

@@ -131,3 +131,27 @@ async def test_admin_cannot_demote_self(harness) -> None:
     r = await harness.as_(admin, "PATCH", f"{USERS}/{admin.user_id}", json={"disabled": True})
     assert r.status_code == 400
     assert (await harness.as_(admin, "GET", "/api/v1/auth/me")).json()["role"] == "admin"
+
+
+async def test_metrics_take_the_operator_key_and_no_tenant_credential(harness) -> None:
+    """/metrics in the role matrix: every tenant role, by API key or by access token, is refused
+    (403); no credential or a bad one is 401; only an operator key reads it. (The other way in is
+    NEXATRON_METRICS_ADDR, a listener of its own: tests/platform/test_platform_multinode.py.)"""
+    from nexatron.identity.operators import create_operator_key
+
+    for actor in (harness.tenant.viewer, harness.tenant.analyst, harness.tenant.admin):
+        r = await harness.as_(actor, "GET", "/metrics")
+        assert r.status_code == 403, (actor.role, r.text)
+        assert "nexatron_" not in r.text
+        login = {"email": actor.email, "password": actor.password}
+        token = (await harness.client.post("/api/v1/auth/login", json=login)).json()
+        bearer = {"Authorization": f"Bearer {token['access_token']}"}
+        r = await harness.client.get("/metrics", headers=bearer)
+        assert r.status_code == 403, (actor.role, r.text)
+    assert (await harness.client.get("/metrics")).status_code == 401
+    bad = {"Authorization": "Bearer nxo_not-a-real-key"}
+    assert (await harness.client.get("/metrics", headers=bad)).status_code == 401
+    with harness.services.db.begin() as conn:
+        _record, key = create_operator_key(conn, harness.services.settings.secret_key, "roles")
+    r = await harness.client.get("/metrics", headers={"Authorization": f"Bearer {key}"})
+    assert r.status_code == 200 and "nexatron_http_request_duration_seconds" in r.text

@@ -142,10 +142,12 @@ def test_serve_believes_forwarded_for_from_a_listed_proxy(tmp_path: Path) -> Non
     with serve(tmp_path, **settings) as base, httpx.Client(base_url=base, timeout=10) as http:
         # five clients behind the proxy, each with its own budget
         for i in range(5):
-            r = http.get("/healthz", headers={"X-Forwarded-For": f"198.51.100.{i}"})
+            r = http.get("/openapi.json", headers={"X-Forwarded-For": f"198.51.100.{i}"})
             assert r.status_code == 200 and r.headers["X-RateLimit-Remaining"] == "2"
         same = [
-            http.get("/healthz", headers={"X-Forwarded-For": "10.0.0.9, 198.51.100.77"}).status_code
+            http.get(
+                "/openapi.json", headers={"X-Forwarded-For": "10.0.0.9, 198.51.100.77"}
+            ).status_code
             for _ in range(4)
         ]
         assert same == [200, 200, 200, 429]  # the address the proxy saw, not one it was told

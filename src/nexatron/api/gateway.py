@@ -85,6 +85,7 @@ class _DroppedOnce:
 
 
 UPLOAD_PATH = "/api/v1/files"
+PROBES = frozenset({"/healthz", "/readyz"})  # not rate-limited (see Gateway._resolve)
 RATE_LIMITED_DETAIL = (
     "Rate limit exceeded; retry after the number of seconds in the Retry-After header."
 )
@@ -146,6 +147,11 @@ class Gateway:
                     )
             except NexatronError as exc:
                 error = exc
+        if principal is None and error is None and scope["path"] in PROBES:
+            # Health probes spend no budget: a proxy checking N nodes from one address every
+            # 500 ms would use up the anonymous budget (shared across nodes through Redis) in
+            # seconds, and take every node out of rotation at once with its 429s.
+            return None, None, self.services.limiter.unmetered(settings.anonymous_rate_limit)
         if principal is not None:
             if isinstance(principal, Operator):
                 plans = settings.rate_limit_plans

@@ -16,9 +16,11 @@ response and, under sequential load, taking the next question. Under steady load
 `finish` (optional) runs once per batch in the same transaction with what the jobs returned: the
 usage writer sums a batch's rollups there, one upsert per key instead of one per question.
 
-A clean shutdown writes everything pending (`close`); a process killed outright loses the rows
-of answers from its last few milliseconds. A batch that fails is retried row by row, so one bad
-row (its connection deleted meanwhile, say) costs only itself; that loss is logged.
+A clean shutdown writes everything pending (`close`). With a `Journal` (query/journal.py) each
+job is also appended to a local file before `submit` returns, so a process killed outright loses
+nothing: the next start replays what it had not written. A batch that fails is retried row by
+row, so one bad row (its connection deleted meanwhile, say) costs only itself; that loss is
+logged.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import Connection, Engine
+
+from nexatron.query.journal import Journal
 
 log = logging.getLogger("nexatron.history")
 _ANSWERING: ContextVar[bool] = ContextVar("nexatron_answering", default=False)
@@ -50,8 +54,10 @@ class Recorder:
         linger_s: float = 0.02,
         quiet_s: float = 0.002,
         finish: Finish | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self._db = db
+        self._journal = journal  # queued jobs, appended before `submit` returns
         self._finish = finish  # called once per batch, in its transaction, with what jobs returned
         self._max_batch = max_batch
         self._max_pending = max_pending
@@ -107,12 +113,16 @@ class Recorder:
                 if self._pending:
                     self._cond.notify_all()
 
-    def submit(self, job: Job) -> None:
+    def submit(self, job: Job, *, key: str | None = None) -> None:
         """Queue `job` (run in a transaction with others); written inline once closed or when
-        the queue is full (the store has fallen behind: back-pressure instead of memory)."""
+        the queue is full (the store has fallen behind: back-pressure instead of memory).
+        `key` (the query id) lets a replay of the journal skip a job already written."""
+        record = self._journal.encode(key, job) if self._journal is not None else b""
         with self._cond:
             inline = self._closed or len(self._pending) >= self._max_pending
             if not inline:
+                if self._journal is not None:
+                    self._journal.append(record)
                 self._pending.append(job)
                 self._oldest_at.append(time.monotonic())
                 self._submitted += 1
@@ -154,6 +164,16 @@ class Recorder:
             thread = self._thread
         if thread is not None:
             thread.join(30)
+        if self._journal is not None:
+            with self._cond:
+                drained = self._written >= self._submitted
+                self._journal.close(drained=drained)
+                self._journal = None
+
+    def write_now(self, batch: list[Job]) -> None:
+        """Write `batch` in this thread, in one transaction (a replayed journal's jobs)."""
+        if batch:
+            self._write(batch)
 
     def _run(self) -> None:
         while True:
@@ -169,6 +189,8 @@ class Recorder:
             self._write(batch)
             with self._cond:
                 self._written += len(batch)
+                if self._journal is not None:
+                    self._journal.written(len(batch))
                 self._cond.notify_all()
 
     def _may_write(self) -> bool:

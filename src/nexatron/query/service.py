@@ -17,6 +17,8 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from nexatron.answer import chart_spec, summarize
 from nexatron.answer.warnings import tie_warning
 from nexatron.audit.context import current_request_id
@@ -36,6 +38,7 @@ from nexatron.query.context import (
     QueryContext,
     resolve_connection,
 )
+from nexatron.query.journal import Journal, Record, replay
 from nexatron.query.recorder import Recorder
 from nexatron.query.slots import slots_for
 from nexatron.query.streaming import RowStream
@@ -47,6 +50,7 @@ from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.model import CompiledQuery, SemanticQuery
 from nexatron.services import Services
+from nexatron.store.tables import queries
 from nexatron.usage.plans import has_feature
 from nexatron.usage.quota import QuotaExceeded, Ticket, quotas_for
 from nexatron.usage.writer import UsageWriter
@@ -80,7 +84,10 @@ class QueryService:
         self.slots = slots_for(services.settings)
         # Rollups and ledger: written with each batch of history rows, in the writer thread.
         self.usage = UsageWriter(services.settings)
-        self.recorder = Recorder(services.db, finish=self.usage.write_many)
+        journal = None
+        if services.settings.history_journal:
+            journal = Journal(services.settings.data_dir / "journal")
+        self.recorder = Recorder(services.db, finish=self.usage.write_many, journal=journal)
         self.quotas = quotas_for(services)
         self.verified = VerifiedAnswers(services.db)
         self.history = history.HistoryReads(
@@ -516,7 +523,8 @@ class QueryService:
                 new_conversation=prepared.new_conversation,
                 plan=plan if plan["metrics"] else None,
                 values=values,
-            )
+            ),
+            key=prepared.id,
         )
 
     def record_failure(
@@ -546,7 +554,9 @@ class QueryService:
         ANSWERS.labels(planner, str(values.get("status", "failed"))).inc()
         if fact.tokens_in or fact.tokens_out:
             self.quotas.spend_tokens(principal, fact.tokens_in + fact.tokens_out)
-        self.recorder.submit(partial(outcomes.write_failure, fact=fact, values=values))
+        self.recorder.submit(
+            partial(outcomes.write_failure, fact=fact, values=values), key=query_id
+        )
 
     def ask(
         self,
@@ -661,6 +671,24 @@ def _tables_of(context: QueryContext) -> frozenset[str]:
         r.to_table for r in layer.relationships
     }
     return frozenset(tables)
+
+
+def replay_journals(services: Services) -> int:
+    """Write the history (and usage) of answers that processes killed under this data
+    directory had not written yet (query/journal.py), skipping the jobs whose history row is
+    already in the store (their process wrote them before it died). At startup."""
+    db = services.db
+    writer: list[Recorder] = []
+
+    def write(records: list[Record]) -> None:
+        if not writer:
+            writer.append(Recorder(db, finish=UsageWriter(services.settings).write_many))
+        keys = [key for key, _ in records if key]
+        with db.connect() as conn:
+            done = set(conn.execute(select(queries.c.id).where(queries.c.id.in_(keys))).scalars())
+        writer[0].write_now([job for key, job in records if key is None or key not in done])
+
+    return replay(services.settings.data_dir / "journal", write)
 
 
 def query_service(services: Services) -> QueryService:
