@@ -174,12 +174,23 @@ def ledger_ids(c: Cluster, ids: list[str]) -> set[str]:
         engine.dispose()
 
 
-def complete(c: Cluster, answered: list[str]) -> bool:
-    """Every answered request has its history row (waits up to 10 s for the writers)."""
+def complete(c: Cluster, answered: list[str], outcomes: list[Outcome] | None = None) -> bool:
+    """Every answered request has its history row (waits up to 10 s for the writers). Else
+    says which nodes answered the missing ones and what their logs say about history."""
     if wait_until(lambda: history_ids(c, answered) == set(answered), 10):
         return True
     missing = set(answered) - history_ids(c, answered)
-    raise AssertionError(f"{len(missing)} of {len(answered)} answered requests have no history")
+    nodes = sorted(o.node for o in outcomes or [] if o.request_id in missing)
+    logs = [
+        f"{node.name}: {line}"
+        for node in c.nodes
+        for line in (node.data_dir / "serve.log").read_text(errors="replace").splitlines()
+        if "history" in line or "journal" in line or "Error" in line
+    ]
+    raise AssertionError(
+        f"{len(missing)} of {len(answered)} answered requests have no history row "
+        f"(answered by {nodes}): {sorted(missing)[:5]}\n" + "\n".join(logs[-20:])
+    )
 
 
 def refusals(outcomes: list[Outcome]) -> set[str]:
@@ -278,7 +289,7 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         base, _ = load(c, c.admin_key, 2, 4, lambda: None, 0)
         answered = [o.request_id for o in base if o.status == 200]
         assert summary(base) == {200: len(base)}, summary(base)
-        assert complete(c, answered)
+        assert complete(c, answered, base)
         report.append(f"baseline: {summary(base)}")
 
         # Store connections terminated mid-load: at most the requests in flight fail.
@@ -287,7 +298,7 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         report.append(f"pg_terminate_backend: {summary(dropped)}")
         assert len(failed) <= 4, summary(dropped)
         answered = [o.request_id for o in dropped if o.status == 200]
-        assert complete(c, answered)
+        assert complete(c, answered, dropped)
 
         # Redis stopped then restarted mid-load (fail open, the default): no 5xx storm. The
         # node failing closed refuses meanwhile with 503 "Service unavailable" (never a 429),
@@ -315,7 +326,7 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         late = [o for o in flapped if o.at > restarted + 3.0]
         assert late and all(o.status == 200 for o in late), summary(late)
         answered = [o.request_id for o in flapped if o.status == 200]
-        assert complete(c, answered)
+        assert complete(c, answered, flapped)
         refused = during[0]
         assert refused.status_code == 503, (refused.status_code, refused.text)
         assert refused.json()["detail"].startswith("Service unavailable"), refused.text
@@ -333,7 +344,7 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         after = [o for o in killed if o.at > at + 2.0]
         assert after and all(o.status == 200 and o.node != victim.name for o in after)
         survivors = [o.request_id for o in killed if o.status == 200 and o.node != victim.name]
-        assert complete(c, survivors)
+        assert complete(c, survivors, killed)
         on_victim = [o.request_id for o in killed if o.status == 200 and o.node == victim.name]
         unwritten = len(set(on_victim) - history_ids(c, on_victim))
         # Restarted on its data directory, the killed node replays its journal before it is
@@ -341,7 +352,7 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         c.start_node(victim)
         c.wait_ready([victim])
         answered = [o.request_id for o in killed if o.status == 200]
-        assert complete(c, answered)
+        assert complete(c, answered, killed)
         assert ledger_ids(c, answered) == set(answered)
         report.append(
             f"answered by the killed node: {len(on_victim)}, unwritten when it died: "
@@ -362,6 +373,6 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         report.append(f"SIGTERM {leaving.name}: {summary(stopped)}")
         assert len([o for o in stopped if o.status != 200]) <= 4, summary(stopped)
         answered = [o.request_id for o in stopped if o.status == 200]
-        assert complete(c, answered)
+        assert complete(c, answered, stopped)
         assert ledger_ids(c, answered) == set(answered)
         print("\n".join(report))
