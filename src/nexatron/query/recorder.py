@@ -12,6 +12,9 @@ a request's (a request resuming after its database query would otherwise wait fo
 When the last answer ends it waits for `quiet_s` of quiet: that moment is spent sending the
 response and, under sequential load, taking the next question. Under steady load it writes every
 `linger_s`, in bigger batches; `flush` makes it write at once.
+A submit wakes the writer only when it sleeps on an empty queue (while it writes or holds back
+it looks at the queue anyway): waking it for every answer cost a futex wake-up each, with the
+GIL held (`Condition.notify`, ~10% of a worker's GIL samples under wrk c=16, issue 18).
 
 `finish` (optional) runs once per batch in the same transaction with what the jobs returned: the
 usage writer sums a batch's rollups there, one upsert per key instead of one per question.
@@ -73,6 +76,7 @@ class Recorder:
         self._wanted = 0  # the highest submission number a flush waits for
         self._busy = 0  # questions being answered in this process
         self._closed = False
+        self._sleeping = False  # the writer waits for work: a submit must wake it
         self._thread: threading.Thread | None = None
 
     @contextmanager
@@ -131,7 +135,8 @@ class Recorder:
                         target=self._run, name="nexatron-history", daemon=True
                     )
                     self._thread.start()
-                self._cond.notify_all()
+                if self._sleeping:
+                    self._cond.notify_all()
         if inline:
             self.flush()  # keep the order: a conversation's insert before its updates
             self._write([job])
@@ -178,7 +183,9 @@ class Recorder:
     def _run(self) -> None:
         while True:
             with self._cond:
+                self._sleeping = True
                 self._cond.wait_for(lambda: bool(self._pending) or self._closed)
+                self._sleeping = False
                 if not self._pending:
                     return  # closed and drained
                 self._wait_to_write()
