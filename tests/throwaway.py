@@ -1,16 +1,21 @@
 """Throwaway resources on the local services, defined once for every test folder: unique names,
-free ports, a PostgreSQL schema or a MariaDB database seeded with a folder's own statements."""
+free ports, a server process waited for, a PostgreSQL schema or a MariaDB database seeded with a
+folder's own statements."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import psycopg2
 import pymysql
+import pytest
 
 
 def unique(prefix: str) -> str:
@@ -31,6 +36,24 @@ def wait_port(port: int, timeout: float = 30.0) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
+
+
+def wait_healthy(
+    proc: subprocess.Popen[bytes], base: str, log: Path, timeout_s: float = 60.0
+) -> None:
+    """Until the server process at `base` answers GET /healthz with 200; the test fails with the
+    server's log when the process exits or does not answer in time."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"server at {base} did not start:\n{log.read_text()}")
 
 
 @contextmanager

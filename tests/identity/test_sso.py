@@ -10,11 +10,12 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 from idp import Idp
-from live import free_port, serve
+from live import serve
 from sqlalchemy import select
 
 from nexatron.store.tables import audit_events, tenants
 from nexatron.testing import Harness
+from throwaway import free_port
 
 pytestmark = [
     pytest.mark.anyio,

@@ -7,7 +7,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,26 +20,12 @@ from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import build_services
 from nexatron.settings import DEFAULT_PLANS
 from nexatron.testing import TEST_SECRET, make_settings
-from throwaway import free_port
+from throwaway import free_port, wait_healthy
 
 REDIS_DB = 13  # a database number of our own; only our keys are deleted afterwards
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 LIMIT = 7
 HERE = Path(__file__).parent
-
-
-def wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"server at {base} did not start:\n{log.read_text()}")
 
 
 @pytest.fixture
@@ -121,7 +106,7 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
             )
             bases.append(f"http://127.0.0.1:{port}")
         for (proc, log), base in zip(procs, bases, strict=True):
-            wait_ready(proc, base, log)
+            wait_healthy(proc, base, log, timeout_s=30)
         yield {"bases": bases, "keys": keys, "owners": owners, "redis": client, "anon": anon}
     finally:
         for proc, _log in procs:

@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from throwaway import free_port
+from throwaway import free_port, wait_healthy
 
 LOGIN = "/api/v1/auth/login"
 
@@ -47,18 +46,7 @@ def serve(tmp_path: Path, **env_extra: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"serve exited {proc.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"serve did not start:\n{log.read_text()}")
-            time.sleep(0.1)
+        wait_healthy(proc, base, log)
         yield base
     finally:
         proc.terminate()

@@ -14,13 +14,13 @@ import duckdb
 import httpx
 import pytest
 import uvicorn
-from query_support import free_port
 
 from nexatron.api.app import create_app
 from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.testing import Harness, tenant_files
+from throwaway import free_port
 
 
 @pytest.fixture(scope="session")

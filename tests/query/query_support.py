@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -77,9 +76,3 @@ def previous_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
     end = dt.date(today.year, start_month, 1)
     first = dt.date(end.year - 1, 10, 1) if end.month == 1 else dt.date(end.year, end.month - 3, 1)
     return first, end
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

@@ -15,7 +15,6 @@ import uvicorn
 from query_support import (
     SALES_SQL,
     TOTAL_LAST_QUARTER,
-    free_port,
     previous_quarter,
     today_in,
 )
@@ -27,6 +26,7 @@ from starlette.routing import Route
 from nexatron.client import ApiError, AsyncClient, Client, RateLimitedError
 from nexatron.client.core import RetryPolicy
 from nexatron.testing import Harness
+from throwaway import free_port
 
 pytestmark = pytest.mark.anyio
 QUESTIONS = ["number of orders by channel", "total sales by region", TOTAL_LAST_QUARTER]

@@ -30,7 +30,7 @@ from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import build_services
 from nexatron.store.tables import queries, usage_events, usage_rollups
 from nexatron.testing import PG_URL, TEST_SECRET, make_settings
-from throwaway import free_port
+from throwaway import free_port, wait_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -38,20 +38,6 @@ REDIS_URL = "redis://127.0.0.1:6379/12"
 LIMIT = 17
 ANSWERABLE = ("number of orders", "total sales by region", "number of customers")
 REFUSED = "number of unicorns"
-
-
-def wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"server at {base} did not start:\n{log.read_text()}")
 
 
 @pytest.fixture
@@ -103,7 +89,7 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
             )  # fmt: skip
             procs.append((proc, log, f"http://127.0.0.1:{port}"))
         for proc, log, base in procs:
-            wait_ready(proc, base, log)
+            wait_healthy(proc, base, log)
         yield {
             "bases": [b for _, _, b in procs],
             "keys": keys,
