@@ -2,12 +2,16 @@
 
 `NEXATRON_TEST_METADATA=postgres` puts the store in a throwaway schema of the local PostgreSQL
 (`NEXATRON_TEST_PG_URL`, default postgresql://postgres@127.0.0.1:5432/test) instead of SQLite.
+A SQLite store is migrated once per process and copied into each harness's data dir.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
+import sqlite3
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +28,8 @@ from nexatron.identity.roles import Principal, Role
 from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
+from nexatron.store.datadir import private_dir, private_file
+from nexatron.store.db import make_engine, migrate
 
 PG_URL = os.environ.get("NEXATRON_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -99,6 +105,43 @@ def make_settings(data_dir: Path, **overrides: Any) -> tuple[Settings, Any]:
     return Settings.model_validate(values), cleanup
 
 
+_template: Path | None = None
+
+
+def _migrated_template() -> Path:
+    """A SQLite store at the newest migration, built once per process (the migrations cost
+    0.5 to 3 s a store, and most tests build one)."""
+    global _template
+    if _template is None or not _template.exists():
+        folder = Path(tempfile.mkdtemp(prefix="nexatron-store-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / "nexatron.db"
+        engine = make_engine(f"sqlite:///{path}")
+        try:
+            migrate(engine)
+        finally:
+            engine.dispose()  # the last connection closes: the WAL is checkpointed into the file
+        _template = path
+    return _template
+
+
+def seed_sqlite_store(settings: Settings) -> None:
+    """Start a new SQLite store as a copy of the migrated template, under an installation id of
+    its own (as migration 0008 stamps at a real first start). A store already there is kept."""
+    if settings.database_url is not None:
+        return
+    target = Path(settings.metadata_url.split("///", 1)[1])
+    if target.exists():
+        return
+    private_dir(target.parent)
+    private_file(target)
+    with sqlite3.connect(_migrated_template()) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+        copy.execute("UPDATE nexatron_installation SET id = ?", (f"inst_{secrets.token_hex(16)}",))
+    copy.close()
+    source.close()
+
+
 def tenant_files(services: Services, tenant_id: str) -> Path:
     """The tenant's own file area (`<data dir>/files/<tenant_id>/`), created."""
     path = services.settings.data_dir.resolve() / "files" / tenant_id
@@ -134,6 +177,7 @@ async def make_app_client(data_dir: Path, **overrides: Any) -> AsyncIterator[Har
     """The app with two tenants (each with admin, analyst and viewer keys) and a client."""
     settings, cleanup = make_settings(data_dir, **overrides)
     try:  # the throwaway schema is dropped even when building the app fails
+        seed_sqlite_store(settings)
         services = build_services(settings)
         try:
             app = create_app(settings, services=services)
