@@ -147,6 +147,9 @@ def _identifier(expr: str | None) -> str | None:
     return None
 
 
+_COUNT_WORDS = frozenset({"count", "number", "counts", "of", "total", "many"})
+
+
 class _Builder:
     def __init__(self, layer: SemanticLayer) -> None:
         self.lex = Lexicon(layer=layer)
@@ -212,6 +215,12 @@ class _Builder:
                 self.table_words(m.table),
                 Entry("entity", m.table, strength=0, source="table"),
             )
+            if m.agg == "count" and m.expr in {None, "*", "1"}:
+                # other names of the table's rows ("students" for HighSchooler, "clients")
+                for synonym in m.synonyms:
+                    words = words_of(synonym)
+                    if len(words) <= 2 and not set(words) & _COUNT_WORDS:
+                        self.add(words, Entry("entity", m.table, strength=0, source="synonym"))
 
     def dimension(self, dim: Dimension) -> None:
         parts = dim.name.split(".")

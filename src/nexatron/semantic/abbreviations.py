@@ -163,6 +163,14 @@ TEXT_ABBREVIATIONS: dict[str, str] = {"ttl": "title", "stat": "status", "desc": 
 LAST_WORD_ONLY: dict[str, str] = {"no": "number"}
 
 
+# Read so only after a given word: `yrsExp` is years of experience, `expDt` an expiry date.
+AFTER_WORD: dict[tuple[str, str], str] = {
+    ("years", "exp"): "experience",
+    ("yrs", "exp"): "experience",
+    ("year", "exp"): "experience",
+}
+
+
 def expand(words: list[str], *, text: bool = False) -> list[str]:
     """Each abbreviated word replaced by its words: ["txn", "amt"] -> ["transaction", "amount"];
     `text` for a text column's name (`job_ttl` -> job title)."""
@@ -170,6 +178,8 @@ def expand(words: list[str], *, text: bool = False) -> list[str]:
     for i, word in enumerate(words):
         last = i == len(words) - 1 and len(words) > 1
         full = LAST_WORD_ONLY.get(word, word) if last else word
+        if i > 0:
+            full = AFTER_WORD.get((words[i - 1], full), full)
         if text and last:
             full = TEXT_ABBREVIATIONS.get(full, full)
         out.extend(ABBREVIATIONS.get(full, full).split())

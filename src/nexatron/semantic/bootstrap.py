@@ -41,6 +41,7 @@ from nexatron.semantic.naming import (
 from nexatron.semantic.probe import Probe
 from nexatron.semantic.report import BootstrapReport, Declared, Skipped
 from nexatron.semantic.roles import role_dimensions
+from nexatron.semantic.synonyms import INCOME_WORDS, entity_synonyms, income_like
 from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
 
 
@@ -57,8 +58,9 @@ _ID_WORDS = KEY_WORDS | _set(
 _NO_SUM = _set(
     "rate pct percent percentage ratio score rating share average price msrp age year rank level "
     "position ordinal month day week quarter hour minute version seq sequence sort index "
-    "temperature temp grade"
+    "temperature temp grade experience tenure seniority"
 )
+_UNITS = _set("years days hours minutes months weeks")
 _RATIO = _set("rate pct percent percentage ratio share")
 _MONEY = _set(
     "price revenue sales cost costs spend fee fees tax taxes salary wage wages profit income "
@@ -141,6 +143,12 @@ def _idlike(c: ColumnInfo, words: list[str]) -> bool:
         bool(words)
         and (words[-1] in _ID_WORDS or bool(set(words) & (_ID_WORDS - KEY_WORDS - {"number"})))
     ) or c.name.lower().endswith("id")
+
+
+def _unit_led(words: list[str]) -> bool:
+    """ "years experience": a unit and a noun, also read "years of experience" (not "hours
+    worked")."""
+    return len(words) == 2 and words[0] in _UNITS and not words[1].endswith(("ed", "ing"))
 
 
 def _money(c: ColumnInfo, words: list[str]) -> bool:
@@ -271,6 +279,8 @@ class _Proposer:
 
         if c.type == "string" and not key:
             synonyms.extend(x for x in self.short_dimension_forms(t, words) if x not in synonyms)
+        if c.type in _NUMERIC and _unit_led(words):
+            synonyms.append(f"{words[0]} of {words[1]}")  # years of experience
 
         def dim(kind: str, why: str) -> _Proposal:
             return _Proposal(t, c, words, sentence(text), synonyms, kind, why=why)
@@ -312,6 +322,9 @@ class _Proposer:
         for agg in aggs:
             prefix, head, alternatives = _AGG_WORDS[agg]
             synonyms = [f"{a} {text}" for a in alternatives]
+            if _unit_led(words):  # years of experience
+                heads = dict.fromkeys((*alternatives, head.lower()))
+                synonyms += [f"{a} {words[0]} of {words[1]}" for a in heads]
             if words[: len(t.entity)] != t.entity:
                 synonyms.append(f"{head.lower()} {t.entity_text} {text}")
             if short is not None:
@@ -411,9 +424,13 @@ def bootstrap(
     report = BootstrapReport(prefix=prefix)
     for r in refused_links:
         report.refused.append(Skipped("relationship", r.describe(), f"{r.source}: {r.reason}"))
+    names_taken = {t.entity_text for t in tables}
+    for t in tables:
+        t.aliases.extend(entity_synonyms(t.entity_text, names_taken | set(t.aliases)))
     proposer = _Proposer(schema, tables, vocabulary)
     proposals = proposer.proposals()
     report.refused.extend(proposer.skipped)
+    _income_words(proposals, report)
 
     relationships, rel_names = _relationships(links, by_key, existing, report)
     taken = {m.name for m in existing.metrics} | {d.name for d in existing.dimensions}
@@ -499,6 +516,26 @@ def bootstrap(
         }
     )
     return BootstrapResult(layer, report)
+
+
+def _income_words(proposals: list[_Proposal], report: BootstrapReport) -> None:
+    """'Revenue', 'sales', 'money' for the total of the schema's one income-like money column
+    (an invoice amount, a rental's total charge); none when several could be meant."""
+    sums = [
+        p
+        for p in proposals
+        if p.agg == "sum"
+        and p.column is not None
+        and _money(p.column, readable_words(p.column.name))
+        and income_like(readable_words(p.column.name))
+    ]
+    if len(sums) == 1:
+        sums[0].synonyms.extend(w for w in INCOME_WORDS if w not in sums[0].synonyms)
+    elif sums:
+        listed = ", ".join(f"{p.table.info.name}.{p.column.name}" for p in sums if p.column)
+        report.refused.append(
+            Skipped("metric", "revenue", f"several money columns could be income ({listed})")
+        )
 
 
 def _time_dimension(
