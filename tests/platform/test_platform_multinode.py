@@ -128,8 +128,9 @@ def load(
                 body = {"question": QUESTIONS[i % len(QUESTIONS)], "connection_id": c.demo}
                 try:
                     r = http.post("/api/v1/query", json=body, headers={"X-Request-ID": rid})
+                    detail = "" if r.status_code == 200 else " ".join(r.text[:160].split())
                     got = Outcome(
-                        rid, r.status_code, r.headers.get("x-node", "?"), time.monotonic()
+                        rid, r.status_code, r.headers.get("x-node", "?"), time.monotonic(), detail
                     )
                 except httpx.TransportError:
                     got = Outcome(rid, 0, "?", time.monotonic())
@@ -297,6 +298,7 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         failed = [o for o in dropped if o.status != 200]
         report.append(f"pg_terminate_backend: {summary(dropped)}")
         assert len(failed) <= 4, summary(dropped)
+        assert all(o.status == 503 for o in failed), refusals(dropped)  # never a 500
         answered = [o.request_id for o in dropped if o.status == 200]
         assert complete(c, answered, dropped)
 

@@ -161,3 +161,41 @@ def test_an_answer_waiting_on_its_database_lets_the_writer_run(db: Engine) -> No
         with recorder.waiting_on_database():
             assert _written_within(db, 2)  # its wait on the database is the writer's turn
     recorder.close()
+
+
+def test_a_batch_whose_connection_the_store_drops_is_written_on_a_fresh_one() -> None:
+    """PostgreSQL terminates the writer's backend in the middle of a batch (as
+    pg_terminate_backend or a restart does): the batch did not commit, and is written once more
+    on a new connection, every row of it (before, a one-row batch was lost)."""
+    import secrets
+
+    from sqlalchemy import text
+
+    engine = create_engine("postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+    table = Table(
+        f"nx_rec_{secrets.token_hex(4)}", MetaData(), Column("id", Integer, primary_key=True)
+    )
+    table.create(engine)
+    runs = [0]
+
+    def dropped_once(conn: Connection) -> None:
+        runs[0] += 1
+        conn.execute(table.insert(), {"id": 1})
+        if runs[0] == 1:
+            conn.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    try:
+        for job in (
+            [dropped_once],
+            [dropped_once, lambda conn: conn.execute(table.insert(), {"id": 2})],
+        ):
+            runs[0] = 0
+            with engine.begin() as conn:
+                conn.execute(table.delete())
+            Recorder(engine).write_now(job)
+            with engine.connect() as conn:
+                ids = conn.execute(select(table.c.id).order_by(table.c.id)).scalars().all()
+            assert runs[0] == 2 and ids == list(range(1, len(job) + 1))
+    finally:
+        table.drop(engine)
+        engine.dispose()

@@ -21,9 +21,10 @@ usage writer sums a batch's rollups there, one upsert per key instead of one per
 
 A clean shutdown writes everything pending (`close`). With a `Journal` (query/journal.py) each
 job is also appended to a local file before `submit` returns, so a process killed outright loses
-nothing: the next start replays what it had not written. A batch that fails is retried row by
-row, so one bad row (its connection deleted meanwhile, say) costs only itself; that loss is
-logged.
+nothing: the next start replays what it had not written. A batch whose connection the
+store dropped (a terminated or restarted backend) is written once more on a fresh connection; a
+batch that fails otherwise is retried row by row, so one bad row (its connection deleted
+meanwhile, say) costs only itself; that loss is logged.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from nexatron.query.journal import Journal
 
@@ -223,15 +225,26 @@ class Recorder:
             self._cond.wait(max(0.0, wake - now))
 
     def _write(self, batch: list[Job]) -> None:
-        try:
-            with self._db.begin() as conn:
-                results = [job(conn) for job in batch]
-                if self._finish is not None:
-                    self._finish(conn, [r for r in results if r is not None])
-            return
-        except Exception:
-            if len(batch) == 1:
-                log.exception("a history row could not be written")
+        failure: Exception | None = None
+        for attempt in (1, 2):
+            try:
+                with self._db.begin() as conn:
+                    results = [job(conn) for job in batch]
+                    if self._finish is not None:
+                        self._finish(conn, [r for r in results if r is not None])
                 return
+            except DBAPIError as exc:
+                failure = exc
+                # The store dropped the connection under the batch (a restarted or terminated
+                # backend): the transaction did not commit; once more on a fresh connection.
+                if exc.connection_invalidated and attempt == 1:
+                    continue
+                break
+            except Exception as exc:
+                failure = exc
+                break
+        if len(batch) == 1:
+            log.error("a history row could not be written", exc_info=failure)
+            return
         for job in batch:  # one bad row must not cost the others
             self._write([job])
