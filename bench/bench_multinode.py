@@ -1,7 +1,7 @@
 """Throughput through HAProxy with three `nexatron serve` nodes against one node (same run, same
 database and Redis), then the errors each fault causes under load.
 
-    PYTHONPATH=src python bench/bench_multinode.py [--seconds 10] [--connections 16]
+    PYTHONPATH=src python bench/bench_multinode.py [--seconds 10] [--connections 16] [--rounds 2]
 
 Uses `wrk` when installed (POST /api/v1/query through the proxy), else a bounded async httpx
 loop. The nodes are tests/platform/cluster.py's: a fresh PostgreSQL database (dropped after), a
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -93,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     env = {"NEXATRON_RATE_LIMIT_PLANS": PLANS, "NEXATRON_TENANT_RATE_LIMIT_PLANS": TENANT_PLANS}
     with tempfile.TemporaryDirectory() as root, cluster(Path(root), 3, env) as c:
@@ -100,14 +102,22 @@ def main() -> None:
         one_port = free_port()
         c.start_proxy(c.nodes[:1], one_port)
         tool = "wrk" if shutil.which("wrk") else "httpx loop"
+        load1, _, _ = os.getloadavg()
         print(f"throughput through HAProxy ({tool}, {args.connections} connections, "
-              f"{args.seconds} s, POST /api/v1/query, result-cache hits):")  # fmt: skip
+              f"{args.seconds} s per run, POST /api/v1/query, result-cache hits; "
+              f"{os.cpu_count()} CPUs, load average {load1:.1f} at the start):")  # fmt: skip
         throughput(c, c.proxy, 2, args.connections, tmp)  # warm every node
         single = f"http://127.0.0.1:{one_port}"
-        print(f"  1 node : {throughput(c, single, args.seconds, args.connections, tmp)}")
-        sample(c, single)
-        print(f"  3 nodes: {throughput(c, c.proxy, args.seconds, args.connections, tmp)}")
-        sample(c, c.proxy)
+        # Interleaved (1, 3, 1, 3): a shared machine's load drifts between runs.
+        for round_ in range(args.rounds):
+            for label, url in (("1 node ", single), ("3 nodes", c.proxy)):
+                print(f"  {label} (run {round_ + 1}): "
+                      f"{throughput(c, url, args.seconds, args.connections, tmp)}")  # fmt: skip
+                sample(c, url)
+        print(
+            "  (3 nodes share this machine's CPUs with each other, the proxy and the load "
+            "generator: the ratio shows scale-out only where the CPUs are free)"
+        )
         print("errors per fault (4 clients through the 3-node proxy, fault at 1.5-2 s):")
         out, _ = load(c, c.admin_key, 4, 4, c.drop_store_connections, 1.5)
         print(f"  pg_terminate_backend : {summary(out)}")

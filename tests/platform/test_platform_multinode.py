@@ -212,7 +212,9 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         "NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT": str(SLOT_CAP),
         **llm.env,
     }
+    began = time.monotonic()
     with cluster(tmp_path, 3, env) as c:
+        ready = time.monotonic()
         nodes = c.nodes[:3]
         admin = bearer(c.admin_key)
         # A fourth node, outside the proxy, that fails closed when Redis is down. It also serves
@@ -284,7 +286,10 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         assert {r.headers["x-node"] for r in asked} == {"n1", "n2", "n3"}
         assert llm.calls >= 3 * SLOT_CAP and llm.peak <= SLOT_CAP, (llm.calls, llm.peak)
 
-        report: list[str] = [f"slot cap {SLOT_CAP}: at most {llm.peak} LLM calls at once"]
+        report: list[str] = [
+            f"cluster ready after {ready - began:.0f} s",
+            f"slot cap {SLOT_CAP}: at most {llm.peak} LLM calls at once",
+        ]
 
         # Baseline: history is complete (answered requests == their history rows).
         base, _ = load(c, c.admin_key, 2, 4, lambda: None, 0)
@@ -377,4 +382,5 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         answered = [o.request_id for o in stopped if o.status == 200]
         assert complete(c, answered, stopped)
         assert ledger_ids(c, answered) == set(answered)
+        report.append(f"phases done after {time.monotonic() - began:.0f} s")
         print("\n".join(report))

@@ -163,3 +163,28 @@ def test_the_cli_replays_a_data_dir_copied_from_a_dead_node(tmp_path: Path) -> N
         assert conn.execute(text("SELECT count(*) FROM journal_probe")).scalar() == 0
     engine.dispose()
     assert list((tmp_path / "journal").iterdir()) == []
+
+
+def test_without_a_usable_journal_directory_answers_are_still_recorded(tmp_path: Path) -> None:
+    """A data dir where the journal cannot be made (here `journal` is a file): logged, and the
+    history writer runs without it rather than every question failing."""
+    from nexatron.query.service import query_service
+    from nexatron.services import build_services
+    from nexatron.testing import make_settings
+
+    settings, cleanup = make_settings(tmp_path)
+    (tmp_path / "journal").write_text("not a directory")
+    services = build_services(settings)
+    try:
+        recorder = query_service(services).recorder
+        table = "journal_less_" + os.urandom(4).hex()
+        recorder.submit(methodcaller("exec_driver_sql", f"CREATE TABLE {table} (x INTEGER)"))
+        recorder.flush()
+        with services.db.connect() as conn:
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+            conn.execute(text(f"DROP TABLE {table}"))
+            conn.commit()
+    finally:
+        services.close()
+        if cleanup:
+            cleanup()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -35,6 +36,7 @@ from nexatron.usage.quota import Ticket, quotas_for
 from nexatron.usage.writer import UsageWriter
 
 T = TypeVar("T")
+log = logging.getLogger("nexatron.query")
 
 
 class ServiceCore:
@@ -50,7 +52,10 @@ class ServiceCore:
         self.usage = UsageWriter(services.settings)
         journal = None
         if services.settings.history_journal:
-            journal = Journal(services.settings.data_dir / "journal")
+            try:
+                journal = Journal(services.settings.data_dir / "journal")
+            except OSError:  # a read-only data dir, say: answers are still written behind
+                log.exception("no history journal: a process killed outright loses its last rows")
         self.recorder = Recorder(services.db, finish=self.usage.write_many, journal=journal)
         self.quotas = quotas_for(services)
         self.verified = VerifiedAnswers(services.db)

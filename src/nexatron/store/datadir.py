@@ -44,9 +44,12 @@ def harden(data_dir: Path) -> None:
     for root, dirs, files in os.walk(data_dir):
         for name in dirs + files:
             path = os.path.join(root, name)
-            info = os.lstat(path)
-            if stat.S_ISLNK(info.st_mode) or info.st_uid != uid:
+            try:
+                info = os.lstat(path)
+                if stat.S_ISLNK(info.st_mode) or info.st_uid != uid:
+                    continue
+                wanted = DIR_MODE if stat.S_ISDIR(info.st_mode) else FILE_MODE
+                if stat.S_IMODE(info.st_mode) != wanted:
+                    os.chmod(path, wanted)
+            except FileNotFoundError:  # removed meanwhile (another worker replaying a journal)
                 continue
-            wanted = DIR_MODE if stat.S_ISDIR(info.st_mode) else FILE_MODE
-            if stat.S_IMODE(info.st_mode) != wanted:
-                os.chmod(path, wanted)
