@@ -242,9 +242,9 @@ def cluster(
         for node in made.nodes:
             node.data_dir.mkdir(parents=True)
         made.admin_key, made.demo = _provision(env, made.nodes[0].data_dir)
-        made.operator_key = _operator_key(env, made.nodes[0].data_dir)
         for node in made.nodes:
             made.start_node(node)
+        made.operator_key = _operator_key(env, made.nodes[0].data_dir)  # while they start
         made.wait_ready()
         made.start_proxy(made.nodes, made.proxy_port)
         yield made
