@@ -1,14 +1,16 @@
-"""Stage 3 of a question: the answer from its rows (summary and chart, memoised for cached
-rows; warnings), and `complete`: execute, answer and record a prepared question."""
+"""Stage 3 of a question: the answer from its rows (summary and chart, memoised for cached or
+repeated rows; warnings), and `complete`: execute, answer and record a prepared question."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from nexatron.answer import chart_spec, summarize
 from nexatron.answer.warnings import tie_warning
 from nexatron.errors import NexatronError, RateLimited
 from nexatron.observability.tracing import traced
+from nexatron.query import views
 from nexatron.query.execute import Executing
 from nexatron.query.types import Answer, Prepared
 from nexatron.usage.quota import QuotaExceeded
@@ -23,9 +25,18 @@ class Answering(Executing):
         range_label = None
         if prepared.plan.query.time and prepared.plan.query.time.range:
             range_label = prepared.plan.query.time.range.label
-        # Summary and chart depend only on the plan and the rows: reuse them with cached rows.
-        memo_key = (self.result_key(prepared), prepared.plan.query.model_dump_json())
-        memo = self._answers.get(memo_key) if cached else None
+        # Summary and chart depend only on the plan and the rows: reuse them with cached rows,
+        # and with rows equal to an earlier run's (a small result of a repeated question whose
+        # rows are not cached: Babel's formatting was ~10% of such an answer's GIL time).
+        memo_key = (self.result_key(prepared), views.plan_json(prepared.plan).text)
+        same_rows = None if cached else _rows_key(rows)
+        if cached:
+            memo = self._answers.get(memo_key)
+        elif same_rows is not None:
+            same_rows = (*memo_key, prepared.question, result.truncated, same_rows)
+            memo = self._summaries.get(same_rows)
+        else:
+            memo = None
         if memo is None:
             summary = summarize(
                 prepared.question,
@@ -39,6 +50,8 @@ class Answering(Executing):
             )
             memo = (summary, chart_spec(prepared.compiled.columns, rows, prepared.plan.query.keys))
             self._answers.put(memo_key, memo)
+            if same_rows is not None:
+                self._summaries.put(same_rows, memo)
         summary, chart = memo
         warnings = list(prepared.plan.assumptions)
         tie = tie_warning(
@@ -85,3 +98,18 @@ class Answering(Executing):
         answer = self.answer(prepared, result, cached)
         self.record(prepared, answer)
         return answer
+
+
+MEMO_ROWS = 50  # results up to this many rows have their summary reused when the rows repeat
+
+
+def _rows_key(rows: list[list[Any]]) -> tuple[Any, ...] | None:
+    """The rows as a hashable key, or None (too many, or values that cannot be hashed)."""
+    if len(rows) > MEMO_ROWS:
+        return None
+    key = tuple(tuple(row) for row in rows)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key

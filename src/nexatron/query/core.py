@@ -46,6 +46,7 @@ class ServiceCore:
         self._plans: LRU[tuple[Any, ...], Plan] = LRU(4096)
         self._compiled: LRU[tuple[str, str, str], CompiledQuery] = LRU(4096)
         self._answers: LRU[tuple[str, str], tuple[str, Any]] = LRU(1024)
+        self._summaries: LRU[tuple[Any, ...], tuple[str, Any]] = LRU(1024)
         self._templates = SqlTemplates()
         self.slots = slots_for(services.settings)
         # Rollups and ledger: written with each batch of history rows, in the writer thread.

@@ -21,7 +21,7 @@ class Recording(ServiceCore):
     def record(self, prepared: Prepared, answer: Answer) -> None:
         """Queue the history row (written behind the answer; see recorder.py)."""
         stored = self.services.settings.stored_rows
-        plan = prepared.plan.query.model_dump(mode="json")
+        plan = views.plan_json(prepared.plan).query
         values = {
             "id": prepared.id,
             "tenant_id": prepared.principal.tenant_id,

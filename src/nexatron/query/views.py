@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from nexatron.lru import LRU
+from nexatron.nlq import Plan
 from nexatron.query.types import Answer, Prepared
+
+
+@dataclass(frozen=True)
+class PlanJson:
+    """A plan's JSON forms, made once per plan: a repeated question's plan is the same object
+    (the plan cache's), and one answer used to dump it four times (response, history row,
+    conversation, memo key). Shared: never mutate them."""
+
+    query: dict[str, Any]  # the semantic query (the conversation's last plan)
+    lean: dict[str, Any]  # the same without None fields (the plan view)
+    text: str  # model_dump_json (a cache key)
+    explanation: list[Any]
+
+
+# By id, with the plan itself kept so that the id cannot be reused while its entry lives.
+_PLAN_JSON: LRU[int, tuple[Plan, PlanJson]] = LRU(4096)
+
+
+def plan_json(plan: Plan) -> PlanJson:
+    hit = _PLAN_JSON.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    dumps = PlanJson(
+        query=plan.query.model_dump(mode="json"),
+        lean=plan.query.model_dump(mode="json", exclude_none=True),
+        text=plan.query.model_dump_json(),
+        explanation=[
+            e.model_dump(mode="json") if hasattr(e, "model_dump") else e for e in plan.explanation
+        ],
+    )
+    _PLAN_JSON.put(id(plan), (plan, dumps))
+    return dumps
 
 
 def usage_view(prepared: Prepared) -> dict[str, Any]:
@@ -20,13 +55,12 @@ def usage_view(prepared: Prepared) -> dict[str, Any]:
 
 def plan_view(prepared: Prepared) -> dict[str, Any]:
     plan = prepared.plan
+    dumps = plan_json(plan)
     return {
         "planner": prepared.planner,
         "llm_usage": usage_view(prepared) if prepared.llm_usage else None,
-        "query": plan.query.model_dump(mode="json", exclude_none=True),
-        "explanation": [
-            e.model_dump(mode="json") if hasattr(e, "model_dump") else e for e in plan.explanation
-        ],
+        "query": dumps.lean,
+        "explanation": dumps.explanation,
         "time_range": plan.time_range_text,
         "follow_up": plan.is_follow_up,
         "assumptions": list(plan.assumptions),
