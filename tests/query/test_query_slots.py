@@ -4,7 +4,11 @@ to each process's own cap, or 503 when failing closed)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -96,13 +100,36 @@ def test_concurrent_takers_never_exceed_the_cap(client: redis.Redis) -> None:
     assert peak[0] == 3  # reached, never passed
 
 
-def test_the_lease_of_a_process_that_died_expires(client: redis.Redis) -> None:
-    slots = _shared(cap=1, lease_s=1.0)
-    slots.acquire("ten_a")  # never released: its process died
-    with pytest.raises(RateLimited):
-        _shared(cap=1, wait_s=0.05).acquire("ten_a")
-    time.sleep(1.05)
-    _shared(cap=1).acquire("ten_a").release()
+CHILD = """
+import sys, time
+from nexatron.query.slots import SharedTenantSlots
+slots = SharedTenantSlots(sys.argv[1], 1, lease_s=1.0, wait_s=0.3)
+slots.acquire("ten_a")  # held, and renewed, until the process dies
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_held_lease_is_renewed_and_a_dead_process_s_expires(client: redis.Redis) -> None:
+    """A process holding a slot longer than the lease keeps it (its thread renews the lease);
+    killed with -9, its slot comes back once the lease runs out (1 s here, LEASE_S in service)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, REDIS_URL],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == b"held"
+        for _ in range(3):  # three leases' time: still held, renewed
+            time.sleep(1.0)
+            with pytest.raises(RateLimited):
+                _shared(cap=1, wait_s=0.05).acquire("ten_a")
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    slots = _shared(cap=1, wait_s=10.0)  # waits (bounded) for the dead process's lease to end
+    slots.acquire("ten_a").release()
+    assert client.zcard("nexatron:slots:ten_a") == 0
 
 
 def _dead_redis() -> str:

@@ -3,8 +3,9 @@
 A slot is held while a statement runs (and while the LLM planner is called). With Redis each
 tenant has a sorted set of leases scored by their expiry: taking a slot drops the expired leases
 and adds one if fewer than the cap remain, in one script, so two processes cannot both take the
-last slot. A lease outlives the longest hold it can cover, so the slots of a process that died
-holding them come back on their own.
+last slot. A lease is short (LEASE_S) and renewed by a thread of the process holding it every
+third of that, so the slots of a process that died holding them (kill -9, the OOM killer) come
+back within LEASE_S, while a statement running for minutes keeps its slot.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +31,8 @@ log = logging.getLogger("nexatron.slots")
 
 #: How long a question waits for a slot before its 429.
 WAIT_S = 5.0
+#: How long a lease lasts unless its process renews it (every LEASE_S / 3 while held).
+LEASE_S = 15.0
 
 
 class Slot(Protocol):
@@ -106,15 +109,29 @@ return 1
 """
 
 
-class _Lease:
-    __slots__ = ("_client", "_key", "_token")
+# KEYS: leases' sets; ARGV[1] lease seconds, then one token per key. Extends the leases still
+# there (XX: one already expired and dropped is not brought back).
+_RENEW = """
+local t = redis.call('TIME')
+local until_ = tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, 'XX', until_, ARGV[i + 1])
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[1]) * 1000))
+end
+return #KEYS
+"""
 
-    def __init__(self, client: Any, key: str, token: str) -> None:
-        self._client, self._key, self._token = client, key, token
+
+class _Lease:
+    __slots__ = ("_key", "_owner", "_token")
+
+    def __init__(self, owner: SharedTenantSlots, key: str, token: str) -> None:
+        self._owner, self._key, self._token = owner, key, token
 
     def release(self) -> None:
+        self._owner._held.pop(self._token, None)
         try:
-            self._client.zrem(self._key, self._token)
+            self._owner._client.zrem(self._key, self._token)
         except Exception:  # it expires on its own
             log.warning("could not return a query slot to Redis; its lease will expire")
 
@@ -143,6 +160,33 @@ class SharedTenantSlots(_Holding):
         self._wait_s = wait_s
         self._ns = namespace
         self._local = TenantSlots(per_tenant, wait_s=wait_s)
+        self._renew = self._client.register_script(_RENEW)
+        self._held: dict[str, str] = {}  # token -> key of the leases this process holds
+        self._renewer: threading.Thread | None = None
+        self._renewer_lock = threading.Lock()
+
+    def _start_renewing(self) -> None:
+        with self._renewer_lock:
+            if self._renewer is None:
+                self._renewer = threading.Thread(
+                    target=self._renew_forever, name="nexatron-slot-leases", daemon=True
+                )
+                self._renewer.start()
+
+    def _renew_forever(self) -> None:
+        while True:
+            time.sleep(self._lease_s / 3)
+            self.renew()
+
+    def renew(self) -> None:
+        """Extend the leases this process holds (its renewer thread calls this)."""
+        held = dict(self._held)
+        if not held:
+            return
+        try:
+            self._renew(keys=list(held.values()), args=[self._lease_s, *held])
+        except Exception:
+            log.warning("could not renew query-slot leases in Redis; they may expire early")
 
     def acquire(self, tenant_id: str) -> Slot:
         key, token = self._ns + tenant_id, secrets.token_hex(8)
@@ -160,7 +204,9 @@ class SharedTenantSlots(_Holding):
                 log.warning("Redis unavailable for query slots; capping this process alone")
                 return self._local.acquire(tenant_id)
             if taken:
-                return _Lease(self._client, key, token)
+                self._held[token] = key
+                self._start_renewing()
+                return _Lease(self, key, token)
             if pause == 0.005:
                 SLOT_WAITS.inc()  # the first miss: this question waits
             if time.monotonic() >= deadline:
@@ -173,12 +219,9 @@ def slots_for(settings: Settings) -> TenantSlots | SharedTenantSlots:
     """Shared through Redis when it is configured; otherwise this process's own cap."""
     if not settings.redis_url:
         return TenantSlots(settings.max_concurrent_queries_per_tenant)
-    # A lease covers the longest hold: a statement's timeout, or an LLM turn (a call and its
-    # correction round), with room to spare.
-    longest = max(settings.statement_timeout_s, 2 * settings.llm_timeout_s)
     return SharedTenantSlots(
         settings.redis_url,
         settings.max_concurrent_queries_per_tenant,
-        lease_s=2 * longest + 10,
+        lease_s=LEASE_S,
         fail_open=settings.redis_fail_open,
     )
