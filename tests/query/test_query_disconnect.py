@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import duckdb
 import httpx
 import pytest
@@ -20,10 +21,14 @@ import uvicorn
 
 from nexatron.api.app import create_app
 from nexatron.connections import service as connections
+from nexatron.identity.roles import Principal
+from nexatron.query.service import query_service
+from nexatron.query.streaming import BATCH, PREFETCH
 from nexatron.semantic import repository as repo
 from nexatron.semantic.model import Dimension, Metric
 from nexatron.services import build_services
-from nexatron.testing import add_tenant, make_settings
+from nexatron.testing import Actor, add_tenant, make_settings
+from nexatron.warehouse.stream import JsonRows, JsonTextBatches, RenderedBatches
 
 
 def _free_port() -> int:
@@ -33,7 +38,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
+def server(tmp_path: Path) -> Iterator[tuple[str, Any, Actor, str]]:
     db = tmp_path / "slow.duckdb"
     with duckdb.connect(str(db)) as con:
         # Billions of joined rows: many seconds of work before the first row can be sent.
@@ -64,6 +69,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
             ("metric", Metric(name="fast_total", table="fast", agg="sum", expr="v")),
             ("dimension", Dimension(name="wide_id", table="wide", expr="id", type="number")),
             ("metric", Metric(name="wide_total", table="wide", agg="sum", expr="v")),
+            ("metric", Metric(name="wide_top", table="wide", agg="max", expr="v")),
         ):
             repo.insert_object(c, admin.tenant_id, conn["id"], kind, obj)  # type: ignore[arg-type]
     port = _free_port()
@@ -81,7 +87,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Any, str, str]]:
     while not uv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", services, admin.key, conn["id"]
+        yield f"http://127.0.0.1:{port}", services, admin, conn["id"]
     finally:
         uv.should_exit = True
         thread.join(10)
@@ -96,10 +102,10 @@ def _engine(services: Any, conn_id: str) -> Any:
 
 
 def test_disconnect_cancels_the_statement_and_frees_the_slot(
-    server: tuple[str, Any, str, str],
+    server: tuple[str, Any, Actor, str],
 ) -> None:
-    base, services, key, conn_id = server
-    headers = {"Authorization": f"Bearer {key}"}
+    base, services, admin, conn_id = server
+    headers = admin.headers
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         with client.stream(
             "POST", "/api/v1/query/stream", json={"question": "slow total by bucket"}
@@ -126,17 +132,20 @@ def test_disconnect_cancels_the_statement_and_frees_the_slot(
         assert answer.json()["data"] == [{"fast_total": 9}]
 
 
+# SUM(INTEGER) is a HUGEINT, rendered in Python; MAX(INTEGER) an INTEGER, rendered by DuckDB.
+@pytest.mark.parametrize("question", ["wide total by wide id", "wide top by wide id"])
 def test_leaving_while_rows_are_fetched_stops_the_cursor_and_frees_the_slot(
-    server: tuple[str, Any, str, str],
+    server: tuple[str, Any, Actor, str], question: str
 ) -> None:
     """The client leaves once rows are flowing: the cursor is closed and the slot released, each
-    time. (Closing under a fetch in flight is proven in tests/warehouse/test_cancel.py.)"""
-    base, services, key, conn_id = server
-    headers = {"Authorization": f"Bearer {key}"}
+    time, whichever side renders the rows. (Closing under a fetch in flight is proven in
+    tests/warehouse/test_cancel.py.)"""
+    base, services, admin, conn_id = server
+    headers = admin.headers
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         for _ in range(3):
             with client.stream(
-                "POST", "/api/v1/query/stream", json={"question": "wide total by wide id"}
+                "POST", "/api/v1/query/stream", json={"question": question}
             ) as response:
                 assert response.status_code == 200
                 lines = response.iter_lines()
@@ -154,3 +163,43 @@ def test_leaving_while_rows_are_fetched_stops_the_cursor_and_frees_the_slot(
             answer = client.post("/api/v1/query", json={"question": "fast total"})
             assert answer.status_code == 200, answer.text
             assert answer.json()["data"] == [{"fast_total": 9}]
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [("wide top by wide id", JsonTextBatches), ("wide total by wide id", RenderedBatches)],
+)
+def test_a_stream_holds_one_hop_of_batches_whatever_the_result_size(
+    server: tuple[str, Any, Actor, str], question: str, source: type
+) -> None:
+    """3,000,000 rows: when the first batch is handed out, only the first hop's batches have been
+    taken from the database; each later hop starts only once the consumer took the previous
+    one; and leaving frees the cursor and the slot."""
+    _base, services, admin, conn_id = server
+    service = query_service(services)
+    principal = Principal(tenant_id=admin.tenant_id, user_id=admin.user_id, role="admin")
+    prepared = service.prepare(principal, question, None, None)
+    rows = service.stream(prepared)
+    fetched: list[int] = []
+
+    async def consume() -> list[JsonRows]:
+        taken: list[JsonRows] = []
+        batches = rows.batches()
+        async for _offset, batch in batches:
+            taken.append(batch)
+            fetched.append(rows.source.rows_fetched)  # type: ignore[union-attr]
+            if len(taken) == 3 * PREFETCH:
+                break
+        await batches.aclose()
+        return taken
+
+    taken = anyio.run(consume)
+    assert isinstance(rows.source, source)
+    assert [b.count for b in taken] == [BATCH] * len(taken)
+    # After the k-th batch, the database has given exactly the hops begun so far, no more.
+    hops = [(k // PREFETCH + 1) * PREFETCH * BATCH for k in range(len(taken))]
+    assert fetched == hops
+    engine = services.engine_pool._engines[conn_id][1]
+    assert not engine._active, "the cursor stayed open after the consumer left"
+    answer = service.execute(service.prepare(principal, "fast total", None, None))[0]
+    assert answer.rows == [[9]]  # the tenant's only slot is free again

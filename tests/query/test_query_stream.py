@@ -14,8 +14,12 @@ from query_support import (
     stream,
     today_in,
 )
+from sse_starlette import ServerSentEvent
 
+from nexatron.api.encoding import dump_json
+from nexatron.api.sse import _RowsEvent
 from nexatron.testing import Harness
+from nexatron.warehouse.stream import JsonRows
 
 pytestmark = pytest.mark.anyio
 TERMINAL = {"done", "error"}
@@ -89,3 +93,12 @@ async def test_write_request_in_stream_is_refused(harness: Harness, demo: str) -
     events = await stream(harness, harness.tenant.analyst, "delete all orders")
     error = _terminal(events)
     assert error.event == "error" and error.data["status"] in (400, 422)
+
+
+def test_rows_events_are_encoded_as_the_generic_event() -> None:
+    """A rows event's bytes are what sse-starlette writes for the same payload."""
+    batch = JsonRows.of([["a\u2028\r\n", 1.5, None], ["é", 10**20, True]])
+    event = _RowsEvent(2000, batch, "7")
+    payload = {"offset": 2000, "rows": batch.rows()}
+    generic = ServerSentEvent(data=dump_json(payload), event="rows", id="7")
+    assert event.encode() == generic.encode()

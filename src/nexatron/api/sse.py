@@ -14,6 +14,7 @@ failures; a client that leaves is not an outcome and is not recorded.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -44,6 +45,18 @@ class StreamFailed(NexatronError):
 
 
 log = logging.getLogger("nexatron.stream")
+
+
+class _RowsEvent(ServerSentEvent):
+    """A `rows` event: `{"offset": ..., "rows": [...]}` around rows already rendered as JSON text
+    (the text `dump_json` makes of that payload), encoded without the generic line splitting:
+    compact JSON holds no line break."""
+
+    def __init__(self, offset: int, batch: JsonRows, event_id: str) -> None:
+        super().__init__(f'{{"offset":{offset},"rows":[{batch.text}]}}', event="rows", id=event_id)
+
+    def encode(self) -> bytes:
+        return f"id: {self.id}\r\nevent: rows\r\ndata: {self.data}\r\n\r\n".encode()
 
 
 class _Stream:
@@ -152,8 +165,9 @@ class _Stream:
         rows = service.stream(prepared)
         await rows.open()
         yield self.sql_event(prepared)
-        async for offset, batch in rows.batches():
-            yield self.rows_event(offset, batch)
+        async with contextlib.aclosing(rows.batches()) as batches:  # closed even if we fail
+            async for offset, batch in batches:
+                yield self.rows_event(offset, batch)
         count = rows.row_count
         answer = service.answer(prepared, rows.result, cached=rows.cached)
         answer.row_count = count
@@ -174,11 +188,8 @@ class _Stream:
         )
 
     def rows_event(self, offset: int, batch: JsonRows) -> ServerSentEvent:
-        """`{"offset": ..., "rows": [...]}` around rows already rendered as JSON text (the same
-        text `dump_json` makes of that payload)."""
         self.seq += 1
-        data = f'{{"offset":{offset},"rows":[{batch.text}]}}'
-        return ServerSentEvent(data=data, event="rows", id=str(self.seq))
+        return _RowsEvent(offset, batch, str(self.seq))
 
     def sql_event(self, prepared: Prepared) -> ServerSentEvent:
         return self.event(

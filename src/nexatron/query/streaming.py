@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -68,10 +68,13 @@ class RowStream:
             result, self.cached = await run_in_threadpool(self.service.execute, self.prepared)
             self._whole = result
 
-    async def batches(self) -> AsyncIterator[tuple[int, JsonRows]]:
+    async def batches(self) -> AsyncGenerator[tuple[int, JsonRows], None]:
         if not self.prepared.llm_sql:
-            async for batch in self._from_database():
-                yield batch
+            # aclosing: a consumer that closes this generator (not only one cancelled inside it)
+            # stops the statement and frees the slot at once, not when the inner one is collected
+            async with contextlib.aclosing(self._from_database()) as batches:
+                async for batch in batches:
+                    yield batch
             return
         await self.open()
         assert self._whole is not None
@@ -80,7 +83,7 @@ class RowStream:
         for offset in range(0, max(len(rows), 1), BATCH):
             yield offset, JsonRows.of(rows[offset : offset + BATCH])
 
-    async def _from_database(self) -> AsyncIterator[tuple[int, JsonRows]]:
+    async def _from_database(self) -> AsyncGenerator[tuple[int, JsonRows], None]:
         from nexatron.connections.service import engine_for
 
         service, prepared = self.service, self.prepared

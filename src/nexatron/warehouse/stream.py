@@ -138,9 +138,13 @@ class RenderedBatches(Iterator[JsonRows]):
 
     def __init__(self, batches: Iterator[list[list[Any]]]) -> None:
         self._batches = batches
+        #: Rows taken from the database so far (a stream holds one batch at a time).
+        self.rows_fetched = 0
 
     def __next__(self) -> JsonRows:
-        return JsonRows.of(next(self._batches))
+        batch = next(self._batches)
+        self.rows_fetched += len(batch)
+        return JsonRows.of(batch)
 
     def close(self) -> None:
         close = getattr(self._batches, "close", None)
