@@ -79,7 +79,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nx_bench_bootstrap_") as tmp:
-        proc, base, key = start(args.src.resolve(), Path(tmp) / "data")
+        # the connection policy allows database files only under the operator's roots
+        roots = {"NEXATRON_FILE_ROOTS": tmp}
+        proc, base, key = start(args.src.resolve(), Path(tmp) / "data", roots)
         try:
             with httpx.Client(
                 base_url=base, timeout=600, headers={"Authorization": f"Bearer {key}"}

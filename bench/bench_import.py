@@ -37,7 +37,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(src: Path, data_dir: Path) -> tuple[subprocess.Popen[str], str, str]:
+def start(
+    src: Path, data_dir: Path, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEXATRON_")}
     env.update(
@@ -49,6 +51,7 @@ def start(src: Path, data_dir: Path) -> tuple[subprocess.Popen[str], str, str]:
         NEXATRON_MAX_BODY_BYTES=str(8 * 1024 * 1024),
         NEXATRON_RATE_LIMIT_PLANS='{"default": "100000/minute"}',
     )
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(port)],
         env=env,

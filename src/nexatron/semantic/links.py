@@ -138,6 +138,7 @@ class LinkFinder:
         self._by_last_word: dict[str, list[TableInfo]] = {}
         self._by_key_name: dict[str, list[TableInfo]] = {}
         self._guessed_keys: dict[str, bool] = {}
+        self._bare: dict[str, list[tuple[TableInfo, ColumnInfo]]] | None = None
         for table in schema.tables:
             self._by_last_word.setdefault(entities[self._key(table)][-1], []).append(table)
             key = _key_candidate(table, vocabulary, entities[self._key(table)])
@@ -339,25 +340,24 @@ class LinkFinder:
             return
         stem = _stem(words)
         own = self.entities[self._key(t)]
-        # TestID in TestScore: the table's own key, unless it repeats (FriendID in Friend)
-        if stem == own[: len(stem)] and (
-            self.probe is None or unique(self.probe, self.ref[self._key(t)], [c.name]).ok
-        ):
-            return
         targets: list[tuple[TableInfo, ColumnInfo]] = []
         if set(stem) & HIERARCHY_WORDS:
             key = _key_candidate(t, self.vocabulary, own)
             col = t.column(key) if key else None
             if col is not None and col.name != c.name and self._words(col.name)[-1] == words[-1]:
                 targets.append((t, col))
-        else:
-            for p in self.schema.tables:  # its own bare id makes the guess ambiguous too
-                bare = [x for x in p.columns if self._words(x.name) == [words[-1]]]
-                if len(bare) == 1:
-                    targets.append((p, bare[0]))
+        else:  # its own bare id makes the guess ambiguous too
+            targets.extend(self._bare_ids().get(words[-1], []))
         targets = [(p, x) for p, x in targets if _compatible(c, x)]
+        if not targets:
+            return
         if len(targets) == 1 and targets[0][0] is t and not set(stem) & HIERARCHY_WORDS:
             return  # a table's other id (`ExternalID`) is not a link to itself
+        # TestID in TestScore: the table's own key, unless it repeats (FriendID in Friend)
+        if stem == own[: len(stem)] and (
+            self.probe is None or unique(self.probe, self.ref[self._key(t)], [c.name]).ok
+        ):
+            return
         if len(targets) > 1:
             names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in targets)
             self.refused.append(
@@ -372,6 +372,21 @@ class LinkFinder:
             )
         elif targets:
             self._verify(t, c, *targets[0], fallback=True)
+
+    def _bare_ids(self) -> dict[str, list[tuple[TableInfo, ColumnInfo]]]:
+        """Tables with a column named by a key word alone (`ID`, `no`), by that word."""
+        if self._bare is None:
+            self._bare = {}
+            for p in self.schema.tables:
+                found: dict[str, list[ColumnInfo]] = {}
+                for x in p.columns:
+                    w = self._words(x.name)
+                    if len(w) == 1 and w[0] in KEY_WORDS:
+                        found.setdefault(w[0], []).append(x)
+                for word, cols in found.items():
+                    if len(cols) == 1:
+                        self._bare.setdefault(word, []).append((p, cols[0]))
+        return self._bare
 
     def _verify(
         self,
