@@ -247,3 +247,24 @@ def test_row_shape(clinic: Lexicon) -> None:
     assert new.draft.metrics == [] and new.draft.dimensions == []
     _, grouped = run("fees by department", clinic, "row_shape")
     assert grouped.draft.columns is None
+
+
+def test_name_words() -> None:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [{"name": "singers", "table": "singer", "agg": "count"}],
+            "dimensions": [
+                {"name": "singer_name", "label": "Singer name", "table": "singer", "expr": "nm"},
+                {"name": "age", "label": "Age", "table": "singer", "expr": "age", "type": "number"},
+            ],
+        }
+    )
+    lex = build_lexicon(layer)
+    old, new = run("list the names and ages of singers", lex, "name_words")
+    assert "singer_name" not in old.draft.dimensions
+    assert new.draft.dimensions == ["singer_name"]
+    _, counted = run("how many names of singers", lex, "name_words")  # asks for a number
+    assert counted.draft.dimensions == []

@@ -144,6 +144,24 @@ def test_products_with_no_orders(shop: Domain) -> None:
     )
 
 
+def test_a_verb_alone_names_the_only_child_table(concerts: Domain) -> None:
+    got, warnings, plan = concerts.ask("list the stadiums that were never booked")
+    assert [a.table for a in plan.query.absent] == ["concert"]
+    _same(
+        got,
+        concerts.gold(
+            "SELECT name FROM stadium WHERE stadium_id NOT IN (SELECT stadium_id FROM concert)"
+        ),
+    )
+    assert any("with no concerts" in w for w in warnings)
+
+
+def test_bare_names_are_the_listed_tables_name_column(shop: Domain) -> None:
+    got, _w, plan = shop.ask("show the names of customers in Dublin")
+    assert plan.query.shape == "rows"
+    _same(got, shop.gold("SELECT full_name FROM customers WHERE city = 'Dublin'"))
+
+
 # -- row rankings -----------------------------------------------------------------------------
 
 
@@ -166,6 +184,24 @@ def test_a_tie_at_the_cut_keeps_every_tied_row_and_says_so(concerts: Domain) -> 
     )
     _same(got, gold)
     assert len(gold) > 1 and any("tie" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "top 3 stadiums by capacity",
+        "the names of the top 3 stadiums with the highest capacity",
+        "the 3 stadiums with the largest capacity",
+    ],
+)
+def test_a_top_n_by_the_tables_own_column_ranks_rows(concerts: Domain, question: str) -> None:
+    got, _w, plan = concerts.ask(question)
+    assert plan.query.shape == "rows" and plan.query.limit == 3
+    gold = concerts.gold(
+        "SELECT name, capacity FROM stadium WHERE capacity >= (SELECT capacity FROM stadium"
+        " ORDER BY capacity DESC LIMIT 1 OFFSET 2)"
+    )
+    _same(got, gold)
 
 
 def test_the_cheapest_products(shop: Domain) -> None:

@@ -23,7 +23,7 @@ from nexatron.nlq.metric_subsets import (
 )
 from nexatron.nlq.metric_words import nouns_after_values, read_metrics
 from nexatron.nlq.reachable_metrics import reachable_metrics
-from nexatron.nlq.row_queries import absent_children, ranked_rows, row_shape
+from nexatron.nlq.row_queries import absent_children, name_words, ranked_rows, row_shape
 from nexatron.nlq.state import Draft, ParseState, Pass
 from nexatron.nlq.time_and_ranking import comparisons, ranking, times
 from nexatron.nlq.value_filters import compared_values, value_filters
@@ -38,6 +38,7 @@ def boolean_qualifiers(state: ParseState) -> None:
 PASSES: tuple[Pass, ...] = (
     absent_children,
     ranked_rows,
+    name_words,
     boolean_qualifiers,
     negated_metrics,
     aggregated_columns,

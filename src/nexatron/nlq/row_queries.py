@@ -4,7 +4,11 @@
   'members who have not borrowed a book': a negation, then a table whose rows point at the rows
   named before it (a many-to-one path, or through one junction table) becomes an anti-join on
   those rows (`Draft.absent`), answered as NOT EXISTS. The verb between ('placed', 'performed')
-  only names the relationship; when several relationships lead there the question is refused.
+  only names the relationship (a verb with no noun after it, 'books never borrowed', names the
+  parent's only child table, announced); when several relationships lead there the question is
+  refused.
+- `name_words`: in a question asking for rows, a bare 'names' the lexicon does not know is the
+  name column of the table named next ('the names and emails of customers').
 - `ranked_rows`: 'the 2 youngest singers', 'the 5 most expensive dishes': a superlative right
   before a table's noun, with no column named, ranks its rows by the one column whose name the
   superlative fits (age, price, capacity...), chosen from the column's name and type.
@@ -23,6 +27,7 @@ from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, name_dimension
 from nexatron.nlq.state import ParseState
 from nexatron.nlq.text import stem, words_of
+from nexatron.nlq.word_lists import ASC_WORDS, DESC_WORDS, FUNCTION
 from nexatron.nlq.word_roots import root_targets
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
@@ -95,7 +100,6 @@ _COUNTING = frozenset(
         "distribution",
     }
 )
-_RANK_WORDS = frozenset({"most", "least", "top", "bottom", "highest", "lowest", "best", "worst"})
 
 # superlative -> (words a column's name holds, descending for numbers, descending for dates)
 _SUPERLATIVE_COLUMNS: dict[str, tuple[frozenset[str], bool, bool]] = {
@@ -166,6 +170,16 @@ def _path_ok(state: ParseState, child: str, parent: str) -> str | None:
     return ""
 
 
+def _only_child(state: ParseState, parent: str) -> str | None:
+    """The one table whose rows point at `parent`'s rows ('books never borrowed': loans)."""
+    children = {
+        r.from_table
+        for r in state.lex.layer.relationships
+        if r.to_table == parent and r.from_table != parent and r.cardinality == "many_to_one"
+    }
+    return children.pop() if len(children) == 1 else None
+
+
 def _junction(state: ParseState, child: str, parent: str) -> str | None:
     """The one table pointing many-to-one at both `child` and `parent` (singer_in_concert for
     singers and concerts)."""
@@ -210,10 +224,13 @@ def absent_children(state: ParseState) -> None:
             if table is not None and table != parent:
                 child, child_at = table, j
                 break
-            if state.items[j].kind == "unknown" or state.low(j) in _BRIDGE:
+            if state.items[j].kind in {"unknown", "word"} or state.low(j) in _BRIDGE:
                 gap.append(j)
                 continue
             break
+        if child is None and gap and state.items[gap[-1]].kind == "unknown":
+            child, child_at = _only_child(state, parent), gap.pop()  # 'books never borrowed'
+            gap = [j for j in gap if j < child_at]
         if child is None or child_at is None:
             continue
         _absent(state, parent, child, parent_at, k, gap, child_at)
@@ -260,10 +277,51 @@ def _absent(
             detail=f"{state.items[parent_at].text} with no row in {table}",
         )
     )
+    tables = sorted({table, child, parent})
+    names = entity_names(tables)
+    child_noun = names.get(child, (child, child))[1]
     draft.assumptions.append(
-        f"read '{words}' as {state.items[parent_at].text} with no {state.items[child_at].text}"
+        f"read '{words}' as {state.items[parent_at].text} with no {child_noun}"
         f" (no row in '{table}' points at them)"
     )
+
+
+# -- 'the names of ...' ---------------------------------------------------------------------
+
+_NAME_WORDS = frozenset({"name", "names", "title", "titles"})
+
+
+def name_words(state: ParseState) -> None:
+    """'the names and emails of customers': a bare 'names' the lexicon does not know names the
+    name column of the table named next (or, failing that, before it), in a question that
+    asks for rows."""
+    if not asks_for_rows(state):
+        return
+    for k, it in enumerate(state.items):
+        if it.kind != "unknown" or state.low(k) not in _NAME_WORDS or k in state.used:
+            continue
+        after = [j for j in range(k + 1, len(state.items)) if _noun_table(state, j)]
+        before = [j for j in range(k - 1, -1, -1) if _noun_table(state, j)]
+        found = after or before
+        table = _noun_table(state, found[0]) if found else None
+        label = row_label(state, table) if table else None
+        if label is None:
+            continue
+        state.used.add(k)
+        if label not in state.draft.dimensions:
+            state.draft.dimensions.append(label)
+        dim = state.lex.dimensions[label]
+        state.draft.explanation.append(
+            Explained(text=it.text, kind="dimension", target=label, detail=dim.label)
+        )
+
+
+def _noun_table(state: ParseState, position: int | None) -> str | None:
+    """The table an entity or plain count-metric noun at `position` names."""
+    r = state.reading(position) if position is not None else None
+    if r is None or r.kind not in {"entity", "metric"}:
+        return None
+    return _table_of(state, r)
 
 
 # -- row-level rankings ---------------------------------------------------------------------
@@ -395,18 +453,28 @@ def _entity_of(state: ParseState) -> str | None:
 
 
 def _ranking_metric(state: ParseState, entity: str) -> tuple[str, bool] | None:
-    """The column dimension a per-entity ranking orders by ('which stadium has the largest
-    capacity'), when the question groups by the entity's own label or key only and ranks by the
-    min or max of one of its own columns (one value per row); no word asks for a number
-    ('highest average delay' is an aggregate): (dimension, desc)."""
+    """The column dimension a per-entity ranking orders by, when the question groups by the
+    entity's own label or key only and ranks by one of its own columns (one value per row):
+    'which stadium has the largest capacity' (the max of the column), 'top 3 stadiums by
+    capacity' (the column after 'by'), 'the 3 stadiums with the largest capacity' (a number
+    before the noun). No word asks for a number ('highest average delay' is an aggregate), and
+    one direction only ('most and least' is two aggregates): (dimension, desc)."""
     draft, lex = state.draft, state.lex
     lows = [t.low for t in state.seg.tokens]
-    if draft.order_desc is None or len(draft.metrics) != 1 or draft.aggregates:
+    if draft.aggregates or set(lows) & _COUNTING:
         return None
-    if set(lows) & _COUNTING or sum(1 for w in lows if w in _RANK_WORDS) > 1:
+    if set(lows) & DESC_WORDS and set(lows) & ASC_WORDS:
         return None
     identity = {row_label(state, entity), row_key(state, entity)} - {None}
-    if not draft.dimensions or not set(draft.dimensions) | set(draft.keys) <= identity:
+    rest = [d for d in draft.dimensions if d not in identity]
+    if not set(draft.dimensions) & identity or not set(draft.keys) <= identity:
+        return None
+    if not draft.metrics and len(rest) == 1 and draft.order_desc is not None:
+        dim = lex.dimensions[rest[0]]  # 'top 3 stadiums by capacity'
+        if dim.table == entity and dim.type in {"number", "time"} and draft.limit:
+            return dim.name, draft.order_desc
+        return None
+    if rest or len(draft.metrics) != 1:
         return None
     metric = lex.metrics[draft.metrics[0]]
     if draft.order_metric not in {None, metric.name}:
@@ -415,6 +483,11 @@ def _ranking_metric(state: ParseState, entity: str) -> tuple[str, bool] | None:
         return None
     if metric.table != entity or metric.filter or not metric.expr:
         return None
+    desc = draft.order_desc
+    if desc is None:
+        if _number_before_noun(state, entity) is None:
+            return None
+        desc = metric.agg == "max"
     expr = _bare(metric.expr)
     dims = [
         d
@@ -423,7 +496,21 @@ def _ranking_metric(state: ParseState, entity: str) -> tuple[str, bool] | None:
     ]
     if len(dims) != 1:
         return None
-    return dims[0].name, draft.order_desc
+    return dims[0].name, desc
+
+
+def _number_before_noun(state: ParseState, entity: str) -> int | None:
+    """'the 3 stadiums ...': an unused whole number right before the entity's noun."""
+    for k in range(1, len(state.items)):
+        r = state.reading(k)
+        if r is None or r.kind not in {"entity", "metric"} or _table_of(state, r) != entity:
+            continue
+        it = state.items[k - 1]
+        whole = bool(it.number) and it.number == int(it.number or 0) and (it.number or 0) >= 1
+        lead = state.low(k - 2) in {"the", "which", "top"}
+        if it.kind == "number" and whole and lead and k - 1 not in state.used:
+            return k - 1
+    return None
 
 
 def _bare(expr: str) -> str:
@@ -479,7 +566,7 @@ def _key_named(state: ParseState, key: str) -> bool:
     words = {stem(w) for w in words_of(f"{dim.name} {dim.label or ''} {dim.expr}")}
     one, plural = entity_names([dim.table]).get(dim.table, (dim.table, dim.table))
     own = {stem(w) for w in words_of(f"{dim.table} {one} {plural}")}
-    asked = {stem(t.low) for t in state.seg.tokens}
+    asked = {stem(t.low) for t in state.seg.tokens if t.low not in FUNCTION | _NEGATIONS}
     return bool((words - own) & asked)
 
 
@@ -537,7 +624,12 @@ def row_shape(state: ParseState) -> None:
     if entity is None:
         return
     ranking = None if draft.row_order else _ranking_metric(state, entity)
-    if ranking is not None and draft.limit is None and not draft.rank_single:
+    if (
+        ranking is not None
+        and draft.limit is None
+        and not draft.rank_single
+        and _number_before_noun(state, entity) is None
+    ):
         return  # 'stadiums with the largest capacity' (how many?): left to the grouped reading
     if ranking is None and not asks_for_rows(state):
         return
@@ -570,6 +662,10 @@ def row_shape(state: ParseState) -> None:
     if ranking is not None:
         column, desc = ranking
         draft.row_order = [OrderBy(field=column, desc=desc)]
+        number_at = _number_before_noun(state, entity)
+        if draft.limit is None and number_at is not None:
+            draft.limit = int(state.items[number_at].number or 1)
+            state.used.add(number_at)
         if draft.limit is None:
             draft.limit = 1
         if column not in shown:
@@ -584,6 +680,11 @@ def row_shape(state: ParseState) -> None:
         draft.assumptions.append(
             f"listed each row of '{entity}' by '{lex.dimensions[pick].label or pick}'"
         )
+    for k in range(1, len(state.items)):
+        if state.low(k - 1) in {"called", "named"} and k in state.used:
+            r = state.reading(k)
+            if r is not None and r.kind == "value":  # 'patients called Robert Brown'
+                state.used.add(k - 1)
     draft.columns = list(dict.fromkeys(shown))
     draft.row_entity = entity
     draft.metrics = []
