@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from servers import free_port
 from sqlalchemy import create_engine, func, select, text
 
 from nexatron.identity.keys import create_key
@@ -335,14 +336,6 @@ def floor_ms(db: Any, tenant: str, first: dt.datetime) -> float:
             conn.execute(statement).all()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:

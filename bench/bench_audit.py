@@ -15,7 +15,6 @@ import argparse
 import os
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,15 +25,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from servers import free_port
 from sqlalchemy import create_engine, text
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def percentile(samples: list[float], q: float) -> float:
