@@ -11,7 +11,6 @@ from scim2_models import (
     InvalidValueException,
     ListResponse,
     NotFoundException,
-    PatchOp,
     SearchRequest,
     UniquenessException,
 )
@@ -20,8 +19,8 @@ from sqlalchemy import Connection, select, update
 from nexatron.clock import now
 from nexatron.identity import events
 from nexatron.ids import new_id
-from nexatron.scim import group_roles, query, resources, store
-from nexatron.scim.models import POLICY, GroupModel
+from nexatron.scim import group_roles, models, query, resources, store
+from nexatron.scim.models import GroupModel
 from nexatron.scim.users import Caller
 from nexatron.store.tables import scim_group_members, scim_groups, scim_users, users
 
@@ -65,9 +64,7 @@ def list_groups(conn: Connection, caller: Caller, request: SearchRequest[Any]) -
 
 
 def create_group(conn: Connection, caller: Caller, payload: Mapping[str, Any]) -> Any:
-    group = GroupModel.model_validate(
-        payload, scim_ctx=Context.RESOURCE_CREATION_REQUEST, scim_policy=POLICY
-    )
+    group = models.parse(GroupModel, payload, Context.RESOURCE_CREATION_REQUEST)
     display_name = _check_name(conn, caller, group.display_name, None)
     group_id = new_id("scim_group")
     at = now()
@@ -92,19 +89,13 @@ def replace_group(
     conn: Connection, caller: Caller, group_id: str, payload: Mapping[str, Any]
 ) -> Any:
     before = get_group(conn, caller, group_id)
-    group = GroupModel.model_validate(
-        payload, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST, scim_policy=POLICY
-    )
+    group = models.parse(GroupModel, payload, Context.RESOURCE_REPLACEMENT_REQUEST)
     return _save(conn, caller, group_id, before, group, "scim.group.replace")
 
 
 def patch_group(conn: Connection, caller: Caller, group_id: str, payload: Mapping[str, Any]) -> Any:
     before = get_group(conn, caller, group_id)
-    patch = PatchOp[GroupModel].model_validate(
-        payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
-    )
-    after = before.model_copy(deep=True)
-    patch.patch(after, scim_policy=POLICY)
+    after = models.patched(GroupModel, before, payload)
     return _save(conn, caller, group_id, before, after, "scim.group.patch")
 
 

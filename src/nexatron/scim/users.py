@@ -12,7 +12,6 @@ from scim2_models import (
     InvalidValueException,
     ListResponse,
     NotFoundException,
-    PatchOp,
     SearchRequest,
     UniquenessException,
 )
@@ -22,8 +21,8 @@ from nexatron.clock import now
 from nexatron.identity import events
 from nexatron.identity.deprovision import deprovision
 from nexatron.ids import new_id
-from nexatron.scim import group_roles, query, resources, store
-from nexatron.scim.models import POLICY, UserModel
+from nexatron.scim import group_roles, models, query, resources, store
+from nexatron.scim.models import UserModel
 from nexatron.settings import Settings
 from nexatron.store.tables import scim_group_members, scim_users, users
 from nexatron.usage.limits import check_new_seat
@@ -100,9 +99,7 @@ def _user_name(user: Any) -> str:
 
 
 def create_user(conn: Connection, caller: Caller, payload: Mapping[str, Any]) -> Any:
-    user = UserModel.model_validate(
-        payload, scim_ctx=Context.RESOURCE_CREATION_REQUEST, scim_policy=POLICY
-    )
+    user = models.parse(UserModel, payload, Context.RESOURCE_CREATION_REQUEST)
     user_name = _user_name(user)
     if store.user_name_taken(conn, caller.tenant_id, user_name, None):
         raise UniquenessException(detail=f"userName {user_name!r} is already in use.")
@@ -149,19 +146,13 @@ def create_user(conn: Connection, caller: Caller, payload: Mapping[str, Any]) ->
 
 def replace_user(conn: Connection, caller: Caller, user_id: str, payload: Mapping[str, Any]) -> Any:
     before = get_user(conn, caller, user_id)
-    user = UserModel.model_validate(
-        payload, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST, scim_policy=POLICY
-    )
+    user = models.parse(UserModel, payload, Context.RESOURCE_REPLACEMENT_REQUEST)
     return _save(conn, caller, user_id, before, user, "scim.user.replace")
 
 
 def patch_user(conn: Connection, caller: Caller, user_id: str, payload: Mapping[str, Any]) -> Any:
     before = get_user(conn, caller, user_id)
-    patch = PatchOp[UserModel].model_validate(
-        payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
-    )
-    after = before.model_copy(deep=True)
-    patch.patch(after, scim_policy=POLICY)
+    after = models.patched(UserModel, before, payload)
     return _save(conn, caller, user_id, before, after, "scim.user.patch")
 
 
