@@ -12,9 +12,11 @@ a request's (a request resuming after its database query would otherwise wait fo
 When the last answer ends it waits for `quiet_s` of quiet: that moment is spent sending the
 response and, under sequential load, taking the next question. Under steady load it writes every
 `linger_s`, in bigger batches; `flush` makes it write at once.
-A submit wakes the writer only when it sleeps on an empty queue (while it writes or holds back
-it looks at the queue anyway): waking it for every answer cost a futex wake-up each, with the
-GIL held (`Condition.notify`, ~10% of a worker's GIL samples under wrk c=16, issue 18).
+While answers keep coming (one in the last `poll_s`) the writer looks at an empty queue every
+`linger_s` instead of being woken; only a writer asleep after a quiet spell is woken by a
+submit. Waking it for every answer cost a futex wake-up each with the GIL held, and on a busy
+machine the woken thread often took the CPU from the request (`Condition.notify` in
+`submit`, ~9% of a worker's GIL samples under wrk c=16, issue 18).
 
 `finish` (optional) runs once per batch in the same transaction with what the jobs returned: the
 usage writer sums a batch's rollups there, one upsert per key instead of one per question.
@@ -58,6 +60,7 @@ class Recorder:
         max_pending: int = 10_000,
         linger_s: float = 0.02,
         quiet_s: float = 0.002,
+        poll_s: float = 1.0,
         finish: Finish | None = None,
         journal: Journal | None = None,
     ) -> None:
@@ -78,12 +81,19 @@ class Recorder:
         self._wanted = 0  # the highest submission number a flush waits for
         self._busy = 0  # questions being answered in this process
         self._closed = False
+        self._poll_s = poll_s
+        self._last_submit = 0.0
         self._sleeping = False  # the writer waits for work: a submit must wake it
         self._thread: threading.Thread | None = None
 
     @contextmanager
     def answering(self) -> Iterator[None]:
-        """Mark a question being answered: the writer holds back (up to linger_s) meanwhile."""
+        """Mark a question being answered: the writer holds back (up to linger_s) meanwhile.
+        Nested (the route around `ask_async`), only the outer mark counts: each mark is two
+        turns of the lock every answering thread and the writer share."""
+        if _ANSWERING.get():
+            yield
+            return
         self._enter()
         token = _ANSWERING.set(True)
         try:
@@ -130,7 +140,8 @@ class Recorder:
                 if self._journal is not None:
                     self._journal.append(record)
                 self._pending.append(job)
-                self._oldest_at.append(time.monotonic())
+                self._last_submit = time.monotonic()
+                self._oldest_at.append(self._last_submit)
                 self._submitted += 1
                 if self._thread is None:
                     self._thread = threading.Thread(
@@ -185,9 +196,7 @@ class Recorder:
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._sleeping = True
-                self._cond.wait_for(lambda: bool(self._pending) or self._closed)
-                self._sleeping = False
+                self._wait_for_work()
                 if not self._pending:
                     return  # closed and drained
                 self._wait_to_write()
@@ -201,6 +210,17 @@ class Recorder:
                 if self._journal is not None:
                     self._journal.written(len(batch))
                 self._cond.notify_all()
+
+    def _wait_for_work(self) -> None:
+        """Until something is queued or the recorder closes: looking every `linger_s` while
+        answers keep coming, asleep (woken by the next submit) after `poll_s` without one."""
+        while not self._pending and not self._closed:
+            if time.monotonic() - self._last_submit < self._poll_s:
+                self._cond.wait(self._linger_s)
+            else:
+                self._sleeping = True
+                self._cond.wait()
+                self._sleeping = False
 
     def _may_write(self) -> bool:
         if self._closed or self._wanted > self._written:
