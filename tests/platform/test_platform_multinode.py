@@ -358,8 +358,11 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         unwritten = len(set(on_victim) - history_ids(c, on_victim))
         # Restarted on its data directory, the killed node replays its journal before it is
         # ready: no answered request lacks its history row, nor its event in the ledger.
+        dead = set((victim.data_dir / "journal").iterdir())
+        assert dead, "the killed node left no journal"
         c.start_node(victim)
         c.wait_ready([victim])
+        assert not dead & set((victim.data_dir / "journal").iterdir())  # replayed and removed
         answered = [o.request_id for o in killed if o.status == 200]
         assert complete(c, answered, killed)
         assert ledger_ids(c, answered) == set(answered)
@@ -379,6 +382,8 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         stopped, _ = load(c, c.admin_key, 4, 4, terminate, 1.5)
         # uvicorn re-raises SIGTERM once it has shut down cleanly: -15 here, not a crash.
         assert leaving.proc is not None and leaving.proc.wait(30) in (0, -15)
+        # A clean shutdown wrote everything: its journal is removed, nothing left to replay.
+        assert list((leaving.data_dir / "journal").iterdir()) == []
         report.append(f"SIGTERM {leaving.name}: {summary(stopped)}")
         assert len([o for o in stopped if o.status != 200]) <= 4, summary(stopped)
         answered = [o.request_id for o in stopped if o.status == 200]
