@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from servers import free_port
+from servers import Server, free_port, start_process, stop
 from sqlalchemy import create_engine, func, select, text
 
 from nexatron.identity.keys import create_key
@@ -338,23 +336,11 @@ def floor_ms(db: Any, tenant: str, first: dt.datetime) -> float:
     return statistics.median(times)
 
 
-def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+def serve(env: dict[str, str]) -> Server:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nexatron.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
+    command = [sys.executable, "-m", "nexatron.cli", "serve", "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
+    return start_process(command, port, env)
 
 
 REPORTS = [
@@ -409,9 +395,11 @@ def bench_store(name: str, count: int, root: Path, python_load: bool) -> None:
             f"{floor_ms(services.db, tenant, first):.0f} ms"
         )
         services.close()
-        process, base = serve(env)
+        server = serve(env)
         try:
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as http:
+            with httpx.Client(
+                base_url=server.url, headers={"Authorization": f"Bearer {key}"}
+            ) as http:
                 floor = ("floor: GET /auth/me", "/api/v1/auth/me", {})
                 for label, path, params in [floor, *REPORTS]:
                     times = []
@@ -427,8 +415,7 @@ def bench_store(name: str, count: int, root: Path, python_load: bool) -> None:
                         f"max {max(times):6.1f} ms   ({size} entries)"
                     )
         finally:
-            process.terminate()
-            process.wait(15)
+            stop(server)
     finally:
         if cleanup:
             cleanup()

@@ -12,90 +12,16 @@ floor, showing the two servers are otherwise alike). Prints p50/p95 and the p50 
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from servers import free_port
-from sqlalchemy import create_engine, text
+from servers import first_run_server, pct, pg_schema
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-@contextmanager
-def pg_schema(enabled: bool) -> Iterator[str | None]:
-    if not enabled:
-        yield None
-        return
-    schema = "nx_bench_" + secrets.token_hex(4)
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg2://"))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-@contextmanager
-def server(data_dir: Path, audit: bool, database_url: str | None) -> Iterator[tuple[str, str]]:
-    """A `nexatron serve` process; yields its base URL and the first-run admin key."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEXATRON_DATA_DIR": str(data_dir),
-        "NEXATRON_DEV": "1",
-        "NEXATRON_DEMO": "0",
-        "NEXATRON_SECRET_KEY": "bench-" + secrets.token_hex(24),
-        "NEXATRON_ADMIN_PASSWORD": "bench-password-1",
-        "NEXATRON_AUDIT_ENABLED": "1" if audit else "0",
-        "NEXATRON_RATE_LIMIT_PLANS": '{"default": "100000000/minute"}',
-        "NEXATRON_LOG_LEVEL": "warning",
-    }
-    if database_url:
-        env["NEXATRON_DATABASE_URL"] = database_url
-    cmd = [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    key = None
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            found = re.search(r"API key:\s+(nxa_\w+)", line)
-            if found:
-                key = found.group(1)
-            if line.startswith("Serving on"):
-                break
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert key, "no first-run API key in the server's output"
-        yield base, key
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+AUDIT_ON = {"NEXATRON_AUDIT_ENABLED": "1"}
+AUDIT_OFF = {"NEXATRON_AUDIT_ENABLED": "0"}
 
 
 def run(n: int, postgres: bool) -> None:
@@ -104,8 +30,14 @@ def run(n: int, postgres: bool) -> None:
         tempfile.TemporaryDirectory() as off_dir,
         pg_schema(postgres) as on_url,
         pg_schema(postgres) as off_url,
-        server(Path(on_dir), True, on_url) as (on_base, on_key),
-        server(Path(off_dir), False, off_url) as (off_base, off_key),
+        first_run_server(Path(on_dir), AUDIT_ON, on_url) as (
+            on_base,
+            on_key,
+        ),
+        first_run_server(Path(off_dir), AUDIT_OFF, off_url) as (
+            off_base,
+            off_key,
+        ),
         httpx.Client() as http,
     ):
         targets = {}
@@ -137,7 +69,7 @@ def run(n: int, postgres: bool) -> None:
     print(f"\nAudit cost, metadata on {store}, {n} requests per row (real servers over HTTP)")
     print(f"{'request':<34}{'p50 ms':>9}{'p95 ms':>9}")
     for name, values in samples.items():
-        print(f"{name:<34}{statistics.median(values):>9.3f}{percentile(values, 0.95):>9.3f}")
+        print(f"{name:<34}{statistics.median(values):>9.3f}{pct(values, 0.95):>9.3f}")
     med = {k: statistics.median(v) for k, v in samples.items()}
     added = med["PATCH /users/{id}, audit on"] - med["PATCH /users/{id}, audit off"]
     floor = med["GET /auth/me, audit on"] - med["GET /auth/me, audit off"]

@@ -21,13 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
-import re
-import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -38,21 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
+from servers import first_run_server, pct, pg_schema
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 QUESTION = "What were total sales last quarter?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 @contextmanager
@@ -80,70 +62,6 @@ def sink() -> Iterator[tuple[str, list[int]]]:
         server.server_close()
 
 
-@contextmanager
-def pg_schema(enabled: bool) -> Iterator[str | None]:
-    if not enabled:
-        yield None
-        return
-    schema = "nx_bench_" + secrets.token_hex(4)
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg2://"))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-@contextmanager
-def server(data_dir: Path, env_extra: dict[str, str], database_url: str | None) -> Iterator[Any]:
-    """A `nexatron serve` process with the demo; yields its base URL and the first-run key."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEXATRON_DATA_DIR": str(data_dir),
-        "NEXATRON_DEV": "1",
-        "NEXATRON_DEMO": "1",
-        "NEXATRON_SECRET_KEY": "bench-" + secrets.token_hex(24),
-        "NEXATRON_ADMIN_PASSWORD": "bench-password-1",
-        "NEXATRON_RATE_LIMIT_PLANS": '{"default": "100000000/minute"}',
-        "NEXATRON_TENANT_RATE_LIMIT_PLANS": '{"default": "100000000/minute"}',
-        "NEXATRON_LOG_LEVEL": "warning",
-        **env_extra,
-    }
-    if database_url:
-        env["NEXATRON_DATABASE_URL"] = database_url
-    cmd = [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    key = None
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            found = re.search(r"API key:\s+(nxa_\w+)", line)
-            if found:
-                key = found.group(1)
-            if line.startswith("Serving on"):
-                break
-        threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert key, "no first-run API key in the server's output"
-        yield base, key
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
 def run(n: int, postgres: bool) -> None:
     plans = {"default": {"questions_per_month": 10_000_000, "llm_tokens_per_month": 10**12}}
     with (
@@ -154,15 +72,22 @@ def run(n: int, postgres: bool) -> None:
         pg_schema(postgres) as off_url,
     ):
         on_env = {
+            "NEXATRON_DEMO": "1",
             "NEXATRON_METERING": "1",
             "NEXATRON_PLANS": json.dumps(plans),
             "NEXATRON_OPENMETER_URL": sink_url,
             "NEXATRON_USAGE_EXPORT_INTERVAL_S": "0.5",
         }
-        off_env = {"NEXATRON_METERING": "0"}
+        off_env = {"NEXATRON_DEMO": "1", "NEXATRON_METERING": "0"}
         with (
-            server(Path(on_dir), on_env, on_url) as (on_base, on_key),
-            server(Path(off_dir), off_env, off_url) as (off_base, off_key),
+            first_run_server(Path(on_dir), on_env, on_url) as (
+                on_base,
+                on_key,
+            ),
+            first_run_server(Path(off_dir), off_env, off_url) as (
+                off_base,
+                off_key,
+            ),
             httpx.Client(timeout=30) as http,
         ):
             targets = {
@@ -191,7 +116,7 @@ def run(n: int, postgres: bool) -> None:
     print(f"\nMetering cost, metadata on {store}, {n} requests per row (real servers over HTTP)")
     print(f"{'request':<40}{'p50 ms':>9}{'p95 ms':>9}")
     for name, values in samples.items():
-        print(f"{name:<40}{statistics.median(values):>9.3f}{percentile(values, 0.95):>9.3f}")
+        print(f"{name:<40}{statistics.median(values):>9.3f}{pct(values, 0.95):>9.3f}")
     med = {k: statistics.median(v) for k, v in samples.items()}
     added = med["POST /query (cached), metering on"] - med["POST /query (cached), metering off"]
     floor = med["GET /auth/me, metering on"] - med["GET /auth/me, metering off"]
@@ -244,7 +169,7 @@ def direct(n: int) -> None:
             request_path()
             times.append((time.perf_counter() - start) * 1e6)
         print(f"\nIn-process request path (quota unit + headers + fact), {n * 10} questions:")
-        print(f"p50 {statistics.median(times):.1f} us, p95 {percentile(times, 0.95):.1f} us")
+        print(f"p50 {statistics.median(times):.1f} us, p95 {pct(times, 0.95):.1f} us")
 
         writers = {
             "metering on": UsageWriter(settings),

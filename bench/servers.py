@@ -1,23 +1,30 @@
-"""Pieces the HTTP benches share: a prepared data dir, real server processes, wrk, RSS, the
-1,000,000-row stream. Imported by bench_query.py and bench_http.py (not a bench itself)."""
+"""Pieces the HTTP benches share: a prepared data dir, real server processes (prepared, or a
+first run that prints its admin key), throwaway PostgreSQL schemas, wrk, RSS, the 1,000,000-row
+stream. Imported by bench_query.py, bench_http.py, bench_metering.py and bench_audit.py (not a
+bench itself)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import httpx
+from sqlalchemy import create_engine, text
 
 from nexatron.connections import service as connections
 from nexatron.demo.install import install_demo
@@ -26,7 +33,7 @@ from nexatron.semantic import repository as repo
 from nexatron.semantic.model import Dimension, Metric
 from nexatron.services import build_services
 from nexatron.settings import settings_from_env
-from nexatron.testing import TEST_SECRET, Actor, add_tenant
+from nexatron.testing import PG_URL, TEST_SECRET, Actor, add_tenant
 
 ENV = {
     "NEXATRON_DEV": "true",
@@ -166,6 +173,74 @@ def start_nexatron(
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]  # fmt: skip
     env = {**ENV, **data_env(data_dir), **(extra_env or {})}
     return start_process(command, port, env)
+
+
+@contextmanager
+def pg_schema(enabled: bool) -> Iterator[str | None]:
+    """A throwaway PostgreSQL schema's database URL (None when not enabled), dropped after."""
+    if not enabled:
+        yield None
+        return
+    schema = "nx_bench_" + secrets.token_hex(4)
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg2://"))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@contextmanager
+def first_run_server(
+    data_dir: Path, env_extra: Mapping[str, str], database_url: str | None = None
+) -> Iterator[tuple[str, str]]:
+    """`nexatron serve` on an empty store (its first run provisions a tenant and prints the
+    admin's API key); yields the base URL and that key."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "NEXATRON_DATA_DIR": str(data_dir),
+        "NEXATRON_DEV": "1",
+        "NEXATRON_DEMO": "0",
+        "NEXATRON_SECRET_KEY": "bench-" + secrets.token_hex(24),
+        "NEXATRON_ADMIN_PASSWORD": "bench-password-1",
+        "NEXATRON_RATE_LIMIT_PLANS": '{"default": "100000000/minute"}',
+        "NEXATRON_TENANT_RATE_LIMIT_PLANS": '{"default": "100000000/minute"}',
+        "NEXATRON_LOG_LEVEL": "warning",
+        **env_extra,
+    }
+    if database_url:
+        env["NEXATRON_DATABASE_URL"] = database_url
+    command = [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    key = None
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            found = re.search(r"API key:\s+(nxa_\w+)", line)
+            if found:
+                key = found.group(1)
+            if line.startswith("Serving on"):
+                break
+        threading.Thread(target=process.stdout.read, daemon=True).start()  # keep it drained
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert key, "no first-run API key in the server's output"
+        yield base, key
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def stop(server: Server) -> None:
