@@ -93,9 +93,27 @@ async def test_analytics_count_outcomes_cache_hits_and_unmatched_words(
         for a in (admin, viewer)
     }
 
+    # Votes on the two answers (newest first: the viewer's, then the admin's), and an admin
+    # verifies one: counted on the question.
+    ids = [q["id"] for q in (await get(harness, "/api/v1/query/history"))["data"]]
+    votes = ((admin, ids[0], "down"), (viewer, ids[0], "up"), (admin, ids[1], "up"))
+    for actor, query_id, vote in votes:
+        r = await harness.as_(
+            actor, "POST", f"/api/v1/query/{query_id}/feedback", json={"vote": vote}
+        )
+        assert r.status_code in (200, 201), r.text
+    r = await harness.as_(admin, "PUT", f"/api/v1/query/{ids[1]}/verified")
+    assert r.status_code == 200, r.text
+
     found = await get(harness, "/api/v1/analytics/questions")
     top = found["top_questions"]
-    assert top[0] == {"question": ANSWERABLE, "count": 2, "sample": ANSWERABLE}
+    assert top[0] == {
+        "question": ANSWERABLE,
+        "count": 2,
+        "sample": ANSWERABLE,
+        "feedback": {"up": 2, "down": 1},
+        "verified": True,
+    }
     words = {w["word"]: w for w in found["unmatched_words"]}
     assert "unicorns" in words
     assert words["unicorns"]["count"] == 1

@@ -23,7 +23,9 @@ from nexatron.ids import new_id
 from nexatron.nlq import Plan
 from nexatron.query.context import NotCached
 from nexatron.semantic.model import SemanticQuery
-from nexatron.store.tables import query_feedback, verified_answers
+from nexatron.store.tables import query_feedback, usage_terms, verified_answers
+from nexatron.usage.upsert import add_counts
+from nexatron.usage.writer import TERM_KEYS, vote_row
 
 TTL_S = 5.0  # how stale another process's verify/unverify may be seen here
 
@@ -232,6 +234,10 @@ class VerifiedAnswers:
         }
         with self.db.begin() as conn:
             conn.execute(query_feedback.insert().values(**values))
+            if body.get("vote") in ("up", "down"):  # counted on the question's analytics
+                day = row.created_at.astimezone(dt.UTC).date().isoformat()
+                vote = vote_row(principal.tenant_id, day, row.question, body["vote"])
+                add_counts(conn, usage_terms, TERM_KEYS, [vote])
             audit.record(
                 conn,
                 tenant_id=principal.tenant_id,

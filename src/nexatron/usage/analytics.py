@@ -4,9 +4,23 @@ history itself): a 30-day report reads a few thousand rows whatever the history 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from bisect import bisect_left
+from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Connection, Date, cast, distinct, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Date,
+    Text,
+    cast,
+    distinct,
+    func,
+    literal,
+    select,
+)
 
 from nexatron.store.tables import (
     LATENCY_BUCKETS_MS,
@@ -14,6 +28,7 @@ from nexatron.store.tables import (
     usage_actives,
     usage_rollups,
     usage_terms,
+    verified_answers,
 )
 
 Granularity = Literal["day", "week", "month"]
@@ -27,20 +42,28 @@ SUMMED = (
 def percentile(histogram: list[int], q: float) -> float | None:
     """The q-quantile of a latency histogram, linear within its bucket (the open last bucket
     reports its lower bound)."""
-    total = sum(histogram)
+    return percentiles(histogram, (q,))[0]
+
+
+def percentiles(histogram: list[int], qs: tuple[float, ...]) -> list[float | None]:
+    """Several quantiles of one histogram (one cumulative sum, a bisection each)."""
+    cumulative = list(accumulate(histogram))
+    total = cumulative[-1] if cumulative else 0
     if not total:
-        return None
-    wanted = q * total
-    seen = 0
-    for index, count in enumerate(histogram):
-        if count and seen + count >= wanted:
-            low = LATENCY_BUCKETS_MS[index - 1] if index else 0.0
-            if index >= len(LATENCY_BUCKETS_MS):
-                return float(low)
-            high = LATENCY_BUCKETS_MS[index]
-            return round(low + (high - low) * (wanted - seen) / count, 2)
-        seen += count
-    return float(LATENCY_BUCKETS_MS[-1])
+        return [None] * len(qs)
+    out: list[float | None] = []
+    for q in qs:
+        wanted = q * total
+        index = bisect_left(cumulative, wanted)  # the first bucket reaching it (never empty)
+        seen = cumulative[index - 1] if index else 0
+        low = LATENCY_BUCKETS_MS[index - 1] if index else 0.0
+        if index >= len(LATENCY_BUCKETS_MS):
+            out.append(float(low))
+            continue
+        count = cumulative[index] - seen
+        high = LATENCY_BUCKETS_MS[index]
+        out.append(round(low + (high - low) * (wanted - seen) / count, 2))
+    return out
 
 
 def _bucket_expr(conn: Connection, day: Any, granularity: Granularity) -> Any:
@@ -57,13 +80,14 @@ def _bucket_expr(conn: Connection, day: Any, granularity: Granularity) -> Any:
 _LATENCY_AT = len(SUMMED) - len(LATENCY_COLUMNS)
 
 
-def _view(sums: tuple[Any, ...], latency_sum: float, users: int, keys: int) -> dict[str, Any]:
+def _view(sums: Sequence[Any], latency_sum: float, users: int, keys: int) -> dict[str, Any]:
     """An entry from the summed counters (in SUMMED's order)."""
-    answered, refused, clarified, errored, cache_hits, rows, tokens_in, tokens_out = (
-        int(v or 0) for v in sums[:_LATENCY_AT]
+    answered, refused, clarified, errored, cache_hits, rows, tokens_in, tokens_out = map(
+        int, sums[:_LATENCY_AT]
     )
-    histogram = [int(v or 0) for v in sums[_LATENCY_AT:]]
+    histogram = list(map(int, sums[_LATENCY_AT:]))
     asked = answered + refused + clarified + errored
+    p50, p95 = percentiles(histogram, (0.5, 0.95))
     return {
         "questions": asked,
         "answered": answered,
@@ -72,8 +96,8 @@ def _view(sums: tuple[Any, ...], latency_sum: float, users: int, keys: int) -> d
         "errored": errored,
         "cache_hits": cache_hits,
         "latency_ms": {
-            "p50": percentile(histogram, 0.5),
-            "p95": percentile(histogram, 0.95),
+            "p50": p50,
+            "p95": p95,
             "mean": round(float(latency_sum or 0) / asked, 2) if asked else None,
         },
         "rows_returned": rows,
@@ -93,23 +117,31 @@ def usage(
     group_by: GroupBy | None,
 ) -> list[dict[str, Any]]:
     """One entry per bucket (and group), oldest first; days are UTC and both ends included.
-    Two GROUP BYs in the database: the counters of the group's rollup rows, and the distinct
-    active users and keys."""
+    The counters of the group's rollup rows (by day: the rows themselves, in the key's order;
+    by week or month: summed in the database), and the distinct active users and keys (a GROUP
+    BY)."""
     window = (first.isoformat(), last.isoformat())
     t = usage_rollups.c
-    bucket = _bucket_expr(conn, t.day, granularity).label("bucket")
-    counters = (
-        select(
-            bucket,
-            t.value,
-            *(cast(func.sum(t[c]), BigInteger) for c in SUMMED),  # ints, not Decimals
-            func.sum(t.latency_ms_sum),
+    where = (t.tenant_id == tenant_id, t.dim == (group_by or ""), t.day >= window[0])
+    if granularity == "day":  # one rollup row per day and group: nothing to add up
+        counters = (
+            select(t.day, t.value, *(t[c] for c in SUMMED), t.latency_ms_sum)
+            .where(*where, t.day <= window[1])
+            .order_by(t.day, t.value)
         )
-        .where(t.tenant_id == tenant_id, t.dim == (group_by or ""))
-        .where(t.day >= window[0], t.day <= window[1])
-        .group_by(bucket, t.value)
-        .order_by(bucket, t.value)
-    )
+    else:
+        bucket = _bucket_expr(conn, t.day, granularity).label("bucket")
+        counters = (
+            select(
+                bucket,
+                t.value,
+                *(cast(func.sum(t[c]), BigInteger) for c in SUMMED),  # ints, not Decimals
+                func.sum(t.latency_ms_sum),
+            )
+            .where(*where, t.day <= window[1])
+            .group_by(bucket, t.value)
+            .order_by(bucket, t.value)
+        )
     a = usage_actives.c
     active_bucket = _bucket_expr(conn, a.day, granularity).label("bucket")
     dim: str = ""
@@ -131,10 +163,10 @@ def usage(
         .where(a.day >= window[0], a.day <= window[1])
         .group_by(active_bucket, *([] if group_by is None else [group]))
     )
-    active = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in conn.execute(actives)}
+    active = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in conn.execute(actives).all()}
     out = []
     width = len(SUMMED)
-    for row in conn.execute(counters).tuples():
+    for row in conn.execute(counters).all():
         period, value = row[0], row[1]
         entry: dict[str, Any] = {"period_start": period}
         if group_by:
@@ -148,22 +180,46 @@ def usage(
 def questions(
     conn: Connection, tenant_id: str, first: dt.date, last: dt.date, limit: int
 ) -> dict[str, Any]:
-    """The most asked questions, and the words most often left unmatched (with sample questions
-    and the metrics or dimensions suggested): what a layer author should teach next."""
+    """The most asked questions (with the feedback on their answers: votes up and down, and
+    whether an admin verified an answer to that question), and the words most often left
+    unmatched (with sample questions and the metrics or dimensions suggested): what a layer
+    author should teach next."""
+    top = _top(conn, tenant_id, "question", first, last, limit)
+    verified = _verified(conn, tenant_id, [term for term, *_ in top])
     return {
         "top_questions": [
-            {"question": term, "count": count, "sample": sample}
-            for term, count, sample, _ in _top(conn, tenant_id, "question", first, last, limit)
+            {
+                "question": term,
+                "count": count,
+                "sample": sample,
+                "feedback": {"up": up, "down": down},
+                "verified": term in verified,
+            }
+            for term, count, sample, _, up, down in top
         ],
         "unmatched_words": _words(conn, tenant_id, first, last, limit),
     }
 
 
+def _verified(conn: Connection, tenant_id: str, terms: list[str]) -> set[str]:
+    """Which of these questions have an admin-verified answer (same normalised words)."""
+    if not terms:
+        return set()
+    from nexatron.query.verified import normalize
+
+    wanted = {normalize(term): term for term in terms}
+    v = verified_answers.c
+    found = conn.execute(
+        select(v.normalized).where(v.tenant_id == tenant_id, v.normalized.in_(list(wanted)))
+    ).scalars()
+    return {wanted[n] for n in found}
+
+
 def _top(
     conn: Connection, tenant_id: str, kind: str, first: dt.date, last: dt.date, limit: int
-) -> list[tuple[str, int, str | None, str]]:
-    """(term, count, a sample, hash) of the most frequent terms: counted on the covering index
-    (tenant, kind, day, hash, count), then the texts of those few read."""
+) -> list[tuple[str, int, str | None, str, int, int]]:
+    """(term, count, a sample, hash, votes up, votes down) of the most frequent terms: counted
+    on the covering index (tenant, kind, day, hash, count), then those few read."""
     t = usage_terms.c
     total = func.sum(t.count).label("n")
     window = (
@@ -176,18 +232,28 @@ def _top(
         select(t.term_hash, total)
         .where(*window)
         .group_by(t.term_hash)
+        .having(total > 0)  # rows holding only votes are not questions asked
         .order_by(total.desc(), t.term_hash)
         .limit(limit)
     ).all()
     if not counted:
         return []
-    texts: dict[str, tuple[str, str | None]] = {}
     hashes = [h for h, _ in counted]
-    for term_hash, term, sample in conn.execute(
-        select(t.term_hash, t.term, t.sample).where(*window, t.term_hash.in_(hashes))
-    ):
-        texts.setdefault(term_hash, (term, sample))
-    return [(texts[h][0], int(n), texts[h][1], h) for h, n in counted]
+    details = {
+        h: (term, sample, int(up), int(down))
+        for h, term, sample, up, down in conn.execute(
+            select(
+                t.term_hash,
+                func.min(t.term),
+                func.min(t.sample),
+                cast(func.sum(t.up), BigInteger),
+                cast(func.sum(t.down), BigInteger),
+            )
+            .where(*window, t.term_hash.in_(hashes))
+            .group_by(t.term_hash)
+        ).all()
+    }
+    return [(details[h][0], int(n), details[h][1], h, *details[h][2:]) for h, n in counted]
 
 
 SAMPLES = 3
@@ -200,30 +266,33 @@ def _words(
     if not top:
         return []
     t = usage_terms.c
-    details: dict[str, tuple[list[str], Any]] = {h: ([], None) for *_, h in top}
+    samples: dict[str, list[str]] = {h: [] for *_, h, _up, _down in top}
+    latest: dict[str, str] = {}
     rows = conn.execute(
-        select(t.term_hash, t.sample, t.suggestions)
+        select(t.term_hash, t.sample, cast(t.suggestions, Text))  # decoded only when chosen
         .where(
             t.tenant_id == tenant_id,
             t.kind == "word",
-            t.term_hash.in_(list(details)),
+            t.term_hash.in_(list(samples)),
             t.day >= first.isoformat(),
             t.day <= last.isoformat(),
         )
         .order_by(t.day.desc())
-    )
+    ).all()
     for term_hash, sample, suggestions in rows:
-        samples, latest = details[term_hash]
-        if sample and sample not in samples and len(samples) < SAMPLES:
-            samples.append(sample)
-        if latest is None and suggestions:
-            details[term_hash] = (samples, suggestions)
+        kept = samples[term_hash]
+        if sample and sample not in kept and len(kept) < SAMPLES:
+            kept.append(sample)
+        if term_hash not in latest and suggestions and suggestions != "null":
+            latest[term_hash] = suggestions
     return [
         {
             "word": term,
             "count": count,
-            "sample_questions": details[h][0],
-            "suggestions": details[h][1] or {"metrics": [], "dimensions": []},
+            "sample_questions": samples[h],
+            "suggestions": json.loads(latest[h])
+            if h in latest
+            else {"metrics": [], "dimensions": []},
         }
-        for term, count, _, h in top
+        for term, count, _, h, _up, _down in top
     ]

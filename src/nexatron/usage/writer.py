@@ -148,22 +148,40 @@ def seat_event(fact: UsageFact) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def vote_row(tenant_id: str, day: str, question: str, vote: str) -> dict[str, Any]:
+    """The `usage_terms` row that counts one vote (up or down) on a question asked that day
+    (`count` 0: a vote is not a question asked); written with the feedback."""
+    term = normalise(question)
+    return {
+        "tenant_id": tenant_id, "day": day, "kind": "question", "term_hash": term_hash(term),
+        "term": term, "count": 0, "sample": question[:MAX_TERM], "suggestions": None,
+        "up": int(vote == "up"), "down": int(vote == "down"),
+    }  # fmt: skip
+
+
+def merge_rows(
+    merged: dict[tuple[Any, ...], dict[str, Any]], rows: list[dict[str, Any]], keys: tuple[str, ...]
+) -> None:
+    """Rows added into `merged` by key: numbers added; text kept from the first, suggestions
+    from the last."""
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        have = merged.get(key)
+        if have is None:
+            merged[key] = row
+            continue
+        for name, value in row.items():
+            if name == "suggestions":
+                have[name] = value if value is not None else have[name]
+            elif name not in keys and isinstance(value, (int, float)):
+                have[name] = have.get(name, 0) + value
+
+
 def _summed(facts: list[UsageFact], rows_of: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows with the same key merged: numbers added; text kept from the first, suggestions from
-    the last."""
+    """The facts' rows merged by key (`merge_rows`)."""
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for fact in facts:
-        for row in rows_of(fact):
-            key = tuple(row[k] for k in keys)
-            have = merged.get(key)
-            if have is None:
-                merged[key] = row
-                continue
-            for name, value in row.items():
-                if name == "suggestions":
-                    have[name] = value if value is not None else have[name]
-                elif name not in keys and isinstance(value, (int, float)):
-                    have[name] += value
+        merge_rows(merged, rows_of(fact), keys)
     return list(merged.values())
 
 

@@ -63,10 +63,22 @@ class UsageReport(Response):
     data: list[UsageBucket]
 
 
+class Votes(Response):
+    up: int
+    down: int
+
+
 class TopQuestion(Response):
-    question: str
+    question: str = Field(description="The question normalised (lower case, spaces collapsed).")
     count: int
-    sample: str | None
+    sample: str | None = Field(description="One of the questions as asked.")
+    feedback: Votes = Field(
+        description="Extension: votes on the answers to this question in the window "
+        "(POST /query/{id}/feedback)."
+    )
+    verified: bool = Field(
+        description="Extension: an admin verified an answer to this question (the same words)."
+    )
 
 
 class UnmatchedWord(Response):

@@ -74,6 +74,9 @@ usage_terms = Table(
     Column("count", BigInteger, nullable=False, server_default="0"),
     Column("sample", Text, nullable=True),  # a question in which the word was left unmatched
     Column("suggestions", JSON, nullable=True),  # {"metrics": [...], "dimensions": [...]}
+    # Feedback on the answers to this question asked that day (kind 'question'): votes up, down.
+    Column("up", BigInteger, nullable=False, server_default="0"),
+    Column("down", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("tenant_id", "kind", "day", "term_hash", name="uq_usage_terms_key"),
     # Top terms are counted from this index alone (no table reads).
     Index("ix_usage_terms_counts", "tenant_id", "kind", "day", "term_hash", "count"),
