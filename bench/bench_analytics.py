@@ -46,7 +46,14 @@ from nexatron.store.tables import (
 from nexatron.testing import PG_URL, TEST_SECRET
 from nexatron.usage.facts import UsageFact
 from nexatron.usage.upsert import add_counts, insert_new
-from nexatron.usage.writer import ROLLUP_KEYS, TERM_KEYS, active_rows, rollup_rows, term_rows
+from nexatron.usage.writer import (
+    MONTH_KINDS,
+    ROLLUP_KEYS,
+    TERM_KEYS,
+    active_rows,
+    rollup_rows,
+    term_rows,
+)
 
 DAYS = 60
 USERS = 50
@@ -308,6 +315,16 @@ def load_in_database(db: Any, count: int) -> str:
             ),
             {"t": tenant},
         )
+        for kind, month_kind in MONTH_KINDS.items():  # each term's month rows, from its days
+            conn.execute(
+                text(
+                    "INSERT INTO usage_terms (tenant_id, day, kind, term_hash, term, count, "
+                    "sample) SELECT tenant_id, substr(day, 1, 7), :month_kind, term_hash, "
+                    "min(term), sum(count), min(sample) FROM usage_terms WHERE tenant_id = :t "
+                    "AND kind = :kind GROUP BY tenant_id, substr(day, 1, 7), term_hash"
+                ),
+                {"t": tenant, "kind": kind, "month_kind": month_kind},
+            )
         conn.execute(text("ANALYZE"))
     with db.connect() as conn:
         n_rollups = conn.execute(select(func.count()).select_from(usage_rollups)).scalar_one()

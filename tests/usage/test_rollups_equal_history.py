@@ -342,10 +342,10 @@ def test_rollups_answer_what_the_history_answers(services: Services, history: An
             )  # fmt: skip
     a, b = sorted(history["window"])
     windows = [
-        (TODAY - dt.timedelta(days=40), TODAY),
+        (TODAY - dt.timedelta(days=40), TODAY),  # Jan 30 - Mar 11: February read as its month row
+        (dt.date(2026, 2, 2), dt.date(2026, 2, 28)),  # February's row minus February 1
         (TODAY - dt.timedelta(days=b), TODAY - dt.timedelta(days=a)),
     ]
-
     for first, last in windows:  # the rollups the history writer kept
         check(services, tenant, first, last)
     with services.db.begin() as conn:  # the migration's backfill, from the history alone

@@ -15,11 +15,14 @@ from sqlalchemy import (
     Connection,
     Date,
     Text,
+    and_,
     cast,
     distinct,
     func,
     literal,
+    or_,
     select,
+    union_all,
 )
 
 from nexatron.store.tables import (
@@ -30,6 +33,7 @@ from nexatron.store.tables import (
     usage_terms,
     verified_answers,
 )
+from nexatron.usage.writer import MONTH_KINDS
 
 Granularity = Literal["day", "week", "month"]
 GroupBy = Literal["user", "api_key", "connection", "planner"]
@@ -221,21 +225,13 @@ def _top(
     """(term, count, a sample, hash, votes up, votes down) of the most frequent terms: counted
     on the covering index (tenant, kind, day, hash, count), then those few read."""
     t = usage_terms.c
-    total = func.sum(t.count).label("n")
     window = (
         t.tenant_id == tenant_id,
         t.kind == kind,
         t.day >= first.isoformat(),
         t.day <= last.isoformat(),
     )
-    counted = conn.execute(
-        select(t.term_hash, total)
-        .where(*window)
-        .group_by(t.term_hash)
-        .having(total > 0)  # rows holding only votes are not questions asked
-        .order_by(total.desc(), t.term_hash)
-        .limit(limit)
-    ).all()
+    counted = conn.execute(_counting(tenant_id, kind, first, last, limit)).all()
     if not counted:
         return []
     hashes = [h for h, _ in counted]
@@ -254,6 +250,75 @@ def _top(
         ).all()
     }
     return [(details[h][0], int(n), details[h][1], h, *details[h][2:]) for h, n in counted]
+
+
+def month_plan(
+    first: dt.date, last: dt.date, today: dt.date
+) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+    """How a window's counts are read: (day ranges added, months added whole, day ranges
+    subtracted). A month the window covers in part is read as its month row minus the days left
+    out when that reads fewer rows (days after `today` hold nothing yet, so cost nothing)."""
+    added: list[tuple[str, str]] = []
+    months: list[str] = []
+    subtracted: list[tuple[str, str]] = []
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        month_last = following - dt.timedelta(days=1)
+        low, high = max(first, month), min(last, month_last)
+        covered = (high - low).days + 1
+        outside = []
+        if low > month:
+            outside.append((month, low - dt.timedelta(days=1)))
+        if high < month_last:
+            outside.append((high + dt.timedelta(days=1), month_last))
+        with_data = sum(max(0, (min(b, today) - a).days + 1) for a, b in outside)
+        if 1 + with_data < covered:
+            months.append(month.strftime("%Y-%m"))
+            subtracted.extend((a.isoformat(), b.isoformat()) for a, b in outside)
+        else:
+            added.append((low.isoformat(), high.isoformat()))
+        month = following
+    return added, months, subtracted
+
+
+def _counting(tenant_id: str, kind: str, first: dt.date, last: dt.date, limit: int) -> Any:
+    """The top `limit` (hash, count) of a kind over the window, counted in the database from
+    the day and month rows `month_plan` picks (on the covering index)."""
+    t = usage_terms.c
+    added, months, subtracted = month_plan(first, last, dt.datetime.now(dt.UTC).date())
+    parts = []
+    if added:
+        parts.append(
+            select(t.term_hash, t.count.label("n")).where(
+                t.tenant_id == tenant_id,
+                t.kind == kind,
+                or_(*(and_(t.day >= a, t.day <= b) for a, b in added)),
+            )
+        )
+    if months:
+        parts.append(
+            select(t.term_hash, t.count.label("n")).where(
+                t.tenant_id == tenant_id, t.kind == MONTH_KINDS[kind], t.day.in_(months)
+            )
+        )
+    if subtracted:
+        parts.append(
+            select(t.term_hash, (-t.count).label("n")).where(
+                t.tenant_id == tenant_id,
+                t.kind == kind,
+                or_(*(and_(t.day >= a, t.day <= b) for a, b in subtracted)),
+            )
+        )
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    total = cast(func.sum(rows.c.n), BigInteger).label("total")
+    return (
+        select(rows.c.term_hash, total)
+        .group_by(rows.c.term_hash)
+        .having(func.sum(rows.c.n) > 0)  # rows holding only votes are not questions asked
+        .order_by(total.desc(), rows.c.term_hash)
+        .limit(limit)
+    )
 
 
 SAMPLES = 3

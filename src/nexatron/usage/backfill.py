@@ -7,7 +7,8 @@ rollup, active and term rows of that day are replaced by the ones computed from 
 rows (`history_fact` is the `UsageFact` the writer got for the row); days without history rows
 keep their rollups (history deleted by a user or a retention job stays counted). Rows are read
 in chunks and summed per key as they come, so memory follows the number of keys (days x groups,
-days x distinct questions), not of history rows.
+days x distinct questions), not of history rows. The per-month term rows of every month touched
+are then summed again from that month's day rows.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from nexatron.store.tables import (
 from nexatron.usage.facts import UsageFact
 from nexatron.usage.upsert import add_counts
 from nexatron.usage.writer import (
+    MONTH_KINDS,
     ROLLUP_KEYS,
     TERM_KEYS,
     active_rows,
@@ -38,6 +40,7 @@ from nexatron.usage.writer import (
 )
 
 CHUNK = 5_000
+MONTHS = frozenset(MONTH_KINDS.values())
 COLUMNS = (
     "id", "tenant_id", "user_id", "api_key_id", "connection_id", "planner", "status",
     "question", "created_at", "execution_time_ms", "row_count", "cached", "tokens_in",
@@ -109,7 +112,8 @@ def rebuild(conn: Connection, tenant_id: str | None = None) -> int:
             read += 1
             days.setdefault(fact.tenant_id, set()).add(fact.day)
             merge_rows(rollups, rollup_rows(fact), ROLLUP_KEYS)
-            merge_rows(terms, term_rows(fact), TERM_KEYS)
+            day_terms = [r for r in term_rows(fact) if r["kind"] not in MONTHS]
+            merge_rows(terms, day_terms, TERM_KEYS)
             for active in active_rows(fact):
                 actives.setdefault(tuple(active.values()), active)
     for tenant, tenant_days in days.items():
@@ -135,7 +139,41 @@ def rebuild(conn: Connection, tenant_id: str | None = None) -> int:
     active_list = list(actives.values())
     for start in range(0, len(active_list), CHUNK):
         conn.execute(usage_actives.insert(), active_list[start : start + CHUNK])
+    for tenant, tenant_days in days.items():
+        for month in sorted({day[:7] for day in tenant_days}):
+            _month_terms(conn, tenant, month)
     return read
+
+
+def _month_terms(conn: Connection, tenant_id: str, month: str) -> None:
+    """A month's term rows (kind `MONTH_KINDS[...]`) summed again from its day rows."""
+    t = usage_terms.c
+    conn.execute(
+        delete(usage_terms).where(
+            t.tenant_id == tenant_id, t.kind.in_(list(MONTHS)), t.day == month
+        )
+    )
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    rows = conn.execute(
+        select(t.kind, t.term_hash, t.term, t.count, t.sample)
+        .where(
+            t.tenant_id == tenant_id,
+            t.kind.in_(list(MONTH_KINDS)),
+            t.day >= month + "-01",
+            t.day <= month + "-31",
+        )
+        .order_by(t.day)
+    )
+    for kind, hash_, term, count, sample in rows:
+        row = {
+            "tenant_id": tenant_id, "day": month, "kind": MONTH_KINDS[kind],
+            "term_hash": hash_, "term": term, "count": int(count), "sample": sample,
+            "suggestions": None, "up": 0, "down": 0,
+        }  # fmt: skip
+        merge_rows(merged, [row], TERM_KEYS)
+    month_rows = list(merged.values())
+    for start in range(0, len(month_rows), CHUNK):
+        add_counts(conn, usage_terms, TERM_KEYS, month_rows[start : start + CHUNK])
 
 
 def _with_votes(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -34,6 +34,9 @@ ROLLUP_DIMS = ("", "user", "api_key", "connection", "planner")
 ACTIVE_DIMS = ("", "connection", "planner")
 TERM_KEYS = ("tenant_id", "kind", "day", "term_hash")
 MAX_TERM = 500  # a question longer than this is kept by its first 500 characters
+# Each term is also counted per month (`day` 'YYYY-MM'), so a window reads whole months as one
+# row per term (minus the days it leaves out) instead of a row per term and day.
+MONTH_KINDS = {"question": "q_month", "word": "w_month"}
 
 
 def latency_column(latency_ms: float) -> str:
@@ -99,7 +102,7 @@ def active_rows(fact: UsageFact) -> list[dict[str, Any]]:
 
 def term_rows(fact: UsageFact) -> list[dict[str, Any]]:
     question = normalise(fact.question)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "tenant_id": fact.tenant_id, "day": fact.day, "kind": "question",
             "term_hash": term_hash(question), "term": question, "count": 1,
@@ -114,7 +117,11 @@ def term_rows(fact: UsageFact) -> list[dict[str, Any]]:
                 "sample": fact.question[:MAX_TERM], "suggestions": fact.suggestions,
             }
         )  # fmt: skip
-    return rows
+    months = [
+        {**row, "kind": MONTH_KINDS[row["kind"]], "day": fact.day[:7], "suggestions": None}
+        for row in rows
+    ]
+    return rows + months
 
 
 def meter_events(fact: UsageFact) -> list[dict[str, Any]]:

@@ -20,9 +20,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("usage_terms") as batch:
-        batch.add_column(sa.Column("up", sa.BigInteger(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("down", sa.BigInteger(), nullable=False, server_default="0"))
+    # Columns a stopped earlier run may have added already (SQLite keeps DDL it ran) are skipped.
+    have = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("usage_terms")}
+    missing = [name for name in ("up", "down") if name not in have]
+    if missing:
+        with op.batch_alter_table("usage_terms") as batch:
+            for name in missing:
+                batch.add_column(
+                    sa.Column(name, sa.BigInteger(), nullable=False, server_default="0")
+                )
     from nexatron.usage.backfill import rebuild
 
     rebuild(op.get_bind())
