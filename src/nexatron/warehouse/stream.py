@@ -126,10 +126,20 @@ class Batches(_Fetching[list[list[Any]]]):
 
 
 class JsonTextBatches(_Fetching[JsonRows]):
-    """Batches of rows the database rendered as JSON text: one text column per row."""
+    """Batches of rows the database rendered as JSON text: one text column per row, and with
+    `flags_wide` a second one, true when the row holds an integer beyond 64 bits. A batch with
+    such a row is written as the Python path writes it (`JsonRows.of`: the standard library's
+    JSON for the whole batch, since orjson refuses the integer)."""
+
+    flags_wide = False
 
     def convert(self, batch: Fetched) -> JsonRows:
-        return JsonRows(len(batch), ",".join([text for (text,) in batch]))
+        if not self.flags_wide:
+            return JsonRows(len(batch), ",".join([text for (text,) in batch]))
+        text = ",".join([row[0] for row in batch])
+        if any(row[1] for row in batch):
+            return JsonRows.of(json.loads(f"[{text}]"))
+        return JsonRows(len(batch), text)
 
 
 class RenderedBatches(Iterator[JsonRows]):

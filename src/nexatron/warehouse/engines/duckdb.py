@@ -166,11 +166,11 @@ class DuckDBEngine(FileEngine):
         ensure_single_statement(sql, self.dialect)
         ctx = self.session(timeout_s)
         cursor = ctx.__enter__()
-        rendered: str | None = None
+        rendered: tuple[str, bool] | None = None
         try:
             rendered = _rendered_sql(cursor, sql)
             if rendered is not None:
-                cursor.execute(rendered)
+                cursor.execute(rendered[0])
                 first = cursor.fetchmany(batch_size)
         except BaseException as exc:
             ctx.__exit__(type(exc), exc, exc.__traceback__)
@@ -178,7 +178,9 @@ class DuckDBEngine(FileEngine):
         if rendered is None:
             ctx.__exit__(None, None, None)
             return super().stream_json(sql, timeout_s=timeout_s, batch_size=batch_size)
-        return JsonTextBatches(first, cursor.fetchmany, batch_size, ctx)
+        batches = JsonTextBatches(first, cursor.fetchmany, batch_size, ctx)
+        batches.flags_wide = rendered[1]
+        return batches
 
     def dispose(self) -> None:
         """Close the file now, or when its last running statement ends."""
@@ -189,7 +191,7 @@ class DuckDBEngine(FileEngine):
                 self._close_root()
 
 
-def _rendered_sql(cursor: Any, sql: str) -> str | None:
+def _rendered_sql(cursor: Any, sql: str) -> tuple[str, bool] | None:
     """`sql` wrapped so that DuckDB returns its rows as JSON text, or None (see rows_sql). The
     statement is bound (DESCRIBE), not run; one that cannot be a subquery takes the Python
     path, where it runs as it is."""

@@ -12,6 +12,9 @@ in places, so each type gets an expression that matches:
 - VARCHAR: DuckDB's JSON string, except that it writes the escapes of control characters with
   capital hex digits (orjson: small), so a string whose JSON holds `\\u00` is escaped here instead
   (a plain substring test: a regular expression over the value cost 0.08 s per 1M rows).
+- HUGEINT/UHUGEINT: their text, and a second column saying whether the row holds one beyond
+  64 bits: orjson refuses those, so the Python path writes that whole batch with the standard
+  library; `JsonTextBatches` does the same for such a batch (parsed back, then `JsonRows.of`).
 Any other type (DECIMAL, dates, times, lists, ...) is left to the Python path.
 """
 
@@ -25,6 +28,9 @@ _INTEGERS = frozenset(
 _BOOLEAN = "BOOLEAN"
 _FLOATS = frozenset({"DOUBLE", "FLOAT"})
 _TEXT = "VARCHAR"
+_WIDE = frozenset({"HUGEINT", "UHUGEINT"})
+#: What orjson writes as a number: a signed or an unsigned 64-bit integer.
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
 
 #: orjson's escapes of control characters (DuckDB writes \u000B where orjson writes \u000b).
 _SHORT = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
@@ -60,7 +66,7 @@ def _string(x: str) -> str:
 def value_sql(column: str, type_name: str) -> str | None:
     """The SQL rendering one value of `column` (of DuckDB type `type_name`) as JSON text, or
     None when that type is left to the Python path."""
-    if type_name in _INTEGERS or type_name == _BOOLEAN:
+    if type_name in _INTEGERS or type_name in _WIDE or type_name == _BOOLEAN:
         return f"coalesce(CAST({column} AS VARCHAR), 'null')"
     if type_name in _FLOATS:
         return _double(column)
@@ -69,9 +75,10 @@ def value_sql(column: str, type_name: str) -> str | None:
     return None
 
 
-def rows_sql(query: str, types: Sequence[str]) -> str | None:
+def rows_sql(query: str, types: Sequence[str]) -> tuple[str, bool] | None:
     """A statement over `query` (one read-only SELECT) returning each of its rows as one JSON
-    array in text, or None when a column's type is not rendered here. Columns are taken by
+    array in text, and whether it returns a second column (true: the row holds an integer
+    beyond 64 bits); or None when a column's type is not rendered here. Columns are taken by
     position (#1, #2, ...): a result may repeat a name."""
     if not types:
         return None
@@ -80,7 +87,13 @@ def rows_sql(query: str, types: Sequence[str]) -> str | None:
         return None
     # concat() rather than ||: 0.06 s less per 1M rows; no value expression is ever NULL
     row = ", ',', ".join(str(v) for v in values)
-    return f"SELECT concat('[', {row}, ']') FROM (\n{query}\n) AS nx_rows"
+    wide = [
+        f"coalesce(#{i} < {_INT64_MIN} OR #{i} > {_UINT64_MAX}, false)"
+        for i, t in enumerate(types, start=1)
+        if t in _WIDE
+    ]
+    flag = f", {' OR '.join(wide)}" if wide else ""
+    return f"SELECT concat('[', {row}, ']'){flag} FROM (\n{query}\n) AS nx_rows", bool(wide)
 
 
 def describe_sql(query: str) -> str:
