@@ -1,5 +1,6 @@
-"""`nexatron operator-key | tenants | audit`: the operator's commands (mirroring the operator
-API) and the audit log's verification and pruning."""
+"""`nexatron operator-key | tenants | audit | usage-outbox`: the operator's commands (mirroring
+the operator API), the audit log's verification and pruning, and the metering outbox's dead
+letters (list, re-drive)."""
 
 from __future__ import annotations
 
