@@ -156,6 +156,25 @@ def test_a_verb_alone_names_the_only_child_table(concerts: Domain) -> None:
     assert any("with no concerts" in w for w in warnings)
 
 
+def test_a_negated_column_of_the_rows_is_a_null_filter(shop: Domain) -> None:
+    got, warnings, plan = shop.ask("which customers have no email")
+    assert [(f.field, f.op) for f in plan.query.filters] == [("email", "is_null")]
+    gold = shop.gold("SELECT full_name FROM customers WHERE email IS NULL")
+    assert rows_match(got, gold, False)
+    assert any("no value" in w for w in warnings)
+
+
+def test_a_trailing_verb_after_the_child_names_the_relationship(library: Domain) -> None:
+    got, _w, plan = library.ask("members with no loans recorded")
+    assert [a.table for a in plan.query.absent] == ["loans"]
+    _same(
+        got,
+        library.gold(
+            "SELECT full_name FROM members WHERE member_id NOT IN (SELECT member_id FROM loans)"
+        ),
+    )
+
+
 def test_bare_names_are_the_listed_tables_name_column(shop: Domain) -> None:
     got, _w, plan = shop.ask("show the names of customers in Dublin")
     assert plan.query.shape == "rows"

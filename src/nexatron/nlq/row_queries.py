@@ -7,6 +7,8 @@
   only names the relationship (a verb with no noun after it, 'books never borrowed', names the
   parent's only child table, announced); when several relationships lead there the question is
   refused.
+  A negated column of the rows themselves ('airlines not in any alliance', 'customers with no
+  email') is an IS NULL filter instead.
 - `name_words`: in a question asking for rows, a bare 'names' the lexicon does not know is the
   name column of the table named next ('the names and emails of customers').
 - `ranked_rows`: 'the 2 youngest singers', 'the 5 most expensive dishes': a superlative right
@@ -31,7 +33,7 @@ from nexatron.nlq.word_lists import ASC_WORDS, DESC_WORDS, FUNCTION
 from nexatron.nlq.word_roots import root_targets
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
-from nexatron.semantic.model import Absent, Dimension, OrderBy
+from nexatron.semantic.model import Absent, Dimension, OrderBy, QueryFilter
 from nexatron.semantic.naming import entity_names
 
 _NEGATIONS = frozenset({"never", "no", "without", "not", "nobody", "none", "nothing"})
@@ -201,8 +203,8 @@ def _junction(state: ParseState, child: str, parent: str) -> str | None:
 def absent_children(state: ParseState) -> None:
     """'X never/not/without/no ... Y' where Y's rows point at X's: an anti-join on X."""
     for k in range(len(state.items)):
-        low = state.low(k)
-        if low not in _NEGATIONS or k in state.used:
+        words = state.low(k).split()  # a negation cue may hold a preposition: 'not in'
+        if not words or words[0] not in _NEGATIONS or k in state.used:
             continue
         parent_at = next(
             (j for j in range(k - 1, -1, -1) if _table_of(state, state.reading(j)) is not None),
@@ -224,6 +226,8 @@ def absent_children(state: ParseState) -> None:
             if table is not None and table != parent:
                 child, child_at = table, j
                 break
+            if table == parent and _missing_value(state, parent, k, gap, j):
+                return
             if state.items[j].kind in {"unknown", "word"} or state.low(j) in _BRIDGE:
                 gap.append(j)
                 continue
@@ -235,6 +239,31 @@ def absent_children(state: ParseState) -> None:
             continue
         _absent(state, parent, child, parent_at, k, gap, child_at)
         return
+
+
+def _missing_value(
+    state: ParseState, parent: str, negation_at: int, gap: list[int], position: int
+) -> bool:
+    """'airlines not in any alliance', 'employees without a manager': the negated word is a
+    column of the rows themselves, so the rows with no value there (IS NULL)."""
+    r = state.reading(position)
+    if r is None or r.kind != "dimension" or len(r.targets) != 1:
+        return False
+    dim = state.lex.dimensions[r.targets[0]]
+    if dim.table != parent or dim.type not in {"string", "number"}:
+        return False
+    gap_words = {state.low(j) for j in gap}
+    if state.low(negation_at) not in {"no", "without"} and not gap_words & {"any", "a", "an"}:
+        return False
+    state.draft.dim_filters.append(QueryFilter(field=dim.name, op="is_null"))
+    state.draft.row_entity = parent
+    state.used.update([negation_at, position, *gap])
+    words = " ".join(state.items[j].text for j in range(negation_at, position + 1))
+    state.draft.explanation.append(
+        Explained(text=words, kind="filter", target=dim.name, detail=f"no {dim.label or dim.name}")
+    )
+    state.draft.assumptions.append(f"read '{words}' as no value in '{dim.label or dim.name}'")
+    return True
 
 
 def _absent(
@@ -263,6 +292,9 @@ def _absent(
                 "suggestions": {"metrics": [], "dimensions": []},
             }
         )
+    after = child_at + 1
+    if after == len(state.items) - 1 and state.items[after].kind == "unknown":
+        gap.append(after)  # 'adjusters with no claims assigned': the relationship's verb
     draft = state.draft
     draft.absent.append(Absent(table=table))
     draft.row_entity = parent
