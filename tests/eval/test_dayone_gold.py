@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
-SETS = {"dayone": 22, "dayone_fresh": 20}
+SETS = {"dayone": 22, "dayone_fresh": 20, "dayone_fresh2": 20}
 CLASSES = {
     "count",
     "count_distinct",
@@ -43,6 +43,7 @@ def _build(generator: Path, target: Path) -> None:
 def test_sets_are_present() -> None:
     assert len(list((EVAL / "dayone").glob("*.yaml"))) >= 22
     assert len(list((EVAL / "dayone_fresh").glob("*.yaml"))) >= 6
+    assert len(list((EVAL / "dayone_fresh2").glob("*.yaml"))) >= 6
 
 
 @pytest.mark.parametrize("spec_file", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
