@@ -10,9 +10,9 @@ Needs wrk (`apt-get install wrk`). Starts, each on a free port with a fresh data
 Latency at c=1 comes from a keep-alive httpx client with the targets interleaved request by
 request; throughput and p50/p99 at c=16 from wrk, the targets taking turns for --rounds rounds
 (averaged). New questions: 48 (24 months x two shapes), each asked once, interleaved with the
-floor running its SQL. Last, the 1,000,000-row stream from a fresh `nexatron serve` (one
-process, DuckDB's default threads): rows/s to a client that decodes every event, and the
-server's peak RSS (VmHWM).
+floor running its SQL. Last, one round of bench_stream.py: the 1,000,000-row stream from its
+floor and from a fresh `nexatron serve` (one process, DuckDB's default threads): rows/s to a
+client that decodes every event, the server's peak RSS and CPU.
 """
 
 from __future__ import annotations
@@ -30,18 +30,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from bench_stream import print_runs, stream_rounds
 from servers import (
     Server,
     WrkResult,
     free_port,
     pct,
-    peak_rss_mb,
     prepare_server_dir,
     run_wrk,
     start_nexatron,
     start_process,
     stop,
-    stream_million,
     wrk_script,
 )
 
@@ -221,20 +220,9 @@ def table(
 
 
 def stream(root: Path, demo_file: Path, servers: list[Server]) -> None:
-    stream_dir, actor_big, big = prepare_server_dir(root, demo_file, "stream", big_threads=(None,))
-    server = start_nexatron(stream_dir, free_port(), workers=1)
-    servers.append(server)
-    pid = server.worker_pids()[0]
-    before, _ = peak_rss_mb(pid)
-    result = stream_million(server.url, actor_big, big["default threads"])
-    _, peak = peak_rss_mb(pid)
-    print(
-        f"\n1M-row stream (DuckDB's default threads): {result.rows:,} rows in "
-        f"{result.events} events, {result.seconds:.2f} s = "
-        f"{result.rows_per_s / 1e6:.2f} M rows/s, terminal "
-        f"{result.terminal.get('event')}; server RSS before {before:.0f} MB, "
-        f"peak (VmHWM) {peak:.0f} MB"
-    )
+    """One round of bench_stream.py: the floor, then a fresh `nexatron serve`."""
+    print("\n1M-row stream (DuckDB's default threads; bench_stream.py for more rounds):")
+    print_runs(stream_rounds(root, demo_file, 1, servers))
 
 
 if __name__ == "__main__":

@@ -162,6 +162,46 @@ def line(label: str, run: Run) -> str:
     )
 
 
+def stream_rounds(
+    root: Path, demo_file: Path, rounds: int, servers: list[Server]
+) -> dict[str, list[Run]]:
+    """`rounds` runs of the floor then Nexatron, each on a fresh server (bench_http.py too)."""
+    data_dir, actor, big = prepare_server_dir(root, demo_file, "stream", big_threads=(None,))
+    connection_id = big["default threads"]
+    db = root / "stream-big" / "big.duckdb"
+    sql = stream_sql(data_dir, actor, connection_id)
+    runs: dict[str, list[Run]] = {"floor": [], "nexatron": []}
+    for _ in range(rounds):
+        floor = start_floor(db, sql)
+        servers.append(floor)
+        runs["floor"].append(measure(floor, "/api/v1/query/stream", {}, {}))
+        stop(floor)
+        server = start_nexatron(data_dir, free_port(), workers=1)
+        servers.append(server)
+        body = {"question": QUESTION, "connection_id": connection_id}
+        runs["nexatron"].append(measure(server, "/api/v1/query/stream", body, actor.headers))
+        stop(server)
+    return runs
+
+
+def print_runs(runs: dict[str, list[Run]]) -> None:
+    print(
+        "\n| target | rows | time | rows/s | RSS before | peak RSS (VmHWM) | peak RSS "
+        "(sampled) | server CPU | client decode CPU | terminal |\n"
+        "|---|---|---|---|---|---|---|---|---|---|"
+    )
+    for name, results in runs.items():
+        for run in results:
+            print(line(name, run))
+    for name, results in runs.items():
+        print(
+            f"{name}: median {statistics.median(r.rate for r in results) / 1e6:.2f} M rows/s, "
+            f"peak RSS (VmHWM) median {statistics.median(r.hwm_mb for r in results):.0f} MB, "
+            f"max {max(r.hwm_mb for r in results):.0f} MB, server CPU median "
+            f"{statistics.median(r.server_cpu_s for r in results):.2f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -172,36 +212,9 @@ def main() -> None:
     generate_demo(demo_file, today=dt.date.today())
     servers: list[Server] = []
     try:
-        data_dir, actor, big = prepare_server_dir(root, demo_file, "stream", big_threads=(None,))
-        connection_id = big["default threads"]
-        db = root / "stream-big" / "big.duckdb"
-        sql = stream_sql(data_dir, actor, connection_id)
-        runs: dict[str, list[Run]] = {"floor": [], "nexatron": []}
-        for _ in range(args.runs):
-            floor = start_floor(db, sql)
-            servers.append(floor)
-            runs["floor"].append(measure(floor, "/api/v1/query/stream", {}, {}))
-            stop(floor)
-            server = start_nexatron(data_dir, free_port(), workers=1)
-            servers.append(server)
-            body = {"question": QUESTION, "connection_id": connection_id}
-            runs["nexatron"].append(measure(server, "/api/v1/query/stream", body, actor.headers))
-            stop(server)
+        runs = stream_rounds(root, demo_file, args.runs, servers)
         print(f"load average after the runs: {os.getloadavg()}")
-        print(
-            "\n| target | rows | time | rows/s | RSS before | peak RSS (VmHWM) | peak RSS "
-            "(sampled) | server CPU | client decode CPU | terminal |\n"
-            "|---|---|---|---|---|---|---|---|---|---|"
-        )
-        for name, results in runs.items():
-            for run in results:
-                print(line(name, run))
-        for name, results in runs.items():
-            print(
-                f"{name}: median {statistics.median(r.rate for r in results) / 1e6:.2f} M rows/s, "
-                f"peak RSS (VmHWM) median {statistics.median(r.hwm_mb for r in results):.0f} MB, "
-                f"max {max(r.hwm_mb for r in results):.0f} MB"
-            )
+        print_runs(runs)
     finally:
         for server in servers:
             stop(server)
