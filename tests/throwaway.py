@@ -39,7 +39,7 @@ def wait_port(port: int, timeout: float = 30.0) -> None:
 
 
 def wait_healthy(
-    proc: subprocess.Popen[bytes], base: str, log: Path, timeout_s: float = 60.0
+    proc: subprocess.Popen[bytes], base: str, log: Path, timeout_s: float = 180.0
 ) -> None:
     """Until the server process at `base` answers GET /healthz with 200; the test fails with the
     server's log when the process exits or does not answer in time."""

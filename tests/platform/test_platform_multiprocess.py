@@ -106,7 +106,7 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
             )
             bases.append(f"http://127.0.0.1:{port}")
         for (proc, log), base in zip(procs, bases, strict=True):
-            wait_healthy(proc, base, log, timeout_s=30)
+            wait_healthy(proc, base, log)
         yield {"bases": bases, "keys": keys, "owners": owners, "redis": client, "anon": anon}
     finally:
         for proc, _log in procs:
