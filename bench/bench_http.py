@@ -9,10 +9,12 @@ Needs wrk (`apt-get install wrk`). Starts, each on a free port with a fresh data
   demo DuckDB file, read-only, one thread, connection opened once.
 Latency at c=1 comes from a keep-alive httpx client with the targets interleaved request by
 request; throughput and p50/p99 at c=16 from wrk, the targets taking turns for --rounds rounds
-(averaged). New questions: 48 (24 months x two shapes), each asked once, interleaved with the
-floor running its SQL. Last, one round of bench_stream.py: the 1,000,000-row stream from its
-floor and from a fresh `nexatron serve` (one process, DuckDB's default threads): rows/s to a
-client that decodes every event, the server's peak RSS and CPU.
+(averaged), with the server processes' CPU time per request over each wrk run (from /proc: on
+a loaded machine a steadier comparison with the floor than rates). New questions: 48 (24
+months x two shapes), each asked once, interleaved with the floor running its SQL. Last, one
+round of bench_stream.py: the 1,000,000-row stream from its floor and from a fresh `nexatron
+serve` (one process, DuckDB's default threads): rows/s to a client that decodes every event,
+the server's peak RSS and CPU.
 """
 
 from __future__ import annotations
@@ -93,10 +95,10 @@ def row(label: str, p50: float | None, rate: WrkResult | None, floor: float | No
     p50_text = f"{p50:6.2f} ms" if p50 is not None else "      —  "
     added = f"{p50 - floor:+5.2f} ms" if p50 is not None and floor is not None else "     — "
     if rate is None:
-        return f"| {label} | {p50_text} | {added} | — | — | — | — |"
+        return f"| {label} | {p50_text} | {added} | — | — | — | — | — |"
     return (
         f"| {label} | {p50_text} | {added} | {rate.rate:7.0f} | {rate.p50_ms:6.2f} ms | "
-        f"{rate.p99_ms:6.2f} ms | {rate.errors} |"
+        f"{rate.p99_ms:6.2f} ms | {rate.cpu_ms or 0:5.2f} ms | {rate.errors} |"
     )
 
 
@@ -181,13 +183,15 @@ def table(
     for _ in range(args.rounds):
         for name, (server, _) in targets.items():
             url = f"{server.url}/api/v1/query"
-            wrk[name].append(run_wrk(url, scripts[name], args.seconds, args.connections))
+            wrk[name].append(run_wrk(url, scripts[name], args.seconds, args.connections, server))
     wrk_mean = {
         name: WrkResult(
             statistics.fmean(r.rate for r in runs),
             statistics.fmean(r.p50_ms for r in runs),
             statistics.fmean(r.p99_ms for r in runs),
             sum(r.errors for r in runs),
+            sum(r.requests for r in runs),
+            statistics.fmean(r.cpu_ms for r in runs if r.cpu_ms is not None),
         )
         for name, runs in wrk.items()
     }
@@ -199,7 +203,8 @@ def table(
     print(f"load average after the runs: {os.getloadavg()}")
     print(
         f"\n| path | p50 at c=1 | vs floor | req/s at c={args.connections} (wrk) | "
-        f"p50 (wrk) | p99 (wrk) | errors |\n|---|---|---|---|---|---|---|"
+        f"p50 (wrk) | p99 (wrk) | server CPU per request (wrk) | errors |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     print(row("floor (FastAPI + DuckDB, same SQL)", p50["floor"], wrk_mean["floor"], None))
     print(row("contract question, cached repeat", p50["cached"], wrk_mean["cached"],
@@ -214,6 +219,11 @@ def table(
         f"\nratios: TTL=0 throughput {wrk_mean['ttl0'].rate / floor_rate:.2f}x floor, "
         f"cached {wrk_mean['cached'].rate / floor_rate:.2f}x floor; p99/p50 (wrk): "
         + ", ".join(f"{n} {r.p99_ms / r.p50_ms:.1f}" for n, r in wrk_mean.items())
+        + "; server CPU per request vs floor: "
+        + ", ".join(
+            f"{n} {(r.cpu_ms or 0) / (wrk_mean['floor'].cpu_ms or 1):.2f}x"
+            for n, r in wrk_mean.items()
+        )
         + "; c=1 p95: "
         + ", ".join(f"{n} {pct(v, 0.95):.2f} ms" for n, v in repeat_lat.items())
     )
