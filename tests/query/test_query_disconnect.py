@@ -208,3 +208,35 @@ def test_a_stream_holds_one_hop_of_batches_whatever_the_result_size(
     assert not engine._active, "the cursor stayed open after the consumer left"
     answer = service.execute(service.prepare(principal, "fast total", None, None))[0]
     assert answer.rows == [[9]]  # the tenant's only slot is free again
+
+
+def test_the_stream_row_cap_cuts_the_last_batch_and_the_answer_keeps_row_cap_rows(
+    server: tuple[str, Any, Actor, str],
+) -> None:
+    """stream_row_cap 2,500 over 3,000,000 DuckDB-rendered rows: batches of 1,000, 1,000 and
+    500 rows, the stream marked truncated, the first row_cap (1,200) rows kept for the answer,
+    and the statement stopped."""
+    _base, services, admin, conn_id = server
+    services.settings = services.settings.model_copy(
+        update={"stream_row_cap": 2500, "row_cap": 1200}
+    )
+    service = query_service(services)
+    principal = Principal(tenant_id=admin.tenant_id, user_id=admin.user_id, role="admin")
+    rows = service.stream(service.prepare(principal, "wide top by wide id", None, None))
+
+    async def consume() -> list[tuple[int, JsonRows]]:
+        return [item async for item in rows.batches()]
+
+    batches = anyio.run(consume)
+    assert isinstance(rows.source, JsonTextBatches)
+    assert [(offset, batch.count) for offset, batch in batches] == [
+        (0, 1000),
+        (1000, 1000),
+        (2000, 500),
+    ]
+    streamed = [row for _offset, batch in batches for row in batch.rows()]
+    assert batches[-1][1].text == JsonRows.of(streamed[2000:]).text
+    assert rows.row_count == 2500 and rows.result.truncated
+    assert rows.result.rows == streamed[:1200]
+    engine = services.engine_pool._engines[conn_id][1]
+    assert not engine._active, "the cursor stayed open after the cap"
