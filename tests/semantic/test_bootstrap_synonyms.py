@@ -68,3 +68,25 @@ def test_a_schema_with_a_clients_table_keeps_customers_apart() -> None:
     layer = bootstrap(schema, SemanticLayer(), None).layer
     customers = layer.metric("customers")
     assert customers is not None and not any("client" in s for s in customers.synonyms)
+
+
+def test_naming_columns_answer_to_name_and_year_columns_to_their_event() -> None:
+    schema = _schema(
+        _table(
+            "teams",
+            ("team_id", *INT),
+            ("team_name", "string", "VARCHAR"),
+            ("founded_year", *INT),
+            ("city", "string", "VARCHAR"),
+        ),
+        _table("vessels", ("vslNo", *INT), ("vslNm", "string", "VARCHAR"), ("buildYr", *INT)),
+    )
+    layer = bootstrap(schema, SemanticLayer(), None).layer
+    team_name = layer.dimension("team_name")
+    assert team_name is not None and "name" in team_name.synonyms
+    city = layer.dimension("city")
+    assert city is not None and "name" not in city.synonyms
+    founded = layer.dimension("founded_year")
+    assert founded is not None and "founded" in founded.synonyms
+    built = next(d for d in layer.dimensions if d.expr == '"buildYr"')
+    assert {"built", "build"} <= set(built.synonyms)

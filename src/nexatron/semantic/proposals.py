@@ -83,6 +83,31 @@ def with_entity(t: BootTable, words: list[str]) -> list[str]:
     return [*t.entity, *words]
 
 
+NAMING = (["name"], ["title"], ["full", "name"])
+# The verb of a year column (`founded_year`, `year_built`, `openYr`), as people say it.
+_PAST = {
+    "build": "built",
+    "open": "opened",
+    "found": "founded",
+    "hire": "hired",
+    "publish": "published",
+    "establish": "established",
+    "launch": "launched",
+    "release": "released",
+}
+
+
+def year_event(words: list[str]) -> list[str]:
+    """ "founded" for a founded year, "built" for a build year: the event a year column dates,
+    so "teams founded before 1930" filters on it."""
+    if len(words) != 2 or "year" not in words:
+        return []
+    verb = words[0] if words[1] == "year" else words[1]
+    if verb in _PAST:
+        return [_PAST[verb], verb]
+    return [verb] if verb.endswith("ed") or verb in _PAST.values() else []
+
+
 class Proposer:
     def __init__(
         self, schema: SchemaSnapshot, tables: list[BootTable], vocabulary: Vocabulary
@@ -163,6 +188,11 @@ class Proposer:
             synonyms.extend(x for x in self.short_dimension_forms(t, words) if x not in synonyms)
         if c.type in NUMERIC and unit_led(words):
             synonyms.append(f"{words[0]} of {words[1]}")  # years of experience
+        if c.type in NUMERIC and not key:
+            synonyms.extend(x for x in year_event(words) if x not in synonyms)
+        n = len(t.entity)
+        if c.type == "string" and not key and words[:n] == t.entity and words[n:] in NAMING:
+            synonyms.append(words[-1])  # the entity's own name: "names of customers"
 
         def dim(kind: str, why: str) -> Proposal:
             return Proposal(t, c, words, sentence(text), synonyms, kind, why=why)
