@@ -63,7 +63,9 @@ class Executing(Preparing):
             result = self._run(prepared)
             key = self.result_key(prepared)
         self._describe_llm_columns(prepared, result)
-        self.services.cache.set(key, result.model_dump(), self.services.settings.result_cache_ttl_s)
+        ttl = self.services.settings.result_cache_ttl_s
+        if ttl > 0:  # with no result cache, no dump of the rows for it
+            self.services.cache.set(key, result.model_dump(), ttl)
         return result, False
 
     def _run(self, prepared: Prepared) -> ResultSet:
