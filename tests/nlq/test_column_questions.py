@@ -150,6 +150,19 @@ ANSWERED = [
     ("clinic", "patients with more than one visit",
      "SELECT p.patient_id, p.patient_name, count(*) FROM visits v JOIN patients p"
      " ON v.patient_id = p.patient_id GROUP BY p.patient_id, 2 HAVING count(*) > 1"),
+    # row thresholds in a count: the number bounds each counted row, by the column a verb or
+    # comparative names ('cost', 'older', 'heavier'), or by the table's one measure
+    ("shop", "How many products cost more than $50?",
+     "SELECT count(*) FROM products WHERE price > 50"),
+    ("concerts", "how many singers are older than 40",
+     "SELECT count(*) FROM singer WHERE age > 40"),
+    ("clinic", "How many visits were over 200?",
+     "SELECT count(*) FROM visits WHERE fee > 200"),
+    ("clinic", "how many patients are heavier than 80 kg",
+     "SELECT count(*) FROM patients WHERE weight_kg > 80"),
+    # a number before a numeric column of the counted rows is its value
+    ("concerts", "How many stadiums have 5000 capacity?",
+     "SELECT count(*) FROM stadium WHERE capacity = 5000"),
     # a per-entity breakdown groups by the key too and shows it: the two Ann Lees stay apart
     ("shop", "number of orders per customer",
      "SELECT c.customer_id, c.full_name, count(*) FROM orders o JOIN customers c"
@@ -182,6 +195,10 @@ REFUSED = [
     ("shop", "total customers by typical basket", "typical"),
     ("shop", "total price of products", "total"),  # prices are not added up
     ("clinic", "unique visits by ward", "ward"),
+    # a count bounded by a number with no measure to read it by: refused, not a HAVING
+    ("shop", "How many customers were over 3?", ""),
+    # 'have 3 orders' names another table's rows, not a column of customers
+    ("shop", "how many customers have 3 orders", "3"),
 ]
 
 

@@ -268,3 +268,40 @@ def test_name_words() -> None:
     assert new.draft.dimensions == ["singer_name"]
     _, counted = run("how many names of singers", lex, "name_words")  # asks for a number
     assert counted.draft.dimensions == []
+
+
+def _orders_lexicon(items: bool = True) -> Lexicon:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    layer = {
+        "metrics": [{"name": "orders_count", "label": "Orders", "table": "orders", "agg": "count"}],
+        "dimensions": [
+            {"name": "order_id", "type": "number", "table": "orders", "expr": "order_id"},
+            {"name": "amount", "type": "number", "table": "orders", "expr": "amount"},
+            *([{"name": "items", "type": "number", "table": "orders", "expr": "items"}] * items),
+        ],
+    }
+    return build_lexicon(SemanticLayer.model_validate(layer), {})
+
+
+def test_comparisons_bound_each_counted_row_by_its_one_measure() -> None:
+    old, new = run("how many orders were over 100", _orders_lexicon(items=False), "comparisons")
+    assert old.draft.dim_filters == [] and new.draft.metric_filters == []
+    assert [(f.field, f.op, f.values) for f in new.draft.dim_filters] == [("amount", ">", [100])]
+    assert any("amount" in a for a in new.draft.assumptions)  # announced
+    # two measures (amount, items): 'over 100' names neither; left a threshold on the count,
+    # which understand refuses (no breakdown)
+    lex = _orders_lexicon()
+    _, both = run("how many orders were over 100", lex, "comparisons")
+    assert both.draft.dim_filters == [] and len(both.draft.metric_filters) == 1
+    _, priced = run("how many orders cost more than $100", lex, "comparisons")
+    assert [(f.field, f.op, f.values) for f in priced.draft.dim_filters] == [("amount", ">", [100])]
+
+
+def test_comparisons_read_a_number_before_a_counted_column_as_its_value() -> None:
+    lex = _orders_lexicon()
+    old, new = run("how many orders have 3 items", lex, "comparisons")
+    assert old.draft.dim_filters == []
+    assert [(f.field, f.op, f.values) for f in new.draft.dim_filters] == [("items", "=", [3])]
+    assert any("= 3" in a for a in new.draft.assumptions)

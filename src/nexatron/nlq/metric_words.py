@@ -10,6 +10,7 @@ from nexatron.nlq.readings import (
     choose_metric,
 )
 from nexatron.nlq.state import ParseState
+from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.word_lists import (
     UNITS,
 )
@@ -80,6 +81,13 @@ def _after_value(state: ParseState, position: int) -> bool:
         value = state.readings[position - 2]
         if value is not None and value.kind == "value" and set(value.targets) & set(prev.targets):
             prev = value
+    if prev is None and position >= 2 and state.items[position - 1].kind in {"word", "unknown"}:
+        value = state.readings[position - 2]  # 'Gold tier customers': a word of the value's
+        if value is not None and value.kind == "value":  # dimension ('loyalty tier')
+            dims = [state.lex.dimensions[t] for t in value.targets]
+            named = {stem(w) for d in dims for w in words_of(f"{d.name} {d.label or ''}")}
+            if stem(state.low(position - 1)) in named:
+                prev = value
     return prev is not None and prev.kind == "value"
 
 

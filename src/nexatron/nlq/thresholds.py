@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from nexatron.nlq.readings import (
     name_dimension,
 )
 from nexatron.nlq.text import stem, words_of
+from nexatron.nlq.word_lists import MEASURE_VERBS
 from nexatron.semantic.model import Dimension, QueryFilter
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def _subject(state: ParseState, c: Comparison) -> int | None:
         r = state.readings[j]
         if r is not None and r.kind in {"metric", "dimension"}:
             return j
-        if state.items[j].kind != "word":
+        if state.items[j].kind != "word" and state.low(j) not in MEASURE_VERBS:
             return None
     return None
 
@@ -111,11 +113,55 @@ def _numeric_dims(state: ParseState, table: str | None) -> list[Dimension]:
     return [d for d in state.lex.dimensions.values() if d.table == table and d.type == "number"]
 
 
+_MONEY_UNITS = frozenset({"usd", "dollars", "dollar", "eur", "euros", "euro", "gbp", "pounds"})
+_MONEY_WORDS = frozenset({"amount", "amt", "price", "cost", "value", "fee", "charge", "salary"})
+_KEY_WORD = re.compile(r"(?:^|_)(?:id|number|no|key|code)$")
+
+
+def _bare(column: str) -> str:
+    return column.strip().strip('"`[]').lower()
+
+
+def _measures(state: ParseState, table: str | None) -> list[Dimension]:
+    """The numeric dimensions of `table` that measure its rows: not a key or id (a column a
+    relationship joins on, or named '..._id', '..._number', '..._code')."""
+    joined = {
+        _bare(c)
+        for r in state.lex.layer.relationships
+        for t, cols in ((r.from_table, r.from_columns), (r.to_table, r.to_columns))
+        if t == table
+        for c in cols
+    }
+    return [
+        d
+        for d in _numeric_dims(state, table)
+        if _bare(d.expr) not in joined and not _KEY_WORD.search(d.name)
+    ]
+
+
+def _money_dims(state: ParseState, table: str | None) -> list[Dimension]:
+    """Measures of `table` holding money ('amount', 'price', 'cost', ...): what '$200' bounds."""
+    return [
+        d
+        for d in _measures(state, table)
+        if _MONEY_WORDS & {stem(w) for w in words_of(f"{d.name} {d.label or ''} {d.expr}")}
+    ]
+
+
 def _dims_named(state: ParseState, table: str | None, unit: str, hint: str) -> list[Dimension]:
     """Numeric dimensions of `table` named by the unit or the comparative's noun."""
     dims = _numeric_dims(state, table)
-    wanted = {w for w in (unit, hint) if w}
-    named = [d for d in dims if wanted & set(words_of(f"{d.name} {d.label or ''} {d.expr}"))]
+    wanted = {stem(w) for w in (unit, *hint.split()) if w}
+    prefixes = {w.lower().rstrip("s") for w in (unit, *hint.split()) if len(w) >= 5}
+
+    def named_by(d: Dimension) -> bool:
+        words = words_of(f"{d.name} {d.label or ''} {d.expr}")
+        # 'miles' names 'mileage': a unit of four letters or more may start a longer word
+        return bool(wanted & {stem(w) for w in words}) or any(
+            w.lower().startswith(p) for p in prefixes for w in words
+        )
+
+    named = [d for d in dims if named_by(d)]
     return named or (dims if len(dims) == 1 and unit else [])
 
 
@@ -163,6 +209,8 @@ def attach(state: ParseState, c: Comparison) -> None:
             state.draft.metrics.append(own)
         tables = {state.lex.metrics[x].table for x in state.draft.metrics}
         found = [d for t in tables for d in _dims_named(state, t, c.unit, c.hint)]
+        if not found and (c.currency or c.unit in _MONEY_UNITS):
+            found = [d for t in tables for d in _money_dims(state, t)]  # '$100': an amount
         if len(found) != 1:
             raise Refusal(
                 {
@@ -210,8 +258,13 @@ def attach(state: ParseState, c: Comparison) -> None:
     metric = state.metric_at.get(k) or r.targets[0]
     m = state.lex.metrics[metric]
     counted = m.agg in {"count", "count_distinct"}
-    if counted and (c.unit or c.hint):
+    rows_before = counted and k < c.at and not state.draft.dimensions and not state.draft.grain
+    if counted and (c.unit or c.hint or c.currency):
         found = _dims_named(state, m.table, c.unit, c.hint)
+        if c.currency or c.unit in _MONEY_UNITS:
+            found = found or _money_dims(state, m.table)
+        if len(found) != 1 and rows_before:
+            found = _measures(state, m.table)
         if len(found) != 1:
             raise Refusal(
                 {
@@ -237,6 +290,17 @@ def attach(state: ParseState, c: Comparison) -> None:
         state.draft.assumptions.append(f"read '{text}' as a filter on {money[0].name} of each row")
         _dim_filter(state, money[0], op, values, text)
         return
+    if rows_before:
+        # 'How many pledges were larger than 150?': the number bounds each counted row, by the
+        # one measure its table has (none or several: refused below, as a threshold without a
+        # breakdown)
+        found = _measures(state, m.table)
+        if len(found) == 1:
+            state.draft.assumptions.append(
+                f"read '{text}' as a filter on each row's {found[0].label or found[0].name}"
+            )
+            _dim_filter(state, found[0], op, values, text)
+            return
     if m.format.kind == "percent" and (c.percent or any(v > 1 for v in values)):
         values = [v / 100 for v in values]
         state.draft.assumptions.append(f"read '{text}' as a percentage ({values})")

@@ -9,8 +9,14 @@ from nexatron.nlq.implicit_counts import FREQUENCY_WORDS
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.text import stem
 from nexatron.nlq.thresholds import Comparison, attach, price_verb
-from nexatron.nlq.word_lists import ASC_WORDS, COMPARATIVE_HINTS, DESC_WORDS, UNITS
-from nexatron.semantic.model import Grain, TimeRange
+from nexatron.nlq.word_lists import (
+    ASC_WORDS,
+    COMPARATIVE_HINTS,
+    DESC_WORDS,
+    MEASURE_VERBS,
+    UNITS,
+)
+from nexatron.semantic.model import Grain, QueryFilter, TimeRange
 
 if TYPE_CHECKING:
     from nexatron.nlq.items import Item
@@ -216,7 +222,76 @@ def comparisons(state: ParseState) -> None:
             comp.unit = state.low(after)
             state.used.add(after)
         comp.hint = COMPARATIVE_HINTS.get(it.text.lower().split()[0], "") or price_verb(state, k)
+        verb = state.low(k - 1)
+        if not comp.hint and verb in MEASURE_VERBS and k - 1 not in state.used:
+            comp.hint = MEASURE_VERBS[verb]  # 'employees earn more than 100000': the salary
+            state.used.add(k - 1)
+            state.draft.explanation.append(
+                Explained(text=state.items[k - 1].text, kind="context", target=comp.hint)
+            )
         attach(state, comp)
+    counted_equal(state)
+
+
+_HAVE = frozenset({"have", "has", "had", "with", "worth", "of"})
+
+
+def counted_equal(state: ParseState) -> None:
+    """'How many hotels have 5 stars?', 'courses worth 4 credits': a number right before a
+    numeric column of the counted rows (after 'have', 'with', 'worth') is that column's value."""
+    if not any(it.kind == "cue" and it.cue == "count" for it in state.items):
+        return
+    counted = {
+        state.lex.metrics[m].table
+        for m in state.draft.metrics
+        if state.lex.metrics[m].agg == "count"
+    }
+    for k, it in enumerate(state.items):
+        if it.kind != "number" or k in state.used or it.number is None or it.currency:
+            continue
+        if state.low(k - 1) not in _HAVE and not (
+            state.items[k - 1].kind in {"word", "unknown"} and state.low(k - 2) in _HAVE
+        ):
+            continue
+        nxt = state.reading(k + 1)
+        if nxt is None or any(f.field in nxt.targets for f in state.draft.dim_filters):
+            continue
+        # the column named directly, or through the metrics that aggregate it ('stars')
+        columns = {
+            (state.lex.metrics[e.target].table, (state.lex.metrics[e.target].expr or "").strip())
+            for e in nxt.item.entries
+            if e.kind == "metric"
+        }
+        dims = {
+            d.name
+            for d in state.lex.dimensions.values()
+            if d.type == "number"
+            and d.table in counted
+            and (
+                (d.table, d.expr.strip()) in columns
+                or any(e.kind == "dimension" and e.target == d.name for e in nxt.item.entries)
+            )
+        }
+        if len(dims) != 1:
+            continue
+        dim = state.lex.dimensions[dims.pop()]
+        value = int(it.number) if it.number.is_integer() else it.number
+        state.draft.dim_filters.append(QueryFilter(field=dim.name, op="=", values=[value]))
+        state.draft.metrics = [m for m in state.draft.metrics if m not in nxt.targets]
+        state.draft.dimensions = [d for d in state.draft.dimensions if d != dim.name]
+        state.metric_at.pop(k + 1, None)
+        state.draft.explanation = [
+            e for e in state.draft.explanation if e.text != nxt.item.text
+        ]  # read as a metric or a grouping before: now the filter's column
+        state.used.update({k, k + 1})
+        text = f"{it.text} {nxt.item.text}"
+        if state.low(k - 1) == "worth":  # 'worth 4 credits': the verb of the value
+            state.used.add(k - 1)
+            text = f"{state.items[k - 1].text} {text}"
+        state.draft.explanation.append(
+            Explained(text=text, kind="filter", target=dim.name, detail=f"= [{value}]")
+        )
+        state.draft.assumptions.append(f"read '{text}' as {dim.label or dim.name} = {value}")
 
 
 def numbers_after(state: ParseState, position: int, count: int) -> list[Item]:

@@ -120,17 +120,33 @@ COMPARATORS: dict[tuple[str, ...], str] = {
     ("longer", "than"): ">",
     ("shorter", "than"): "<",
     ("cheaper", "than"): "<",
+    ("older", "than"): ">",
+    ("younger", "than"): "<",
     ("more", "expensive", "than"): ">",
     ("bigger",): ">",
     ("larger",): ">",
 }
 COMPARATIVE_HINTS = {
     "heavier": "weight",
+    "older": "age",
+    "younger": "age",
     "lighter": "weight",
     "longer": "length",
     "shorter": "length",
     "cheaper": "price",
     "expensive": "price",
+}
+# A verb saying which measure a number bounds: 'employees earn more than 100000' (the salary),
+# 'products cost more than $200' (the price). Words a measure's name may hold, space-separated.
+MEASURE_VERBS = {
+    "earn": "salary pay wage earnings",
+    "earns": "salary pay wage earnings",
+    "earned": "salary pay wage earnings",
+    "cost": "price cost",
+    "costs": "price cost",
+    "weigh": "weight",
+    "weighs": "weight",
+    "weighed": "weight",
 }
 UNITS = _set(
     "kg kgs kilograms kilogram g grams lb lbs pounds ton tons tonnes km kms kilometers kilometres "
