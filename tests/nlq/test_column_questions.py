@@ -138,6 +138,13 @@ ANSWERED = [
      "SELECT count(DISTINCT city) FROM customers"),
     ("clinic", "number of different departments",
      "SELECT count(DISTINCT department) FROM visits"),
+    # entities counted by the rows that point to them: one number
+    ("concerts", "how many distinct stadiums have hosted a concert",
+     "SELECT count(DISTINCT stadium_id) FROM concert"),
+    ("shop", "How many unique customers have placed an order?",
+     "SELECT count(DISTINCT customer_id) FROM orders"),
+    ("clinic", "how many different patients had at least one visit",
+     "SELECT count(DISTINCT patient_id) FROM visits"),
     # thresholds on a related count: HAVING, not every row; grouped by key and name, both shown,
     # so the two customers named Ann Lee stay apart and can be told apart
     ("shop", "customers who placed more than three orders",

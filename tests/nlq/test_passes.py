@@ -305,3 +305,48 @@ def test_comparisons_read_a_number_before_a_counted_column_as_its_value() -> Non
     assert old.draft.dim_filters == []
     assert [(f.field, f.op, f.values) for f in new.draft.dim_filters] == [("items", "=", [3])]
     assert any("= 3" in a for a in new.draft.assumptions)
+
+
+def _concerts_lexicon() -> Lexicon:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    layer = {
+        "metrics": [
+            {"name": "stadiums", "label": "Stadiums", "table": "stadium", "agg": "count"},
+            {"name": "concerts", "label": "Concerts", "table": "concert", "agg": "count"},
+            {"name": "singers", "label": "Singers", "table": "singer", "agg": "count"},
+        ],
+        "dimensions": [
+            {"name": "stadium_id", "type": "number", "table": "stadium", "expr": "stadium_id"},
+            {"name": "concert_stadium", "type": "number", "table": "concert", "expr": "stadium_id"},
+            {"name": "city", "table": "stadium", "expr": "city"},
+        ],
+        "relationships": [
+            {
+                "from_table": "concert",
+                "from_columns": ["stadium_id"],
+                "to_table": "stadium",
+                "to_columns": ["stadium_id"],
+            }
+        ],
+    }
+    return build_lexicon(SemanticLayer.model_validate(layer), {"city": ["Leeds"]})
+
+
+def test_distinct_entities() -> None:
+    lex = _concerts_lexicon()
+    old, new = run("how many distinct stadiums have hosted a concert", lex, "distinct_entities")
+    assert old.draft.aggregates == []
+    assert [(a.agg, a.dimension) for a in new.draft.aggregates] == [
+        ("count_distinct", "concert_stadium")
+    ]
+    assert any("distinct" in a for a in new.draft.assumptions)
+    # another thing named after the rows: not this reading (left to the passes that refuse)
+    _, other = run(
+        "how many distinct stadiums hosted a concert for singers", lex, "distinct_entities"
+    )
+    assert other.draft.aggregates == []
+    # no distinct word and no 'at least one': a count of rows, not of entities
+    _, plain = run("how many stadiums hosted a concert", lex, "distinct_entities")
+    assert plain.draft.aggregates == []

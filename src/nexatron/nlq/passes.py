@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nexatron.nlq.aggregate_words import aggregate_words, distinct_counts
 from nexatron.nlq.boolean_qualifiers import booleans
+from nexatron.nlq.distinct_entities import distinct_entities
 from nexatron.nlq.groupings import groupings
 from nexatron.nlq.implicit_counts import dated_count, implicit_count
 from nexatron.nlq.items import Segmented
@@ -43,6 +44,7 @@ PASSES: tuple[Pass, ...] = (
     negated_metrics,
     aggregated_columns,
     distinct_counts,
+    distinct_entities,
     aggregate_words,
     read_metrics,
     nouns_after_values,

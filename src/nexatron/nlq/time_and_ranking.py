@@ -202,8 +202,9 @@ def singular_subject(state: ParseState) -> bool:
 
 def comparisons(state: ParseState) -> None:
     """Numeric thresholds ('over 100', 'between 10 and 20'), attached to what they bound."""
+    row_filters = len(state.draft.dim_filters)
     for k, it in enumerate(state.items):
-        if it.kind != "cue" or not it.cue.startswith("cmp:"):
+        if it.kind != "cue" or not it.cue.startswith("cmp:") or k in state.used:
             continue
         op = it.cue[4:]
         nums = numbers_after(state, k, 2 if op == "between" else 1)
@@ -231,6 +232,22 @@ def comparisons(state: ParseState) -> None:
             )
         attach(state, comp)
     counted_equal(state)
+    if len(state.draft.dim_filters) > row_filters and not _asks_for_a_number(state):
+        nouns = [state.lex.metrics[m].label or m for m in state.draft.metrics]
+        state.draft.assumptions.append(
+            f"answered with the number of rows that match ({', '.join(nouns)}): the question"
+            " names no count or aggregate, and a list of the rows themselves may be meant"
+        )
+
+
+_NUMBER_WORDS = frozenset({"how", "number", "count", "total", "sum", "average", "avg", "mean"})
+
+
+def _asks_for_a_number(state: ParseState) -> bool:
+    """'how many', 'number of', 'total', 'average': the question asks for a number."""
+    if state.draft.aggregates or any(it.kind == "cue" and it.cue == "count" for it in state.items):
+        return True
+    return bool({t.low for t in state.seg.tokens} & _NUMBER_WORDS)
 
 
 _HAVE = frozenset({"have", "has", "had", "with", "worth", "of"})
