@@ -350,3 +350,22 @@ def test_distinct_entities() -> None:
     # no distinct word and no 'at least one': a count of rows, not of entities
     _, plain = run("how many stadiums hosted a concert", lex, "distinct_entities")
     assert plain.draft.aggregates == []
+
+
+def test_how_much() -> None:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    metrics: list[dict[str, object]] = [
+        {"name": "pledges", "label": "Number of pledges", "table": "pledges", "agg": "count"},
+        {"name": "total_amount", "table": "pledges", "agg": "sum", "expr": "amount"},
+        {"name": "total_likes", "table": "pledges", "agg": "sum", "expr": "likes"},
+    ]
+    lex = build_lexicon(SemanticLayer.model_validate({"metrics": metrics}), {})
+    old, new = run("how much was pledged", lex, "how_much")
+    assert old.draft.metrics == ["pledges"] and new.draft.metrics == ["total_amount"]
+    assert any("not the number of pledges" in a for a in new.draft.assumptions)
+    # no amount among the table's sums: refused, never answered with the count
+    counts_only = build_lexicon(SemanticLayer.model_validate({"metrics": metrics[:1]}), {})
+    with pytest.raises(Refusal):
+        run("how much was pledged", counts_only, "how_much")

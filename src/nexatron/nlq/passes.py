@@ -8,6 +8,7 @@ runs them over a fresh state and returns the draft. Each pass may raise `Refusal
 from __future__ import annotations
 
 from nexatron.nlq.aggregate_words import aggregate_words, distinct_counts
+from nexatron.nlq.amounts import how_much
 from nexatron.nlq.boolean_qualifiers import booleans
 from nexatron.nlq.distinct_entities import distinct_entities
 from nexatron.nlq.groupings import groupings
@@ -57,6 +58,7 @@ PASSES: tuple[Pass, ...] = (
     ranking,
     implicit_count,
     dated_count,
+    how_much,
     comparisons,
     kept_filters,
     defined_subsets,

@@ -1,0 +1,73 @@
+"""Pass: 'How much was pledged last month?' asks for an amount, not for a count of rows.
+
+When the only metric read is a plain count of a table's rows and the question says 'how much',
+the amount is the table's one summed money measure (a sum metric over a column named like an
+amount, price, cost, value, fee, charge or salary): it replaces the count, and the reading is
+announced. A table with no such measure, or several, is refused by name rather than answered
+with a count.
+"""
+
+from __future__ import annotations
+
+from nexatron.nlq.errors import Clarification, Refusal
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.state import ParseState
+from nexatron.nlq.text import stem, words_of
+from nexatron.semantic.model import Metric
+
+_MONEY = frozenset(
+    stem(w) for w in ("amount", "amt", "price", "cost", "value", "fee", "charge", "salary", "paid")
+)
+
+
+def _money_sum(metric: Metric) -> bool:
+    if metric.type != "simple" or metric.agg != "sum" or metric.filter:
+        return False
+    words = words_of(f"{metric.name} {metric.label or ''} {metric.expr or ''}")
+    return bool(_MONEY & {stem(w) for w in words}) or metric.format.kind == "currency"
+
+
+def how_much(state: ParseState) -> None:
+    """'how much' over a plain count: the table's summed amount instead."""
+    draft = state.draft
+    cue = next(
+        (k for k, it in enumerate(state.items) if it.kind == "cue" and it.cue == "howmuch"), None
+    )
+    if cue is None or len(draft.metrics) != 1 or draft.aggregates:
+        return
+    counted = state.lex.metrics[draft.metrics[0]]
+    if counted.agg != "count" or counted.filter or not counted.table:
+        return
+    sums = [m for m in state.lex.metrics.values() if m.table == counted.table and _money_sum(m)]
+    text = state.items[cue].text
+    if not sums:
+        raise Refusal(
+            {
+                "message": f"'{text}' asks for an amount; '{counted.label or counted.name}' has"
+                " no amount to add up.",
+                "unmatched": [text],
+                "suggestions": {"metrics": [counted.name], "dimensions": []},
+            }
+        )
+    if len(sums) > 1:
+        raise Clarification(
+            {
+                "message": f"'{text}' could mean several amounts.",
+                "ambiguous": text,
+                "candidates": [{"kind": "metric", "metric": m.name} for m in sums],
+            }
+        )
+    amount = sums[0]
+    draft.metrics = [amount.name]
+    draft.explanation = [
+        Explained(text=e.text, kind=e.kind, target=amount.name, detail=amount.label or amount.name)
+        if e.kind == "metric" and e.target == counted.name
+        else e
+        for e in draft.explanation
+    ]
+    draft.explanation.append(Explained(text=text, kind="context", target=amount.name))
+    state.used.add(cue)
+    draft.assumptions.append(
+        f"read '{text}' as {(amount.label or amount.name).lower()}, not the number of"
+        f" {(counted.label or counted.name).lower().removeprefix('number of ')}"
+    )
