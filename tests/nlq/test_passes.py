@@ -352,6 +352,30 @@ def test_distinct_entities() -> None:
     assert plain.draft.aggregates == []
 
 
+def test_distinct_entities_leave_two_links_to_the_passes_that_refuse() -> None:
+    # concerts point to their stadium, and bookings link stadiums and concerts too: the verb
+    # ('booked') may mean either link
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    layer = _concerts_lexicon().layer.model_dump()
+    layer["dimensions"].append(
+        {"name": "booking_stadium", "type": "number", "table": "booking", "expr": "stadium_id"}
+    )
+    for column, table in (("stadium_id", "stadium"), ("concert_id", "concert")):
+        layer["relationships"].append(
+            {
+                "from_table": "booking",
+                "from_columns": [column],
+                "to_table": table,
+                "to_columns": [column],
+            }
+        )
+    lex = build_lexicon(SemanticLayer.model_validate(layer), {})
+    _, new = run("how many distinct stadiums have booked a concert", lex, "distinct_entities")
+    assert new.draft.aggregates == []
+
+
 def test_how_much() -> None:
     from nexatron.nlq import build_lexicon
     from nexatron.semantic.model import SemanticLayer
@@ -369,3 +393,14 @@ def test_how_much() -> None:
     counts_only = build_lexicon(SemanticLayer.model_validate({"metrics": metrics[:1]}), {})
     with pytest.raises(Refusal):
         run("how much was pledged", counts_only, "how_much")
+
+
+def test_comparisons_read_the_verb_linking_a_count_to_its_entity_as_context() -> None:
+    lex = _concerts_lexicon()
+    old, new = run("stadiums that hosted more than 2 concerts", lex, "comparisons")
+    hosted = 2
+    assert hosted not in old.used and hosted in new.used
+    assert [(f.field, f.op, f.values) for f in new.draft.metric_filters] == [("concerts", ">", [2])]
+    # singers do not point to stadiums: the verb stays unmatched (refused later)
+    _, other = run("stadiums that hosted more than 2 singers", lex, "comparisons")
+    assert hosted not in other.used

@@ -64,16 +64,19 @@ def _key_dimension(state: ParseState, rel: Relationship) -> Dimension | None:
     return found[0] if len(found) == 1 else None
 
 
-def _pointer(state: ParseState, entity: str, rows: str) -> Dimension | None:
-    """The column of `rows` (or of the one table linking `rows` to `entity`) naming `entity`."""
+def linking_column(state: ParseState, entity: str, rows: str) -> Dimension | None:
+    """The column of `rows` (or of the one table linking `rows` to `entity`) naming `entity`;
+    None when there is none, or more than one way the two are linked."""
     direct = _links(state, rows, entity)
-    if direct:
-        return _key_dimension(state, direct[0]) if len(direct) == 1 else None
     bridges = {
         r.from_table
         for r in state.lex.layer.relationships
-        if r.to_table == entity and _links(state, r.from_table, rows)
+        if r.to_table == entity and r.from_table != rows and _links(state, r.from_table, rows)
     }
+    if direct:
+        # 'museums that lent an artwork': artworks point to their museum, but loans link the
+        # two as well, and the verb may mean either: left to the passes that refuse
+        return _key_dimension(state, direct[0]) if len(direct) == 1 and not bridges else None
     if len(bridges) != 1:
         return None
     bridge = bridges.pop()
@@ -138,7 +141,7 @@ def distinct_entities(state: ParseState) -> None:
         return
     if not _rest_is_plain(state, j + 1):
         return
-    dim = _pointer(state, entity, rows.pop())
+    dim = linking_column(state, entity, rows.pop())
     if dim is None:
         return
     aggregate = ColumnAggregate(agg="count_distinct", dimension=dim.name)

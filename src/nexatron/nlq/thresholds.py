@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nexatron.nlq.distinct_entities import linking_column
 from nexatron.nlq.errors import Refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
@@ -18,7 +19,7 @@ from nexatron.nlq.readings import (
 )
 from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.word_lists import MEASURE_VERBS
-from nexatron.semantic.model import Dimension, QueryFilter
+from nexatron.semantic.model import Dimension, Metric, QueryFilter
 
 if TYPE_CHECKING:
     from nexatron.nlq.state import ParseState
@@ -306,12 +307,48 @@ def attach(state: ParseState, c: Comparison) -> None:
         state.draft.assumptions.append(f"read '{text}' as a percentage ({values})")
     if not state.draft.dimensions and state.draft.grain is None:
         _group_by_subject_noun(state, k)
+    _linking_verbs(state, c.at, m)
     state.draft.metric_filters.append(QueryFilter(field=metric, op=op, values=values))
     if metric not in state.draft.metrics:
         state.draft.metrics.append(metric)
     state.draft.explanation.append(
         Explained(text=text, kind="metric_filter", target=metric, detail=f"{op} {values}")
     )
+
+
+_VERB_GLUE = frozenset({"that", "who", "which", "have", "has", "had", "out", "up", "did", "do"})
+
+
+def _linking_verbs(state: ParseState, at: int, metric: Metric) -> None:
+    """'stadiums that hosted more than 20 concerts', 'which airlines operate more than 4
+    routes': up to two unknown words between the grouped entity and the threshold only name how
+    the counted rows point to it, when they point to it in exactly one way (concert.stadium_id);
+    they are context. Any other link between the two ('museums that lent out more than 10
+    artworks': loans link museums and artworks too) leaves them unmatched, so it is refused."""
+    if metric.agg != "count" or not metric.table:
+        return
+    verbs: list[int] = []
+    j = at - 1
+    while j >= 0 and state.readings[j] is None:
+        if state.items[j].kind == "unknown" and j not in state.used:
+            verbs.append(j)
+        elif not (state.items[j].kind == "word" and state.low(j) in _VERB_GLUE):
+            return
+        j -= 1
+    reading = state.reading(j)
+    if j < 0 or reading is None or not verbs or len(verbs) > 2:
+        return
+    grouped = {state.lex.dimensions[d].table for d in state.draft.dimensions}
+    entities = {e.target for e in reading.item.entries if e.kind == "entity"} & grouped
+    for entity in entities:
+        column = linking_column(state, entity, metric.table)
+        if column is not None and column.table == metric.table:
+            for v in verbs:
+                state.used.add(v)
+                state.draft.explanation.append(
+                    Explained(text=state.items[v].text, kind="context", target=metric.table)
+                )
+            return
 
 
 def _dim_filter(
