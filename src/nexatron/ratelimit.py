@@ -60,6 +60,9 @@ class _SweptMemoryStorage(MemoryStorage):
 
     def __init__(self) -> None:
         super().__init__()
+        # Upstream's constructor starts one 10 ms timer too; nothing is stored yet to expire.
+        self.timer.cancel()
+        self.timer.join()
         self._last_sweep = time.monotonic()
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # the (name-mangled) hook upstream calls
