@@ -12,6 +12,8 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
+from nexatron.audit.verify import verify
+from nexatron.observability.requestid import MAX_LENGTH
 from nexatron.store.tables import audit_events
 from nexatron.testing import Harness
 
@@ -63,6 +65,28 @@ async def test_events_carry_request_client_and_agent(harness: Harness) -> None:
     assert event["changed_fields"] == ["name"]
     assert event["request_id"] == r.headers["x-request-id"]
     assert event["client_ip"] == "127.0.0.1" and event["user_agent"] == "audit-test/1.0"
+
+
+async def test_the_longest_accepted_request_id_is_recorded(harness: Harness) -> None:
+    """The gateway keeps ids of up to 128 characters (observability/requestid.py); an audited
+    write with one is stored whole and the chain still verifies (it was a 500 on PostgreSQL
+    while the column held 64)."""
+    longest = "r" * MAX_LENGTH
+    r = await harness.as_(
+        harness.tenant.admin,
+        "POST",
+        "/api/v1/api-keys",
+        json={"name": "long-id"},
+        headers={"X-Request-ID": longest},
+    )
+    assert r.status_code == 201, r.text
+    assert r.headers["x-request-id"] == longest
+    page = await harness.as_(harness.tenant.admin, "GET", LOG, params={"target": "long-id"})
+    [event] = page.json()["data"]
+    assert event["request_id"] == longest
+    with harness.services.db.connect() as conn:
+        [report] = verify(conn, harness.tenant.id)
+    assert report.broken is None
 
 
 async def test_admin_only_own_tenant_filters_and_pages(harness: Harness) -> None:

@@ -170,3 +170,35 @@ def test_concurrent_writers_do_not_fork_the_chain(services: Services) -> None:
     with services.db.connect() as conn:
         [report] = verify(conn, "ten_c")
     assert (report.events, report.broken) == (40, None)
+
+
+def test_widening_request_id_keeps_stored_events_and_their_chain(services: Services) -> None:
+    """Migration 0013 widens `request_id` to 128: events written before it keep their ids and
+    hashes (the chain verifies), a 128-character id fits after it, and updates stay refused."""
+    from alembic import command
+
+    from nexatron.store import db
+
+    engine = services.db
+    with engine.begin() as conn:
+        cfg = db.alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+    with engine.begin() as conn:
+        audit.record(
+            conn, tenant_id="ten_w", actor=ACTOR, action="user.create", request_id="a" * 64
+        )
+    before = rows(services, "ten_w")
+    db.migrate(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    assert rows(services, "ten_w") == before
+    with engine.begin() as conn:
+        audit.record(
+            conn, tenant_id="ten_w", actor=ACTOR, action="user.update", request_id="b" * 128
+        )
+    assert [r["request_id"] for r in rows(services, "ten_w")] == ["a" * 64, "b" * 128]
+    with engine.connect() as conn:
+        [report] = verify(conn, "ten_w")
+    assert (report.events, report.broken) == (2, None)
+    with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+        conn.execute(update(audit_events).values(reason="nothing happened"))
