@@ -18,6 +18,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from nexatron.usage.planspec import plan_problem
 
 WEAK_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development", "nexatron", "password"}
 MIN_SECRET_LENGTH = 32
@@ -161,6 +164,16 @@ class Settings(BaseModel):
                 limits.setdefault(name, fallback)
         return {**values, "rate_limit_plans": limits}
 
+    @field_validator("plans")
+    @classmethod
+    def _plans_are_valid(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Each plan of NEXATRON_PLANS checked here, so a typo refuses to start (it would make
+        every quota check a 500 later)."""
+        problems = [p for name, raw in value.items() if (p := plan_problem(name, raw))]
+        if problems:
+            raise PydanticCustomError("invalid_plan", "; ".join(problems))
+        return value
+
     @field_validator("encryption_keys", "connection_allow", "connection_deny", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
@@ -237,13 +250,19 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: obj
     try:
         settings = Settings.model_validate(values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{_ENV_FIELDS.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in exc.errors())
         raise SettingsError(f"Invalid configuration: {problems}") from None
     if not settings.secret_key:
         settings = settings.model_copy(update={"secret_key": _persistent_secret(settings.data_dir)})
     return settings
+
+
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    """One validation error as `NEXATRON_<FIELD>[.<key>...]: message`."""
+    if not loc:
+        return message
+    where = _ENV_FIELDS.get(str(loc[0]), str(loc[0]))
+    return ".".join([where, *(str(part) for part in loc[1:])]) + ": " + message
 
 
 def _json_or_yaml(var: str, raw: str) -> object:

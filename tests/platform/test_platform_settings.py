@@ -145,3 +145,32 @@ def test_cli_refuses_weak_secret(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "NEXATRON_SECRET_KEY" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "nexatron.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('{"team": {"question_per_month": 5}}', "'question_per_month': unknown field"),
+        ('{"team": {"seats": "ten"}}', "'seats': Input should be a valid integer"),
+        ("team: {features: [llm, ssso]}", "'features.1': Input should be 'llm'"),
+        ("team: {rate_limit: 100/minut}", "'rate_limit': no granularity matched"),
+        ("team: {connections: -1}", "'connections': Input should be greater than or equal"),
+    ],
+)
+def test_a_plan_typo_refuses_the_settings_naming_plan_and_field(raw: str, field: str) -> None:
+    env = {"NEXATRON_DEV": "1", "NEXATRON_SECRET_KEY": STRONG, "NEXATRON_PLANS": raw}
+    with pytest.raises(SettingsError) as refused:
+        settings_from_env(env)
+    assert str(refused.value).startswith("Invalid configuration: NEXATRON_PLANS: plan 'team': ")
+    assert f"field {field}" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_serve_refuses_to_start_on_a_plan_typo(tmp_path: Path) -> None:
+    plans = '{"team": {"question_per_month": 5}}'
+    env = {**cli_env(tmp_path, None), "NEXATRON_DEV": "1", "NEXATRON_PLANS": plans}
+    done = nexatron("serve", "--port", "0", env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert "NEXATRON_PLANS: plan 'team': field 'question_per_month': unknown field" in line
+    assert not (tmp_path / "nexatron.db").exists()

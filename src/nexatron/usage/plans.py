@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from nexatron.errors import Forbidden
 from nexatron.settings import Settings
+from nexatron.usage.planspec import FEATURES as FEATURES  # re-exported: plans' one home
+from nexatron.usage.planspec import Feature as Feature
+from nexatron.usage.planspec import PlanSpec as PlanSpec
 
-Feature = Literal["llm", "sso", "scim", "audit_export"]
-FEATURES: tuple[Feature, ...] = ("llm", "sso", "scim", "audit_export")
 Meter = Literal[
     "questions", "llm_tokens_in", "llm_tokens_out", "rows_returned", "active_seats", "connections"
 ]
@@ -26,19 +25,6 @@ METERS: tuple[Meter, ...] = (
     "active_seats",
     "connections",
 )
-
-
-class PlanSpec(BaseModel):
-    """One plan. None means unlimited."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    rate_limit: str | None = None  # per user, like NEXATRON_RATE_LIMIT_PLANS (which it updates)
-    questions_per_month: int | None = Field(default=None, ge=0)
-    llm_tokens_per_month: int | None = Field(default=None, ge=0)  # tokens in + out
-    seats: int | None = Field(default=None, ge=0)  # enabled users
-    connections: int | None = Field(default=None, ge=0)
-    features: tuple[Feature, ...] = FEATURES
 
 
 _PARSED: dict[int, tuple[Settings, dict[str, PlanSpec]]] = {}
