@@ -46,10 +46,23 @@ async def test_dbt_metricflow_import(harness: Harness, demo: str, warehouse: Any
     assert await _metric_names(harness, demo) == before  # a dry run changes nothing
     assert "order_revenue" in str(dry["diff"])
     reasons = {u["name"]: u["reason"] for u in dry["unmapped"]}
-    assert set(reasons) == {"cumulative_revenue", "p90_line", "revenue_minus_units"}
+    assert set(reasons) == {
+        "cumulative_revenue",
+        "p90_line",
+        "revenue_minus_units",
+        "latest_list_prices",
+        "orders_placed.fill_nulls_with",
+        "orders_placed.join_to_timespine",
+        "customers.signup_hour",
+    }
     assert "cumulative" in reasons["cumulative_revenue"]
     assert "percentile" in reasons["p90_line"]
     assert "units_total" in reasons["revenue_minus_units"]
+    assert "semi-additive" in reasons["latest_list_prices"]  # not imported as a plain sum
+    assert "latest_list_prices" not in str(dry["diff"])
+    assert "not applied" in reasons["orders_placed.fill_nulls_with"]
+    assert "time spine" in reasons["orders_placed.join_to_timespine"]
+    assert "'hour'" in reasons["customers.signup_hour"]
 
     await _import(harness, demo, "jaffle_dbt.yml", "dbt", dry_run=False)
     assert await _metric_names(harness, demo) == {
@@ -91,7 +104,13 @@ async def test_cube_import(harness: Harness, demo: str, warehouse: Any) -> None:
         ("measure", "line_items.customer_revenue"),
         ("dimension", "customers.city"),
         ("join", "line_items -> orders"),
+        ("measure", "orders.rolling_count"),
+        ("segment", "orders.online"),
+        ("pre_aggregation", "orders.daily"),
+        ("view", "sales"),
     }
+    assert "rolling window" in reasons[("measure", "orders.rolling_count")]
+    assert "orders_rolling_count" not in str(dry["diff"])  # not imported as a plain count
     await _import(harness, demo, "jaffle_cube.yml", "cube", dry_run=False)
     r = await ask(harness, harness.tenant.analyst, "line revenue by region")
     assert r.status_code == 200, r.text

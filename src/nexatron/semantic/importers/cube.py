@@ -1,5 +1,8 @@
 """Cube YAML (`cubes:` with sql_table, measures, dimensions, joins) -> SemanticLayer.
 
+Whatever has no equivalent (rolling windows, segments, pre-aggregations, views, ...) is listed as
+unmapped, never imported as something that gives other numbers.
+
 Spec: https://cube.dev/docs/product/data-modeling/reference/cube
 """
 
@@ -39,6 +42,34 @@ RELATIONSHIPS: dict[str, Cardinality] = {
     "hasOne": "one_to_one",
 }
 TYPES = {"string": "string", "number": "number", "boolean": "boolean", "time": "time"}
+# Measure settings that change its numbers: importing it as a plain aggregate would be wrong.
+MEASURE_WINDOWS = {
+    "rolling_window": "a rolling window (running or trailing total) is not compiled by Nexatron",
+    "multi_stage": "multi-stage measures are not compiled by Nexatron",
+    "time_shift": "time-shifted measures are not compiled by Nexatron",
+    "group_by": "measures with their own group_by are not compiled by Nexatron",
+    "reduce_by": "measures with reduce_by are not compiled by Nexatron",
+    "add_group_by": "measures with add_group_by are not compiled by Nexatron",
+}
+DIMENSION_KINDS = {
+    "case": "`case` dimensions are not mapped",
+    "sub_query": "sub-query dimensions are not mapped",
+    "sub_query_sql": "sub-query dimensions are not mapped",
+}
+# Cube keys read by the importer or without effect on numbers (titles, visibility, caching).
+CUBE_KEYS = frozenset(
+    {"name", "sql_table", "sql", "joins", "measures", "dimensions", "title", "description"}
+    | {"public", "shown", "meta", "sql_alias", "data_source", "refresh_key"}
+)
+CUBE_PARTS = {
+    "segments": ("segment", "segments (named filters) have no equivalent in Nexatron"),
+    "pre_aggregations": (
+        "pre_aggregation",
+        "pre-aggregations are Cube's cache; Nexatron queries the tables",
+    ),
+    "hierarchies": ("hierarchy", "hierarchies have no equivalent in Nexatron"),
+    "folders": ("folder", "folders have no equivalent in Nexatron"),
+}
 _SELF = re.compile(r"\{(?:CUBE|TABLE)\}\.")
 _SELECT_ALL = re.compile(r"^\s*select\s+\*\s+from\s+([A-Za-z_][A-Za-z0-9_.]*)\s*$", re.IGNORECASE)
 _JOIN = re.compile(r"^\s*\{(?P<a>\w+)\}\.(?P<ac>\w+)\s*=\s*\{(?P<b>\w+)\}\.(?P<bc>\w+)\s*$")
@@ -66,6 +97,18 @@ def from_cube(text: str) -> Converted:
     relationships: list[Relationship] = []
     tables: dict[str, str] = {}
     taken: set[str] = set()
+    for d in docs:
+        for key, value in d.items():
+            if key == "cubes":
+                continue
+            if key == "views":
+                for view in value or []:
+                    name = str(view.get("name") if isinstance(view, dict) else view)
+                    why = "views are not imported; their cubes' members are"
+                    unmapped.append(Unmapped("view", name, why))
+                continue
+            why = f"top-level key {key!r} is not part of a semantic layer"
+            unmapped.append(Unmapped(key, key, why))
     for cube in cubes:
         name = str(cube.get("name"))
         table = _table(cube)
@@ -73,8 +116,21 @@ def from_cube(text: str) -> Converted:
             unmapped.append(Unmapped("cube", name, "its `sql` is not `SELECT * FROM table`"))
             continue
         tables[name] = table
+        for key in cube:
+            if key in CUBE_PARTS:
+                part_kind, why = CUBE_PARTS[key]
+                for part in cube[key] or []:
+                    part_name = part.get("name") if isinstance(part, dict) else part
+                    unmapped.append(Unmapped(part_kind, f"{name}.{part_name}", why))
+            elif key not in CUBE_KEYS:
+                why = f"cube setting {key!r} is not mapped"
+                unmapped.append(Unmapped("cube_setting", f"{name}.{key}", why))
         times: list[str] = []
         for dim in cube.get("dimensions") or []:
+            kinds = [why for key, why in DIMENSION_KINDS.items() if dim.get(key)]
+            if kinds:
+                unmapped.append(Unmapped("dimension", f"{name}.{dim['name']}", kinds[0]))
+                continue
             expr = _column(dim.get("sql"), dim["name"])
             kind = TYPES.get(str(dim.get("type", "string")))
             if expr is None or kind is None:
@@ -104,6 +160,10 @@ def from_cube(text: str) -> Converted:
                 unmapped.append(
                     Unmapped("measure", label, f"type {measure.get('type')!r} has no equivalent")
                 )
+                continue
+            windows = [why for key, why in MEASURE_WINDOWS.items() if measure.get(key)]
+            if windows:
+                unmapped.append(Unmapped("measure", label, windows[0]))
                 continue
             expr = _column(measure.get("sql"), "*" if agg == "count" else measure["name"])
             if expr is None:

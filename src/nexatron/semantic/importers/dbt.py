@@ -1,9 +1,11 @@
 """dbt MetricFlow YAML -> SemanticLayer.
 
 semantic_models (model: ref('table'), defaults.agg_time_dimension, entities, dimensions with
-time granularity, measures) and metrics (simple, ratio, derived; cumulative and conversion are
-listed as unmapped). Foreign entities that name another model's primary entity become
-many-to-one relationships. Spec: https://docs.getdbt.com/docs/build/semantic-models
+time granularity, measures) and metrics (simple, ratio, derived). Listed as unmapped: cumulative
+and conversion metrics, semi-additive measures (non_additive_dimension), fill_nulls_with and
+join_to_timespine, and granularities Nexatron has no grain for. Foreign entities that name
+another model's primary entity become many-to-one relationships.
+Spec: https://docs.getdbt.com/docs/build/semantic-models
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ AGGS: dict[str, Agg] = {
     "max": "max",
     "median": "median",
     "sum_boolean": "sum",
+}
+FINER_THAN_DAY = frozenset({"nanosecond", "microsecond", "millisecond", "second", "minute", "hour"})
+# Settings on a metric's measure input that Nexatron does not apply.
+INPUT_SETTINGS = {
+    "fill_nulls_with": "empty periods stay empty (no value is filled in)",
+    "join_to_timespine": "periods without rows are left out (no time spine is joined)",
 }
 _SQL_WORDS = frozenset({"nullif", "coalesce", "case", "when", "then", "else", "end", "and", "or"})
 _REF = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"][^'"]+['"]\s*)?\)""")
@@ -127,6 +135,20 @@ class _Dbt:
             if kind == "time":
                 grain = (dim.get("type_params") or {}).get("time_granularity", "day")
                 grains = list(GRAINS[GRAINS.index(grain) :]) if grain in GRAINS else []
+                if grain in FINER_THAN_DAY:
+                    self.skip(
+                        "granularity",
+                        f"{model_name}.{dim['name']}",
+                        f"time granularity {grain!r} is finer than a day: Nexatron answers by day"
+                        " and coarser grains only",
+                    )
+                elif grain not in GRAINS:
+                    self.skip(
+                        "granularity",
+                        f"{model_name}.{dim['name']}",
+                        f"time granularity {grain!r} is not one of Nexatron's grains"
+                        f" ({', '.join(GRAINS)}); every grain is offered instead",
+                    )
             self.layer.dimensions.append(
                 Dimension(
                     name=unique_name(dim["name"], model_name, self.taken),
@@ -167,6 +189,16 @@ class _Dbt:
         if agg is None:
             self.skip("metric", name, f"aggregation {measure.get('agg')!r} has no equivalent")
             return
+        semi = measure.get("non_additive_dimension")
+        if semi:
+            over = semi.get("name") if isinstance(semi, dict) else semi
+            self.skip(
+                "metric",
+                name,
+                f"measure {measure_name!r} is semi-additive (non_additive_dimension {over!r}):"
+                f" its values must not be added up across {over!r}, and Nexatron would sum them",
+            )
+            return
         expr = str(measure.get("expr") or measure["name"])
         if measure.get("agg") == "sum_boolean":
             expr = f"CASE WHEN {expr} THEN 1 ELSE 0 END"
@@ -180,6 +212,9 @@ class _Dbt:
                 self.skip("metric", name, problem)
                 return
             filters += found
+        for key, why in INPUT_SETTINGS.items():
+            if isinstance(ref, dict) and ref.get(key) is not None and ref[key] is not False:
+                self.skip("setting", f"{name}.{key}", f"{key} is not applied: {why}")
         time_dim = self.time_dimension(table, measure.get("agg_time_dimension") or default_time)
         self.layer.metrics.append(
             Metric(
