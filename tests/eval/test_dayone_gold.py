@@ -12,6 +12,8 @@ import duckdb
 import pytest
 import yaml
 
+pytestmark = pytest.mark.slow
+
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 SETS = {"dayone": 22, "dayone_fresh": 20, "dayone_fresh2": 20}
 CLASSES = {

@@ -11,6 +11,8 @@ from sqlglot import exp
 
 from nexatron.guard import GuardRejected, check_expression, check_sql
 
+pytestmark = pytest.mark.slow
+
 DIALECTS = ["postgres", "mysql", "duckdb", "sqlite", "tsql", "snowflake", "bigquery", "clickhouse"]
 FRAGMENTS = [
     "SELECT",

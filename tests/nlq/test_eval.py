@@ -9,6 +9,8 @@ import pytest
 from nexatron.evaluation import rows_match, run_eval, tally_by_class
 from nexatron.evaluation.main import main
 
+pytestmark = pytest.mark.slow
+
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 
 

@@ -31,6 +31,8 @@ from .evalsets import (
     run_with_fresh_bootstrap,
 )
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class Floor:

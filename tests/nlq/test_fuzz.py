@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nexatron.errors import NexatronError
 from nexatron.nlq import DateContext, Lexicon, understand
 from nexatron.semantic.model import SemanticQuery
+
+pytestmark = pytest.mark.slow
 
 WORDS = [
     "revenue",

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from nexatron.testing import Harness, make_app_client
 
+pytestmark = pytest.mark.slow
+
 SCALARS = (
     st.none()
     | st.booleans()

@@ -22,6 +22,8 @@ from nexatron.settings import DEFAULT_PLANS
 from nexatron.testing import TEST_SECRET, make_settings
 from throwaway import free_port, wait_healthy
 
+pytestmark = pytest.mark.slow
+
 REDIS_DB = 13  # a database number of our own; only our keys are deleted afterwards
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 LIMIT = 7

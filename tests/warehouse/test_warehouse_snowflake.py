@@ -16,6 +16,8 @@ from nexatron.errors import ValidationFailed
 from nexatron.warehouse import QueryFailed, open_engine, parse_config
 from nexatron.warehouse.engines.snowflake import SnowflakeEngine
 
+pytestmark = pytest.mark.slow
+
 
 def config(port: int, database: str, password: str = CANARY) -> dict[str, object]:
     return {
