@@ -210,3 +210,43 @@ async def test_planners_of_edited_configs_are_not_kept_forever(
     body = {"provider": "openai", "model": "m1", "base_url": "https://llm.invalid/v1"}
     assert (await harness.as_(admin, "PUT", URL, json=body)).status_code == 200
     assert planners.planner_for(harness.services, harness.tenant.id) is not seen[0]  # dropped
+
+
+async def test_a_plan_without_llm_refuses_its_settings_and_asks_deterministically(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, llm: LLM
+) -> None:
+    """PUT is a 403 `feature_not_in_plan`; a config stored before the tenant moved to such a
+    plan stays (GET shows `in_plan: false`, DELETE works) but questions never reach the LLM."""
+    from nexatron.tenants.service import change_plan
+
+    from .app_support import open_lab
+
+    plans = {"default": {"features": ["sso"]}, "pro": {}}
+    async with open_lab(
+        tmp_path, template, monkeypatch, plans=plans, llm_allow_private_hosts=True
+    ) as lab:
+        refused = await lab.configure(llm)
+        assert refused.status_code == 403, refused.text
+        detail = refused.json()["detail"]
+        assert detail["code"] == "feature_not_in_plan" and detail["feature"] == "llm"
+        assert detail["plan"] == "default" and "'llm' feature is not included" in detail["message"]
+        assert _stored(lab.h, lab.h.tenant.id) == []
+
+        def move_to(plan: str) -> None:
+            with lab.h.services.db.begin() as conn:
+                change_plan(conn, lab.h.services.settings, lab.h.tenant.id, plan)
+
+        move_to("pro")
+        assert (await lab.configure(llm)).status_code == 200
+        got = await lab.h.as_(lab.admin, "GET", URL)
+        assert got.json()["in_plan"] is True
+        llm.script(semantic(metrics=["total_sales"]))
+        assert (await lab.ask(REFUSED)).status_code == 200 and len(llm.server.requests) == 1
+
+        move_to("default")
+        llm.server.requests.clear()
+        got = await lab.h.as_(lab.admin, "GET", URL)
+        assert got.status_code == 200 and got.json()["in_plan"] is False
+        assert (await lab.ask(REFUSED)).status_code == 422  # the deterministic parser alone
+        assert llm.server.requests == []
+        assert (await lab.h.as_(lab.admin, "DELETE", URL)).status_code == 204
