@@ -227,3 +227,39 @@ async def test_otel_spans_per_stage(harness: Harness, demo: str) -> None:
     exporter.clear()
     await ask(harness, harness.tenant.analyst, question, connection_id=demo)
     assert exporter.get_finished_spans() == ()  # off again: nothing recorded
+
+
+async def test_store_errors_are_logged_without_their_parameters(
+    harness: Harness, demo: str, json_logs: io.StringIO
+) -> None:
+    """A history row that cannot be written and an unhandled store error are logged at ERROR
+    with their exception, but the statement's parameters (the question) are not in the log."""
+    from sqlalchemy import select
+
+    from nexatron.query.service import query_service
+    from nexatron.store.tables import queries
+
+    question = TOTAL_LAST_QUARTER
+    answered = await ask(harness, harness.tenant.analyst, question, connection_id=demo)
+    assert answered.status_code == 200, answered.text
+    recorder = query_service(harness.services).recorder
+    recorder.flush()
+    with harness.services.db.connect() as conn:
+        row = conn.execute(select(queries).where(queries.c.id == answered.json()["id"])).one()
+    stored = dict(row._mapping)
+    assert stored["question"] == question
+
+    def write_it_again() -> None:  # the same id: the store refuses it
+        with harness.services.db.begin() as conn:
+            conn.execute(queries.insert().values(**stored))
+
+    recorder.submit(lambda conn: conn.execute(queries.insert().values(**stored)))
+    recorder.flush()
+    harness.app.app.add_api_route("/api/v1/test-store-error", write_it_again, methods=["POST"])
+    failed = await harness.as_(harness.tenant.analyst, "POST", "/api/v1/test-store-error")
+    assert failed.status_code == 500
+
+    logged = {e["message"]: e for e in lines(json_logs) if e["level"] == "error"}
+    for message in ("a history row could not be written", "unhandled error"):
+        assert "IntegrityError" in logged[message]["exception"], logged
+    assert question not in json_logs.getvalue()

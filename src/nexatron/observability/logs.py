@@ -6,8 +6,9 @@ human-readable format (the default) or `JsonFormatter` (NEXATRON_LOG_FORMAT=json
 loggers propagate to it; its access log is off, since the gateway writes one access line per
 request (`nexatron.access`: method, route template, status, duration) with the same context.
 
-What is never logged: credentials (the gateway logs no headers), and question text except at
-DEBUG (the query service logs it only there).
+What is never logged: credentials (the gateway logs no headers) and question text (no logger
+writes it, at any level; the metadata store's engine hides bound parameters, so a failed
+history write's or an unhandled error's exception does not carry it either).
 """
 
 from __future__ import annotations

@@ -22,11 +22,18 @@ DB_DROPPED = "metadata_connection_dropped"  # set in the request state by the AP
 
 
 def make_engine(url: str) -> Engine:
-    """An engine tuned for the backend; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine tuned for the backend; SQLite gets WAL, foreign keys and a busy timeout.
+
+    Its errors never show bound parameters (`hide_parameters`): they hold questions, answers and
+    secrets, and a failed write's exception is logged at ERROR.
+    """
     if url.startswith("sqlite"):
         if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
             engine = create_engine(
-                url, connect_args={"check_same_thread": False}, poolclass=StaticPool
+                url,
+                connect_args={"check_same_thread": False},
+                poolclass=StaticPool,
+                hide_parameters=True,
             )
         else:
             path = url.split("///", 1)[1]
@@ -36,6 +43,7 @@ def make_engine(url: str) -> Engine:
                 connect_args={"check_same_thread": False, "timeout": 30},
                 pool_size=10,
                 max_overflow=20,
+                hide_parameters=True,
             )
 
         @event.listens_for(engine, "connect")
@@ -49,7 +57,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg2://" + url[len("postgresql://") :]
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def once_more_if_dropped(fn: Callable[..., T], *args: Any) -> T:
