@@ -111,6 +111,10 @@ async def test_cube_import(harness: Harness, demo: str, warehouse: Any) -> None:
     }
     assert "rolling window" in reasons[("measure", "orders.rolling_count")]
     assert "orders_rolling_count" not in str(dry["diff"])  # not imported as a plain count
+    join_reason = reasons[("join", "line_items -> orders")]  # the one with an AND
+    assert join_reason.startswith("its sql '{CUBE}.order_id = {orders}.id AND")
+    assert "cannot be mapped" not in join_reason
+    assert "{customers.region}" in reasons[("measure", "line_items.customer_revenue")]
     await _import(harness, demo, "jaffle_cube.yml", "cube", dry_run=False)
     r = await ask(harness, harness.tenant.analyst, "line revenue by region")
     assert r.status_code == 200, r.text
@@ -126,6 +130,15 @@ async def test_cube_import(harness: Harness, demo: str, warehouse: Any) -> None:
     assert got_counts == warehouse(
         "SELECT channel, COUNT(*) FROM orders WHERE status = 'completed' GROUP BY 1 ORDER BY 1"
     )
+    # `{CUBE.product_id} = {products.id}` and `{CUBE.amount}`: Cube's member syntax
+    r = await ask(harness, harness.tenant.analyst, "line revenue by category")
+    assert r.status_code == 200, r.text
+    got = sorted((d["category"], d["line_items_revenue"]) for d in r.json()["data"])
+    expected = warehouse(
+        "SELECT p.category, SUM(i.amount) FROM order_items i JOIN products p "
+        "ON i.product_id = p.id GROUP BY 1 ORDER BY 1"
+    )
+    assert len(expected) >= 2 and got == _approx(expected)
 
 
 async def test_bad_yaml_is_a_422(harness: Harness, demo: str) -> None:

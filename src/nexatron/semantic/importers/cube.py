@@ -1,8 +1,9 @@
 """Cube YAML (`cubes:` with sql_table, measures, dimensions, joins) -> SemanticLayer.
 
-Whatever has no equivalent (rolling windows, segments, pre-aggregations, views, ...) is listed as
-unmapped, never imported as something that gives other numbers.
-
+Members are read in both of Cube's syntaxes: `{CUBE}.column` and `{CUBE.member}` /
+`{cube.member}` (a dimension, resolved to its column). Whatever has no equivalent (rolling
+windows, segments, pre-aggregations, views, ...) is listed as unmapped, never imported as
+something that gives other numbers.
 Spec: https://cube.dev/docs/product/data-modeling/reference/cube
 """
 
@@ -19,7 +20,15 @@ from nexatron.semantic.importers.common import (
     load_documents,
     unique_name,
 )
-from nexatron.semantic.model import Agg, Cardinality, Dimension, Filter, Metric, Relationship
+from nexatron.semantic.model import (
+    Agg,
+    Cardinality,
+    Dimension,
+    Filter,
+    Metric,
+    Relationship,
+    SemanticLayer,
+)
 
 AGGS: dict[str, Agg] = {
     "count": "count",
@@ -71,8 +80,13 @@ CUBE_PARTS = {
     "folders": ("folder", "folders have no equivalent in Nexatron"),
 }
 _SELF = re.compile(r"\{(?:CUBE|TABLE)\}\.")
+_MEMBER = re.compile(r"\{(?:(?P<cube>\w+)\.)?(?P<member>\w+)\}(?!\.)")
 _SELECT_ALL = re.compile(r"^\s*select\s+\*\s+from\s+([A-Za-z_][A-Za-z0-9_.]*)\s*$", re.IGNORECASE)
-_JOIN = re.compile(r"^\s*\{(?P<a>\w+)\}\.(?P<ac>\w+)\s*=\s*\{(?P<b>\w+)\}\.(?P<bc>\w+)\s*$")
+_SIDE = re.compile(
+    r"^\s*(?:\{(?P<cube>\w+)\}\.(?P<column>\w+)|\{(?P<of>\w+)\.(?P<member>\w+)\})\s*$"
+)
+_BRACED = re.compile(r"\{[^{}]*\}(?:\.\w+)?")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _table(cube: dict[str, Any]) -> str | None:
@@ -82,15 +96,90 @@ def _table(cube: dict[str, Any]) -> str | None:
     return found.group(1) if found else None
 
 
-def _column(sql: str | None, default: str) -> str | None:
-    """A measure's or dimension's SQL on its own cube's columns, or None (refers elsewhere)."""
-    text = _SELF.sub("", str(sql if sql is not None else default)).strip()
-    return None if "{" in text else text
+class _Members:
+    """Resolves member references to SQL on a cube's own columns."""
+
+    def __init__(self, cubes: list[dict[str, Any]]) -> None:
+        self.dims = {
+            str(c.get("name")): {str(d["name"]): d for d in c.get("dimensions") or []}
+            for c in cubes
+        }
+
+    def column(
+        self, cube: str, sql: str | None, default: str, seen: frozenset[str] = frozenset()
+    ) -> str | None:
+        """`sql` on `cube`'s columns: `{CUBE}.x` and `{cube}.x` are columns, `{CUBE.dim}`,
+        `{cube.dim}` and `{dim}` the dimension's own SQL; None when it refers to another cube,
+        to a measure or to an undefined member (`unresolved` names them)."""
+        text = self.resolve(cube, sql, default, seen)
+        return None if "{" in text else text
+
+    def unresolved(self, cube: str, sql: str | None, default: str) -> str:
+        """The references left in braces once `sql` is resolved, for the reason text."""
+        return ", ".join(_BRACED.findall(self.resolve(cube, sql, default)))
+
+    def resolve(
+        self, cube: str, sql: str | None, default: str, seen: frozenset[str] = frozenset()
+    ) -> str:
+        text = _SELF.sub("", str(sql if sql is not None else default))
+        text = text.replace("{" + cube + "}.", "")
+
+        def member(found: re.Match[str]) -> str:
+            owner, name = found["cube"] or cube, found["member"]
+            dim = self.dims.get(cube, {}).get(name)
+            if owner not in ("CUBE", cube) or dim is None or name in seen:
+                return found[0]  # left in braces: not mapped
+            inner = self.column(cube, dim.get("sql"), name, seen | {name})
+            if inner is None:
+                return found[0]
+            return inner if _IDENT.match(inner) else f"({inner})"
+
+        return _MEMBER.sub(member, text).strip()
+
+    def side(self, cube: str, text: str) -> tuple[str, str] | None:
+        """One side of a join condition as (cube, column), or None."""
+        found = _SIDE.match(text)
+        if found is None:
+            return None
+        if found["cube"]:
+            return (cube if found["cube"] == "CUBE" else found["cube"]), found["column"]
+        owner = cube if found["of"] == "CUBE" else found["of"]
+        dim = self.dims.get(owner, {}).get(found["member"])
+        if dim is None:
+            return None
+        column = self.column(owner, dim.get("sql"), found["member"])
+        return (owner, column) if column and _IDENT.match(column) else None
+
+    def join(self, cube: str, joined: str, sql: str) -> tuple[tuple[str, str], tuple[str, str]]:
+        """(this cube's column, the joined cube's column), or ValueError with the reason."""
+        parts = sql.split("=")
+        if len(parts) != 2:
+            raise ValueError("its sql is not one equality (`{CUBE}.x = {other.y}`)")
+        found = [self.side(cube, p) for p in parts]
+        sides = [s for s in found if s is not None]
+        if len(sides) != 2:
+            raise ValueError(
+                f"its sql {sql!r} is not `{{CUBE}}.x = {{other}}.y` or `{{CUBE.x}} = {{other.y}}`"
+                " (members must be dimensions on a column)"
+            )
+        own = [s for s in sides if s[0] == cube]
+        other = [s for s in sides if s[0] == joined]
+        if len(own) != 1 or len(other) != 1:
+            raise ValueError(f"its sql {sql!r} does not compare {cube} with {joined}")
+        return own[0], other[0]
+
+
+def _refers(references: str, cube: str) -> str:
+    return (
+        f"its sql refers to {references}, which is not a dimension of {cube}"
+        " (measures and other cubes' members cannot be inlined)"
+    )
 
 
 def from_cube(text: str) -> Converted:
     docs = load_documents(text)
     cubes = [c for d in docs for c in d.get("cubes") or []]
+    members = _Members(cubes)
     unmapped: list[Unmapped] = []
     metrics: list[Metric] = []
     dimensions: list[Dimension] = []
@@ -127,19 +216,20 @@ def from_cube(text: str) -> Converted:
                 unmapped.append(Unmapped("cube_setting", f"{name}.{key}", why))
         times: list[str] = []
         for dim in cube.get("dimensions") or []:
+            label = f"{name}.{dim['name']}"
             kinds = [why for key, why in DIMENSION_KINDS.items() if dim.get(key)]
             if kinds:
-                unmapped.append(Unmapped("dimension", f"{name}.{dim['name']}", kinds[0]))
+                unmapped.append(Unmapped("dimension", label, kinds[0]))
                 continue
-            expr = _column(dim.get("sql"), dim["name"])
+            expr = members.column(name, dim.get("sql"), dim["name"])
             kind = TYPES.get(str(dim.get("type", "string")))
             if expr is None or kind is None:
                 why = (
-                    "its sql refers to another cube"
+                    _refers(members.unresolved(name, dim.get("sql"), dim["name"]), name)
                     if expr is None
                     else f"type {dim.get('type')!r}"
                 )
-                unmapped.append(Unmapped("dimension", f"{name}.{dim['name']}", why))
+                unmapped.append(Unmapped("dimension", label, why))
                 continue
             dimension = Dimension(
                 name=unique_name(dim["name"], name, taken),
@@ -165,14 +255,18 @@ def from_cube(text: str) -> Converted:
             if windows:
                 unmapped.append(Unmapped("measure", label, windows[0]))
                 continue
-            expr = _column(measure.get("sql"), "*" if agg == "count" else measure["name"])
+            expr = members.column(
+                name, measure.get("sql"), "*" if agg == "count" else measure["name"]
+            )
             if expr is None:
-                unmapped.append(Unmapped("measure", label, "its sql refers to another cube"))
+                why = _refers(members.unresolved(name, measure.get("sql"), ""), name)
+                unmapped.append(Unmapped("measure", label, why))
                 continue
             filters: list[Filter] = []
             problem = None
             for f in measure.get("filters") or []:
-                found = condition(_SELF.sub("", str(f.get("sql", ""))))
+                resolved = members.column(name, str(f.get("sql", "")), "")
+                found = condition(resolved) if resolved is not None else None
                 if found is None:
                     problem = f"filter {f.get('sql')!r} is not `column op literal`"
                     break
@@ -193,31 +287,40 @@ def from_cube(text: str) -> Converted:
                     origin="import",
                 )
             )
+    edges: set[frozenset[tuple[str, str]]] = set()
+    names: set[str] = set()
     for cube in cubes:
+        name = str(cube.get("name"))
         for join in cube.get("joins") or []:
-            label = f"{cube.get('name')} -> {join.get('name')}"
+            joined = str(join.get("name"))
+            label = f"{name} -> {joined}"
             cardinality = RELATIONSHIPS.get(str(join.get("relationship")))
-            sql = str(join.get("sql", "")).replace("{CUBE}", "{" + str(cube.get("name")) + "}")
-            joined = _JOIN.match(sql)
-            if cardinality is None or joined is None:
-                why = "relationship" if cardinality is None else "sql is not `{a}.x = {b}.y`"
-                unmapped.append(Unmapped("join", label, f"its {why} cannot be mapped"))
+            if cardinality is None:
+                why = f"relationship {join.get('relationship')!r} cannot be mapped"
+                unmapped.append(Unmapped("join", label, why))
                 continue
-            if joined["a"] not in tables or joined["b"] not in tables:
+            try:
+                (_, own), (_, other) = members.join(name, joined, str(join.get("sql", "")))
+            except ValueError as exc:
+                unmapped.append(Unmapped("join", label, str(exc)))
+                continue
+            if name not in tables or joined not in tables:
                 unmapped.append(Unmapped("join", label, "it joins a cube that was not mapped"))
                 continue
+            edge = frozenset({(name, own), (joined, other)})
+            if edge in edges:
+                continue  # the same join declared again (or from the other cube): one relationship
+            edges.add(edge)
             relationships.append(
                 Relationship(
-                    name=f"{joined['a']}_{joined['b']}",
-                    from_table=tables[joined["a"]],
-                    from_columns=[joined["ac"]],
-                    to_table=tables[joined["b"]],
-                    to_columns=[joined["bc"]],
+                    name=unique_name(f"{name}_{joined}", "join", names),
+                    from_table=tables[name],
+                    from_columns=[own],
+                    to_table=tables[joined],
+                    to_columns=[other],
                     cardinality=cardinality,
                     origin="import",
                 )
             )
-    from nexatron.semantic.model import SemanticLayer
-
     layer = SemanticLayer(metrics=metrics, dimensions=dimensions, relationships=relationships)
     return Converted(layer, unmapped)
