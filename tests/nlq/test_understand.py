@@ -171,3 +171,35 @@ def test_typos_are_reported(lex: Lexicon, ctx: DateContext) -> None:
     plan = understand("revnue by chanel", lex, ctx=ctx)
     assert plan.query.dimensions == ["channel"]
     assert any("revnue" in a for a in plan.assumptions)
+
+
+def test_refusal_and_clarification_details_keep_the_422_shape() -> None:
+    """One constructor builds every refusal and clarification body (issue 19)."""
+    from nexatron.nlq.errors import Clarification, Refusal, clarification, refusal
+
+    bare = refusal("Which metric?")
+    assert isinstance(bare, Refusal)
+    assert bare.status_code == 422
+    assert bare.detail == {
+        "message": "Which metric?",
+        "unmatched": [],
+        "suggestions": {"metrics": [], "dimensions": []},
+    }
+    full = refusal(
+        "x", unmatched=("a",), suggestions={"metrics": ["m"], "dimensions": []}, ambiguous="a"
+    )
+    assert full.detail == {
+        "message": "x",
+        "unmatched": ["a"],
+        "suggestions": {"metrics": ["m"], "dimensions": []},
+        "ambiguous": "a",
+    }
+    asked = clarification(
+        "Rank by which metric?", ambiguous="order", candidates=[{"kind": "metric"}]
+    )
+    assert isinstance(asked, Clarification)
+    assert asked.detail == {
+        "message": "Rank by which metric?",
+        "ambiguous": "order",
+        "candidates": [{"kind": "metric"}],
+    }

@@ -3,7 +3,7 @@ pointing nowhere) by their own date answers another question than counting those
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Clarification, Refusal
+from nexatron.nlq.errors import clarification, refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token
 from nexatron.nlq.word_lists import ACTIVITY_VERBS
@@ -30,14 +30,16 @@ def check_activity(q: SemanticQuery, tokens: list[Token], lex: Lexicon, named_da
             for x in lex.metrics.values()
             if x.agg == "count_distinct" and (x.table, (x.expr or "").split(".")[-1]) in fks
         ]
-        detail = {
-            "message": f"'{verbs[0]}' in a period: count {m.table} by their own date"
-            f" ('{name}'), or those active in the period?",
-            "ambiguous": verbs[0],
-        }
+        message = (
+            f"'{verbs[0]}' in a period: count {m.table} by their own date"
+            f" ('{name}'), or those active in the period?"
+        )
         if others:
             cands = [{"kind": "metric", "metric": x} for x in [name, *others]]
-            raise Clarification({**detail, "candidates": cands})
-        raise Refusal(
-            {**detail, "unmatched": verbs[:1], "suggestions": {"metrics": [name], "dimensions": []}}
+            raise clarification(message, ambiguous=verbs[0], candidates=cands)
+        raise refusal(
+            message,
+            unmatched=verbs[:1],
+            suggestions={"metrics": [name], "dimensions": []},
+            ambiguous=verbs[0],
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from nexatron.nlq.errors import Clarification, Refusal
+from nexatron.nlq.errors import clarification, refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, agg_cue_before
 from nexatron.nlq.state import ParseState
@@ -342,12 +342,10 @@ def distinct_counts(state: ParseState) -> None:
         if not dims:
             continue
         if len(dims) != 1:
-            raise Clarification(
-                {
-                    "message": f"'{reading.item.text}' could mean several dimensions.",
-                    "ambiguous": reading.item.text,
-                    "candidates": [{"kind": "dimension", "dimension": d.name} for d in dims],
-                }
+            raise clarification(
+                f"'{reading.item.text}' could mean several dimensions.",
+                ambiguous=reading.item.text,
+                candidates=[{"kind": "dimension", "dimension": d.name} for d in dims],
             )
         dim = dims[0]
         text = " ".join(state.items[j].text for j in sorted(words)) + f" {reading.item.text}"
@@ -392,13 +390,11 @@ def _refuse_other_rows(state: ParseState, dim: Dimension) -> None:
         if agg_cue_before(state.items, j, state.seg.tokens) is not None:
             continue
         if all(state.lex.metrics[t].agg == "count" for t in r.targets):
-            raise Refusal(
-                {
-                    "message": f"A count of different '{dim.label or dim.name}' values among"
-                    f" '{r.item.text}' (another table) is not supported yet.",
-                    "unmatched": [r.item.text],
-                    "suggestions": {"metrics": [], "dimensions": [dim.name]},
-                }
+            raise refusal(
+                f"A count of different '{dim.label or dim.name}' values among"
+                f" '{r.item.text}' (another table) is not supported yet.",
+                unmatched=[r.item.text],
+                suggestions={"metrics": [], "dimensions": [dim.name]},
             )
 
 
@@ -415,11 +411,9 @@ def _refuse_sum_of_rates(
     column = dim.expr if dim is not None else (metric.expr or "" if metric else "")
     named = f"{dim.name if dim else ''} {column} {reading.item.text}"
     if {stem(w) for w in words_of(named)} & {stem(w) for w in NO_SUM}:
-        raise Refusal(
-            {
-                "message": f"'{reading.item.text}' is not something to add up; ask for its"
-                " average, highest or lowest instead.",
-                "unmatched": [f"total {reading.item.text}"],
-                "suggestions": {"metrics": [], "dimensions": [dim.name] if dim else []},
-            }
+        raise refusal(
+            f"'{reading.item.text}' is not something to add up; ask for its"
+            " average, highest or lowest instead.",
+            unmatched=[f"total {reading.item.text}"],
+            suggestions={"metrics": [], "dimensions": [dim.name] if dim else []},
         )

@@ -9,7 +9,7 @@ with a count.
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Clarification, Refusal
+from nexatron.nlq.errors import clarification, refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.state import ParseState
 from nexatron.nlq.text import stem, words_of
@@ -41,21 +41,17 @@ def how_much(state: ParseState) -> None:
     sums = [m for m in state.lex.metrics.values() if m.table == counted.table and _money_sum(m)]
     text = state.items[cue].text
     if not sums:
-        raise Refusal(
-            {
-                "message": f"'{text}' asks for an amount; '{counted.label or counted.name}' has"
-                " no amount to add up.",
-                "unmatched": [text],
-                "suggestions": {"metrics": [counted.name], "dimensions": []},
-            }
+        raise refusal(
+            f"'{text}' asks for an amount; '{counted.label or counted.name}' has"
+            " no amount to add up.",
+            unmatched=[text],
+            suggestions={"metrics": [counted.name], "dimensions": []},
         )
     if len(sums) > 1:
-        raise Clarification(
-            {
-                "message": f"'{text}' could mean several amounts.",
-                "ambiguous": text,
-                "candidates": [{"kind": "metric", "metric": m.name} for m in sums],
-            }
+        raise clarification(
+            f"'{text}' could mean several amounts.",
+            ambiguous=text,
+            candidates=[{"kind": "metric", "metric": m.name} for m in sums],
         )
     amount = sums[0]
     draft.metrics = [amount.name]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nexatron.nlq.errors import Clarification
+from nexatron.nlq.errors import clarification
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, tables_of
 from nexatron.nlq.word_lists import GROUP, NEGATION
@@ -133,13 +133,11 @@ def _boolean_or_value(state: ParseState, position: int, name: str) -> bool:
         d, v = own_values[0]
         state.readings[position] = Reading(it, "value", [d], values_by_dim={d: v})
         return False
-    raise Clarification(
-        {
-            "message": f"'{it.text}' could be a yes/no dimension or a value.",
-            "ambiguous": it.text,
-            "candidates": [{"kind": "dimension_value", "dimension": name, "value": True}]
-            + [{"kind": "dimension_value", "dimension": d, "value": v} for d, v in it.values],
-        }
+    raise clarification(
+        f"'{it.text}' could be a yes/no dimension or a value.",
+        ambiguous=it.text,
+        candidates=[{"kind": "dimension_value", "dimension": name, "value": True}]
+        + [{"kind": "dimension_value", "dimension": d, "value": v} for d, v in it.values],
     )
 
 

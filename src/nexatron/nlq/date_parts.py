@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token
 
@@ -59,11 +59,8 @@ def check_date_parts(tokens: list[Token], lex: Lexicon | None = None) -> None:
         for part in _PARTS:
             if tuple(lows[i : i + len(part)]) == part and not _named(tokens, i, len(part), lex):
                 phrase = " ".join(t.text for t in tokens[i : i + len(part)])
-                raise Refusal(
-                    {
-                        "message": f"'{phrase}' is a part of a date; only periods (day, week,"
-                        " month, quarter, year) can be grouped or filtered.",
-                        "unmatched": [phrase],
-                        "suggestions": {"metrics": [], "dimensions": []},
-                    }
+                raise refusal(
+                    f"'{phrase}' is a part of a date; only periods (day, week,"
+                    " month, quarter, year) can be grouped or filtered.",
+                    unmatched=[phrase],
                 )

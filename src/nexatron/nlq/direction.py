@@ -7,7 +7,7 @@ refused rather than answered for the opposite direction.
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token, words_of
 from nexatron.semantic.exprs import CompileError
@@ -142,11 +142,9 @@ def agreeing_dimensions(
     if kept:
         return kept
     way = "to" if cue == "in" else "from"
-    raise Refusal(
-        {
-            "message": f"'{way} {text}': '{text}' is a value of {', '.join(dims)}, which"
-            " points the other way; no dimension matches that direction.",
-            "unmatched": [f"{way} {text}"],
-            "suggestions": {"metrics": [], "dimensions": dims},
-        }
+    raise refusal(
+        f"'{way} {text}': '{text}' is a value of {', '.join(dims)}, which"
+        " points the other way; no dimension matches that direction.",
+        unmatched=[f"{way} {text}"],
+        suggestions={"metrics": [], "dimensions": dims},
     )

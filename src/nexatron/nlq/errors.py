@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 from nexatron.errors import Unprocessable
 
 
@@ -15,3 +18,27 @@ class Clarification(Unprocessable):
 
 class WriteRefused(Unprocessable):
     """The question asks to change data; refused before any SQL exists."""
+
+
+def refusal(
+    message: str,
+    *,
+    unmatched: Iterable[str] = (),
+    suggestions: Mapping[str, Sequence[str]] | None = None,
+    **extra: Any,
+) -> Refusal:
+    """A refusal whose detail is `{message, unmatched, suggestions, **extra}` (the 422 body);
+    no suggestions means empty lists of metrics and dimensions."""
+    shown = suggestions if suggestions is not None else {"metrics": [], "dimensions": []}
+    return Refusal(
+        {"message": message, "unmatched": list(unmatched), "suggestions": shown, **extra}
+    )
+
+
+def clarification(
+    message: str, *, ambiguous: str, candidates: Sequence[Mapping[str, Any]]
+) -> Clarification:
+    """A clarification whose detail is `{message, ambiguous, candidates}` (the 422 body)."""
+    return Clarification(
+        {"message": message, "ambiguous": ambiguous, "candidates": list(candidates)}
+    )

@@ -7,7 +7,7 @@ plausible, so the question is sent back for clarification.
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Clarification
+from nexatron.nlq.errors import clarification
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.text import Token, stem, words_of
 from nexatron.nlq.word_lists import FUNCTION, GRAIN_WORDS
@@ -53,13 +53,10 @@ def grain_wins(tokens: list[Token], i: int, values: list[tuple[str, str]], lex: 
         j -= 1
     if j >= 0 and tokens[j].low in _PREPOSITIONS:
         word = tokens[i].text
-        raise Clarification(
-            {
-                "message": f"'{word}' could be a period grain or a value; say 'by month'"
-                " or name the dimension.",
-                "ambiguous": word,
-                "candidates": [{"kind": "grain", "grain": GRAIN_WORDS[tokens[i].low]}]
-                + [{"kind": "value", "dimension": d, "value": v} for d, v in values],
-            }
+        raise clarification(
+            f"'{word}' could be a period grain or a value; say 'by month' or name the dimension.",
+            ambiguous=word,
+            candidates=[{"kind": "grain", "grain": GRAIN_WORDS[tokens[i].low]}]
+            + [{"kind": "value", "dimension": d, "value": v} for d, v in values],
         )
     return True

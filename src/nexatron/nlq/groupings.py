@@ -4,7 +4,7 @@ or context nouns."""
 from __future__ import annotations
 
 from nexatron.nlq.boolean_qualifiers import after_group
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
     SUBJECT_NEXT,
@@ -115,12 +115,10 @@ def _entity(state: ParseState, position: int, r: Reading) -> None:
         picked = name_dimension(table, state.lex)
         if picked is None:
             dims = [d.name for d in state.lex.dimensions.values() if d.table == table]
-            raise Refusal(
-                {
-                    "message": f"'{r.item.text}' names a table; which of its dimensions?",
-                    "unmatched": [r.item.text],
-                    "suggestions": {"metrics": [], "dimensions": dims[:8]},
-                }
+            raise refusal(
+                f"'{r.item.text}' names a table; which of its dimensions?",
+                unmatched=[r.item.text],
+                suggestions={"metrics": [], "dimensions": dims[:8]},
             )
         names = entity_dimensions(table, state.lex)
         group_entity(state.draft.dimensions, state.draft.keys, names)

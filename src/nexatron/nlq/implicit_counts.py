@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nexatron.nlq.errors import Clarification
+from nexatron.nlq.errors import Clarification, clarification
 from nexatron.nlq.readings import name_dimension
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import JoinGraph, join_graph
@@ -72,12 +72,10 @@ def frequency_metric(lex: Lexicon, dim: Dimension) -> str | None:
 
 
 def _ask(names: list[str]) -> Clarification:
-    return Clarification(
-        {
-            "message": "Most by which count?",
-            "ambiguous": "most",
-            "candidates": [{"kind": "metric", "metric": n} for n in names],
-        }
+    return clarification(
+        "Most by which count?",
+        ambiguous="most",
+        candidates=[{"kind": "metric", "metric": n} for n in names],
     )
 
 

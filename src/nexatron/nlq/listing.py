@@ -7,7 +7,7 @@ read the table's noun as its count metric and answer a count nobody asked for.
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.state import Draft
 from nexatron.nlq.suggest import suggestions
@@ -68,11 +68,9 @@ def check_listing(tokens: list[Token], draft: Draft, lex: Lexicon) -> None:
     """Refuse a question that asks for rows rather than a count."""
     if asks_for_rows(tokens, draft, lex):
         first = next((t.text for t in tokens if t.low not in _POLITE), "")
-        raise Refusal(
-            {
-                "message": "This asks for a list of rows; Nexatron answers with numbers (counts,"
-                " totals, breakdowns). Ask 'how many ...' or for a breakdown by a dimension.",
-                "unmatched": [first],
-                "suggestions": suggestions(lex, []),
-            }
+        raise refusal(
+            "This asks for a list of rows; Nexatron answers with numbers (counts,"
+            " totals, breakdowns). Ask 'how many ...' or for a breakdown by a dimension.",
+            unmatched=[first],
+            suggestions=suggestions(lex, []),
         )

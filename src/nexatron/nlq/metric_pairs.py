@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import name_dimension
 from nexatron.nlq.word_lists import ASC_WORDS, DESC_WORDS
@@ -120,14 +120,12 @@ def metric_pairs(state: ParseState) -> None:
             state.draft.explanation.append(Explained(text=text, kind="dimension", target=dim))
             continue
         one, two = state.items[a].text, state.items[b].text
-        raise Refusal(
-            {
-                "message": f"'{one}' and '{two}' name two metrics; ask for one, or join them"
-                f" with 'and' to see both.",
-                "unmatched": [one, two],
-                "suggestions": {
-                    "metrics": [state.metric_at[a], state.metric_at[b]],
-                    "dimensions": [],
-                },
-            }
+        raise refusal(
+            f"'{one}' and '{two}' name two metrics; ask for one, or join them"
+            f" with 'and' to see both.",
+            unmatched=[one, two],
+            suggestions={
+                "metrics": [state.metric_at[a], state.metric_at[b]],
+                "dimensions": [],
+            },
         )

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.boolean_qualifiers import is_negator
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.lexicon import Entry
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, agg_cue_before
@@ -57,12 +57,10 @@ def negated_metrics(state: ParseState) -> None:
         f = m.filter[0] if m is not None and len(m.filter) == 1 else None
         dim = _filter_dimension(state, m, f.field) if m is not None and f is not None else None
         if m is None or f is None or dim is None or f.op not in _OPPOSITE:
-            raise Refusal(
-                {
-                    "message": f"Cannot tell what excluding '{r.item.text}' removes.",
-                    "unmatched": [" ".join(state.items[j].text for j in [*negs[::-1], k])],
-                    "suggestions": {"metrics": list(r.targets), "dimensions": []},
-                }
+            raise refusal(
+                f"Cannot tell what excluding '{r.item.text}' removes.",
+                unmatched=[" ".join(state.items[j].text for j in [*negs[::-1], k])],
+                suggestions={"metrics": list(r.targets), "dimensions": []},
             )
         if dim.type == "boolean" and f.op == "=" and len(f.values) == 1:
             state.draft.filters.setdefault((dim.name, False), []).append(not f.values[0])
@@ -92,13 +90,11 @@ def kept_filters(state: ParseState) -> None:
         m = state.lex.metrics[r.targets[0]]
         dims = [_filter_dimension(state, m, f.field) for f in m.filter]
         if len(r.targets) != 1 or any(d is None for d in dims):
-            raise Refusal(
-                {
-                    "message": f"'{r.item.text}' names a filtered metric used as context;"
-                    " its filter cannot be applied here.",
-                    "unmatched": [r.item.text],
-                    "suggestions": {"metrics": list(r.targets), "dimensions": []},
-                }
+            raise refusal(
+                f"'{r.item.text}' names a filtered metric used as context;"
+                " its filter cannot be applied here.",
+                unmatched=[r.item.text],
+                suggestions={"metrics": list(r.targets), "dimensions": []},
             )
         for f, dim in zip(m.filter, dims, strict=True):
             assert dim is not None
@@ -143,12 +139,10 @@ def aggregated_columns(state: ParseState) -> None:
             continue  # no metric: an ad-hoc aggregate (aggregate_words)
         if len(found) != 1:
             word = {"sum": "total", "avg": "average"}.get(cue, cue)
-            raise Refusal(
-                {
-                    "message": f"No metric gives the {word} of '{r.item.text}'.",
-                    "unmatched": [f"{word} {r.item.text}"],
-                    "suggestions": {"metrics": found, "dimensions": list(r.targets)},
-                }
+            raise refusal(
+                f"No metric gives the {word} of '{r.item.text}'.",
+                unmatched=[f"{word} {r.item.text}"],
+                suggestions={"metrics": found, "dimensions": list(r.targets)},
             )
         item = replace(r.item, entries=[Entry("metric", found[0], strength=3, source="column")])
         state.items[k] = item

@@ -3,7 +3,7 @@ another metric is about are context, not metrics."""
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
     agg_cue_before,
@@ -105,12 +105,10 @@ def nouns_after_values(state: ParseState) -> None:
         if state.low(k - 1) == "per" and counted and is_entity and len(state.draft.metrics) > 1:
             if _average_per_row(state, name):
                 continue
-            raise Refusal(
-                {
-                    "message": f"'per {it.text}' asks for a ratio; no metric defines it.",
-                    "unmatched": [f"per {it.text}"],
-                    "suggestions": {"metrics": list(state.draft.metrics), "dimensions": []},
-                }
+            raise refusal(
+                f"'per {it.text}' asks for a ratio; no metric defines it.",
+                unmatched=[f"per {it.text}"],
+                suggestions={"metrics": list(state.draft.metrics), "dimensions": []},
             )
         if (
             counted

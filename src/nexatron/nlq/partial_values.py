@@ -7,7 +7,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.common_words import ENGLISH
-from nexatron.nlq.errors import Clarification
+from nexatron.nlq.errors import clarification
 from nexatron.nlq.text import Token
 from nexatron.nlq.word_lists import FUNCTION
 
@@ -40,13 +40,11 @@ def partial_value(tok: Token, i: int, lex: Lexicon) -> Item | None:
     if not hits:
         return None
     if len(hits) > 1:
-        raise Clarification(
-            {
-                "message": f"'{tok.text}' is part of several values.",
-                "ambiguous": tok.text,
-                "candidates": [
-                    {"kind": "dimension_value", "dimension": d, "value": v} for d, v in hits[:10]
-                ],
-            }
+        raise clarification(
+            f"'{tok.text}' is part of several values.",
+            ambiguous=tok.text,
+            candidates=[
+                {"kind": "dimension_value", "dimension": d, "value": v} for d, v in hits[:10]
+            ],
         )
     return Item("lexicon", i, i + 1, tok.text, values=hits)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nexatron.nlq.errors import Clarification, Refusal
+from nexatron.nlq.errors import clarification, refusal
 from nexatron.nlq.items import Item
 from nexatron.nlq.lexicon import Entry, Lexicon
 from nexatron.nlq.text import Token, words_of
@@ -310,12 +310,10 @@ def choose_metric(r: Reading, cue: str | None, lex: Lexicon) -> str:
         exact = [m for m in exact if m in fitting]
         if not fitting:
             word = {"count": "count", "sum": "total", "avg": "average"}.get(cue, cue)
-            raise Refusal(
-                {
-                    "message": f"No metric gives the {word} of '{r.item.text}'.",
-                    "unmatched": [f"{word} {r.item.text}"],
-                    "suggestions": {"metrics": all_metrics, "dimensions": []},
-                }
+            raise refusal(
+                f"No metric gives the {word} of '{r.item.text}'.",
+                unmatched=[f"{word} {r.item.text}"],
+                suggestions={"metrics": all_metrics, "dimensions": []},
             )
         cands = exact if len(exact) == 1 else fitting
     if len(cands) > 1:
@@ -323,12 +321,10 @@ def choose_metric(r: Reading, cue: str | None, lex: Lexicon) -> str:
         sure = _same_core(cands, lex) and not _guess(r, cands, lex)
         if len(preferred) == 1 and cue is None and sure:
             return preferred[0]
-        raise Clarification(
-            {
-                "message": f"'{r.item.text}' could mean several metrics.",
-                "ambiguous": r.item.text,
-                "candidates": [{"kind": "metric", "metric": m} for m in cands],
-            }
+        raise clarification(
+            f"'{r.item.text}' could mean several metrics.",
+            ambiguous=r.item.text,
+            candidates=[{"kind": "metric", "metric": m} for m in cands],
         )
     return cands[0]
 
@@ -354,12 +350,10 @@ def choose_dimension(r: Reading, metric_tables: set[str], lex: Lexicon) -> str:
         near = [d for d in cands if lex.dimensions[d].table in metric_tables]
         if len(near) == 1:
             return near[0]
-        raise Clarification(
-            {
-                "message": f"'{r.item.text}' could mean several dimensions.",
-                "ambiguous": r.item.text,
-                "candidates": [{"kind": "dimension", "dimension": d} for d in cands],
-            }
+        raise clarification(
+            f"'{r.item.text}' could mean several dimensions.",
+            ambiguous=r.item.text,
+            candidates=[{"kind": "dimension", "dimension": d} for d in cands],
         )
     return cands[0]
 
@@ -375,15 +369,12 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
     reach = [d for d in (pool or cands) if dimension_reachable(lex, metric_tables, d)]
     if len(reach) == 1 and metric_tables:
         return reach[0]
-    raise Clarification(
-        {
-            "message": f"'{r.item.text}' is a value of several dimensions.",
-            "ambiguous": r.item.text,
-            "candidates": [
-                {"kind": "dimension_value", "dimension": d, "value": r.values_by_dim[d]}
-                for d in cands
-            ],
-        }
+    raise clarification(
+        f"'{r.item.text}' is a value of several dimensions.",
+        ambiguous=r.item.text,
+        candidates=[
+            {"kind": "dimension_value", "dimension": d, "value": r.values_by_dim[d]} for d in cands
+        ],
     )
 
 

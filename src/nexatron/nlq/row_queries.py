@@ -24,7 +24,7 @@
 
 from __future__ import annotations
 
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, name_dimension
 from nexatron.nlq.state import ParseState
@@ -284,13 +284,10 @@ def _absent(
         table = junction
     elif why == "ambiguous":
         words = " ".join(state.items[j].text for j in range(negation_at, child_at + 1))
-        raise Refusal(
-            {
-                "message": f"'{words}': several relationships lead from {child} to {parent};"
-                " the question does not say which one.",
-                "unmatched": [words],
-                "suggestions": {"metrics": [], "dimensions": []},
-            }
+        raise refusal(
+            f"'{words}': several relationships lead from {child} to {parent};"
+            " the question does not say which one.",
+            unmatched=[words],
         )
     after = child_at + 1
     if after == len(state.items) - 1 and state.items[after].kind == "unknown":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.distinct_entities import linking_column
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
     SUBJECT_NEXT,
@@ -191,12 +191,10 @@ def attach(state: ParseState, c: Comparison) -> None:
     k = _subject(state, c)
     text = state.items[c.at].text + " " + " ".join(str(v) for v in values)
     if k is None:
-        raise Refusal(
-            {
-                "message": f"Could not tell what '{text}' applies to.",
-                "unmatched": [text],
-                "suggestions": {"metrics": state.draft.metrics, "dimensions": []},
-            }
+        raise refusal(
+            f"Could not tell what '{text}' applies to.",
+            unmatched=[text],
+            suggestions={"metrics": state.draft.metrics, "dimensions": []},
         )
     r = state.readings[k]
     assert r is not None
@@ -213,13 +211,7 @@ def attach(state: ParseState, c: Comparison) -> None:
         if not found and (c.currency or c.unit in _MONEY_UNITS):
             found = [d for t in tables for d in _money_dims(state, t)]  # '$100': an amount
         if len(found) != 1:
-            raise Refusal(
-                {
-                    "message": f"No numeric dimension for '{state.items[c.at].text}'.",
-                    "unmatched": [text],
-                    "suggestions": {"metrics": [], "dimensions": []},
-                }
-            )
+            raise refusal(f"No numeric dimension for '{state.items[c.at].text}'.", unmatched=[text])
         _dim_filter(state, found[0], op, values, text)
         return
     num_dims = [
@@ -247,12 +239,10 @@ def attach(state: ParseState, c: Comparison) -> None:
     if r.kind == "dimension":
         dim = state.lex.dimensions[r.targets[0]]
         if dim.type != "number":
-            raise Refusal(
-                {
-                    "message": f"'{r.item.text}' is not numeric; cannot compare it with {values}.",
-                    "unmatched": [text],
-                    "suggestions": {"metrics": [], "dimensions": [dim.name]},
-                }
+            raise refusal(
+                f"'{r.item.text}' is not numeric; cannot compare it with {values}.",
+                unmatched=[text],
+                suggestions={"metrics": [], "dimensions": [dim.name]},
             )
         _dim_filter(state, dim, op, values, r.item.text)
         return
@@ -267,12 +257,10 @@ def attach(state: ParseState, c: Comparison) -> None:
         if len(found) != 1 and rows_before:
             found = _measures(state, m.table)
         if len(found) != 1:
-            raise Refusal(
-                {
-                    "message": f"Could not tell which measure '{text} {c.unit}' bounds.",
-                    "unmatched": [f"{text} {c.unit}".strip()],
-                    "suggestions": {"metrics": [], "dimensions": [d.name for d in found]},
-                }
+            raise refusal(
+                f"Could not tell which measure '{text} {c.unit}' bounds.",
+                unmatched=[f"{text} {c.unit}".strip()],
+                suggestions={"metrics": [], "dimensions": [d.name for d in found]},
             )
         phrase = f"{text} {c.unit}".strip()
         state.draft.assumptions.append(f"read '{phrase}' as a filter on {found[0].name}")
@@ -281,12 +269,10 @@ def attach(state: ParseState, c: Comparison) -> None:
     if c.currency and m.format.kind != "currency" and counted:
         money = _numeric_dims(state, m.table)
         if len(money) != 1:
-            raise Refusal(
-                {
-                    "message": f"Could not tell which amount '{text}' bounds.",
-                    "unmatched": [text],
-                    "suggestions": {"metrics": [], "dimensions": [d.name for d in money]},
-                }
+            raise refusal(
+                f"Could not tell which amount '{text}' bounds.",
+                unmatched=[text],
+                suggestions={"metrics": [], "dimensions": [d.name for d in money]},
             )
         state.draft.assumptions.append(f"read '{text}' as a filter on {money[0].name} of each row")
         _dim_filter(state, money[0], op, values, text)

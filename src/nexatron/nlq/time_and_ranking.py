@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from nexatron.nlq.errors import Refusal
+from nexatron.nlq.errors import refusal
 from nexatron.nlq.implicit_counts import FREQUENCY_WORDS
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.text import stem
@@ -33,12 +33,8 @@ def times(state: ParseState) -> None:
             if state.draft.range is not None and compared_periods(state, k):
                 continue
             if state.draft.range is not None:
-                raise Refusal(
-                    {
-                        "message": "The question names two date ranges; ask one at a time.",
-                        "unmatched": [it.text],
-                        "suggestions": {"metrics": [], "dimensions": []},
-                    }
+                raise refusal(
+                    "The question names two date ranges; ask one at a time.", unmatched=[it.text]
                 )
             state.draft.range, state.draft.range_grain = it.time, it.grain
             state.used.add(k)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nexatron.nlq.activity import check_activity
 from nexatron.nlq.date_parts import check_date_parts
 from nexatron.nlq.date_words import named_date
-from nexatron.nlq.errors import Clarification, Refusal, WriteRefused
+from nexatron.nlq.errors import Clarification, Refusal, WriteRefused, clarification, refusal
 from nexatron.nlq.followup import is_follow_up, merge, removes_something
 from nexatron.nlq.items import Segmented
 from nexatron.nlq.lexicon import Lexicon
@@ -111,24 +111,19 @@ def check_why(tokens: list[Token], lex: Lexicon) -> None:
     """'Why did X drop?' asks for a cause, which a query cannot give: refuse it as such."""
     first = next((t.low for t in tokens if t.low not in _POLITE), None)
     if first == "why":
-        raise Refusal(
-            {
-                "message": "'Why' questions are not supported: Nexatron shows what the data says,"
-                " not causes. Ask what changed instead (e.g. the metric by month or by dimension).",
-                "unmatched": ["why"],
-                "suggestions": suggestions(lex, []),
-            }
+        raise refusal(
+            "'Why' questions are not supported: Nexatron shows what the data says,"
+            " not causes. Ask what changed instead (e.g. the metric by month or by dimension).",
+            unmatched=["why"],
+            suggestions=suggestions(lex, []),
         )
 
 
 def _unmatched(words: list[str], lex: Lexicon) -> Refusal:
-    return Refusal(
-        {
-            "message": "Some words matched nothing in the semantic layer: "
-            + ", ".join(f"'{u}'" for u in words),
-            "unmatched": words,
-            "suggestions": suggestions(lex, words),
-        }
+    return refusal(
+        "Some words matched nothing in the semantic layer: " + ", ".join(f"'{u}'" for u in words),
+        unmatched=words,
+        suggestions=suggestions(lex, words),
     )
 
 
@@ -153,13 +148,7 @@ def understand(
     text = question if isinstance(question, str) else str(question)
     tokens = tokenize(text[:10000])
     if not text.strip() or not tokens:
-        raise Refusal(
-            {
-                "message": "The question is empty.",
-                "unmatched": [],
-                "suggestions": suggestions(lexicon, []),
-            }
-        )
+        raise refusal("The question is empty.", suggestions=suggestions(lexicon, []))
     check_why(tokens, lexicon)
     check_write(tokens)
     check_date_parts(tokens, lexicon)
@@ -191,13 +180,10 @@ def understand(
         query = merge(previous, draft, seg, filters, draft.metric_filters)
         _order(query, draft, follow=True)
         if query == previous:
-            raise Refusal(
-                {
-                    "message": "The follow-up changes nothing in the previous question;"
-                    " say what to change.",
-                    "unmatched": [seg.text],
-                    "suggestions": suggestions(lexicon, []),
-                }
+            raise refusal(
+                "The follow-up changes nothing in the previous question; say what to change.",
+                unmatched=[seg.text],
+                suggestions=suggestions(lexicon, []),
             )
     else:
         query = _fresh(draft, filters, lexicon)
@@ -234,12 +220,10 @@ def _row_date(draft: Draft, lex: Lexicon) -> str:
     """The listed table's one date, for a period named with no date ('joined in 2025')."""
     dates = [d for d in lex.dimensions.values() if d.type == "time" and d.table == draft.row_entity]
     if len(dates) != 1:
-        raise Refusal(
-            {
-                "message": "Which date does the period apply to?",
-                "unmatched": [draft.range.label or "the period"] if draft.range else [],
-                "suggestions": {"metrics": [], "dimensions": [d.name for d in dates]},
-            }
+        raise refusal(
+            "Which date does the period apply to?",
+            unmatched=[draft.range.label or "the period"] if draft.range else [],
+            suggestions={"metrics": [], "dimensions": [d.name for d in dates]},
         )
     draft.assumptions.append(f"applied the period to '{dates[0].name}'")
     return dates[0].name
@@ -275,12 +259,10 @@ def _refuse_unmatched(
     if not _asked(draft) and not follow and rows is None:
         what = draft.counted_entity
         msg = f"No metric counts '{what}'." if what else "Which metric? The question names none."
-        raise Refusal(
-            {
-                "message": msg,
-                "unmatched": [what] if what else [],
-                "suggestions": suggestions(lex, [what] if what else []),
-            }
+        raise refusal(
+            msg,
+            unmatched=[what] if what else [],
+            suggestions=suggestions(lex, [what] if what else []),
         )
 
 
@@ -301,13 +283,11 @@ def _refuse_idle_date(draft: Draft, lex: Lexicon) -> None:
             " every row is counted"
         )
         return
-    raise Refusal(
-        {
-            "message": f"'{words[0]}' names a date ({draft.time_dim}) but no period or"
-            " breakdown by it; say which period (e.g. 'last month') or ask 'by month'.",
-            "unmatched": words[:1],
-            "suggestions": suggestions(lex, words[:1]),
-        }
+    raise refusal(
+        f"'{words[0]}' names a date ({draft.time_dim}) but no period or"
+        " breakdown by it; say which period (e.g. 'last month') or ask 'by month'.",
+        unmatched=words[:1],
+        suggestions=suggestions(lex, words[:1]),
     )
 
 
@@ -358,22 +338,14 @@ def _order(q: SemanticQuery, draft: Draft, follow: bool) -> None:
         return
     grouped = bool(q.dimensions) or bool(q.time and q.time.grain)
     if not grouped:
-        raise Refusal(
-            {
-                "message": "Ranking needs a breakdown: by which dimension or period?",
-                "unmatched": [],
-                "suggestions": {"metrics": [], "dimensions": []},
-            }
-        )
+        raise refusal("Ranking needs a breakdown: by which dimension or period?")
     measures = [*q.metrics, *(a.name for a in q.aggregates)]
     field = draft.order_metric or (measures[0] if len(measures) == 1 else None)
     if field is None:
-        raise Clarification(
-            {
-                "message": "Rank by which metric?",
-                "ambiguous": "order",
-                "candidates": [{"kind": "metric", "metric": m} for m in measures],
-            }
+        raise clarification(
+            "Rank by which metric?",
+            ambiguous="order",
+            candidates=[{"kind": "metric", "metric": m} for m in measures],
         )
     q.order = [OrderBy(field=field, desc=draft.order_desc)]
     if draft.limit is not None:
@@ -387,42 +359,28 @@ def _order(q: SemanticQuery, draft: Draft, follow: bool) -> None:
 
 def _check(q: SemanticQuery, draft: Draft, lex: Lexicon) -> None:
     if "distinct_as_count" in draft.cues and q.time is not None and q.time.range is not None:
-        raise Refusal(
-            {
-                "message": "'unique' in a period asks for those active in it; the metric"
-                " counts rows by their own date. Name a distinct-count metric.",
-                "unmatched": ["unique"],
-                "suggestions": {
-                    "metrics": [m.name for m in lex.metrics.values() if m.agg == "count_distinct"],
-                    "dimensions": [],
-                },
-            }
+        raise refusal(
+            "'unique' in a period asks for those active in it; the metric"
+            " counts rows by their own date. Name a distinct-count metric.",
+            unmatched=["unique"],
+            suggestions={
+                "metrics": [m.name for m in lex.metrics.values() if m.agg == "count_distinct"],
+                "dimensions": [],
+            },
         )
     if not q.metrics and not q.aggregates:
-        raise Refusal(
-            {
-                "message": "Which metric? The question names none.",
-                "unmatched": [],
-                "suggestions": suggestions(lex, []),
-            }
-        )
+        raise refusal("Which metric? The question names none.", suggestions=suggestions(lex, []))
     if q.absent and any(lex.metrics[m].table != draft.row_entity for m in q.metrics):
-        raise Refusal(
-            {
-                "message": f"'No/never' applies to the rows of {draft.row_entity}; ask for"
-                " their count or for a list of them.",
-                "unmatched": [e.text for e in draft.explanation if e.kind == "filter"][:1],
-                "suggestions": suggestions(lex, []),
-            }
+        raise refusal(
+            f"'No/never' applies to the rows of {draft.row_entity}; ask for"
+            " their count or for a list of them.",
+            unmatched=[e.text for e in draft.explanation if e.kind == "filter"][:1],
+            suggestions=suggestions(lex, []),
         )
     if q.metric_filters and not q.dimensions and not (q.time and q.time.grain):
-        raise Refusal(
-            {
-                "message": "A threshold on a metric needs a breakdown"
-                " (e.g. 'regions with revenue over 1000').",
-                "unmatched": [],
-                "suggestions": {"metrics": [f.field for f in q.metric_filters], "dimensions": []},
-            }
+        raise refusal(
+            "A threshold on a metric needs a breakdown (e.g. 'regions with revenue over 1000').",
+            suggestions={"metrics": [f.field for f in q.metric_filters], "dimensions": []},
         )
     if q.time and (q.time.range or q.time.grain) and q.time.dimension is None:
         for m in q.metrics:
@@ -433,12 +391,9 @@ def _check(q: SemanticQuery, draft: Draft, lex: Lexicon) -> None:
                 x for x in lex.dimensions.values() if x.type == "time" and x.table == metric.table
             ]
             if len(dates) != 1:
-                raise Refusal(
-                    {
-                        "message": f"Metric '{m}' has no default date; say which date to use.",
-                        "unmatched": [],
-                        "suggestions": {"metrics": [], "dimensions": [x.name for x in dates]},
-                    }
+                raise refusal(
+                    f"Metric '{m}' has no default date; say which date to use.",
+                    suggestions={"metrics": [], "dimensions": [x.name for x in dates]},
                 )
             q.time.dimension = dates[0].name
             draft.assumptions.append(f"used '{dates[0].name}' as the date of '{m}'")

@@ -14,10 +14,11 @@ from sqlalchemy import bindparam, select, update
 from sqlglot import exp
 
 from nexatron.connections.service import engine_for
-from nexatron.errors import NotFound, Unprocessable, ValidationFailed
+from nexatron.errors import NotFound, ValidationFailed
 from nexatron.identity.roles import Principal
 from nexatron.lru import LRU
 from nexatron.nlq import Lexicon, build_lexicon
+from nexatron.nlq.errors import refusal
 from nexatron.semantic import repository as repo
 from nexatron.semantic.exprs import parse_expr, table_ref
 from nexatron.semantic.model import SemanticLayer
@@ -107,14 +108,10 @@ class ContextLoader:
                 layer = repo.load_layer(conn, row.tenant_id, row.id)
             self._layers.put(version, layer)
         if not layer.metrics:
-            raise Unprocessable(
-                {
-                    "message": "This connection has no metrics yet, so there is nothing to answer "
-                    "with. Define metrics (POST /api/v1/semantic/metrics) or propose a "
-                    "layer from the schema (POST /api/v1/semantic/bootstrap).",
-                    "unmatched": [],
-                    "suggestions": {"metrics": [], "dimensions": []},
-                }
+            raise refusal(
+                "This connection has no metrics yet, so there is nothing to answer "
+                "with. Define metrics (POST /api/v1/semantic/metrics) or propose a "
+                "layer from the schema (POST /api/v1/semantic/bootstrap)."
             )
         lexicon = self._lexicons.get(version)
         if lexicon is None and cached_only:
