@@ -16,7 +16,7 @@ from scim_helpers import (
     scim_for,
     tag,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from nexatron.store.tables import audit_events
 
@@ -283,6 +283,12 @@ async def test_groups_grant_roles_through_the_mapping(harness) -> None:
         },
     )
     assert r.status_code == 200, r.text
+    with harness.services.db.connect() as conn:
+        start = conn.execute(
+            select(func.max(audit_events.c.seq)).where(
+                audit_events.c.tenant_id == harness.tenant.id
+            )
+        ).scalar()
     user = (await scim.call("POST", "/Users", json=okta_user(f"r-{tag()}@example.com"))).json()
 
     async def role() -> str:
@@ -344,6 +350,36 @@ async def test_groups_grant_roles_through_the_mapping(harness) -> None:
     )
     me = await harness.as_(admin, "GET", "/api/v1/auth/me")
     assert me.json()["role"] == "admin"
+    # every change is a `user.role_change` by whoever caused it, written with its cause
+    with harness.services.db.connect() as conn:
+        logged = conn.execute(
+            select(audit_events)
+            .where(audit_events.c.tenant_id == harness.tenant.id, audit_events.c.seq > start)
+            .order_by(audit_events.c.seq)
+        ).all()
+    changes = [e for e in logged if e.action == "user.role_change"]
+    scim_actor, admin_actor = ("scim", scim.token_id), ("user", admin.user_id)
+    assert [(e.actor_type, e.actor_id, e.reason) for e in changes] == [
+        (*scim_actor, "viewer -> admin (SCIM groups)"),
+        (*scim_actor, "admin -> analyst (SCIM groups)"),
+        (*scim_actor, "analyst -> viewer (SCIM groups)"),
+        (*admin_actor, "viewer -> analyst (SCIM role mapping)"),
+    ]
+    assert {(e.target_type, e.target_id, e.target_name) for e in changes} == {
+        ("user", user["id"], user["userName"])
+    }
+    assert all(e.changed_fields == ["role"] for e in changes)
+    causes = [
+        "scim.group.create",
+        "scim.group.delete",
+        "scim.group.patch",
+        "scim.role_mapping.update",
+    ]
+    for change, cause in zip(changes, causes, strict=True):
+        same_request = [e for e in logged if e.request_id == change.request_id]
+        others = {"user.role_change", "scim.token.use"}  # a token's use: once a minute
+        [caused_by] = [e for e in same_request if e.action not in others]
+        assert caused_by.action == cause and caused_by.seq == change.seq + 1
 
 
 async def test_filters_paging_and_attributes(harness) -> None:

@@ -108,15 +108,23 @@ async def test_sign_in_end_to_end(sso_harness, idp: Idp) -> None:
         idp.rotate_key()
         assert sign_in(base, email, email=email).status_code == 200
     with h.services.db.connect() as conn:
-        actions = [
-            r.action
-            for r in conn.execute(
-                select(audit_events.c.action)
-                .where(audit_events.c.tenant_id == h.tenant.id, audit_events.c.target_name == email)
-                .order_by(audit_events.c.seq)
-            )
-        ]
-    assert actions == ["sso.user.provision", *["sso.login.success"] * 3]
+        logged = conn.execute(
+            select(audit_events)
+            .where(audit_events.c.tenant_id == h.tenant.id, audit_events.c.target_name == email)
+            .order_by(audit_events.c.seq)
+        ).all()
+    assert [e.action for e in logged] == [
+        "sso.user.provision",
+        "sso.login.success",
+        "user.role_change",  # the claim promoted the user: written with the sign-in it came with
+        "sso.login.success",
+        "sso.login.success",
+    ]
+    change = logged[2]
+    assert (change.actor_type, change.actor_id) == ("system", "sso")
+    assert change.target_id == logged[0].target_id and change.changed_fields == ["role"]
+    assert change.reason == "analyst -> admin (SSO claim)"
+    assert change.request_id == logged[3].request_id
 
 
 @pytest.mark.parametrize(

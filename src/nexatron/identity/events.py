@@ -41,3 +41,27 @@ def record(conn: Connection, event: Event) -> None:
         actor=audit.Actor(event.actor_type, event.actor_id, event.actor_display),
         changed_fields=event.changed_fields,
     )
+
+
+def role_change(
+    tenant_id: str,
+    user_id: str,
+    email: str | None,
+    roles: tuple[str, str],
+    actor: audit.Actor,
+    via: str,
+) -> Event:
+    """`user.role_change` for a role that SCIM groups or SSO claims set: who, from what to what
+    (`viewer -> admin`) and through which path, as `reason` (roles are not secrets)."""
+    return Event(
+        "user.role_change",
+        tenant_id,
+        actor.type,
+        actor.id,
+        actor.display,
+        target_type="user",
+        target_id=user_id,
+        target_name=email,
+        reason=f"{roles[0]} -> {roles[1]} ({via})",
+        changed_fields=("role",),
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from nexatron import audit
 from nexatron.clock import now
 from nexatron.errors import ValidationFailed
 from nexatron.identity import events
@@ -45,14 +46,15 @@ def put_mapping(
             scim_users.c.tenant_id == tenant_id, scim_users.c.deleted_at.is_(None)
         )
     )
-    recompute(conn, tenant_id, [r.user_id for r in managed])
+    admin = audit.Actor("user", actor_id)
+    recompute(conn, tenant_id, [r.user_id for r in managed], admin, via="SCIM role mapping")
     events.record(
         conn,
         events.Event(
             "scim.role_mapping.update",
             tenant_id,
-            "user",
-            actor_id,
+            admin.type,
+            admin.id,
             target_type="scim_role_mapping",
             target_id=tenant_id,
             changed_fields=("default_role", "group_roles"),
@@ -69,18 +71,25 @@ def role_for(group_names: list[str], group_roles: dict[str, str], default: str) 
     return best if best in ROLES else DEFAULT_ROLE
 
 
-def recompute(conn: Connection, tenant_id: str, user_ids: list[str]) -> None:
-    """Set the role of SCIM-provisioned users among `user_ids` from their groups. Users created
-    outside SCIM (the first admin, users made through /api/v1/users) keep the role given there."""
+def recompute(
+    conn: Connection,
+    tenant_id: str,
+    user_ids: list[str],
+    actor: audit.Actor,
+    via: str = "SCIM groups",
+) -> None:
+    """Set the role of SCIM-provisioned users among `user_ids` from their groups, recording a
+    `user.role_change` by `actor` for each role that changes. Users created outside SCIM (the
+    first admin, users made through /api/v1/users) keep the role given there."""
     if not user_ids:
         return
     mapping = get_mapping(conn, tenant_id)
     managed = {
-        r.user_id
+        r.user_id: r
         for r in conn.execute(
-            select(scim_users.c.user_id).where(
-                scim_users.c.tenant_id == tenant_id, scim_users.c.user_id.in_(user_ids)
-            )
+            select(scim_users.c.user_id, users.c.role, users.c.email)
+            .join(users, users.c.id == scim_users.c.user_id)
+            .where(scim_users.c.tenant_id == tenant_id, scim_users.c.user_id.in_(user_ids))
         )
     }
     names: dict[str, list[str]] = {u: [] for u in managed}
@@ -93,10 +102,17 @@ def recompute(conn: Connection, tenant_id: str, user_ids: list[str]) -> None:
         )
     ):
         names[user_id].append(name)
-    for user_id, groups in names.items():
+    for user_id, groups in sorted(names.items()):
         role = role_for(groups, mapping["group_roles"], mapping["default_role"])
+        before = managed[user_id]
+        if role == before.role:
+            continue
         conn.execute(
             update(users)
-            .where(users.c.tenant_id == tenant_id, users.c.id == user_id, users.c.role != role)
+            .where(users.c.tenant_id == tenant_id, users.c.id == user_id)
             .values(role=role)
         )
+        change = events.role_change(
+            tenant_id, user_id, before.email, (before.role, role), actor, via
+        )
+        events.record(conn, change)

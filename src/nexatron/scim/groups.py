@@ -80,7 +80,7 @@ def create_group(conn: Connection, caller: Caller, payload: Mapping[str, Any]) -
         )
     )
     touched = _set_members(conn, caller, group_id, _members(group))
-    group_roles.recompute(conn, caller.tenant_id, touched)
+    group_roles.recompute(conn, caller.tenant_id, touched, caller.actor)
     events.record(conn, _event(caller, "scim.group.create", group_id, group.display_name))
     return get_group(conn, caller, group_id)
 
@@ -103,7 +103,7 @@ def delete_group(conn: Connection, caller: Caller, group_id: str) -> None:
     before = get_group(conn, caller, group_id)
     members = _member_ids(before)
     conn.execute(scim_groups.delete().where(scim_groups.c.id == group_id))
-    group_roles.recompute(conn, caller.tenant_id, members)
+    group_roles.recompute(conn, caller.tenant_id, members, caller.actor)
     events.record(conn, _event(caller, "scim.group.delete", group_id, before.display_name))
 
 
@@ -125,7 +125,8 @@ def _save(
     )
     touched = _set_members(conn, caller, group_id, _members(after))
     renamed = after.display_name != before.display_name
-    group_roles.recompute(conn, caller.tenant_id, _member_ids(after) if renamed else touched)
+    recomputed = _member_ids(after) if renamed else touched
+    group_roles.recompute(conn, caller.tenant_id, recomputed, caller.actor)
     events.record(conn, _event(caller, action, group_id, after.display_name))
     return get_group(conn, caller, group_id)
 

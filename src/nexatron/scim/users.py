@@ -17,6 +17,7 @@ from scim2_models import (
 )
 from sqlalchemy import Connection, func, or_, select, update
 
+from nexatron import audit
 from nexatron.clock import now
 from nexatron.identity import events
 from nexatron.identity.deprovision import deprovision
@@ -42,6 +43,10 @@ class Caller:
         """Before a user is created or re-enabled: the plan's seats."""
         if self.settings is not None:
             check_new_seat(conn, self.settings, self.tenant_id, self.plan)
+
+    @property
+    def actor(self) -> audit.Actor:
+        return audit.Actor("scim", self.token_id)
 
     def event(self, action: str, user_id: str, name: str | None, **kw: Any) -> events.Event:
         return events.Event(
@@ -126,7 +131,7 @@ def create_user(conn: Connection, caller: Caller, payload: Mapping[str, Any]) ->
                 email=_email(user),
                 name=resources.display_name(user),
                 password_hash=None,
-                role=group_roles.DEFAULT_ROLE,
+                role=group_roles.get_mapping(conn, caller.tenant_id)["default_role"],
                 disabled=False,
                 created_at=now(),
             )
@@ -137,7 +142,7 @@ def create_user(conn: Connection, caller: Caller, payload: Mapping[str, Any]) ->
         .where(users.c.id == user_id)
         .values(email=_email(user), name=resources.display_name(user), disabled=False)
     )
-    group_roles.recompute(conn, caller.tenant_id, [user_id])
+    group_roles.recompute(conn, caller.tenant_id, [user_id], caller.actor)
     if user.active is False:
         deprovision(conn, caller.tenant_id, user_id, reason="scim_deactivate")
     events.record(conn, caller.event("scim.user.create", user_id, user.user_name))
@@ -179,7 +184,7 @@ def _save(
         .where(users.c.tenant_id == caller.tenant_id, users.c.id == user_id)
         .values(email=_email(after), name=resources.display_name(after))
     )
-    group_roles.recompute(conn, caller.tenant_id, [user_id])
+    group_roles.recompute(conn, caller.tenant_id, [user_id], caller.actor)
     was_active, is_active = before.active is not False, after.active is not False
     if was_active and not is_active:
         deprovision(conn, caller.tenant_id, user_id, reason="scim_deactivate")

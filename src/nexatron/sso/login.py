@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from authlib.common.security import generate_token
 from sqlalchemy import select, update
 
+from nexatron import audit
 from nexatron.crypto import DecryptionFailed
 from nexatron.errors import BadRequest, Forbidden, NexatronError, NotFound, TenantSuspended
 from nexatron.identity import events
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 COOKIE = "nexatron_sso"
 FLOW_TTL_S = 600
 _AAD = "sso-flow"
+SSO = audit.Actor("system", "sso")  # what the identity provider's claims change at sign-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +224,8 @@ def _sign_in(services: Services, provider: config.Provider, claims: dict[str, An
                 events.Event(
                     "sso.user.provision",
                     tenant_id,
-                    "system",
-                    "sso",
+                    SSO.type,
+                    SSO.id,
                     target_type="user",
                     target_id=user_id,
                     target_name=email,
@@ -235,6 +237,10 @@ def _sign_in(services: Services, provider: config.Provider, claims: dict[str, An
             user_id = row.id
             if role is not None and role != row.role:
                 conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+                change = (row.role, role)
+                events.record(
+                    conn, events.role_change(tenant_id, user_id, email, change, SSO, "SSO claim")
+                )
         events.record(
             conn,
             events.Event(
