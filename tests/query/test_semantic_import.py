@@ -70,6 +70,8 @@ async def test_dbt_metricflow_import(harness: Harness, demo: str, warehouse: Any
         "orders_placed",
         "online_orders",
         "revenue_per_order",
+        "units_sold",
+        "revenue_per_unit",
     }
     start, end = previous_quarter(today_in(harness))
     r = await ask(harness, harness.tenant.analyst, "order revenue by region last quarter")
@@ -93,6 +95,37 @@ async def test_dbt_metricflow_import(harness: Harness, demo: str, warehouse: Any
         end,
     )
     assert r.json()["data"] == [{"online_orders": online}] and online > 0
+
+
+async def test_dbt_ratio_and_derived_after_import(
+    harness: Harness, demo: str, warehouse: Any
+) -> None:
+    """A ratio (revenue_per_order) and a derived metric (revenue_per_unit = rev / u), asked
+    after the import, return what hand-written SQL gives."""
+    await _import(harness, demo, "jaffle_dbt.yml", "dbt", dry_run=False)
+    start, end = previous_quarter(today_in(harness))
+    [(revenue, orders, units)] = warehouse(
+        "SELECT (SELECT SUM(i.amount) FROM order_items i JOIN orders o ON i.order_id = o.id "
+        "WHERE o.order_date >= ? AND o.order_date < ?), "
+        "(SELECT COUNT(DISTINCT id) FROM orders WHERE order_date >= ? AND order_date < ?), "
+        "(SELECT SUM(i.quantity) FROM order_items i JOIN orders o ON i.order_id = o.id "
+        "WHERE o.order_date >= ? AND o.order_date < ?)",
+        *(start, end) * 3,
+    )
+    assert orders > 0 and units > 0
+    cases = {
+        "revenue_per_order": float(revenue) / orders,
+        "revenue_per_unit": float(revenue) / float(units),
+    }
+    for metric, expected in cases.items():
+        question = f"{metric.replace('_', ' ')} last quarter"
+        r = await ask(harness, harness.tenant.analyst, question)
+        assert r.status_code == 200, r.text
+        assert r.json()["data"] == [{metric: pytest.approx(expected, rel=1e-9)}], question
+        body = {"connection_id": demo, "metrics": [metric], "time": {"range": "last quarter"}}
+        r = await harness.as_(harness.tenant.analyst, "POST", "/api/v1/semantic/query", json=body)
+        assert r.status_code == 200, r.text
+        assert r.json()["data"] == [{metric: pytest.approx(expected, rel=1e-9)}], metric
 
 
 async def test_cube_import(harness: Harness, demo: str, warehouse: Any) -> None:
