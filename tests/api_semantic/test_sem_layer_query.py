@@ -147,3 +147,27 @@ async def test_an_edit_shows_in_the_next_answer(harness: Harness, library: Libra
     assert (await harness.as_(admin, "DELETE", ratio)).status_code == 204
     gone = await ask(harness, library, "fee per loan")
     assert gone.status_code == 422, gone.text
+
+
+async def test_a_taught_value_word_filters_on_its_value(harness: Harness, library: Library) -> None:
+    """Another word for one value (the web app's "teach Nexatron" for values): PATCH the
+    dimension's value_synonyms and the next question reads the word as that value."""
+    admin = harness.tenant.admin
+    [(harbour,)] = expect(library, f"SELECT COUNT(*) {JOIN_ALL} WHERE br.name = 'Harbour'")
+    unknown = await ask(harness, library, "number of loans at the docks")
+    assert unknown.status_code == 422, unknown.text
+    assert "docks" in " ".join(unknown.json()["detail"]["unmatched"])
+
+    url = f"/api/v1/semantic/dimensions/{library.ids['branch']}"
+    blank = await harness.as_(admin, "PATCH", url, json={"value_synonyms": {"Harbour": [" "]}})
+    assert blank.status_code == 422, blank.text
+    assert "value_synonyms" in blank.text
+    taught = {"value_synonyms": {"Harbour": ["the docks"]}}
+    changed = await harness.as_(admin, "PATCH", url, json=taught)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["value_synonyms"] == {"Harbour": ["the docks"]}
+
+    answer = await ask(harness, library, "number of loans at the docks")
+    assert answer.status_code == 200, answer.text
+    assert rows_of(answer.json()) == [(harbour,)]
+    assert "'Harbour'" in answer.json()["sql"]

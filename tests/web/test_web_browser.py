@@ -218,6 +218,30 @@ def test_teaching_a_word_then_getting_the_answer(open_as: Any, server: Server) -
     expect(answer.locator("table.data tbody tr")).to_have_count(4)
 
 
+def test_teaching_a_word_for_a_value_then_getting_the_answer(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    card = ask(page, "total sales for bigcorp by region")
+    expect(card).to_have_attribute("data-state", "refusal")
+    expect(card.locator("mark.word")).to_have_text(["bigcorp"])
+    teach = card.locator("form.teach")
+    teach.get_by_label("What “bigcorp” means").select_option(label="a value of Customer segment")
+    teach.get_by_label("Which Customer segment? (as it is stored)").fill("Enterprise")
+    teach.get_by_role("button", name="Add synonym and ask again").click()
+    answer = page.locator(".turn").nth(1)
+    expect(answer.locator(".answer")).to_have_attribute("data-state", "answered")
+    with server.client() as c:
+        taught = next(
+            d["value_synonyms"]
+            for d in c.get("/semantic/dimensions").json()["data"]
+            if d["name"] == "segment"
+        )
+        api = c.post("/query", json={"question": "total sales for bigcorp by region"}).json()
+        plain = c.post("/query", json={"question": "total sales for Enterprise by region"}).json()
+    assert taught == {"Enterprise": ["bigcorp"]}
+    assert api["data"] == plain["data"]
+    expect(answer.locator(".summary")).to_have_text(api["summary"])
+
+
 def test_api_key_create_use_revoke(open_as: Any, server: Server) -> None:
     page = open_as("analyst").page
     page.get_by_role("link", name="Settings").click()

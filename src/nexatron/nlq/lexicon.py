@@ -267,6 +267,18 @@ class _Builder:
             else:
                 bucket.append((dim, text))
 
+    def taught_values(self, dimensions: list[Dimension]) -> None:
+        """A dimension's `value_synonyms`: each word reads as its value, whether or not the value
+        index (capped per dimension) holds that value."""
+        index = self.lex.values
+        for dim in dimensions:
+            for value, words in dim.value_synonyms.items():
+                for word in words:
+                    key = " ".join(words_of(word))
+                    bucket = index.setdefault(key, [])
+                    if (dim.name, value) not in bucket:
+                        bucket.append((dim.name, value))
+
     def aliases(self, groups: dict[str, list[str]]) -> None:
         """Country codes, demonyms and other common names of values present in the index."""
         index = self.lex.values
@@ -295,6 +307,7 @@ def build_lexicon(layer: SemanticLayer, value_index: dict[str, list[str]] | None
     for dim, values in (value_index or {}).items():
         if dim in b.lex.dimensions:
             b.values(dim, values)
+    b.taught_values(layer.dimensions)
     index = b.lex.values
     index.pop("", None)
     b.aliases(groups)

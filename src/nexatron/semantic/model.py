@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 
 class _HasName(Protocol):
@@ -94,6 +94,9 @@ class Dimension(_Strict):
     label: str | None = None
     description: str | None = None
     synonyms: list[str] = Field(default_factory=list)
+    # Other words for values of this dimension, value -> words ("New York": ["NYC", "big apple"]):
+    # a question saying "NYC" filters on the value "New York". Taught from a refusal in the web app.
+    value_synonyms: dict[str, list[str]] = Field(default_factory=dict)
     table: str
     expr: str  # usually a column name of `table`
     type: DimensionType = "string"
@@ -102,6 +105,16 @@ class Dimension(_Strict):
     # (flights -> airports as origin and as destination). None: the unique shortest path.
     via: str | None = None
     origin: Literal["user", "bootstrap", "import"] = "user"
+
+    @field_validator("value_synonyms")
+    @classmethod
+    def _no_blank_value_words(cls, taught: dict[str, list[str]]) -> dict[str, list[str]]:
+        for value, words in taught.items():
+            if not value.strip():
+                raise ValueError("a value with other words for it cannot be blank")
+            if not words or any(not w.strip() for w in words):
+                raise ValueError(f"the words for {value!r} must be a list of non-blank words")
+        return taught
 
 
 class Relationship(_Strict):

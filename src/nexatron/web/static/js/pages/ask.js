@@ -220,12 +220,28 @@ export async function render(main, { navigate, params }) {
     card.dataset.state = 'refusal';
   }
 
+  // "Teach Nexatron": the word becomes a synonym of a metric or a dimension, or another word
+  // for one value of a text dimension (its value_synonyms), then the question is asked again.
   function teachForm(word, layer, q, cid) {
+    const textDims = layer.dimensions.filter((d) => (d.type || 'string') === 'string');
     const target = h('select', { name: 'target', required: true },
       h('option', { value: '' }, 'Choose what it means…'),
       h('optgroup', { label: 'Metrics' }, layer.metrics.map((m) => h('option', { value: `metrics:${m.id}` }, m.label || m.name))),
-      h('optgroup', { label: 'Dimensions' }, layer.dimensions.map((d) => h('option', { value: `dimensions:${d.id}` }, d.label || d.name))));
+      h('optgroup', { label: 'Dimensions' }, layer.dimensions.map((d) => h('option', { value: `dimensions:${d.id}` }, d.label || d.name))),
+      textDims.length ? h('optgroup', { label: 'A value of…' }, textDims.map((d) => h('option', { value: `values:${d.id}` }, `a value of ${d.label || d.name}`))) : null);
     target.id = `teach-${Math.random().toString(36).slice(2)}`;
+    const value = h('input', { type: 'text', name: 'value', autocomplete: 'off', id: `${target.id}-value` });
+    const valueLabel = h('label', { for: value.id }, 'Which value?');
+    const valueRow = h('div', { class: 'teach-row', hidden: true }, valueLabel, value);
+    target.addEventListener('change', () => {
+      const asValue = target.value.startsWith('values:');
+      valueRow.hidden = !asValue;
+      value.required = asValue;
+      if (asValue) {
+        const dim = layer.dimensions.find((d) => d.id === target.value.split(':')[1]);
+        valueLabel.textContent = `Which ${dim.label || dim.name}? (as it is stored)`;
+      }
+    });
     const status = h('div', { 'aria-live': 'polite' });
     const button = h('button', { type: 'submit', class: 'primary small' }, 'Add synonym and ask again');
     return h('form', {
@@ -233,14 +249,27 @@ export async function render(main, { navigate, params }) {
       onsubmit: async (e) => {
         e.preventDefault();
         if (!target.value) return;
-        const [plural, id] = target.value.split(':');
+        const [kind, id] = target.value.split(':');
+        const plural = kind === 'metrics' ? 'metrics' : 'dimensions';
+        const obj = (plural === 'metrics' ? layer.metrics : layer.dimensions).find((o) => o.id === id);
+        let body;
+        let meaning;
+        if (kind === 'values') {
+          const stored = value.value.trim();
+          if (!stored) return;
+          const taught = { ...(obj.value_synonyms || {}) };
+          taught[stored] = [...new Set([...(taught[stored] || []), word])];
+          body = { value_synonyms: taught };
+          meaning = `${obj.label || obj.name} “${stored}”`;
+        } else {
+          body = { synonyms: [...new Set([...(obj.synonyms || []), word])] };
+          meaning = obj.label || obj.name;
+        }
         button.disabled = true;
         try {
-          const obj = (plural === 'metrics' ? layer.metrics : layer.dimensions).find((o) => o.id === id);
-          const synonyms = [...new Set([...(obj.synonyms || []), word])];
-          await api(`/semantic/${plural}/${id}`, { method: 'PATCH', body: { synonyms } });
+          await api(`/semantic/${plural}/${id}`, { method: 'PATCH', body });
           await layerOf(cid, true);
-          clear(status, banner('ok', `Nexatron now reads “${word}” as ${obj.label || obj.name}. Asking again…`));
+          clear(status, banner('ok', `Nexatron now reads “${word}” as ${meaning}. Asking again…`));
           submit(q);
         } catch (err) {
           clear(status, banner('error', err.message));
@@ -250,6 +279,7 @@ export async function render(main, { navigate, params }) {
     },
     h('p', { class: 'teach-title' }, h('strong', {}, 'Teach Nexatron: '), `“${word}” means…`),
     h('div', { class: 'teach-row' }, h('label', { for: target.id, class: 'visually-hidden' }, `What “${word}” means`), target, button),
+    valueRow,
     status);
   }
 
