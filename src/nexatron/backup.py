@@ -1,8 +1,8 @@
 """Backups of the metadata store: `nexatron backup OUT` and `nexatron restore IN`.
 
 A backup is a directory holding the store and `manifest.json`:
-- SQLite: `nexatron.db`, copied with SQLite's online backup API, so the server keeps serving
-  (readers and the WAL writer are not blocked for more than a page step).
+- SQLite: `nexatron.db`, copied with SQLite's online backup API in one step (one read
+  transaction), so the server keeps serving: in WAL mode readers and writers are not blocked.
 - PostgreSQL: `store.dump`, a `pg_dump --format=custom` archive of the store's schema, restored
   with `pg_restore --clean --if-exists` (both must be on PATH: Debian's postgresql-client).
 
@@ -108,7 +108,10 @@ def _backup_sqlite(settings: Settings, out: Path) -> str | None:
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     target = sqlite3.connect(target_path)
     try:
-        source.backup(target, pages=256)  # steps of 256 pages: writers proceed in between
+        # One step, in one read transaction: SQLite restarts a step-wise copy whenever another
+        # connection writes between steps, so a busy store was never copied. In WAL mode the
+        # read blocks no writer; only checkpoints wait past it.
+        source.backup(target, pages=-1)
         return _revision(target)
     finally:
         target.close()

@@ -4,7 +4,10 @@ made under other keys is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,10 @@ from nexatron.backup import BackupError, backup, restore
 from nexatron.cli import main
 from nexatron.connections.service import aad, create, get_row
 from nexatron.identity.users import create_user
+from nexatron.ids import new_id
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
+from nexatron.store.tables import queries
 from nexatron.testing import PG_URL, TEST_SECRET, Tenant, add_tenant
 from throwaway import unique
 
@@ -109,6 +114,72 @@ def test_sqlite_backup_while_writing_restores_the_same_store(tmp_path: Path) -> 
         _serves_the_same(restored, tenant, connection_id)
     finally:
         restored.close()
+
+
+def _history_row(tenant: Tenant, connection_id: str, data: list[list[str]]) -> dict[str, Any]:
+    return {
+        "id": new_id("query"),
+        "tenant_id": tenant.id,
+        "user_id": tenant.analyst.user_id,
+        "connection_id": connection_id,
+        "conversation_id": new_id("conversation"),
+        "question": "What were total sales last quarter?",
+        "status": "answered",
+        "data": data,
+        "row_count": len(data),
+        "created_at": dt.datetime.now(dt.UTC),
+    }
+
+
+def test_sqlite_backup_of_a_large_store_finishes_under_frequent_writes(tmp_path: Path) -> None:
+    """The copy is one step: SQLite restarts a step-wise backup whenever another connection
+    writes between steps, so with 256-page steps a store of thousands of pages written every few
+    milliseconds was never copied (measured: 5,000 pages, a write every 3 ms, not finished after
+    20 s and 2,500 steps). In WAL mode the one step blocks no writer."""
+    live = build_services(_settings(tmp_path / "live"))
+    tenant, connection_id = _populate(live)
+    sample = [[f"region {i}", "x" * 2000] for i in range(4)]
+    with live.db.begin() as conn:  # about 8 KB a row: 2,500 rows are over 5,000 pages
+        for _ in range(25):
+            rows = [_history_row(tenant, connection_id, sample) for _ in range(100)]
+            conn.execute(queries.insert(), rows)
+    with live.db.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+    assert pages > 5000
+    stop, finished = threading.Event(), threading.Event()
+    commits: list[float] = []
+
+    def keep_writing() -> None:  # a history row committed every few milliseconds
+        while not stop.is_set():
+            with live.db.begin() as conn:
+                conn.execute(queries.insert(), [_history_row(tenant, connection_id, [])])
+            commits.append(time.monotonic())
+            time.sleep(0.003)
+
+    def copy() -> None:
+        backup(live.settings, tmp_path / "bk")
+        finished.set()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    time.sleep(0.05)
+    started = time.monotonic()
+    copier = threading.Thread(target=copy)
+    copier.start()
+    copier.join(timeout=15)
+    took = time.monotonic() - started
+    stop.set()
+    writer.join()
+    copier.join()  # with no more writes even a step-wise copy ends
+    live.close()
+    assert finished.is_set() and took < 15, f"backup not finished after {took:.1f} s"
+    during = [t for t in commits if started <= t <= started + took]
+    assert during, "no write committed while the backup ran"
+    copied = sqlite3.connect(tmp_path / "bk" / "nexatron.db")
+    try:
+        assert copied.execute("SELECT count(*) FROM queries").fetchone()[0] >= 2500
+    finally:
+        copied.close()
 
 
 def test_restore_refuses_other_keys_and_an_existing_store(tmp_path: Path) -> None:
