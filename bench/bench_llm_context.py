@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.llm.shop import wide_schema
 
-from nexatron.nlq.llm.context import ContextIndex
+from nexatron.nlq.llm.retrieval import ContextIndex
 from nexatron.semantic.model import SemanticLayer
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the features import Services themselves
     from nexatron.connections.tester import ConnectionTester
     from nexatron.lru import LRU
     from nexatron.nlq.llm import LLMPlanner
-    from nexatron.nlq.llm.context import ContextIndex
+    from nexatron.nlq.llm.retrieval import ContextIndex
     from nexatron.query.service import QueryService
     from nexatron.sso.oidc import OidcClient
     from nexatron.usage.quota import Quotas

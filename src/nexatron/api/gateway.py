@@ -7,7 +7,8 @@ NEXATRON_MAX_HEADER_BYTES / _COUNT are a 431 before anything else is read. The r
 Principal (or the authentication error) is left in `scope["state"]`.
 
 Each request also gets an id (`X-Request-ID` on the response) and an audit context (request id,
-client address, user agent, actor: `audit.context`) that audit events written while it runs use.
+client address, user agent, actor: `audit.request_context`) that the audit events written while
+it runs use.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nexatron.audit import Actor, actor_of
-from nexatron.audit.context import RequestInfo, begin_request, end_request
+from nexatron.audit.request_context import RequestInfo, begin_request, end_request
 from nexatron.errors import Forbidden, NexatronError, TenantSuspended, Unauthorized
 from nexatron.identity.apikeys import OPERATOR_PREFIX
 from nexatron.identity.operators import Operator, authenticate_operator

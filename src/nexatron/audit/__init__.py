@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nexatron.audit.context import RequestInfo, current_request
 from nexatron.audit.model import SYSTEM, Actor, ActorType, Outcome, Target, field_names
+from nexatron.audit.request_context import RequestInfo, current_request
 from nexatron.audit.writer import record
 from nexatron.identity.roles import Principal
 

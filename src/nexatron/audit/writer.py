@@ -16,8 +16,8 @@ from sqlalchemy import Connection, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from nexatron.audit.chain import GENESIS, chain_of, event_hash
-from nexatron.audit.context import current_request
 from nexatron.audit.model import ACTION, FIELD_NAME, OUTCOMES, SYSTEM, Actor, Outcome, Target, clip
+from nexatron.audit.request_context import current_request
 from nexatron.ids import random_base62
 from nexatron.store.tables import audit_chain_heads, audit_events
 

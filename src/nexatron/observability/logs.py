@@ -18,7 +18,7 @@ import logging
 import time
 from typing import Any
 
-from nexatron.audit.context import current_request
+from nexatron.audit.request_context import current_request
 
 #: Attributes a record may carry (the access line sets them) that the JSON line shows.
 EXTRA_FIELDS = ("route", "method", "status", "duration_ms")

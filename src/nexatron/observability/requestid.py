@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nexatron.audit.context import new_request_id
+from nexatron.audit.request_context import new_request_id
 
 MAX_LENGTH = 128
 _SAFE = re.compile(r"[A-Za-z0-9._:-]{1,128}")

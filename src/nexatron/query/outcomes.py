@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from nexatron.audit.context import current_request_id
+from nexatron.audit.request_context import current_request_id
 from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
 from nexatron.nlq.errors import Clarification

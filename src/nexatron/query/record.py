@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from nexatron.audit.context import current_request_id
+from nexatron.audit.request_context import current_request_id
 from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
 from nexatron.observability.metrics import ANSWERS

@@ -3,7 +3,7 @@
 This module runs the steps; each lives in its own module: names (`naming.py`,
 `abbreviations.py`, `synonyms.py`), what a column is (`column_kinds.py`), what a table and its
 columns propose and their unique names (`proposals.py`), relationships verified on the data
-(`links.py` with `probe.py`), role dimensions (`roles.py`) and the report (`report.py`).
+(`links.py` with `probe.py`), role dimensions (`role_dimensions.py`) and the report (`report.py`).
 
 What it proposes, by table and column (names read by `naming.py`: camelCase and snake_case split,
 abbreviations expanded, a prefix every table shares dropped):
@@ -16,7 +16,7 @@ abbreviations expanded, a prefix every table shares dropped):
   measures; categorical text, booleans and dates as dimensions; a table's main date
   (ordered/created/placed/date-like names first) is its metrics' time dimension;
 - relationships from foreign keys and from names, verified on the data (`links.py`), and
-  role-named dimensions where two links reach one table (`roles.py`).
+  role-named dimensions where two links reach one table (`role_dimensions.py`).
 
 Names are plain (`country`) when unique and prefixed with the entity (`customer_country`) when two
 tables share them. Idempotent: objects whose name or definition is already in `existing` are not
@@ -35,7 +35,7 @@ from nexatron.semantic.naming import Vocabulary, entity_words, safe_name, senten
 from nexatron.semantic.probe import Probe
 from nexatron.semantic.proposals import BootTable, Proposer, income_words, unique_names
 from nexatron.semantic.report import BootstrapReport, Declared, Skipped
-from nexatron.semantic.roles import role_dimensions
+from nexatron.semantic.role_dimensions import role_dimensions
 from nexatron.semantic.synonyms import entity_synonyms
 from nexatron.warehouse.types import SchemaSnapshot, TableInfo
 

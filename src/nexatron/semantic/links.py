@@ -15,7 +15,7 @@ on the data before it is declared.
   share across tables ("student") become names of the target's rows (`aliases`).
 - Two links from one table to another (origin and destination airport), or a table to itself
   (parent category), carry a role: the words of the child column before the parent's entity.
-  Bootstrap turns them into role-named dimensions (`semantic/roles.py`).
+  Bootstrap turns them into role-named dimensions (`semantic/role_dimensions.py`).
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ Its output is untrusted: semantic queries are validated against the layer, SQL g
 """
 
 from nexatron.nlq.llm.config import LLMConfig
-from nexatron.nlq.llm.context import ContextIndex, ContextSlice
 from nexatron.nlq.llm.errors import LLMUnavailable
 from nexatron.nlq.llm.planner import LLMCall, LLMPlan, LLMPlanner, LLMUsage
 from nexatron.nlq.llm.providers import ChatClient, Completion, make_client
+from nexatron.nlq.llm.retrieval import ContextIndex, ContextSlice
 
 __all__ = [
     "ChatClient",

@@ -15,9 +15,9 @@ from nexatron.errors import NexatronError
 from nexatron.lru import LRU
 from nexatron.nlq.llm import prompts
 from nexatron.nlq.llm.config import LLMConfig
-from nexatron.nlq.llm.context import ContextIndex, ContextSlice
 from nexatron.nlq.llm.output import Reply, clip, parse_reply
 from nexatron.nlq.llm.providers import ChatClient, Completion, Message, make_client
+from nexatron.nlq.llm.retrieval import ContextIndex, ContextSlice
 from nexatron.nlq.llm.summary import checked_rephrasing
 from nexatron.semantic.model import SemanticLayer, SemanticQuery
 from nexatron.warehouse.types import SchemaSnapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nexatron.nlq.llm.context import data_json
+from nexatron.nlq.llm.retrieval import data_json
 
 DATA_OPEN, DATA_CLOSE = "<data>", "</data>"
 

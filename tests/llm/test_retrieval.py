@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from nexatron.nlq.llm.context import ContextIndex, approx_tokens
+from nexatron.nlq.llm.retrieval import ContextIndex, approx_tokens
 from nexatron.semantic.model import Dimension, Metric, SemanticLayer, SemanticQuery
 from nexatron.warehouse.types import SchemaSnapshot, TableInfo
 
