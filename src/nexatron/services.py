@@ -19,7 +19,7 @@ from nexatron.store.db import make_engine, migrate
 from nexatron.store.version import MetadataVersion, VersionedRows
 
 if TYPE_CHECKING:  # the features import Services themselves
-    from nexatron.connections.tester import ConnectionTester
+    from nexatron.connections.tester import ConnectPool
     from nexatron.lru import LRU
     from nexatron.nlq.llm import LLMPlanner
     from nexatron.nlq.llm.retrieval import ContextIndex
@@ -46,7 +46,8 @@ class Services:
     query_service: QueryService | None = None
     engine_pool: EnginePool | None = None
     connection_policy: ConnectionPolicy | None = None
-    connection_tester: ConnectionTester | None = None
+    connection_tester: ConnectPool | None = None
+    schema_introspector: ConnectPool | None = None
     quotas: Quotas | None = None
     oidc: OidcClient | None = None
     llm_planners: LRU[str, LLMPlanner] | None = None

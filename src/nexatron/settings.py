@@ -95,6 +95,9 @@ class Settings(BaseModel):
     connection_test_workers: int = Field(default=4, ge=1)
     connection_tests_per_tenant: int = Field(default=2, ge=1)
     connection_test_rate_limit: str = "30/minute"  # per tenant
+    # Schema introspection and bootstrap: a pool of their own, a few per tenant at once.
+    introspection_workers: int = Field(default=4, ge=1)
+    introspections_per_tenant: int = Field(default=2, ge=1)
 
     admin_email: str | None = None
     admin_password: str | None = None

@@ -12,12 +12,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conn_support import SUPERUSER_PW, create_connection
 from policy_support import listening
 
-from nexatron.testing import make_app_client
+from nexatron.testing import Harness, make_app_client
 from nexatron.warehouse.policy import ADVICE
 
 pytestmark = pytest.mark.anyio
@@ -159,3 +160,52 @@ async def test_sixty_tests_to_a_silent_port_do_not_starve_another_tenant(tmp_pat
         assert len(ran) <= per_tenant and codes.count(429) >= 60 - per_tenant, codes
         assert all(r["error_code"] == "timeout" for r in ran), ran
         print(f"\nother tenant's GET /connections during the storm: {elapsed * 1000:.0f} ms")
+
+
+async def _other_tenant_lists_during(h: Harness, storm: list[asyncio.Task[Any]]) -> float:
+    """Seconds the other tenant's GET /connections takes once the storm has landed."""
+    await asyncio.sleep(0.5)
+    start = time.perf_counter()
+    listed = await h.as_(h.other.viewer, "GET", "/api/v1/connections")
+    assert listed.status_code == 200
+    return time.perf_counter() - start
+
+
+async def test_sixty_schema_refreshes_to_a_silent_port_do_not_starve_another_tenant(
+    tmp_path: Path,
+) -> None:
+    """M2 through schema introspection: before, a viewer's 60 x GET .../schema?refresh=true to a
+    silent port each held a request thread for the 10 s connect timeout, and the other tenant's
+    GET /connections took 30 s. Now they share one introspection on the bounded pool, with the
+    short connect timeout; bootstraps (which also connect) run there too, a few per tenant."""
+    async with make_app_client(tmp_path, **LOOPBACK) as h:
+        with listening() as silent:
+            made = await create_connection(
+                h, h.tenant.admin, "silent", "postgres",
+                {"host": "127.0.0.1", "port": silent.port, "database": "d", "user": "u"},
+            )  # fmt: skip
+            cid = made.json()["id"]
+            url = f"/api/v1/connections/{cid}/schema?refresh=true"
+            refreshes = [asyncio.create_task(h.as_(h.tenant.viewer, "GET", url)) for _ in range(60)]
+            waited = await _other_tenant_lists_during(h, refreshes)
+            started = time.perf_counter()
+            refreshed = await asyncio.gather(*refreshes)
+            refresh_s = time.perf_counter() - started
+            boot = {"connection_id": cid}
+            bootstraps = [
+                asyncio.create_task(h.as_(h.tenant.admin, "POST", "/api/v1/semantic/bootstrap",
+                                          json=boot))
+                for _ in range(20)
+            ]  # fmt: skip
+            waited_boot = await _other_tenant_lists_during(h, bootstraps)
+            booted = await asyncio.gather(*bootstraps)
+        assert waited < 1.0, f"the other tenant waited {waited:.2f} s"
+        assert waited_boot < 1.0, f"the other tenant waited {waited_boot:.2f} s (bootstraps)"
+        # One introspection answered all 60 refreshes, with the short connect timeout.
+        assert {r.status_code for r in refreshed} == {400}, [r.text for r in refreshed[:3]]
+        assert {r.json()["detail"][0]["type"] for r in refreshed} == {"timeout"}
+        assert refresh_s < 2 * h.services.settings.connection_test_timeout_s + 2, refresh_s
+        codes = sorted(r.status_code for r in booted)
+        per_tenant = h.services.settings.introspections_per_tenant
+        assert codes.count(429) >= 20 - per_tenant and codes.count(400) >= 1, codes
+        print(f"\nother tenant's GET /connections during the schema storm: {waited * 1000:.0f} ms")

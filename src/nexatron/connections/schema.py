@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from functools import partial
 
+import anyio
 from sqlalchemy import select, update
 
 from nexatron import audit
 from nexatron.clock import now
 from nexatron.connections.service import (
     connection_policy,
-    engine_for,
     full_config,
     get_row,
 )
-from nexatron.connections.tester import ConnectionTester
+from nexatron.connections.tester import ConnectPool
 from nexatron.services import Services
+from nexatron.store.records import ConnectionRecord
 from nexatron.store.tables import connections
+from nexatron.warehouse.base import Engine
 from nexatron.warehouse.registry import open_engine, parse_config
 from nexatron.warehouse.types import SchemaSnapshot, TestResult
 
@@ -25,9 +29,11 @@ def _fresh(cached_at: dt.datetime | None, ttl_s: float) -> bool:
     return cached_at is not None and now() - cached_at < dt.timedelta(seconds=ttl_s)
 
 
-def get_schema(
+def cached_schema(
     services: Services, tenant_id: str, connection_id: str, *, refresh: bool = False
-) -> SchemaSnapshot:
+) -> SchemaSnapshot | None:
+    """The stored snapshot while it is fresh (404 for another tenant's connection); None when
+    it has to be introspected."""
     with services.db.connect() as conn:
         row = get_row(conn, tenant_id, connection_id)
         cached = None
@@ -35,9 +41,19 @@ def get_schema(
             cached = conn.execute(
                 select(connections.c.schema_cache).where(connections.c.id == row.id)
             ).scalar()
-    if cached is not None:
-        return SchemaSnapshot.model_validate(cached)
-    snapshot = engine_for(services, row).introspect()
+    return None if cached is None else SchemaSnapshot.model_validate(cached)
+
+
+def introspect(services: Services, tenant_id: str, connection_id: str) -> SchemaSnapshot:
+    """Introspect now, on an engine of its own with the short connect timeout (closed
+    afterwards), and store the snapshot. Runs on the bounded pool (`introspector`)."""
+    with services.db.connect() as conn:
+        row = get_row(conn, tenant_id, connection_id)
+    engine = _short_lived_engine(services, row)
+    try:
+        snapshot = engine.introspect()
+    finally:
+        engine.dispose()
     if snapshot.introspected_at is None:
         snapshot.introspected_at = now()
     with services.db.begin() as conn:
@@ -53,17 +69,56 @@ def get_schema(
     return snapshot
 
 
+def get_schema(
+    services: Services, tenant_id: str, connection_id: str, *, refresh: bool = False
+) -> SchemaSnapshot:
+    """For callers on a thread: the cached snapshot, else an introspection under the tenant's
+    share of the bounded pool (429 beyond it)."""
+    cached = cached_schema(services, tenant_id, connection_id, refresh=refresh)
+    if cached is not None:
+        return cached
+    return introspector(services).run(
+        tenant_id, lambda: introspect(services, tenant_id, connection_id)
+    )
+
+
+async def get_schema_async(
+    services: Services, tenant_id: str, connection_id: str, *, refresh: bool = False
+) -> SchemaSnapshot:
+    """`get_schema` for the event loop: no thread is held while the introspection waits, and
+    concurrent requests for one connection share one introspection."""
+    if services.local_io:
+        cached = cached_schema(services, tenant_id, connection_id, refresh=refresh)
+    else:
+        cached = await anyio.to_thread.run_sync(
+            partial(cached_schema, services, tenant_id, connection_id, refresh=refresh)
+        )
+    if cached is not None:
+        return cached
+    job = introspector(services).submit(
+        tenant_id,
+        lambda: introspect(services, tenant_id, connection_id),
+        key=f"{tenant_id}:{connection_id}",
+    )
+    # Shielded: a client that goes away must not cancel a job other requests share.
+    return await asyncio.shield(asyncio.wrap_future(job))
+
+
+def _short_lived_engine(services: Services, row: ConnectionRecord) -> Engine:
+    return open_engine(
+        row.type,
+        parse_config(row.type, full_config(services, row)),
+        connect_timeout_s=services.settings.connection_test_timeout_s,
+        gate=connection_policy(services).for_tenant(row.tenant_id),
+    )
+
+
 def test_connection(services: Services, tenant_id: str, connection_id: str) -> TestResult:
     """A round trip on an engine of its own with the short test timeout (closed afterwards),
     audited as `connection.test` (a failed test records its outcome)."""
     with services.db.connect() as conn:
         row = get_row(conn, tenant_id, connection_id)
-    engine = open_engine(
-        row.type,
-        parse_config(row.type, full_config(services, row)),
-        connect_timeout_s=services.settings.connection_test_timeout_s,
-        gate=connection_policy(services).for_tenant(tenant_id),
-    )
+    engine = _short_lived_engine(services, row)
     try:
         result = engine.test()
     finally:
@@ -80,12 +135,30 @@ def test_connection(services: Services, tenant_id: str, connection_id: str) -> T
     return result
 
 
-def tester(services: Services) -> ConnectionTester:
+def tester(services: Services) -> ConnectPool:
+    """The connection tests' pool."""
     existing = services.connection_tester
     if existing is None:
         settings = services.settings
-        existing = services.connection_tester = ConnectionTester(
+        existing = services.connection_tester = ConnectPool(
             workers=settings.connection_test_workers,
             per_tenant=settings.connection_tests_per_tenant,
+            what="connection tests",
+            name="nexatron-conntest",
+        )
+    return existing
+
+
+def introspector(services: Services) -> ConnectPool:
+    """The pool of schema introspections and bootstraps (apart from tests: an introspection of
+    a large warehouse takes longer than a test, and must not delay one)."""
+    existing = services.schema_introspector
+    if existing is None:
+        settings = services.settings
+        existing = services.schema_introspector = ConnectPool(
+            workers=settings.introspection_workers,
+            per_tenant=settings.introspections_per_tenant,
+            what="schema introspections or bootstraps",
+            name="nexatron-introspect",
         )
     return existing

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from nexatron import audit
-from nexatron.connections.schema import get_schema
+from nexatron.connections.schema import get_schema, introspector
 from nexatron.connections.service import engine_for, get_row
 from nexatron.errors import Conflict, ValidationFailed
 from nexatron.semantic import repository as repo
@@ -217,6 +218,17 @@ def bootstrap(
         "layer": proposed.model_dump(mode="json"),
         "report": result.report.as_json(),
     }
+
+
+async def bootstrap_async(
+    services: Services, tenant_id: str, connection_id: str, *, apply: bool
+) -> dict[str, Any]:
+    """`bootstrap` on the bounded introspection pool: it connects (introspection, probes), so a
+    tenant's bootstraps to a silent host hold no request thread and cannot starve others."""
+    job = introspector(services).submit(
+        tenant_id, lambda: bootstrap(services, tenant_id, connection_id, apply=apply)
+    )
+    return await asyncio.wrap_future(job)
 
 
 def _apply_additions(

@@ -163,12 +163,20 @@ async def test_connection(connection_id: str, principal: Tester, services: AppSt
     return await asyncio.wrap_future(job)
 
 
-@router.get("/{connection_id}/schema", response_model=SchemaSnapshot)
-def get_schema(
+@router.get(
+    "/{connection_id}/schema",
+    response_model=SchemaSnapshot,
+    responses={429: {"description": "This tenant's introspections are all running."}},
+)
+async def get_schema(
     connection_id: str,
     principal: Reader,
     services: AppState,
     refresh: Annotated[bool, Query(description="Re-introspect now")] = False,
 ) -> SchemaSnapshot:
-    """Schemas, tables, views, columns, keys and approximate row counts (cached)."""
-    return schemas.get_schema(services, principal.tenant_id, connection_id, refresh=refresh)
+    """Schemas, tables, views, columns, keys and approximate row counts (cached). An
+    introspection runs in a small pool of its own, a few per tenant at once (429 beyond);
+    concurrent requests for one connection share one."""
+    return await schemas.get_schema_async(
+        services, principal.tenant_id, connection_id, refresh=refresh
+    )

@@ -142,16 +142,23 @@ class BootstrapOut(BaseModel):
     "/bootstrap",
     response_model=BootstrapOut,
     openapi_extra=audit.action("semantic.bootstrap"),
-    responses={404: {"description": "No such connection"}, 422: {"description": "Bad body"}},
+    responses={
+        404: {"description": "No such connection"},
+        422: {"description": "Bad body"},
+        429: {"description": "This tenant's introspections and bootstraps are all running."},
+    },
 )
-def bootstrap(body: BootstrapBody, principal: Writer, services: AppState) -> dict[str, Any]:
+async def bootstrap(body: BootstrapBody, principal: Writer, services: AppState) -> dict[str, Any]:
     """Propose metrics, dimensions and relationships from the connection's schema (every schema
     it exposes); with `apply`, add the new ones. Idempotent; never overwrites objects a person
     edited. Relationships are verified on the data with bounded read-only queries: foreign keys
     only toward unique columns, and keys inferred from names (`customer_id`, `custNo`) only when
     every sampled value is found in the target. `report` lists what was declared and what was
-    refused, with the reason."""
-    return service.bootstrap(services, principal.tenant_id, body.connection_id, apply=body.apply)
+    refused, with the reason. Runs with the schema introspections (a few per tenant at once,
+    429 beyond), waiting without holding a request thread."""
+    return await service.bootstrap_async(
+        services, principal.tenant_id, body.connection_id, apply=body.apply
+    )
 
 
 @router.get("/export", response_class=PlainTextResponse)
