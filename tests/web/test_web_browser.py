@@ -6,6 +6,7 @@ script error, a CSP refusal or an alert() dialog (see conftest.Watched)."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -436,8 +437,12 @@ def test_hostile_values_and_labels_render_as_text(
 
 
 def test_secrets_stay_masked_on_edit_and_failures_are_classified(
-    open_as: Any, server: Server, tmp_path: Path
+    open_as: Any, server: Server, lab_files: dict[str, Path]
 ) -> None:
+    # A file under the operator's root that goes away after its connection was made: the test
+    # shows the classified outcome, not a driver message.
+    gone_file = lab_files["lab"].parent / "gone.duckdb"
+    shutil.copyfile(lab_files["lab"], gone_file)
     with server.client() as c:
         conn = c.post(
             "/connections",
@@ -458,9 +463,11 @@ def test_secrets_stay_masked_on_edit_and_failures_are_classified(
             json={
                 "name": "Gone file",
                 "type": "duckdb",
-                "config": {"path": str(tmp_path / "nowhere.duckdb")},
+                "config": {"path": str(gone_file)},
             },
         )
+    assert missing.status_code == 201, missing.text
+    gone_file.unlink()
     page = open_as("admin").page
     page.get_by_role("link", name="Connections").click()
     item = page.locator("li.card", has_text="Warehouse PG")
@@ -479,10 +486,19 @@ def test_secrets_stay_masked_on_edit_and_failures_are_classified(
     item = page.locator("li.card", has_text="Warehouse PG (edited)")
     item.get_by_role("button", name="Test").click()
     expect(item.locator(".banner.ok")).to_contain_text("PostgreSQL")
-    if missing.status_code == 201:  # a file that is not there: refused at creation or at test
-        gone = page.locator("li.card", has_text="Gone file")
-        gone.get_by_role("button", name="Test").click()
-        expect(gone.locator(".banner.error")).to_be_visible()
+    gone = page.locator("li.card", has_text="Gone file")
+    gone.get_by_role("button", name="Test").click()
+    expect(gone.locator(".banner.error")).to_contain_text("Database missing: The database")
+    assert "IO Error" not in gone.inner_text()  # no driver text
+    # Delete asks first; cancelling keeps it, confirming removes it.
+    gone.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    expect(page.locator("li.card", has_text="Gone file")).to_have_count(1)
+    gone.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.locator("li.card", has_text="Gone file")).to_have_count(0)
+    with server.client() as c:
+        assert c.get(f"/connections/{missing.json()['id']}").status_code == 404
     # The form of an engine with a password shows the right fields for it.
     page.get_by_role("button", name="+ Add connection").click()
     page.get_by_label("Database type").select_option("snowflake")
