@@ -131,6 +131,11 @@ class Settings(BaseModel):
     usage_export_timeout_s: float = Field(default=10.0, gt=0)
     # Attempts of one outbox row before it becomes a dead letter (a permanent 4xx: after one).
     usage_export_max_attempts: int = Field(default=20, ge=1)
+    # Requests in flight per export pass (Stripe takes one event per request; OpenMeter batches).
+    usage_export_concurrency: int = Field(default=8, ge=1)
+    # Delivered outbox rows are deleted after this many days (the ledger keeps every event);
+    # None keeps them.
+    usage_outbox_retention_days: int | None = Field(default=7, ge=1)
 
     audit_retention_days: int | None = Field(default=None, ge=1)  # None: keep every event
     audit_enabled: bool = True  # off only to measure what auditing costs (bench/bench_audit.py)

@@ -24,7 +24,9 @@ class Behaviour:
     fail_first: int = 0  # the first N requests: 500, nothing stored
     slow_first: int = 0  # the first N requests: answered after `slow_s` (client times out)
     slow_s: float = 1.0
-    duplicate_first: int = 0  # the first N events: stored, then 500 (so the client sends again)
+    # The request storing one of the first N events: stored, then 500 (so the client sends
+    # again; a batch is sent again whole).
+    duplicate_first: int = 0
     refuse: int | None = None  # every request: this status (e.g. 400, 429), nothing stored
 
 
@@ -36,15 +38,21 @@ class FakeEndpoint:
     bodies: list[Any] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     requests: int = 0
+    batches: int = 0  # CloudEvents batch requests among them
+    stored_then_failed: int = 0  # events stored by a request answered 500 (so sent again)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _event_id(content_type: str, raw: bytes) -> tuple[str, Any]:
+def _events(content_type: str, raw: bytes) -> list[tuple[str, Any]]:
+    """(id, body) of each event: a CloudEvents batch (a JSON array), one CloudEvent, or one
+    Stripe form."""
+    if content_type.startswith("application/cloudevents-batch+json"):
+        return [(str(body["id"]), body) for body in json.loads(raw)]
     if content_type.startswith("application/cloudevents"):
         body = json.loads(raw)
-        return str(body["id"]), body
+        return [(str(body["id"]), body)]
     form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-    return form["identifier"], form
+    return [(form["identifier"], form)]
 
 
 @contextmanager
@@ -73,14 +81,20 @@ def fake_endpoint(path: str) -> Iterator[FakeEndpoint]:
             if number <= b.fail_first + b.slow_first:
                 time.sleep(b.slow_s)
                 return self._reply(200)  # too late: the client gave up
-            ident, body = _event_id(self.headers.get("content-type", ""), raw)
+            events = _events(self.headers.get("content-type", ""), raw)
             with endpoint.lock:
-                endpoint.stored[ident] += 1
-                endpoint.bodies.append(body)
-                endpoint.headers.append(dict(self.headers))
-                duplicate = (
-                    len(endpoint.stored) <= b.duplicate_first and endpoint.stored[ident] == 1
+                duplicate = False
+                for ident, body in events:
+                    endpoint.stored[ident] += 1
+                    endpoint.bodies.append(body)
+                    endpoint.headers.append(dict(self.headers))
+                    first = endpoint.stored[ident] == 1
+                    duplicate |= first and len(endpoint.stored) <= b.duplicate_first
+                endpoint.batches += self.headers.get("content-type", "").startswith(
+                    "application/cloudevents-batch"
                 )
+                if duplicate:
+                    endpoint.stored_then_failed += len(events)
             self._reply(500 if duplicate else 200)
 
         def _reply(self, status: int) -> None:

@@ -138,9 +138,12 @@ def test_every_event_arrives_at_least_once_through_failures_timeouts_and_duplica
 
     assert set(om.stored) == ids  # every event, at least once
     assert set(st.stored) == ids
-    assert sum(om.stored.values()) == len(ids) + 4  # the 4 duplicated ones arrived twice
+    # Extra deliveries are exactly the events of the requests the fakes stored then failed:
+    # OpenMeter's batches holding one of the first 4 events, Stripe's first 3 events.
+    assert om.stored_then_failed >= 4 and st.stored_then_failed == 3
+    assert sum(om.stored.values()) == len(ids) + om.stored_then_failed
     assert sum(st.stored.values()) == len(ids) + 3
-    assert om.requests > len(ids) + 4  # failures and timeouts were retried
+    assert om.batches >= 1 and om.requests < len(ids)  # CloudEvents batches, not one per event
     assert max(om.stored.values()) == 2
 
     event = next(b for b in om.bodies if b["type"] == "nexatron.llm_tokens_in")
@@ -148,7 +151,10 @@ def test_every_event_arrives_at_least_once_through_failures_timeouts_and_duplica
     assert event["source"] == "nexatron" and event["data"]["value"] == 100
     assert event["data"]["model"] == "gpt-test" and event["data"]["planner"] == "llm"
     assert om.headers[0]["Authorization"] == "Bearer om-test-token"
-    assert om.headers[0]["Content-Type"] == "application/cloudevents+json"
+    assert {h["Content-Type"] for h in om.headers} <= {
+        "application/cloudevents-batch+json",
+        "application/cloudevents+json",
+    }
     form = next(b for b in st.bodies if b["event_name"] == "nexatron_rows_returned")
     assert form["payload[stripe_customer_id]"] == "cus_test123"
     assert int(form["payload[value]"]) >= 1 and form["identifier"] in ids
@@ -230,7 +236,7 @@ def test_a_passing_failure_is_retried_until_the_attempts_run_out(
     assert [r.dead for r in results] == [0, 0, len(om_rows), 0]
     assert [r.failed for r in results] == [len(om_rows), len(om_rows), 0, 0]
     assert all(r.dead_at is not None and r.attempts == 3 for r in om_rows)
-    assert om.requests == 3 * len(om_rows) and set(st.stored) == ledger_ids(services)
+    assert om.requests == 3 and set(st.stored) == ledger_ids(services)  # one batch a pass
 
 
 def test_dead_letters_are_listed_and_redriven_by_the_operator_cli(
@@ -283,3 +289,105 @@ def test_dead_letters_are_listed_and_redriven_by_the_operator_cli(
             select(audit_events.c.action).where(audit_events.c.action == "usage_outbox.redrive")
         ).all()
     assert len(actions) == 3
+
+
+def test_a_backlog_drains_at_once_in_batches_not_one_batch_per_interval(
+    services: Services,
+    endpoints: tuple[FakeEndpoint, FakeEndpoint],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pass that claimed a full batch is followed by the next at once (the interval is 60 s
+    here); OpenMeter gets CloudEvents batches, Stripe one event a request, several at once."""
+    om, st = endpoints
+    monkeypatch.setattr(exporter_module, "BATCH", 10)
+    monkeypatch.setattr(exporter_module, "OPENMETER_BATCH", 4)
+    settings = services.settings.model_copy(update={"usage_export_interval_s": 60.0})
+    load(services, QUESTIONS)
+    ids = ledger_ids(services)
+    exporter = Exporter(services.db, settings)
+    exporter.start()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not (set(om.stored) == set(st.stored) == ids):
+        time.sleep(0.05)
+    exporter.close()
+    assert set(om.stored) == ids and set(st.stored) == ids
+    assert om.batches >= len(ids) // 4 - 3 and om.requests <= len(ids) // 2
+    assert st.requests == len(ids)
+
+
+def test_a_pass_stops_sending_before_its_lease_ends_and_releases_the_rest(
+    services: Services,
+    endpoints: tuple[FakeEndpoint, FakeEndpoint],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Against a hanging Stripe (every request times out after 0.3 s), a pass sends only while
+    its lease can cover a request; the rest are due again at once with the attempt not counted,
+    so no other process claims rows this pass still holds."""
+    _om, st = endpoints
+    st.behaviour.slow_first, st.behaviour.slow_s = 1000, 1.0
+    monkeypatch.setattr(exporter_module, "LEASE_S", 0.5)
+    settings = services.settings.model_copy(update={"usage_export_concurrency": 2})
+    load(services, 3)
+    exporter = Exporter(services.db, settings)
+    assert exporter.lease_s == pytest.approx(1.2)  # 4 timeouts of 0.3 s
+    started = time.monotonic()
+    result = exporter.run_once()
+    took = time.monotonic() - started
+    exporter.close()
+    stripe = [r for r in outbox_rows(services) if r.sink == "stripe"]
+    assert took < exporter.lease_s, took
+    assert 0 < result.failed < len(stripe) and result.unsent == len(stripe) - result.failed
+    released = [r for r in stripe if r.last_error is None]
+    assert len(released) == result.unsent
+    now = dt.datetime.now(dt.UTC)
+    assert all(r.attempts == 0 and r.next_attempt_at <= now for r in released)
+    assert all(r.delivered_at is None or r.dead_at is None for r in outbox_rows(services))
+
+
+def test_a_failure_is_not_recorded_on_a_row_another_claim_took(
+    services: Services,
+    endpoints: tuple[FakeEndpoint, FakeEndpoint],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A claim whose lease ended may not mark its rows: another process holds them now."""
+    om, _st = endpoints
+    om.behaviour.refuse = 400
+    load(services, 1)
+    exporter = Exporter(services.db, services.settings)
+    claimed = [r for r in exporter._claim() if r.sink == "openmeter"]
+    make_due(services)  # the lease ended ...
+    assert exporter._claim()  # ... and another claim took the rows
+    for row in claimed:
+        assert exporter._settle_failed(row, exporter_module.Failure("HTTP 400", permanent=True))
+    exporter.close()
+    assert all(r.dead_at is None for r in outbox_rows(services))
+
+
+def test_delivered_rows_are_pruned_after_the_retention(
+    services: Services, endpoints: tuple[FakeEndpoint, FakeEndpoint]
+) -> None:
+    _om, st = endpoints
+    st.behaviour.refuse = 400  # Stripe's rows become dead letters: kept
+    load(services, 2)
+    exporter = Exporter(services.db, services.settings)
+    exporter.run_once()
+    assert services.settings.usage_outbox_retention_days == 7
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=8)
+    delivered = [r.id for r in outbox_rows(services) if r.delivered_at is not None]
+    with services.db.begin() as conn:
+        conn.execute(
+            update(usage_outbox)
+            .where(usage_outbox.c.id.in_(delivered[:3]))
+            .values(delivered_at=old)
+        )
+    assert exporter.prune() == 3
+    left = outbox_rows(services)
+    assert {r.id for r in left} == {r.id for r in left} - set(delivered[:3])
+    assert len(left) == 2 * len(ledger_ids(services)) - 3
+    assert sum(r.dead_at is not None for r in left) == len(ledger_ids(services))
+    kept = Exporter(
+        services.db, services.settings.model_copy(update={"usage_outbox_retention_days": None})
+    )
+    assert kept.prune() == 0
+    kept.close()
+    exporter.close()

@@ -63,6 +63,19 @@ class OutgoingRequest:
     content: bytes
 
 
+def openmeter_request(bodies: list[dict[str, Any]], settings: Settings) -> OutgoingRequest:
+    """One CloudEvent as `application/cloudevents+json`, several as one
+    `application/cloudevents-batch+json` array (OpenMeter's ingest takes both)."""
+    import json
+
+    if len(bodies) == 1:
+        return request_for(OPENMETER, bodies[0], settings)
+    headers = {"Content-Type": "application/cloudevents-batch+json"}
+    if settings.openmeter_token:
+        headers["Authorization"] = f"Bearer {settings.openmeter_token}"
+    return OutgoingRequest(str(settings.openmeter_url), headers, json.dumps(bodies).encode())
+
+
 def request_for(
     sink: str, body: dict[str, Any], settings: Settings, stripe_customer: str | None = None
 ) -> OutgoingRequest:
