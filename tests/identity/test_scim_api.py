@@ -7,7 +7,9 @@ from urllib.parse import quote
 
 import pytest
 from scim_helpers import (
+    ENTERPRISE,
     ERROR,
+    GROUP_SCHEMA,
     MEDIA,
     PATCH,
     USER_SCHEMA,
@@ -380,6 +382,71 @@ async def test_groups_grant_roles_through_the_mapping(harness) -> None:
         others = {"user.role_change", "scim.token.use"}  # a token's use: once a minute
         [caused_by] = [e for e in same_request if e.action not in others]
         assert caused_by.action == cause and caused_by.seq == change.seq + 1
+
+
+async def test_changes_are_audited_with_the_names_of_the_changed_attributes(harness) -> None:
+    scim = await scim_for(harness, harness.tenant)
+    canary = "canary-pw-" + tag()
+    email = f"fields-{tag()}@example.com"
+    user = (await scim.call("POST", "/Users", json=entra_user(email))).json()
+    replaced = {
+        **entra_user(email),
+        "externalId": user["externalId"],
+        "name": {"formatted": "Ada Lovelace", "familyName": "familyName", "givenName": "Ada"},
+        ENTERPRISE: {"department": "Finance", "employeeNumber": user[ENTERPRISE]["employeeNumber"]},
+        "password": canary,  # write-only: never stored, so never a change
+    }
+    r = await scim.call("PUT", f"/Users/{user['id']}", json=replaced)
+    assert r.status_code == 200, r.text
+
+    def op(operation: str, path: str | None, value: object = None) -> dict:
+        one: dict = {"op": operation, **({"path": path} if path else {})}
+        if value is not None:
+            one["value"] = value
+        return {"schemas": [PATCH], "Operations": [one]}
+
+    for body in (
+        op("replace", "displayName", "Ada L."),
+        op("replace", "displayName", "Ada L."),  # no change: no names
+        op("replace", None, {"active": False, "password": canary}),
+    ):
+        r = await scim.call("PATCH", f"/Users/{user['id']}", json=body)
+        assert r.status_code == 200, r.text
+    group = await scim.call(
+        "POST", "/Groups", json={"schemas": [GROUP_SCHEMA], "displayName": "Fields " + tag()}
+    )
+    group_id = group.json()["id"]
+    for body in (
+        op("add", "members", [{"value": user["id"]}]),
+        op("replace", "displayName", "Renamed " + tag()),
+    ):
+        r = await scim.call("PATCH", f"/Groups/{group_id}", json=body)
+        assert r.status_code == 200, r.text
+    r = await scim.call(
+        "PUT",
+        f"/Groups/{group_id}",
+        json={"schemas": [GROUP_SCHEMA], "displayName": "Put " + tag(), "externalId": "g-1"},
+    )
+    assert r.status_code == 200, r.text
+
+    with harness.services.db.connect() as conn:
+        logged = conn.execute(
+            select(audit_events)
+            .where(audit_events.c.target_id.in_([user["id"], group_id]))
+            .order_by(audit_events.c.seq)
+        ).all()
+    assert [(e.action, e.changed_fields) for e in logged] == [
+        ("scim.user.create", None),
+        ("scim.user.replace", ["enterprise.department", "name.formatted", "name.givenName"]),
+        ("scim.user.patch", ["displayName"]),
+        ("scim.user.patch", None),
+        ("scim.user.deactivate", ["active"]),
+        ("scim.group.create", None),
+        ("scim.group.patch", ["members"]),
+        ("scim.group.patch", ["displayName"]),
+        ("scim.group.replace", ["displayName", "externalId", "members"]),
+    ]
+    assert not [e for e in logged if canary in repr(tuple(e))]
 
 
 async def test_filters_paging_and_attributes(harness) -> None:

@@ -25,7 +25,9 @@ from nexatron.scim.users import Caller
 from nexatron.store.tables import scim_group_members, scim_groups, scim_users, users
 
 
-def _event(caller: Caller, action: str, group_id: str, name: str | None) -> events.Event:
+def _event(
+    caller: Caller, action: str, group_id: str, name: str | None, changed: list[str] | None = None
+) -> events.Event:
     return events.Event(
         action,
         caller.tenant_id,
@@ -34,6 +36,7 @@ def _event(caller: Caller, action: str, group_id: str, name: str | None) -> even
         target_type="group",
         target_id=group_id,
         target_name=name,
+        changed_fields=tuple(changed or ()),
     )
 
 
@@ -127,8 +130,10 @@ def _save(
     renamed = after.display_name != before.display_name
     recomputed = _member_ids(after) if renamed else touched
     group_roles.recompute(conn, caller.tenant_id, recomputed, caller.actor)
-    events.record(conn, _event(caller, action, group_id, after.display_name))
-    return get_group(conn, caller, group_id)
+    shown = get_group(conn, caller, group_id)
+    changed = resources.changed_attributes(before, shown)
+    events.record(conn, _event(caller, action, group_id, after.display_name, changed))
+    return shown
 
 
 def _check_name(conn: Connection, caller: Caller, name: str | None, but: str | None) -> str:

@@ -7,16 +7,20 @@ can match users created before provisioning started.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from pydantic import validate_email
 from pydantic_core import PydanticCustomError
-from scim2_models import Context, Group, User
+from scim2_models import Context, Group, Resource, User
 
 from nexatron.scim.models import UserModel
 
 # Set by the server on read; never stored in `scim_users.attributes`.
 SERVER_OWNED = ("schemas", "id", "meta", "userName", "externalId", "groups", "password")
+# Not a change a client made: the server's bookkeeping.
+NOT_CHANGES = ("schemas", "id", "meta")
+_ATTRIBUTE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
 def _meta(kind: str, base: str, object_id: str, created: dt.datetime, modified: dt.datetime) -> Any:
@@ -114,3 +118,32 @@ def _deliverable(email: str) -> bool:
 def _extensions(payload: dict[str, Any]) -> list[str]:
     """Extension schema URNs present in the stored attributes (e.g. the enterprise user)."""
     return [k for k in payload if k.startswith("urn:")]
+
+
+def changed_attributes(before: Resource[Any], after: Resource[Any]) -> list[str]:
+    """The names of the attributes that differ between two renderings of a resource, for the
+    audit log (names only): `displayName`, `emails`, `name.givenName`, `enterprise.department`.
+    A complex attribute (`name`, an extension) is named down to its sub-attribute."""
+    old = before.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    new = after.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    names: list[str] = []
+    for key in sorted(set(old) | set(new)):
+        was, now = old.get(key), new.get(key)
+        if key in NOT_CHANGES or was == now:
+            continue
+        name = _attribute_name(key)
+        if isinstance(was, dict | None) and isinstance(now, dict | None):
+            was, now = was or {}, now or {}
+            subs = sorted(k for k in set(was) | set(now) if was.get(k) != now.get(k))
+            names += [f"{name}.{_attribute_name(k)}" for k in subs]
+        else:
+            names.append(name)
+    return names
+
+
+def _attribute_name(key: str) -> str:
+    """An attribute's name as the audit log keeps it: an extension by its short name
+    (`urn:...:extension:enterprise:2.0:User` -> `enterprise`); anything else odd as `?`."""
+    if key.startswith("urn:"):
+        key = key.split(":extension:", 1)[-1].split(":", 1)[0]
+    return key if _ATTRIBUTE.fullmatch(key) else "?"

@@ -193,8 +193,11 @@ def _save(
         caller.check_seat(conn)
         conn.execute(update(users).where(users.c.id == user_id).values(disabled=False))
         action = "scim.user.reactivate"
-    events.record(conn, caller.event(action, user_id, after.user_name))  # one per request
-    return get_user(conn, caller, user_id)
+    shown = get_user(conn, caller, user_id)
+    changed = tuple(resources.changed_attributes(before, shown))
+    event = caller.event(action, user_id, after.user_name, changed_fields=changed)
+    events.record(conn, event)  # one per request
+    return shown
 
 
 def _email(user: Any) -> str:
