@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import httpx
 import pytest
-import uvicorn
+from query_support import serving
 
 from nexatron.api.app import create_app
 from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.testing import Harness, tenant_files
-from throwaway import free_port
 
 
 @pytest.fixture(scope="session")
@@ -54,19 +50,5 @@ def warehouse(demo_source: Path) -> Any:
 @pytest.fixture
 def server(harness: Harness, demo: str) -> Iterator[str]:
     """A real uvicorn server (lifespan on) over the harness's metadata store and data dir."""
-    port = free_port()
-    app = create_app(harness.services.settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield url
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(harness.services.settings)) as url:
+        yield url

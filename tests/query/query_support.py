@@ -1,16 +1,23 @@
-"""Helpers for the query API tests: asking, and reading server-sent events as a browser does."""
+"""Helpers for the query API tests: asking, reading server-sent events as a browser does, and
+serving the app on a real uvicorn server."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import uvicorn
 
 from nexatron.testing import Actor, Harness
+from throwaway import free_port
 
 TOTAL_LAST_QUARTER = "What were total sales last quarter?"
 SALES_SQL = (
@@ -76,3 +83,25 @@ def previous_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
     end = dt.date(today.year, start_month, 1)
     first = dt.date(end.year - 1, 10, 1) if end.month == 1 else dt.date(end.year, end.month - 3, 1)
     return first, end
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """`app` on a real uvicorn server (lifespan on); yields its URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)

@@ -20,13 +20,19 @@ import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
-from query_support import SALES_SQL, previous_quarter, today_in
+from query_support import SALES_SQL, previous_quarter, serving, today_in
 
+from nexatron.api.app import create_app
 from nexatron.testing import Harness
 
 pytestmark = pytest.mark.anyio
 TOOLS = {"ask", "query_metrics", "list_connections", "list_metrics", "list_dimensions", "describe"}
 SRC = str(Path(__file__).resolve().parents[2] / "src")
+BY_REGION_SQL = (
+    "SELECT c.region, SUM(i.amount) FROM order_items i JOIN orders o ON i.order_id = o.id "
+    "JOIN customers c ON o.customer_id = c.id WHERE o.order_date >= ? AND o.order_date < ? "
+    "GROUP BY 1"
+)
 
 
 @asynccontextmanager
@@ -104,6 +110,33 @@ async def test_streamable_http_session(
         )
 
 
+async def test_ask_says_a_verified_answer_was_reused(
+    harness: Harness, demo: str, server: str, warehouse: Any
+) -> None:
+    question = "Total sales by region last quarter"
+    admin = {"Authorization": f"Bearer {harness.tenant.admin.key}"}
+    async with httpx.AsyncClient(base_url=server + "/api/v1", headers=admin, timeout=60) as api:
+        first = await api.post("/query", json={"question": question})
+        assert first.status_code == 200 and first.json()["verified"] is False
+        r = await api.put(f"/query/{first.json()['id']}/verified")
+        assert r.status_code == 200, r.text
+    start, end = previous_quarter(today_in(harness))
+    expected = sorted(warehouse(BY_REGION_SQL, start, end))
+    async with over_http(server, harness.tenant.analyst.key) as session:
+        for asked in (question, "revenue per region last quarter"):
+            answer = structured(await session.call_tool("ask", {"question": asked}))
+            assert answer["verified"] is True, asked
+            got = sorted((row["region"], row["total_sales"]) for row in answer["rows"])
+            assert got == [(k, pytest.approx(float(v), abs=0.005)) for k, v in expected]
+        other = structured(await session.call_tool("ask", {"question": "orders by channel"}))
+        assert other["verified"] is False
+        structured_query = {"metrics": ["total_sales"], "dimensions": ["region"]}
+        assert (
+            structured(await session.call_tool("query_metrics", structured_query))["verified"]
+            is False
+        )
+
+
 async def test_another_tenant_sees_nothing(harness: Harness, demo: str, server: str) -> None:
     async with over_http(server, harness.other.admin.key) as session:
         connections = structured(await session.call_tool("list_connections", {}))
@@ -125,6 +158,41 @@ async def test_mcp_needs_a_key(server: str) -> None:
     bad = {"Authorization": "Bearer nx_not_a_key"}
     r = httpx.post(server + "/mcp", json={"jsonrpc": "2.0", "id": 1}, headers=bad)
     assert r.status_code == 401
+
+
+def _rpc(method: str, ident: int) -> dict[str, Any]:
+    params = {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    }
+    return {"jsonrpc": "2.0", "id": ident, "method": method, "params": params}
+
+
+async def test_mcp_spends_the_rest_budget(harness: Harness, demo: str) -> None:
+    """/mcp is limited like the REST API: with a plan of 3 requests a minute, the fourth MCP
+    request of a key is a 429 with Retry-After, and REST is refused too (one budget per user);
+    another user of the tenant keeps theirs."""
+    plans = {**harness.services.settings.rate_limit_plans, "default": "3/minute"}
+    settings = harness.services.settings.model_copy(update={"rate_limit_plans": plans})
+    key = {
+        "Authorization": f"Bearer {harness.tenant.analyst.key}",
+        "Accept": "application/json, text/event-stream",
+    }
+    with serving(create_app(settings)) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            codes = []
+            for i in range(4):
+                r = await client.post("/mcp", json=_rpc("initialize", i), headers=key)
+                codes.append(r.status_code)
+            assert codes == [200, 200, 200, 429], codes
+            assert r.headers["Retry-After"].isdigit() and r.headers["X-RateLimit-Remaining"] == "0"
+            assert r.headers["X-RateLimit-Limit"] == "3" and r.json()["detail"]
+            r = await client.get("/api/v1/auth/me", headers=key)
+            assert r.status_code == 429  # the same budget as REST
+            viewer = {"Authorization": f"Bearer {harness.tenant.viewer.key}"}
+            r = await client.get("/api/v1/auth/me", headers=viewer)
+            assert r.status_code == 200 and r.headers["X-RateLimit-Remaining"] == "2"
 
 
 @pytest.mark.slow

@@ -60,7 +60,8 @@ def refusal_text(error: BackendError) -> str:
 
 
 def answer_view(answer: dict[str, Any]) -> dict[str, Any]:
-    """What a tool returns of an answer: capped rows, summary, SQL, columns, ids."""
+    """What a tool returns of an answer: capped rows, summary, SQL, columns, ids, and whether
+    an admin-verified answer's plan was reused (`verified`)."""
     rows = answer.get("data") or []
     return {
         "query_id": answer.get("id"),
@@ -74,6 +75,7 @@ def answer_view(answer: dict[str, Any]) -> dict[str, Any]:
         "rows_capped": len(rows) > MAX_ROWS,
         "truncated": bool(answer.get("truncated")),
         "warnings": answer.get("warnings") or [],
+        "verified": bool(answer.get("verified")),
     }
 
 
