@@ -263,3 +263,23 @@ async def test_store_errors_are_logged_without_their_parameters(
     for message in ("a history row could not be written", "unhandled error"):
         assert "IntegrityError" in logged[message]["exception"], logged
     assert question not in json_logs.getvalue()
+
+
+def test_otel_warns_when_no_sdk_provider_is_configured() -> None:
+    """Without `opentelemetry-instrument` (or a provider passed in) the global provider is the
+    API's no-op one and every span is dropped: NEXATRON_OTEL=1 says so instead of staying silent.
+    A fresh process, since a global provider can be set only once."""
+    import subprocess
+    import sys
+
+    from nexatron.observability.tracing import NO_PROVIDER
+
+    code = (
+        "from opentelemetry.sdk.trace import TracerProvider\n"
+        "from nexatron.observability import tracing\n"
+        "tracing.enable()\n"  # the global provider: none configured
+        "tracing.enable(TracerProvider())\n"  # an SDK provider: no warning
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count(NO_PROVIDER) == 1, done.stderr

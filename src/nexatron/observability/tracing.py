@@ -4,19 +4,27 @@
 record); the gateway opens the request's span (`gateway`). Off, a wrapped call costs one flag
 check: `_TRACER` is None and the function runs as is. On, each stage is a span under the
 request's, with `nexatron.engine` (the connection type) and `db.system` (its SQL dialect) when the
-stage knows them. The exporter is whatever the OpenTelemetry SDK is configured with (the
-standard OTEL_* variables, e.g. an OTLP endpoint), or the one a test installs (`enable`).
+stage knows them. Spans go to the global TracerProvider: `opentelemetry-instrument nexatron
+serve` (opentelemetry-distro) sets it up from the standard OTEL_* variables (README); a test
+passes its own to `enable`. Without either the API's no-op provider drops every span, so
+`enable` warns.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 _TRACER: Any = None
+log = logging.getLogger("nexatron.tracing")
+NO_PROVIDER = (
+    "NEXATRON_OTEL=1 but no OpenTelemetry SDK is configured: spans are dropped. Run the server "
+    "under `opentelemetry-instrument` (pip install opentelemetry-distro and an exporter, README)."
+)
 
 
 def enable(provider: Any = None) -> None:
@@ -24,7 +32,10 @@ def enable(provider: Any = None) -> None:
     global _TRACER
     from opentelemetry import trace
 
-    _TRACER = (provider or trace.get_tracer_provider()).get_tracer("nexatron")
+    chosen = provider or trace.get_tracer_provider()
+    if isinstance(chosen, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+        log.warning(NO_PROVIDER)
+    _TRACER = chosen.get_tracer("nexatron")
 
 
 def disable() -> None:
