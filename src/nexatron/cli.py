@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from nexatron.settings import SettingsError, settings_from_env
+from nexatron.settings import Settings, SettingsError, settings_from_env
 
 
 def _services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -40,6 +40,18 @@ def _metrics_listener(addr: str) -> None:
     print(f"Metrics on http://{host or '127.0.0.1'}:{port}/metrics", flush=True)
 
 
+def unshared_limits_warning(settings: Settings, workers: int) -> str | None:
+    """Why several workers without Redis do not hold a tenant to its limits, or None."""
+    if workers <= 1 or settings.redis_url:
+        return None
+    return (
+        f"serve --workers {workers} without NEXATRON_REDIS_URL: each worker counts the plans' "
+        "question and LLM-token quotas, the rate limits and the per-tenant query slots on its "
+        f"own, so a tenant can get up to {workers} times its limits; set NEXATRON_REDIS_URL to "
+        "share them"
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging.config
 
@@ -53,6 +65,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ[MULTIPROC_ENV] = fresh_multiproc_dir(settings0.data_dir)
     log_config = logging_config(settings0.log_format, settings0.log_level)
     logging.config.dictConfig(log_config)
+    unshared = unshared_limits_warning(settings0, args.workers)
+    if unshared:
+        logging.getLogger("nexatron.serve").warning(unshared)
 
     import uvicorn
 

@@ -174,3 +174,36 @@ def test_serve_refuses_to_start_on_a_plan_typo(tmp_path: Path) -> None:
     [line] = done.stderr.splitlines()
     assert "NEXATRON_PLANS: plan 'team': field 'question_per_month': unknown field" in line
     assert not (tmp_path / "nexatron.db").exists()
+
+
+def test_serve_warns_when_workers_run_without_redis(tmp_path: Path) -> None:
+    """Several workers without Redis count quotas, rate limits and query slots each alone: the
+    start says so in one log line (and stays silent with one worker or with Redis)."""
+    import signal
+
+    env = {**cli_env(tmp_path, None), "NEXATRON_DEV": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nexatron.cli", "serve", "--workers", "2", "--port", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stderr is not None
+        first = server.stderr.readline()  # the warning is logged before anything is served
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert "WARNING" in first and "nexatron.serve" in first, first
+    assert "serve --workers 2 without NEXATRON_REDIS_URL" in first
+    assert "up to 2 times its limits" in first
+
+    from nexatron.cli import unshared_limits_warning
+
+    settings = Settings(dev=True, data_dir=tmp_path)
+    assert unshared_limits_warning(settings, 1) is None
+    shared = settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379/0"})
+    assert unshared_limits_warning(shared, 4) is None
+    assert "up to 4 times" in (unshared_limits_warning(settings, 4) or "")
