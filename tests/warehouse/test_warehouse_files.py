@@ -89,6 +89,34 @@ def test_sqlite_proof(tmp_path: Path) -> None:
     proof.check_row_cap(engine, "SELECT * FROM orders ORDER BY id")
 
 
+def test_sqlite_does_not_trust_the_files_schema(tmp_path: Path) -> None:
+    """Issue 11 (uploaded files are parsed in the server): a view, trigger or default in a
+    tenant's file may use only innocuous functions and virtual tables (trusted_schema=OFF).
+    Before, a view over a pragma virtual table answered and was introspected; now it is refused
+    (so is an introspection that would have to prepare it), while ordinary views still work."""
+    plain, unsafe = tmp_path / "plain.sqlite", tmp_path / "unsafe.sqlite"
+    for path in (plain, unsafe):
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE t (x INTEGER)")
+            conn.execute("CREATE VIEW doubled AS SELECT upper('a') AS a, x * 2 AS y FROM t")
+            if path == unsafe:
+                conn.execute("CREATE VIEW files AS SELECT * FROM pragma_database_list")
+        conn.close()
+    engine = open_engine("sqlite", parse_config("sqlite", {"path": str(unsafe)}))
+    cursor, _interrupt, close = engine.open_cursor()  # type: ignore[attr-defined]
+    try:
+        assert cursor.execute("PRAGMA trusted_schema").fetchone() == (0,)
+    finally:
+        close()
+    with pytest.raises(QueryFailed):
+        engine.execute("SELECT * FROM files", timeout_s=5, row_cap=10)
+    with pytest.raises(QueryFailed):
+        engine.introspect()
+    assert engine.execute("SELECT COUNT(*) FROM doubled", timeout_s=5, row_cap=1).rows == [[0]]
+    ordinary = open_engine("sqlite", parse_config("sqlite", {"path": str(plain)}))
+    assert {t.name for t in ordinary.introspect().tables} == {"t", "doubled"}
+
+
 def test_sqlite_timeout_and_missing_file(tmp_path: Path) -> None:
     engine = make_sqlite(tmp_path / "w.sqlite")
     sql = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT COUNT(*) FROM r"

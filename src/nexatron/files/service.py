@@ -115,6 +115,7 @@ def _check_database(path: Path, kind: FileKind) -> None:
         if kind == "sqlite":
             con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
             try:
+                con.execute("PRAGMA trusted_schema = OFF")  # as the engine opens it
                 con.execute("PRAGMA query_only = 1")
                 con.execute("SELECT count(*) FROM sqlite_master").fetchone()
             finally:

@@ -1,5 +1,5 @@
-"""SQLite files via the standard library: opened read-only (mode=ro) with query_only,
-introspected in bulk with the pragma_* table-valued functions."""
+"""SQLite files via the standard library: opened read-only (mode=ro) with query_only and
+trusted_schema off, introspected in bulk with the pragma_* table-valued functions."""
 
 from __future__ import annotations
 
@@ -83,6 +83,9 @@ class SQLiteEngine(FileEngine):
         uri = pathlib.Path(self.checked_path()).as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5.0)
         try:
+            # Before the schema is read: functions and virtual tables that views, triggers and
+            # defaults of the (tenant-supplied) file use must be innocuous.
+            conn.execute("PRAGMA trusted_schema = OFF")
             conn.execute("PRAGMA query_only = 1")
             if not self.gate.trusted:
                 self.gate.check_identity(_stamps(conn))
