@@ -8,6 +8,7 @@ import datetime as dt
 import sqlite3
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from nexatron.cli import main
 from nexatron.connections.service import aad, create, get_row
 from nexatron.identity.users import create_user
 from nexatron.ids import new_id
+from nexatron.query.history import get_query
+from nexatron.semantic.model import Dimension, Metric
+from nexatron.semantic.repository import insert_object, load_layer
 from nexatron.services import Services, build_services
 from nexatron.settings import Settings
 from nexatron.store.tables import queries
@@ -56,18 +60,69 @@ def _counts(services: Services) -> dict[str, int]:
         }
 
 
-def _serves_the_same(services: Services, tenant: Tenant, connection_id: str) -> None:
+@dataclass(frozen=True)
+class Kept:
+    """What a restored store must still serve beyond tenants, keys and connections."""
+
+    layer: dict[str, list[str]]  # kind -> names
+    history_ids: list[str]
+    refresh_token: str
+
+
+def _add_layer_history_and_session(services: Services, tenant: Tenant, connection_id: str) -> Kept:
+    with services.db.begin() as conn:
+        insert_object(
+            conn,
+            tenant.id,
+            connection_id,
+            "metric",
+            Metric(name="revenue", table="orders", agg="sum", expr="amount"),
+        )
+        insert_object(
+            conn,
+            tenant.id,
+            connection_id,
+            "dimension",
+            Dimension(name="region", table="orders", expr="region"),
+        )
+        rows = [_history_row(tenant, connection_id, [["east", "12"]]) for _ in range(3)]
+        conn.execute(queries.insert(), rows)
+    session = services.sessions.login(tenant.analyst.email, tenant.analyst.password)
+    return Kept(
+        layer={"metric": ["revenue"], "dimension": ["region"]},
+        history_ids=[r["id"] for r in rows],
+        refresh_token=session.refresh_token,
+    )
+
+
+def _serves_the_same(
+    services: Services, tenant: Tenant, connection_id: str, kept: Kept | None = None
+) -> None:
     principal = services.authenticator.authenticate(tenant.admin.key)
     assert (principal.tenant_id, principal.user_id) == (tenant.id, tenant.admin.user_id)
     with services.db.connect() as conn:
         row = get_row(conn, tenant.id, connection_id)
     sealed = services.box.decrypt_json(row.secrets, aad(tenant.id, connection_id))
     assert sealed["password"] == PASSWORD
+    if kept is None:
+        return
+    analyst = services.authenticator.authenticate(tenant.analyst.key)
+    with services.db.connect() as conn:
+        layer = load_layer(conn, tenant.id, connection_id)
+        answers = [get_query(conn, analyst, query_id) for query_id in kept.history_ids]
+    assert {
+        "metric": [m.name for m in layer.metrics],
+        "dimension": [d.name for d in layer.dimensions],
+    } == kept.layer
+    assert [(a.id, a.data) for a in answers] == [(i, [["east", "12"]]) for i in kept.history_ids]
+    refreshed = services.sessions.refresh(kept.refresh_token)  # the session is still live
+    assert refreshed.refresh_token != kept.refresh_token
 
 
 def test_sqlite_backup_while_writing_restores_the_same_store(tmp_path: Path) -> None:
     live = build_services(_settings(tmp_path / "live"))
     tenant, connection_id = _populate(live)
+    kept = _add_layer_history_and_session(live, tenant, connection_id)
     stop = threading.Event()
     written: list[str] = []
     failures: list[BaseException] = []
@@ -111,7 +166,7 @@ def test_sqlite_backup_while_writing_restores_the_same_store(tmp_path: Path) -> 
             t: n for t, n in before.items() if t != "users"
         }
         assert 3 <= after["users"] <= before["users"]  # the tenant's three, and some of the writes
-        _serves_the_same(restored, tenant, connection_id)
+        _serves_the_same(restored, tenant, connection_id, kept)
     finally:
         restored.close()
 
@@ -227,6 +282,7 @@ def test_postgres_round_trip_through_pg_dump_and_pg_restore(tmp_path: Path) -> N
     try:
         live = build_services(_settings(tmp_path / "live", database_url=url))
         tenant, connection_id = _populate(live)
+        kept = _add_layer_history_and_session(live, tenant, connection_id)
         before = _counts(live)
         manifest = backup(live.settings, tmp_path / "bk")
         assert manifest.store == "postgresql"
@@ -237,7 +293,7 @@ def test_postgres_round_trip_through_pg_dump_and_pg_restore(tmp_path: Path) -> N
         restored = build_services(_settings(tmp_path / "live", database_url=url))
         try:
             assert _counts(restored) == before
-            _serves_the_same(restored, tenant, connection_id)
+            _serves_the_same(restored, tenant, connection_id, kept)
         finally:
             restored.close()
     finally:
