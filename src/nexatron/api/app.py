@@ -22,6 +22,9 @@ from nexatron.api.gateway import Gateway
 from nexatron.api.routes import api_keys, audit_log, auth, operator, scim_admin, sso, users
 from nexatron.api.scim_mount import PREFIX as SCIM_PREFIX
 from nexatron.api.scim_mount import LazyScim
+from nexatron.mcp_server.lazy import PATH as MCP_PATH
+from nexatron.mcp_server.lazy import LazyMcp
+from nexatron.mcp_server.lazy import installed as mcp_installed
 from nexatron.observability import metrics
 from nexatron.query.service import replay_journals
 from nexatron.services import Services, build_services
@@ -60,16 +63,13 @@ def _optional_routers() -> list[APIRouter]:
     return found
 
 
-def mount_mcp(app: FastAPI) -> Any:
-    """The MCP server at /mcp (behind the gateway), when the `mcp` extra is installed."""
-    try:
-        from nexatron.mcp_server.mount import PATH, McpEndpoint
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not exc.name.startswith("mcp"):
-            raise
+def mount_mcp(app: FastAPI) -> LazyMcp | None:
+    """The MCP server at /mcp (behind the gateway), when the `mcp` extra is installed; the SDK
+    is loaded on the first authenticated /mcp request (mcp_server/lazy.py)."""
+    if not mcp_installed():
         return None
-    endpoint = McpEndpoint(app)
-    app.router.routes.append(Route(PATH, endpoint=endpoint))
+    endpoint = LazyMcp(app)
+    app.router.routes.append(Route(MCP_PATH, endpoint=endpoint))
     return endpoint
 
 

@@ -1,10 +1,11 @@
 """/mcp: the MCP server over streamable HTTP, inside the API's gateway.
 
 The gateway has already authenticated the Bearer API key (or access token), charged the user's
-and tenant's rate budgets and left the principal in the scope; this refuses a request without one
-(401, or the gateway's own refusal) and otherwise hands it to the SDK's transport. Stateless and
-JSON responses: any worker process can answer any request. The tools then call the app's own
-routes in process as that principal (backend.in_process), so an MCP answer is the API's answer.
+and tenant's rate budgets and left the principal in the scope; `lazy.LazyMcp` refuses a request
+without one (401, or the gateway's own refusal) and builds this on the first other request, which
+it hands to the SDK's transport. Stateless and JSON responses: any worker process can answer any
+request. The tools then call the app's own routes in process as that principal
+(backend.in_process), so an MCP answer is the API's answer.
 """
 
 from __future__ import annotations
@@ -16,19 +17,18 @@ from typing import Any
 from mcp.server.mcpserver import Context
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
-from nexatron.api.gateway import send_json
-from nexatron.errors import NexatronError
 from nexatron.mcp_server.backend import Backend, in_process
+from nexatron.mcp_server.lazy import PATH
 from nexatron.mcp_server.tools import build_server
 
-PATH = "/mcp"
 AUTH_STATE = ("principal", "operator", "auth_error", "rate_headers")
 
 
 class McpEndpoint:
-    """The ASGI endpoint at /mcp; `running()` is entered by the app's lifespan."""
+    """The SDK's server and transport for /mcp (`transport` is the ASGI app); `running()` runs
+    the session manager."""
 
     def __init__(self, api: ASGIApp) -> None:
         self.api = api
@@ -59,14 +59,3 @@ class McpEndpoint:
                 await backend.aclose()
 
         return opened()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        state = scope.get("state") or {}
-        if state.get("principal") is None:
-            error = state.get("auth_error")
-            status, detail = 401, "The MCP endpoint needs Authorization: Bearer <API key>."
-            if isinstance(error, NexatronError):
-                status, detail = error.status_code, error.detail
-            await send_json(send, status, {"detail": detail}, state.get("rate_headers") or {})
-            return
-        await self.transport(scope, receive, send)
