@@ -16,8 +16,6 @@ from bisect import bisect
 from itertools import accumulate
 from pathlib import Path
 
-import duckdb
-
 from nexatron.demo import catalog
 
 YEARS = 3
@@ -176,6 +174,10 @@ def build_rows(today: dt.date, seed: int = 7) -> dict[str, list[Row]]:
 
 def generate_demo(path: Path, *, today: dt.date, seed: int = 7) -> None:
     """Write the demo DuckDB database to `path` (replacing it atomically)."""
+    # Imported here: `nexatron serve` imports this package on every start (first_run's
+    # adopt_shared_demo), and the duckdb module alone is ~13 MB of a worker's idle RSS.
+    import duckdb
+
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = build_rows(today, seed)
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
