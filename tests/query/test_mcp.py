@@ -213,6 +213,26 @@ async def test_stdio_proxies_to_the_server(harness: Harness, demo: str, server: 
         assert answer["columns"][0]["name"] == "channel" and answer["rows"]
 
 
+def test_the_sdk_loads_on_first_use(tmp_path: Path) -> None:
+    """A worker builds /mcp without importing the SDK (~20 MB of idle RSS, issue 18); the
+    sessions above are served by it built on their first request."""
+    script = (
+        "import sys; from pathlib import Path; from nexatron.api.app import create_app; "
+        "from nexatron.testing import make_settings; "
+        f"settings, _ = make_settings(Path({str(tmp_path)!r})); "
+        "app = create_app(settings); "
+        "assert any(getattr(r, 'path', '') == '/mcp' for r in app.app.routes); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mcp', 'mcp_types'}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXATRON_")}
+    env["PYTHONPATH"] = SRC
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 @pytest.mark.slow
 async def test_stdio_in_process_on_a_data_dir(tmp_path: Path) -> None:
     """`nexatron init` provisions a data dir with the demo; `nexatron --data-dir D mcp --key K`
