@@ -1,6 +1,7 @@
 """The 1,000,000-row stream through real HTTP against a floor measured in the same run (issue 18).
 
-Run: .venv/bin/python bench/bench_stream.py [--runs 3]
+Run: .venv/bin/python bench/bench_stream.py [--runs 3]; from a worktree, `PYTHONPATH=src` (the
+servers it starts inherit the environment, so they run that src).
 Each run starts, fresh and in turn, on free ports:
 - the floor (floor_app.py `create_stream_floor`): plain FastAPI + uvicorn, one process, the same
   SQL on the same DuckDB file (DuckDB's default threads), `fetchmany(1000)` -> orjson -> one SSE

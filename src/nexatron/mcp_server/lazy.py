@@ -4,6 +4,7 @@ most installations never call it, so start-up only checks that the extra is inst
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -47,15 +48,17 @@ class LazyMcp:
                 yield
             finally:
                 group.cancel_scope.cancel()
+        self._ready.set()  # a request still waiting gets the error below, not a hang
 
     async def _serve(self, needed: anyio.Event, ready: anyio.Event) -> None:
         await needed.wait()
         try:
             endpoint = await anyio.to_thread.run_sync(self._build)
-        except Exception as exc:
+        except Exception as exc:  # logged, and every /mcp request answers 500; the API stays up
+            logging.getLogger("nexatron.mcp").exception("the MCP server could not be built")
             self._failed = exc
             ready.set()
-            raise
+            return
         async with endpoint.running():
             self._endpoint = endpoint
             ready.set()
