@@ -1,6 +1,6 @@
 """A local OpenID provider for the tests: oidc-provider-mock served by werkzeug on a loopback
-port, behind a small WSGI layer that can spoil the ID tokens it issues (wrong audience, expired,
-forged nonce, signed by a key the provider does not publish) or rotate its signing key."""
+port, behind a small WSGI layer that can spoil the ID tokens it issues (wrong audience or issuer,
+expired, forged nonce, signed by a key the provider does not publish) or rotate its signing key."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ with warnings.catch_warnings():  # the mock imports authlib.jose, deprecated ups
 class Idp:
     issuer: str
     app: flask.Flask
-    spoil: str | None = None  # wrong_audience | expired | bad_nonce | foreign_key
+    spoil: str | None = None  # wrong_audience | wrong_issuer | expired | bad_nonce | foreign_key
     issued: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -57,6 +57,8 @@ class Idp:
             claims["aud"] = "someone-else"
         elif self.spoil == "expired":
             claims.update(iat=now - 7200, exp=now - 3600)
+        elif self.spoil == "wrong_issuer":
+            claims["iss"] = "https://evil.example"
         elif self.spoil == "bad_nonce":
             claims["nonce"] = "forged-nonce"
         elif self.spoil == "foreign_key":

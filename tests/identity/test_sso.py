@@ -13,6 +13,7 @@ from idp import Idp
 from live import serve
 from sqlalchemy import select
 
+from nexatron.identity.operators import create_operator_key
 from nexatron.store.tables import audit_events, tenants
 from nexatron.testing import Harness
 from throwaway import free_port
@@ -131,6 +132,7 @@ async def test_sign_in_end_to_end(sso_harness, idp: Idp) -> None:
     ("spoil", "detail"),
     [
         ("wrong_audience", "The ID token's aud is wrong."),
+        ("wrong_issuer", "The ID token's iss is wrong."),
         ("expired", "The ID token has expired; sign in again."),
         ("bad_nonce", "The ID token's nonce is wrong."),
         ("foreign_key", "The ID token is invalid (signature or format)."),
@@ -192,6 +194,30 @@ async def test_refusals(sso_harness, idp: Idp) -> None:
         # a callback without the browser's flow cookie (or another state)
         r = httpx.get(f"{base}/api/v1/auth/sso/callback", params={"code": "x", "state": "y"})
         assert r.status_code == 400 and "start again" in r.json()["detail"]
+
+
+async def test_a_suspended_tenant_cannot_sign_in(sso_harness, idp: Idp) -> None:
+    h = sso_harness
+    dom = domain()
+    assert (await configure(h, idp.issuer, dom)).status_code == 200
+    email = f"sue@{dom}"
+    with h.services.db.begin() as conn:
+        _record, key = create_operator_key(conn, h.services.settings.secret_key, "tests")
+    op, tenant = {"Authorization": f"Bearer {key}"}, f"/api/v1/operator/tenants/{h.tenant.id}"
+    with serve(h.app) as base:
+        assert sign_in(base, email, email=email).status_code == 200
+        with httpx.Client(follow_redirects=True, timeout=10) as browser:
+            page = browser.get(f"{base}/api/v1/auth/sso/start", params={"email": email})
+            assert "/oauth2/authorize" in str(page.url)
+            assert (await h.client.post(f"{tenant}/suspend", headers=op)).status_code == 200
+            r = browser.post(str(page.url), data={"sub": email})  # started before, back after
+        assert r.status_code == 403 and "suspended" in r.json()["detail"]
+        with httpx.Client(timeout=10) as browser:
+            r = browser.get(f"{base}/api/v1/auth/sso/start", params={"email": email})
+        assert r.status_code == 403 and "suspended" in r.json()["detail"]
+        assert "location" not in r.headers  # not sent to the provider at all
+        assert (await h.client.post(f"{tenant}/resume", headers=op)).status_code == 200
+        assert sign_in(base, email, email=email).status_code == 200
 
 
 async def test_provider_down_and_password_login(sso_harness) -> None:

@@ -109,9 +109,12 @@ async def test_suspend_refuses_keys_sessions_and_logins_until_resumed(harness: H
     )
     tokens = login.json()
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    made = await harness.as_(victim, "POST", "/api/v1/scim/tokens", json={"name": "idp"})
+    scim = {"Authorization": f"Bearer {made.json()['token']}"}
     # Warm every cache (the SQLite row cache keeps auth rows under the metadata version).
     assert (await harness.client.get("/api/v1/auth/me", headers=victim.headers)).status_code == 200
     assert (await harness.client.get("/api/v1/auth/me", headers=bearer)).status_code == 200
+    assert (await harness.client.get("/scim/v2/Users", headers=scim)).status_code == 200
 
     r = await harness.client.post(f"{OPS}/{harness.tenant.id}/suspend", headers=op)
     assert r.status_code == 200 and r.json()["status"] == "suspended"
@@ -126,6 +129,10 @@ async def test_suspend_refuses_keys_sessions_and_logins_until_resumed(harness: H
         "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert r.status_code == 403
+    # The tenant's SCIM token is a tenant key too: a SCIM error saying why.
+    r = await harness.client.get("/scim/v2/Users", headers=scim)
+    assert r.status_code == 403 and "suspended" in r.json()["detail"]
+    assert r.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
     # The other tenant is untouched.
     assert (
         await harness.client.get("/api/v1/auth/me", headers=harness.other.admin.headers)
@@ -138,6 +145,7 @@ async def test_suspend_refuses_keys_sessions_and_logins_until_resumed(harness: H
     assert r.status_code == 200 and r.json()["status"] == "active"
     assert (await harness.client.get("/api/v1/auth/me", headers=victim.headers)).status_code == 200
     assert (await harness.client.get("/api/v1/auth/me", headers=bearer)).status_code == 200
+    assert (await harness.client.get("/scim/v2/Users", headers=scim)).status_code == 200
 
     actions = [e["action"] for e in await tenant_events(harness, harness.tenant.id)]
     assert "tenant.suspend" in actions and "tenant.resume" in actions
