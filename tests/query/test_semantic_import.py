@@ -194,3 +194,25 @@ async def test_import_command(harness: Harness, demo: str, server: str, capsys: 
     assert "orders_count" in await _metric_names(harness, demo)
     assert main([*args, "--key", harness.tenant.viewer.key]) == 1
     assert "403" in capsys.readouterr().err
+
+
+async def test_another_tenant_cannot_import_into_the_connection(
+    harness: Harness, demo: str
+) -> None:
+    """POST /semantic/import with another tenant's connection_id is a 404 that names nothing of
+    it, dry run or not, and changes nothing."""
+    before = await _metric_names(harness, demo)
+    for fmt, name in (("dbt", "jaffle_dbt.yml"), ("cube", "jaffle_cube.yml")):
+        for dry_run in (True, False):
+            body = {
+                "connection_id": demo,
+                "yaml": (FIXTURES / name).read_text(),
+                "format": fmt,
+                "dry_run": dry_run,
+            }
+            r = await harness.as_(harness.other.admin, "POST", URL, json=body)
+            assert r.status_code == 404, r.text
+            assert "detail" in r.json() and demo not in r.text and "total_sales" not in r.text
+    assert await _metric_names(harness, demo) == before
+    r = await harness.as_(harness.other.admin, "GET", "/api/v1/semantic/metrics")
+    assert r.status_code == 200 and r.json()["data"] == []

@@ -151,3 +151,18 @@ async def test_feedback_and_verified_answers_shape_the_llm_examples(
     assert questions[1] == "number of orders by channel"
     assert examples[1][1].dimensions == ["region"]  # with the corrected plan
     assert "total sales by segment" not in questions  # down-voted without a correction: dropped
+
+
+async def test_another_tenant_sees_no_verified_answers(harness: Harness, demo: str) -> None:
+    """GET /verified-answers lists only the caller's tenant's, even given this tenant's
+    connection_id (the cross-tenant matrix covers only routes with a path parameter)."""
+    admin, other = harness.tenant.admin, harness.other.admin
+    first = (await ask(harness, admin, VERIFIED_Q)).json()
+    r = await harness.as_(admin, "PUT", f"/api/v1/query/{first['id']}/verified")
+    assert r.status_code == 200, r.text
+    mine = (await harness.as_(admin, "GET", "/api/v1/verified-answers")).json()["data"]
+    assert [v["query_id"] for v in mine] == [first["id"]]
+    for params in ({}, {"connection_id": demo}):
+        r = await harness.as_(other, "GET", "/api/v1/verified-answers", params=params)
+        assert r.status_code == 200 and r.json()["data"] == []  # as for an unknown connection
+        assert first["id"] not in r.text and VERIFIED_Q.lower() not in r.text.lower()
