@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
+from nexatron.clock import now as _now
 from nexatron.settings import Settings
 from nexatron.store.tables import tenants, usage_outbox
 from nexatron.usage import formats
@@ -52,10 +53,6 @@ def backoff_s(attempts: int) -> float:
     """Seconds before attempt `attempts + 1`: doubling from 1 s up to an hour, +-20% jitter."""
     delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(0, attempts - 1))
     return float(delay * random.uniform(0.8, 1.2))
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
