@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from query_support import TOTAL_LAST_QUARTER, ask
 
+from nexatron.query.service import query_service
 from nexatron.testing import Actor, Harness
 
 pytestmark = pytest.mark.anyio
@@ -173,3 +174,30 @@ async def test_a_forged_or_edited_cursor_is_a_400(harness: Harness, demo: str) -
     assert (
         await harness.as_(analyst, "GET", HISTORY, params={"cursor": issued})
     ).status_code == 200
+
+
+async def test_history_reads_wait_for_the_writer_it_holds_back(
+    harness: Harness, demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history writer is held back: a question is being answered throughout (the mark) and it
+    would wait a minute for that to end, so it writes only when a read waits for it. The list, one
+    query and a follow-up's conversation still find the answer just given (HistoryReads)."""
+    recorder = query_service(harness.services).recorder
+    monkeypatch.setattr(recorder, "_linger_s", 60.0)
+    analyst = harness.tenant.analyst
+    with recorder.answering():
+        first = await _asked(harness, analyst, "number of orders")
+        assert recorder.pending()  # not written yet
+        assert _ids(await _history(harness, analyst)) == [first["id"]]
+
+        second = await _asked(harness, analyst, TOTAL_LAST_QUARTER)
+        assert recorder.pending()
+        one = await harness.as_(analyst, "GET", f"/api/v1/query/{second['id']}")
+        assert one.status_code == 200, one.text
+
+        third = await _asked(harness, analyst, "number of orders by region")
+        assert recorder.pending()  # its conversation is not written yet either
+        follow = await _asked(
+            harness, analyst, "and last quarter?", conversation_id=third["conversation_id"]
+        )
+        assert follow["conversation_id"] == third["conversation_id"]

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import pytest
 import redis
 
@@ -49,6 +50,65 @@ def test_the_local_cap_waits_then_refuses_then_frees() -> None:
     slots.acquire("ten_b").release()  # another tenant is not affected
     held.release()
     slots.acquire("ten_a").release()
+
+
+def _both(client: redis.Redis) -> list[TenantSlots | SharedTenantSlots]:
+    """A cap of one on each kind of slots (this process's; leases in Redis)."""
+    return [TenantSlots(1, wait_s=0.05), _shared(cap=1, wait_s=0.05)]
+
+
+def _free(slots: TenantSlots | SharedTenantSlots) -> bool:
+    try:
+        slots.acquire("ten_a").release()
+    except RateLimited:
+        return False
+    return True
+
+
+def test_hold_gives_the_slot_back_when_its_block_raises(client: redis.Redis) -> None:
+    for slots in _both(client):
+        with pytest.raises(ZeroDivisionError), slots.hold("ten_a"):
+            assert not _free(slots)  # held inside the block
+            _ = 1 / 0
+        assert _free(slots), slots
+    assert client.zcard("nexatron:slots:ten_a") == 0
+
+
+@pytest.mark.anyio
+async def test_hold_async_gives_the_slot_back_when_raised_or_cancelled(
+    client: redis.Redis,
+) -> None:
+    for slots in _both(client):
+        with pytest.raises(ZeroDivisionError):
+            async with slots.hold_async("ten_a"):
+                _ = 1 / 0
+        assert _free(slots), slots
+
+        holding = anyio.Event()
+
+        async def hold_forever(
+            slots: TenantSlots | SharedTenantSlots = slots, holding: anyio.Event = holding
+        ) -> None:
+            async with slots.hold_async("ten_a"):
+                holding.set()
+                await anyio.sleep_forever()
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(hold_forever)
+            await holding.wait()
+            assert not _free(slots)
+            group.cancel_scope.cancel()  # a client gone, say
+        assert _free(slots), slots
+
+        # Cancelled while it waits for a slot another holds: the wait is not abandoned, it ends
+        # in its thread (here a refusal after wait_s), so no slot is left taken behind it.
+        held = slots.acquire("ten_a")
+        with pytest.raises(RateLimited), anyio.move_on_after(0.01):
+            async with slots.hold_async("ten_a"):
+                pytest.fail("the slot is held by another")
+        held.release()
+        assert _free(slots), slots
+    assert client.zcard("nexatron:slots:ten_a") == 0
 
 
 def test_two_processes_share_one_cap(client: redis.Redis) -> None:

@@ -134,6 +134,32 @@ async def test_analytics_count_outcomes_cache_hits_and_unmatched_words(
     assert r.json()["top_questions"] == [] and r.json()["unmatched_words"] == []
 
 
+async def test_usage_reads_count_the_answer_the_writer_holds_back(
+    harness: Harness, demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history writer is held back: a question is being answered throughout (the mark) and it
+    would wait a minute for that to end, so it writes only when a read waits for it. Each usage
+    read still counts the answer just given (usage/reads.py), whatever its route does."""
+    from nexatron.query.service import query_service
+
+    recorder = query_service(harness.services).recorder
+    monkeypatch.setattr(recorder, "_linger_s", 60.0)
+    reads: list[tuple[str, Any]] = [
+        ("/api/v1/billing", lambda body: body["usage"]["questions"]),
+        ("/api/v1/analytics/usage", lambda body: sum(e["answered"] for e in body["data"])),
+        (
+            "/api/v1/analytics/questions",
+            lambda b: sum(q["count"] for q in b["top_questions"]),
+        ),
+    ]
+    with recorder.answering():
+        for answered, (url, count) in enumerate(reads, start=1):
+            assert (await ask(harness, harness.tenant.admin, ANSWERABLE)).status_code == 200
+            assert recorder.pending()  # not written yet
+            assert count(await get(harness, url)) == answered, url
+        assert not recorder.pending()
+
+
 async def test_analytics_refuse_bad_windows_and_non_admins(harness: Harness) -> None:
     admin, analyst = harness.tenant.admin, harness.tenant.analyst
     r = await harness.as_(

@@ -33,6 +33,7 @@ from nexatron.semantic.model import CompiledQuery
 from nexatron.services import Services
 from nexatron.usage.plans import has_feature
 from nexatron.usage.quota import Ticket, quotas_for
+from nexatron.usage.reads import UsageReads
 from nexatron.usage.writer import UsageWriter
 
 T = TypeVar("T")
@@ -63,6 +64,7 @@ class ServiceCore:
         self.history = history.HistoryReads(
             services.db, self.recorder.flush, services.settings.secret_key
         )
+        self.usage_reads = UsageReads(services.db, self.recorder.flush, services.settings)
         # ask_async's own worker threads: a concurrent.futures hand-off costs about 40 us less
         # than anyio's, and a new question makes one.
         self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="nexatron-query")

@@ -108,11 +108,6 @@ def window(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.dat
     return first, last
 
 
-def _flushed(services: Any) -> None:
-    """This process's answers still queued for the writer are counted too."""
-    query_service(services).recorder.flush()
-
-
 From = Annotated[
     dt.date | None, Query(alias="from", description="First UTC day (default: 29 days before to).")
 ]
@@ -132,9 +127,8 @@ def usage(
     p50/p95 latency (from a histogram: exact to its bucket), rows, LLM tokens, active users and
     keys."""
     start, end = window(first, to)
-    _flushed(services)
-    with services.db.connect() as conn:
-        data = analytics.usage(conn, principal.tenant_id, start, end, granularity, group_by)
+    reads = query_service(services).usage_reads
+    data = reads.usage(principal.tenant_id, start, end, granularity, group_by)
     # Rendered directly (the model above documents it): a grouped report has thousands of
     # entries, and FastAPI's encoder would cost more than computing them.
     body = {
@@ -158,9 +152,7 @@ def questions(
     """The most asked questions, and the words most often left unmatched by refusals and
     clarifications, with counts, sample questions and the suggested metrics or dimensions."""
     start, end = window(first, to)
-    _flushed(services)
-    with services.db.connect() as conn:
-        found = analytics.questions(conn, principal.tenant_id, start, end, limit)
+    found = query_service(services).usage_reads.questions(principal.tenant_id, start, end, limit)
     return RawResponse(
         dump_json({"from": start, "to": end, **found}), media_type="application/json"
     )

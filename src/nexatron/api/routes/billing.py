@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends
 from nexatron.api.deps import AppState, require
 from nexatron.identity.roles import Principal
 from nexatron.query.service import query_service
-from nexatron.usage.billing import billing
 
 router = APIRouter(prefix="/billing", tags=["billing"])
 Admin = Annotated[Principal, Depends(require("tenant:admin"))]
@@ -20,6 +19,4 @@ def get_billing(principal: Admin, services: AppState) -> dict[str, Any]:
     """The plan, the calendar month (UTC) so far, usage per meter (questions answered, LLM
     tokens in and out, rows returned, active seats, connections), the plan's limits, and the
     overage projected linearly to the end of the month."""
-    query_service(services).recorder.flush()
-    with services.db.connect() as conn:
-        return billing(conn, services.settings, principal.tenant_id, principal.plan)
+    return query_service(services).usage_reads.billing(principal.tenant_id, principal.plan)
