@@ -1,9 +1,11 @@
 """Every state-changing route writes exactly one audit event: generated from the app's route
 table (like the cross-tenant matrix), so a new route without auditing fails here.
 
-For each POST/PUT/PATCH/DELETE route under /api/v1 it checks that the route declares its action
-(`openapi_extra=audit.action(...)`), that a successful call writes exactly one event with that
-action, and that a failed or refused call writes exactly one event saying so.
+For each POST/PUT/PATCH/DELETE route under /api/v1, and of the SCIM app at /scim/v2 (called with
+a SCIM token), it checks that the route declares its action (`openapi_extra=audit.action(...)`),
+that a successful call writes exactly one event with that action, and that a failed or refused
+call writes exactly one event saying so. (A SCIM change that moves a user's role through the
+group mapping also writes one `user.role_change` per such user: tests/identity/test_scim_api.py.)
 """
 
 from __future__ import annotations
@@ -240,8 +242,14 @@ def missing_action(label: str) -> str:
     )
 
 
-def check(label: str, action: str, events: list[dict[str, Any]], outcome: str) -> list[str]:
-    allowed = {action} | SPECIFIC.get(action, set())
+def check(
+    label: str,
+    action: str,
+    events: list[dict[str, Any]],
+    outcome: str,
+    specific: dict[str, set[str]] = SPECIFIC,
+) -> list[str]:
+    allowed = {action} | specific.get(action, set())
     if len(events) != 1:
         found = [(e["action"], e["outcome"]) for e in events]
         return [f"{label}: expected exactly one {outcome} event {action!r}, found {found}"]
@@ -369,3 +377,93 @@ async def test_a_route_without_an_action_is_named_with_the_fix() -> None:
     assert (method, path, action) == ("POST", f"{API}/widgets", None)
     message = missing_action(f"{method} {path}")
     assert "audit.action('widgets.<verb>')" in message and "audit.record(conn" in message
+
+
+SCIM = "/scim/v2"
+SCIM_CORE = "urn:ietf:params:scim:schemas:core:2.0:"
+SCIM_PATCH = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}
+# SCIM routes that take a POST but change nothing.
+SCIM_EXEMPT = {
+    f"POST {SCIM}/.search": "a search (refused: one resource type at a time)",
+    f"POST {SCIM}/Users/.search": "a search: reads",
+    f"POST {SCIM}/Groups/.search": "a search: reads",
+}
+# A replace or patch that flips `active` is recorded as what it does.
+SCIM_SPECIFIC = {
+    "scim.user.replace": {"scim.user.deactivate", "scim.user.reactivate"},
+    "scim.user.patch": {"scim.user.deactivate", "scim.user.reactivate"},
+}
+
+
+def scim_bodies(kind: str) -> dict[str, dict[str, Any]]:
+    """A valid POST, PUT and PATCH body for Users or Groups (no role changes: no group is in
+    the tenant's role mapping, so each call writes its own event and no user.role_change)."""
+    t = secrets.token_hex(4)
+    if kind == "Users":
+        user = {"schemas": [SCIM_CORE + "User"], "userName": f"aud-{t}@example.com"}
+        return {
+            "POST": user,
+            "PUT": {**user, "userName": f"aud-{t}-2@example.com", "displayName": "Put"},
+            "PATCH": {
+                **SCIM_PATCH,
+                "Operations": [{"op": "replace", "path": "displayName", "value": "Patched"}],
+            },
+        }
+    group = {"schemas": [SCIM_CORE + "Group"], "displayName": f"aud-{t}"}
+    return {
+        "POST": group,
+        "PUT": {**group, "displayName": f"aud-{t}-2"},
+        "PATCH": {
+            **SCIM_PATCH,
+            "Operations": [{"op": "replace", "path": "displayName", "value": f"aud-{t}-3"}],
+        },
+    }
+
+
+async def test_every_state_changing_scim_route_writes_exactly_one_event(harness) -> None:
+    """The SCIM app's route table (the one /scim/v2 serves), with a SCIM token: one event per
+    successful call, one per failed call (an unknown id, an invalid body)."""
+    from nexatron.api.scim import create_scim_app
+
+    routes = [
+        (method, SCIM + route.path, (route.openapi_extra or {}).get(ACTION_KEY))
+        for _path, route in api_routes(create_scim_app(harness.services))
+        for method in sorted(route.methods & CHANGING)
+    ]
+    assert len(routes) >= 8
+    r = await harness.as_(harness.tenant.admin, "POST", f"{API}/scim/tokens", json={"name": "a"})
+    token = {"Authorization": f"Bearer {r.json()['token']}", "Content-Type": "application/json"}
+    # A token's use is recorded at most once a minute, by authentication: use it once first.
+    assert (await harness.client.get(f"{SCIM}/Users", headers=token)).status_code == 200
+    failures: list[str] = []
+    for method, template, action in routes:
+        label = f"{method} {template}"
+        if label in SCIM_EXEMPT:
+            continue
+        if action is None:
+            failures.append(f"{label} declares no audit action (openapi_extra=changes(...))")
+            continue
+        kind = template.removeprefix(SCIM + "/").split("/")[0]
+        bodies = scim_bodies(kind)
+        url = f"{SCIM}/{kind}"
+        if "{object_id}" in template:
+            made = await harness.client.post(url, headers=token, json=bodies["POST"])
+            assert made.status_code == 201, made.text
+            url += "/" + made.json()["id"]
+        calls = [
+            ("success", url, bodies.get(method)),
+            ("failure", url.rsplit("/", 1)[0] + "/missing", bodies.get(method))
+            if "{object_id}" in template
+            else ("failure", url, {"schemas": bodies["POST"]["schemas"]}),  # no name
+        ]
+        for outcome, call_url, body in calls:
+            before = event_ids(harness)
+            r = await harness.client.request(method, call_url, headers=token, json=body)
+            if r.is_success != (outcome == "success"):
+                failures.append(f"{label}: the {outcome} call answered {r.status_code} {r.text}")
+                continue
+            events = events_since(harness, before)
+            failures += check(f"{label} ({r.status_code})", action, events, outcome, SCIM_SPECIFIC)
+            if events and events[0]["actor_type"] != "scim":
+                failures.append(f"{label}: actor {events[0]['actor_type']!r}, not the token")
+    assert not failures, "\n".join(failures)
