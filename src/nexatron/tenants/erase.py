@@ -4,7 +4,8 @@
 `tenant_id` column, each table whose foreign key points at one of those (refresh tokens hang
 off sessions), the tenant's audit chain, and the tenant row itself. A table added later is
 covered when it follows the rule every tenant-owned table follows (a `tenant_id`, or a foreign
-key to a table with one); tests/tenants/test_tenant_delete.py checks that nothing is left.
+key to a table with one); tests/tenants/test_operator.py::test_delete_exports_then_erases_every_row
+checks that nothing is left.
 """
 
 from __future__ import annotations
