@@ -150,15 +150,15 @@ def tester(services: Services) -> ConnectPool:
 
 
 def introspector(services: Services) -> ConnectPool:
-    """The pool of schema introspections and bootstraps (apart from tests: an introspection of
-    a large warehouse takes longer than a test, and must not delay one)."""
+    """The pool of schema introspections, bootstraps and value-index builds (apart from tests:
+    an introspection of a large warehouse takes longer than a test, and must not delay one)."""
     existing = services.schema_introspector
     if existing is None:
         settings = services.settings
         existing = services.schema_introspector = ConnectPool(
             workers=settings.introspection_workers,
             per_tenant=settings.introspections_per_tenant,
-            what="schema introspections or bootstraps",
+            what="schema introspections, bootstraps or value indexes",
             name="nexatron-introspect",
         )
     return existing

@@ -1,5 +1,6 @@
 """Work that has to connect to a tenant's database runs in a small bounded pool of its own, at
-most a few jobs per tenant at once: connection tests, schema introspection, bootstrap.
+most a few jobs per tenant at once: connection tests; schema introspection, bootstrap and the
+value index of a question's layer.
 
 Such a job may wait on a silent host for the whole connect timeout. Run in the request thread
 pool, 60 of them from one tenant held every worker thread and starved other tenants' requests
@@ -66,12 +67,21 @@ class ConnectPool:
         future.add_done_callback(lambda _f: self._release(tenant_id, key))
         return future
 
-    def run(self, tenant_id: str, job: Callable[[], T]) -> T:
+    def run(self, tenant_id: str, job: Callable[[], T], *, key: str | None = None) -> T:
         """`job` under the tenant's share, for a caller that must block: at most `per_tenant`
-        such threads per tenant wait, the others get their 429 at once. Inline on a worker."""
+        such threads per tenant wait, the others get their 429 at once, and so does a caller
+        whose `key` is already running (waiting for it would hold a thread). Inline on a
+        worker."""
         if _INSIDE.get():
             return job()
-        return self.submit(tenant_id, job).result()
+        if key is not None:
+            with self._lock:
+                if key in self._flights:
+                    raise RateLimited(
+                        "This is being prepared by another request; retry in a few seconds.",
+                        headers={"Retry-After": "5"},
+                    )
+        return self.submit(tenant_id, job, key=key).result()
 
     def running(self, tenant_id: str) -> int:
         with self._lock:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 from sqlglot import exp
 
+from nexatron.connections.schema import introspector
 from nexatron.connections.service import engine_for
 from nexatron.errors import NotFound, ValidationFailed
 from nexatron.identity.roles import Principal
@@ -128,6 +129,18 @@ class ContextLoader:
             stored = conn.execute(_VALUES, {"c": row.id}).scalar()
         if stored and stored.get("layer_version") == row.layer_version:
             return dict(stored["values"])
+        # It connects: on the bounded pool, within the tenant's share (429 beyond), one build
+        # per layer version (a question arriving during the build gets a 429 at once instead
+        # of holding a query worker for it).
+        return introspector(self._services).run(
+            row.tenant_id,
+            lambda: self._build_value_index(row, layer),
+            key=f"values:{row.id}:{row.layer_version}",
+        )
+
+    def _build_value_index(
+        self, row: ConnectionRecord, layer: SemanticLayer
+    ) -> dict[str, list[str]]:
         dialect = get_engine_class(row.type).dialect
         engine = engine_for(self._services, row)
         values: dict[str, list[str]] = {}
