@@ -384,6 +384,31 @@ async def test_groups_grant_roles_through_the_mapping(harness) -> None:
         assert caused_by.action == cause and caused_by.seq == change.seq + 1
 
 
+async def test_a_member_removed_by_a_renaming_patch_loses_the_role(harness) -> None:
+    admin = harness.tenant.admin
+    scim = await scim_for(harness, harness.tenant)
+    name = "Granting " + tag()
+    body = {"group_roles": {name: "admin"}, "default_role": "viewer"}
+    assert (await harness.as_(admin, "PUT", "/api/v1/scim/role-mapping", json=body)).is_success
+    user = (await scim.call("POST", "/Users", json=okta_user(f"rn-{tag()}@example.com"))).json()
+    group = await scim.call(
+        "POST",
+        "/Groups",
+        json={"schemas": [GROUP_SCHEMA], "displayName": name, "members": [{"value": user["id"]}]},
+    )
+    product = f"/api/v1/users/{user['id']}"
+    assert (await harness.as_(admin, "GET", product)).json()["role"] == "admin"
+    both = [
+        {"op": "replace", "path": "displayName", "value": "Not Granting " + tag()},
+        {"op": "remove", "path": f'members[value eq "{user["id"]}"]'},
+    ]
+    r = await scim.call(
+        "PATCH", f"/Groups/{group.json()['id']}", json={"schemas": [PATCH], "Operations": both}
+    )
+    assert r.status_code == 200 and "members" not in r.json()
+    assert (await harness.as_(admin, "GET", product)).json()["role"] == "viewer"
+
+
 async def test_changes_are_audited_with_the_names_of_the_changed_attributes(harness) -> None:
     scim = await scim_for(harness, harness.tenant)
     canary = "canary-pw-" + tag()

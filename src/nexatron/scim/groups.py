@@ -128,7 +128,8 @@ def _save(
     )
     touched = _set_members(conn, caller, group_id, _members(after))
     renamed = after.display_name != before.display_name
-    recomputed = _member_ids(after) if renamed else touched
+    # A rename changes what every member is granted; members added or removed change too.
+    recomputed = sorted({*_member_ids(after), *touched}) if renamed else touched
     group_roles.recompute(conn, caller.tenant_id, recomputed, caller.actor)
     shown = get_group(conn, caller, group_id)
     changed = resources.changed_attributes(before, shown)
