@@ -11,8 +11,10 @@ they say otherwise.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import secrets
+import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -274,6 +276,52 @@ def test_store_endpoint_allow_and_deny_lists() -> None:
     assert from_env.file_roots == ("/srv/a", "/srv/b")
     assert Settings().connection_allow_loopback is False  # the default: no loopback
     assert Settings(dev=True).connection_allow_loopback is False  # dev mode does not imply it
+
+
+def _lan_address() -> str | None:
+    """The address this host sends from on its default route (a UDP connect sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if ipaddress.ip_address(address).is_loopback else address
+
+
+async def test_the_hosts_own_addresses_are_the_server_itself(tmp_path: Path) -> None:
+    """Before, a service bound to 0.0.0.0 here (Redis, the store, the app) was reachable at the
+    host's LAN address: the policy refused only loopback and the URLs' own host:port. Now the
+    host's interface addresses are treated as loopback: refused unless the operator allows
+    loopback, and the store's and Redis's ports on them always."""
+    lan = _lan_address()
+    if lan is None:
+        pytest.skip("no non-loopback address on this host")
+    with pytest.raises(RefusedByPolicy):
+        _policy().for_tenant("ten_x").address(lan, 5433)
+    allowed = _policy(
+        connection_allow_loopback=True,
+        database_url="postgresql://nx@127.0.0.1:5432/meta",
+        redis_url="redis://localhost:6379/0",
+    ).for_tenant("ten_x")
+    assert allowed.address(lan, 5433) == lan
+    for port in (5432, 6379):
+        with pytest.raises(RefusedByPolicy):
+            allowed.address(lan, port)
+
+    server = socket.socket()
+    server.bind(("0.0.0.0", 0))  # what a 0.0.0.0-bound Redis does
+    server.listen(8)
+    server.settimeout(0.2)
+    try:
+        async with make_app_client(tmp_path, connection_allow_loopback=False) as h:
+            config = {"host": lan, "port": server.getsockname()[1], "database": "d", "user": "u"}
+            for i, kind in enumerate(("postgres", "mysql")):
+                assert refused(await create_connection(h, h.tenant.admin, f"lan{i}", kind, config))
+        with pytest.raises(TimeoutError):
+            server.accept()  # no packet reached it
+    finally:
+        server.close()
 
 
 def test_every_new_pooled_connection_is_checked_and_pinned_to_the_checked_address() -> None:

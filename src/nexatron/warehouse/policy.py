@@ -10,12 +10,14 @@ stamped with this installation's id is the metadata store reached by another rou
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import ipaddress
 import os
 import re
 import socket
 import stat
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +166,30 @@ def _url_endpoint(url: str | None, default_port: int) -> tuple[str, int] | None:
     return host, port or default_port
 
 
+#: How long the host's own interface addresses are reused before they are read again.
+LOCAL_ADDRESSES_TTL_S = 60.0
+
+
+def local_addresses() -> frozenset[IPAddress]:
+    """This host's own addresses besides loopback: every local IPv4 address the kernel routes
+    (/proc/net/fib_trie, "/32 host LOCAL"), every IPv6 interface address (/proc/net/if_inet6),
+    and what the host's own name resolves to. A service bound to 0.0.0.0 answers on each."""
+    found: set[IPAddress] = set()
+    with contextlib.suppress(OSError, UnicodeError, ValueError):
+        for info in socket.getaddrinfo(socket.gethostname(), None, proto=socket.IPPROTO_TCP):
+            found.add(ipaddress.ip_address(str(info[4][0]).split("%")[0]))
+    with contextlib.suppress(OSError, ValueError):
+        previous = ""
+        for line in Path("/proc/net/fib_trie").read_text().splitlines():
+            if "/32 host LOCAL" in line and previous.strip().startswith("|--"):
+                found.add(ipaddress.ip_address(previous.strip()[3:].strip()))
+            previous = line
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/net/if_inet6").read_text().splitlines():
+            found.add(ipaddress.ip_address(bytes.fromhex(line.split()[0])))
+    return frozenset(a for a in (canonical(x) for x in found) if not a.is_loopback)
+
+
 @dataclass
 class ConnectionPolicy:
     """Built once from Settings; `for_tenant` binds it to the tenant whose connection opens."""
@@ -177,6 +203,7 @@ class ConnectionPolicy:
     installation_id: str | None = None
     trusted: bool = False  # programmatic use (tests, the operator's scripts): no checks
     _protected_addresses: set[tuple[IPAddress, int]] | None = field(default=None, repr=False)
+    _local: tuple[float, frozenset[IPAddress]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Any, installation_id: str | None) -> ConnectionPolicy:
@@ -222,6 +249,17 @@ class ConnectionPolicy:
                     continue
             self._protected_addresses = found
         return self._protected_addresses
+
+    def own_addresses(self) -> frozenset[IPAddress]:
+        """This host's non-loopback addresses, read again every LOCAL_ADDRESSES_TTL_S."""
+        cached = self._local
+        if cached is None or time.monotonic() - cached[0] > LOCAL_ADDRESSES_TTL_S:
+            cached = self._local = (time.monotonic(), local_addresses())
+        return cached[1]
+
+    def is_self(self, address: IPAddress) -> bool:
+        """Loopback, or one of this host's own interface addresses: the server itself."""
+        return address.is_loopback or address in self.own_addresses()
 
     def store_files(self) -> list[Path]:
         """The server's own files in the data dir (metadata store, its WAL, the secret)."""
@@ -283,14 +321,15 @@ class Gate:
             )
         if any(address.version == n.version and address in n for n in _ALWAYS_DENIED):
             raise RefusedByPolicy("This address block is never reachable.", field=field)
-        if address.is_loopback and not self.policy.allow_loopback:
+        is_self = self.policy.is_self(address)
+        if is_self and not self.policy.allow_loopback:
             raise RefusedByPolicy(
-                "Loopback addresses (this server itself) are refused; the operator can allow "
-                "them with NEXATRON_CONNECTION_ALLOW_LOOPBACK=1.",
+                "Loopback and this host's own addresses (this server itself) are refused; the "
+                "operator can allow them with NEXATRON_CONNECTION_ALLOW_LOOPBACK=1.",
                 field=field,
             )
         for served, served_port in self.policy.protected_addresses():
-            same = address == served or (address.is_loopback and served.is_loopback)
+            same = address == served or (is_self and self.policy.is_self(served))
             if same and port == served_port:
                 raise RefusedByPolicy(
                     "This is the address of Nexatron's own metadata store or cache.", field=field
