@@ -83,11 +83,17 @@ class Domain:
         self.con = duckdb.connect(str(path), read_only=True)
         self.lex: Lexicon = build_lexicon(self.layer, value_index(self.con, self.layer))
 
-    def rows(self, question: str) -> list[tuple[Any, ...]]:
+    def rows(self, question: str) -> tuple[list[tuple[Any, ...]], tuple[int, ...]]:
+        """The answer's rows and the positions of its entity-key columns (as `nexatron eval`)."""
         plan = understand(question, self.lex, ctx=CTX)
         assert unaccounted_words(question, plan) == []
-        sql = compile_query(self.layer, plan.query, "duckdb").sql
-        return self.con.execute(sql).fetchall()
+        compiled = compile_query(self.layer, plan.query, "duckdb")
+        keys = tuple(
+            i
+            for i, c in enumerate(compiled.columns)
+            if c.role == "dimension" and c.ref in plan.query.keys
+        )
+        return self.con.execute(compiled.sql).fetchall(), keys
 
     def gold(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
@@ -193,7 +199,8 @@ def test_answered_like_the_hand_written_sql(
     domain: str, question: str, gold: str, domains: dict[str, Domain]
 ) -> None:
     db = domains[domain]
-    assert rows_match(db.rows(question), db.gold(gold), ordered=False)
+    got, keys = db.rows(question)
+    assert rows_match(got, db.gold(gold), ordered=False, key_columns=keys)
 
 
 REFUSED = [

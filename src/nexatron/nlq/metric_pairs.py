@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
-from nexatron.nlq.readings import name_dimension
+from nexatron.nlq.readings import group_entity
+from nexatron.nlq.row_queries import row_key, row_label
 from nexatron.nlq.word_lists import ASC_WORDS, DESC_WORDS
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ def _ranked_or_bounded(state: ParseState, a: int, b: int) -> bool:
     return before is not None and before.kind == "number"
 
 
-def _naming_noun(state: ParseState, a: int, b: int) -> str | None:
-    """'doctors by total fee': a counts the rows of a table and is followed by 'by' + metric b."""
+def _naming_noun(state: ParseState, a: int, b: int) -> list[str] | None:
+    """'doctors by total fee': a counts the rows of a table and is followed by 'by' + metric b;
+    what a breakdown by those rows groups by (their key and label, as `entity_dimensions`)."""
     name = state.metric_at[a]
     m = state.lex.metrics[name]
     if m.agg not in {"count", "count_distinct"} or not m.table:
@@ -69,7 +71,11 @@ def _naming_noun(state: ParseState, a: int, b: int) -> str | None:
         len(between) == 1 and state.items[between[0]].cue in {"by", "sortby"}
     ):
         return None
-    return name_dimension(m.table, state.lex)
+    label = row_label(state, m.table)
+    if label is None:
+        return None
+    key = row_key(state, m.table)
+    return [key, label] if key is not None and key != label else [label]
 
 
 _COPULA = frozenset({"were", "was", "are", "is", "that", "which", "being", "been", "the", "a"})
@@ -106,16 +112,15 @@ def metric_pairs(state: ParseState) -> None:
             continue
         if _copula_filter(state, a, b):
             continue
-        dim = _naming_noun(state, a, b)
-        if dim is not None and state.metric_count(state.metric_at[a]) == 1:
+        names = _naming_noun(state, a, b)
+        if names and state.metric_count(state.metric_at[a]) == 1:
             name = state.metric_at.pop(a)
             state.draft.metrics.remove(name)
             state.draft.explanation = [
                 e for e in state.draft.explanation if not (e.kind == "metric" and e.target == name)
             ]
-            if dim not in state.draft.dimensions:
-                state.draft.dimensions.append(dim)
-            text = state.items[a].text
+            group_entity(state.draft.dimensions, state.draft.keys, names)
+            text, dim = state.items[a].text, names[-1]
             state.draft.assumptions.append(f"grouped '{text}' by dimension '{dim}'")
             state.draft.explanation.append(Explained(text=text, kind="dimension", target=dim))
             continue

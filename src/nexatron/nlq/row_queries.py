@@ -19,7 +19,8 @@
   becomes a row query: the asked columns of one table (plus many-to-one joined ones), its
   filters, order and limit. Rankings of one table's rows by one of its own columns ('which
   stadium has the largest capacity') are read as row rankings too, so rows that share a name
-  stay apart. Columns the question did not name are announced in the assumptions.
+  stay apart. Columns the question did not name are announced in the assumptions; rows listed
+  by their name column carry their key beside it (the query's `keys`), so equal names stay apart.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ _COUNTING = frozenset(
     }
 )
 
+_SIZE = frozenset({"capacity", "size", "area", "sqft", "seats", "seat", "amount", "amt"})
+_VALUE = frozenset({"value", "price", "worth", "valuation"})
+_PAY = frozenset({"salary", "sal", "pay", "wage", "wages", "compensation", "earnings"})
 # superlative -> (words a column's name holds, descending for numbers, descending for dates)
 _SUPERLATIVE_COLUMNS: dict[str, tuple[frozenset[str], bool, bool]] = {
     "youngest": (frozenset({"age", "birth", "born", "dob"}), False, True),
@@ -111,9 +115,14 @@ _SUPERLATIVE_COLUMNS: dict[str, tuple[frozenset[str], bool, bool]] = {
     "priciest": (frozenset({"price", "cost", "fee", "rate", "fare"}), True, True),
     "cheapest": (frozenset({"price", "cost", "fee", "rate", "fare"}), False, False),
     "least expensive": (frozenset({"price", "cost", "fee", "rate", "fare"}), False, False),
-    "largest": (frozenset({"capacity", "size", "area", "sqft", "seats", "seat"}), True, True),
-    "biggest": (frozenset({"capacity", "size", "area", "sqft", "seats", "seat"}), True, True),
-    "smallest": (frozenset({"capacity", "size", "area", "sqft", "seats", "seat"}), False, False),
+    "largest": (_SIZE, True, True),
+    "biggest": (_SIZE, True, True),
+    "smallest": (_SIZE, False, False),
+    "most valuable": (_VALUE, True, True),
+    "least valuable": (_VALUE, False, False),
+    "highest paid": (_PAY, True, True),
+    "best paid": (_PAY, True, True),
+    "lowest paid": (_PAY, False, False),
     "longest": (frozenset({"length", "duration", "distance", "minutes", "mins"}), True, True),
     "shortest": (frozenset({"length", "duration", "distance", "minutes", "mins"}), False, False),
     "heaviest": (frozenset({"weight", "kg", "mass"}), True, True),
@@ -393,8 +402,8 @@ def ranked_rows(state: ParseState) -> None:
         if r is None or k in state.used:
             continue
         table = _table_of(state, r)
-        if table is None or r.kind == "dimension":
-            continue
+        if table is None or (r.kind == "dimension" and r.targets != [row_label(state, table)]):
+            continue  # a column, unless it names the rows ('dishes': the dish name column)
         found = _superlative_before(state, k)
         if found is None:
             continue
@@ -682,9 +691,11 @@ def row_shape(state: ParseState) -> None:
     key = row_key(state, entity)
     own = [d for d in shown if lex.dimensions[d].table == entity]
     identity = label or key
+    identified: str | None = None  # the label listing the rows, when the question named none
     if identity is not None and identity not in shown and _listed_first(state, entity, shown):
         shown.insert(0, identity)  # 'stadiums ... and their locations': the stadiums, then
         own.insert(0, identity)  # what is said of them
+        identified = identity
         draft.assumptions.append(
             f"listed each row of '{entity}' by '{lex.dimensions[identity].label or identity}'"
         )
@@ -709,16 +720,23 @@ def row_shape(state: ParseState) -> None:
         draft.assumptions.append(
             f"listed each row of '{entity}' by '{lex.dimensions[pick].label or pick}'"
         )
+        identified = pick
     for k in range(1, len(state.items)):
         if state.low(k - 1) in {"called", "named"} and k in state.used:
             r = state.reading(k)
             if r is not None and r.kind == "value":  # 'patients called Robert Brown'
                 state.used.add(k - 1)
+    if identified is None and key in draft.keys and label in shown:
+        identified = label  # the rows named as an entity: grouped by their key and label
+    keys = []
+    if identified is not None and key is not None and identified != key and key not in shown:
+        shown.insert(shown.index(identified), key)  # rows with the same label stay apart
+        keys = [key]
     draft.columns = list(dict.fromkeys(shown))
     draft.row_entity = entity
     draft.metrics = []
     draft.dimensions = []
-    draft.keys = []
+    draft.keys = keys
     draft.order_metric = None
     draft.order_desc = None
     draft.assumptions[:] = [

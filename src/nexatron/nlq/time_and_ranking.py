@@ -85,6 +85,8 @@ def ranking(state: ParseState) -> None:
         low = state.low(k)
         if k in state.used and k in state.aggregate_words:
             continue  # 'the highest price': an aggregate, not a ranking
+        if k in state.used and draft.row_order:
+            continue  # 'the 3 most expensive products': read by `ranked_rows` already
         if it.kind == "cue" and it.cue in {"common", "rare"}:
             draft.order_desc = it.cue == "common"
             draft.rank_single = True

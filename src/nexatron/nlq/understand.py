@@ -206,6 +206,7 @@ def _row_plan(draft: Draft, seg: Segmented, lex: Lexicon) -> Plan:
         time = TimeSpec(dimension=dim, range=draft.range)
     query = SemanticQuery(
         columns=columns,
+        keys=[k for k in draft.keys if k in columns],
         entity=draft.row_entity,
         filters=_filters(draft),
         time=time,

@@ -245,7 +245,8 @@ class SemanticQuery(_Strict):
     aggregates: list[ColumnAggregate] = Field(default_factory=list)  # compiled after metrics
     dimensions: list[str] = Field(default_factory=list)
     # an entity's key, so two rows with the same label stay apart: grouped by, and shown only
-    # when it is in `dimensions` too (the parser shows it beside the entity's name)
+    # when it is in `dimensions` too (the parser shows it beside the entity's name); in a row
+    # query, which of the `columns` are the listed rows' keys (shown beside their label)
     keys: list[str] = Field(default_factory=list)
     time: TimeSpec | None = None
     filters: list[QueryFilter] = Field(default_factory=list)
@@ -275,7 +276,6 @@ class SemanticQuery(_Strict):
                 ("metrics", self.metrics),
                 ("aggregates", self.aggregates),
                 ("dimensions", self.dimensions),
-                ("keys", self.keys),
                 ("metric_filters", self.metric_filters),
             )
             if value
@@ -286,6 +286,8 @@ class SemanticQuery(_Strict):
                 + ", ".join(f"'{m}'" for m in mixed)
                 + "."
             )
+        if set(self.keys) - set(self.columns):
+            raise ValueError("A row query's 'keys' name which of its 'columns' are row keys.")
         if self.time is not None and self.time.grain is not None:
             raise ValueError("A row query ('columns') has no time grain; use a range.")
         return self
