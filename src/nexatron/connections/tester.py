@@ -35,12 +35,16 @@ def _inside(job: Callable[[], T]) -> T:
 class ConnectPool:
     """`submit` for the event loop (await the future), `run` for a caller on a thread."""
 
-    def __init__(self, *, workers: int, per_tenant: int, what: str, name: str) -> None:
+    def __init__(
+        self, *, workers: int, per_tenant: int, what: str, name: str, waiters_per_key: int = 8
+    ) -> None:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
         self._per_tenant = per_tenant
+        self._waiters_per_key = waiters_per_key
         self._what = what
         self._running: dict[str, int] = {}
         self._flights: dict[str, Future[Any]] = {}
+        self._waiting: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def submit(self, tenant_id: str, job: Callable[[], T], *, key: str | None = None) -> Future[T]:
@@ -69,19 +73,36 @@ class ConnectPool:
 
     def run(self, tenant_id: str, job: Callable[[], T], *, key: str | None = None) -> T:
         """`job` under the tenant's share, for a caller that must block: at most `per_tenant`
-        such threads per tenant wait, the others get their 429 at once, and so does a caller
-        whose `key` is already running (waiting for it would hold a thread). Inline on a
+        such threads per tenant wait, the others get their 429 at once. A caller whose `key` is
+        already running waits for that job's result, up to `waiters_per_key` callers a key (the
+        first questions after a layer edit share one value-index build); beyond them, waiting
+        would pile up held threads on one slow job, so they get a 429 at once. Inline on a
         worker."""
         if _INSIDE.get():
             return job()
-        if key is not None:
-            with self._lock:
-                if key in self._flights:
+        if key is None:
+            return self.submit(tenant_id, job).result()
+        with self._lock:
+            shared = self._flights.get(key)
+            if shared is not None:
+                waiting = self._waiting.get(key, 0)
+                if waiting >= self._waiters_per_key:
                     raise RateLimited(
                         "This is being prepared by another request; retry in a few seconds.",
                         headers={"Retry-After": "5"},
                     )
-        return self.submit(tenant_id, job, key=key).result()
+                self._waiting[key] = waiting + 1
+        if shared is None:
+            return self.submit(tenant_id, job, key=key).result()
+        try:
+            return shared.result()
+        finally:
+            with self._lock:
+                left = self._waiting.get(key, 1) - 1
+                if left > 0:
+                    self._waiting[key] = left
+                else:
+                    self._waiting.pop(key, None)
 
     def running(self, tenant_id: str) -> int:
         with self._lock:
