@@ -95,7 +95,8 @@ class ConnectPool:
         if shared is None:
             return self.submit(tenant_id, job, key=key).result()
         try:
-            return shared.result()
+            result: T = shared.result()
+            return result
         finally:
             with self._lock:
                 left = self._waiting.get(key, 1) - 1
