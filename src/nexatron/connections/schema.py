@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
+from collections.abc import Callable
 from functools import partial
 
 import anyio
@@ -135,30 +137,46 @@ def test_connection(services: Services, tenant_id: str, connection_id: str) -> T
     return result
 
 
+_POOLS_MADE = threading.Lock()  # two first requests at once must not make two pools
+
+
+def _pool(services: Services, field: str, make: Callable[[], ConnectPool]) -> ConnectPool:
+    existing: ConnectPool | None = getattr(services, field)
+    if existing is None:
+        with _POOLS_MADE:
+            existing = getattr(services, field)
+            if existing is None:
+                existing = make()
+                setattr(services, field, existing)
+    return existing
+
+
 def tester(services: Services) -> ConnectPool:
     """The connection tests' pool."""
-    existing = services.connection_tester
-    if existing is None:
-        settings = services.settings
-        existing = services.connection_tester = ConnectPool(
+    settings = services.settings
+    return _pool(
+        services,
+        "connection_tester",
+        lambda: ConnectPool(
             workers=settings.connection_test_workers,
             per_tenant=settings.connection_tests_per_tenant,
             what="connection tests",
             name="nexatron-conntest",
-        )
-    return existing
+        ),
+    )
 
 
 def introspector(services: Services) -> ConnectPool:
     """The pool of schema introspections, bootstraps and value-index builds (apart from tests:
     an introspection of a large warehouse takes longer than a test, and must not delay one)."""
-    existing = services.schema_introspector
-    if existing is None:
-        settings = services.settings
-        existing = services.schema_introspector = ConnectPool(
+    settings = services.settings
+    return _pool(
+        services,
+        "schema_introspector",
+        lambda: ConnectPool(
             workers=settings.introspection_workers,
             per_tenant=settings.introspections_per_tenant,
             what="schema introspections, bootstraps or value indexes",
             name="nexatron-introspect",
-        )
-    return existing
+        ),
+    )
