@@ -508,7 +508,7 @@ def test_secrets_stay_masked_on_edit_and_failures_are_classified(
 
 def test_keyboard_only_ask_with_visible_focus(open_as: Any) -> None:
     page = open_as("viewer").page
-    assert page.evaluate("document.activeElement.id") == "question"  # focus starts in the box
+    expect(page.locator("#question")).to_be_focused()  # focus starts in the box
     page.keyboard.type("orders by status")
     page.keyboard.press("Enter")
     card = page.locator(".answer").first

@@ -46,6 +46,7 @@ export async function render(main, { navigate, params }) {
     h('section', { class: 'ask-main', 'aria-labelledby': 'ask-title' },
       h('h1', { id: 'ask-title', class: 'visually-hidden' }, 'Ask'), thread, composer));
   clear(main, layout);
+  question.focus();  // typing can start while the connections load
 
   function submit(text) {
     const q = (text ?? question.value).trim();
@@ -329,7 +330,7 @@ export async function render(main, { navigate, params }) {
   intro();
   const run = params.get('run');
   if (run) { history.replaceState(null, '', state.conversationId ? `/ask?c=${encodeURIComponent(state.conversationId)}` : '/ask'); submit(run); }
-  question.focus();
+  if (!main.contains(document.activeElement)) question.focus();  // unless the person moved on
   return () => { if (state.busy) state.busy.abort(); };
 }
 
