@@ -17,10 +17,11 @@ import duckdb
 import psycopg2
 import pymysql
 import pytest
-from conn_support import CANARY, SUPERUSER_PW, Target, library_ddl
 
 from nexatron.warehouse.engines.duckdb import SAFE_CONFIG
-from throwaway import free_port, unique
+
+from ..throwaway import free_port, unique
+from .conn_support import CANARY, SUPERUSER_PW, Target, library_ddl
 
 
 def _pg_bindir() -> pathlib.Path:

@@ -11,12 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-from conn_support import CANARY, Target, create_connection
 from sqlalchemy import select, text
 
 from nexatron.connections.service import pool
 from nexatron.store.tables import connections, semantic_objects
 from nexatron.testing import Harness
+
+from .conn_support import CANARY, Target, create_connection
 
 pytestmark = pytest.mark.anyio
 

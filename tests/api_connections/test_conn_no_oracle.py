@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conn_support import SUPERUSER_PW, create_connection
-from policy_support import listening
 
 from nexatron.testing import Harness, make_app_client
 from nexatron.warehouse.policy import ADVICE
+
+from .conn_support import SUPERUSER_PW, create_connection
+from .policy_support import listening
 
 pytestmark = pytest.mark.anyio
 

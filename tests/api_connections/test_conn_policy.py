@@ -21,15 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from attack_corpus import FILES, NETWORK, Ctx, network_config
-from conn_support import create_connection
-from policy_support import forwarder, listening
 from sqlalchemy import create_engine, text
 
 from nexatron.connections.service import connection_policy
 from nexatron.settings import Settings, settings_from_env
 from nexatron.testing import PG_URL, Harness, make_app_client, tenant_files
 from nexatron.warehouse.policy import ConnectionPolicy, RefusedByPolicy
+
+from .attack_corpus import FILES, NETWORK, Ctx, network_config
+from .conn_support import create_connection
+from .policy_support import forwarder, listening
 
 pytestmark = pytest.mark.anyio
 

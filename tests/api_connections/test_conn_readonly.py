@@ -4,7 +4,6 @@ past the SQL guard) and straight to a registry engine are refused; the tables ar
 from __future__ import annotations
 
 import pytest
-from conn_support import Target, create_connection
 
 from nexatron.connections.service import full_config, get_row
 from nexatron.errors import NexatronError
@@ -13,6 +12,8 @@ from nexatron.query.service import query_service
 from nexatron.semantic.model import CompiledQuery
 from nexatron.testing import Harness
 from nexatron.warehouse.registry import open_engine, parse_config
+
+from .conn_support import Target, create_connection
 
 pytestmark = pytest.mark.anyio
 

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import psycopg2
 import pytest
-from conn_support import SUPERUSER_PW, create_connection
 
 from nexatron.testing import Harness
+
+from .conn_support import SUPERUSER_PW, create_connection
 
 pytestmark = pytest.mark.anyio
 

@@ -7,9 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conn_support import CANARY, SUPERUSER_PW, create_connection, locs
 
 from nexatron.testing import Harness
+
+from .conn_support import CANARY, SUPERUSER_PW, create_connection, locs
 
 pytestmark = pytest.mark.anyio
 

@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-import sem_library
-from sem_library import Library
 
 from nexatron.testing import Harness
+
+from . import sem_library
+from .sem_library import Library
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
-from sem_library import Library
 
 from nexatron.testing import Harness
+
+from .sem_library import Library
 
 pytestmark = pytest.mark.anyio
 

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
-from sem_library import Library
 
 from nexatron.semantic import validate
 from nexatron.testing import Harness
 from nexatron.warehouse.types import SchemaSnapshot
+
+from .sem_library import Library
 
 pytestmark = pytest.mark.anyio
 IMPORT = "/api/v1/semantic/import"

@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sem_library import Library
 
 from nexatron.testing import Harness
+
+from .sem_library import Library
 
 pytestmark = pytest.mark.anyio
 

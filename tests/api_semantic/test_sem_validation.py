@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sem_library import Library
 
 from nexatron.testing import Harness
+
+from .sem_library import Library
 
 pytestmark = pytest.mark.anyio
 

@@ -27,7 +27,8 @@ from nexatron.services import Services, build_services
 from nexatron.settings import Settings
 from nexatron.store.tables import queries
 from nexatron.testing import PG_URL, TEST_SECRET, Tenant, add_tenant
-from throwaway import unique
+
+from ..throwaway import unique
 
 PASSWORD = "canary-pw-5d1e"
 

@@ -14,7 +14,7 @@ import pymysql
 import pytest
 import yaml
 
-from throwaway import maria_db_with, pg_schema_with
+from ..throwaway import maria_db_with, pg_schema_with
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "attack_corpus.yaml").read_text("utf-8"))[
     "attacks"

@@ -9,9 +9,17 @@ from typing import Any
 
 import duckdb
 import pytest
-from guard_support import ALLOWED, CORPUS, duckdb_snapshot, pg_connect, pg_snapshot, sqlite_snapshot
 
 from nexatron.guard import GuardRejected, check_sql
+
+from .guard_support import (
+    ALLOWED,
+    CORPUS,
+    duckdb_snapshot,
+    pg_connect,
+    pg_snapshot,
+    sqlite_snapshot,
+)
 
 IDS = [f"{a['dialect']}-{i}" for i, a in enumerate(CORPUS)]
 

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 import sqlglot
 import yaml
-from guard_support import ALLOWED, CORPUS
 from sqlglot import exp
 
 from nexatron.demo import load_demo_layer
 from nexatron.guard import GuardRejected, check_expression, check_sql
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import SemanticQuery
+
+from .guard_support import ALLOWED, CORPUS
 
 IDS = [f"{a['dialect']}-{i}" for i, a in enumerate(CORPUS)]
 LEGIT: list[str] = yaml.safe_load((Path(__file__).parent / "legit_corpus.yaml").read_text("utf-8"))[

@@ -4,12 +4,13 @@ check_expression accepts every tree check_sql returns."""
 from __future__ import annotations
 
 import pytest
-from guard_support import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
 from nexatron.guard import GuardRejected, check_expression, check_sql
+
+from .guard_support import CORPUS
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,8 @@ import psycopg
 import psycopg2
 import pymysql
 import pytest
-from guard_support import (
+
+from .guard_support import (
     CORPUS,
     duckdb_snapshot,
     maria_connect,

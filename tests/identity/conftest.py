@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from idp import Idp, running_idp
-
 from nexatron.testing import Harness, make_app_client
+
+from .idp import Idp, running_idp
 
 
 @pytest.fixture

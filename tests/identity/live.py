@@ -11,7 +11,7 @@ from typing import Any
 
 import uvicorn
 
-from throwaway import free_port
+from ..throwaway import free_port
 
 
 @contextmanager

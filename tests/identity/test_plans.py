@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scim_helpers import ERROR, Scim, okta_user, tag
 
 from nexatron.identity.roles import Principal
 from nexatron.scim.tokens import create_token
 from nexatron.testing import make_app_client
+
+from .scim_helpers import ERROR, Scim, okta_user, tag
 
 pytestmark = pytest.mark.anyio
 

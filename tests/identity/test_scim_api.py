@@ -6,7 +6,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from scim_helpers import (
+from sqlalchemy import func, select
+
+from nexatron.store.tables import audit_events
+
+from .scim_helpers import (
     ENTERPRISE,
     ERROR,
     GROUP_SCHEMA,
@@ -18,9 +22,6 @@ from scim_helpers import (
     scim_for,
     tag,
 )
-from sqlalchemy import func, select
-
-from nexatron.store.tables import audit_events
 
 pytestmark = pytest.mark.anyio
 

@@ -7,9 +7,10 @@ from collections import Counter
 
 import httpx2
 import pytest
-from live import serve
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
+
+from .live import serve
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

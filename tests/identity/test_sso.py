@@ -9,14 +9,15 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-from idp import Idp
-from live import serve
 from sqlalchemy import select
 
 from nexatron.identity.operators import create_operator_key
 from nexatron.store.tables import audit_events, tenants
 from nexatron.testing import Harness
-from throwaway import free_port
+
+from ..throwaway import free_port
+from .idp import Idp
+from .live import serve
 
 pytestmark = [
     pytest.mark.anyio,

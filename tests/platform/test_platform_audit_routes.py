@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from factories import PARAM, Ctx, factory_key, fill
 from sqlalchemy import select
-from test_platform_tenancy import api_routes
 
 from nexatron.audit import ACTION_KEY
 from nexatron.identity.operators import create_operator_key
 from nexatron.store.tables import audit_events
 from nexatron.testing import Harness
+
+from .factories import PARAM, Ctx, factory_key, fill
+from .test_platform_tenancy import api_routes
 
 pytestmark = pytest.mark.anyio
 API = "/api/v1"

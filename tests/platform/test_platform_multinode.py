@@ -21,10 +21,11 @@ from typing import Any
 
 import httpx
 import pytest
-from cluster import Cluster, Node, cluster, free_port, wait_until
 from sqlalchemy import text
 
 from nexatron.testing import metadata_backend
+
+from .cluster import Cluster, Node, cluster, free_port, wait_until
 
 # Its store is always PostgreSQL: run once, in the PostgreSQL pass of scripts/test.
 pytestmark = [

@@ -20,7 +20,8 @@ from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import build_services
 from nexatron.settings import DEFAULT_PLANS
 from nexatron.testing import TEST_SECRET, make_settings
-from throwaway import free_port, wait_healthy
+
+from ..throwaway import free_port, wait_healthy
 
 pytestmark = pytest.mark.slow
 

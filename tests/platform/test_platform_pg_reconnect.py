@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text
 
 from nexatron.testing import PG_URL, Harness, make_app_client
-from throwaway import unique
+
+from ..throwaway import unique
 
 pytestmark = pytest.mark.anyio
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from throwaway import free_port, wait_healthy
+from ..throwaway import free_port, wait_healthy
 
 LOGIN = "/api/v1/auth/login"
 

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from factories import (
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from .factories import (
     PARAM,
     Ctx,
     factory_key,
     fill,
     missing_factory,
 )
-from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
 
 pytestmark = pytest.mark.anyio
 

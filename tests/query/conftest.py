@@ -10,13 +10,14 @@ from typing import Any
 
 import duckdb
 import pytest
-from query_support import serving
 
 from nexatron.api.app import create_app
 from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.testing import Harness, tenant_files
+
+from .query_support import serving
 
 
 @pytest.fixture(scope="session")

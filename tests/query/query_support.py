@@ -17,7 +17,8 @@ import httpx
 import uvicorn
 
 from nexatron.testing import Actor, Harness
-from throwaway import free_port
+
+from ..throwaway import free_port
 
 TOTAL_LAST_QUARTER = "What were total sales last quarter?"
 SALES_SQL = (

@@ -12,12 +12,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from query_support import (
-    SALES_SQL,
-    TOTAL_LAST_QUARTER,
-    previous_quarter,
-    today_in,
-)
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -26,7 +20,14 @@ from starlette.routing import Route
 from nexatron.client import ApiError, AsyncClient, Client, RateLimitedError
 from nexatron.client.core import RetryPolicy
 from nexatron.testing import Harness
-from throwaway import free_port
+
+from ..throwaway import free_port
+from .query_support import (
+    SALES_SQL,
+    TOTAL_LAST_QUARTER,
+    previous_quarter,
+    today_in,
+)
 
 pytestmark = pytest.mark.anyio
 QUESTIONS = ["number of orders by channel", "total sales by region", TOTAL_LAST_QUARTER]

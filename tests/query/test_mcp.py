@@ -20,10 +20,11 @@ import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
-from query_support import SALES_SQL, previous_quarter, serving, today_in
 
 from nexatron.api.app import create_app
 from nexatron.testing import Harness
+
+from .query_support import SALES_SQL, previous_quarter, serving, today_in
 
 pytestmark = pytest.mark.anyio
 TOOLS = {"ask", "query_metrics", "list_connections", "list_metrics", "list_dimensions", "describe"}

@@ -7,10 +7,11 @@ import io
 from typing import Any
 
 import pytest
-from query_support import SALES_SQL, TOTAL_LAST_QUARTER, ask, previous_quarter, today_in
 
 from nexatron.query.service import query_service
 from nexatron.testing import Harness
+
+from .query_support import SALES_SQL, TOTAL_LAST_QUARTER, ask, previous_quarter, today_in
 
 pytestmark = pytest.mark.anyio
 

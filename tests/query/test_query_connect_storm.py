@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -16,8 +15,7 @@ from nexatron.identity.roles import Principal
 from nexatron.semantic import repository as repo
 from nexatron.testing import make_app_client, tenant_files
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "api_connections"))
-from policy_support import listening
+from ..api_connections.policy_support import listening
 
 pytestmark = pytest.mark.anyio
 

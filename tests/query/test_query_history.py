@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from query_support import TOTAL_LAST_QUARTER, ask
 
 from nexatron.query.service import query_service
 from nexatron.testing import Actor, Harness
+
+from .query_support import TOTAL_LAST_QUARTER, ask
 
 pytestmark = pytest.mark.anyio
 HISTORY = "/api/v1/query/history"

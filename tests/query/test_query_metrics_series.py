@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from query_support import TOTAL_LAST_QUARTER, ask
 from sqlalchemy import Connection
 
 from nexatron.demo.install import install_demo
@@ -22,6 +21,8 @@ from nexatron.query.service import query_service
 from nexatron.query.slots import TenantSlots
 from nexatron.settings import DEFAULT_PLANS
 from nexatron.testing import Harness, make_app_client, tenant_files
+
+from .query_support import TOTAL_LAST_QUARTER, ask
 
 pytestmark = pytest.mark.anyio
 SAMPLE = re.compile(r"^(?P<name>nexatron_\w+?)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$")

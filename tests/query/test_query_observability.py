@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from query_support import TOTAL_LAST_QUARTER, ask
 
 from nexatron.identity.operators import create_operator_key
 from nexatron.observability.logs import JsonFormatter, RequestContext, logging_config
 from nexatron.observability.requestid import accept_request_id
 from nexatron.testing import Harness
+
+from .query_support import TOTAL_LAST_QUARTER, ask
 
 pytestmark = pytest.mark.anyio
 

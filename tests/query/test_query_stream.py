@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from query_support import (
+from sse_starlette import ServerSentEvent
+
+from nexatron.api.encoding import dump_json
+from nexatron.api.sse import _RowsEvent
+from nexatron.testing import Harness
+from nexatron.warehouse.stream import JsonRows
+
+from .query_support import (
     SALES_SQL,
     TOTAL_LAST_QUARTER,
     Event,
@@ -14,12 +21,6 @@ from query_support import (
     stream,
     today_in,
 )
-from sse_starlette import ServerSentEvent
-
-from nexatron.api.encoding import dump_json
-from nexatron.api.sse import _RowsEvent
-from nexatron.testing import Harness
-from nexatron.warehouse.stream import JsonRows
 
 pytestmark = pytest.mark.anyio
 TERMINAL = {"done", "error"}

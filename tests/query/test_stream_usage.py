@@ -12,13 +12,14 @@ from typing import Any
 import duckdb
 import httpx
 import pytest
-from query_support import Event, parse_sse
 from sqlalchemy import select, update
 
 from nexatron.connections.service import pool
 from nexatron.query.service import query_service
 from nexatron.store.tables import queries, tenants
 from nexatron.testing import Actor, Harness, make_app_client, tenant_files
+
+from .query_support import Event, parse_sse
 
 pytestmark = pytest.mark.anyio
 PLANS = {"tiny": {"questions_per_month": 3}}

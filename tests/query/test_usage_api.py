@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from query_support import ask
 from sqlalchemy import func, select, update
 
 from nexatron.store.tables import queries, tenants, usage_events
 from nexatron.testing import Harness, make_app_client
+
+from .query_support import ask
 
 pytestmark = pytest.mark.anyio
 
@@ -333,14 +334,12 @@ async def test_llm_outside_the_plan_is_not_used(harness: Harness) -> None:
 async def test_an_answer_never_waits_for_billing(tmp_path: Path, demo_source: Path) -> None:
     """The billing endpoint hangs; questions are answered and their events wait in the outbox."""
     import shutil
-    import sys
 
     from nexatron.demo.install import install_demo
     from nexatron.identity.roles import Principal
     from nexatron.store.tables import usage_outbox
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "usage"))
-    from fake_billing import fake_endpoint
+    from ..usage.fake_billing import fake_endpoint
 
     with fake_endpoint("/api/v1/events") as hanging:
         hanging.behaviour.slow_first, hanging.behaviour.slow_s = 1000, 5.0

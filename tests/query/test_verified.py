@@ -8,9 +8,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from query_support import ask, previous_quarter, today_in
 
 from nexatron.testing import Harness
+
+from .query_support import ask, previous_quarter, today_in
 
 pytestmark = pytest.mark.anyio
 

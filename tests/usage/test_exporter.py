@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_billing import FakeEndpoint, fake_endpoint
 from sqlalchemy import func, select, update
 
 from nexatron.identity.users import create_tenant, create_user
@@ -24,6 +23,8 @@ from nexatron.usage import exporter as exporter_module
 from nexatron.usage.exporter import Exporter
 from nexatron.usage.facts import UsageFact
 from nexatron.usage.writer import UsageWriter
+
+from .fake_billing import FakeEndpoint, fake_endpoint
 
 QUESTIONS = 12
 

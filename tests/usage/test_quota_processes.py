@@ -30,7 +30,8 @@ from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import build_services
 from nexatron.store.tables import queries, usage_events, usage_rollups
 from nexatron.testing import PG_URL, TEST_SECRET, make_settings
-from throwaway import free_port, wait_healthy
+
+from ..throwaway import free_port, wait_healthy
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-import wh_dataset as dataset
-from wh_dataset import CANARY
 
-from throwaway import free_port, maria_db_with, pg_schema_with, unique, wait_port
+from ..throwaway import free_port, maria_db_with, pg_schema_with, unique, wait_port
+from . import wh_dataset as dataset
+from .wh_dataset import CANARY
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 FAKESNOW_VERSION = "0.12.1"

@@ -8,12 +8,13 @@ import traceback
 from collections.abc import Iterator
 
 import pytest
-import wh_dataset as dataset
-import wh_proof as proof
-from wh_dataset import CANARY
 
 from nexatron.warehouse import QueryFailed, QueryTimeout, open_engine, parse_config
 from nexatron.warehouse.engines.clickhouse import ClickHouseEngine
+
+from . import wh_dataset as dataset
+from . import wh_proof as proof
+from .wh_dataset import CANARY
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import wh_dataset as dataset
-import wh_proof as proof
 
 from nexatron.warehouse import QueryFailed, QueryTimeout, open_engine, parse_config
 from nexatron.warehouse.local import FileEngine
+
+from . import wh_dataset as dataset
+from . import wh_proof as proof
 
 
 def make_duckdb(path: Path) -> FileEngine:

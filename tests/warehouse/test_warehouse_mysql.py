@@ -11,13 +11,14 @@ import traceback
 from collections.abc import Iterator
 
 import pytest
-import wh_dataset as dataset
-import wh_proof as proof
-from wh_dataset import CANARY
 
 from nexatron.warehouse import QueryFailed, QueryTimeout, open_engine, parse_config
 from nexatron.warehouse.cancel import CURRENT, CancelScope
 from nexatron.warehouse.engines.mysql import MySQLEngine
+
+from . import wh_dataset as dataset
+from . import wh_proof as proof
+from .wh_dataset import CANARY
 
 
 def config(database: str, password: str | None = None) -> dict[str, object]:

@@ -8,13 +8,14 @@ import time
 import traceback
 
 import pytest
-import wh_dataset as dataset
-import wh_proof as proof
-from wh_dataset import CANARY
 
 from nexatron.warehouse import QueryFailed, QueryTimeout, open_engine, parse_config
 from nexatron.warehouse.cancel import CURRENT, CancelScope
 from nexatron.warehouse.engines.postgres import PostgresConfig, PostgresEngine
+
+from . import wh_dataset as dataset
+from . import wh_proof as proof
+from .wh_dataset import CANARY
 
 
 def engine_for(schema: str) -> PostgresEngine:

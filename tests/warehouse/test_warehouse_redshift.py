@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import wh_dataset as dataset
-import wh_proof as proof
-from wh_dataset import CANARY
 
 from nexatron.warehouse import open_engine, parse_config
 from nexatron.warehouse.engines.redshift import RedshiftEngine
+
+from . import wh_dataset as dataset
+from . import wh_proof as proof
+from .wh_dataset import CANARY
 
 
 @pytest.fixture

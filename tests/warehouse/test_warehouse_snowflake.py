@@ -8,13 +8,14 @@ import traceback
 from collections.abc import Iterator
 
 import pytest
-import wh_dataset as dataset
-import wh_proof as proof
-from wh_dataset import CANARY
 
 from nexatron.errors import ValidationFailed
 from nexatron.warehouse import QueryFailed, open_engine, parse_config
 from nexatron.warehouse.engines.snowflake import SnowflakeEngine
+
+from . import wh_dataset as dataset
+from . import wh_proof as proof
+from .wh_dataset import CANARY
 
 pytestmark = pytest.mark.slow
 

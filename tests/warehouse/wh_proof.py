@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-import wh_dataset as dataset
 
 from nexatron.errors import NexatronError
 from nexatron.warehouse.base import Engine
 from nexatron.warehouse.types import SchemaSnapshot
+
+from . import wh_dataset as dataset
 
 
 def check_test(engine: Engine) -> None:

@@ -5,18 +5,14 @@ back to the sign-in page with its reason."""
 from __future__ import annotations
 
 import secrets
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ..identity.idp import Idp, running_idp
 from .conftest import GENEROUS, _need_browser
 from .web_support import DESKTOP, Server, launch, start_server
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "identity"))
-from idp import Idp, running_idp
 
 expect: Any = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from throwaway import free_port
+from ..throwaway import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
