@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, RowMapping, or_, select
 
 from nexatron.errors import BadRequest
 from nexatron.store.tables import audit_events
@@ -45,7 +45,7 @@ def parse_cursor(cursor: str | None) -> int | None:
     return int(cursor)
 
 
-def public_event(row: Any) -> dict[str, Any]:
+def public_event(row: RowMapping) -> dict[str, Any]:
     event = {name: row[name] for name in PUBLIC}
     event["actor"] = {
         "type": row["actor_type"],

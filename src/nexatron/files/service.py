@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from nexatron import audit
 from nexatron.connections import service as connections
@@ -38,12 +38,12 @@ def tenant_dir(services: Services, tenant_id: str) -> Path:
     return path
 
 
-def stored_path(services: Services, row: Any) -> Path:
+def stored_path(services: Services, row: Row[Any]) -> Path:
     area = connections.connection_policy(services).tenant_dir(row.tenant_id)
     return area / str(row.stored_name)
 
 
-def public(services: Services, row: Any) -> dict[str, Any]:
+def public(services: Services, row: Row[Any]) -> dict[str, Any]:
     return {
         "id": row.id,
         "name": row.name,

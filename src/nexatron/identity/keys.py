@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Row, select, update
 
 from nexatron.clock import now
 from nexatron.crypto import keyed_hash
@@ -62,7 +62,7 @@ def list_keys(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
     return [public_key(r) for r in rows]
 
 
-def public_key(row: Any) -> dict[str, Any]:
+def public_key(row: Row[Any]) -> dict[str, Any]:
     return {
         "id": row.id,
         "name": row.name,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, Row, and_, or_, select, update
 
 from nexatron import audit
 from nexatron.cursors import INVALID, aware_datetime, decode_cursor, encode_cursor
@@ -123,7 +123,7 @@ def delete_query(conn: Connection, principal: Principal, query_id: str) -> None:
 HISTORY_CURSOR = "query_history"
 
 
-def _encode_cursor(secret: str, row: Any) -> str:
+def _encode_cursor(secret: str, row: Row[Any]) -> str:
     return encode_cursor(secret, HISTORY_CURSOR, [row.created_at.isoformat(), row.id])
 
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from nexatron import audit
 from nexatron.errors import Unprocessable
@@ -121,7 +121,7 @@ class VerifiedAnswers:
     def verify(
         self,
         principal: Principal,
-        row: Any,
+        row: Row[Any],
         question: str | None,
         plan: SemanticQuery | None,
     ) -> dict[str, Any]:
@@ -223,7 +223,7 @@ class VerifiedAnswers:
             for r in rows
         ]
 
-    def feedback(self, principal: Principal, row: Any, body: dict[str, Any]) -> dict[str, Any]:
+    def feedback(self, principal: Principal, row: Row[Any], body: dict[str, Any]) -> dict[str, Any]:
         values = {
             "id": new_id("feedback"),
             "tenant_id": principal.tenant_id,

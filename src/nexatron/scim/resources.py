@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import validate_email
 from pydantic_core import PydanticCustomError
 from scim2_models import Context, Group, Resource, User
+from sqlalchemy import Row
 
 from nexatron.scim.models import UserModel
 
@@ -32,7 +33,7 @@ def _meta(kind: str, base: str, object_id: str, created: dt.datetime, modified: 
     }
 
 
-def user_resource(row: Any, groups: list[tuple[str, str]], base: str) -> User[Any]:
+def user_resource(row: Row[Any], groups: list[tuple[str, str]], base: str) -> User[Any]:
     """`row`: users LEFT JOIN scim_users (the columns of `scim.store.user_query`)."""
     if row.user_name is not None:
         payload: dict[str, Any] = dict(row.attributes or {})
@@ -65,7 +66,7 @@ def user_resource(row: Any, groups: list[tuple[str, str]], base: str) -> User[An
     return UserModel.model_validate(payload)
 
 
-def group_resource(row: Any, members: list[tuple[str, str]], base: str) -> Group:
+def group_resource(row: Row[Any], members: list[tuple[str, str]], base: str) -> Group:
     payload: dict[str, Any] = {
         "schemas": [str(Group.__schema__)],
         "id": row.id,

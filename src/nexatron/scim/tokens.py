@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, Row, select, update
 
 from nexatron.clock import now
 from nexatron.crypto import keyed_hash
@@ -56,7 +56,7 @@ def create_token(
     return {**record, "revoked_at": None, "last_used_at": None}, plaintext
 
 
-def public_token(row: Any) -> dict[str, Any]:
+def public_token(row: Row[Any]) -> dict[str, Any]:
     return {
         k: getattr(row, k)
         for k in ("id", "name", "prefix", "created_by", "created_at", "revoked_at", "last_used_at")

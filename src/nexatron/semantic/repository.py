@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Row, select, update
 
 from nexatron.clock import now
 from nexatron.errors import Conflict, NotFound
@@ -33,7 +33,7 @@ def object_name(kind: Kind, obj: BaseModel) -> str:
     return str(obj.name)  # type: ignore[attr-defined]
 
 
-def to_public(row: Any) -> dict[str, Any]:
+def to_public(row: Row[Any]) -> dict[str, Any]:
     body = dict(row.body)
     body.update(
         id=row.id,
@@ -178,7 +178,7 @@ def replace_layer(
     bump_version(conn, connection_id)
 
 
-def replace_object(conn: Connection, row: Any, kind: Kind, obj: BaseModel) -> None:
+def replace_object(conn: Connection, row: Row[Any], kind: Kind, obj: BaseModel) -> None:
     name = object_name(kind, obj)
     if name != row.name:
         taken = conn.execute(
@@ -199,6 +199,6 @@ def replace_object(conn: Connection, row: Any, kind: Kind, obj: BaseModel) -> No
     bump_version(conn, row.connection_id)
 
 
-def delete_object(conn: Connection, row: Any) -> None:
+def delete_object(conn: Connection, row: Row[Any]) -> None:
     conn.execute(semantic_objects.delete().where(semantic_objects.c.id == row.id))
     bump_version(conn, row.connection_id)

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Row, delete, select
 
 from nexatron.store.tables import (
     queries,
@@ -48,7 +48,7 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def history_fact(row: Any) -> UsageFact:
+def history_fact(row: Row[Any]) -> UsageFact:
     """The usage fact the history writer was given with this history row."""
     unmatched = row.unmatched if isinstance(row.unmatched, dict) else {}
     words = tuple(w for w in unmatched.get("words") or () if isinstance(w, str))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 
 from nexatron.clock import now as _now
 from nexatron.settings import Settings
@@ -260,7 +260,7 @@ class Exporter:
                     .values(next_attempt_at=_now(), attempts=c.attempts - 1)
                 )
 
-    def _settle_failed(self, row: Any, failure: Failure) -> bool:
+    def _settle_failed(self, row: Row[Any], failure: Failure) -> bool:
         """Retry later or make a dead letter, only while this claim's lease is the row's (else
         another process has it now); True when it became a dead letter."""
         now = _now()

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response as RawResponse
 from pydantic import Field
+from sqlalchemy import Row
 
 from nexatron import audit
 from nexatron.api.deps import AppState, require
@@ -163,7 +164,7 @@ async def ask_stream(body: AskBody, request: Request, principal: Asker, services
     )
 
 
-def _view(row: Any) -> dict[str, Any]:
+def _view(row: Row[Any]) -> dict[str, Any]:
     names = [c["name"] for c in (row.columns or [])]
     return {
         "id": row.id,
