@@ -178,3 +178,12 @@ def test_default_date_is_when_the_row_began_not_when_it_ended() -> None:
     layer = bootstrap_layer(SchemaSnapshot(tables=[listings]), SemanticLayer())
     count = layer.metric("listings")
     assert count is not None and count.time_dimension == "listed_on"
+
+
+def test_a_used_layer_equals_its_fresh_copy(shop_layer: SemanticLayer) -> None:
+    """Lookups and compiles fill private indexes and caches; they are not part of equality."""
+    used = load_layer(dump_layer(shop_layer))
+    assert used.metric("revenue") is not None
+    compile_query(used, SemanticQuery(metrics=["revenue"]), "duckdb")
+    assert used == load_layer(dump_layer(shop_layer))
+    assert used != load_layer(dump_layer(shop_layer)).model_copy(update={"version": "9"})

@@ -143,6 +143,15 @@ class SemanticLayer(_Strict):
     # were built from.
     _derived: dict[str, tuple[Any, Any]] = PrivateAttr(default_factory=dict)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are: the lookup indexes and derived caches above fill up as the
+        layer is used and must not make a used layer differ from a fresh copy of itself."""
+        if not isinstance(other, SemanticLayer):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like every pydantic model
+
     def metric(self, name: str) -> Metric | None:
         return _lookup(self.metrics, self._metric_at, name)
 
