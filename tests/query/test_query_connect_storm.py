@@ -67,3 +67,44 @@ async def test_sixty_questions_to_a_silent_host_do_not_starve_another_tenant(
         codes = sorted(r.status_code for r in results)
         assert codes.count(429) >= 50, codes
         print(f"\nthe other tenant's new question during the storm: {elapsed * 1000:.0f} ms")
+
+
+async def test_questions_waiting_for_a_slot_hold_no_worker(
+    tmp_path: Path, demo_source: Path
+) -> None:
+    """Tenant B's layer needs no value index (metrics only), so its 60 questions go straight to
+    the statement: 8 hang in the connect for the 10 s timeout holding B's slots. Before, the other
+    52 each held one of the 32 shared query workers while they waited up to 5 s for a slot, and
+    tenant A's new question waited ~10 s for a worker. Now B's waiters wait on the event loop."""
+    async with make_app_client(tmp_path, connection_allow_loopback=True) as h:
+        a = h.tenant.admin
+        shutil.copyfile(demo_source, tenant_files(h.services, a.tenant_id) / "demo.duckdb")
+        demo = install_demo(
+            h.services, Principal(tenant_id=a.tenant_id, user_id=a.user_id, role="admin")
+        )
+        with listening() as silent:
+            made = await h.as_(h.other.admin, "POST", "/api/v1/connections", json={
+                "name": "silent", "type": "postgres",
+                "config": {"host": "127.0.0.1", "port": silent.port, "database": "d", "user": "u"},
+            })  # fmt: skip
+            silent_id = made.json()["id"]
+            with h.services.db.begin() as conn:
+                layer = repo.load_layer(conn, a.tenant_id, demo)
+                for metric in layer.metrics:
+                    repo.insert_object(conn, h.other.admin.tenant_id, silent_id, "metric", metric)
+            body = {"question": "number of orders", "connection_id": silent_id}
+            storm = [
+                asyncio.create_task(h.as_(h.other.viewer, "POST", "/api/v1/query", json=body))
+                for _ in range(60)
+            ]
+            await asyncio.sleep(0.5)
+            start = time.perf_counter()
+            asked = await h.as_(h.tenant.viewer, "POST", "/api/v1/query",
+                                json={"question": "revenue by month"})  # fmt: skip
+            elapsed = time.perf_counter() - start
+            results = await asyncio.gather(*storm)
+        assert asked.status_code == 200, asked.text
+        assert elapsed < 2.0, f"the other tenant's question waited {elapsed:.2f} s"
+        codes = sorted(r.status_code for r in results)
+        assert codes.count(429) >= 40, codes  # beyond the slots and what drained within 5 s
+        print(f"\nthe other tenant's new question during the storm: {elapsed * 1000:.0f} ms")

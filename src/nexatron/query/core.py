@@ -23,6 +23,7 @@ from nexatron.identity.roles import Principal
 from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan
 from nexatron.query import history, planners
+from nexatron.query.admission import Admission
 from nexatron.query.context import ContextLoader
 from nexatron.query.journal import Journal
 from nexatron.query.recorder import Recorder
@@ -68,15 +69,19 @@ class ServiceCore:
         # ask_async's own worker threads: a concurrent.futures hand-off costs about 40 us less
         # than anyio's, and a new question makes one.
         self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="nexatron-query")
+        # At most a tenant's slot count of its questions in those threads at once (admission.py).
+        self._admission = Admission(services.settings.max_concurrent_queries_per_tenant)
 
     def close(self) -> None:
         self.recorder.close()
         self._workers.shutdown(wait=False)
 
-    async def _offload(self, func: Callable[..., T], *args: Any) -> T:
-        """`func(*args)` in a worker thread, with this context (cancel scope, answering mark)."""
-        call = partial(contextvars.copy_context().run, func, *args)
-        return await asyncio.get_running_loop().run_in_executor(self._workers, call)
+    async def _offload(self, tenant_id: str, func: Callable[..., T], *args: Any) -> T:
+        """`func(*args)` in a worker thread, with this context (cancel scope, answering mark),
+        once the tenant is admitted (a tenant's waiters wait on the loop, not in the pool)."""
+        async with self._admission.admit(tenant_id):
+            call = partial(contextvars.copy_context().run, func, *args)
+            return await asyncio.get_running_loop().run_in_executor(self._workers, call)
 
     def date_context(self) -> DateContext:
         settings = self.services.settings

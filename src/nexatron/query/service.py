@@ -71,17 +71,19 @@ class QueryService(StructuredEntry):
         args = (principal, question, connection_id, conversation_id)
         with self.recorder.answering():
             if not self.services.local_io:
-                return await self._offload(self.ask, *args)
+                return await self._offload(principal.tenant_id, self.ask, *args)
             ticket = self.quotas.admit(principal)  # in this process: no I/O once seeded
             try:
                 try:
                     prepared = self.prepare(*args, inline=True)
                 except NotCached:
-                    return await self._offload(self._ask, *args, ticket)
+                    return await self._offload(principal.tenant_id, self._ask, *args, ticket)
                 prepared.quota = ticket
                 result = self.cached_result(prepared)
                 if result is None:
-                    return prepared, await self._offload(self.complete, prepared)
+                    return prepared, await self._offload(
+                        principal.tenant_id, self.complete, prepared
+                    )
                 answer = self.answer(prepared, result, True)
                 self.record(prepared, answer)
                 return prepared, answer

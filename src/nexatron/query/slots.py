@@ -39,7 +39,13 @@ class Slot(Protocol):
     def release(self) -> None: ...
 
 
-def _busy() -> RateLimited:
+def waited() -> None:
+    """Count a question that could not start at once (admission.py waits too)."""
+    SLOT_WAITS.inc()
+
+
+def busy() -> RateLimited:
+    """The 429 of a question that waited WAIT_S for its tenant's slot."""
     SLOT_REJECTIONS.inc()
     return RateLimited(
         "Too many queries running for this tenant; retry shortly.",
@@ -89,9 +95,9 @@ class TenantSlots(_Holding):
             sem = self._sems[tenant_id]
         if sem.acquire(blocking=False):
             return sem
-        SLOT_WAITS.inc()
+        waited()
         if not sem.acquire(timeout=self._wait_s):
-            raise _busy()
+            raise busy()
         return sem
 
 
@@ -210,7 +216,7 @@ class SharedTenantSlots(_Holding):
             if pause == 0.005:
                 SLOT_WAITS.inc()  # the first miss: this question waits
             if time.monotonic() >= deadline:
-                raise _busy()
+                raise busy()
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
 

@@ -71,4 +71,4 @@ class StructuredEntry(Answering):
         self, principal: Principal, body: StructuredQuery
     ) -> tuple[Prepared, Answer]:
         with self.recorder.answering():
-            return await self._offload(self.ask_structured, principal, body)
+            return await self._offload(principal.tenant_id, self.ask_structured, principal, body)
