@@ -106,6 +106,10 @@ def fake_endpoint(path: str) -> Iterator[FakeEndpoint]:
             self.wfile.write(payload)
 
     class Server(ThreadingHTTPServer):
+        # socketserver's default listen backlog is 5: the exporter's concurrent sends to two
+        # sinks overflow it, a dropped SYN is retried after 1 s, past the tests' 0.3 s timeout.
+        request_queue_size = 128
+
         def handle_error(self, request: Any, client_address: Any) -> None:
             return  # a client that gave up on a slow reply breaks the pipe: expected here
 
