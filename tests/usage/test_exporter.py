@@ -44,7 +44,9 @@ def services(tmp_path: Path, endpoints: tuple[FakeEndpoint, FakeEndpoint]) -> It
         openmeter_token="om-test-token",
         stripe_api_key="sk_test_fake",
         stripe_api_base=st.url.removesuffix("/v1/billing/meter_events"),
-        usage_export_timeout_s=0.3,
+        # Generous: on a loaded machine a fake's reply can take longer than a short timeout,
+        # and a spurious timeout changes what was delivered. The timeout tests set their own.
+        usage_export_timeout_s=5.0,
     )
     built = build_services(settings)
     try:
@@ -115,6 +117,8 @@ def test_every_event_arrives_at_least_once_through_failures_timeouts_and_duplica
 ) -> None:
     om, st = endpoints
     om.behaviour.fail_first, om.behaviour.slow_first, om.behaviour.duplicate_first = 3, 2, 4
+    om.behaviour.slow_s = 3.0  # the slow replies time out; the others come well within 1 s
+    settings = services.settings.model_copy(update={"usage_export_timeout_s": 1.0})
     st.behaviour.fail_first, st.behaviour.duplicate_first = 2, 3
     tenant = load(services, QUESTIONS)
     ids = ledger_ids(services)
@@ -126,14 +130,14 @@ def test_every_event_arrives_at_least_once_through_failures_timeouts_and_duplica
         )
 
     # First process: OpenMeter goes down half way; the process stops (a restart).
-    first = Exporter(services.db, services.settings)
+    first = Exporter(services.db, settings)
     first.run_once()
     om.behaviour.down = True
     first.run_once()
     first.close()
     # Second process, OpenMeter back: everything left is delivered.
     om.behaviour.down = False
-    second = Exporter(services.db, services.settings)
+    second = Exporter(services.db, settings)
     drain(second, services)
     second.close()
 
@@ -327,7 +331,9 @@ def test_a_pass_stops_sending_before_its_lease_ends_and_releases_the_rest(
     _om, st = endpoints
     st.behaviour.slow_first, st.behaviour.slow_s = 1000, 1.0
     monkeypatch.setattr(exporter_module, "LEASE_S", 0.5)
-    settings = services.settings.model_copy(update={"usage_export_concurrency": 2})
+    settings = services.settings.model_copy(
+        update={"usage_export_concurrency": 2, "usage_export_timeout_s": 0.3}
+    )
     load(services, 3)
     exporter = Exporter(services.db, settings)
     assert exporter.lease_s == pytest.approx(1.2)  # 4 timeouts of 0.3 s
