@@ -103,7 +103,7 @@ def open_as(browser: Any, server: Server) -> Iterator[Callable[..., Watched]]:
     watched: list[Watched] = []
 
     def make(role: str | None = None, credentials: tuple[str, str] | None = None, **kw: Any):
-        context = browser.new_context(viewport=DESKTOP, accept_downloads=True, **kw)
+        context = browser.new_context(**{"viewport": DESKTOP, "accept_downloads": True, **kw})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20_000)

@@ -33,24 +33,40 @@ function link(path, label) {
 
 function shell(active) {
   const user = session.user;
-  const nav = h('nav', { class: 'nav', 'aria-label': 'Main' },
+  const nav = h('nav', { class: 'nav', id: 'main-nav', 'aria-label': 'Main' },
     Object.entries(PAGES).map(([path, page]) => {
       const a = link(path, page.title);
       if (path === active) a.setAttribute('aria-current', 'page');
       return a;
     }));
+  // On a phone the links sit behind this button (CSS shows it only there); on wider screens
+  // they are always shown. Navigating re-renders the shell, so the menu closes by itself.
+  const menu = h('button', {
+    type: 'button', class: 'menu-button ghost small', 'aria-expanded': 'false', 'aria-controls': 'main-nav',
+    onclick: () => setMenu(menu.getAttribute('aria-expanded') !== 'true'),
+  }, h('span', { class: 'menu-icon', 'aria-hidden': 'true' }), h('span', { class: 'visually-hidden' }, 'Menu'));
   const main = h('main', { id: 'main', class: 'page', tabindex: '-1' });
-  const top = h('header', { class: 'topbar' },
-    h('a', { href: '#main', class: 'skip' }, 'Skip to content'),
-    h('a', { href: '/ask', class: 'brand', onclick: (e) => { e.preventDefault(); navigate('/ask'); } },
-      h('span', { class: 'logo', 'aria-hidden': 'true' }, 'N'), 'Nexatron'),
-    nav,
-    h('div', { class: 'user' },
-      h('span', { class: 'user-email', title: user.email }, user.name || user.email),
-      h('span', { class: `role role-${user.role}` }, user.role),
-      h('button', {
-        type: 'button', class: 'ghost small', onclick: async () => { await logout(); navigate('/login'); },
-      }, 'Sign out')));
+  const top = h('header', {
+    class: 'topbar',
+    onkeydown: (e) => {
+      if (e.key === 'Escape' && menu.getAttribute('aria-expanded') === 'true') { setMenu(false); menu.focus(); }
+    },
+  },
+  h('a', { href: '#main', class: 'skip' }, 'Skip to content'),
+  h('a', { href: '/ask', class: 'brand', onclick: (e) => { e.preventDefault(); navigate('/ask'); } },
+    h('span', { class: 'logo', 'aria-hidden': 'true' }, 'N'), 'Nexatron'),
+  menu,
+  nav,
+  h('div', { class: 'user' },
+    h('span', { class: 'user-email', title: user.email }, user.name || user.email),
+    h('span', { class: `role role-${user.role}` }, user.role),
+    h('button', {
+      type: 'button', class: 'ghost small', onclick: async () => { await logout(); navigate('/login'); },
+    }, 'Sign out')));
+  function setMenu(open) {
+    menu.setAttribute('aria-expanded', String(open));
+    top.classList.toggle('menu-open', open);
+  }
   clear(root, top, main);
   return main;
 }
