@@ -312,36 +312,63 @@ def test_history_open_rerun_delete(open_as: Any, server: Server) -> None:
     expect(page.locator("tr", has_text="orders by channel")).to_have_count(1)
 
 
-def test_viewer_sees_no_admin_pages_or_buttons(open_as: Any, server: Server) -> None:
-    page = open_as("viewer").page
+# What each role may open in Settings (identity/roles.py: keys:own, users:manage, tenant:admin).
+SETTINGS_TABS = {"analyst": ["Account", "API keys"], "viewer": ["Account"]}
+ADMIN_ONLY = [
+    "/settings/users",
+    "/settings/llm",
+    "/settings/audit",
+    "/settings/usage",
+    "/settings/sso",
+    "/semantic?tab=bootstrap",
+]
+
+
+@pytest.mark.parametrize("role", ["analyst", "viewer"])
+def test_roles_see_no_admin_pages_or_controls(open_as: Any, server: Server, role: str) -> None:
+    page = open_as(role).page
+    errors: list[str] = []  # a refused API call logs "Failed to load resource: ... 403"
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    nav = page.get_by_role("navigation", name="Main").get_by_role("link")
+    expect(nav).to_have_text(["Ask", "History", "Connections", "Semantic layer", "Settings"])
     card = ask(page, "flurbs by region")
     expect(card).to_have_attribute("data-state", "refusal")
-    expect(card.locator("form.teach")).to_have_count(0)
+    expect(card.locator("form.teach")).to_have_count(0)  # teaching edits the layer: admins only
     ask(page, CONTRACT)
     page.get_by_role("link", name="Connections").click()
-    expect(page.locator("li.card", has_text="Demo sales")).to_be_visible()
-    for name in ("+ Add connection", "Edit", "Delete"):
+    demo = page.locator("li.card", has_text="Demo sales")
+    expect(demo).to_be_visible()
+    for name in ("+ Add connection", "Upload a file", "Edit", "Delete"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
+    # A test opens a network connection from the server: analysts may, viewers may not.
+    expect(demo.get_by_role("button", name="Test")).to_have_count(1 if role == "analyst" else 0)
     page.get_by_role("link", name="Semantic layer").click()
     expect(page.locator(".banner.info")).to_contain_text("Read only")
-    expect(page.get_by_role("tab", name="Bootstrap")).to_have_count(0)
-    expect(page.get_by_role("button", name="Save changes")).to_have_count(0)
+    expect(page.get_by_role("tab")).to_have_text(["Metrics", "Dimensions", "Relationships", "YAML"])
+    for name in ("Save changes", "Delete", re.compile(r"^\+ New")):
+        expect(page.get_by_role("button", name=name)).to_have_count(0)
+    page.get_by_role("tab", name="YAML").click()
+    expect(page.get_by_label("Layer YAML")).to_have_value(re.compile("total_sales"))
+    expect(page.get_by_role("button", name=re.compile("Preview import|Apply"))).to_have_count(0)
     page.get_by_role("link", name="Settings").click()
-    expect(page.locator("nav.tabs button")).to_have_text(["Account"])
-    page.goto(server.base + "/settings/users")
-    expect(page.locator("h2")).to_have_text("Your account")
+    expect(page.locator("nav.tabs button")).to_have_text(SETTINGS_TABS[role])
+    # An admin-only page opened by its address says so, and asks the server for nothing.
+    refused = ADMIN_ONLY + (["/settings/keys"] if role == "viewer" else [])
+    for path in refused:
+        page.goto(server.base + path)
+        message = page.locator(".not-allowed")
+        expect(message).to_contain_text("Not allowed")
+        expect(message).to_contain_text(f"Your role ({role}) cannot open it")
+    assert errors == []
     # The server refuses regardless of what the page shows.
     with server.client() as admin:
-        email, password = server.users["viewer"]
+        email, password = server.users[role]
         token = admin.post("/auth/login", json={"email": email, "password": password}).json()
-    with server.client(token["access_token"]) as viewer:
-        assert viewer.get("/users").status_code == 403
-        assert (
-            viewer.post(
-                "/semantic/bootstrap", json={"connection_id": server.demo_connection}
-            ).status_code
-            == 403
-        )
+    with server.client(token["access_token"]) as user:
+        assert user.get("/users").status_code == 403
+        assert user.get("/audit-log").status_code == 403
+        bootstrap = {"connection_id": server.demo_connection}
+        assert user.post("/semantic/bootstrap", json=bootstrap).status_code == 403
 
 
 def test_session_cookie_silent_refresh_and_expiry(open_as: Any, server: Server) -> None:

@@ -184,9 +184,11 @@ export async function* stream(path, body, signal) {
   }
 }
 
+// What the signed-in role may do, as identity/roles.py grants it (the server checks anyway).
 export const can = {
   admin: () => session.user && session.user.role === 'admin',
   keys: () => session.user && session.user.role !== 'viewer',
+  testConnections: () => session.user && session.user.role !== 'viewer',
 };
 
 // Layers per connection: labels, formats and synonyms for pages that show answers.

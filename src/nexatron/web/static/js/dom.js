@@ -69,6 +69,13 @@ export function banner(kind, ...children) {
   return h('div', { class: `banner ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...children);
 }
 
+/** What a page shows in place of a section the caller's role may not open. */
+export function notAllowed(what, who, role) {
+  return h('div', { class: 'card not-allowed', role: 'status' },
+    h('h2', {}, 'Not allowed'),
+    h('p', {}, `${what} is for ${who}. Your role (${role}) cannot open it; ask an admin if you need it.`));
+}
+
 export function spinner(text = 'Loading…') {
   return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spin', 'aria-hidden': 'true' }), text);
 }

@@ -87,7 +87,7 @@ export async function render(main) {
     const result = h('div', { 'aria-live': 'polite' });
     const schemaSlot = h('div');
     const where = conn.config.path || [conn.config.host, conn.config.port].filter(Boolean).join(':') || conn.config.account || conn.config.project || '';
-    const testButton = h('button', {
+    const testButton = can.testConnections() ? h('button', {
       type: 'button', class: 'secondary small',
       onclick: async () => {
         testButton.disabled = true;
@@ -99,7 +99,7 @@ export async function render(main) {
             : banner('error', h('strong', {}, `${humanName(t.error_code || 'failed')}: `), t.detail || 'The database did not answer.'));
         } catch (err) { clear(result, banner('error', err.message)); } finally { testButton.disabled = false; }
       },
-    }, 'Test');
+    }, 'Test') : null;
     const schemaButton = h('button', {
       type: 'button', class: 'ghost small', 'aria-expanded': 'false',
       onclick: async () => {

@@ -1,7 +1,7 @@
 // Semantic layer: search and edit metrics, dimensions and relationships (422s shown next to their
 // fields), bootstrap preview then apply, YAML export, and import with the dry-run diff first.
-import { api, can, layerOf } from '../api.js';
-import { banner, clear, confirmDialog, download, empty, field, h, showFieldErrors, spinner } from '../dom.js';
+import { api, can, layerOf, session } from '../api.js';
+import { banner, clear, confirmDialog, download, empty, field, h, notAllowed, showFieldErrors, spinner } from '../dom.js';
 
 const SPECS = {
   metrics: [
@@ -82,6 +82,7 @@ export async function render(main, { params }) {
     }, label)));
     panel.setAttribute('aria-labelledby', `tab-${name}`);
     if (SPECS[name]) objects(name);
+    else if (name === 'bootstrap' && !can.admin()) clear(panel, notAllowed('Bootstrap', 'admins', session.user.role));
     else if (name === 'bootstrap') bootstrap();
     else yaml();
   }

@@ -1,32 +1,35 @@
-// Settings: account, API keys (plaintext shown once), users (admin), LLM settings (admin), and
-// the places later pages (audit log, usage, single sign-on) will take.
+// Settings: account, API keys (plaintext shown once; not for viewers), and for admins users, LLM
+// settings, audit log, usage and single sign-on. Another role opening one of those by its address
+// is told it is not allowed.
 import { api, can, session } from '../api.js';
-import { banner, clear, confirmDialog, copyText, download, empty, field, h, showFieldErrors, spinner, when } from '../dom.js';
+import { banner, clear, confirmDialog, copyText, download, empty, field, h, notAllowed, showFieldErrors, spinner, when } from '../dom.js';
 
 const ROLES = ['viewer', 'analyst', 'admin'];
+// key, tab label, whether the caller may open it, who may (for the "not allowed" message)
 const SECTIONS = [
-  ['account', 'Account', () => true],
-  ['keys', 'API keys', () => can.keys()],
-  ['users', 'Users', () => can.admin()],
-  ['llm', 'LLM', () => can.admin()],
-  ['audit', 'Audit log', () => can.admin()],
-  ['usage', 'Usage', () => can.admin()],
-  ['sso', 'Single sign-on', () => can.admin()],
+  ['account', 'Account', () => true, 'everyone'],
+  ['keys', 'API keys', () => can.keys(), 'admins and analysts'],
+  ['users', 'Users', () => can.admin(), 'admins'],
+  ['llm', 'LLM', () => can.admin(), 'admins'],
+  ['audit', 'Audit log', () => can.admin(), 'admins'],
+  ['usage', 'Usage', () => can.admin(), 'admins'],
+  ['sso', 'Single sign-on', () => can.admin(), 'admins'],
 ];
 
 export async function render(main, { path, navigate }) {
   const wanted = path.split('/')[2] || 'account';
   const allowed = SECTIONS.filter(([, , ok]) => ok());
-  const section = allowed.find(([key]) => key === wanted) ? wanted : 'account';
+  // A section the role may not open, asked for by its address: say so rather than show another.
+  const refused = SECTIONS.find(([key, , ok]) => key === wanted && !ok());
+  const section = allowed.some(([key]) => key === wanted) ? wanted : 'account';
   const panel = h('section', { class: 'settings-panel', 'aria-labelledby': 'settings-title' });
-  const nav = h('nav', { class: 'tabs', 'aria-label': 'Settings sections' }, allowed.map(([key, label, , soon]) => (soon
-    ? h('button', { type: 'button', disabled: true, title: 'Coming in a later release' }, `${label} (soon)`)
-    : h('button', {
-      type: 'button', 'aria-current': key === section ? 'page' : undefined,
-      onclick: () => navigate(`/settings/${key}`),
-    }, label))));
+  const nav = h('nav', { class: 'tabs', 'aria-label': 'Settings sections' }, allowed.map(([key, label]) => h('button', {
+    type: 'button', 'aria-current': key === section && !refused ? 'page' : undefined,
+    onclick: () => navigate(`/settings/${key}`),
+  }, label)));
   clear(main, h('div', { class: 'page-head' }, h('div', {}, h('h1', { id: 'settings-title' }, 'Settings'))), nav, panel);
-  if (section === 'keys') await keys(panel);
+  if (refused) clear(panel, notAllowed(refused[1], refused[3], session.user.role));
+  else if (section === 'keys') await keys(panel);
   else if (section === 'users') await users(panel);
   else if (section === 'llm') await llm(panel);
   else if (section === 'usage') await usage(panel, navigate);
