@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from .web_support import Server, ask, login
 
 expect: Any = pytest.importorskip("playwright.sync_api").expect
 CONTRACT = "What were total sales last quarter?"
 PAYLOAD = "<img src=x onerror=alert(1)>"
+DASH = "\u2013"  # the en dash between the row numbers of "Rows 1-20 of 56"
 MARKS = ".chart[data-chart=drawn] svg g[class*='mark-'] path"
 
 
@@ -66,6 +68,34 @@ def test_contract_question_table_chart_follow_up_and_csv(open_as: Any, server: S
     side = page.locator(".conv[aria-current=true]")
     expect(side).to_contain_text(CONTRACT)
     expect(side).to_contain_text("2 questions")
+
+
+def test_a_long_answer_pages_twenty_rows_at_a_time(open_as: Any, server: Server) -> None:
+    with server.client() as c:
+        api = c.post("/query", json={"question": "sales by product"}).json()["data"]
+    total, pages = len(api), -(-len(api) // 20)
+    assert pages >= 3, total
+    page = open_as("analyst").page
+    card = ask(page, "sales by product")
+    rows = card.locator("table.data tbody tr")
+    status, pager = card.locator(".table-status"), card.locator(".pager")
+    expect(rows).to_have_count(20)
+    expect(status).to_have_text(f"Rows 1{DASH}20 of {total}")
+    expect(pager).to_contain_text(f"Page 1 of {pages}")
+    expect(pager.get_by_role("button", name="← Previous")).to_be_disabled()
+    pager.get_by_role("button", name="Next →").click()
+    expect(status).to_have_text(f"Rows 21{DASH}40 of {total}")
+    expect(pager).to_contain_text(f"Page 2 of {pages}")
+    expect(rows).to_have_count(20)
+    expect(rows.first).to_contain_text(str(next(iter(api[20].values()))))  # the 21st row
+    for _ in range(pages - 2):
+        pager.get_by_role("button", name="Next →").click()
+    last = total - 20 * (pages - 1)
+    expect(rows).to_have_count(last)
+    expect(status).to_have_text(f"Rows {total - last + 1}{DASH}{total} of {total}")
+    expect(pager.get_by_role("button", name="Next →")).to_be_disabled()
+    pager.get_by_role("button", name="← Previous").click()
+    expect(pager).to_contain_text(f"Page {pages - 1} of {pages}")
 
 
 def test_clarification_choices_are_clickable(open_as: Any, server: Server) -> None:
@@ -196,6 +226,42 @@ def test_yaml_import_shows_the_dry_run_diff_first(open_as: Any, server: Server) 
     assert labels["order_count"] == "Number of orders"  # a dry run changes nothing
 
 
+def test_yaml_download_then_apply_an_edit(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    page.get_by_role("link", name="Semantic layer").click()
+    page.get_by_role("tab", name="YAML").click()
+    area = page.get_by_label("Layer YAML")
+    expect(area).to_have_value(re.compile("total_sales"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    assert download.value.suggested_filename == "semantic-layer.yaml"
+    layer = yaml.safe_load(Path(download.value.path()).read_text())
+    total_sales = next(m for m in layer["metrics"] if m["name"] == "total_sales")
+    assert total_sales["agg"] == "sum" and total_sales["label"] == "Total sales"
+    edited = area.input_value().replace("label: Average unit price", "label: Mean unit price")
+    area.fill(edited)
+    try:
+        page.get_by_role("button", name="Preview import (dry run)").click()
+        expect(page.locator(".banner.info")).to_contain_text("Dry run: 1 changes")
+        page.get_by_role("button", name="Apply import").click()
+        page.get_by_role("dialog").get_by_role("button", name="Apply").click()
+        expect(page.locator(".banner.ok")).to_contain_text("Imported")
+        expect(page.locator(".diff")).to_contain_text("average_unit_price")
+        expect(page.get_by_role("button", name="Apply import")).to_be_disabled()
+        with server.client() as c:
+            metrics = {m["name"]: m for m in c.get("/semantic/metrics").json()["data"]}
+        assert metrics["average_unit_price"]["label"] == "Mean unit price"
+        assert metrics["total_sales"]["label"] == "Total sales"  # the rest as it was
+    finally:
+        with server.client() as c:
+            metric = next(
+                m
+                for m in c.get("/semantic/metrics").json()["data"]
+                if m["name"] == "average_unit_price"
+            )
+            c.patch(f"/semantic/metrics/{metric['id']}", json={"label": "Average unit price"})
+
+
 def test_teaching_a_word_then_getting_the_answer(open_as: Any, server: Server) -> None:
     page = open_as("admin").page
     card = ask(page, "takings by region")
@@ -289,6 +355,35 @@ def test_admin_changes_a_role_and_disables_a_user(open_as: Any, server: Server) 
     with server.client() as c:
         after = c.get(f"/users/{user['id']}").json()
     assert after["role"] == "analyst" and after["disabled"] is True
+
+
+def test_admin_adds_a_user_from_the_users_page(open_as: Any, server: Server) -> None:
+    page = open_as("admin").page
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="Users").click()
+    form = page.locator("form", has=page.get_by_role("heading", name="Add a user"))
+    form.get_by_label("Email").fill("newcomer@web.test")
+    form.get_by_label("Name (optional)").fill("New Comer")
+    form.get_by_label("Password").fill("newcomer-password-1")
+    form.get_by_label("Role").select_option("analyst")
+    form.get_by_role("button", name="Add user").click()
+    expect(page.locator(".banner.ok")).to_contain_text("Added newcomer@web.test as analyst")
+    expect(page.locator("tr", has_text="newcomer@web.test")).to_contain_text("New Comer")
+    expect(page.get_by_label("Role of newcomer@web.test")).to_have_value("analyst")
+    expect(form.get_by_label("Email")).to_have_value("")  # the form is ready for the next one
+    with server.client() as c:
+        listed = {u["email"]: u for u in c.get("/users").json()["data"]}
+        signed_in = c.post(
+            "/auth/login", json={"email": "newcomer@web.test", "password": "newcomer-password-1"}
+        )
+    added = listed["newcomer@web.test"]
+    assert (added["name"], added["role"], added["disabled"]) == ("New Comer", "analyst", False)
+    assert signed_in.status_code == 200
+    # The same email again is refused, in words.
+    form.get_by_label("Email").fill("newcomer@web.test")
+    form.get_by_label("Password").fill("another-password-1")
+    form.get_by_role("button", name="Add user").click()
+    expect(page.locator(".banner.error")).to_contain_text("A user with that email already exists")
 
 
 def test_history_open_rerun_delete(open_as: Any, server: Server) -> None:
