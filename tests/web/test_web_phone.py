@@ -74,6 +74,7 @@ def test_every_page_fits_a_phone_and_its_links_are_on_screen(open_as: Any, serve
 
 def test_the_phone_menu_works_from_the_keyboard(open_as: Any) -> None:
     page = open_as("viewer", viewport=PHONE).page
+    expect(page.locator("#question")).to_be_focused()  # the Ask page has finished loading
     menu = page.get_by_role("button", name="Menu")
     menu.focus()
     page.keyboard.press("Enter")
