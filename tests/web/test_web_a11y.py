@@ -26,6 +26,9 @@ PAGES: list[tuple[str, str, tuple[str, ...]]] = [
     ("settings-usage", "/settings/usage", ("admin",)),
     ("settings-audit", "/settings/audit", ("admin",)),
     ("settings-sso", "/settings/sso", ("admin",)),
+    # what another role sees at an admin page's address: the "Not allowed" message
+    ("settings-audit-refused", "/settings/audit", ("analyst", "viewer")),
+    ("semantic-bootstrap-refused", "/semantic?tab=bootstrap", ("analyst", "viewer")),
 ]
 AXE_RUN = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});

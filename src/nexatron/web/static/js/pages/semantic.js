@@ -80,7 +80,8 @@ export async function render(main, { params }) {
         if (next) { e.preventDefault(); next.click(); tabBar.querySelector('[aria-selected=true]').focus(); }
       },
     }, label)));
-    panel.setAttribute('aria-labelledby', `tab-${name}`);
+    if (tabBar.querySelector(`#tab-${name}`)) panel.setAttribute('aria-labelledby', `tab-${name}`);
+    else panel.removeAttribute('aria-labelledby'); // a tab the role does not get
     if (SPECS[name]) objects(name);
     else if (name === 'bootstrap' && !can.admin()) clear(panel, notAllowed('Bootstrap', 'admins', session.user.role));
     else if (name === 'bootstrap') bootstrap();
