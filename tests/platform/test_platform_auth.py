@@ -68,6 +68,19 @@ async def test_me_with_api_key(harness) -> None:
     assert (await harness.client.get(ME)).status_code == 401
 
 
+async def test_me_lists_what_the_role_may_do(harness) -> None:
+    """The web app decides what to show from this list, not from a copy of roles.py."""
+    listed = {}
+    for role in ("admin", "analyst", "viewer"):
+        me = await harness.as_(getattr(harness.tenant, role), "GET", ME)
+        listed[role] = set(me.json()["permissions"])
+        assert me.json()["permissions"] == sorted(listed[role])
+    assert {"tenant:admin", "users:manage", "semantic:write"} <= listed["admin"]
+    assert "connections:test" in listed["analyst"] and "tenant:admin" not in listed["analyst"]
+    assert listed["viewer"] == {"query:ask", "connections:read", "files:read", "semantic:read"}
+    assert listed["viewer"] < listed["analyst"] < listed["admin"]
+
+
 async def test_wrong_password_and_unknown_email_look_the_same(harness) -> None:
     actor = harness.tenant.admin
     wrong = await harness.client.post(LOGIN, json={"email": actor.email, "password": "nope-nope"})

@@ -16,6 +16,7 @@ from nexatron.api.gateway import client_address
 from nexatron.api.schemas import Request as Body
 from nexatron.api.schemas import Response
 from nexatron.errors import RateLimited, Unauthorized
+from nexatron.identity.roles import PERMISSIONS
 from nexatron.identity.sessions import TokenPair
 from nexatron.identity.users import get_user
 from nexatron.services import Services
@@ -68,6 +69,11 @@ class Me(Response):
     role: str
     created_at: dt.datetime
     api_key_id: str | None = None
+    # Extension: what this caller may do (identity/roles.py), so clients need no copy of it.
+    permissions: list[str] = Field(
+        default_factory=list,
+        description="The permissions of the caller's role, e.g. `semantic:write`, sorted.",
+    )
 
 
 def _tokens(pair: TokenPair) -> Tokens:
@@ -187,4 +193,5 @@ def me(principal: Authed, services: AppState) -> Me:
         role=principal.role,
         created_at=user.created_at,
         api_key_id=principal.api_key_id,
+        permissions=sorted(p for p in PERMISSIONS if principal.can(p)),
     )

@@ -184,11 +184,13 @@ export async function* stream(path, body, signal) {
   }
 }
 
-// What the signed-in role may do, as identity/roles.py grants it (the server checks anyway).
+// What the signed-in user may do: the permissions /auth/me lists (identity/roles.py decides;
+// the server checks every call anyway).
+const allowed = (permission) => Boolean(session.user && (session.user.permissions || []).includes(permission));
 export const can = {
-  admin: () => session.user && session.user.role === 'admin',
-  keys: () => session.user && session.user.role !== 'viewer',
-  testConnections: () => session.user && session.user.role !== 'viewer',
+  admin: () => allowed('tenant:admin'),
+  keys: () => allowed('keys:own'),
+  testConnections: () => allowed('connections:test'),
 };
 
 // Layers per connection: labels, formats and synonyms for pages that show answers.
