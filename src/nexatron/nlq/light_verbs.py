@@ -34,6 +34,12 @@ _BASES = [
     "charge",
     "book",
     "log",
+    "hold",
+    "score",
+    "raise",
+    "file",
+    "place",
+    "handle",
 ]
 _FORMS = [
     "brought",
@@ -57,10 +63,17 @@ _FORMS = [
     "charged",
     "booked",
     "logged",
+    "held",
+    "scored",
+    "raised",
+    "filed",
+    "placed",
+    "handled",
 ]
 LIGHT_VERBS = frozenset(_BASES) | frozenset(stem(w) for w in _BASES)
 PARTICIPLES = frozenset(_FORMS) - {"got", "gotten", "had", "booked", "billed", "charged", "logged"}
 _AUX = frozenset({"do", "does", "did"})
+_PASSIVE = frozenset({"was", "were", "is", "are", "been"})
 _SUBJECT = frozenset(
     {"we", "you", "they", "i", "our", "the", "a", "an", "each", "every", "all", "your", "their"}
 )
@@ -79,8 +92,12 @@ def _after_aux(state: ParseState, position: int) -> bool:
 
 
 def _participle(state: ParseState, position: int) -> bool:
-    """'widgets sold', 'tickets written': right after a value or a counted noun."""
-    prev = state.readings[position - 1] if position >= 1 else None
+    """'widgets sold', 'tickets written': right after a value or a counted noun, or after
+    'were'/'was' following one ('how many events were held')."""
+    before = position - 1
+    if state.low(before) in _PASSIVE:
+        before -= 1
+    prev = state.readings[before] if before >= 0 else None
     return state.low(position) in PARTICIPLES and prev is not None
 
 

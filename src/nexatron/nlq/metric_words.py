@@ -16,6 +16,7 @@ from nexatron.nlq.word_lists import (
 )
 
 _CONTEXT_PREPS = frozenset({"for", "of", "from", "to", "among", "on", "with"})
+_ALL_PREPS = _CONTEXT_PREPS | {"in", "across", "over", "throughout"}
 
 
 def read_metrics(state: ParseState) -> None:
@@ -101,6 +102,7 @@ def nouns_after_values(state: ParseState) -> None:
         weak = max(e.strength for e in it.entries if e.kind == "metric") <= 1
         after_value = _after_value(state, k)
         after_prep = state.low(k - 1) in {"for", "of", "from", "to", "among", "on", "with"}
+        after_prep = after_prep or _after_all(state, k)
         counted = m.agg in {"count", "count_distinct"} or weak
         if state.low(k - 1) == "per" and counted and is_entity and len(state.draft.metrics) > 1:
             if _average_per_row(state, name):
@@ -123,6 +125,12 @@ def nouns_after_values(state: ParseState) -> None:
                 e for e in state.draft.explanation if not (e.kind == "metric" and e.target == name)
             ]
             state.draft.entities.append((it.text, m.table or ""))
+
+
+def _after_all(state: ParseState, position: int) -> bool:
+    """'total balance across all accounts', 'goals in all matches': 'all' after a preposition
+    says no rows are left out; the noun only names them."""
+    return state.low(position - 1) == "all" and state.low(position - 2) in _ALL_PREPS
 
 
 def _rows_of(state: ParseState, name: str) -> bool:

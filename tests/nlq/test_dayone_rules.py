@@ -1,0 +1,111 @@
+"""Day-one rules (issue 12) on a small club database bootstrapped with no hand edits: each
+question is parsed, compiled, executed on DuckDB and compared with hand-written SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from nexatron.evaluation.compare import rows_match
+from nexatron.evaluation.datasets import bootstrap_duckdb
+from nexatron.evaluation.run import value_index
+from nexatron.nlq import Clarification, DateContext, Lexicon, Refusal, build_lexicon
+from nexatron.nlq.plan import Plan
+from nexatron.nlq.understand import understand
+from nexatron.semantic.compiler import compile_query
+from nexatron.semantic.model import SemanticLayer
+
+CTX = DateContext(now=dt.datetime(2026, 6, 17, 10, tzinfo=dt.UTC))
+
+_SCHEMA = [
+    "CREATE TABLE venues (venue_id INTEGER PRIMARY KEY, venue_name VARCHAR, city VARCHAR,"
+    " seats INTEGER)",
+    "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, city VARCHAR,"
+    " joined_on DATE, fee_amt DECIMAL(10, 2))",
+    "CREATE TABLE events (event_id INTEGER PRIMARY KEY, event_title VARCHAR,"
+    " venue_id INTEGER REFERENCES venues (venue_id), event_date DATE, attendance INTEGER)",
+    "CREATE TABLE invoices (invoice_id INTEGER PRIMARY KEY,"
+    " member_id INTEGER REFERENCES members (member_id), invoice_amount DECIMAL(10, 2),"
+    " issued_on DATE)",
+]
+
+
+def _fill(con: duckdb.DuckDBPyConnection) -> None:
+    cities = ["Leeds", "York", "Hull"]
+    for v in range(1, 7):
+        con.execute(
+            "INSERT INTO venues VALUES (?, ?, ?, ?)", [v, f"Hall {v}", cities[v % 3], 20 * v]
+        )
+    for m in range(1, 31):
+        joined = dt.date(2024, 1, 1) + dt.timedelta(days=29 * m)
+        con.execute(
+            "INSERT INTO members VALUES (?, ?, ?, ?, ?)",
+            [m, f"Member {m}", cities[m % 3], joined, 10 + m % 7],
+        )
+    for e in range(1, 41):
+        day = dt.date(2024, 3, 1) + dt.timedelta(days=21 * e)
+        con.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            [e, f"Event {e}", 1 + e % 6, day, 15 + (e * 7) % 90],
+        )
+    for i in range(1, 61):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=9 * i)
+        con.execute(
+            "INSERT INTO invoices VALUES (?, ?, ?, ?)", [i, 1 + i % 30, 25 + (i * 13) % 200, day]
+        )
+
+
+class Club:
+    def __init__(self, layer: SemanticLayer, con: duckdb.DuckDBPyConnection) -> None:
+        self.layer, self.con = layer, con
+        self.lex: Lexicon = build_lexicon(layer, value_index(con, layer))
+
+    def plan(self, question: str) -> Plan:
+        return understand(question, self.lex, ctx=CTX)
+
+    def rows(self, question: str) -> list[tuple[Any, ...]]:
+        compiled = compile_query(self.layer, self.plan(question).query, "duckdb")
+        return self.con.execute(compiled.sql).fetchall()
+
+    def matches(self, question: str, gold_sql: str) -> bool:
+        gold = self.con.execute(gold_sql).fetchall()
+        return rows_match(self.rows(question), gold, ordered=False)
+
+
+@pytest.fixture(scope="module")
+def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
+    path = Path(tmp_path_factory.mktemp("club")) / "club.duckdb"
+    con = duckdb.connect(str(path))
+    for statement in _SCHEMA:
+        con.execute(statement)
+    _fill(con)
+    con.close()
+    layer = bootstrap_duckdb(path).layer
+    ro = duckdb.connect(str(path), read_only=True)
+    try:
+        yield Club(layer, ro)
+    finally:
+        ro.close()
+
+
+def refused(club: Club, question: str) -> None:
+    with pytest.raises((Refusal, Clarification)):
+        club.plan(question)
+
+
+def test_a_participle_restating_that_the_rows_exist_is_a_light_verb(club: Club) -> None:
+    gold = "SELECT count(*) FROM events WHERE event_date >= DATE '2025-01-01'"
+    gold += " AND event_date < DATE '2026-01-01'"
+    assert club.matches("how many events were held in 2025", gold)
+    assert club.matches("number of events held in 2025", gold)
+    refused(club, "how many events were cancelled in 2025")  # not a light verb
+
+
+def test_all_after_a_preposition_names_every_row_not_a_second_metric(club: Club) -> None:
+    assert club.matches("total fee across all members", "SELECT sum(fee_amt) FROM members")
+    assert club.plan("total fee across all members").query.metrics == ["total_fee_amount"]
