@@ -109,3 +109,14 @@ def test_a_participle_restating_that_the_rows_exist_is_a_light_verb(club: Club) 
 def test_all_after_a_preposition_names_every_row_not_a_second_metric(club: Club) -> None:
     assert club.matches("total fee across all members", "SELECT sum(fee_amt) FROM members")
     assert club.plan("total fee across all members").query.metrics == ["total_fee_amount"]
+
+
+def test_rows_named_with_their_date_and_a_period_are_counted_and_announced(club: Club) -> None:
+    gold = "SELECT count(*) FROM members WHERE joined_on >= DATE '2025-01-01'"
+    gold += " AND joined_on < DATE '2026-01-01'"
+    assert club.matches("members who joined in 2025", gold)
+    plan = club.plan("members who joined in 2025")
+    assert any("a list of the rows themselves may be meant" in a for a in plan.assumptions)
+    refused(club, "members who joined")  # no period: nothing says which rows to count
+    listed = club.plan("list the members who joined in 2025").query
+    assert listed.columns and not listed.metrics  # a listing stays a listing

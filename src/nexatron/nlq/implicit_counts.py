@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Clarification, clarification
-from nexatron.nlq.readings import name_dimension
+from nexatron.nlq.readings import SUBJECT_NEXT, entity_dimensions, name_dimension
+from nexatron.nlq.text import stem, words_of
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import JoinGraph, join_graph
 from nexatron.semantic.model import Dimension, Metric
@@ -97,12 +98,17 @@ def implicit_count(state: ParseState) -> None:
 
 def dated_count(state: ParseState) -> None:
     """'how many members joined in 2025': no metric, but a date of one table is named after
-    'how many'; count that table's rows (its one unfiltered count metric) by that date."""
+    'how many'; count that table's rows (its one unfiltered count metric) by that date. With
+    no count word ('accounts opened this year') only when a period is given and the rows are
+    named, announced as a count where a list may be meant."""
     draft = state.draft
     counted = any(it.kind == "cue" and it.cue == "count" for it in state.items)
-    if draft.metrics or not counted or draft.time_dim is None or draft.dimensions:
+    if draft.metrics or draft.time_dim is None:
         return
     table = state.lex.dimensions[draft.time_dim].table
+    subject = _subject_rows(state, table)
+    if draft.dimensions and not subject:
+        return
     counts = [
         m.name
         for m in state.lex.metrics.values()
@@ -110,5 +116,41 @@ def dated_count(state: ParseState) -> None:
     ]
     if len(counts) != 1:
         return
+    if not counted and (draft.range is None or not _rows_named(state, table, counts[0])):
+        return
+    if subject:  # 'members who joined in 2025': the members are counted, not grouped
+        draft.dimensions, draft.keys = [], []
+        draft.assumptions[:] = [a for a in draft.assumptions if not a.startswith("grouped '")]
     draft.metrics.append(counts[0])
     draft.assumptions.append(f"counted '{counts[0]}' by '{draft.time_dim}'")
+    if not counted:
+        label = state.lex.metrics[counts[0]].label or counts[0]
+        draft.assumptions.append(
+            f"answered with the number of rows that match ({label}): the question names no"
+            " count or aggregate, and a list of the rows themselves may be meant"
+        )
+
+
+def _subject_rows(state: ParseState, table: str) -> bool:
+    """The only grouping is `table`'s rows named as the subject of a clause ('members who
+    joined ...', 'accounts that opened ...'): the rows the date belongs to, not a breakdown."""
+    if state.draft.dimensions != entity_dimensions(table, state.lex):
+        return False
+    return any(
+        any(e.kind == "entity" and e.target == table for e in it.entries)
+        and state.low(k + 1) in SUBJECT_NEXT
+        for k, it in enumerate(state.items)
+    )
+
+
+def _rows_named(state: ParseState, table: str, count: str) -> bool:
+    """'accounts opened this year': some item names the rows of `table` (an entity reading, or
+    the noun its count metric is named by), so counting them answers a question naming no
+    number."""
+    noun = {stem(w) for w in words_of(count)[-1:]}
+    for it in state.items:
+        if any(e.kind == "entity" and e.target == table for e in it.entries):
+            return True
+        if noun & {stem(w) for w in words_of(it.text)}:
+            return True
+    return False
