@@ -120,3 +120,10 @@ def test_rows_named_with_their_date_and_a_period_are_counted_and_announced(club:
     refused(club, "members who joined")  # no period: nothing says which rows to count
     listed = club.plan("list the members who joined in 2025").query
     assert listed.columns and not listed.metrics  # a listing stays a listing
+
+
+def test_total_of_the_tables_noun_as_a_verb_is_its_amount(club: Club) -> None:
+    assert club.matches("total invoiced", "SELECT sum(invoice_amount) FROM invoices")
+    plan = club.plan("total invoiced")
+    assert any(a.startswith("read 'invoiced' as") for a in plan.assumptions)
+    assert club.matches("total invoices", "SELECT count(*) FROM invoices")  # the noun: a count

@@ -4,7 +4,8 @@ When the only metric read is a plain count of a table's rows and the question sa
 the amount is the table's one summed money measure (a sum metric over a column named like an
 amount, price, cost, value, fee, charge or salary): it replaces the count, and the reading is
 announced. A table with no such measure, or several, is refused by name rather than answered
-with a count.
+with a count. 'Total invoiced' (the table's noun as a past participle after 'total') asks the
+same.
 """
 
 from __future__ import annotations
@@ -27,12 +28,25 @@ def _money_sum(metric: Metric) -> bool:
     return bool(_MONEY & {stem(w) for w in words}) or metric.format.kind == "currency"
 
 
+def _total_of_a_verb(state: ParseState) -> int | None:
+    """'total invoiced': 'total' before the table's noun used as a past participle asks for
+    the amount, as 'how much was invoiced' does ('total invoices' is still a count)."""
+    for k, name in state.metric_at.items():
+        word = state.low(k)
+        verb = " " not in word and word.endswith("ed")
+        if verb and state.low(k - 1) in {"total", "sum"} and state.lex.metrics[name].agg == "count":
+            return k
+    return None
+
+
 def how_much(state: ParseState) -> None:
     """'how much' over a plain count: the table's summed amount instead."""
     draft = state.draft
     cue = next(
         (k for k, it in enumerate(state.items) if it.kind == "cue" and it.cue == "howmuch"), None
     )
+    if cue is None:
+        cue = _total_of_a_verb(state)
     if cue is None or len(draft.metrics) != 1 or draft.aggregates:
         return
     counted = state.lex.metrics[draft.metrics[0]]
