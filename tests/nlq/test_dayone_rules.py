@@ -28,7 +28,8 @@ _SCHEMA = [
     "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, city VARCHAR,"
     " joined_on DATE, fee_amt DECIMAL(10, 2))",
     "CREATE TABLE events (event_id INTEGER PRIMARY KEY, event_title VARCHAR,"
-    " venue_id INTEGER REFERENCES venues (venue_id), event_date DATE, attendance INTEGER)",
+    " venue_id INTEGER REFERENCES venues (venue_id), event_date DATE, attendance INTEGER,"
+    " host_club VARCHAR)",
     "CREATE TABLE invoices (invoice_id INTEGER PRIMARY KEY,"
     " member_id INTEGER REFERENCES members (member_id), invoice_amount DECIMAL(10, 2),"
     " issued_on DATE)",
@@ -50,8 +51,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for e in range(1, 41):
         day = dt.date(2024, 3, 1) + dt.timedelta(days=21 * e)
         con.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
-            [e, f"Event {e}", 1 + e % 6, day, 15 + (e * 7) % 90],
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+            [e, f"Event {e}", 1 + e % 6, day, 15 + (e * 7) % 90, ["Rovers", "Rangers"][e % 2]],
         )
     for i in range(1, 61):
         day = dt.date(2025, 1, 1) + dt.timedelta(days=9 * i)
@@ -127,3 +128,10 @@ def test_total_of_the_tables_noun_as_a_verb_is_its_amount(club: Club) -> None:
     plan = club.plan("total invoiced")
     assert any(a.startswith("read 'invoiced' as") for a in plan.assumptions)
     assert club.matches("total invoices", "SELECT count(*) FROM invoices")  # the noun: a count
+
+
+def test_a_size_superlative_of_a_text_column_is_refused_not_ranked_by_a_count(club: Club) -> None:
+    with pytest.raises(Refusal) as refusal:
+        club.plan("which event has the biggest host club")
+    assert refusal.value.detail["unmatched"] == ["biggest host club"]
+    assert club.plan("which host club has the most events").query.metrics == ["events"]

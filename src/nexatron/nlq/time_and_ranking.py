@@ -149,6 +149,7 @@ def ranking(state: ParseState) -> None:
             draft.order_desc = True
             draft.cues.add("sortdir")
     _superlative_metric(state)
+    _superlative_of_a_label(state)
     if draft.cues & {"superlative", "common", "top_no_n"} and draft.limit is None:
         draft.rank_single = draft.rank_single or singular_subject(state)
 
@@ -168,6 +169,32 @@ def _superlative_metric(state: ParseState) -> None:
             draft.order_metric, draft.order_desc = name, first in DESC_WORDS
             draft.cues.add("superlative")
             return
+
+
+def _superlative_of_a_label(state: ParseState) -> None:
+    """'Which team has the biggest stadium?': a size superlative right before a text column
+    says nothing about what measures it; with no metric ranked, the count of the grouped rows
+    would answer another question. Refused by name."""
+    draft = state.draft
+    if draft.order_metric is not None or "sortby" in draft.cues:
+        return
+    for k in range(len(state.items) - 1):
+        low = state.low(k)
+        if low not in DESC_WORDS | ASC_WORDS or low in FREQUENCY_WORDS | _RANK_PLACES:
+            continue
+        nxt = state.readings[k + 1]
+        if nxt is None or nxt.kind != "dimension" or k + 1 in state.aggregate_words:
+            continue
+        if all(state.lex.dimensions[t].type == "string" for t in nxt.targets):
+            text = f"{state.items[k].text} {nxt.item.text}"
+            raise refusal(
+                f"Could not tell what measures '{text}'.",
+                unmatched=[text],
+                suggestions={"metrics": list(draft.metrics), "dimensions": list(nxt.targets)},
+            )
+
+
+_RANK_PLACES = frozenset({"top", "bottom", "first", "max", "min", "maximum", "minimum"})
 
 
 def rank_metric_after(state: ParseState, position: int) -> None:
