@@ -29,7 +29,7 @@ _SCHEMA = [
     " joined_on DATE, fee_amt DECIMAL(10, 2))",
     "CREATE TABLE events (event_id INTEGER PRIMARY KEY, event_title VARCHAR,"
     " venue_id INTEGER REFERENCES venues (venue_id), event_date DATE, attendance INTEGER,"
-    " host_club VARCHAR)",
+    " host_club VARCHAR, distance_km DECIMAL(6, 1))",
     "CREATE TABLE invoices (invoice_id INTEGER PRIMARY KEY,"
     " member_id INTEGER REFERENCES members (member_id), invoice_amount DECIMAL(10, 2),"
     " issued_on DATE)",
@@ -50,9 +50,10 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         )
     for e in range(1, 41):
         day = dt.date(2024, 3, 1) + dt.timedelta(days=21 * e)
+        host, km = ["Rovers", "Rangers"][e % 2], 5 + (e * 3) % 37
         con.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-            [e, f"Event {e}", 1 + e % 6, day, 15 + (e * 7) % 90, ["Rovers", "Rangers"][e % 2]],
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [e, f"Event {e}", 1 + e % 6, day, 15 + (e * 7) % 90, host, km],
         )
     for i in range(1, 61):
         day = dt.date(2025, 1, 1) + dt.timedelta(days=9 * i)
@@ -135,3 +136,9 @@ def test_a_size_superlative_of_a_text_column_is_refused_not_ranked_by_a_count(cl
         club.plan("which event has the biggest host club")
     assert refusal.value.detail["unmatched"] == ["biggest host club"]
     assert club.plan("which host club has the most events").query.metrics == ["events"]
+
+
+def test_in_a_unit_naming_the_aggregated_column_is_its_unit(club: Club) -> None:
+    gold = "SELECT max(distance_km), min(distance_km), avg(distance_km) FROM events"
+    assert club.matches("highest, lowest and average distance in km", gold)
+    assert club.matches("average distance in km", "SELECT avg(distance_km) FROM events")

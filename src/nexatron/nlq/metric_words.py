@@ -27,6 +27,10 @@ def read_metrics(state: ParseState) -> None:
         if k > 0 and state.items[k - 1].kind == "number" and state.low(k) in UNITS:
             continue
         cue = agg_cue_before(state.items, k, state.seg.tokens)
+        if cue is None and _unit_of_a_named_column(state, k):
+            state.used.add(k)
+            state.context_words.add(k)
+            continue
         if cue is None and len(r.targets) > 1 and _context_noun(state, k):
             state.used.add(k)
             tables = [e.target for e in r.item.entries if e.kind == "entity"]
@@ -42,6 +46,23 @@ def read_metrics(state: ParseState) -> None:
         _add_metric(state, name, r.item.text, k)
         state.metric_at[k] = name
         state.metric_uses[name] = state.metric_uses.get(name, 0) + 1
+
+
+def _column(state: ParseState, name: str) -> tuple[str | None, str]:
+    metric = state.lex.metrics[name]
+    return metric.table, (metric.expr or "").strip()
+
+
+def _unit_of_a_named_column(state: ParseState, position: int) -> bool:
+    """'average vessel capacity in TEU': after 'in', a word naming the very column an
+    aggregate or metric already read aggregates is its unit, not another metric."""
+    r = state.readings[position]
+    if r is None or state.low(position - 1) != "in" or position + 1 < len(state.items):
+        return False
+    named = {_column(state, a.metric) for a in state.draft.aggregates if a.metric}
+    named |= {_column(state, m) for m in state.draft.metrics}
+    named -= {(None, ""), *((t, "") for t, _ in named)}
+    return bool(named) and all(_column(state, t) in named for t in r.targets)
 
 
 def _table_count_before_by(state: ParseState, position: int) -> str | None:
