@@ -33,6 +33,9 @@ _SCHEMA = [
     "CREATE TABLE invoices (invoice_id INTEGER PRIMARY KEY,"
     " member_id INTEGER REFERENCES members (member_id), invoice_amount DECIMAL(10, 2),"
     " issued_on DATE)",
+    "CREATE TABLE referrals (referral_id INTEGER PRIMARY KEY,"
+    " referrer_member_id INTEGER REFERENCES members (member_id),"
+    " referred_member_id INTEGER REFERENCES members (member_id), referred_on DATE)",
 ]
 
 
@@ -60,6 +63,9 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             "INSERT INTO invoices VALUES (?, ?, ?, ?)", [i, 1 + i % 30, 25 + (i * 13) % 200, day]
         )
+    for r in range(1, 16):
+        day = dt.date(2025, 2, 1) + dt.timedelta(days=11 * r)
+        con.execute("INSERT INTO referrals VALUES (?, ?, ?, ?)", [r, 1 + r % 5, 10 + r, day])
 
 
 class Club:
@@ -142,3 +148,12 @@ def test_in_a_unit_naming_the_aggregated_column_is_its_unit(club: Club) -> None:
     gold = "SELECT max(distance_km), min(distance_km), avg(distance_km) FROM events"
     assert club.matches("highest, lowest and average distance in km", gold)
     assert club.matches("average distance in km", "SELECT avg(distance_km) FROM events")
+
+
+def test_role_dimensions_do_not_hide_a_tables_own_name_and_key(club: Club) -> None:
+    # referrals point at members twice (referrer, referred): the role copies of the member's
+    # name and key are not the member's own
+    gold = "SELECT m.member_id, m.member_name, count(*) FROM invoices i"
+    gold += " JOIN members m ON i.member_id = m.member_id GROUP BY m.member_id, m.member_name"
+    assert club.matches("number of invoices per member", gold)
+    assert club.plan("number of invoices per member").query.keys == ["member_id"]

@@ -216,8 +216,13 @@ def _qualifier_item(it: Item, lex: Lexicon) -> bool:
 
 
 def name_dimension(table: str, lex: Lexicon) -> str | None:
-    """The dimension that names a table's rows: one with 'name' in it, else its only string one."""
-    dims = [d for d in lex.dimensions.values() if d.table == table and d.type == "string"]
+    """The dimension that names a table's rows: one with 'name' in it, else its only string one.
+    Role dimensions (`via`: the lender's name of a loan) name the rows only in that role."""
+    dims = [
+        d
+        for d in lex.dimensions.values()
+        if d.table == table and d.type == "string" and d.via is None
+    ]
     named = [
         d
         for d in dims
@@ -229,7 +234,7 @@ def name_dimension(table: str, lex: Lexicon) -> str | None:
 
 def key_dimension(table: str, lex: Lexicon) -> str | None:
     """The dimension holding a table's key (a column other tables' relationships point to),
-    when the layer declares one."""
+    when the layer declares one (not a role dimension's copy of it)."""
     keys = {
         _bare_column(c)
         for r in lex.layer.relationships
@@ -237,7 +242,9 @@ def key_dimension(table: str, lex: Lexicon) -> str | None:
         for c in r.to_columns
     }
     found = [
-        d.name for d in lex.dimensions.values() if d.table == table and _bare_column(d.expr) in keys
+        d.name
+        for d in lex.dimensions.values()
+        if d.table == table and _bare_column(d.expr) in keys and d.via is None
     ]
     return found[0] if len(found) == 1 else None
 
