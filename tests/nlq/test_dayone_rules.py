@@ -157,3 +157,16 @@ def test_role_dimensions_do_not_hide_a_tables_own_name_and_key(club: Club) -> No
     gold += " JOIN members m ON i.member_id = m.member_id GROUP BY m.member_id, m.member_name"
     assert club.matches("number of invoices per member", gold)
     assert club.plan("number of invoices per member").query.keys == ["member_id"]
+
+
+def test_a_table_noun_after_in_each_is_a_grouping_not_a_second_count(club: Club) -> None:
+    gold = "SELECT v.venue_id, v.venue_name, count(*) FROM events e"
+    gold += " JOIN venues v ON e.venue_id = v.venue_id GROUP BY v.venue_id, v.venue_name"
+    assert club.matches("number of events in each venue", gold)
+    assert club.plan("number of events in each venue").query.keys == ["venue_id"]
+
+
+def test_the_subject_of_did_names_rows_not_a_second_count(club: Club) -> None:
+    gold = "SELECT count(*) FROM invoices i JOIN members m ON i.member_id = m.member_id"
+    gold += " WHERE m.city = 'York'"
+    assert club.matches("How many invoices did members from York receive?", gold)

@@ -3,7 +3,7 @@ or context nouns."""
 
 from __future__ import annotations
 
-from nexatron.nlq.boolean_qualifiers import after_group
+from nexatron.nlq.boolean_qualifiers import after_group, group_marker
 from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
@@ -91,7 +91,7 @@ def _entity(state: ParseState, position: int, r: Reading) -> None:
     table = r.targets[0]
     lead = {"which", "what", "top", "bottom", "each", "every", "busiest", "quietest"}
     grouped = (
-        state.low(position - 1) in GROUP
+        group_marker(state, position - 1)  # 'by', 'per', 'in each'
         or state.low(position - 1) in lead
         or _frequency_cue(state, position - 1)
     )

@@ -16,6 +16,7 @@ from nexatron.nlq.word_lists import (
 )
 
 _CONTEXT_PREPS = frozenset({"for", "of", "from", "to", "among", "on", "with"})
+_AUX = frozenset({"did", "do", "does"})  # 'how many loans did members ... make': the subject
 _ALL_PREPS = _CONTEXT_PREPS | {"in", "across", "over", "throughout"}
 
 
@@ -123,7 +124,7 @@ def nouns_after_values(state: ParseState) -> None:
         weak = max(e.strength for e in it.entries if e.kind == "metric") <= 1
         after_value = _after_value(state, k)
         after_prep = state.low(k - 1) in {"for", "of", "from", "to", "among", "on", "with"}
-        after_prep = after_prep or _after_all(state, k)
+        after_prep = after_prep or _after_all(state, k) or state.low(k - 1) in _AUX
         counted = m.agg in {"count", "count_distinct"} or weak
         if state.low(k - 1) == "per" and counted and is_entity and len(state.draft.metrics) > 1:
             if _average_per_row(state, name):

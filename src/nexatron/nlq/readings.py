@@ -144,6 +144,7 @@ def _read(items: list[Item], position: int, tokens: list[Token], lex: Lexicon) -
         and not _measure_after_grouping(items, position)
         and (
             prev in GROUP
+            or (position > 0 and items[position - 1].cue == "by")  # 'in each stadium'
             or prev in _RANK_LEAD
             or (
                 position > 0
