@@ -26,7 +26,7 @@ _SCHEMA = [
     "CREATE TABLE venues (venue_id INTEGER PRIMARY KEY, venue_name VARCHAR, city VARCHAR,"
     " seats INTEGER)",
     "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, city VARCHAR,"
-    " joined_on DATE, fee_amt DECIMAL(10, 2))",
+    " joined_on DATE, fee_amt DECIMAL(10, 2), coach_name VARCHAR)",
     "CREATE TABLE events (event_id INTEGER PRIMARY KEY, event_title VARCHAR,"
     " venue_id INTEGER REFERENCES venues (venue_id), event_date DATE, attendance INTEGER,"
     " host_club VARCHAR, distance_km DECIMAL(6, 1))",
@@ -48,8 +48,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for m in range(1, 31):
         joined = dt.date(2024, 1, 1) + dt.timedelta(days=29 * m)
         con.execute(
-            "INSERT INTO members VALUES (?, ?, ?, ?, ?)",
-            [m, f"Member {m}", cities[m % 3], joined, 10 + m % 7],
+            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?)",
+            [m, f"Member {m}", cities[m % 3], joined, 10 + m % 7, f"Coach {m % 4}"],
         )
     for e in range(1, 41):
         day = dt.date(2024, 3, 1) + dt.timedelta(days=21 * e)
@@ -60,9 +60,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         )
     for i in range(1, 61):
         day = dt.date(2025, 1, 1) + dt.timedelta(days=9 * i)
-        con.execute(
-            "INSERT INTO invoices VALUES (?, ?, ?, ?)", [i, 1 + i % 30, 25 + (i * 13) % 200, day]
-        )
+        member, amount = 1 + (i * i) % 30, 25 + (i * 13) % 200
+        con.execute("INSERT INTO invoices VALUES (?, ?, ?, ?)", [i, member, amount, day])
     for r in range(1, 16):
         day = dt.date(2025, 2, 1) + dt.timedelta(days=11 * r)
         con.execute("INSERT INTO referrals VALUES (?, ?, ?, ?)", [r, 1 + r % 5, 10 + r, day])
@@ -170,3 +169,11 @@ def test_the_subject_of_did_names_rows_not_a_second_count(club: Club) -> None:
     gold = "SELECT count(*) FROM invoices i JOIN members m ON i.member_id = m.member_id"
     gold += " WHERE m.city = 'York'"
     assert club.matches("How many invoices did members from York receive?", gold)
+
+
+def test_a_tables_name_is_the_name_column_named_after_it(club: Club) -> None:
+    # members hold 'member_name' and 'coach_name': the first names the members
+    gold = "SELECT m.member_id, m.member_name, count(*) FROM invoices i"
+    gold += " JOIN members m ON i.member_id = m.member_id GROUP BY m.member_id, m.member_name"
+    gold += " HAVING count(*) > 2"
+    assert club.matches("members with more than 2 invoices", gold)

@@ -12,7 +12,7 @@ from nexatron.nlq.text import Token, words_of
 from nexatron.nlq.word_lists import AGG_CUES, GROUP, NON_ADDITIVE
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
-from nexatron.semantic.model import Metric
+from nexatron.semantic.model import Dimension, Metric
 
 FILTER_PREPS = frozenset(
     [
@@ -229,8 +229,17 @@ def name_dimension(table: str, lex: Lexicon) -> str | None:
         for d in dims
         if any(h in f"{d.name} {d.label or ''} {d.expr}".lower() for h in _NAME_HINTS)
     ]
+    if len(named) > 1:  # 'customer name' beside 'branch name' in a customer table
+        named = [d for d in named if _names_own_table(d, table)]
     pick = named if len(named) == 1 else dims if len(dims) == 1 else []
     return pick[0].name if pick else None
+
+
+def _names_own_table(dim: Dimension, table: str) -> bool:
+    """Every word of the dimension's name besides 'name'/'title'/'label' is in the table's
+    name ('customer_name' in acCustomer; a bare 'name' too), so it names that table's rows."""
+    ident = table.split(".")[-1].lower()
+    return all(w in ident for w in words_of(dim.name) if w not in _NAME_HINTS)
 
 
 def key_dimension(table: str, lex: Lexicon) -> str | None:
