@@ -16,6 +16,7 @@ from nexatron.evaluation.datasets import bootstrap_duckdb
 from nexatron.evaluation.run import value_index
 from nexatron.nlq import Clarification, DateContext, Lexicon, Refusal, build_lexicon
 from nexatron.nlq.plan import Plan
+from nexatron.nlq.readings import name_dimension
 from nexatron.nlq.understand import understand
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import SemanticLayer
@@ -177,3 +178,16 @@ def test_a_tables_name_is_the_name_column_named_after_it(club: Club) -> None:
     gold += " JOIN members m ON i.member_id = m.member_id GROUP BY m.member_id, m.member_name"
     gold += " HAVING count(*) > 2"
     assert club.matches("members with more than 2 invoices", gold)
+
+
+def test_the_name_column_named_after_the_rows_noun_of_an_abbreviated_table() -> None:
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [{"name": "recruiters", "table": "crm_rctr", "agg": "count"}],
+            "dimensions": [
+                {"name": "recruiter_name", "table": "crm_rctr", "expr": "rctrNm"},
+                {"name": "team_name", "table": "crm_rctr", "expr": "teamNm"},
+            ],
+        }
+    )
+    assert name_dimension("crm_rctr", build_lexicon(layer)) == "recruiter_name"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from nexatron.nlq.errors import clarification, refusal
 from nexatron.nlq.items import Item
 from nexatron.nlq.lexicon import Entry, Lexicon
-from nexatron.nlq.text import Token, words_of
+from nexatron.nlq.text import Token, stem, words_of
 from nexatron.nlq.word_lists import AGG_CUES, GROUP, NON_ADDITIVE
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
@@ -230,16 +230,23 @@ def name_dimension(table: str, lex: Lexicon) -> str | None:
         if any(h in f"{d.name} {d.label or ''} {d.expr}".lower() for h in _NAME_HINTS)
     ]
     if len(named) > 1:  # 'customer name' beside 'branch name' in a customer table
-        named = [d for d in named if _names_own_table(d, table)]
+        named = [d for d in named if _names_own_table(d, table, lex)]
     pick = named if len(named) == 1 else dims if len(dims) == 1 else []
     return pick[0].name if pick else None
 
 
-def _names_own_table(dim: Dimension, table: str) -> bool:
+def _names_own_table(dim: Dimension, table: str, lex: Lexicon) -> bool:
     """Every word of the dimension's name besides 'name'/'title'/'label' is in the table's
-    name ('customer_name' in acCustomer; a bare 'name' too), so it names that table's rows."""
+    name or its rows' noun ('customer_name' in acCustomer, 'recruiter_name' in crm_rctr whose
+    rows are 'recruiters'; a bare 'name' too), so it names that table's rows."""
     ident = table.split(".")[-1].lower()
-    return all(w in ident for w in words_of(dim.name) if w not in _NAME_HINTS)
+    nouns = {
+        stem(w)
+        for m in lex.metrics.values()
+        if m.table == table and m.agg == "count" and not m.filter
+        for w in words_of(m.name)
+    }
+    return all(w in ident or stem(w) in nouns for w in words_of(dim.name) if w not in _NAME_HINTS)
 
 
 def key_dimension(table: str, lex: Lexicon) -> str | None:
