@@ -191,3 +191,18 @@ def test_the_name_column_named_after_the_rows_noun_of_an_abbreviated_table() -> 
         }
     )
     assert name_dimension("crm_rctr", build_lexicon(layer)) == "recruiter_name"
+
+
+def test_a_count_of_different_values_may_name_their_rows_first() -> None:
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [
+                {"name": "vehicles", "table": "fleet", "agg": "count", "synonyms": ["cars"]}
+            ],
+            "dimensions": [{"name": "make", "table": "fleet", "expr": "make"}],
+        }
+    )
+    lex = build_lexicon(layer, {"make": ["Ford", "Kia"]})
+    query = understand("How many different car makes do we have?", lex, ctx=CTX).query
+    assert [(a.agg, a.dimension) for a in query.aggregates] == [("count_distinct", "make")]
+    assert not query.metrics

@@ -295,12 +295,33 @@ def aggregate_words(state: ParseState) -> None:
                 state.used.add(j)
 
 
+def _names_own_rows(state: ParseState, at: int, position: int) -> bool:
+    """The item at `at` only names the table the dimension at `position` belongs to, and a
+    word asking for distinct values comes right before it."""
+    r, dim = state.reading(at), state.reading(position)
+    if r is None or dim is None or r.kind not in {"metric", "entity"} or at in state.used:
+        return False
+    if state.low(at - 1) not in _DISTINCT:
+        return False
+    tables = {state.lex.dimensions[t].table for t in dim.targets}
+    own = {e.target for e in r.item.entries if e.kind == "entity"}
+    own |= {
+        state.lex.metrics[t].table or ""
+        for t in r.targets
+        if r.kind == "metric" and state.lex.metrics[t].agg == "count"
+    }
+    return len(tables) == 1 and tables <= own
+
+
 def _count_before(state: ParseState, position: int) -> list[int] | None:
     """'how many (different)', 'the number of (distinct)', 'count of unique' right before the
     item at `position`: the positions of those words, else None."""
     at = position - 1
     words: list[int] = []
     distinct = False
+    if _names_own_rows(state, at, position):
+        words.append(at)  # 'different car makes': the noun of the makes' own rows
+        at -= 1
     while at >= 0 and state.items[at].kind == "word" and state.low(at) in _DISTINCT | {"the"}:
         distinct = distinct or state.low(at) in _DISTINCT
         words.append(at)
