@@ -206,3 +206,10 @@ def test_a_count_of_different_values_may_name_their_rows_first() -> None:
     query = understand("How many different car makes do we have?", lex, ctx=CTX).query
     assert [(a.agg, a.dimension) for a in query.aggregates] == [("count_distinct", "make")]
     assert not query.metrics
+
+
+def test_which_thing_has_the_most_of_its_own_column_ranks_its_rows(club: Club) -> None:
+    gold = "SELECT venue_id, venue_name, seats FROM venues"
+    gold += " WHERE seats = (SELECT max(seats) FROM venues)"
+    assert club.matches("Which venue has the most seats?", gold)
+    assert club.matches("the venue with the most seats", gold)

@@ -509,7 +509,8 @@ def _ranking_metric(state: ParseState, entity: str) -> tuple[str, bool] | None:
         return None
     if not draft.metrics and len(rest) == 1 and draft.order_desc is not None:
         dim = lex.dimensions[rest[0]]  # 'top 3 stadiums by capacity'
-        if dim.table == entity and dim.type in {"number", "time"} and draft.limit:
+        ranked = bool(draft.limit) or (draft.rank_single and _superlative_of(state, dim.name))
+        if dim.table == entity and dim.type in {"number", "time"} and ranked:
             return dim.name, draft.order_desc
         return None
     if rest or len(draft.metrics) != 1:
@@ -535,6 +536,15 @@ def _ranking_metric(state: ParseState, entity: str) -> tuple[str, bool] | None:
     if len(dims) != 1:
         return None
     return dims[0].name, desc
+
+
+def _superlative_of(state: ParseState, dimension: str) -> bool:
+    """'which vet has the most years of experience': a superlative right before the column
+    (one thing asked for), so the rows are ranked by its value."""
+    for k, r in enumerate(state.readings):
+        if r is not None and r.kind == "dimension" and r.targets == [dimension]:
+            return state.low(k - 1) in DESC_WORDS | ASC_WORDS
+    return False
 
 
 def _number_before_noun(state: ParseState, entity: str) -> int | None:
