@@ -213,3 +213,11 @@ def test_which_thing_has_the_most_of_its_own_column_ranks_its_rows(club: Club) -
     gold += " WHERE seats = (SELECT max(seats) FROM venues)"
     assert club.matches("Which venue has the most seats?", gold)
     assert club.matches("the venue with the most seats", gold)
+
+
+def test_a_threshold_after_per_row_bounds_the_average(club: Club) -> None:
+    question = "host clubs with average attendance per event above 56"
+    gold = "SELECT host_club, avg(attendance) FROM events GROUP BY host_club"
+    gold += " HAVING avg(attendance) > 56"
+    assert club.matches(question, gold)
+    assert [f.field for f in club.plan(question).query.metric_filters] == ["avg_attendance"]

@@ -49,11 +49,18 @@ def _subject(state: ParseState, c: Comparison) -> int | None:
         return last + 1
     for j in range(c.at - (2 if trailing else 1), -1, -1):
         r = state.readings[j]
+        if r is not None and r.kind == "metric" and _rows_of_an_average(state, j):
+            continue  # 'average freight per booking above 43000': the average is bounded
         if r is not None and r.kind in {"metric", "dimension"}:
             return j
         if state.items[j].kind != "word" and state.low(j) not in MEASURE_VERBS:
             return None
     return None
+
+
+def _rows_of_an_average(state: ParseState, position: int) -> bool:
+    """'per booking' read as the rows an average is over (no longer a metric of its own)."""
+    return state.low(position - 1) == "per" and position not in state.metric_at
 
 
 _PRICE_VERBS = {("priced",), ("costing",), ("listed", "at"), ("sold", "for"), ("selling", "for")}
