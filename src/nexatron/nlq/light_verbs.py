@@ -4,6 +4,8 @@
 Only verbs from a closed list are ignored, only once a metric is matched, and only in the two
 shapes where they merely restate the metric: after 'do/did/does <subject>' or as a participle
 right after the counted thing. Verbs that change meaning (lose, cancel, return, see) are not in it.
+A verb sharing its root with a column of the counted rows is never light: 'claims reported last
+month' means their report date.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.text import stem
+from nexatron.nlq.word_roots import shares_root
 
 if TYPE_CHECKING:
     from nexatron.nlq.state import ParseState
@@ -40,6 +43,12 @@ _BASES = [
     "file",
     "place",
     "handle",
+    "report",
+    "post",
+    "record",
+    "issue",
+    "submit",
+    "create",
 ]
 _FORMS = [
     "brought",
@@ -69,6 +78,12 @@ _FORMS = [
     "filed",
     "placed",
     "handled",
+    "reported",
+    "posted",
+    "recorded",
+    "issued",
+    "submitted",
+    "created",
 ]
 LIGHT_VERBS = frozenset(_BASES) | frozenset(stem(w) for w in _BASES)
 PARTICIPLES = frozenset(_FORMS) - {"got", "gotten", "had", "booked", "billed", "charged", "logged"}
@@ -112,8 +127,20 @@ def _sure_metrics(state: ParseState) -> bool:
     return True
 
 
+def _names_a_column(state: ParseState, position: int) -> bool:
+    """The verb shares its root with a column of the counted rows ('reported' and 'Report
+    timestamp'): it says which date or column is meant, so it is not light."""
+    tables = {state.lex.metrics[m].table for m in state.draft.metrics}
+    names = [
+        f"{d.name} {d.label or ''}" for d in state.lex.dimensions.values() if d.table in tables
+    ]
+    return shares_root(state.low(position), names)
+
+
 def ignorable_verb(state: ParseState, position: int) -> bool:
     """The item at `position` is a light verb restating the matched metric."""
     if not _verb(state.low(position)) or not _sure_metrics(state):
+        return False
+    if _names_a_column(state, position):
         return False
     return _after_aux(state, position) or _participle(state, position)
