@@ -149,6 +149,8 @@ def test_in_a_unit_naming_the_aggregated_column_is_its_unit(club: Club) -> None:
     gold = "SELECT max(distance_km), min(distance_km), avg(distance_km) FROM events"
     assert club.matches("highest, lowest and average distance in km", gold)
     assert club.matches("average distance in km", "SELECT avg(distance_km) FROM events")
+    gold = "SELECT host_club, avg(distance_km) FROM events GROUP BY host_club"
+    assert club.matches("average distance in km per host club", gold)
 
 
 def test_role_dimensions_do_not_hide_a_tables_own_name_and_key(club: Club) -> None:

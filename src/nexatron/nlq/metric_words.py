@@ -55,10 +55,12 @@ def _column(state: ParseState, name: str) -> tuple[str | None, str]:
 
 
 def _unit_of_a_named_column(state: ParseState, position: int) -> bool:
-    """'average vessel capacity in TEU': after 'in', a word naming the very column an
-    aggregate or metric already read aggregates is its unit, not another metric."""
+    """'average vessel capacity in TEU', 'average delay in minutes per airline': after 'in', a
+    word naming the very column an aggregate or metric already read aggregates is its unit, not
+    another metric (when no other name follows it)."""
     r = state.readings[position]
-    if r is None or state.low(position - 1) != "in" or position + 1 < len(state.items):
+    nxt = state.items[position + 1] if position + 1 < len(state.items) else None
+    if r is None or state.low(position - 1) != "in" or (nxt is not None and nxt.entries):
         return False
     named = {_column(state, a.metric) for a in state.draft.aggregates if a.metric}
     named |= {_column(state, m) for m in state.draft.metrics}
