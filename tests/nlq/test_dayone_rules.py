@@ -230,3 +230,14 @@ def test_a_verb_sharing_a_root_with_a_column_is_not_light(club: Club) -> None:
     # events have a report date ('rpt_dt'): 'reported in 2025' is not their event date
     refused(club, "how many events were reported in 2025")
     assert club.plan("how many events were held in 2025").query.metrics == ["events"]
+
+
+def test_a_number_before_the_ranked_things_is_how_many(club: Club) -> None:
+    question = "the 3 members with the highest total invoice amount"
+    query = club.plan(question).query
+    assert query.limit == 3 and query.order[0].field == "total_invoice_amount"
+    gold = "SELECT member_id, member_name, total FROM (SELECT m.member_id, m.member_name,"
+    gold += " sum(i.invoice_amount) AS total, rank() OVER (ORDER BY sum(i.invoice_amount) DESC)"
+    gold += " AS r FROM invoices i JOIN members m ON i.member_id = m.member_id"
+    gold += " GROUP BY m.member_id, m.member_name) WHERE r <= 3"
+    assert club.matches(question, gold)  # ties at the cut are kept

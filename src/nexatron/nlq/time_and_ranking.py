@@ -150,6 +150,7 @@ def ranking(state: ParseState) -> None:
             draft.cues.add("sortdir")
     _superlative_metric(state)
     _superlative_of_a_label(state)
+    _number_of_ranked_things(state)
     if draft.cues & {"superlative", "common", "top_no_n"} and draft.limit is None:
         draft.rank_single = draft.rank_single or singular_subject(state)
 
@@ -194,6 +195,31 @@ def _superlative_of_a_label(state: ParseState) -> None:
             )
 
 
+def _number_of_ranked_things(state: ParseState) -> None:
+    """'the 3 clients with the highest total balance': a whole number between 'the' (or
+    'which') and the grouped things is how many to show."""
+    draft = state.draft
+    if draft.limit is not None or "superlative" not in draft.cues or not draft.dimensions:
+        return
+    for k, it in enumerate(state.items[:-1]):
+        r = state.readings[k + 1]
+        whole = it.number is not None and it.number.is_integer() and it.number >= 1
+        if it.kind != "number" or not whole or k in state.used or state.low(k - 1) not in _LEADS:
+            continue
+        if r is not None and r.kind in {"entity", "dimension"} and set(r.targets) & _grouped(state):
+            draft.limit = int(it.number or 1)
+            state.used.add(k)
+            draft.explanation.append(Explained(text=it.text, kind="limit", target=str(draft.limit)))
+            return
+
+
+def _grouped(state: ParseState) -> set[str]:
+    """The grouped dimensions, and the tables of grouped entities."""
+    tables = {state.lex.dimensions[d].table for d in state.draft.dimensions}
+    return set(state.draft.dimensions) | tables
+
+
+_LEADS = frozenset({"the", "which", "what"})
 _RANK_PLACES = frozenset({"top", "bottom", "first", "max", "min", "maximum", "minimum"})
 
 
