@@ -112,6 +112,8 @@ def _participle(state: ParseState, position: int) -> bool:
     before = position - 1
     if state.low(before) in _PASSIVE:
         before -= 1
+    if state.low(before + 1) == "been" and state.low(before) in {"have", "has", "had"}:
+        before -= 1  # 'how many tickets have been raised'
     prev = state.readings[before] if before >= 0 else None
     return state.low(position) in PARTICIPLES and prev is not None
 
