@@ -62,7 +62,7 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for i in range(1, 61):
         day = dt.date(2025, 1, 1) + dt.timedelta(days=9 * i)
         member, amount = 1 + (i * i) % 30, 25 + (i * 13) % 200
-        posted = day + dt.timedelta(days=40)
+        posted = None if i % 5 == 0 else day + dt.timedelta(days=40)
         con.execute("INSERT INTO invoices VALUES (?, ?, ?, ?, ?)", [i, member, amount, day, posted])
     for r in range(1, 16):
         day = dt.date(2025, 2, 1) + dt.timedelta(days=11 * r)
@@ -242,3 +242,11 @@ def test_a_number_before_the_ranked_things_is_how_many(club: Club) -> None:
     gold += " AS r FROM invoices i JOIN members m ON i.member_id = m.member_id"
     gold += " GROUP BY m.member_id, m.member_name) WHERE r <= 3"
     assert club.matches(question, gold)  # ties at the cut are kept
+
+
+def test_not_yet_means_the_rows_own_date_is_empty(club: Club) -> None:
+    gold = "SELECT count(*) FROM invoices WHERE posted_on IS NULL"
+    assert club.matches("how many invoices are not posted yet", gold)
+    assert club.matches("how many invoices are not yet posted", gold)
+    plan = club.plan("how many invoices are not posted yet")
+    assert any("no posted on" in a for a in plan.assumptions)

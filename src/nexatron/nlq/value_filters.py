@@ -14,6 +14,8 @@ from nexatron.nlq.word_lists import (
     GROUP,
     NEGATION,
 )
+from nexatron.nlq.word_roots import shares_root
+from nexatron.semantic.model import QueryFilter
 
 _CONNECT = frozenset({"or", "and", ",", "&", "/", "either", "both", "the", "also"})
 _COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "comparison"})
@@ -22,6 +24,7 @@ _COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "compa
 def value_filters(state: ParseState) -> None:
     """Values named in the question become filters on their dimension (negated after 'not')."""
     metric_tables = tables_of(state.lex, state.draft.metrics)
+    _not_yet(state, metric_tables)
     hinted = {t for r in state.readings if r and r.kind == "dimension" for t in r.targets}
     tables = {e.target for it in state.items for e in it.entries if e.kind == "entity"}
     hinted |= {n for n, x in state.lex.dimensions.items() if x.table in tables}
@@ -63,6 +66,43 @@ def value_filters(state: ParseState) -> None:
             Explained(text=it.text, kind="value", target=dim, detail=f"{word}{value}")
         )
         _qualifier(state, k, dim)
+
+
+def _not_yet(state: ParseState, tables: set[str]) -> None:
+    """'tickets not resolved yet', 'not yet discharged': the event has not happened, so the
+    counted rows' own date named by the word ('Resolved at') is empty (IS NULL), whatever
+    status value the word also matches."""
+    for k in range(len(state.items) - 2):
+        if state.low(k) != "not" or k in state.used:
+            continue
+        j = k + 2 if state.low(k + 1) == "yet" else k + 1
+        if state.low(k + 1) != "yet" and state.low(j + 1) != "yet":
+            continue
+        r = state.reading(j)
+        if r is None or r.kind not in {"value", "dimension"} or j in state.used:
+            continue
+        word = state.low(j)
+        dates = [
+            d
+            for d in state.lex.dimensions.values()
+            if d.type == "time"
+            and d.table in tables
+            and d.via is None
+            and (d.name in r.targets or shares_root(word, [f"{d.name} {d.label or ''}"]))
+        ]
+        if len(dates) != 1:
+            continue
+        date = dates[0]
+        state.draft.dim_filters.append(QueryFilter(field=date.name, op="is_null"))
+        yet = k + 1 if state.low(k + 1) == "yet" else j + 1
+        state.used.update({k, j, yet})
+        text = " ".join(state.items[x].text for x in sorted({k, j, yet}))
+        state.draft.explanation.append(
+            Explained(text=text, kind="filter", target=date.name, detail="is empty")
+        )
+        state.draft.assumptions.append(
+            f"read '{text}' as rows with no {(date.label or date.name).lower()}"
+        )
 
 
 def compared_values(state: ParseState) -> None:
