@@ -63,6 +63,27 @@ def test_open_ranges_and_labels() -> None:
     assert "including today" in (resolve("past 30 days", NOW).label or "")
 
 
+@pytest.mark.parametrize(
+    ("phrase", "start", "end"),
+    [
+        # open-ended from or up to a day word, or after a named period (issue 12): 'after
+        # today' was read as today, 'from now on' was dropped, 'after last month' was 'before'
+        ("after today", D(2026, 3, 16), None),
+        ("from now on", D(2026, 3, 15), None),
+        ("since yesterday", D(2026, 3, 14), None),
+        ("before today", None, D(2026, 3, 15)),
+        ("until tomorrow", None, D(2026, 3, 17)),
+        ("after last month", D(2026, 3, 1), None),
+        ("before last month", None, D(2026, 2, 1)),
+    ],
+)
+def test_open_ranges_from_day_words_and_periods(
+    phrase: str, start: dt.date | None, end: dt.date | None
+) -> None:
+    tr = resolve(phrase, NOW)
+    assert (tr.start, tr.end) == (start, end)
+
+
 def test_fiscal_year_start_month() -> None:
     ctx = DateContext(now=NOW.now, fiscal_year_start_month=4)
     assert (resolve("FY2025", ctx).start, resolve("FY2025", ctx).end) == (

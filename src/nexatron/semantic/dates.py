@@ -239,7 +239,24 @@ def _open_rel(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
     label = m[0].lower()
     if op == "since":
         return (m.span(), make_range(rng.start, None, label), inner[2])
+    if op == "after":  # 'after last month': from the day the period ends
+        return (m.span(), make_range(rng.end, None, label), inner[2])
     return (m.span(), make_range(None, rng.start, label), inner[2])  # before
+
+
+def _open_day(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
+    """'after today', 'since yesterday', 'from now on', 'before tomorrow': open-ended from or
+    up to a day word ('now' is today)."""
+    offset = {"today": 0, "now": 0, "yesterday": -1, "tomorrow": 1}[m["w"].lower()]
+    day = ctx.today + dt.timedelta(days=offset)
+    op, label = m["op"].lower(), m[0].lower()
+    if op == "after" and m["w"].lower() != "now":
+        return (m.span(), make_range(day + dt.timedelta(days=1), None, label), "day")
+    if op in {"since", "from", "after"}:
+        return (m.span(), make_range(day, None, label), "day")
+    if op == "before":
+        return (m.span(), make_range(None, day, label), "day")
+    return (m.span(), make_range(None, day + dt.timedelta(days=1), label), "day")  # until
 
 
 def _last_n(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
@@ -372,6 +389,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
             r"(?P<dir>this|current|last|previous)\s+(?P<fiscal>fiscal\s+)?(?P<unit>week|month|quarter|year)\b"
         ),
         _open_rel,
+    ),
+    (
+        re.compile(
+            r"\b(?P<op>since|after|before|until|till|from)\s+(?P<w>today|yesterday|tomorrow|now)"
+            r"(?:\s+on(?:wards)?)?\b"
+        ),
+        _open_day,
     ),
     (
         re.compile(
