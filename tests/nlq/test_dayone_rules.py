@@ -27,7 +27,7 @@ _SCHEMA = [
     "CREATE TABLE venues (venue_id INTEGER PRIMARY KEY, venue_name VARCHAR, city VARCHAR,"
     " seats INTEGER)",
     "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, city VARCHAR,"
-    " joined_on DATE, fee_amt DECIMAL(10, 2), coach_name VARCHAR)",
+    " joined_on DATE, fee_amt DECIMAL(10, 2), coach_name VARCHAR, grade VARCHAR)",
     "CREATE TABLE events (event_id INTEGER PRIMARY KEY, event_title VARCHAR,"
     " venue_id INTEGER REFERENCES venues (venue_id), event_date DATE, attendance INTEGER,"
     " host_club VARCHAR, distance_km DECIMAL(6, 1), rpt_dt DATE)",
@@ -49,8 +49,16 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for m in range(1, 31):
         joined = dt.date(2024, 1, 1) + dt.timedelta(days=29 * m)
         con.execute(
-            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?)",
-            [m, f"Member {m}", cities[m % 3], joined, 10 + m % 7, f"Coach {m % 4}"],
+            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                m,
+                f"Member {m}",
+                cities[m % 3],
+                joined,
+                10 + m % 7,
+                f"Coach {m % 4}",
+                ["Junior", "Senior"][m % 3 == 0],
+            ],
         )
     for e in range(1, 41):
         day = dt.date(2024, 3, 1) + dt.timedelta(days=21 * e)
@@ -250,3 +258,9 @@ def test_not_yet_means_the_rows_own_date_is_empty(club: Club) -> None:
     assert club.matches("how many invoices are not yet posted", gold)
     plan = club.plan("how many invoices are not posted yet")
     assert any("no posted on" in a for a in plan.assumptions)
+
+
+def test_a_value_as_the_counted_noun_counts_the_rows_it_describes(club: Club) -> None:
+    gold = "SELECT count(*) FROM members WHERE grade = 'Senior'"
+    assert club.matches("number of seniors", gold)
+    assert club.matches("how many seniors", gold)

@@ -103,6 +103,8 @@ def dated_count(state: ParseState) -> None:
     named, announced as a count where a list may be meant."""
     draft = state.draft
     counted = any(it.kind == "cue" and it.cue == "count" for it in state.items)
+    if not draft.metrics and draft.time_dim is None:
+        _counted_value(state)
     if draft.metrics or draft.time_dim is None:
         return
     table = state.lex.dimensions[draft.time_dim].table
@@ -129,6 +131,25 @@ def dated_count(state: ParseState) -> None:
             f"answered with the number of rows that match ({label}): the question names no"
             " count or aggregate, and a list of the rows themselves may be meant"
         )
+
+
+def _counted_value(state: ParseState) -> None:
+    """'number of cats', 'how many cats': the counted noun is a value (species = 'Cat'); count
+    the rows that value describes, as a frequency ranking of its dimension would (a lookup
+    table's name: the nearest table of events pointing to it; several: asked)."""
+    draft = state.draft
+    if draft.dimensions or len(draft.filters) != 1:
+        return
+    (dim, negated), values = next(iter(draft.filters.items()))
+    cue = next((k for k, it in enumerate(state.items) if it.cue == "count"), None)
+    value = state.reading(cue + 1) if cue is not None else None
+    if negated or value is None or value.kind != "value" or dim not in value.targets:
+        return
+    name = frequency_metric(state.lex, state.lex.dimensions[dim])
+    if name is None:
+        return
+    draft.metrics.append(name)
+    draft.assumptions.append(f"counted '{name}' with {dim} = {', '.join(map(str, values))}")
 
 
 def _subject_rows(state: ParseState, table: str) -> bool:

@@ -393,6 +393,10 @@ def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex:
     reach = [d for d in (pool or cands) if dimension_reachable(lex, metric_tables, d)]
     if len(reach) == 1 and metric_tables:
         return reach[0]
+    columns = {(lex.dimensions[d].table, lex.dimensions[d].expr) for d in cands}
+    plain = [d for d in cands if lex.dimensions[d].via is None]
+    if not metric_tables and len(columns) == 1 and len(plain) == 1:
+        return plain[0]  # one column and its role copies, no rows named yet: the column itself
     raise clarification(
         f"'{r.item.text}' is a value of several dimensions.",
         ambiguous=r.item.text,
