@@ -27,7 +27,8 @@ _SCHEMA = [
     "CREATE TABLE venues (venue_id INTEGER PRIMARY KEY, venue_name VARCHAR, city VARCHAR,"
     " seats INTEGER)",
     "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, city VARCHAR,"
-    " joined_on DATE, fee_amt DECIMAL(10, 2), coach_name VARCHAR, grade VARCHAR)",
+    " joined_on DATE, fee_amt DECIMAL(10, 2), coach_name VARCHAR, grade VARCHAR,"
+    " renewal_date DATE)",
     "CREATE TABLE events (event_id INTEGER PRIMARY KEY, event_title VARCHAR,"
     " venue_id INTEGER REFERENCES venues (venue_id), event_date DATE, attendance INTEGER,"
     " host_club VARCHAR, distance_km DECIMAL(6, 1), rpt_dt DATE)",
@@ -49,7 +50,7 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for m in range(1, 31):
         joined = dt.date(2024, 1, 1) + dt.timedelta(days=29 * m)
         con.execute(
-            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 m,
                 f"Member {m}",
@@ -58,6 +59,7 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
                 10 + m % 7,
                 f"Coach {m % 4}",
                 ["Junior", "Senior"][m % 3 == 0],
+                joined + dt.timedelta(days=365),
             ],
         )
     for e in range(1, 41):
@@ -264,3 +266,9 @@ def test_a_value_as_the_counted_noun_counts_the_rows_it_describes(club: Club) ->
     gold = "SELECT count(*) FROM members WHERE grade = 'Senior'"
     assert club.matches("number of seniors", gold)
     assert club.matches("how many seniors", gold)
+
+
+def test_the_dates_events_named_as_a_plural_are_counted(club: Club) -> None:
+    gold = "SELECT count(*) FROM members WHERE renewal_date >= DATE '2025-01-01'"
+    gold += " AND renewal_date < DATE '2026-01-01'"
+    assert club.matches("renewals in 2025", gold)

@@ -166,12 +166,18 @@ def _subject_rows(state: ParseState, table: str) -> bool:
 
 def _rows_named(state: ParseState, table: str, count: str) -> bool:
     """'accounts opened this year': some item names the rows of `table` (an entity reading, or
-    the noun its count metric is named by), so counting them answers a question naming no
-    number."""
+    the noun its count metric is named by), or names the date's events as a plural noun ('hires
+    this year'), so counting them answers a question naming no number."""
     noun = {stem(w) for w in words_of(count)[-1:]}
+    date = state.lex.dimensions[state.draft.time_dim or ""]
+    events = {stem(w) for w in words_of(f"{date.name} {date.label or ''}")}
     for it in state.items:
         if any(e.kind == "entity" and e.target == table for e in it.entries):
             return True
         if noun & {stem(w) for w in words_of(it.text)}:
             return True
+        last = it.text.lower().split()[-1] if it.text.split() else ""
+        plural = last.endswith("s") and stem(last) != last and stem(last) in events
+        if plural and any(e.target == date.name for e in it.entries):
+            return True  # 'hires this year': the date's events, named as a plural noun
     return False
