@@ -272,3 +272,9 @@ def test_the_dates_events_named_as_a_plural_are_counted(club: Club) -> None:
     gold = "SELECT count(*) FROM members WHERE renewal_date >= DATE '2025-01-01'"
     gold += " AND renewal_date < DATE '2026-01-01'"
     assert club.matches("renewals in 2025", gold)
+
+
+def test_rows_and_their_aggregate_are_never_two_ungrouped_totals(club: Club) -> None:
+    refused(club, "members and their total invoice amount")  # was (30 members, one total)
+    query = club.plan("show the members with their total invoice amount").query
+    assert query.metrics == ["total_invoice_amount"] and query.keys == ["member_id"]

@@ -57,11 +57,24 @@ def asks_for_rows(tokens: list[Token], draft: Draft, lex: Lexicon) -> bool:
     their = any(lows[i] in {"and", "with"} and lows[i + 1] == "their" for i in range(len(lows) - 1))
     strong = first in _LIST_VERBS or their
     listing = strong or (first in _SHOW_VERBS and bool(set(lows) & _ROW_WORDS))
+    if their and _rows_beside_their_aggregate(draft, lex):
+        return True  # 'the reward tiers ... and their minimum pledge': the tiers are listed
     if not listing or set(lows) & _COUNT_WORDS or draft.aggregates or not draft.metrics:
         return False
     if strong:
         return True  # 'list ...', '... with their prices': no aggregation word asked for a number
     return all(lex.metrics[m].agg == "count" and not lex.metrics[m].filter for m in draft.metrics)
+
+
+def _rows_beside_their_aggregate(draft: Draft, lex: Lexicon) -> bool:
+    """Ungrouped, a plain count of a table's rows beside another aggregate: after '... and
+    their', the rows themselves were asked for with a value of each ('the reward tiers and
+    their minimum pledge', 'members and their total invoice amount'), not two totals."""
+    if draft.dimensions or draft.grain or len(draft.metrics) < 2:
+        return False
+    metrics = [lex.metrics[m] for m in draft.metrics]
+    counts = [m for m in metrics if m.agg == "count" and not m.filter and m.type == "simple"]
+    return len(counts) == 1
 
 
 def check_listing(tokens: list[Token], draft: Draft, lex: Lexicon) -> None:
