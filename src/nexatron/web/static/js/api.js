@@ -46,8 +46,9 @@ function setTokens(body) {
   access = body.access_token;
   expiresAt = Date.now() + body.expires_in * 1000;
   clearTimeout(timer);
-  // Silent refresh a minute before the access token expires.
-  timer = setTimeout(() => { refresh(); }, Math.max(5, body.expires_in - 60) * 1000);
+  // Silent refresh a minute before the access token expires, or after three quarters of a
+  // short one's life (a 30 s token was refreshed every 5 s).
+  timer = setTimeout(() => { refresh(); }, Math.max(body.expires_in * 0.75, body.expires_in - 60) * 1000);
 }
 
 function forget() {
