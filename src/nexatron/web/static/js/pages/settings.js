@@ -181,7 +181,11 @@ async function users(panel) {
 async function llm(panel) {
   clear(panel, spinner('Loading LLM settings…'));
   let current;
-  try { current = await api('/llm/settings'); } catch (err) { clear(panel, banner('error', err.message)); return; }
+  try { current = await api('/llm/settings'); } catch (err) {
+    // 404: no LLM is set up anywhere yet; the form below is how an admin sets one.
+    if (err.status !== 404) { clear(panel, banner('error', err.message)); return; }
+    current = { source: 'none' };
+  }
   const out = h('div', { 'aria-live': 'polite' });
   const provider = h('select', { name: 'provider' }, ['openai', 'anthropic'].map((p) => h('option', { value: p, selected: current.provider === p }, p)));
   const model = h('input', { name: 'model', value: current.model || '', required: true });
@@ -198,7 +202,9 @@ async function llm(panel) {
       try {
         const body = { provider: provider.value, model: model.value.trim(), base_url: baseUrl.value.trim() || null, timeout_s: Number(timeout.value), allow_sql: allowSql.checked };
         if (key.value) body.api_key = key.value;
-        await api('/llm/settings', { method: 'PUT', body });
+        const saved = await api('/llm/settings', { method: 'PUT', body });
+        // The page keeps no copy of the key once it is stored: the field shows the mask again.
+        key.value = saved.has_api_key ? '********' : '';
         showFieldErrors(form, []);
         clear(out, banner('ok', 'Saved. Questions the parser cannot answer now go to this model.'));
       } catch (err) {
@@ -208,9 +214,10 @@ async function llm(panel) {
     },
   },
   h('h2', {}, 'Language model (optional)'),
-  h('p', { class: 'muted' }, current.source === 'server'
-    ? 'This organisation uses the server-wide setting (or none). Saving here sets its own.'
-    : 'This organisation has its own LLM setting.'),
+  h('p', { class: 'muted' }, {
+    none: 'No language model is set up: the built-in parser answers alone. Saving here sets one for this organisation.',
+    server: 'This organisation uses the server-wide setting. Saving here sets its own.',
+  }[current.source] || 'This organisation has its own LLM setting.'),
   h('div', { class: 'form-grid' },
     field('Provider', provider), field('Model', model), field('Base URL', baseUrl, { hint: 'Only for self-hosted or proxy endpoints.' }),
     field('API key', key, { hint: current.has_api_key ? 'Leave ******** to keep the stored key.' : 'Stored encrypted.' }), field('Timeout (seconds)', timeout)),
