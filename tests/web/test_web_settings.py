@@ -1,8 +1,10 @@
 """Settings pages end to end: the LLM form saves what the API then shows, never showing the key
-back, and puts a bad value's error next to its field."""
+back, and puts a bad value's error next to its field; an API key created with an expiry lists
+it, is shown once with a working copy button, and is not shown again."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,3 +92,36 @@ def test_llm_settings_save_mask_the_key_and_show_bad_values_by_their_fields(
     expect(page.locator("[data-field=timeout_s] .field-error")).to_contain_text("600")
     with server.client() as c:
         assert c.get("/llm/settings").json()["base_url"] == fake_llm.base_url
+
+
+def test_api_key_with_an_expiry_is_listed_copied_once_and_not_shown_again(
+    open_as: Any, server: Server
+) -> None:
+    w = open_as("admin", timezone_id="UTC", locale="en-US")
+    page = w.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.base)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="API keys").click()
+    day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3)
+    page.get_by_label("Name").fill("expiring key")
+    page.get_by_label("Expires (optional)").fill(day.isoformat())
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator(".plaintext-key").inner_text()
+    assert key.startswith("nxa_")
+    row = page.locator("tr", has_text="expiring key")
+    shown = f"{day:%b} {day.day}, {day.year}, 11:59\u202fPM"  # the end of that day, UTC
+    expect(row.locator("td").nth(5)).to_have_text(shown.replace("\u202f", " "), use_inner_text=True)
+    expect(row).to_contain_text("active")
+    with server.client() as c:
+        listed = next(k for k in c.get("/api-keys").json()["data"] if k["name"] == "expiring key")
+    assert listed["expires_at"].startswith(f"{day.isoformat()}T23:59:59")
+    page.locator(".new-key").get_by_role("button", name="Copy").click()
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    # Leaving the page and coming back: the list shows the prefix only.
+    page.get_by_role("link", name="Ask").click()
+    page.wait_for_selector("#question")
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="API keys").click()
+    expect(page.locator("tr", has_text="expiring key")).to_contain_text(key[:10])
+    expect(page.locator(".plaintext-key")).to_have_count(0)
+    assert key not in page.content()
