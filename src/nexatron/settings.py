@@ -85,6 +85,10 @@ class Settings(BaseModel):
     # Proxies whose X-Forwarded-For/-Proto are believed (IPs or CIDRs); none by default.
     trusted_proxies: tuple[str, ...] = ()
     max_upload_bytes: int = Field(default=100 * 1_048_576, ge=1024)  # POST /files
+    # An upload is parsed in a child process (files/sandbox.py) with this address space and a
+    # wall-clock timeout (its CPU-time limit follows); beyond them: 422.
+    upload_memory_mb: int = Field(default=1024, ge=256)
+    upload_timeout_s: float = Field(default=120.0, gt=0)
 
     # The connection policy (warehouse/policy.py).
     connection_allow_loopback: bool = False

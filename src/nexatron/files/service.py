@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +17,8 @@ from sqlalchemy import Row, select
 from nexatron import audit
 from nexatron.connections import service as connections
 from nexatron.errors import Conflict, NotFound, ValidationFailed
-from nexatron.files.sniff import EXTENSIONS, FileKind, sniff
+from nexatron.files import sandbox, worker
+from nexatron.files.sniff import EXTENSIONS, sniff
 from nexatron.ids import new_id
 from nexatron.services import Services
 from nexatron.store.tables import files
@@ -86,50 +86,31 @@ def _table_name(name: str) -> str:
     return stem if not stem[0].isdigit() else f"t_{stem}"
 
 
-def _to_duckdb(raw: Path, kind: FileKind, target: Path, table: str) -> None:
-    """A CSV or Parquet upload as a DuckDB file with one table (read here as data only)."""
-    import duckdb
+def _limits(services: Services) -> sandbox.Limits:
+    settings = services.settings
+    return sandbox.Limits(settings.upload_memory_mb, settings.upload_timeout_s)
 
-    reader = "read_csv" if kind == "csv" else "read_parquet"
-    config: dict[str, Any] = {
-        "autoload_known_extensions": False,
-        "autoinstall_known_extensions": False,
-    }
-    con = duckdb.connect(str(target), config=config)
+
+def _parse_isolated(services: Services, job: dict[str, Any], work: Path) -> None:
+    """Convert or check the upload in a child process with hard limits (files/sandbox.py);
+    an ordinary bad file and a file beyond the limits are both a 422."""
     try:
-        # This connection may read the one uploaded file and nothing else.
-        con.execute("SET allowed_paths = ?", [[str(raw)]])
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-        con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM {reader}(?)', [str(raw)])
-    except duckdb.Error:
-        raise _invalid(f"The {kind.upper()} file could not be read as a table.") from None
-    finally:
-        con.close()
-    os.chmod(target, 0o600)
-
-
-def _check_database(path: Path, kind: FileKind) -> None:
-    """Open the uploaded database read-only once: a file the engine cannot read is a 422 now."""
-    try:
-        if kind == "sqlite":
-            con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-            try:
-                con.execute("PRAGMA trusted_schema = OFF")  # as the engine opens it
-                con.execute("PRAGMA query_only = 1")
-                con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            finally:
-                con.close()
-        else:
-            import duckdb
-
-            duck = duckdb.connect(str(path), read_only=True, config=dict(SAFE_CONFIG))
-            try:
-                duck.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
-            finally:
-                duck.close()
-    except Exception:
-        raise _invalid(f"The file is not a readable {kind} database.") from None
+        outcome = sandbox.run({**job, "config": SAFE_CONFIG}, _limits(services), work)
+    except sandbox.OutOfLimits as exc:
+        settings = services.settings
+        raise _invalid(
+            "The file could not be converted within the limits (memory/time): "
+            f"{exc.why}. Upload a smaller or simpler file, or ask the operator to raise "
+            f"NEXATRON_UPLOAD_MEMORY_MB ({settings.upload_memory_mb}) or "
+            f"NEXATRON_UPLOAD_TIMEOUT_S ({settings.upload_timeout_s:g})."
+        ) from None
+    if outcome["outcome"] == worker.OK:
+        return
+    kind = job["kind"]
+    if outcome.get("step") == "convert":
+        raise _invalid(f"The {kind.upper()} file could not be read as a table.")
+    checked = "duckdb" if job["op"] == "convert" else kind
+    raise _invalid(f"The file is not a readable {checked} database.")
 
 
 def upload(
@@ -150,8 +131,9 @@ def upload(
     area = tenant_dir(services, tenant_id)
     file_id = new_id("file")
     cap = services.settings.max_upload_bytes
-    with tempfile.TemporaryDirectory(dir=area, prefix=".upload-") as work:
-        raw = Path(work) / "raw"
+    with tempfile.TemporaryDirectory(dir=area, prefix=".upload-") as work_dir:
+        work = Path(work_dir)
+        raw = work / "raw"
         size, sha256, head, tail = _receive(source, raw, cap)
         kind = sniff(head, tail)
         if kind != declared:
@@ -159,12 +141,12 @@ def upload(
         stored = f"{file_id}.{'sqlite' if kind == 'sqlite' else 'duckdb'}"
         final = area / stored
         if kind in ("csv", "parquet"):
-            converted = Path(work) / "converted.duckdb"
-            _to_duckdb(raw, kind, converted, _table_name(name))
-            _check_database(converted, "duckdb")
-            os.replace(converted, final)
+            converted = work / "converted.duckdb"
+            job = {"op": "convert", "raw": str(raw), "target": str(converted), "kind": kind}
+            _parse_isolated(services, {**job, "table": _table_name(name)}, work)
+            os.replace(converted, final)  # only a file the child reported as good
         else:
-            _check_database(raw, kind)
+            _parse_isolated(services, {"op": "check", "path": str(raw), "kind": kind}, work)
             os.replace(raw, final)
     stamp = dt.datetime.now(dt.UTC)
     with services.db.begin() as conn:

@@ -47,7 +47,10 @@ class FileList(Response):
     responses={
         411: {"description": "The upload has no Content-Length."},
         413: {"description": "Larger than NEXATRON_MAX_UPLOAD_BYTES."},
-        422: {"description": "Not a DuckDB, SQLite, CSV or Parquet file (by its bytes)."},
+        422: {
+            "description": "Not a DuckDB, SQLite, CSV or Parquet file (by its bytes), or one "
+            "that cannot be converted within NEXATRON_UPLOAD_MEMORY_MB/_TIMEOUT_S."
+        },
     },
 )
 def upload_file(
