@@ -278,3 +278,14 @@ def test_rows_and_their_aggregate_are_never_two_ungrouped_totals(club: Club) -> 
     refused(club, "members and their total invoice amount")  # was (30 members, one total)
     query = club.plan("show the members with their total invoice amount").query
     assert query.metrics == ["total_invoice_amount"] and query.keys == ["member_id"]
+
+
+def test_a_column_beside_its_role_copies_is_the_named_rows_own(club: Club) -> None:
+    # referrals point at members twice: 'referrer_member_city' and 'referred_member_city' are
+    # copies of the members' own 'city' seen from a referral
+    gold = "SELECT member_name, city FROM members"
+    assert club.matches("show the names and cities of members", gold)
+    gold = "SELECT count(DISTINCT city) FROM members"
+    assert club.matches("how many different cities do members come from", gold)
+    refused(club, "number of referrals per city")  # a referral has two members' cities
+

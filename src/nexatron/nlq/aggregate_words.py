@@ -14,7 +14,7 @@ from typing import cast
 
 from nexatron.nlq.errors import clarification, refusal
 from nexatron.nlq.plan import Explained
-from nexatron.nlq.readings import Reading, agg_cue_before
+from nexatron.nlq.readings import Reading, agg_cue_before, own_column
 from nexatron.nlq.state import ParseState
 from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.word_lists import NO_SUM
@@ -360,6 +360,8 @@ def distinct_counts(state: ParseState) -> None:
         named = _tables_named(state, position)
         if len(dims) > 1:
             dims = [d for d in dims if d.table in named] or dims
+        own = own_column([d.name for d in dims], lex) if named else None
+        dims = [lex.dimensions[own]] if own is not None else dims
         if not dims:
             continue
         if len(dims) != 1:

@@ -374,12 +374,29 @@ def choose_dimension(r: Reading, metric_tables: set[str], lex: Lexicon) -> str:
         near = [d for d in cands if lex.dimensions[d].table in metric_tables]
         if len(near) == 1:
             return near[0]
+        own = own_column(near, lex)
+        if own is not None:
+            return own
         raise clarification(
             f"'{r.item.text}' could mean several dimensions.",
             ambiguous=r.item.text,
             candidates=[{"kind": "dimension", "dimension": d} for d in cands],
         )
     return cands[0]
+
+
+def own_column(names: list[str], lex: Lexicon) -> str | None:
+    """Of a column of the counted rows' own table and its role copies ('member_city' beside
+    'referrer_member_city' and 'referred_member_city' when members are counted or listed),
+    the column itself: a role copy is that table's column seen from another table's rows."""
+    plain = [d for d in names if lex.dimensions[d].via is None]
+    if len(plain) != 1:
+        return None
+    own = lex.dimensions[plain[0]]
+    same = all(
+        (lex.dimensions[d].table, lex.dimensions[d].expr) == (own.table, own.expr) for d in names
+    )
+    return plain[0] if same else None
 
 
 def choose_value_dim(r: Reading, hinted: set[str], metric_tables: set[str], lex: Lexicon) -> str:
