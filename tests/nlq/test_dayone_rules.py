@@ -289,3 +289,12 @@ def test_a_column_beside_its_role_copies_is_the_named_rows_own(club: Club) -> No
     assert club.matches("how many different cities do members come from", gold)
     refused(club, "number of referrals per city")  # a referral has two members' cities
 
+
+def test_names_of_several_tables_are_those_of_the_rows_the_question_names(club: Club) -> None:
+    # 'names' is member_name or venue_name: the members named next, or described by a value
+    gold = "SELECT member_id, member_name FROM members WHERE joined_on >= DATE '2025-01-01'"
+    gold += " AND joined_on < DATE '2026-01-01'"
+    assert club.matches("list the names of members who joined in 2025", gold)
+    gold = "SELECT member_name, grade FROM members WHERE grade = 'Senior'"
+    assert club.matches("show the names and grades of all the seniors", gold)
+    refused(club, "list the names of all the seniors in Hall 2")  # values of two tables

@@ -330,20 +330,27 @@ _NAME_WORDS = frozenset({"name", "names", "title", "titles"})
 
 
 def name_words(state: ParseState) -> None:
-    """'the names and emails of customers': a bare 'names' the lexicon does not know names the
-    name column of the table named next (or, failing that, before it), in a question that
-    asks for rows."""
+    """'the names and emails of customers': a bare 'names' the lexicon does not know, or
+    knows only as several tables' name columns, names the name column of the table named next
+    (or, failing that, before it), in a question that asks for rows; when it is one of those
+    columns ('list the names of members who joined in 2025': member_name, not venue_name)."""
     if not asks_for_rows(state):
         return
     for k, it in enumerate(state.items):
-        if it.kind != "unknown" or state.low(k) not in _NAME_WORDS or k in state.used:
+        if state.low(k) not in _NAME_WORDS or k in state.used:
+            continue
+        r = state.reading(k)
+        several = r is not None and r.kind == "dimension" and len(r.targets) > 1
+        if it.kind != "unknown" and not several:
             continue
         after = [j for j in range(k + 1, len(state.items)) if _noun_table(state, j)]
         before = [j for j in range(k - 1, -1, -1) if _noun_table(state, j)]
         found = after or before
         table = _noun_table(state, found[0]) if found else None
+        if table is None and several and r is not None:
+            table = _described_table(state, k, r)
         label = row_label(state, table) if table else None
-        if label is None:
+        if label is None or (several and r is not None and label not in r.targets):
             continue
         state.used.add(k)
         if label not in state.draft.dimensions:
@@ -352,6 +359,19 @@ def name_words(state: ParseState) -> None:
         state.draft.explanation.append(
             Explained(text=it.text, kind="dimension", target=label, detail=dim.label)
         )
+
+
+def _described_table(state: ParseState, position: int, names: Reading) -> str | None:
+    """With no table's noun in the question, the one table among those of the name columns
+    `names` could mean whose column holds the question's values ('the names and breeds of all
+    the rabbits': a species of pets). Values of several tables: None."""
+    lex = state.lex
+    described: set[str] = set()
+    for j, r in enumerate(state.readings):
+        if r is not None and j != position and r.kind == "value":
+            described |= {lex.dimensions[t].table for t in r.targets}
+    candidates = {lex.dimensions[t].table for t in names.targets}
+    return described.pop() if len(described) == 1 and described <= candidates else None
 
 
 def _noun_table(state: ParseState, position: int | None) -> str | None:
