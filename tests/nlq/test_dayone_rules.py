@@ -298,3 +298,39 @@ def test_names_of_several_tables_are_those_of_the_rows_the_question_names(club: 
     gold = "SELECT member_name, grade FROM members WHERE grade = 'Senior'"
     assert club.matches("show the names and grades of all the seniors", gold)
     refused(club, "list the names of all the seniors in Hall 2")  # values of two tables
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
+    """A code table named by its description (no name column) and the events pointing at it."""
+    path = Path(tmp_path_factory.mktemp("coded")) / "coded.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE thesis (thesis_cd VARCHAR PRIMARY KEY, thesis_desc VARCHAR, area_cd VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE review (review_id INTEGER PRIMARY KEY,"
+        " thesis_cd VARCHAR REFERENCES thesis (thesis_cd), cost_amt DECIMAL(10, 2), done_on DATE)"
+    )
+    for f in range(1, 6):
+        con.execute("INSERT INTO thesis VALUES (?, ?, ?)", [f"F{f}", f"Thesis {f}", f"A{f % 2}"])
+    for r in range(1, 41):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=7 * r)
+        thesis = f"F{1 + min(r % 9, 4)}"
+        con.execute("INSERT INTO review VALUES (?, ?, ?, ?)", [r, thesis, 10 + r * 3, day])
+    con.close()
+    layer = bootstrap_duckdb(path).layer
+    ro = duckdb.connect(str(path), read_only=True)
+    try:
+        yield Club(layer, ro)
+    finally:
+        ro.close()
+
+
+def test_a_code_tables_description_names_its_rows(coded: Club) -> None:
+    assert name_dimension("thesis", coded.lex) == "thesis_description"
+    gold = "SELECT f.thesis_cd, f.thesis_desc, avg(r.cost_amt) FROM review r"
+    gold += " JOIN thesis f ON r.thesis_cd = f.thesis_cd GROUP BY f.thesis_cd, f.thesis_desc"
+    gold += " HAVING avg(r.cost_amt) > 60"
+    assert coded.matches("theses with an average cost above 60", gold)
+

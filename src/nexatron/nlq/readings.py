@@ -183,6 +183,7 @@ def _measure_after_grouping(items: list[Item], position: int) -> bool:
 
 
 _NAME_HINTS = ("name", "title", "label")
+_DESCRIBED = ("description",)
 
 
 def _counted_rows(
@@ -231,14 +232,23 @@ def name_dimension(table: str, lex: Lexicon) -> str | None:
     ]
     if len(named) > 1:  # 'customer name' beside 'branch name' in a customer table
         named = [d for d in named if _names_own_table(d, table, lex)]
+    if not named:  # a code table: 'diagnosis_description' (diagDesc) describes each diagnosis
+        named = [
+            d
+            for d in dims
+            if "description" in words_of(d.name) and _names_own_table(d, table, lex, _DESCRIBED)
+        ]
     pick = named if len(named) == 1 else dims if len(dims) == 1 else []
     return pick[0].name if pick else None
 
 
-def _names_own_table(dim: Dimension, table: str, lex: Lexicon) -> bool:
+def _names_own_table(
+    dim: Dimension, table: str, lex: Lexicon, hints: tuple[str, ...] = _NAME_HINTS
+) -> bool:
     """Every word of the dimension's name besides 'name'/'title'/'label' is in the table's
     name or its rows' noun ('customer_name' in acCustomer, 'recruiter_name' in crm_rctr whose
-    rows are 'recruiters'; a bare 'name' too), so it names that table's rows."""
+    rows are 'recruiters'; a bare 'name' too), so it names that table's rows. `hints`: the
+    words that say 'this names it'."""
     ident = table.split(".")[-1].lower()
     nouns = {
         stem(w)
@@ -246,7 +256,7 @@ def _names_own_table(dim: Dimension, table: str, lex: Lexicon) -> bool:
         if m.table == table and m.agg == "count" and not m.filter
         for w in words_of(m.name)
     }
-    return all(w in ident or stem(w) in nouns for w in words_of(dim.name) if w not in _NAME_HINTS)
+    return all(w in ident or stem(w) in nouns for w in words_of(dim.name) if w not in hints)
 
 
 def key_dimension(table: str, lex: Lexicon) -> str | None:
