@@ -334,3 +334,12 @@ def test_a_code_tables_description_names_its_rows(coded: Club) -> None:
     gold += " HAVING avg(r.cost_amt) > 60"
     assert coded.matches("theses with an average cost above 60", gold)
 
+
+def test_a_frequency_word_before_a_tables_noun_ranks_it_by_the_rows_pointing_at_it(
+    coded: Club,
+) -> None:
+    gold = "SELECT f.thesis_cd, f.thesis_desc, count(*) FROM review r"
+    gold += " JOIN thesis f ON r.thesis_cd = f.thesis_cd GROUP BY f.thesis_cd, f.thesis_desc"
+    gold += " ORDER BY count(*) DESC LIMIT 1"
+    assert coded.matches("the most common thesis", gold)
+    assert coded.plan("the most common thesis").query.metrics == ["reviews"]

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import Clarification, clarification
-from nexatron.nlq.readings import SUBJECT_NEXT, entity_dimensions, name_dimension
+from nexatron.nlq.plan import Explained
+from nexatron.nlq.readings import (
+    SUBJECT_NEXT,
+    entity_dimensions,
+    group_entity,
+    name_dimension,
+)
 from nexatron.nlq.text import stem, words_of
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import JoinGraph, join_graph
@@ -83,7 +89,10 @@ def _ask(names: list[str]) -> Clarification:
 def implicit_count(state: ParseState) -> None:
     """Rank a frequency question naming no metric by the count of the rows it is about."""
     draft = state.draft
-    if draft.metrics or draft.order_desc is None or "frequency" not in draft.cues:
+    if draft.order_desc is None or "frequency" not in draft.cues:
+        return
+    if draft.metrics:
+        _ranked_lookup(state)
         return
     labels = [d for d in draft.dimensions if d not in draft.keys]  # an entity's key is shown too
     if len(labels) != 1 or draft.grain is not None:
@@ -94,6 +103,41 @@ def implicit_count(state: ParseState) -> None:
         return
     draft.metrics.append(name)
     draft.assumptions.append(f"ranked '{dim.name}' by the count '{name}'")
+
+
+def _ranked_lookup(state: ParseState) -> None:
+    """'the most common diagnosis', 'the busiest port': the frequency word ranks the rows of
+    the table named right after it (read as that table's count) by the count of the nearest
+    events pointing at it, grouped by its key and name; the table's own rows counted would be
+    one each. No such events, or several equally near: left alone (refused or asked)."""
+    draft, lex = state.draft, state.lex
+    if len(draft.metrics) != 1 or draft.dimensions or draft.grain is not None:
+        return
+    position = next((k for k, m in state.metric_at.items() if m == draft.metrics[0]), None)
+    if position is None or position == 0:
+        return
+    before = state.items[position - 1]
+    cue = before.kind == "cue" and before.cue in {"common", "rare"}
+    if not cue and state.low(position - 1) not in FREQUENCY_WORDS:
+        return
+    counted = lex.metrics[draft.metrics[0]]
+    if counted.type != "simple" or counted.agg != "count" or counted.filter or not counted.table:
+        return
+    names = entity_dimensions(counted.table, lex)
+    if not names:
+        return
+    events = frequency_metric(lex, lex.dimensions[names[-1]])
+    if events is None or events == counted.name:
+        return
+    text = state.items[position].text
+    draft.metrics = [events]
+    draft.order_metric = None
+    group_entity(draft.dimensions, draft.keys, names)
+    draft.explanation[:] = [
+        e for e in draft.explanation if not (e.kind == "metric" and e.target == counted.name)
+    ]
+    draft.explanation.append(Explained(text=text, kind="dimension", target=names[-1]))
+    draft.assumptions.append(f"ranked '{text}' by the count '{events}' of the rows pointing at it")
 
 
 def dated_count(state: ParseState) -> None:
