@@ -302,7 +302,8 @@ def test_names_of_several_tables_are_those_of_the_rows_the_question_names(club: 
 
 @pytest.fixture(scope="module")
 def coded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
-    """A code table named by its description (no name column) and the events pointing at it."""
+    """A code table named by its description (no name column) and the events pointing at it;
+    a table nothing points at whose only text column is a mark."""
     path = Path(tmp_path_factory.mktemp("coded")) / "coded.duckdb"
     con = duckdb.connect(str(path))
     con.execute(
@@ -312,6 +313,9 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
         "CREATE TABLE review (review_id INTEGER PRIMARY KEY,"
         " thesis_cd VARCHAR REFERENCES thesis (thesis_cd), cost_amt DECIMAL(10, 2), done_on DATE)"
     )
+    con.execute("CREATE TABLE grading (grading_id INTEGER PRIMARY KEY, mark VARCHAR, pts INTEGER)")
+    for g in range(1, 21):
+        con.execute("INSERT INTO grading VALUES (?, ?, ?)", [g, "ABCF"[g % 4], g % 7])
     for f in range(1, 6):
         con.execute("INSERT INTO thesis VALUES (?, ?, ?)", [f"F{f}", f"Thesis {f}", f"A{f % 2}"])
     for r in range(1, 41):
@@ -343,3 +347,10 @@ def test_a_frequency_word_before_a_tables_noun_ranks_it_by_the_rows_pointing_at_
     gold += " ORDER BY count(*) DESC LIMIT 1"
     assert coded.matches("the most common thesis", gold)
     assert coded.plan("the most common thesis").query.metrics == ["reviews"]
+
+
+def test_a_counted_value_of_a_table_nothing_points_at_counts_its_own_rows(coded: Club) -> None:
+    # 'mark' is the only text column of grading: not a name, and no events point at grading
+    gold = "SELECT count(*) FROM grading WHERE mark = 'F'"
+    assert coded.matches("how many F marks were given", gold)
+    assert coded.matches("number of F marks", gold)

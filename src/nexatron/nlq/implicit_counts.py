@@ -189,11 +189,25 @@ def _counted_value(state: ParseState) -> None:
     value = state.reading(cue + 1) if cue is not None else None
     if negated or value is None or value.kind != "value" or dim not in value.targets:
         return
-    name = frequency_metric(state.lex, state.lex.dimensions[dim])
+    name = frequency_metric(state.lex, state.lex.dimensions[dim]) or _own_rows(
+        state.lex, state.lex.dimensions[dim]
+    )
     if name is None:
         return
     draft.metrics.append(name)
     draft.assumptions.append(f"counted '{name}' with {dim} = {', '.join(map(str, values))}")
+
+
+def _own_rows(lex: Lexicon, dim: Dimension) -> str | None:
+    """'how many F grades': no events point at the value's table, and its column is neither
+    a key others join on nor named as a name ('grade', the table's only text column): the
+    value describes that table's own rows, counted by its one plain count."""
+    joined = any(
+        r.to_table == dim.table and dim.expr in r.to_columns for r in lex.layer.relationships
+    )
+    named = {"name", "title", "label"} & set(words_of(dim.name))
+    own = [m.name for m in _counts(lex) if m.table == dim.table]
+    return own[0] if not joined and not named and dim.via is None and len(own) == 1 else None
 
 
 def _subject_rows(state: ParseState, table: str) -> bool:
