@@ -358,3 +358,40 @@ def test_sql_server_and_mysql_keep_the_name_for_tls() -> None:
     assert "Server=[fd00::5],1433" in route_odbc("Server=db6,1433;UID=u", "fd00::5")
     context = _tls_context(True, "db.corp.example")
     assert context.check_hostname and context.server_name == "db.corp.example"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("sqlstate", "refused"), [("42P01", False), ("42501", True)])
+def test_a_stamp_table_that_is_gone_is_no_stamp_but_an_unreadable_one_is(
+    sqlstate: str, refused: bool
+) -> None:
+    """A stamp table dropped between the catalog listing and the read (another store's schema
+    going away, as when tests run in parallel) is not a stamp; one the user may not read still
+    counts as a store of unknown identity. The read raises `sqlstate` through a view."""
+    import psycopg2
+
+    from nexatron.warehouse.policy import UNREADABLE, postgres_stamps
+
+    from ..throwaway import unique
+
+    name = unique("nx_stamp")
+    admin = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname=name)
+        with conn.cursor() as cur:
+            cur.execute(
+                "CREATE FUNCTION fails() RETURNS SETOF text LANGUAGE plpgsql AS "
+                f"$$ BEGIN RAISE EXCEPTION 'no' USING ERRCODE = '{sqlstate}'; END $$"
+            )
+            cur.execute("CREATE VIEW nexatron_installation AS SELECT fails() AS id")
+        conn.commit()
+        try:
+            assert (UNREADABLE in postgres_stamps(conn)) is refused
+        finally:
+            conn.close()
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.close()

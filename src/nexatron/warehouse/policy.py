@@ -423,9 +423,20 @@ def _inside(path: Path, area: Path) -> bool:
 UNCHECKED = ConnectionPolicy.unchecked().for_tenant(None)
 
 
+#: SQLSTATEs of a table or schema that no longer exists (undefined_table, invalid_schema_name).
+_GONE = frozenset({"42P01", "3F000"})
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a psycopg2 (`pgcode`) or psycopg (`sqlstate`) error, if any."""
+    code = getattr(exc, "pgcode", None) or getattr(exc, "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
 def postgres_stamps(dbapi_connection: Any) -> list[str]:
     """Installation ids stamped in any schema of a PostgreSQL (or Redshift) database. A stamp
-    table this user cannot read counts as a match: a store of unknown identity is refused."""
+    table this user cannot read counts as a match: a store of unknown identity is refused. One
+    dropped between the listing and the read (another store's schema going away) is no stamp."""
     found: list[str] = []
     cursor = dbapi_connection.cursor()
     try:
@@ -441,9 +452,10 @@ def postgres_stamps(dbapi_connection: Any) -> list[str]:
             try:
                 cursor.execute(f"SELECT id FROM {quoted}.{STAMP_TABLE}")
                 found += [str(row[0]) for row in cursor.fetchall()]
-            except Exception:
+            except Exception as exc:
                 dbapi_connection.rollback()
-                found.append(UNREADABLE)
+                if _sqlstate(exc) not in _GONE:  # dropped since it was listed: no stamp
+                    found.append(UNREADABLE)
     finally:
         cursor.close()
         dbapi_connection.rollback()
