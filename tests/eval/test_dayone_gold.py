@@ -15,7 +15,13 @@ import yaml
 pytestmark = pytest.mark.slow
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
-SETS = {"dayone": 22, "dayone_fresh": 20, "dayone_fresh2": 20, "dayone_fresh3": 20}
+SETS = {
+    "dayone": 22,
+    "dayone_fresh": 20,
+    "dayone_fresh2": 20,
+    "dayone_fresh3": 20,
+    "dayone_fresh4": 20,
+}
 CLASSES = {
     "count",
     "count_distinct",
@@ -47,6 +53,7 @@ def test_sets_are_present() -> None:
     assert len(list((EVAL / "dayone_fresh").glob("*.yaml"))) >= 6
     assert len(list((EVAL / "dayone_fresh2").glob("*.yaml"))) >= 6
     assert len(list((EVAL / "dayone_fresh3").glob("*.yaml"))) >= 6
+    assert len(list((EVAL / "dayone_fresh4").glob("*.yaml"))) >= 6
 
 
 @pytest.mark.parametrize("spec_file", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
