@@ -25,7 +25,10 @@ NOW = DateContext(now=dt.datetime(2026, 3, 15, 12, tzinfo=dt.UTC))  # a Sunday
         ("last quarter", D(2025, 10, 1), D(2026, 1, 1)),
         ("this year", D(2026, 1, 1), D(2027, 1, 1)),
         ("last 3 months", D(2025, 12, 1), D(2026, 3, 1)),
-        ("last 7 days", D(2026, 3, 8), D(2026, 3, 15)),
+        # 'last N days' is today and the N days before it (issue 12's dev-set convention);
+        # 'past N days' stays the N days ending today
+        ("last 7 days", D(2026, 3, 8), D(2026, 3, 16)),
+        ("previous 14 days", D(2026, 3, 1), D(2026, 3, 16)),
         ("past 30 days", D(2026, 2, 14), D(2026, 3, 16)),
         # qualifiers: one range each
         ("past 30 days, inclusive of 30 days ago", D(2026, 2, 13), D(2026, 3, 16)),

@@ -28,6 +28,7 @@ _SUPERLATIVES: dict[str, tuple[str | None, str | None]] = {
     "max": ("max", "max"),
     "largest": ("max", None),
     "biggest": ("max", None),
+    "heaviest": ("max", None),
     "greatest": ("max", None),
     "longest": ("max", None),
     "most expensive": ("max", None),
@@ -35,6 +36,7 @@ _SUPERLATIVES: dict[str, tuple[str | None, str | None]] = {
     "minimum": ("min", "min"),
     "min": ("min", "min"),
     "smallest": ("min", None),
+    "lightest": ("min", None),
     "shortest": ("min", None),
     "cheapest": ("min", None),
     "least expensive": ("min", None),
@@ -120,6 +122,18 @@ def _column_of(state: ParseState, reading: Reading) -> tuple[Dimension | None, M
     return (None, chosen) if averaged else (None, None)
 
 
+def _names_a_year(dim: Dimension | None, metric: Metric | None) -> bool:
+    """A number column holding a calendar year ('year_built', 'foundedYear'): its oldest and
+    earliest are its smallest, as for a date ('years_experience' is a length, not a year)."""
+    if dim is not None:
+        named = f"{dim.name} {dim.expr}"
+    elif metric is not None:
+        named = f"{metric.name} {metric.expr or ''}"
+    else:
+        return False
+    return "year" in words_of(named)
+
+
 def _table(dim: Dimension | None, metric: Metric | None) -> str:
     return dim.table if dim is not None else (metric.table or "" if metric else "")
 
@@ -134,6 +148,15 @@ def _qualifier_before(
     if item is None or item.kind != "lexicon" or before in state.used:
         return None
     return before if _table(dim, metric) in _item_tables(state, before) else None
+
+
+def _own_value_at(state: ParseState, position: int, table: str) -> bool:
+    """The item at `position` is a value of one of `table`'s own columns ('dog' of species)."""
+    reading = state.reading(position) if position >= 0 else None
+    if reading is None or reading.kind != "value" or position in state.used:
+        return False
+    dims = [state.lex.dimensions[t] for t in reading.targets if t in state.lex.dimensions]
+    return bool(dims) and all(d.table == table for d in dims)
 
 
 def _item_tables(state: ParseState, position: int) -> set[str]:
@@ -237,7 +260,11 @@ def aggregate_words(state: ParseState) -> None:
         ):
             continue  # 'room rack rate': 'room' names whose rate; the column comes next
         qualifier = _qualifier_before(state, position, dim, metric)
-        run = _run_before(state, position if qualifier is None else qualifier)
+        start = position if qualifier is None else qualifier
+        value_between = _own_value_at(state, start - 1, _table(dim, metric))
+        if value_between:
+            start -= 1  # 'the heaviest dog weight': a value of the column's rows; a filter later
+        run = _run_before(state, start)
         inner = _inner_word(state, position, metric)
         if inner is not None and run:
             run.append((inner, []))
@@ -247,16 +274,17 @@ def aggregate_words(state: ParseState) -> None:
         ranking = lows & _RANKING or state.low(run[0][1][0] - 2) in _RANK_LEADS
         if superlative and ranking and (len(run) == 1 or lows & _WHO):
             continue  # one superlative with a grouping ranks; 'highest and lowest' cannot
-        if not superlative and len(run) == 1 and metric is not None:
+        if not superlative and len(run) == 1 and metric is not None and not value_between:
             continue  # 'average fare': the metric reading (and its cue) is read later
         is_date = dim is not None and dim.type == "time"
+        year = _names_a_year(dim, metric)
         aggs: list[str] = []
         for word, _ in run:
             if word in _PLAIN:
                 aggs.append(_PLAIN[word])
                 continue
             number, date = _SUPERLATIVES[word]
-            agg = date if is_date else number
+            agg = date if is_date or (year and date is not None) else number
             if agg is None:
                 aggs = []
                 break

@@ -10,8 +10,10 @@ range. Ranges are local dates in the tenant's zone, computed from the injected `
   previous whole week (Monday to Sunday with the default week start), 'last month', 'last
   quarter', 'last year' the previous whole period; 'next month' the next whole one.
 - 'past N days|weeks|months' (and 'trailing', 'rolling') is rolling and includes today: 'past 7
-  days' on Wednesday 2026-06-17 is 2026-06-11 to 2026-06-17. 'last N days|weeks|months' is the N
-  complete periods before the current one ('last 7 days': 2026-06-10 to 2026-06-16).
+  days' on Wednesday 2026-06-17 is 2026-06-11 to 2026-06-17. 'last N days' (and 'previous',
+  'prior') is today and the N days before it ('last 7 days': 2026-06-10 to 2026-06-17), so that
+  'last 7 days, not counting today' takes today away from it; 'last N weeks|months' is the N
+  complete periods before the current one. Every label says which reading was taken.
 - Qualifiers make one range, never two: 'past 30 days, inclusive of 30 days ago' is today and
   the 30 days before it (from 2026-05-18); 'last 7 days, excluding today' / 'not counting today'
   the 7 whole days before today.
@@ -266,6 +268,10 @@ def _last_n(m: re.Match[str], ctx: DateContext, text: str) -> Found | None:
         return None
     plural = f"{unit}{'s' if n > 1 else ''}"
     try:
+        if unit == "day" and d in {"last", "previous", "prior"}:  # the dev-set convention
+            start = today - dt.timedelta(days=n)
+            label += f" (today and the {n} {plural} before it)"
+            return (m.span(), make_range(start, ctx.tomorrow, label), "day")
         if d in {"past", "trailing", "rolling"}:  # rolling, today included
             start = add_units(ctx.tomorrow, unit, -n)
             label += f" (rolling {n} {plural} including today)"

@@ -1,0 +1,152 @@
+"""Ranking, aggregate and time rules of issue 12 (branch nlqrank) on a small lighthouse database
+bootstrapped with no hand edits: each question is parsed, compiled, executed on DuckDB and
+compared with hand-written SQL, or its refusal or warning is checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from nexatron.evaluation.compare import rows_match
+from nexatron.evaluation.datasets import bootstrap_duckdb
+from nexatron.evaluation.run import value_index
+from nexatron.nlq import Clarification, DateContext, Lexicon, Refusal, build_lexicon
+from nexatron.nlq.plan import Plan
+from nexatron.nlq.understand import understand
+from nexatron.semantic.compiler import compile_query
+from nexatron.semantic.model import SemanticLayer
+
+CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))  # a Wednesday
+
+_SCHEMA = [
+    "CREATE TABLE keepers (keeper_id INTEGER PRIMARY KEY, keeper_name VARCHAR, hired_on DATE)",
+    "CREATE TABLE lighthouses (lighthouse_id INTEGER PRIMARY KEY, lighthouse_name VARCHAR,"
+    " coast VARCHAR, lamp_weight_kg DECIMAL(8, 1), built_year INTEGER,"
+    " tower_height_m DECIMAL(6, 1), keeper_id INTEGER REFERENCES keepers (keeper_id))",
+    "CREATE TABLE inspections (inspection_id INTEGER PRIMARY KEY,"
+    " lighthouse_id INTEGER REFERENCES lighthouses (lighthouse_id), inspected_on DATE,"
+    " defects INTEGER)",
+]
+
+
+def _fill(con: duckdb.DuckDBPyConnection) -> None:
+    for k in range(1, 6):
+        con.execute(
+            "INSERT INTO keepers VALUES (?, ?, ?)",
+            [k, f"Keeper {k}", dt.date(2010, 1, 1) + dt.timedelta(days=400 * k)],
+        )
+    coasts = ["North", "South", "West"]
+    # heights: two towers share the tallest (61.0) and two the second tallest (55.5)
+    heights = [40.0, 61.0, 55.5, 33.0, 61.0, 55.5, 48.0, 29.5, 52.0, 44.0, 38.5, 50.0]
+    for h in range(1, 13):
+        con.execute(
+            "INSERT INTO lighthouses VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                h,
+                f"Light {h}",
+                coasts[h % 3],
+                100 + (h * 37) % 250,
+                1820 + (h * 13) % 90,
+                heights[h - 1],
+                1 + h % 5,
+            ],
+        )
+    today = dt.date(2026, 9, 9)
+    for i in range(1, 91):
+        day = today - dt.timedelta(days=i % 45)
+        con.execute(
+            "INSERT INTO inspections VALUES (?, ?, ?, ?)", [i, 1 + (i * 7) % 12, day, i % 4]
+        )
+
+
+class Lights:
+    def __init__(self, layer: SemanticLayer, con: duckdb.DuckDBPyConnection) -> None:
+        self.layer, self.con = layer, con
+        self.lex: Lexicon = build_lexicon(layer, value_index(con, layer))
+
+    def plan(self, question: str) -> Plan:
+        return understand(question, self.lex, ctx=CTX)
+
+    def rows(self, question: str) -> list[tuple[Any, ...]]:
+        compiled = compile_query(self.layer, self.plan(question).query, "duckdb")
+        return self.con.execute(compiled.sql).fetchall()
+
+    def matches(self, question: str, gold_sql: str) -> bool:
+        gold = self.con.execute(gold_sql).fetchall()
+        return rows_match(self.rows(question), gold, ordered=False)
+
+
+@pytest.fixture(scope="module")
+def lights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lights]:
+    path = Path(tmp_path_factory.mktemp("lights")) / "lights.duckdb"
+    con = duckdb.connect(str(path))
+    for statement in _SCHEMA:
+        con.execute(statement)
+    _fill(con)
+    con.close()
+    layer = bootstrap_duckdb(path).layer
+    ro = duckdb.connect(str(path), read_only=True)
+    try:
+        yield Lights(layer, ro)
+    finally:
+        ro.close()
+
+
+def refused(lights: Lights, question: str) -> None:
+    with pytest.raises((Refusal, Clarification)):
+        lights.plan(question)
+
+
+# --- time: 'last N days' is today and the N days before it -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "days"), [("inspections in the last 10 days", 10), ("previous 3 days", 3)]
+)
+def test_last_n_days_is_today_and_the_n_days_before_it(
+    lights: Lights, question: str, days: int
+) -> None:
+    question = question if "inspections" in question else f"inspections over the {question}"
+    start = dt.date(2026, 9, 9) - dt.timedelta(days=days)
+    gold = f"SELECT count(*) FROM inspections WHERE inspected_on >= DATE '{start}'"
+    assert lights.matches(question, gold)
+    plan = lights.plan(question)
+    assert plan.query.time is not None and plan.query.time.range is not None
+    assert plan.query.time.range.start == start
+    assert f"today and the {days} days before it" in (plan.query.time.range.label or "")
+
+
+def test_past_n_days_stays_the_n_days_ending_today(lights: Lights) -> None:
+    gold = "SELECT count(*) FROM inspections WHERE inspected_on >= DATE '2026-08-31'"
+    assert lights.matches("inspections in the past 10 days", gold)
+
+
+# --- aggregates: superlatives read by the column -------------------------------------------
+
+
+def test_oldest_and_newest_of_a_year_column_are_its_smallest_and_largest(lights: Lights) -> None:
+    gold = "SELECT min(built_year), max(built_year) FROM lighthouses"
+    assert lights.matches("the oldest and newest built year", gold)
+    assert lights.matches("earliest built year", "SELECT min(built_year) FROM lighthouses")
+
+
+def test_a_year_column_keeps_number_words_for_number_superlatives(lights: Lights) -> None:
+    gold = "SELECT max(built_year) FROM lighthouses"
+    assert lights.matches("the highest built year", gold)
+
+
+def test_heaviest_and_lightest_with_a_value_of_the_rows_between(lights: Lights) -> None:
+    gold = "SELECT max(lamp_weight_kg), min(lamp_weight_kg) FROM lighthouses WHERE coast = 'North'"
+    assert lights.matches("heaviest and lightest North lamp weight", gold)
+    plan = lights.plan("heaviest and lightest North lamp weight")
+    assert [f.field for f in plan.query.filters] == ["coast"]
+
+
+def test_an_average_with_a_value_between_is_the_filtered_average(lights: Lights) -> None:
+    gold = "SELECT avg(tower_height_m) FROM lighthouses WHERE coast = 'West'"
+    assert lights.matches("average West tower height", gold)
