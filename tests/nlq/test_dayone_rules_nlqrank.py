@@ -150,3 +150,144 @@ def test_heaviest_and_lightest_with_a_value_of_the_rows_between(lights: Lights) 
 def test_an_average_with_a_value_between_is_the_filtered_average(lights: Lights) -> None:
     gold = "SELECT avg(tower_height_m) FROM lighthouses WHERE coast = 'West'"
     assert lights.matches("average West tower height", gold)
+
+
+# --- ranking: one place of a ranking, and the top of a plural 'which' -----------------------
+
+
+def _summary(lights: Lights, question: str) -> str:
+    from nexatron.answer.summary import summarize
+
+    plan = lights.plan(question)
+    compiled = compile_query(lights.layer, plan.query, "duckdb")
+    rows = [list(r) for r in lights.con.execute(compiled.sql).fetchall()]
+    return summarize(
+        question,
+        plan.query,
+        compiled.columns,
+        rows,
+        range_label=None,
+        truncated=False,
+        layer=lights.layer,
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which lighthouses have the second highest tower height",
+        "which lighthouses are the second largest by tower height",
+        "which lighthouses have the 2nd highest tower height",
+    ],
+)
+def test_the_second_highest_keeps_every_row_tied_at_that_place(
+    lights: Lights, question: str
+) -> None:
+    gold = (
+        "SELECT lighthouse_id, lighthouse_name, tower_height_m FROM lighthouses"
+        " WHERE tower_height_m = (SELECT DISTINCT tower_height_m FROM lighthouses"
+        " ORDER BY 1 DESC LIMIT 1 OFFSET 1)"
+    )
+    assert lights.matches(question, gold)  # Light 3 and Light 6, both 55.5
+    plan = lights.plan(question)
+    assert plan.query.rank == 2 and plan.query.limit is None
+    assert any("second" in a for a in plan.assumptions)
+
+
+def test_a_lowest_place_counts_from_the_bottom(lights: Lights) -> None:
+    gold = (
+        "SELECT lighthouse_id, lighthouse_name, tower_height_m FROM lighthouses"
+        " WHERE tower_height_m = (SELECT DISTINCT tower_height_m FROM lighthouses"
+        " ORDER BY 1 LIMIT 1 OFFSET 3)"
+    )
+    assert lights.matches("which lighthouses have the fourth lowest tower height", gold)
+
+
+def test_tied_for_second_place_by_a_count(lights: Lights) -> None:
+    gold = (
+        "WITH n AS (SELECT k.keeper_id, k.keeper_name, count(*) AS c FROM inspections i"
+        " JOIN lighthouses h ON i.lighthouse_id = h.lighthouse_id"
+        " JOIN keepers k ON h.keeper_id = k.keeper_id GROUP BY ALL)"
+        " SELECT * FROM n WHERE c = (SELECT DISTINCT c FROM n ORDER BY c DESC LIMIT 1 OFFSET 1)"
+    )
+    question = "which keepers are tied for second place by inspections"
+    plan = lights.plan(question)
+    assert plan.query.rank == 2
+    explained = {e.text for e in plan.explanation}
+    assert "tied for second place" in explained
+    gold_rows = lights.con.execute(gold).fetchall()
+    assert rows_match(lights.rows(question), gold_rows, ordered=False)
+
+
+def test_a_place_of_a_ranking_is_named_in_the_summary(lights: Lights) -> None:
+    text = _summary(lights, "which coasts have the second highest total tower height")
+    assert "second highest" in text
+
+
+def test_a_place_with_nothing_ranked_is_refused_by_name(lights: Lights) -> None:
+    with pytest.raises(Refusal) as caught:
+        lights.plan("the second highest built year")
+    assert "second" in caught.value.detail["unmatched"]
+
+
+def test_a_place_among_names_with_no_key_is_refused() -> None:
+    from nexatron.nlq.understand import _refuse_place_among_names
+    from nexatron.semantic.model import OrderBy, SemanticQuery
+
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [{"name": "visits", "table": "visits", "agg": "count"}],
+            "dimensions": [
+                {"name": "guest_name", "table": "guests", "expr": "guest_name", "type": "string"}
+            ],
+        }
+    )
+    lex = build_lexicon(layer)
+    q = SemanticQuery(
+        metrics=["visits"],
+        dimensions=["guest_name"],
+        order=[OrderBy(field="visits", desc=True)],
+        rank=2,
+    )
+    with pytest.raises(Refusal):
+        _refuse_place_among_names(q, lex)
+    keyed = q.model_copy(update={"keys": ["guest_name"]})
+    _refuse_place_among_names(keyed, lex)  # told apart: answered
+
+
+def test_a_plural_which_with_the_highest_keeps_the_top_and_its_ties(lights: Lights) -> None:
+    gold = (
+        "SELECT lighthouse_id, lighthouse_name, tower_height_m FROM lighthouses"
+        " WHERE tower_height_m = (SELECT max(tower_height_m) FROM lighthouses)"
+    )
+    question = "which lighthouses have the highest tower height"
+    assert lights.matches(question, gold)  # Light 2 and Light 5, both 61.0
+    plan = lights.plan(question)
+    assert any("every one tied" in a for a in plan.assumptions)
+
+
+def test_a_plural_ranking_asked_as_a_sort_stays_a_sorted_list(lights: Lights) -> None:
+    plan = lights.plan("total tower height by coast sorted by total tower height")
+    assert plan.query.limit is None and plan.query.rank is None
+
+
+# --- having: 'more than N times' counts the events pointing at each row ---------------------
+
+
+def test_rows_more_than_n_times_bound_the_events_pointing_at_each(lights: Lights) -> None:
+    gold = (
+        "SELECT h.lighthouse_id, h.lighthouse_name, count(*) FROM inspections i"
+        " JOIN lighthouses h ON i.lighthouse_id = h.lighthouse_id"
+        " GROUP BY h.lighthouse_id, h.lighthouse_name HAVING count(*) > 7"
+    )
+    question = "lighthouses inspected more than 7 times"
+    assert lights.matches(question, gold)
+    plan = lights.plan(question)
+    assert [f.field for f in plan.query.metric_filters] == ["inspections"]
+    assert any("more than 7 times" in a for a in plan.assumptions)
+
+
+def test_times_after_no_table_of_rows_is_refused_by_name(lights: Lights) -> None:
+    with pytest.raises(Refusal) as caught:
+        lights.plan("North inspected more than 7 times")
+    assert "more than 7 times" in caught.value.detail["unmatched"]

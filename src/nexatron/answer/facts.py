@@ -97,8 +97,8 @@ def _breakdown(
         "metric": columns[m].ref,
         "dimension": columns[d].ref,
         "groups": len(rows),
-        "ranked": bool(query.limit and query.order),
-        "top": {"key": key, "value": value, "rank": "lowest" if lowest else "highest"},
+        "ranked": bool((query.limit or query.rank) and query.order),
+        "top": {"key": key, "value": value, "rank": place(query.rank, lowest)},
         "total": total if share_ok else None,
         "share": (value / total) if share_ok else None,
     }
@@ -127,3 +127,14 @@ def _series(columns: list[OutputColumn], rows: list[list[Any]], m: int, t: int) 
         "last": {"period": last_at, "value": last},
         "change": change,
     }
+
+
+_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def place(rank: int | None, lowest: bool) -> str:
+    """'highest', or with a query's `rank` 'second highest' (the place the rows were kept at)."""
+    word = "lowest" if lowest else "highest"
+    if rank is None or rank == 1:
+        return word
+    return f"{_ORDINALS.get(rank, f'{rank}th')} {word}"

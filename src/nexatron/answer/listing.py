@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nexatron.answer.facts import place
 from nexatron.answer.formatting import format_count
 from nexatron.semantic.model import OutputColumn, QueryFilter, SemanticLayer, SemanticQuery
 from nexatron.semantic.naming import entity_names
@@ -76,7 +77,11 @@ def rows_sentence(
     parts += [f"no {_nouns(a.table, layer)[1]}" for a in query.absent]
     clause = f" with {' and '.join(parts)}" if parts else ""
     when = f" ({range_label})" if range_label else ""
-    if query.order and query.limit:
+    if query.order and query.rank:
+        first = query.order[0]
+        head = f"The {noun}{clause}{when} with the {place(query.rank, not first.desc)}"
+        text = f"{head} {_label(first.field, layer)}"
+    elif query.order and query.limit:
         first = query.order[0]
         rank = "highest" if first.desc else "lowest"
         head = f"The {format_count(query.limit, locale)} {many if query.limit > 1 else one}"

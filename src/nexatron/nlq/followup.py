@@ -96,6 +96,9 @@ def merge(
     _time(q, draft, words, removing)
     if draft.limit is not None or "top_no_n" in draft.cues or draft.rank_single:
         q.limit = draft.limit or (1 if draft.rank_single else q.limit or 10)
+        q.rank = None
+    if draft.rank_exact is not None:
+        q.rank, q.limit = draft.rank_exact, None
     if draft.order_desc is not None:
         field = draft.order_metric or (
             q.order[0].field if q.order else q.metrics[0] if q.metrics else None

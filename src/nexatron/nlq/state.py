@@ -41,6 +41,7 @@ class Draft:
     order_desc: bool | None = None
     limit: int | None = None
     rank_single: bool = False
+    rank_exact: int | None = None  # 'the second highest': only the rows at that dense rank
     explanation: list[Explained] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from nexatron.nlq.errors import refusal
 from nexatron.nlq.implicit_counts import FREQUENCY_WORDS
 from nexatron.nlq.plan import Explained
+from nexatron.nlq.repeat_counts import times_threshold
 from nexatron.nlq.text import stem
 from nexatron.nlq.thresholds import Comparison, attach, price_verb
 from nexatron.nlq.word_lists import (
@@ -81,6 +82,7 @@ def compared_periods(state: ParseState, position: int) -> bool:
 def ranking(state: ParseState) -> None:
     """Top/bottom N, superlatives, sort words and their direction."""
     draft = state.draft
+    _ordinal_place(state)
     for k, it in enumerate(state.items):
         low = state.low(k)
         if k in state.used and k in state.aggregate_words:
@@ -133,6 +135,8 @@ def ranking(state: ParseState) -> None:
                 continue
             draft.order_desc = low in DESC_WORDS
             draft.cues.add("superlative")
+            if state.low(k - 1) == "the":
+                draft.cues.add("the_superlative")  # 'have the highest', 'with the most'
             if low in FREQUENCY_WORDS:
                 draft.cues.add("frequency")
             state.used.add(k)
@@ -153,6 +157,61 @@ def ranking(state: ParseState) -> None:
     _number_of_ranked_things(state)
     if draft.cues & {"superlative", "common", "top_no_n"} and draft.limit is None:
         draft.rank_single = draft.rank_single or singular_subject(state)
+    _top_of_plural_which(state)
+
+
+def _top_of_plural_which(state: ParseState) -> None:
+    """'Which models have the highest daily rate?': a plural subject asks for every thing tied
+    at the top, not for all of them sorted; the top one and its ties are kept (announced)."""
+    draft = state.draft
+    if draft.rank_single or draft.limit is not None or "the_superlative" not in draft.cues:
+        return
+    if draft.cues & {"sortby", "top_no_n", "common"}:
+        return
+    if not {t.low for t in state.seg.tokens} & {"which", "what", "who"}:
+        return
+    draft.rank_single = True
+    draft.assumptions.append(
+        "read the plural 'which ... the highest/lowest' as the top one and every one tied with it"
+    )
+
+
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4}
+_PLACE_NAMES = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+_TIED = frozenset({"tied", "joint", "equal"})
+
+
+def _ordinal_place(state: ParseState) -> None:
+    """'the second highest', 'third-largest', 'tied for second place': an ordinal right before
+    a superlative (or 'place') keeps only the rows at that place of the ranking (dense: every
+    row tied there, `Draft.rank_exact`), announced. The superlative itself is read as usual."""
+    draft = state.draft
+    for k, it in enumerate(state.items[:-1]):
+        place = _ORDINALS.get(state.low(k))
+        if place is None or k in state.used or it.kind not in {"word", "unknown"}:
+            continue
+        nxt = state.low(k + 1)
+        superlative = nxt in DESC_WORDS | ASC_WORDS or (nxt.endswith("est") and len(nxt) > 4)
+        if not superlative and nxt != "place":
+            continue
+        words = [k]
+        if nxt == "place":
+            words.append(k + 1)
+            if draft.order_desc is None:
+                draft.order_desc = True
+            draft.cues.add("superlative")
+            rank_metric_after(state, k + 1)
+        if state.low(k - 1) == "for" and state.low(k - 2) in _TIED:
+            words += [k - 2, k - 1]  # 'tied for second': the ties are kept anyway
+        draft.rank_exact = place
+        draft.rank_single = True
+        state.used.update(words)
+        text = " ".join(state.items[j].text for j in sorted(words))
+        draft.explanation.append(Explained(text=text, kind="limit", target=f"rank {place}"))
+        draft.assumptions.append(
+            f"read '{text}' as only the rows ranked {_PLACE_NAMES[place]} (every row tied there)"
+        )
+        return
 
 
 def _superlative_metric(state: ParseState) -> None:
@@ -169,6 +228,8 @@ def _superlative_metric(state: ParseState) -> None:
         if first in DESC_WORDS or first in ASC_WORDS:
             draft.order_metric, draft.order_desc = name, first in DESC_WORDS
             draft.cues.add("superlative")
+            if state.low(k - 1) == "the":
+                draft.cues.add("the_superlative")
             return
 
 
@@ -273,6 +334,10 @@ def comparisons(state: ParseState) -> None:
         if after < len(state.items) and state.low(after) in UNITS:
             comp.unit = state.low(after)
             state.used.add(after)
+        elif after < len(state.items) and state.low(after) == "times" and op in _COUNTED_OPS:
+            state.used.add(after)  # 'admitted more than 6 times': events per row
+            times_threshold(state, comp)
+            continue
         comp.hint = COMPARATIVE_HINTS.get(it.text.lower().split()[0], "") or price_verb(state, k)
         verb = state.low(k - 1)
         if not comp.hint and verb in MEASURE_VERBS and k - 1 not in state.used:
@@ -291,6 +356,7 @@ def comparisons(state: ParseState) -> None:
         )
 
 
+_COUNTED_OPS = frozenset({">", ">=", "<", "<=", "="})
 _NUMBER_WORDS = frozenset({"how", "number", "count", "total", "sum", "average", "avg", "mean"})
 
 

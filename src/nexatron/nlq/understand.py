@@ -12,7 +12,7 @@ from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.listing import check_listing
 from nexatron.nlq.passes import interpret
 from nexatron.nlq.plan import Explained, Plan
-from nexatron.nlq.readings import reachable, tables_of
+from nexatron.nlq.readings import name_dimension, reachable, tables_of
 from nexatron.nlq.segment import segment
 from nexatron.nlq.state import Draft
 from nexatron.nlq.suggest import suggestions
@@ -196,6 +196,7 @@ def understand(
 def _row_plan(draft: Draft, seg: Segmented, lex: Lexicon) -> Plan:
     """The plan of a row-level question (`nlq.row_queries.row_shape` read it as one)."""
     columns = draft.columns or []
+    _refuse_unranked_place(draft, bool(draft.row_order))
     used = {lex.dimensions[c].table for c in columns} | {draft.row_entity or ""}
     draft.described |= used
     draft.metrics = [m for m in draft.metrics if lex.metrics[m].table in used]
@@ -211,7 +212,8 @@ def _row_plan(draft: Draft, seg: Segmented, lex: Lexicon) -> Plan:
         filters=_filters(draft),
         time=time,
         order=list(draft.row_order),
-        limit=draft.limit,
+        limit=draft.limit if draft.rank_exact is None else None,
+        rank=draft.rank_exact if draft.row_order else None,
         absent=list(draft.absent),
     )
     return _plan(query, draft, seg, follow=False)
@@ -329,7 +331,37 @@ def _fresh(draft: Draft, filters: list[QueryFilter], lex: Lexicon) -> SemanticQu
         absent=list(draft.absent),
     )
     _order(q, draft, follow=False)
+    _refuse_unranked_place(draft, bool(q.order))
+    _refuse_place_among_names(q, lex)
     return q
+
+
+def _refuse_unranked_place(draft: Draft, ranked: bool) -> None:
+    """'the second highest price' read as no ranking of rows: the place would be dropped."""
+    if draft.rank_exact is None or ranked:
+        return
+    words = [e.text for e in draft.explanation if e.kind == "limit" and e.target.startswith("rank")]
+    raise refusal(
+        f"'{words[0] if words else 'second'}' asks for one place of a ranking; name the things"
+        " to rank ('which products have the second highest price').",
+        unmatched=words,
+    )
+
+
+def _refuse_place_among_names(q: SemanticQuery, lex: Lexicon) -> None:
+    """'the second highest' over rows grouped by their names with no key: namesakes would be
+    merged, and the place of a merged group means nothing. Refused by name."""
+    if q.rank is None or q.keys:
+        return
+    for name in q.dimensions:
+        dim = lex.dimensions[name]
+        if dim.type == "string" and (dim.via is not None or name_dimension(dim.table, lex) == name):
+            raise refusal(
+                f"A place in a ranking of '{dim.label or name}' needs rows told apart by a key;"
+                " names may repeat.",
+                unmatched=[dim.label or name],
+                suggestions={"metrics": list(q.metrics), "dimensions": [name]},
+            )
 
 
 def _order(q: SemanticQuery, draft: Draft, follow: bool) -> None:
@@ -349,7 +381,9 @@ def _order(q: SemanticQuery, draft: Draft, follow: bool) -> None:
             candidates=[{"kind": "metric", "metric": m} for m in measures],
         )
     q.order = [OrderBy(field=field, desc=draft.order_desc)]
-    if draft.limit is not None:
+    if draft.rank_exact is not None:
+        q.rank, q.limit = draft.rank_exact, None
+    elif draft.limit is not None:
         q.limit = draft.limit
     elif draft.rank_single:
         q.limit = 1

@@ -178,7 +178,7 @@ class _Compiler:
                 inner.set("where", exp.Where(this=exp.and_(*conds, copy=False)))
             final = add_cte(final, "ranked", inner)
             rel = "ranked"
-            conds = [exp.LTE(this=col("_rank"), expression=exp.Literal.number(q.limit))]
+            conds = [_rank_condition(q.limit, q.rank)]
         final = final.select(*selects, copy=False).from_(table(rel), copy=False)
         if conds:
             final.set("where", exp.Where(this=exp.and_(*conds, copy=False)))
@@ -313,14 +313,15 @@ class _Compiler:
         """`RANK() OVER (ORDER BY <metrics>) AS _rank` when the query keeps the top N rows by
         its leading metric orders; None for a plain LIMIT (no order, or ordered by keys)."""
         q = self.query
-        if q.limit is None or not q.order or q.order[0].field not in metrics:
+        if (q.limit is None and q.rank is None) or not q.order or q.order[0].field not in metrics:
             return None
         keys: list[exp.Ordered] = []
         for o in q.order:
             if o.field not in metrics:
                 break
             keys.append(exp.Ordered(this=metrics[o.field].copy(), desc=o.desc, nulls_first=False))
-        window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=keys), over="OVER")
+        ranking = exp.Rank() if q.rank is None else exp.DenseRank()
+        window = exp.Window(this=ranking, order=exp.Order(expressions=keys), over="OVER")
         return exp.Alias(this=window, alias=ident("_rank"))
 
     def _order(
@@ -358,3 +359,11 @@ class _Compiler:
                 if k.sql() not in used
             ]
         return final.order_by(*order, copy=False) if order else final
+
+
+def _rank_condition(limit: int | None, rank: int | None) -> exp.Expr:
+    """`_rank <= limit` (a top N, ties kept) or `_rank = rank` (one place of a dense ranking:
+    'the second highest', every tied row)."""
+    if rank is not None:
+        return exp.EQ(this=col("_rank"), expression=exp.Literal.number(rank))
+    return exp.LTE(this=col("_rank"), expression=exp.Literal.number(limit or 1))

@@ -262,6 +262,9 @@ class SemanticQuery(_Strict):
     metric_filters: list[QueryFilter] = Field(default_factory=list)  # become HAVING
     order: list[OrderBy] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1)
+    # with `order`: keep only the rows at this dense rank of the leading order ('the second
+    # highest': 2), every row tied there included; set instead of `limit`
+    rank: int | None = Field(default=None, ge=1)
     # the row-level shape: dimension names shown per row, and the table whose rows are listed
     # (None: the table of the first column)
     columns: list[str] = Field(default_factory=list)
@@ -275,6 +278,10 @@ class SemanticQuery(_Strict):
 
     @model_validator(mode="after")
     def _one_shape(self) -> SemanticQuery:
+        if self.rank is not None and (not self.order or self.limit is not None):
+            raise ValueError(
+                "'rank' keeps the rows at one place of 'order': set 'order', not 'limit'."
+            )
         if not self.columns:
             if self.entity is not None:
                 raise ValueError("'entity' names the listed table of a row query: set 'columns'.")

@@ -130,8 +130,8 @@ def compile_rows(
     if where:
         rows.set("where", exp.Where(this=exp.and_(*where, copy=False)))
     tail = [col(c.name) for c in columns]
-    if query.limit is not None and order:
-        return _ranked(rows, order, tail, query.limit, row_cap, dialect, columns)
+    if (query.limit is not None or query.rank is not None) and order:
+        return _ranked(rows, order, tail, (query.limit, query.rank), row_cap, dialect, columns)
     keys = [exp.Ordered(this=x, desc=desc, nulls_first=False) for x, desc in order]
     if keys:
         keys += [exp.Ordered(this=c, desc=False, nulls_first=False) for c in tail]
@@ -146,22 +146,28 @@ def _ranked(
     rows: exp.Select,
     order: list[tuple[exp.Expr, bool]],
     tail: list[exp.Column],
-    limit: int,
+    cut: tuple[int | None, int | None],
     row_cap: int | None,
     dialect: SqlDialect,
     columns: list[OutputColumn],
 ) -> CompiledQuery:
-    """Rank the rows by the order dimensions; keep every row ranked within `limit` (ties)."""
+    """Rank the rows by the order dimensions; keep every row ranked within the limit (ties), or
+    with a `rank` the rows at that dense rank only ('the second largest')."""
+    limit, rank = cut
     keys = [exp.Ordered(this=x.copy(), desc=desc, nulls_first=False) for x, desc in order]
-    window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=keys), over="OVER")
+    ranking = exp.Rank() if rank is None else exp.DenseRank()
+    window = exp.Window(this=ranking, order=exp.Order(expressions=keys), over="OVER")
     inner = rows.select(exp.Alias(this=window, alias=ident("_rank")), copy=False)
     for i, (x, _desc) in enumerate(order):
         inner = inner.select(exp.Alias(this=x.copy(), alias=ident(f"_o{i}")), copy=False)
     final = add_cte(exp.select(*tail, copy=False), "ranked", inner)
     final = final.from_(table("ranked"), copy=False)
-    final.set(
-        "where", exp.Where(this=exp.LTE(this=col("_rank"), expression=exp.Literal.number(limit)))
+    kept = (
+        exp.EQ(this=col("_rank"), expression=exp.Literal.number(rank))
+        if rank is not None
+        else exp.LTE(this=col("_rank"), expression=exp.Literal.number(limit or 1))
     )
+    final.set("where", exp.Where(this=kept))
     ordered = [
         exp.Ordered(this=col(f"_o{i}"), desc=desc, nulls_first=False)
         for i, (_x, desc) in enumerate(order)
