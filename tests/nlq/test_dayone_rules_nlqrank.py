@@ -291,3 +291,44 @@ def test_times_after_no_table_of_rows_is_refused_by_name(lights: Lights) -> None
     with pytest.raises(Refusal) as caught:
         lights.plan("North inspected more than 7 times")
     assert "more than 7 times" in caught.value.detail["unmatched"]
+
+
+def test_tied_for_the_second_highest_names_the_tie_as_part_of_the_place(lights: Lights) -> None:
+    question = "which lighthouses are tied for the second highest tower height"
+    plan = lights.plan(question)
+    assert plan.query.rank == 2
+    assert "tied for the second" in {e.text for e in plan.explanation}
+    assert sorted(r[1] for r in lights.rows(question)) == ["Light 3", "Light 6"]
+
+
+def test_most_and_least_share_their_adjective(lights: Lights) -> None:
+    # 'most and least expensive' is 'most expensive' and 'least expensive'
+    plan = lights.plan("most and least expensive lamp weight")
+    assert [a.agg for a in plan.query.aggregates] == ["max", "min"]
+    gold = "SELECT max(lamp_weight_kg), min(lamp_weight_kg) FROM lighthouses"
+    assert lights.matches("most and least expensive lamp weight", gold)
+
+
+@pytest.fixture(scope="module")
+def tools(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lights]:
+    """A table whose name column is named by another noun ('gadget_name' in 'tools')."""
+    path = Path(tmp_path_factory.mktemp("tools")) / "tools.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE tools (tool_id INTEGER PRIMARY KEY, gadget_name VARCHAR, weight_g INTEGER)"
+    )
+    for t in range(1, 9):
+        con.execute("INSERT INTO tools VALUES (?, ?, ?)", [t, f"Gadget {t}", 100 + (t * 37) % 90])
+    con.close()
+    layer = bootstrap_duckdb(path).layer
+    ro = duckdb.connect(str(path), read_only=True)
+    try:
+        yield Lights(layer, ro)
+    finally:
+        ro.close()
+
+
+def test_a_superlative_read_as_an_aggregate_over_a_name_qualified_column(tools: Lights) -> None:
+    # 'gadget' (the name column's noun) only says whose weights: no ranking of names
+    gold = "SELECT max(weight_g), min(weight_g) FROM tools"
+    assert tools.matches("highest and lowest gadget weights", gold)

@@ -79,6 +79,19 @@ def _word_at(state: ParseState, position: int) -> tuple[str, int] | None:
     return None
 
 
+def _elided(state: ParseState, position: int, later: str) -> str | None:
+    """'most' in 'most and least expensive': the adjective of the next word ('least expensive')
+    is shared, so the word is 'most expensive'."""
+    if position < 0 or state.items[position].kind != "word":
+        return None
+    head, _, adjective = later.partition(" ")
+    low = state.low(position)
+    if head not in {"most", "least"} or low not in {"most", "least"} or low == head:
+        return None
+    word = f"{low} {adjective}"
+    return word if word in _SUPERLATIVES else None
+
+
 def _run_before(state: ParseState, position: int) -> list[tuple[str, list[int]]]:
     """The aggregation words before the item at `position` ('longest, shortest and average'),
     each with the item positions it covers, in question order."""
@@ -89,6 +102,11 @@ def _run_before(state: ParseState, position: int) -> list[tuple[str, list[int]]]
             at -= 1
             continue
         word = _word_at(state, at)
+        elided = _elided(state, at, found[-1][0] if found else "")
+        if word is None and elided is not None:
+            found.append((elided, [at]))  # 'most and least expensive': 'most expensive'
+            at -= 1
+            continue
         if word is None:
             break
         found.append((word[0], list(range(word[1], at + 1))))

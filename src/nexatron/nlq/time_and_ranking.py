@@ -181,6 +181,15 @@ _PLACE_NAMES = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 _TIED = frozenset({"tied", "joint", "equal"})
 
 
+def _tie_words(state: ParseState, k: int) -> list[int]:
+    """'tied for (the) second': words saying the rows at the place tie, which a dense rank keeps
+    anyway."""
+    j = k - 1 if state.low(k - 1) == "the" else k
+    if state.low(j - 1) == "for" and state.low(j - 2) in _TIED:
+        return list(range(j - 2, k))
+    return []
+
+
 def _ordinal_place(state: ParseState) -> None:
     """'the second highest', 'third-largest', 'tied for second place': an ordinal right before
     a superlative (or 'place') keeps only the rows at that place of the ranking (dense: every
@@ -190,7 +199,7 @@ def _ordinal_place(state: ParseState) -> None:
         place = _ORDINALS.get(state.low(k))
         if place is None or k in state.used or it.kind not in {"word", "unknown"}:
             continue
-        nxt = state.low(k + 1)
+        nxt = (state.low(k + 1).split() or [""])[0]  # 'largest budget' matched whole
         superlative = nxt in DESC_WORDS | ASC_WORDS or (nxt.endswith("est") and len(nxt) > 4)
         if not superlative and nxt != "place":
             continue
@@ -201,8 +210,8 @@ def _ordinal_place(state: ParseState) -> None:
                 draft.order_desc = True
             draft.cues.add("superlative")
             rank_metric_after(state, k + 1)
-        if state.low(k - 1) == "for" and state.low(k - 2) in _TIED:
-            words += [k - 2, k - 1]  # 'tied for second': the ties are kept anyway
+        words += _tie_words(state, k)
+
         draft.rank_exact = place
         draft.rank_single = True
         state.used.update(words)
@@ -244,6 +253,8 @@ def _superlative_of_a_label(state: ParseState) -> None:
         low = state.low(k)
         if low not in DESC_WORDS | ASC_WORDS or low in FREQUENCY_WORDS | _RANK_PLACES:
             continue
+        if k in state.aggregate_words:
+            continue  # 'the lowest dish prices': an aggregate of the prices, the dish their rows
         nxt = state.readings[k + 1]
         if nxt is None or nxt.kind != "dimension" or k + 1 in state.aggregate_words:
             continue
