@@ -226,9 +226,12 @@ class Gateway:
                 headers = {**decision.headers(), "X-Request-ID": info.request_id}
                 await send_json(observed, 431, {"detail": oversized}, headers)
                 return
-            with span(
-                "gateway",
-                **{"http.method": scope["method"], "nexatron.request_id": info.request_id},
+            with (
+                span(
+                    "gateway",
+                    **{"http.method": scope["method"], "nexatron.request_id": info.request_id},
+                ),
+                self.services.rows.request(),  # one metadata-version read for auth + lookup
             ):
                 await self._handle(inner, receive, observed, info)
         finally:

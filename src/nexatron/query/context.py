@@ -57,6 +57,8 @@ _VALUES = select(connections.c.value_index).where(connections.c.id == bindparam(
 def resolve_connection(
     services: Services, principal: Principal, connection_id: str | None
 ) -> ConnectionRecord:
+    """The connection asked for, or the tenant's default. Its rows may be cached under the
+    metadata version the request's authentication read (no write of the request in between)."""
     tenant = principal.tenant_id
 
     def read_one() -> ConnectionRecord | None:
@@ -69,11 +71,13 @@ def resolve_connection(
             return [ConnectionRecord.from_row(row) for row in conn.execute(_ALL, {"t": tenant})]
 
     if connection_id:
-        row = services.rows.get(("connection", tenant, connection_id), read_one)
+        row = services.rows.get(
+            ("connection", tenant, connection_id), read_one, same_request=True
+        )
         if row is None:
             raise NotFound("Connection not found.")
         return row
-    rows = services.rows.get(("connections", tenant), read_all)
+    rows = services.rows.get(("connections", tenant), read_all, same_request=True)
     defaults = [r for r in rows if r.is_default] or (rows if len(rows) == 1 else [])
     if len(defaults) == 1:
         return defaults[0]
