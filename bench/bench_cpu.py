@@ -73,7 +73,9 @@ def main() -> None:
         for _ in range(args.rounds):
             for name, server in targets.items():
                 url = f"{server.url}/api/v1/query"
-                runs[name].append(run_wrk(url, scripts[name], args.seconds, args.connections, server))
+                runs[name].append(
+                    run_wrk(url, scripts[name], args.seconds, args.connections, server)
+                )
         print(f"load average after: {os.getloadavg()}")
         print("| target | CPU ms/request (median of runs) | req/s | p50 | p99 | p99/p50 | errors |")
         print("|---|---|---|---|---|---|---|")

@@ -44,7 +44,9 @@ async def test_a_warm_question_reads_the_version_once(
     assert len(reads) == 2  # each request reads it anew
 
 
-async def test_the_next_question_sees_its_connection_moved_away(harness: Harness, demo: str) -> None:
+async def test_the_next_question_sees_its_connection_moved_away(
+    harness: Harness, demo: str
+) -> None:
     analyst = harness.tenant.analyst
     assert (await ask(harness, analyst, TOTAL_LAST_QUARTER, connection_id=demo)).status_code == 200
     # Another process moves the connection to another tenant: one UPDATE, no call in here.

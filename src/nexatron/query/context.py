@@ -71,9 +71,7 @@ def resolve_connection(
             return [ConnectionRecord.from_row(row) for row in conn.execute(_ALL, {"t": tenant})]
 
     if connection_id:
-        row = services.rows.get(
-            ("connection", tenant, connection_id), read_one, same_request=True
-        )
+        row = services.rows.get(("connection", tenant, connection_id), read_one, same_request=True)
         if row is None:
             raise NotFound("Connection not found.")
         return row

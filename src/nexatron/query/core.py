@@ -22,7 +22,7 @@ from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
 from nexatron.lru import LRU
 from nexatron.nlq import DateContext, Plan
-from nexatron.query import history, planners
+from nexatron.query import history, outcomes, planners
 from nexatron.query.admission import Admission
 from nexatron.query.context import ContextLoader
 from nexatron.query.journal import Journal
@@ -59,7 +59,9 @@ class ServiceCore:
                 journal = Journal(services.settings.data_dir / "journal")
             except OSError:  # a read-only data dir, say: answers are still written behind
                 log.exception("no history journal: a process killed outright loses its last rows")
-        self.recorder = Recorder(services.db, finish=self.usage.write_many, journal=journal)
+        self.recorder = Recorder(
+            services.db, finish=outcomes.batch_writer(self.usage.write_many), journal=journal
+        )
         self.quotas = quotas_for(services)
         self.verified = VerifiedAnswers(services.db)
         self.history = history.HistoryReads(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, or_, select, update
+from sqlalchemy import Connection, Engine, Row, and_, bindparam, or_, select, update
 
 from nexatron import audit
 from nexatron.cursors import INVALID, aware_datetime, decode_cursor, encode_cursor
@@ -38,10 +39,28 @@ def get_conversation(conn: Connection, principal: Principal, conversation_id: st
 
 _INSERT_CONVERSATION = conversations.insert()
 _INSERT_QUERY = queries.insert()
+_FOLLOW_UP = (
+    update(conversations)
+    .where(conversations.c.tenant_id == bindparam("t"), conversations.c.id == bindparam("c"))
+    .values(
+        last_plan=bindparam("plan", type_=conversations.c.last_plan.type),
+        updated_at=bindparam("stamp", type_=conversations.c.updated_at.type),
+    )
+)
 
 
-def save_answer(
-    conn: Connection,
+@dataclass(frozen=True, slots=True)
+class HistoryRows:
+    """One question's history, written with its batch's (`save_rows`): its query row, and a new
+    conversation's row or a follow-up's plan for its conversation. A question not answered
+    (refused, clarified, errored) has its row only; its conversation keeps its last plan."""
+
+    query: dict[str, Any]
+    conversation: dict[str, Any] | None = None  # a new conversation
+    follow_up: dict[str, Any] | None = None  # an existing conversation's last plan
+
+
+def answer_rows(
     principal: Principal,
     *,
     connection_id: str,
@@ -49,34 +68,49 @@ def save_answer(
     new_conversation: bool,
     plan: dict[str, Any] | None,
     values: dict[str, Any],
-) -> None:
-    """The query row and the conversation's last plan, in the caller's transaction.
+) -> HistoryRows:
+    """The query row and the conversation's last plan of an answer.
 
     `plan` None keeps the conversation's previous plan (LLM-written SQL has none to follow).
     """
     stamp = values["created_at"]
     if new_conversation:
-        conn.execute(_INSERT_CONVERSATION, {
+        conversation = {
             "id": conversation_id, "tenant_id": principal.tenant_id,
             "user_id": principal.user_id, "connection_id": connection_id, "last_plan": plan,
             "created_at": stamp, "updated_at": stamp,
-        })  # fmt: skip
-    elif plan is not None:
-        conn.execute(
-            update(conversations)
-            .where(
-                conversations.c.tenant_id == principal.tenant_id,
-                conversations.c.id == conversation_id,
-            )
-            .values(last_plan=plan, updated_at=stamp)
-        )
-    conn.execute(_INSERT_QUERY, values)
+        }  # fmt: skip
+        return HistoryRows(values, conversation=conversation)
+    if plan is not None:
+        follow_up = {"t": principal.tenant_id, "c": conversation_id, "plan": plan, "stamp": stamp}
+        return HistoryRows(values, follow_up=follow_up)
+    return HistoryRows(values)
 
 
-def save_outcome(conn: Connection, values: dict[str, Any]) -> None:
-    """A question that was not answered (refused, clarified, errored): its row only; the
-    conversation, if any, keeps its last plan."""
-    conn.execute(_INSERT_QUERY, values)
+def save_rows(conn: Connection, batch: list[HistoryRows]) -> None:
+    """A batch's history in the caller's transaction, in order: new conversations and query rows
+    are inserted together, one executemany per set of columns (an answer's row and a refusal's
+    have different ones), saving ~40 us of SQLAlchemy per statement per question (issue 18); a
+    follow-up's plan is written after everything before it."""
+    new_conversations: list[dict[str, Any]] = []
+    rows: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+
+    def insert_pending() -> None:
+        if new_conversations:
+            conn.execute(_INSERT_CONVERSATION, new_conversations)
+            new_conversations.clear()
+        for same_columns in rows.values():
+            conn.execute(_INSERT_QUERY, same_columns)
+        rows.clear()
+
+    for item in batch:
+        if item.follow_up is not None:
+            insert_pending()  # its conversation may be one inserted earlier in the batch
+            conn.execute(_FOLLOW_UP, item.follow_up)
+        if item.conversation is not None:
+            new_conversations.append(item.conversation)
+        rows.setdefault(tuple(item.query), []).append(item.query)
+    insert_pending()
 
 
 # Another worker process may answer a question and the client ask this one for it before that

@@ -1,12 +1,15 @@
 """What the history writer stores for each question's outcome: the history row and its usage
 fact (answered, refused, clarified or errored). Built on the request path from what is already in
 hand (no I/O); written behind the answer by the Recorder in one transaction, so the ledger and the
-rollups always agree with the history."""
+rollups always agree with the history. A job (journaled as it is) only returns its rows; the
+batch's `finish` (`batch_writer`) inserts them all at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,6 +19,7 @@ from nexatron.errors import NexatronError
 from nexatron.identity.roles import Principal
 from nexatron.nlq.errors import Clarification
 from nexatron.query import history
+from nexatron.query.recorder import Finish
 from nexatron.query.types import Answer, Prepared
 from nexatron.usage.facts import Status, UsageFact, unmatched_of
 
@@ -110,6 +114,14 @@ def failed_values(
     return values, fact
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a history job leaves for its batch: its rows and its usage fact (`batch_writer`)."""
+
+    fact: UsageFact
+    rows: history.HistoryRows
+
+
 def write_answer(
     conn: Connection,
     *,
@@ -120,9 +132,9 @@ def write_answer(
     new_conversation: bool,
     plan: dict[str, Any] | None,
     values: dict[str, Any],
-) -> UsageFact:
-    history.save_answer(
-        conn,
+) -> Outcome:
+    """The job of an answer (journaled as it is): its rows, written with the batch's."""
+    rows = history.answer_rows(
         principal,
         connection_id=connection_id,
         conversation_id=conversation_id,
@@ -130,9 +142,20 @@ def write_answer(
         plan=plan,
         values=values,
     )
-    return fact  # its usage is written with the batch's (UsageWriter.write_many)
+    return Outcome(fact, rows)
 
 
-def write_failure(conn: Connection, *, fact: UsageFact, values: dict[str, Any]) -> UsageFact:
-    history.save_outcome(conn, values)
-    return fact
+def write_failure(conn: Connection, *, fact: UsageFact, values: dict[str, Any]) -> Outcome:
+    """The job of a question not answered: its row, written with the batch's."""
+    return Outcome(fact, history.HistoryRows(values))
+
+
+def batch_writer(usage: Callable[[Connection, list[object]], None]) -> Finish:
+    """The Recorder's `finish`: a batch's history rows (`history.save_rows`), then its usage
+    facts (`usage`: UsageWriter.write_many), in the batch's transaction."""
+
+    def finish(conn: Connection, results: list[object]) -> None:
+        history.save_rows(conn, [r.rows for r in results if isinstance(r, Outcome)])
+        usage(conn, [r.fact if isinstance(r, Outcome) else r for r in results])
+
+    return finish

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from nexatron.identity.roles import Principal
+from nexatron.query import outcomes
 from nexatron.query.context import NotCached
 from nexatron.query.core import give_back
 from nexatron.query.journal import Record, replay
@@ -101,7 +102,8 @@ def replay_journals(services: Services) -> int:
 
     def write(records: list[Record]) -> None:
         if not writer:
-            writer.append(Recorder(db, finish=UsageWriter(services.settings).write_many))
+            usage = UsageWriter(services.settings).write_many
+            writer.append(Recorder(db, finish=outcomes.batch_writer(usage)))
         keys = [key for key, _ in records if key]
         with db.connect() as conn:
             done = set(conn.execute(select(queries.c.id).where(queries.c.id.in_(keys))).scalars())
