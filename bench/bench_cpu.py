@@ -1,12 +1,13 @@
 """Server CPU per request: `nexatron serve --workers 2` with NEXATRON_RESULT_CACHE_TTL_S=0 (the
 repeated question's rows not cached) against the floor, in the same run (issue 18).
 
-Run: .venv/bin/python bench/bench_cpu.py [--seconds 5] [--rounds 3] [--cached]
+Run: .venv/bin/python bench/bench_cpu.py [--seconds 5] [--rounds 3] [--cached] [--baseline SRC]
 Needs wrk. The targets take turns under wrk c=16; for each run it reads the worker processes'
 utime+stime from /proc before and after and divides by the requests wrk completed. On a shared
 machine the CPU seconds per request move much less than rates and latencies; the ratio to the
 floor (same run, same SQL, same DuckDB file) is the figure to compare. Also prints wrk's p50 and
-p99 and the ratio p99/p50 (the tail goal: <= 4).
+p99 and the ratio p99/p50 (the tail goal: <= 4). `--baseline SRC` also starts the TTL=0 server
+from another checkout's sources (PYTHONPATH=SRC, e.g. /work/main/src): before/after in one run.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="wrk turns per target")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--cached", action="store_true", help="also the result-cached server")
+    parser.add_argument("--baseline", help="another checkout's src: its TTL=0 server too")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()}")
     root = Path(tempfile.mkdtemp(prefix="nx-bench-cpu-"))
@@ -54,6 +56,12 @@ def main() -> None:
         servers.append(ttl0)
         targets = {"ttl0": ttl0}
         keys = {"ttl0": actor.key, "floor": actor.key}
+        if args.baseline:
+            base_dir, base_actor, _ = prepare_server_dir(root, demo_file, "baseline")
+            extra = {"NEXATRON_RESULT_CACHE_TTL_S": "0", "PYTHONPATH": args.baseline}
+            targets["baseline ttl0"] = start_nexatron(base_dir, free_port(), 2, extra)
+            servers.append(targets["baseline ttl0"])
+            keys["baseline ttl0"] = base_actor.key
         if args.cached:
             cached_dir, cached_actor, _ = prepare_server_dir(root, demo_file, "cached")
             targets["cached"] = start_nexatron(cached_dir, free_port(), 2)

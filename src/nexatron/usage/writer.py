@@ -74,10 +74,11 @@ def rollup_rows(fact: UsageFact) -> list[dict[str, Any]]:
     )
     counts[fact.status] = 1
     counts[latency_column(fact.latency_ms)] = 1
+    day = fact.day
     return [
         {
             "tenant_id": fact.tenant_id,
-            "day": fact.day,
+            "day": day,
             "dim": dim,
             "value": dimension_value(fact, dim),
             **counts,
@@ -87,10 +88,11 @@ def rollup_rows(fact: UsageFact) -> list[dict[str, Any]]:
 
 
 def active_rows(fact: UsageFact) -> list[dict[str, Any]]:
+    day = fact.day
     return [
         {
             "tenant_id": fact.tenant_id,
-            "day": fact.day,
+            "day": day,
             "dim": dim,
             "value": dimension_value(fact, dim),
             "user_id": fact.user_id,
@@ -102,9 +104,10 @@ def active_rows(fact: UsageFact) -> list[dict[str, Any]]:
 
 def term_rows(fact: UsageFact) -> list[dict[str, Any]]:
     question = normalise(fact.question)
+    day = fact.day
     rows: list[dict[str, Any]] = [
         {
-            "tenant_id": fact.tenant_id, "day": fact.day, "kind": "question",
+            "tenant_id": fact.tenant_id, "day": day, "kind": "question",
             "term_hash": term_hash(question), "term": question, "count": 1,
             "sample": fact.question[:MAX_TERM], "suggestions": None,
         }
@@ -112,13 +115,13 @@ def term_rows(fact: UsageFact) -> list[dict[str, Any]]:
     for word in dict.fromkeys(fact.unmatched):
         rows.append(
             {
-                "tenant_id": fact.tenant_id, "day": fact.day, "kind": "word",
+                "tenant_id": fact.tenant_id, "day": day, "kind": "word",
                 "term_hash": term_hash(word[:MAX_TERM]), "term": word[:MAX_TERM], "count": 1,
                 "sample": fact.question[:MAX_TERM], "suggestions": fact.suggestions,
             }
         )  # fmt: skip
     months = [
-        {**row, "kind": MONTH_KINDS[row["kind"]], "day": fact.day[:7], "suggestions": None}
+        {**row, "kind": MONTH_KINDS[row["kind"]], "day": day[:7], "suggestions": None}
         for row in rows
     ]
     return rows + months
@@ -180,7 +183,8 @@ def merge_rows(
         for name, value in row.items():
             if name == "suggestions":
                 have[name] = value if value is not None else have[name]
-            elif name not in keys and isinstance(value, (int, float)):
+            # Most of a rollup row's ~25 counters are 0: nothing to add.
+            elif value and name not in keys and isinstance(value, (int, float)):
                 have[name] = have.get(name, 0) + value
 
 
