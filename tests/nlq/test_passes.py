@@ -404,3 +404,11 @@ def test_comparisons_read_the_verb_linking_a_count_to_its_entity_as_context() ->
     # singers do not point to stadiums: the verb stays unmatched (refused later)
     _, other = run("stadiums that hosted more than 2 singers", lex, "comparisons")
     assert hosted not in other.used
+
+
+def test_unasked_counts(clinic: Lexicon) -> None:
+    old, new = run("insured patients", clinic, "unasked_counts")
+    assert old.draft.assumptions == []
+    assert any("number of rows that match" in a for a in new.draft.assumptions)
+    _, counted = run("how many insured patients", clinic, "unasked_counts")
+    assert not any("number of rows that match" in a for a in counted.draft.assumptions)

@@ -28,6 +28,7 @@ from nexatron.nlq.reachable_metrics import reachable_metrics
 from nexatron.nlq.row_queries import absent_children, name_words, ranked_rows, row_shape
 from nexatron.nlq.state import Draft, ParseState, Pass
 from nexatron.nlq.time_and_ranking import comparisons, ranking, times
+from nexatron.nlq.unasked_counts import unasked_counts
 from nexatron.nlq.value_filters import compared_values, value_filters
 
 
@@ -63,6 +64,7 @@ PASSES: tuple[Pass, ...] = (
     kept_filters,
     defined_subsets,
     row_shape,
+    unasked_counts,
     leftover_words,
     described_entities,
     explained_words,
