@@ -87,6 +87,45 @@ def _entity_led(entity: list[str], words: list[str]) -> list[str]:
     return [*entity, *words]
 
 
+# Endings of nouns for what a person does (requester, assignee, author, applicant, recipient,
+# dentist); words with these endings that are things, not people, are listed apart.
+_PERSON_ENDINGS = ("er", "or", "ee", "ist", "ant", "ent")
+_NOT_PERSONS = frozenset(
+    {
+        *("order", "center", "centre", "meter", "container", "folder", "parameter", "header"),
+        *("counter", "register", "filter", "layer", "tier", "sector", "vector", "factor"),
+        *("floor", "door", "color", "colour", "error", "sensor", "monitor", "carrier", "server"),
+        *("printer", "computer", "router", "trailer", "voucher", "ledger", "cluster", "chapter"),
+        *("quarter", "semester", "letter", "paper", "poster", "banner", "marker", "tracker"),
+        *("cover", "river", "water", "power", "tower", "event", "segment", "payment", "shipment"),
+        *("department", "equipment", "document", "component", "content", "element", "account"),
+        *("parent", "plant", "grant", "variant", "restaurant", "entree", "master", "number"),
+        *("vendor", "supplier", "provider", "distributor", "manufacturer", "shipper"),
+    }
+)
+_PERSON_NAME_WORDS = frozenset({"first", "last", "full", "given", "family", "middle"})
+
+
+def _person_role(stem: list[str]) -> bool:
+    """One word naming what a person does (`requester`, `assignee`, `author`)."""
+    if len(stem) != 1:
+        return False
+    word = stem[0]
+    return len(word) >= 5 and word.endswith(_PERSON_ENDINGS) and word not in _NOT_PERSONS
+
+
+def _has_person_name(t: TableInfo, vocabulary: Vocabulary | None) -> bool:
+    """A table of people: a text column named as a person's name (`FullName`, `first_name`,
+    `lastNm`, `surname`)."""
+    for col in t.columns:
+        if col.type != "string":
+            continue
+        w = readable_words(col.name, vocabulary)
+        if "surname" in w or ("name" in w and set(w) & _PERSON_NAME_WORDS):
+            return True
+    return False
+
+
 def _single_key(t: TableInfo) -> str | None:
     keys = t.primary_key or [c.name for c in t.columns if c.primary_key]
     return keys[0] if len(keys) == 1 else None
@@ -311,7 +350,7 @@ class LinkFinder:
     def _inferred(self, t: TableInfo, c: ColumnInfo) -> None:
         if c.type not in _NUMERIC | {"string", "uuid"}:
             return
-        parents = self._parents(t, c)
+        parents = self._parents(t, c) or self._lookups(t, c)
         if not parents:
             self._fallback(t, c)
             return
@@ -331,6 +370,24 @@ class LinkFinder:
         parent, target = parents[0]
         self._verify(t, c, parent, target)
 
+    def _lookups(self, t: TableInfo, c: ColumnInfo) -> list[tuple[TableInfo, ColumnInfo]]:
+        """A text column named exactly as another table's first column, where that table has no
+        key of its own (`Priority` in tickets, `SlaPolicy(Priority, PriorityName, ...)`): a code
+        the other table describes. Only a candidate: `_verify` checks it is unique there and
+        holds every sampled value."""
+        if c.type != "string":
+            return []
+        out: list[tuple[TableInfo, ColumnInfo]] = []
+        for p in self.schema.tables:
+            if p is t or len(p.columns) < 2 or p.columns[0].name.lower() != c.name.lower():
+                continue
+            if p.columns[0].type != "string" or p.primary_key:
+                continue
+            if _key_candidate(p, self.vocabulary, self.entities[self._key(p)]) is not None:
+                continue
+            out.append((p, p.columns[0]))
+        return out
+
     def _fallback(self, t: TableInfo, c: ColumnInfo) -> None:
         """A key-like column whose name names no table: `mgrNo` (a manager) points at its own
         table's key, `StudentID` at the one table keyed by a bare `ID` (HighSchooler). Declared
@@ -349,6 +406,10 @@ class LinkFinder:
         else:  # its own bare id makes the guess ambiguous too
             targets.extend(self._bare_ids().get(words[-1], []))
         targets = [(p, x) for p, x in targets if _compatible(c, x)]
+        if not targets and _person_role(stem):
+            if stem != own[: len(stem)] and c.name != _single_key(t):  # not its own key
+                self._person(t, c)
+            return
         if not targets:
             return
         if len(targets) == 1 and targets[0][0] is t and not set(stem) & HIERARCHY_WORDS:
@@ -372,6 +433,44 @@ class LinkFinder:
             )
         elif targets:
             self._verify(t, c, *targets[0], fallback=True)
+
+    def _person(self, t: TableInfo, c: ColumnInfo) -> None:
+        """`RequesterId`, `AssigneeId`, `AuthorId`: a person's role names no table; it points at
+        the schema's one table of people (a table with a first, last or full name column) whose
+        key holds every sampled value. Several such tables holding them: ambiguous, refused."""
+        people: list[tuple[TableInfo, ColumnInfo]] = []
+        for p in self.schema.tables:
+            if p is t or not _has_person_name(p, self.vocabulary):
+                continue
+            key = _key_candidate(p, self.vocabulary, self.entities[self._key(p)])
+            col = p.column(key) if key else None
+            if col is not None and _compatible(c, col) and self._key_holds(p):
+                people.append((p, col))
+        if self.probe is None or not people:
+            return
+        holding = [(p, x) for p, x in people if self._holds_values(t, c, p, x)]
+        if len(holding) == 1:
+            self._verify(t, c, *holding[0], fallback=True)
+        elif len(holding) > 1:
+            names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in holding)
+            self.refused.append(
+                Refused(
+                    t.qualified_name,
+                    (c.name,),
+                    holding[0][0].qualified_name,
+                    (holding[0][1].name,),
+                    "name",
+                    f"a person's role that names no table; several tables of people hold its"
+                    f" values ({names})",
+                )
+            )
+
+    def _holds_values(self, t: TableInfo, c: ColumnInfo, p: TableInfo, x: ColumnInfo) -> bool:
+        assert self.probe is not None
+        found = contained(
+            self.probe, self.ref[self._key(t)], [c.name], self.ref[self._key(p)], [x.name]
+        )
+        return not found.error and found.checked > 0 and not found.missing
 
     def _bare_ids(self) -> dict[str, list[tuple[TableInfo, ColumnInfo]]]:
         """Tables with a column named by a key word alone (`ID`, `no`), by that word."""

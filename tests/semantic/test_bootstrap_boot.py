@@ -1,0 +1,135 @@
+"""Bootstrap on schemas without keys (issue 12): a person's role (`ReviewerId`) linked to the
+one table of people holding its values, and a text code linked to the table that describes it
+(`Severity` -> `SeverityLevel.Severity`). Every link is verified on the data or refused with a
+reason; SQL is proven by executing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from nexatron.semantic.bootstrap import BootstrapResult, bootstrap
+from nexatron.semantic.compiler import compile_query
+from nexatron.semantic.model import SemanticLayer, SemanticQuery
+from nexatron.semantic.probe import EngineProbe
+from nexatron.warehouse.engines.duckdb import DuckDBConfig, DuckDBEngine
+
+# A workshop: tasks written by one member and reviewed by another; a severity code described
+# by its own table; rooms keyed by small numbers too (no person's name: never a person).
+WORKSHOP = """
+CREATE TABLE Member (MemberId INTEGER, FullName VARCHAR, Guild VARCHAR);
+CREATE TABLE Room (RoomId INTEGER, Label VARCHAR);
+CREATE TABLE SeverityLevel (Severity VARCHAR, SeverityLabel VARCHAR, MaxDays INTEGER);
+CREATE TABLE Task (TaskId INTEGER, CreatorId INTEGER, ReviewerId INTEGER, Severity VARCHAR,
+  Title VARCHAR);
+INSERT INTO Member VALUES (1, 'Ada', 'Smiths'), (2, 'Bo', 'Smiths'), (3, 'Cy', 'Weavers'),
+  (4, 'Di', 'Weavers');
+INSERT INTO Room VALUES (1, 'North'), (2, 'South'), (3, 'East'), (4, 'West');
+INSERT INTO SeverityLevel VALUES ('S1', 'Urgent', 1), ('S2', 'Normal', 5), ('S3', 'Low', 20);
+INSERT INTO Task VALUES (10, 1, 2, 'S1', 'Fix hinge'), (11, 1, 3, 'S2', 'Oil wheel'),
+  (12, 2, 3, 'S2', 'Paint door'), (13, 4, 1, 'S3', 'Sweep'), (14, 3, 3, 'S1', 'Patch roof');
+"""
+
+
+def _boot(tmp_path: Path, ddl: str) -> tuple[BootstrapResult, Path]:
+    path = tmp_path / "db.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(ddl)
+    con.close()
+    engine = DuckDBEngine(DuckDBConfig(path=str(path)))
+    try:
+        return bootstrap(engine.introspect(), SemanticLayer(), EngineProbe(engine)), path
+    finally:
+        engine.dispose()
+
+
+def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return sorted(con.execute(sql).fetchall(), key=repr)
+    finally:
+        con.close()
+
+
+def _links(result: BootstrapResult) -> set[tuple[str, str, str, str]]:
+    return {
+        (r.from_table, r.from_columns[0], r.to_table, r.to_columns[0])
+        for r in result.layer.relationships
+    }
+
+
+def _refused(result: BootstrapResult) -> dict[str, str]:
+    return {r.name: r.reason for r in result.report.refused if r.kind == "relationship"}
+
+
+def test_person_roles_link_to_the_table_of_people_with_role_dimensions(tmp_path: Path) -> None:
+    result, path = _boot(tmp_path, WORKSHOP)
+    links = _links(result)
+    assert ("Task", "CreatorId", "Member", "MemberId") in links
+    assert ("Task", "ReviewerId", "Member", "MemberId") in links
+    assert not any(to == "Room" for _, _, to, _ in links)  # no person's name: not people
+    declared = {d.name: d.reason for d in result.report.declared if d.kind == "relationship"}
+    assert any("names no table" in reason for reason in declared.values())
+    reviewer = result.layer.dimension("reviewer_full_name")
+    assert reviewer is not None and reviewer.via is not None
+    query = SemanticQuery(metrics=["tasks"], dimensions=["reviewer_full_name"])
+    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = _rows(
+        path,
+        "SELECT m.FullName, count(*) FROM Task t JOIN Member m ON t.ReviewerId = m.MemberId "
+        "GROUP BY m.FullName",
+    )
+    assert got == gold
+
+
+def test_a_text_code_links_to_the_table_describing_it(tmp_path: Path) -> None:
+    result, path = _boot(tmp_path, WORKSHOP)
+    assert ("Task", "Severity", "SeverityLevel", "Severity") in _links(result)
+    query = SemanticQuery(metrics=["tasks"], dimensions=["severity_label"])
+    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = _rows(
+        path,
+        "SELECT s.SeverityLabel, count(*) FROM Task t JOIN SeverityLevel s "
+        "ON t.Severity = s.Severity GROUP BY s.SeverityLabel",
+    )
+    assert got == gold
+
+
+def test_unverified_person_and_code_links_are_refused_with_reasons(tmp_path: Path) -> None:
+    # two tables of people hold every reviewer: ambiguous; a code missing from its table and a
+    # describing table whose code repeats: not declared
+    ddl = WORKSHOP.replace(
+        "CREATE TABLE Room (RoomId INTEGER, Label VARCHAR);",
+        "CREATE TABLE Room (RoomId INTEGER, Label VARCHAR);\n"
+        "CREATE TABLE Guest (GuestId INTEGER, LastName VARCHAR);\n"
+        "INSERT INTO Guest VALUES (1, 'Ng'), (2, 'Oz'), (3, 'Po'), (4, 'Qi'), (5, 'Ra');",
+    ).replace("('S3', 'Low', 20)", "('S2', 'Low', 20)")
+    result, _ = _boot(tmp_path, ddl)
+    links = _links(result)
+    assert not any(c in {"ReviewerId", "CreatorId", "Severity"} for _, c, _, _ in links)
+    refused = _refused(result)
+    assert any("ReviewerId" in k and "several tables of people" in v for k, v in refused.items())
+    assert any("Severity" in k and "not unique" in v for k, v in refused.items())
+
+    missing = tmp_path / "missing"
+    missing.mkdir()
+    result, _ = _boot(missing, WORKSHOP + "INSERT INTO Task VALUES (15, 9, 9, 'S9', 'Ghost');")
+    links = _links(result)
+    assert not any(c in {"ReviewerId", "CreatorId", "Severity"} for _, c, _, _ in links)
+    assert any("Severity" in k and "sampled values" in v for k, v in _refused(result).items())
+
+
+def test_things_and_own_keys_are_not_people(tmp_path: Path) -> None:
+    ddl = """
+    CREATE TABLE Member (MemberId INTEGER, FullName VARCHAR);
+    CREATE TABLE Reading (ReadingId INTEGER, CounterId INTEGER, Value INTEGER);
+    CREATE TABLE painters (painter_id INTEGER, style VARCHAR);
+    INSERT INTO Member VALUES (1, 'Ada'), (2, 'Bo');
+    INSERT INTO Reading VALUES (1, 1, 5), (2, 2, 6);
+    INSERT INTO painters VALUES (1, 'Oil'), (2, 'Ink');
+    """
+    result, _ = _boot(tmp_path, ddl)
+    links = _links(result)
+    assert not any(c == "CounterId" for _, c, _, _ in links)
+    assert not any(c == "painter_id" for _, c, _, _ in links)  # a table's own key
