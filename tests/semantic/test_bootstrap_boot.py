@@ -1,7 +1,8 @@
-"""Bootstrap on schemas without keys (issue 12): a person's role (`ReviewerId`) linked to the
-one table of people holding its values, and a text code linked to the table that describes it
-(`Severity` -> `SeverityLevel.Severity`). Every link is verified on the data or refused with a
-reason; SQL is proven by executing it."""
+"""Bootstrap on abbreviated schemas without keys (issue 12): common short forms read as words
+(`snsrRdg`: sensor readings, `hrsQty`: hours, `insTyp` but not `check_ins`); a person's role
+(`ReviewerId`) linked to the one table of people holding its values; a text code linked to the
+table that describes it (`Severity` -> `SeverityLevel.Severity`). Every link is verified on the
+data or refused with a reason; SQL is proven by executing it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import duckdb
 from nexatron.semantic.bootstrap import BootstrapResult, bootstrap
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import SemanticLayer, SemanticQuery
+from nexatron.semantic.naming import Vocabulary, entity_names, readable_words
 from nexatron.semantic.probe import EngineProbe
 from nexatron.warehouse.engines.duckdb import DuckDBConfig, DuckDBEngine
 
@@ -133,3 +135,22 @@ def test_things_and_own_keys_are_not_people(tmp_path: Path) -> None:
     links = _links(result)
     assert not any(c == "CounterId" for _, c, _, _ in links)
     assert not any(c == "painter_id" for _, c, _, _ in links)  # a table's own key
+
+
+def test_common_short_forms_name_tables_and_columns() -> None:
+    names = entity_names(["snsrRdg", "fldVisit", "tchrNote"])
+    assert names["snsrRdg"] == ("sensor reading", "sensor readings")
+    assert names["fldVisit"] == ("field visit", "field visits")
+    assert names["tchrNote"] == ("teacher note", "teacher notes")
+    assert readable_words("gndrCd") == ["gender", "code"]
+    assert readable_words("dschTs") == ["discharge", "timestamp"]
+    assert readable_words("insTyp") == ["insurance", "type"]
+    assert readable_words("check_ins") == ["check", "ins"]  # check-ins, not insurance
+    assert entity_names(["gym_check_ins", "gym_members"])["gym_check_ins"][1] == "check ins"
+
+
+def test_hours_are_not_read_as_a_schema_word_that_fits_their_letters() -> None:
+    # "harvest" is a word of this schema and h-r-s fits its letters: hrs is still hours
+    vocabulary = Vocabulary(["hrvLog", "crewShift"], None, ["hrvDt", "hrsQty"])
+    assert readable_words("hrsQty", vocabulary) == ["hours", "quantity"]
+    assert readable_words("hrvDt", vocabulary) == ["harvest", "date"]

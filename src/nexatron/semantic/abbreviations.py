@@ -156,11 +156,74 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 
+# Further short forms common in hand-made schemas (data dictionaries, legacy naming standards),
+# kept apart from the list above. Only forms with one usual reading: `op` (operator or
+# operation), `req` (request or requisition), `exp` (expiry, expense, experience), `chg` (charge
+# or change), `doc` (document or doctor), `vol`, `pos`, `ind`, `fac`, `drv` stay out.
+COMMON_SHORT_FORMS: dict[str, str] = {
+    "abn": "abnormal",
+    "appt": "appointment",
+    "asgn": "assignment",
+    "avail": "available",
+    "bkg": "booking",
+    "brnch": "branch",
+    "clnt": "client",
+    "cls": "class",
+    "cnty": "county",
+    "cntct": "contact",
+    "ctgy": "category",
+    "dlr": "dealer",
+    "dsch": "discharge",
+    "engr": "engineer",
+    "evt": "event",
+    "fam": "family",
+    "fcst": "forecast",
+    "fld": "field",
+    "freq": "frequency",
+    "gndr": "gender",
+    "haz": "hazardous",
+    "hrs": "hours",
+    "hrv": "harvest",
+    "hrvst": "harvest",
+    "insp": "inspection",
+    "irrig": "irrigation",
+    "lang": "language",
+    "meas": "measurement",
+    "mfg": "manufacturing",
+    "moist": "moisture",
+    "msg": "message",
+    "mth": "month",
+    "opr": "operator",
+    "ovd": "overdraft",
+    "proj": "project",
+    "prsn": "person",
+    "rdg": "reading",
+    "rdng": "reading",
+    "rsn": "reason",
+    "rtg": "rating",
+    "snsr": "sensor",
+    "spclty": "specialty",
+    "sply": "supply",
+    "stn": "station",
+    "tchr": "teacher",
+    "tsk": "task",
+    "veh": "vehicle",
+    "whs": "warehouse",
+    "wrk": "work",
+    "yld": "yield",
+}
+ABBREVIATIONS.update({k: v for k, v in COMMON_SHORT_FORMS.items() if k not in ABBREVIATIONS})
+
+
 # Abbreviations that read differently in a text column: `jobTtl` is a title, `ttlAmt` a total.
 TEXT_ABBREVIATIONS: dict[str, str] = {"ttl": "title", "stat": "status", "desc": "description"}
 
 # Read as an abbreviation only as the last word: `cust_no` is a number, `no_show` is not.
 LAST_WORD_ONLY: dict[str, str] = {"no": "number"}
+
+# Read as an abbreviation only before another word: `insTyp` is an insurance type, `check_ins`
+# are check-ins.
+NOT_LAST_WORD: dict[str, str] = {"ins": "insurance"}
 
 
 # Read so only after a given word: `yrsExp` is years of experience, `expDt` an expiry date.
@@ -178,6 +241,8 @@ def expand(words: list[str], *, text: bool = False) -> list[str]:
     for i, word in enumerate(words):
         last = i == len(words) - 1 and len(words) > 1
         full = LAST_WORD_ONLY.get(word, word) if last else word
+        if i < len(words) - 1:
+            full = NOT_LAST_WORD.get(full, full)
         if i > 0:
             full = AFTER_WORD.get((words[i - 1], full), full)
         if text and last:
