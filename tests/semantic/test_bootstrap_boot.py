@@ -154,3 +154,33 @@ def test_hours_are_not_read_as_a_schema_word_that_fits_their_letters() -> None:
     vocabulary = Vocabulary(["hrvLog", "crewShift"], None, ["hrvDt", "hrsQty"])
     assert readable_words("hrsQty", vocabulary) == ["hours", "quantity"]
     assert readable_words("hrvDt", vocabulary) == ["harvest", "date"]
+
+
+def test_a_short_form_with_two_readings_is_read_by_what_it_names() -> None:
+    # a district is a thing (a table, a text column, a code or name); a distance a number
+    assert entity_names(["tblDist", "tblStore"])["tblDist"] == ("district", "districts")
+    assert readable_words("distNm", text=True) == ["district", "name"]
+    assert readable_words("distCd") == ["district", "code"]
+    assert readable_words("homeDistId") == ["home", "district", "id"]
+    assert readable_words("distKm") == ["distance", "km"]
+    assert readable_words("tripDist") == ["trip", "distance"]
+
+
+def test_a_key_to_a_district_table_links_there(tmp_path: Path) -> None:
+    ddl = """
+    CREATE TABLE ter_dist (distNo INTEGER, distNm VARCHAR);
+    CREATE TABLE ter_store (storeNo INTEGER, salesDistNo INTEGER, distKm DOUBLE);
+    INSERT INTO ter_dist VALUES (1, 'North'), (2, 'South');
+    INSERT INTO ter_store VALUES (10, 1, 2.5), (11, 1, 4.0), (12, 2, 1.5);
+    """
+    result, path = _boot(tmp_path, ddl)
+    assert ("ter_store", "salesDistNo", "ter_dist", "distNo") in _links(result)
+    assert result.layer.metric("total_distance_km") is not None
+    query = SemanticQuery(metrics=["stores"], dimensions=["district_name"])
+    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = _rows(
+        path,
+        "SELECT d.distNm, count(*) FROM ter_store s JOIN ter_dist d ON s.salesDistNo = d.distNo "
+        "GROUP BY d.distNm",
+    )
+    assert got == gold

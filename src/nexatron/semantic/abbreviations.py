@@ -51,7 +51,6 @@ ABBREVIATIONS: dict[str, str] = {
     "descr": "description",
     "dest": "destination",
     "disc": "discount",
-    "dist": "distance",
     "dlv": "delivery",
     "dlvr": "delivery",
     "dob": "date of birth",
@@ -234,11 +233,24 @@ AFTER_WORD: dict[tuple[str, str], str] = {
 }
 
 
-def expand(words: list[str], *, text: bool = False) -> list[str]:
+# Short forms read by what they name: a thing (a table's rows, a text column, before a key or
+# name word: `tblDist`, `distNm`, `distCd`, `distId`) or a measure (a number: `distKm`, `dist`).
+BY_KIND: dict[str, tuple[str, str]] = {"dist": ("district", "distance")}
+_NAMING_WORDS = frozenset(
+    {"id", "no", "nbr", "num", "number", "cd", "code", "key", "ref", "nm", "name", "desc"}
+)
+
+
+def expand(words: list[str], *, text: bool = False, entity: bool = False) -> list[str]:
     """Each abbreviated word replaced by its words: ["txn", "amt"] -> ["transaction", "amount"];
-    `text` for a text column's name (`job_ttl` -> job title)."""
+    `text` for a text column's name (`job_ttl` -> job title), `entity` for a table's."""
     out: list[str] = []
     for i, word in enumerate(words):
+        if word in BY_KIND:
+            after = words[i + 1] if i + 1 < len(words) else ""
+            thing = text or entity or after in _NAMING_WORDS
+            out.append(BY_KIND[word][0 if thing else 1])
+            continue
         last = i == len(words) - 1 and len(words) > 1
         full = LAST_WORD_ONLY.get(word, word) if last else word
         if i < len(words) - 1:

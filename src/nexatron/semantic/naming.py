@@ -189,7 +189,7 @@ def entity_words(table_name: str, prefix: str | None) -> list[str]:
         raw = raw[1:]
     while len(raw) > 1 and raw[0] in TABLE_MARKERS:
         raw = raw[1:]
-    full = expand(raw) or raw or ["row"]
+    full = expand(raw, entity=True) or raw or ["row"]
     return [*full[:-1], singular(full[-1])]
 
 
