@@ -184,3 +184,33 @@ def test_a_key_to_a_district_table_links_there(tmp_path: Path) -> None:
         "GROUP BY d.distNm",
     )
     assert got == gold
+
+
+def test_a_reference_column_links_to_its_tables_first_column_key(tmp_path: Path) -> None:
+    # `ReaderRef` and `AcctRef` name their tables but not their keys' names or key words
+    ddl = """
+    CREATE TABLE Reader (ReaderID INTEGER, ReaderName VARCHAR);
+    CREATE TABLE tblAcct (AcctNo INTEGER, Opened DATE);
+    CREATE TABLE Borrowing (BorrowingID INTEGER, ReaderRef INTEGER, AcctRef INTEGER);
+    INSERT INTO Reader VALUES (1, 'Ann'), (2, 'Bob'), (3, 'Cy');
+    INSERT INTO tblAcct VALUES (70, DATE '2024-01-01'), (71, DATE '2024-02-01');
+    INSERT INTO Borrowing VALUES (1, 1, 70), (2, 1, 71), (3, 3, 70);
+    """
+    result, path = _boot(tmp_path, ddl)
+    links = _links(result)
+    assert ("Borrowing", "ReaderRef", "Reader", "ReaderID") in links
+    assert ("Borrowing", "AcctRef", "tblAcct", "AcctNo") in links
+    query = SemanticQuery(metrics=["borrowings"], dimensions=["reader_name"])
+    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = _rows(
+        path,
+        "SELECT r.ReaderName, count(*) FROM Borrowing b JOIN Reader r ON b.ReaderRef = r.ReaderID "
+        "GROUP BY r.ReaderName",
+    )
+    assert got == gold
+
+    missing = tmp_path / "missing"
+    missing.mkdir()
+    result, _ = _boot(missing, ddl + "INSERT INTO Borrowing VALUES (4, 9, 70);")
+    assert not any(c == "ReaderRef" for _, c, _, _ in _links(result))
+    assert any("ReaderRef" in k and "sampled values" in v for k, v in _refused(result).items())

@@ -345,7 +345,13 @@ class LinkFinder:
             led = _entity_led(entity, self._words(col.name))
             if len(led) >= 2 and led[-1] in KEY_WORDS and words[-len(led) :] == led:
                 return col
-        return p.column("id")
+        bare = p.column("id")
+        if bare is not None:
+            return bare
+        # `PatronRef` -> Patron's first column `PatronID`, `AcctRef` -> `AcctNo`: the parent's
+        # key guessed from its first column (unique on the data), whatever its key word
+        key = _key_candidate(p, self.vocabulary, entity)
+        return p.column(key) if key and p is not t and self._key_holds(p) else None
 
     def _inferred(self, t: TableInfo, c: ColumnInfo) -> None:
         if c.type not in _NUMERIC | {"string", "uuid"}:
