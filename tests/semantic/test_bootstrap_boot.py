@@ -214,3 +214,38 @@ def test_a_reference_column_links_to_its_tables_first_column_key(tmp_path: Path)
     result, _ = _boot(missing, ddl + "INSERT INTO Borrowing VALUES (4, 9, 70);")
     assert not any(c == "ReaderRef" for _, c, _, _ in _links(result))
     assert any("ReaderRef" in k and "sampled values" in v for k, v in _refused(result).items())
+
+
+def test_headcount_counts_the_one_table_of_employees(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from nexatron.evaluation.run import value_index
+    from nexatron.nlq.lexicon import build_lexicon
+    from nexatron.nlq.understand import understand
+    from nexatron.semantic.dates import DateContext
+
+    ddl = """
+    CREATE TABLE ops_team (teamNo INTEGER, teamNm VARCHAR);
+    CREATE TABLE ops_emp (empNo INTEGER, empNm VARCHAR, teamNo INTEGER);
+    INSERT INTO ops_team VALUES (1, 'Red'), (2, 'Blue');
+    INSERT INTO ops_emp VALUES (1, 'Ann', 1), (2, 'Bob', 1), (3, 'Cy', 2);
+    """
+    result, path = _boot(tmp_path, ddl)
+    count = result.layer.metric("employees")
+    assert count is not None and {"headcount", "staff"} <= set(count.synonyms)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        lex = build_lexicon(result.layer, value_index(con, result.layer))
+    finally:
+        con.close()
+    ctx = DateContext(now=dt.datetime(2026, 6, 17, tzinfo=dt.UTC), timezone="UTC")
+    plan = understand("headcount per team", lex, ctx=ctx)
+    got = _rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
+    gold = "SELECT t.teamNm, count(*) FROM ops_emp e JOIN ops_team t ON e.teamNo = t.teamNo"
+    assert {r[-2:] for r in got} == set(_rows(path, gold + " GROUP BY t.teamNm"))
+
+    two = tmp_path / "two"
+    two.mkdir()
+    result, _ = _boot(two, ddl + "CREATE TABLE ops_worker (workerNo INTEGER, workerNm VARCHAR);")
+    count = result.layer.metric("employees")
+    assert count is not None and "headcount" not in count.synonyms

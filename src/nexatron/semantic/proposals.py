@@ -32,7 +32,7 @@ from nexatron.semantic.naming import (
     split_words,
 )
 from nexatron.semantic.report import BootstrapReport, Skipped
-from nexatron.semantic.synonyms import INCOME_WORDS, income_like
+from nexatron.semantic.synonyms import COUNT_NAMES, INCOME_WORDS, income_like
 from nexatron.warehouse.types import ColumnInfo, SchemaSnapshot, TableInfo
 
 
@@ -164,6 +164,9 @@ class Proposer:
         for alias in t.aliases:
             others = plural(alias)
             synonyms += [others, f"number of {others}", f"{alias} count"]
+        counted = [x for x in self.tables if x.entity_text in COUNT_NAMES]
+        if counted == [t]:  # 'headcount' for the one table of employees
+            synonyms += [w for w in COUNT_NAMES[t.entity_text] if w not in synonyms]
         return Proposal(
             t,
             None,

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 ENTITY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "customer": ("client",),
     "client": ("customer",),
-    "employee": ("staff member", "worker"),
+    "employee": ("staff member", "worker", "staff"),
     "vehicle": ("car",),
     "doctor": ("physician",),
     "physician": ("doctor",),
@@ -25,6 +25,15 @@ ENTITY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "vessel": ("ship",),
     "vet": ("veterinarian",),
     "admission": ("hospital stay",),
+}
+
+# What the count of a table's rows is called as one word: the headcount of the people employed.
+# Given to the one table of the schema whose rows are such (two such tables: to neither).
+COUNT_NAMES: dict[str, tuple[str, ...]] = {
+    "employee": ("headcount", "head count"),
+    "staff member": ("headcount", "head count"),
+    "staff": ("headcount", "head count"),
+    "worker": ("headcount", "head count"),
 }
 
 # What income is called; and words of money columns that are not income.
