@@ -249,3 +249,36 @@ def test_headcount_counts_the_one_table_of_employees(tmp_path: Path) -> None:
     result, _ = _boot(two, ddl + "CREATE TABLE ops_worker (workerNo INTEGER, workerNm VARCHAR);")
     count = result.layer.metric("employees")
     assert count is not None and "headcount" not in count.synonyms
+
+
+def test_a_measure_in_a_unit_of_area_is_an_area(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from nexatron.evaluation.run import value_index
+    from nexatron.nlq.lexicon import build_lexicon
+    from nexatron.nlq.understand import understand
+    from nexatron.semantic.dates import DateContext
+
+    assert readable_words("floorSqm") == ["floor", "square", "metres"]
+    assert readable_words("plotHa") == ["plot", "hectares"]
+    assert readable_words("haulDist") == ["haul", "distance"]
+    # unit words are no nouns of the schema: `mtr` is still a meter beside `floorSqm`
+    assert Vocabulary(["mtrReading", "meter"], None, ["floorSqm"]).read("mtr") == "meter"
+    ddl = """
+    CREATE TABLE block (blockNo INTEGER, blockNm VARCHAR);
+    CREATE TABLE unit (unitNo INTEGER, blockNo INTEGER, floorSqm INTEGER);
+    INSERT INTO block VALUES (1, 'A'), (2, 'B');
+    INSERT INTO unit VALUES (1, 1, 50), (2, 1, 80), (3, 2, 120);
+    """
+    result, path = _boot(tmp_path, ddl)
+    dim = result.layer.dimension("floor_square_metres")
+    assert dim is not None and "floor area" in dim.synonyms
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        lex = build_lexicon(result.layer, value_index(con, result.layer))
+    finally:
+        con.close()
+    ctx = DateContext(now=dt.datetime(2026, 6, 17, tzinfo=dt.UTC), timezone="UTC")
+    plan = understand("average floor area", lex, ctx=ctx)
+    got = _rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
+    assert got == _rows(path, "SELECT avg(floorSqm) FROM unit")

@@ -218,7 +218,15 @@ ABBREVIATIONS.update({k: v for k, v in COMMON_SHORT_FORMS.items() if k not in AB
 TEXT_ABBREVIATIONS: dict[str, str] = {"ttl": "title", "stat": "status", "desc": "description"}
 
 # Read as an abbreviation only as the last word: `cust_no` is a number, `no_show` is not.
-LAST_WORD_ONLY: dict[str, str] = {"no": "number"}
+LAST_WORD_ONLY: dict[str, str] = {
+    "no": "number",
+    # units of area, as the last word of a measure: `areaHa`, `floorSqm`, `lotSqft`
+    "ha": "hectares",
+    "sqm": "square metres",
+    "sqft": "square feet",
+}
+# Words of the units above: a measure ending with one is an area (`floorSqm`: floor area).
+AREA_UNITS: tuple[tuple[str, ...], ...] = (("hectares",), ("square", "metres"), ("square", "feet"))
 
 # Read as an abbreviation only before another word: `insTyp` is an insurance type, `check_ins`
 # are check-ins.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nexatron.semantic.abbreviations import expand
+from nexatron.semantic.abbreviations import AREA_UNITS, expand
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
@@ -89,8 +89,13 @@ class Vocabulary:
         found: set[str] = set()
         for name in table_names:
             found.update(w for w in entity_words(name, prefix) if len(w) >= 4)
+        units = {w for unit in AREA_UNITS for w in unit}  # read from `ha`, `sqm`: not nouns
         for name in column_names:  # full words only: `shprNo` does not make "shpr" a word
-            found.update(w for w in expand(words(name)) if len(w) >= 4 and _has_vowel(w[1:]))
+            found.update(
+                w
+                for w in expand(words(name))
+                if len(w) >= 4 and _has_vowel(w[1:]) and w not in units
+            )
         self.words = frozenset(found)
         self._read: dict[str, str] = {}
 

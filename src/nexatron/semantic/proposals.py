@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nexatron.semantic.abbreviations import AREA_UNITS
 from nexatron.semantic.column_kinds import (
     AGG_WORDS,
     BARE,
@@ -95,6 +96,17 @@ _PAST = {
     "launch": "launched",
     "release": "released",
 }
+
+
+def area_words(words: list[str]) -> list[str]:
+    """ "floor square metres" -> floor area, "area hectares" -> area: a measure in a unit of
+    area, named as one; [] otherwise."""
+    for unit in AREA_UNITS:
+        n = len(unit)
+        if len(words) > n and tuple(words[-n:]) == unit:
+            head = words[:-n]
+            return head if head[-1] == "area" else [*head, "area"]
+    return []
 
 
 def year_event(words: list[str]) -> list[str]:
@@ -193,6 +205,11 @@ class Proposer:
             synonyms.append(f"{words[0]} of {words[1]}")  # years of experience
         if c.type in NUMERIC and not key:
             synonyms.extend(x for x in year_event(words) if x not in synonyms)
+            area = area_words(words)
+            if area:
+                synonyms.extend(
+                    x for x in (" ".join(area), " ".join(words[-2:])) if x not in synonyms
+                )
         n = len(t.entity)
         if c.type == "string" and not key and words[:n] == t.entity and words[n:] in NAMING:
             synonyms.append(words[-1])  # the entity's own name: "names of customers"
@@ -242,6 +259,9 @@ class Proposer:
                 synonyms += [f"{a} {words[0]} of {words[1]}" for a in heads]
             if words[: len(t.entity)] != t.entity:
                 synonyms.append(f"{head.lower()} {t.entity_text} {text}")
+            area = area_words(words)
+            if area:
+                synonyms += [f"{a} {' '.join(area)}" for a in (*alternatives, head.lower())]
             if short is not None:
                 synonyms.append(f"{head.lower()} {short}")
                 if not short.startswith(t.entity_text):
