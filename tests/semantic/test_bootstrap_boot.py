@@ -282,3 +282,17 @@ def test_a_measure_in_a_unit_of_area_is_an_area(tmp_path: Path) -> None:
     plan = understand("average floor area", lex, ctx=ctx)
     got = _rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
     assert got == _rows(path, "SELECT avg(floorSqm) FROM unit")
+
+
+def test_a_percent_is_also_a_percentage(tmp_path: Path) -> None:
+    ddl = """
+    CREATE TABLE probe (probeNo INTEGER, humidPct DOUBLE);
+    INSERT INTO probe VALUES (1, 40.0), (2, 55.5), (3, 61.0);
+    """
+    result, path = _boot(tmp_path, ddl)
+    dim = result.layer.dimension("humid_percent")
+    assert dim is not None and "humid percentage" in dim.synonyms
+    top = result.layer.metric("max_humid_percent")
+    assert top is not None and "highest humid percentage" in top.synonyms
+    sql = compile_query(result.layer, SemanticQuery(metrics=["max_humid_percent"]), "duckdb").sql
+    assert _rows(path, sql) == _rows(path, "SELECT max(humidPct) FROM probe")

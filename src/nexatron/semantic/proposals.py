@@ -109,6 +109,13 @@ def area_words(words: list[str]) -> list[str]:
     return []
 
 
+def percentage_words(words: list[str]) -> list[str]:
+    """ "moisture percent" (`moistPct`) -> moisture percentage, as people also say it."""
+    if "percent" not in words:
+        return []
+    return ["percentage" if w == "percent" else w for w in words]
+
+
 def year_event(words: list[str]) -> list[str]:
     """ "founded" for a founded year, "built" for a build year: the event a year column dates,
     so "teams founded before 1930" filters on it."""
@@ -205,6 +212,9 @@ class Proposer:
             synonyms.append(f"{words[0]} of {words[1]}")  # years of experience
         if c.type in NUMERIC and not key:
             synonyms.extend(x for x in year_event(words) if x not in synonyms)
+            spoken = percentage_words(words)
+            if spoken:
+                synonyms.append(" ".join(spoken))
             area = area_words(words)
             if area:
                 synonyms.extend(
@@ -262,6 +272,9 @@ class Proposer:
             area = area_words(words)
             if area:
                 synonyms += [f"{a} {' '.join(area)}" for a in (*alternatives, head.lower())]
+            spoken = percentage_words(words)
+            if spoken:
+                synonyms += [f"{a} {' '.join(spoken)}" for a in (*alternatives, head.lower())]
             if short is not None:
                 synonyms.append(f"{head.lower()} {short}")
                 if not short.startswith(t.entity_text):
