@@ -296,3 +296,18 @@ def test_a_percent_is_also_a_percentage(tmp_path: Path) -> None:
     assert top is not None and "highest humid percentage" in top.synonyms
     sql = compile_query(result.layer, SemanticQuery(metrics=["max_humid_percent"]), "duckdb").sql
     assert _rows(path, sql) == _rows(path, "SELECT max(humidPct) FROM probe")
+
+
+def test_a_unit_and_a_quantity_word_is_that_unit(tmp_path: Path) -> None:
+    ddl = """
+    CREATE TABLE crew_shift (shiftNo INTEGER, hrsQty DOUBLE, yrsExp INTEGER);
+    INSERT INTO crew_shift VALUES (1, 7.5, 3), (2, 8.0, 10);
+    """
+    result, path = _boot(tmp_path, ddl)
+    total = result.layer.metric("total_hours_quantity")
+    assert total is not None and "total hours" in total.synonyms
+    assert not any("hours of quantity" in s for s in total.synonyms)
+    experience = result.layer.metric("avg_years_experience")
+    assert experience is not None and "average years of experience" in experience.synonyms
+    sql = compile_query(result.layer, SemanticQuery(metrics=["total_hours_quantity"]), "duckdb")
+    assert _rows(path, sql.sql) == _rows(path, "SELECT sum(hrsQty) FROM crew_shift")

@@ -80,7 +80,16 @@ def idlike(c: ColumnInfo, words: list[str]) -> bool:
 def unit_led(words: list[str]) -> bool:
     """ "years experience": a unit and a noun, also read "years of experience" (not "hours
     worked")."""
-    return len(words) == 2 and words[0] in UNITS and not words[1].endswith(("ed", "ing"))
+    return (
+        len(words) == 2
+        and words[0] in UNITS
+        and not words[1].endswith(("ed", "ing"))
+        and words[1] not in UNIT_QUANTITY
+    )
+
+
+# A unit followed by one of these is only that unit: `hrsQty` is hours, not "hours of quantity".
+UNIT_QUANTITY = _set("quantity count number amount total")
 
 
 def is_money(c: ColumnInfo, words: list[str]) -> bool:

@@ -19,6 +19,8 @@ from nexatron.semantic.column_kinds import (
     NUMERIC,
     RATIO,
     TEXT_TAIL,
+    UNIT_QUANTITY,
+    UNITS,
     idlike,
     is_money,
     unit_led,
@@ -161,6 +163,8 @@ class Proposer:
         balance, "night count" -> nights; None when there is none or it names an entity."""
         if len(words) < 2:
             return None
+        if len(words) == 2 and words[0] in UNITS and words[1] in UNIT_QUANTITY:
+            return words[0]  # "hours quantity" (`hrsQty`) -> hours
         if words[-1] in GENERIC_TAIL:
             short = " ".join(words[:-1])
         elif words[-1] == "count":
