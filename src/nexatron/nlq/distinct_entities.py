@@ -10,13 +10,24 @@ table that points to both ('members who borrowed at least one book': loans.membe
 else named after the rows ('for a visit') leaves the question to the other passes (which refuse
 what they cannot read), so a count is never taken over the wrong rows. The reading is announced
 in the answer's warnings.
+
+A value may stand where the rows' noun does ('how many distinct customers rented a Tesla',
+'different guests stayed at the Grand Vista'): the entity is then counted over the one table of
+rows pointing to it whose shortest many-to-one path reaches the value's table (one such path),
+and the value is left for the value filters. When the entity reaches that table itself (a
+patient's home store beside the fills' store), only 'distinct'/'different' said outright with
+a verb naming none of the entity's own columns counts over the rows (announced); else asked.
 """
 
 from __future__ import annotations
 
+from nexatron.nlq.errors import clarification
+from nexatron.nlq.light_verbs import PARTICIPLES
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading
 from nexatron.nlq.state import ParseState
+from nexatron.nlq.word_lists import FUNCTION
+from nexatron.nlq.word_roots import shares_root
 from nexatron.semantic.model import ColumnAggregate, Dimension, Relationship
 
 _DISTINCT = frozenset({"different", "distinct", "unique"})
@@ -27,8 +38,13 @@ _GLUE = frozenset(
         "in", "on", "for", "to", "from", "with", "by", "our", "their", "once", "of",
     }
 )  # fmt: skip
-_AFTER = frozenset({"?", ".", "!", "in", "on", "at", "the", "for", "from", "by", "of", "during"})
+_AFTER = frozenset(
+    {"?", ".", "!", "in", "on", "at", "the", "a", "an", "for", "from", "by", "of", "during"}
+    | {"something", "anything"}
+)
+_END = frozenset({"?", ".", "!", "so", "far", "ever", "yet"})
 _MAX_VERBS = 2
+_MAX_HOPS = 3
 
 
 def _tables(state: ParseState, reading: Reading) -> set[str]:
@@ -132,18 +148,91 @@ def distinct_entities(state: ParseState) -> None:
             verbs.append(j)
         j += 1
     rows_reading = state.reading(j)
-    if rows_reading is None or len(verbs) > _MAX_VERBS:
-        return
     gap = {state.low(x) for x in range(at + 1, j)}
     distinct = distinct or {"at least", "one"} <= gap or "once" in gap
+    if not distinct or len(verbs) > _MAX_VERBS:
+        return
+    if rows_reading is None:
+        _counted_by_verb(state, at, words, j, entity, verbs)
+        return
+    if rows_reading.kind == "value":
+        _counted_through_value(state, at, words, j, entity, verbs)
+        return
     rows = _tables(state, rows_reading) - {entity}
-    if not distinct or len(rows) != 1:
+    if len(rows) != 1:
         return
     if not _rest_is_plain(state, j + 1):
         return
     dim = linking_column(state, entity, rows.pop())
     if dim is None:
         return
+    _count_distinct(state, dim, words, at, j, verbs)
+    state.used.add(j)
+    state.draft.entities.append((rows_reading.item.text, dim.table))
+    state.draft.assumptions.append(
+        f"counted different '{counted.item.text}' with '{rows_reading.item.text}': the distinct"
+        f" {(dim.label or dim.name).lower()} values of table {dim.table}"
+    )
+
+
+def _counted_by_verb(
+    state: ParseState, at: int, words: list[int], end: int, entity: str, verbs: list[int]
+) -> None:
+    """'How many different crops have been planted?', 'distinct players have scored at least
+    once': the question ends on a participle; the entity is counted over the one table of rows
+    pointing to it (once), or, when several do, the one whose name shares the verb's root
+    ('admitted': admissions). Announced."""
+    if any(state.low(x) not in _END for x in range(end, len(state.items))):
+        return
+    if not verbs or not all(_participle(state.low(v)) for v in verbs):
+        return
+    children = [
+        links[0]
+        for child in {r.from_table for r in state.lex.layer.relationships} - {entity}
+        if len(links := _links(state, child, entity)) == 1
+    ]
+    if len(children) > 1:
+        verb_words = [state.low(v) for v in verbs]
+        children = [r for r in children if _verb_names(state, verb_words, r.from_table)]
+    if len(children) != 1:
+        return
+    dim = _key_dimension(state, children[0])
+    if dim is None:
+        return
+    counted = state.readings[at]
+    assert counted is not None
+    _count_distinct(state, dim, words, at, end, verbs)
+    verb = " ".join(state.items[v].text for v in verbs)
+    state.draft.assumptions.append(
+        f"counted different '{counted.item.text}' ('{verb}') over the {children[0].from_table}"
+        f" rows pointing to them: the distinct {(dim.label or dim.name).lower()} values of"
+        f" table {dim.table}"
+    )
+
+
+def _verb_names(state: ParseState, verbs: list[str], table: str) -> bool:
+    """A verb shares its root with the table's name or its row count's label ('admitted' and
+    'admission')."""
+    names = [table] + [
+        m.label or m.name
+        for m in state.lex.metrics.values()
+        if m.table == table and m.agg == "count"
+    ]
+    return any(shares_root(v, names) for v in verbs)
+
+
+def _participle(low: str) -> bool:
+    """A past participle ('planted', 'scored', 'sold'), not a function word ('there')."""
+    return low.isalpha() and low not in FUNCTION and (low.endswith("ed") or low in PARTICIPLES)
+
+
+def _count_distinct(
+    state: ParseState, dim: Dimension, words: list[int], at: int, end: int, verbs: list[int]
+) -> None:
+    """Count the different values of `dim` for the entity at `at`: the aggregate, its
+    explanation, and the count and linking words (up to `end`) marked used."""
+    counted = state.readings[at]
+    assert counted is not None
     aggregate = ColumnAggregate(agg="count_distinct", dimension=dim.name)
     if aggregate not in state.draft.aggregates:
         state.draft.aggregates.append(aggregate)
@@ -156,18 +245,13 @@ def distinct_entities(state: ParseState) -> None:
             detail=f"number of different {dim.label or dim.name}".lower(),
         )
     )
-    for x in range(at + 1, j):
+    for x in range(at + 1, end):
         state.used.add(x)
         if x in verbs:
             state.draft.explanation.append(
                 Explained(text=state.items[x].text, kind="context", target=dim.table)
             )
-    state.used.update({*words, at, j})
-    state.draft.entities.append((rows_reading.item.text, dim.table))
-    state.draft.assumptions.append(
-        f"counted different '{counted.item.text}' with '{rows_reading.item.text}': the distinct"
-        f" {(dim.label or dim.name).lower()} values of table {dim.table}"
-    )
+    state.used.update({*words, at})
 
 
 def _rest_is_plain(state: ParseState, start: int) -> bool:
@@ -182,3 +266,95 @@ def _rest_is_plain(state: ParseState, start: int) -> bool:
             continue
         return False
     return True
+
+
+def _paths(state: ParseState, start: str, goal: str) -> int:
+    """How many shortest many-to-one paths (at most `_MAX_HOPS` long) lead from `start` to
+    `goal` (the join the compiler takes); a table reaches itself by the empty path."""
+    if start == goal:
+        return 1
+    ends = {start: 1}
+    for _ in range(_MAX_HOPS):
+        step: dict[str, int] = {}
+        for r in state.lex.layer.relationships:
+            if r.from_table in ends and r.cardinality == "many_to_one":
+                step[r.to_table] = step.get(r.to_table, 0) + ends[r.from_table]
+        if goal in step:
+            return step[goal]
+        ends = step
+    return 0
+
+
+def _value_bridges(state: ParseState, entity: str, table: str) -> list[Relationship]:
+    """The relationships of rows that point to `entity` (once) and reach `table` (one way)."""
+    found: list[Relationship] = []
+    for child in {r.from_table for r in state.lex.layer.relationships} - {entity}:
+        links = _links(state, child, entity)
+        if len(links) == 1 and _paths(state, child, table) == 1:
+            found.append(links[0])
+    return found
+
+
+def _counted_over_rows(state: ParseState, words: list[int], entity: str, verbs: list[int]) -> bool:
+    """'distinct'/'different' said outright, and no verb names a column of the entity itself:
+    the count is over rows pointing to the entity (a column of its own needs no 'distinct')."""
+    if not any(state.low(w) in _DISTINCT for w in words):
+        return False
+    names = [
+        f"{d.name} {d.label or ''}" for d in state.lex.dimensions.values() if d.table == entity
+    ]
+    return not any(shares_root(state.low(v), names) for v in verbs)
+
+
+def _counted_through_value(
+    state: ParseState, at: int, words: list[int], j: int, entity: str, verbs: list[int]
+) -> None:
+    """'how many distinct customers rented a Tesla', 'different guests stayed at the Grand
+    Vista': the entity's key counted over the one table of rows pointing to it that reaches the
+    value's table; the value stays for the value filters. The entity's own link to that table
+    ('patients' home store') beside such rows: asked which is meant."""
+    reading = state.readings[j]
+    assert reading is not None
+    tables = {state.lex.dimensions[t].table for t in reading.targets if t in state.lex.dimensions}
+    if len(tables) != 1 or entity in tables or not verbs:
+        return
+    table = tables.pop()
+    rest = j + 1
+    after = state.reading(rest)
+    if after is not None and _tables(state, after) == {table}:
+        rest += 1  # 'the Clean Water appeal': the value's own table named after it
+    if not _rest_is_plain(state, rest):
+        return
+    bridges = _value_bridges(state, entity, table)
+    if len(bridges) != 1:
+        return
+    dim = _key_dimension(state, bridges[0])
+    if dim is None:
+        return
+    counted = state.readings[at]
+    assert counted is not None
+    verb = " ".join(state.items[v].text for v in verbs)
+    own = _paths(state, entity, table) > 0
+    if own and not _counted_over_rows(state, words, entity, verbs):
+        raise clarification(
+            f"'{counted.item.text} {verb} {reading.item.text}': the {counted.item.text} whose"
+            f" own {table} is '{reading.item.text}', or those with {bridges[0].from_table} rows"
+            f" at '{reading.item.text}'?",
+            ambiguous=verb,
+            candidates=[
+                {"kind": "entity", "entity": entity, "via": entity},
+                {"kind": "entity", "entity": entity, "via": bridges[0].from_table},
+            ],
+        )
+    _count_distinct(state, dim, words, at, j, verbs)
+    if rest > j + 1:
+        state.used.add(j + 1)
+        state.draft.explanation.append(
+            Explained(text=state.items[j + 1].text, kind="context", target=table)
+        )
+    state.draft.assumptions.append(
+        f"counted different '{counted.item.text}' by the {bridges[0].from_table} rows that"
+        f" point to them and lead to '{reading.item.text}' ({verb}): the distinct"
+        f" {(dim.label or dim.name).lower()} values of table {dim.table}"
+        + (f", not by their own {table}" if own else "")
+    )

@@ -161,12 +161,26 @@ class _Builder:
         )
         # What each table's rows are called, read as bootstrap reads names ("tblHotel" ->
         # "hotels", "acTxn" -> "transactions"): a raw table name is rarely a word people type.
-        self.entity_words = {
-            table: words_of(plural) for table, (_one, plural) in entity_names(tables).items()
+        names = entity_names(tables)
+        self.entity_words = {table: words_of(plural) for table, (_one, plural) in names.items()}
+        # the singular where it stems apart from the plural ('diagnosis' / 'diagnoses',
+        # 'analysis' / 'analyses'): 'admissions by diagnosis' names the table's rows too
+        self.singular_words = {
+            table: words_of(one)
+            for table, (one, plural) in names.items()
+            if [stem(w) for w in words_of(one)] != [stem(w) for w in words_of(plural)]
         }
 
     def table_words(self, table: str) -> list[str]:
         return self.entity_words.get(table) or words_of(table.split(".")[-1])
+
+    def add_entity(self, table: str) -> None:
+        """The table's rows named by its plural noun, and by its singular where that stems
+        apart."""
+        self.add(self.table_words(table), Entry("entity", table, strength=0, source="table"))
+        if table in self.singular_words:
+            entry = Entry("entity", table, strength=0, source="table")
+            self.add(self.singular_words[table], entry)
 
     def add(self, words: list[str], entry: Entry, schema: bool = True) -> None:
         key = tuple(stem(w) for w in words)
@@ -211,10 +225,7 @@ class _Builder:
                 base = col[:-3] if m.agg == "count_distinct" and col.endswith("_id") else col
                 self.add(words_of(base), Entry("metric", m.name, strength=1, source="column"))
         if m.table:
-            self.add(
-                self.table_words(m.table),
-                Entry("entity", m.table, strength=0, source="table"),
-            )
+            self.add_entity(m.table)
             if m.agg == "count" and m.expr in {None, "*", "1"}:
                 # other names of the table's rows ("students" for HighSchooler, "clients")
                 for synonym in m.synonyms:
@@ -250,7 +261,7 @@ class _Builder:
                 core = boolean_core(words)
                 if core and core != words:
                     self.add(core, Entry("dimension", dim.name, strength=2, source="column"))
-        self.add(table_words, Entry("entity", dim.table, strength=0, source="table"))
+        self.add_entity(dim.table)
 
     def values(self, dim: str, values: list[str]) -> None:
         """Index values by their lowercase words; the fast path skips the tokenizer."""
