@@ -177,3 +177,28 @@ def test_a_participle_with_several_tables_pointing_at_the_entity_is_not_guessed(
     # trainers and workouts both point at studios, and 'visited' names neither
     with pytest.raises((Refusal, Clarification)):
         studio.plan("how many different studios have been visited?")
+
+
+def test_a_verb_linking_the_rows_to_a_related_value_is_announced(studio: Studio) -> None:
+    gold = (
+        "SELECT count(*) FROM trainers t JOIN studios s ON t.based_studio_id = s.studio_id"
+        " WHERE s.studio_name = 'Riverside'"
+    )
+    question = "number of trainers working at Riverside"
+    assert studio.matches(question, gold)
+    assert any("'working' as linking" in a for a in studio.plan(question).assumptions)
+    gold = "SELECT count(*) FROM clients WHERE region = 'North'"
+    assert studio.matches("how many clients live in North", gold)
+
+
+def test_a_verb_that_selects_rows_or_names_a_column_is_not_a_link(studio: Studio) -> None:
+    with pytest.raises(Refusal):
+        studio.plan("number of workouts cancelled at Riverside")  # which workouts: not said
+    with pytest.raises(Refusal):
+        studio.plan("how many makers supplied North")  # a client's region: no attribute of makers
+
+
+def test_a_word_that_excludes_or_places_is_never_read_as_a_link(studio: Studio) -> None:
+    # 'outside Riverside' is not 'at Riverside': refused by name, not answered as Riverside's
+    with pytest.raises(Refusal, match="outside"):
+        studio.plan("number of workouts outside Riverside")

@@ -268,7 +268,7 @@ def _rest_is_plain(state: ParseState, start: int) -> bool:
     return True
 
 
-def _paths(state: ParseState, start: str, goal: str) -> int:
+def many_to_one_paths(state: ParseState, start: str, goal: str) -> int:
     """How many shortest many-to-one paths (at most `_MAX_HOPS` long) lead from `start` to
     `goal` (the join the compiler takes); a table reaches itself by the empty path."""
     if start == goal:
@@ -290,7 +290,7 @@ def _value_bridges(state: ParseState, entity: str, table: str) -> list[Relations
     found: list[Relationship] = []
     for child in {r.from_table for r in state.lex.layer.relationships} - {entity}:
         links = _links(state, child, entity)
-        if len(links) == 1 and _paths(state, child, table) == 1:
+        if len(links) == 1 and many_to_one_paths(state, child, table) == 1:
             found.append(links[0])
     return found
 
@@ -334,7 +334,7 @@ def _counted_through_value(
     counted = state.readings[at]
     assert counted is not None
     verb = " ".join(state.items[v].text for v in verbs)
-    own = _paths(state, entity, table) > 0
+    own = many_to_one_paths(state, entity, table) > 0
     if own and not _counted_over_rows(state, words, entity, verbs):
         raise clarification(
             f"'{counted.item.text} {verb} {reading.item.text}': the {counted.item.text} whose"

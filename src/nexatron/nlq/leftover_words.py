@@ -7,6 +7,7 @@ from nexatron.nlq.boolean_qualifiers import is_negator
 from nexatron.nlq.dropped_words import compound_noun, compound_text, loose_aggregation
 from nexatron.nlq.join_roles import names_join_role
 from nexatron.nlq.light_verbs import ignorable_verb
+from nexatron.nlq.linking_verbs import linking_verb
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
     tables_of,
@@ -41,6 +42,11 @@ def leftover_words(state: ParseState) -> None:
             continue
         if it.kind == "unknown" and (_absorbed(state, k) or ignorable_verb(state, k)):
             state.context_words.add(k)
+            continue
+        linked = linking_verb(state, k) if it.kind == "unknown" else None
+        if linked is not None:
+            state.context_words.add(k)
+            state.draft.assumptions.append(linked)
             continue
         if it.kind == "word" and is_negator(state, k) and state.low(k) != "no":
             state.draft.cues.add("neg")
