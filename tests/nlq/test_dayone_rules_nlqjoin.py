@@ -202,3 +202,33 @@ def test_a_word_that_excludes_or_places_is_never_read_as_a_link(studio: Studio) 
     # 'outside Riverside' is not 'at Riverside': refused by name, not answered as Riverside's
     with pytest.raises(Refusal, match="outside"):
         studio.plan("number of workouts outside Riverside")
+
+
+def test_a_count_named_by_its_label_counts_entities_with_at_least_one_row(studio: Studio) -> None:
+    gold = "SELECT count(DISTINCT client_id) FROM workouts"
+    assert studio.matches("number of clients who had at least one workout", gold)
+
+
+def test_a_light_verb_after_a_pronoun_restates_the_metric(studio: Studio) -> None:
+    gold = (
+        "SELECT t.trainer_id, t.trainer_name, count(*) FROM workouts w"
+        " JOIN trainers t ON w.trainer_id = t.trainer_id GROUP BY t.trainer_id, t.trainer_name"
+    )
+    assert studio.matches("For each trainer, the number of workouts they handled", gold)
+
+
+def test_rows_named_on_the_one_path_to_a_filter_describe_the_counted_rows(studio: Studio) -> None:
+    gold = (
+        "SELECT count(*) FROM workouts w JOIN machines m ON w.machine_id = m.machine_id"
+        " JOIN makers k ON m.maker_id = k.maker_id WHERE k.maker_name = 'Kestrel'"
+    )
+    question = "number of workouts on machines of Kestrel"
+    assert studio.matches(question, gold)
+    assert any("'machines' as the rows of machines" in a for a in studio.plan(question).assumptions)
+
+
+def test_rows_named_off_the_path_the_filter_is_joined_by_stay_unmatched(studio: Studio) -> None:
+    # workouts point at their studio directly: 'trainers of Riverside' (the trainers' own
+    # studio) is not the studio the filter would be joined by, so it is refused by name
+    with pytest.raises(Refusal, match="trainers"):
+        studio.plan("number of workouts of trainers of Riverside")

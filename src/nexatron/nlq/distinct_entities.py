@@ -44,6 +44,7 @@ _AFTER = frozenset(
 )
 _END = frozenset({"?", ".", "!", "so", "far", "ever", "yet"})
 _MAX_VERBS = 2
+_COUNT_LABELS = ("number of ", "count of ", "how many ")
 _MAX_HOPS = 3
 
 
@@ -110,6 +111,8 @@ def _counted_at(state: ParseState) -> tuple[int, list[int]] | None:
             words = [k]
         elif state.low(k) == "number" and state.low(k + 1) == "of":
             words = [k, k + 1]
+        elif it.kind == "lexicon" and state.low(k).startswith(_COUNT_LABELS):
+            return k, []  # 'number of students': a count metric named by its label
         else:
             continue
         j = words[-1] + 1
@@ -236,7 +239,7 @@ def _count_distinct(
     aggregate = ColumnAggregate(agg="count_distinct", dimension=dim.name)
     if aggregate not in state.draft.aggregates:
         state.draft.aggregates.append(aggregate)
-    text = " ".join(state.items[w].text for w in words) + f" {counted.item.text}"
+    text = " ".join([*(state.items[w].text for w in words), counted.item.text])
     state.draft.explanation.append(
         Explained(
             text=text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nexatron.nlq.boolean_qualifiers import is_negator
 from nexatron.nlq.dropped_words import compound_noun, compound_text, loose_aggregation
+from nexatron.nlq.hop_entities import hop_entities
 from nexatron.nlq.join_roles import names_join_role
 from nexatron.nlq.light_verbs import ignorable_verb
 from nexatron.nlq.linking_verbs import linking_verb
@@ -86,7 +87,8 @@ def _absorbed(state: ParseState, position: int) -> bool:
 
 def described_entities(state: ParseState) -> None:
     """Entities written right after a value that filters ('express parcels', 'gold tier
-    customers'): the value says which rows; the noun only names them."""
+    customers'): the value says which rows; the noun only names them. So do entities on the
+    way from the counted rows to a filter's table (`hop_entities`)."""
     for k, it in enumerate(state.items):
         tables = {e.target for e in it.entries if e.kind == "entity"}
         j = k - 1
@@ -96,6 +98,7 @@ def described_entities(state: ParseState) -> None:
         prev = state.readings[j] if j >= 0 else None
         if tables and prev is not None and prev.kind == "value" and j in state.used:
             state.draft.described |= tables
+    hop_entities(state)
 
 
 def explained_words(state: ParseState) -> None:

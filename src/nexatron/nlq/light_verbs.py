@@ -1,9 +1,10 @@
 """Light verbs that cannot change what a named metric means: 'how much rent did we collect',
 'how many tickets did each team write', 'total quantity of widgets sold'.
 
-Only verbs from a closed list are ignored, only once a metric is matched, and only in the two
-shapes where they merely restate the metric: after 'do/did/does <subject>' or as a participle
-right after the counted thing. Verbs that change meaning (lose, cancel, return, see) are not in it.
+Only verbs from a closed list are ignored, only once a metric is matched, and only in the
+shapes where they merely restate the metric: after 'do/did/does <subject>', as a participle
+right after the counted thing, or after a pronoun right after it ('the visits they handled').
+Verbs that change meaning (lose, cancel, return, see) are not in it.
 A verb sharing its root with a column of the counted rows is never light: 'claims reported last
 month' means their report date.
 """
@@ -88,6 +89,7 @@ _FORMS = [
 LIGHT_VERBS = frozenset(_BASES) | frozenset(stem(w) for w in _BASES)
 PARTICIPLES = frozenset(_FORMS) - {"got", "gotten", "had", "booked", "billed", "charged", "logged"}
 _AUX = frozenset({"do", "does", "did"})
+_PRONOUNS = frozenset({"they", "we", "you", "i", "he", "she", "it"})
 _PASSIVE = frozenset({"was", "were", "is", "are", "been"})
 _SUBJECT = frozenset(
     {"we", "you", "they", "i", "our", "the", "a", "an", "each", "every", "all", "your", "their"}
@@ -104,6 +106,13 @@ def _after_aux(state: ParseState, position: int) -> bool:
     while j >= 0 and (state.low(j) in _SUBJECT or state.readings[j] is not None):
         j -= 1
     return j >= 0 and j < position - 1 and state.low(j) in _AUX
+
+
+def _after_pronoun(state: ParseState, position: int) -> bool:
+    """'the number of visits they handled', 'the revenue we earned': a pronoun subject right
+    after the thing counted."""
+    before = state.reading(position - 2) if position >= 2 else None
+    return state.low(position - 1) in _PRONOUNS and before is not None and before.kind == "metric"
 
 
 def _participle(state: ParseState, position: int) -> bool:
@@ -145,4 +154,8 @@ def ignorable_verb(state: ParseState, position: int) -> bool:
         return False
     if _names_a_column(state, position):
         return False
-    return _after_aux(state, position) or _participle(state, position)
+    return (
+        _after_aux(state, position)
+        or _participle(state, position)
+        or _after_pronoun(state, position)
+    )
