@@ -32,6 +32,8 @@ _SCHEMA = [
     " based_studio_id INTEGER REFERENCES studios (studio_id))",
     "CREATE TABLE analysis (analysis_id INTEGER PRIMARY KEY, analysis_label VARCHAR)",
     "CREATE TABLE clients (client_id INTEGER PRIMARY KEY, client_name VARCHAR, region VARCHAR)",
+    "CREATE TABLE lockers (locker_id INTEGER PRIMARY KEY, locker_code VARCHAR,"
+    " keeper_client_id INTEGER REFERENCES clients (client_id))",
     "CREATE TABLE workouts (workout_id INTEGER PRIMARY KEY,"
     " client_id INTEGER REFERENCES clients (client_id),"
     " trainer_id INTEGER REFERENCES trainers (trainer_id),"
@@ -58,6 +60,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             "INSERT INTO clients VALUES (?, ?, ?)", [c, f"Client {c}", ["North", "South"][c % 2]]
         )
+    for lk in range(1, 16):
+        con.execute("INSERT INTO lockers VALUES (?, ?, ?)", [lk, f"L{lk:02d}", 1 + lk % 6])
     for w in range(1, 121):
         day = dt.date(2025, 6, 1) + dt.timedelta(days=w * 2)
         con.execute(
@@ -232,3 +236,19 @@ def test_rows_named_off_the_path_the_filter_is_joined_by_stay_unmatched(studio: 
     # studio) is not the studio the filter would be joined by, so it is refused by name
     with pytest.raises(Refusal, match="trainers"):
         studio.plan("number of workouts of trainers of Riverside")
+
+
+def test_a_role_word_between_per_and_the_entity_names_the_key_grouped_by(studio: Studio) -> None:
+    gold = (
+        "SELECT c.client_id, c.client_name, count(*) FROM lockers l"
+        " JOIN clients c ON l.keeper_client_id = c.client_id GROUP BY c.client_id, c.client_name"
+    )
+    assert studio.matches("number of lockers per keeper client", gold)
+
+
+def test_at_least_one_row_of_the_values_own_table_adds_no_condition(studio: Studio) -> None:
+    gold = "SELECT count(DISTINCT region) FROM clients"
+    assert studio.matches("number of regions with at least one client", gold)
+    assert studio.matches("how many regions have at least one client", gold)
+    with pytest.raises(Refusal):  # the workouts' clients' regions: another table's rows
+        studio.plan("number of regions with at least one workout")

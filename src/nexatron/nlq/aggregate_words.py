@@ -422,7 +422,21 @@ def distinct_counts(state: ParseState) -> None:
         state.used.add(position)
         state.used.update(words)
         _context_nouns(state, dim.table)
+        _at_least_one_row(state, dim.table)
         _refuse_other_rows(state, dim)
+
+
+def _at_least_one_row(state: ParseState, table: str) -> None:
+    """'number of cities with at least one restaurant': every value counted has a row of its
+    own table, so 'at least one' before that table's noun (read as context) adds no condition."""
+    for j, it in enumerate(state.items):
+        if j in state.used or it.kind != "cue" or state.low(j) != "at least":
+            continue
+        one = state.items[j + 1] if j + 1 < len(state.items) else None
+        if one is None or one.kind != "number" or one.number != 1 or j + 2 not in state.used:
+            continue
+        if (state.items[j + 2].text, table) in state.draft.entities:
+            state.used.update({j, j + 1})
 
 
 def _tables_named(state: ParseState, skip: int) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nexatron.nlq.boolean_qualifiers import after_group, group_marker
 from nexatron.nlq.errors import refusal
+from nexatron.nlq.join_roles import names_join_role
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
     SUBJECT_NEXT,
@@ -90,10 +91,13 @@ def _is_threshold_subject(state: ParseState, position: int) -> bool:
 def _entity(state: ParseState, position: int, r: Reading) -> None:
     table = r.targets[0]
     lead = {"which", "what", "top", "bottom", "each", "every", "busiest", "quietest"}
+    before = position - 1
+    if _role_word(state, before, table):
+        before -= 1  # 'students per major department': the key students.major_dept_id
     grouped = (
-        group_marker(state, position - 1)  # 'by', 'per', 'in each'
-        or state.low(position - 1) in lead
-        or _frequency_cue(state, position - 1)
+        group_marker(state, before)  # 'by', 'per', 'in each'
+        or state.low(before) in lead
+        or _frequency_cue(state, before)
     )
     grouped = grouped or (
         position >= 2
@@ -140,6 +144,15 @@ def _entity(state: ParseState, position: int, r: Reading) -> None:
     ):
         state.draft.counted_entity = r.item.text
     state.draft.entities.append((r.item.text, table))
+
+
+def _role_word(state: ParseState, position: int, table: str) -> bool:
+    """The unknown word at `position` names the only key from a metric's table to `table`
+    ('major' in 'per major department': students.major_dept_id)."""
+    if position < 0 or state.items[position].kind != "unknown":
+        return False
+    own = tables_of(state.lex, state.draft.metrics)
+    return names_join_role(state.low(position), table, own, state.lex)
 
 
 def _frequency_cue(state: ParseState, position: int) -> bool:
