@@ -25,13 +25,14 @@ CTX = DateContext(now=dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC))
 
 _SCHEMA = [
     "CREATE TABLE studios (studio_id INTEGER PRIMARY KEY, studio_name VARCHAR, town VARCHAR)",
-    "CREATE TABLE makers (maker_id INTEGER PRIMARY KEY, maker_name VARCHAR)",
+    "CREATE TABLE makers (maker_id INTEGER PRIMARY KEY, maker_name VARCHAR, ctry VARCHAR)",
     "CREATE TABLE machines (machine_id INTEGER PRIMARY KEY, machine_model VARCHAR,"
     " maker_id INTEGER REFERENCES makers (maker_id))",
     "CREATE TABLE trainers (trainer_id INTEGER PRIMARY KEY, trainer_name VARCHAR,"
     " based_studio_id INTEGER REFERENCES studios (studio_id))",
     "CREATE TABLE analysis (analysis_id INTEGER PRIMARY KEY, analysis_label VARCHAR)",
-    "CREATE TABLE clients (client_id INTEGER PRIMARY KEY, client_name VARCHAR, region VARCHAR)",
+    "CREATE TABLE clients (client_id INTEGER PRIMARY KEY, client_name VARCHAR, region VARCHAR,"
+    " ctry VARCHAR)",
     "CREATE TABLE lockers (locker_id INTEGER PRIMARY KEY, locker_code VARCHAR,"
     " keeper_client_id INTEGER REFERENCES clients (client_id))",
     "CREATE TABLE workouts (workout_id INTEGER PRIMARY KEY,"
@@ -49,7 +50,7 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for s, name in enumerate(["Riverside", "Hilltop", "Quayside", "Parkway"], start=1):
         con.execute("INSERT INTO studios VALUES (?, ?, ?)", [s, name, towns[s % 3]])
     for k, name in enumerate(["Kestrel", "Osprey", "Merlin"], start=1):
-        con.execute("INSERT INTO makers VALUES (?, ?)", [k, name])
+        con.execute("INSERT INTO makers VALUES (?, ?, ?)", [k, name, "Japan"])
     for m in range(1, 10):
         con.execute("INSERT INTO machines VALUES (?, ?, ?)", [m, f"Model {m}", 1 + m % 3])
     for t in range(1, 9):
@@ -58,7 +59,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO analysis VALUES (?, ?)", [a, label])
     for c in range(1, 41):
         con.execute(
-            "INSERT INTO clients VALUES (?, ?, ?)", [c, f"Client {c}", ["North", "South"][c % 2]]
+            "INSERT INTO clients VALUES (?, ?, ?, ?)",
+            [c, f"Client {c}", ["North", "South"][c % 2], ["Wales", "Eire", "Malta"][c % 3]],
         )
     for lk in range(1, 16):
         con.execute("INSERT INTO lockers VALUES (?, ?, ?)", [lk, f"L{lk:02d}", 1 + lk % 6])
@@ -252,3 +254,9 @@ def test_at_least_one_row_of_the_values_own_table_adds_no_condition(studio: Stud
     assert studio.matches("how many regions have at least one client", gold)
     with pytest.raises(Refusal):  # the workouts' clients' regions: another table's rows
         studio.plan("number of regions with at least one workout")
+
+
+def test_a_label_opening_with_the_tables_noun_is_named_by_the_rest(studio: Studio) -> None:
+    # clients and makers both hold a country: 'Client country' is named by 'countries' alone
+    gold = "SELECT count(DISTINCT ctry) FROM clients"
+    assert studio.matches("how many different countries do our clients come from", gold)

@@ -148,6 +148,8 @@ def _identifier(expr: str | None) -> str | None:
 
 
 _COUNT_WORDS = frozenset({"count", "number", "counts", "of", "total", "many"})
+# a bare 'name'/'title' is read by the `name_words` pass, which knows whose rows are listed
+_NAME_RESTS = (["name"], ["title"], ["label"])
 
 
 class _Builder:
@@ -170,6 +172,7 @@ class _Builder:
             for table, (one, plural) in names.items()
             if [stem(w) for w in words_of(one)] != [stem(w) for w in words_of(plural)]
         }
+        self.one_words = {table: words_of(one) for table, (one, _plural) in names.items()}
 
     def table_words(self, table: str) -> list[str]:
         return self.entity_words.get(table) or words_of(table.split(".")[-1])
@@ -256,6 +259,14 @@ class _Builder:
                 )
             if dim.type == "time" and len(words) > 1 and words[-1] in _TIME_TAIL:
                 self.add(words[:-1], Entry("dimension", dim.name, strength=1, source="time"))
+        # 'Guest country' is named by 'country' too: the table's own noun before a label
+        # only says whose column it is ('how many different countries do guests come from')
+        one = self.one_words.get(dim.table, [])
+        for words in texts:
+            if one and len(words) > len(one) and words[: len(one)] == one:
+                rest = words[len(one) :]
+                if not all(w in FUNCTION for w in rest) and rest not in _NAME_RESTS:
+                    self.add(rest, Entry("dimension", dim.name, strength=2, source="column"))
         if dim.type == "boolean":
             for words in [*texts, *base_texts, words_of(parts[-1])]:
                 core = boolean_core(words)
