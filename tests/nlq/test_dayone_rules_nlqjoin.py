@@ -25,7 +25,8 @@ CTX = DateContext(now=dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC))
 
 _SCHEMA = [
     "CREATE TABLE studios (studio_id INTEGER PRIMARY KEY, studio_name VARCHAR, town VARCHAR)",
-    "CREATE TABLE makers (maker_id INTEGER PRIMARY KEY, maker_name VARCHAR, ctry VARCHAR)",
+    "CREATE TABLE makers (maker_id INTEGER PRIMARY KEY, maker_name VARCHAR, ctry VARCHAR,"
+    " is_local BOOLEAN)",
     "CREATE TABLE machines (machine_id INTEGER PRIMARY KEY, machine_model VARCHAR,"
     " maker_id INTEGER REFERENCES makers (maker_id))",
     "CREATE TABLE trainers (trainer_id INTEGER PRIMARY KEY, trainer_name VARCHAR,"
@@ -50,7 +51,7 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for s, name in enumerate(["Riverside", "Hilltop", "Quayside", "Parkway"], start=1):
         con.execute("INSERT INTO studios VALUES (?, ?, ?)", [s, name, towns[s % 3]])
     for k, name in enumerate(["Kestrel", "Osprey", "Merlin"], start=1):
-        con.execute("INSERT INTO makers VALUES (?, ?, ?)", [k, name, "Japan"])
+        con.execute("INSERT INTO makers VALUES (?, ?, ?, ?)", [k, name, "Japan", k == 2])
     for m in range(1, 10):
         con.execute("INSERT INTO machines VALUES (?, ?, ?)", [m, f"Model {m}", 1 + m % 3])
     for t in range(1, 9):
@@ -260,3 +261,14 @@ def test_a_label_opening_with_the_tables_noun_is_named_by_the_rest(studio: Studi
     # clients and makers both hold a country: 'Client country' is named by 'countries' alone
     gold = "SELECT count(DISTINCT ctry) FROM clients"
     assert studio.matches("how many different countries do our clients come from", gold)
+
+
+def test_rows_named_after_a_boolean_of_a_further_table_only_name_the_rows(studio: Studio) -> None:
+    # 'local' is a column of the makers; 'machines' only says how the workouts reach them
+    gold = (
+        "SELECT count(*) FROM workouts w JOIN machines m ON w.machine_id = m.machine_id"
+        " JOIN makers k ON m.maker_id = k.maker_id WHERE k.is_local"
+    )
+    question = "how many workouts were done on local machines"
+    assert studio.matches(question, gold)
+    assert any("'machines' as the rows of machines" in a for a in studio.plan(question).assumptions)

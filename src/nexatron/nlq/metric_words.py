@@ -113,6 +113,10 @@ def _after_value(state: ParseState, position: int) -> bool:
             named = {stem(w) for d in dims for w in words_of(f"{d.name} {d.label or ''}")}
             if stem(state.low(position - 1)) in named:
                 prev = value
+    if prev is not None and prev.kind == "dimension" and position - 1 in state.used:
+        kinds = [state.lex.dimensions[t].type for t in prev.targets if t in state.lex.dimensions]
+        if kinds and all(kind == "boolean" for kind in kinds):
+            return True  # 'IMAX screenings': a boolean qualifier already read as a filter
     return prev is not None and prev.kind == "value"
 
 
