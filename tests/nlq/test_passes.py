@@ -412,3 +412,31 @@ def test_unasked_counts(clinic: Lexicon) -> None:
     assert any("number of rows that match" in a for a in new.draft.assumptions)
     _, counted = run("how many insured patients", clinic, "unasked_counts")
     assert not any("number of rows that match" in a for a in counted.draft.assumptions)
+
+
+def test_money_nouns() -> None:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [
+                {"name": "rentals", "table": "rentals", "agg": "count"},
+            ],
+            "dimensions": [
+                {"name": "rented_on", "table": "rentals", "expr": "rented_on", "type": "time"},
+                {
+                    "name": "amount_paid",
+                    "table": "rentals",
+                    "expr": "amount_paid",
+                    "type": "number",
+                },
+            ],
+        }
+    )
+    lex = build_lexicon(layer, {})
+    old, new = run("rental revenue", lex, "money_nouns")
+    assert old.draft.aggregates == [] and old.used == set()
+    assert [(a.agg, a.dimension) for a in new.draft.aggregates] == [("sum", "amount_paid")]
+    assert new.used == {0, 1}
+    assert any("as the total of amount_paid" in a for a in new.draft.assumptions)

@@ -24,6 +24,7 @@ from nexatron.nlq.metric_subsets import (
     negated_metrics,
 )
 from nexatron.nlq.metric_words import nouns_after_values, read_metrics
+from nexatron.nlq.money_words import money_nouns
 from nexatron.nlq.reachable_metrics import reachable_metrics
 from nexatron.nlq.row_queries import absent_children, name_words, ranked_rows, row_shape
 from nexatron.nlq.state import Draft, ParseState, Pass
@@ -47,6 +48,7 @@ PASSES: tuple[Pass, ...] = (
     aggregated_columns,
     distinct_counts,
     distinct_entities,
+    money_nouns,
     aggregate_words,
     read_metrics,
     nouns_after_values,
