@@ -196,3 +196,42 @@ def test_a_unit_price_is_not_revenue(ferries_and_kiosk: Db) -> None:
 def test_no_money_column_leaves_the_noun_refused_by_name(logbook: Db) -> None:
     assert "revenue" in logbook.refused("revenue by skipper")
     assert "spend" in logbook.refused("voyage spend last month")
+
+
+# --- 'headcount': the number of the one table of employed people -----------------------------
+
+_STATIONS = [
+    "CREATE TABLE stations (station_id INTEGER PRIMARY KEY, station_name VARCHAR)",
+    "CREATE TABLE staff (staff_id INTEGER PRIMARY KEY, staff_name VARCHAR,"
+    " station_id INTEGER REFERENCES stations (station_id), joined_on DATE)",
+]
+
+
+def _fill_stations(con: duckdb.DuckDBPyConnection) -> None:
+    for s in range(1, 5):
+        con.execute("INSERT INTO stations VALUES (?, ?)", [s, f"Station {s}"])
+    for p in range(1, 24):
+        con.execute(
+            "INSERT INTO staff VALUES (?, ?, ?, ?)",
+            [p, f"Person {p}", 1 + (p * p) % 4, dt.date(2020, 1, 1) + dt.timedelta(days=p)],
+        )
+
+
+@pytest.fixture(scope="module")
+def stations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Db]:
+    yield from _database(tmp_path_factory.mktemp("stations"), _STATIONS, [_fill_stations])
+
+
+def test_headcount_counts_the_table_of_employed_people(stations: Db) -> None:
+    assert stations.matches("headcount", "SELECT count(*) FROM staff")
+    gold = (
+        "SELECT s.station_id, s.station_name, count(*) FROM staff p"
+        " JOIN stations s ON p.station_id = s.station_id GROUP BY s.station_id, s.station_name"
+    )
+    assert stations.matches("headcount per station", gold)
+    plan = stations.plan("headcount per station")
+    assert any("read 'headcount' as" in a for a in plan.assumptions), plan.assumptions
+
+
+def test_headcount_with_no_table_of_employed_people_is_refused_by_name(logbook: Db) -> None:
+    assert "headcount" in logbook.refused("headcount by skipper")

@@ -440,3 +440,26 @@ def test_money_nouns() -> None:
     assert [(a.agg, a.dimension) for a in new.draft.aggregates] == [("sum", "amount_paid")]
     assert new.used == {0, 1}
     assert any("as the total of amount_paid" in a for a in new.draft.assumptions)
+
+
+def test_headcount() -> None:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    metrics: list[dict[str, object]] = [
+        {"name": "employees", "table": "emp", "agg": "count"},
+        {"name": "offices", "table": "office", "agg": "count"},
+    ]
+    lex = build_lexicon(SemanticLayer.model_validate({"metrics": metrics}), {})
+    old, new = run("headcount", lex, "headcount")
+    assert old.draft.metrics == [] and new.draft.metrics == ["employees"]
+    assert new.used == {0}
+    # two tables of employed people: no guess, the word stays for leftover_words to refuse
+    two = build_lexicon(
+        SemanticLayer.model_validate(
+            {"metrics": [*metrics, {"name": "staff", "table": "staff", "agg": "count"}]}
+        ),
+        {},
+    )
+    _, new = run("headcount", two, "headcount")
+    assert new.draft.metrics == [] and new.used == set()

@@ -12,6 +12,7 @@ from nexatron.nlq.amounts import how_much
 from nexatron.nlq.boolean_qualifiers import booleans
 from nexatron.nlq.distinct_entities import distinct_entities
 from nexatron.nlq.groupings import groupings
+from nexatron.nlq.headcount_words import headcount
 from nexatron.nlq.implicit_counts import dated_count, implicit_count
 from nexatron.nlq.items import Segmented
 from nexatron.nlq.leftover_words import described_entities, explained_words, leftover_words
@@ -49,6 +50,7 @@ PASSES: tuple[Pass, ...] = (
     distinct_counts,
     distinct_entities,
     money_nouns,
+    headcount,
     aggregate_words,
     read_metrics,
     nouns_after_values,
