@@ -235,3 +235,64 @@ def test_headcount_counts_the_table_of_employed_people(stations: Db) -> None:
 
 def test_headcount_with_no_table_of_employed_people_is_refused_by_name(logbook: Db) -> None:
     assert "headcount" in logbook.refused("headcount by skipper")
+
+
+# --- 'running time', 'duration', 'length': the one column measuring how long ---------------
+
+_EPISODES = [
+    "CREATE TABLE episodes (episode_id INTEGER PRIMARY KEY, episode_title VARCHAR,"
+    " runtime_min INTEGER, aired_on DATE)",
+]
+
+
+def _fill_episodes(con: duckdb.DuckDBPyConnection) -> None:
+    for s in range(1, 13):
+        con.execute(
+            "INSERT INTO episodes VALUES (?, ?, ?, ?)",
+            [s, f"Episode {s}", 60 + (s * 17) % 70, dt.date(2024, 1, 1) + dt.timedelta(days=9 * s)],
+        )
+
+
+@pytest.fixture(scope="module")
+def episodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Db]:
+    yield from _database(tmp_path_factory.mktemp("episodes"), _EPISODES, [_fill_episodes])
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("average episode running time", "SELECT avg(runtime_min) FROM episodes"),
+        (
+            "longest and shortest episode duration",
+            "SELECT max(runtime_min), min(runtime_min) FROM episodes",
+        ),
+        ("average episode length", "SELECT avg(runtime_min) FROM episodes"),
+    ],
+)
+def test_a_duration_phrase_reads_as_the_one_duration_column(
+    episodes: Db, question: str, gold: str
+) -> None:
+    assert episodes.matches(question, gold)
+
+
+def test_duration_phrases_need_exactly_one_duration_column() -> None:
+    from nexatron.nlq.concept_words import duration_phrases
+    from nexatron.semantic.model import Dimension
+
+    def number(name: str) -> Dimension:
+        return Dimension(name=name, table="t", expr=name, type="number")
+
+    assert ("running time", "runtime_min") in [
+        (" ".join(w), d) for w, d in duration_phrases([number("runtime_min")], set())
+    ]
+    # two durations: no guess; a point in time ('start_hour') is no duration
+    assert duration_phrases([number("runtime_min"), number("interval_min")], set()) == []
+    assert duration_phrases([number("start_hour")], set()) == []
+    # a phrase the layer already names keeps its own reading
+    assert ("length",) not in {
+        tuple(w) for w, _ in duration_phrases([number("runtime_min")], {("length",)})
+    }
+
+
+def test_running_time_with_no_duration_column_is_refused(logbook: Db) -> None:
+    logbook.refused("average voyage running time")

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Literal, NamedTuple
 
 from nexatron.nlq.aliases import CASE_SENSITIVE, alias_groups
+from nexatron.nlq.concept_words import duration_phrases
 from nexatron.nlq.fuzzy import FuzzyIndex
 from nexatron.nlq.text import key_of, stem, words_of
 from nexatron.nlq.word_lists import FUNCTION
@@ -322,6 +323,10 @@ def build_lexicon(layer: SemanticLayer, value_index: dict[str, list[str]] | None
     for d in layer.dimensions:
         b.lex.dimensions[d.name] = d
         b.dimension(d)
+    for words, name in duration_phrases(layer.dimensions, b.phrases):
+        entry = Entry("dimension", name, strength=2, source="concept")
+        b.add(words, entry, schema=False)
+        b.add(b.table_words(b.lex.dimensions[name].table) + words, entry, schema=False)
     groups: dict[str, list[str]] = {}
     for group in alias_groups():
         for name in group:
