@@ -454,6 +454,7 @@ def test_headcount() -> None:
     old, new = run("headcount", lex, "headcount")
     assert old.draft.metrics == [] and new.draft.metrics == ["employees"]
     assert new.used == {0}
+    assert new.draft.assumptions == ["read 'headcount' as the employees"]
     # two tables of employed people: no guess, the word stays for leftover_words to refuse
     two = build_lexicon(
         SemanticLayer.model_validate(

@@ -179,7 +179,16 @@ def _measure_after_grouping(items: list[Item], position: int) -> bool:
     noun is the measure to rank or show, not a second grouping."""
     if position < 2 or items[position - 1].text.lower() != "by":
         return False
-    return any(e.kind == "dimension" and e.strength >= 2 for e in items[position - 2].entries)
+    ranked = position - 2
+    if any(e.kind == "dimension" and e.strength >= 2 for e in items[ranked].entries):
+        return True
+    # 'top 3 departments by headcount': ranked things, then the count noun to rank them by
+    top = ranked >= 2 and items[ranked - 2].text.lower() in {"top", "bottom"}
+    return (
+        any(e.kind == "entity" for e in items[ranked].entries)
+        and top
+        and _rank_number_before(items, ranked)
+    )
 
 
 _NAME_HINTS = ("name", "title", "label")
