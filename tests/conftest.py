@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
+from nexatron.demo import generate_demo
 from nexatron.identity import passwords
 from nexatron.testing import Harness, make_app_client
 
@@ -20,6 +22,15 @@ passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (dates ending today), generated once per session for every folder's
+    tests: copied where `install_demo` looks, it is used instead of generating one (seconds)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    generate_demo(path, today=dt.date.today())
+    return path
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ where `install_demo` finds it and skips generation.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from collections.abc import AsyncIterator, Callable
@@ -20,7 +19,6 @@ import pytest
 from sqlalchemy import select
 
 from nexatron.connections.service import engine_for, get_row
-from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.query.service import query_service
@@ -34,16 +32,6 @@ from .fakes import Scripted
 
 REFUSED = "what is the favourite colour of our customers"
 TABLES = ("channels", "customers", "products", "orders", "order_items")
-_TEMPLATE: list[Path] = []
-
-
-def demo_template(factory: pytest.TempPathFactory) -> Path:
-    """The demo database, generated on first use in this session."""
-    if not _TEMPLATE:
-        path = factory.mktemp("llm-demo") / "demo.duckdb"
-        generate_demo(path, today=dt.date.today())
-        _TEMPLATE.append(path)
-    return _TEMPLATE[0]
 
 
 @dataclass

@@ -81,11 +81,10 @@ def llm(
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database, generated once per session and copied into each lab."""
-    from .app_support import demo_template  # app_support imports this module
-
-    return demo_template(tmp_path_factory)
+def template(demo_source: Path) -> Path:
+    """The demo database, generated once per session (tests/conftest.py) and copied into each
+    lab."""
+    return demo_source
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ private base URLs refused unless the operator allows them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.store.tables import llm_settings
-from nexatron.testing import Harness
+from nexatron.testing import Harness, tenant_files
 
 from .app_support import REFUSED, Lab, open_lab, semantic
 from .conftest import API_KEY
@@ -74,9 +75,12 @@ async def test_non_admins_get_403_and_change_nothing(lab: Lab, llm: LLM, role: s
     assert (await lab.ask(REFUSED, actor=actor)).status_code == 200
 
 
-async def test_another_tenant_neither_sees_nor_uses_the_config(lab: Lab, llm: LLM) -> None:
+async def test_another_tenant_neither_sees_nor_uses_the_config(
+    lab: Lab, llm: LLM, template: Path
+) -> None:
     assert (await lab.configure(llm)).status_code == 200
     b = lab.h.other.admin
+    shutil.copyfile(template, tenant_files(lab.h.services, b.tenant_id) / "demo.duckdb")
     install_demo(lab.h.services, Principal(b.tenant_id, b.user_id, "admin"))
     assert (await lab.h.as_(b, "GET", URL)).status_code == 404
     r = await lab.ask(REFUSED, actor=b)

@@ -1,8 +1,8 @@
-"""The demo installed for tenant A on the real app; its DuckDB file generated once per session."""
+"""The demo installed for tenant A on the real app; its DuckDB file is tests/conftest.py's
+`demo_source`, generated once per session."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,19 +12,11 @@ import duckdb
 import pytest
 
 from nexatron.api.app import create_app
-from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.roles import Principal
 from nexatron.testing import Harness, tenant_files
 
 from .query_support import serving
-
-
-@pytest.fixture(scope="session")
-def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("query_demo") / "demo.duckdb"
-    generate_demo(path, today=dt.date.today())
-    return path
 
 
 @pytest.fixture

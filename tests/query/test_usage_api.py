@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from nexatron.store.tables import queries, tenants, usage_events
-from nexatron.testing import Harness, make_app_client
+from nexatron.testing import Harness, make_app_client, tenant_files
 
 from .query_support import ask
 
@@ -344,10 +344,9 @@ async def test_an_answer_never_waits_for_billing(tmp_path: Path, demo_source: Pa
     with fake_endpoint("/api/v1/events") as hanging:
         hanging.behaviour.slow_first, hanging.behaviour.slow_s = 1000, 5.0
         async with make_app_client(tmp_path, openmeter_url=hanging.url) as h:
-            target = h.services.settings.data_dir.resolve() / "files" / "demo.duckdb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(demo_source, target)
             admin = h.tenant.admin
+            # where install_demo looks for it, so it is not generated again
+            shutil.copyfile(demo_source, tenant_files(h.services, admin.tenant_id) / "demo.duckdb")
             install_demo(h.services, Principal(admin.tenant_id, admin.user_id, "admin"))
             for _ in range(3):
                 r = await ask(h, admin, ANSWERABLE)

@@ -22,14 +22,13 @@ import pytest
 import redis
 from sqlalchemy import create_engine, func, select, text
 
-from nexatron.demo import generate_demo
 from nexatron.demo.install import install_demo
 from nexatron.identity.keys import create_key
 from nexatron.identity.roles import Principal
 from nexatron.identity.users import create_tenant, create_user
 from nexatron.services import build_services
 from nexatron.store.tables import queries, usage_events, usage_rollups
-from nexatron.testing import PG_URL, TEST_SECRET, make_settings
+from nexatron.testing import PG_URL, TEST_SECRET, make_settings, tenant_files
 
 from ..throwaway import free_port, wait_healthy
 
@@ -42,7 +41,7 @@ REFUSED = "number of unicorns"
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[dict]:
+def cluster(tmp_path: Path, demo_source: Path) -> Iterator[dict]:
     client = redis.Redis.from_url(REDIS_URL)
     assert client.ping(), "Redis at 127.0.0.1:6379 is needed"
     schema = "nx_quota_" + secrets.token_hex(5)
@@ -56,7 +55,6 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
         tmp_path, database_url=database_url, redis_url=REDIS_URL, plans=plans
     )
     services = build_services(settings)
-    generate_demo(tmp_path / "files" / "demo.duckdb", today=dt.date.today())
     keys = []
     with services.db.begin() as conn:
         tenant_id = create_tenant(conn, "Quota", plan=plan)
@@ -67,7 +65,8 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
             principal = Principal(tenant_id=tenant_id, user_id=user_id, role="admin", plan=plan)
             _, key = create_key(conn, TEST_SECRET, principal, name="q", role=None, expires_at=None)
             keys.append(key)
-    install_demo(services, principal)
+    shutil.copyfile(demo_source, tenant_files(services, tenant_id) / "demo.duckdb")
+    install_demo(services, principal)  # finds the copy where it looks: none generated
     env = {
         **os.environ,
         "NEXATRON_DATA_DIR": str(tmp_path),
