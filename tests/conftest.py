@@ -39,11 +39,13 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         yield h
 
 
-# The files that take longest (a whole SQLite pass with --durations=0, 2026-12-07), longest first.
+# The files that take longest (a whole SQLite pass with --durations=0, 2026-12-07; the multi-node
+# test, 2-3 minutes, runs in the PostgreSQL pass only), longest first.
 # Worker processes take whole files (`--dist loadfile`) in collection order when scripts/test
 # passes --no-loadscope-reorder: starting these first leaves the short files to even out the
 # end of a pass, where one long file started last kept one worker busy while the other idled.
 LONG_FILES = (
+    "platform/test_platform_multinode.py",
     "nlq/test_eval_sets.py",
     "warehouse/test_warehouse_snowflake.py",
     "web/test_web_browser.py",
