@@ -41,7 +41,7 @@ def _need_browser() -> None:
 
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, lab_files: dict[str, Path]
+    tmp_path_factory: pytest.TempPathFactory, lab_files: dict[str, Path], demo_source: Path
 ) -> Iterator[Server]:
     _need_browser()
     data = tmp_path_factory.mktemp("web") / "data"
@@ -50,6 +50,7 @@ def server(
     # DuckDB files are in an operator file root, where every tenant's connections may open them.
     srv = start_server(
         data,
+        demo_source,
         NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT="1",
         NEXATRON_FILE_ROOTS=str(lab_files["lab"].parent),
         **GENEROUS,

@@ -23,11 +23,12 @@ ANALYST = ("session-analyst@web.test", "session-analyst-pw-1")
 
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, lab_files: dict[str, Path]
+    tmp_path_factory: pytest.TempPathFactory, lab_files: dict[str, Path], demo_source: Path
 ) -> Iterator[Server]:
     _need_browser()
     srv = start_server(
         tmp_path_factory.mktemp("web-session") / "data",
+        demo_source,
         NEXATRON_ACCESS_TOKEN_TTL_S=str(TTL_S),
         **GENEROUS,
     )

@@ -21,12 +21,13 @@ SECRET = "sk-web-test-secret-0123456789"
 
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, lab_files: dict[str, Path]
+    tmp_path_factory: pytest.TempPathFactory, lab_files: dict[str, Path], demo_source: Path
 ) -> Iterator[Server]:
     _need_browser()
     # The LLM is a fake on 127.0.0.1: the operator's allowance for a loopback base URL.
     srv = start_server(
         tmp_path_factory.mktemp("web-settings") / "data",
+        demo_source,
         NEXATRON_LLM_ALLOW_PRIVATE_HOSTS="1",
         **GENEROUS,
     )

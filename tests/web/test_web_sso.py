@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,10 +25,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def sso_server(tmp_path_factory: pytest.TempPathFactory, demo_source: Path) -> Iterator[Server]:
     _need_browser()
     data = tmp_path_factory.mktemp("websso") / "data"
-    srv = start_server(data, NEXATRON_SSO_ALLOW_PRIVATE_HOSTS="1", **GENEROUS)
+    srv = start_server(data, demo_source, NEXATRON_SSO_ALLOW_PRIVATE_HOSTS="1", **GENEROUS)
     try:
         yield srv
     finally:

@@ -59,8 +59,9 @@ class Server:
             self.process.wait()
 
 
-def start_server(data_dir: Path, **env: str) -> Server:
-    """`nexatron serve` on a free port with a fresh data dir and the demo; waits until ready."""
+def start_server(data_dir: Path, demo: Path | None = None, **env: str) -> Server:
+    """`nexatron serve` on a free port with a fresh data dir and the demo; waits until ready.
+    `demo`: a demo database generated today, copied instead of generating one."""
     port = free_port()
     log = data_dir.parent / f"{data_dir.name}-server.log"
     environ = {
@@ -77,7 +78,7 @@ def start_server(data_dir: Path, **env: str) -> Server:
     environ.pop("NEXATRON_REDIS_URL", None)
     handle = log.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "nexatron.cli", "serve", "--port", str(port)],
+        [*_nexatron(demo), "serve", "--port", str(port)],
         env=environ,
         stdout=handle,
         stderr=subprocess.STDOUT,
@@ -102,6 +103,12 @@ def start_server(data_dir: Path, **env: str) -> Server:
     conn = re.search(r"demo connection:\s+(conn_\S+)", text)
     assert key and conn, text
     return Server(base, key.group(1), conn.group(1), process, log)
+
+
+def _nexatron(demo: Path | None) -> list[str]:
+    if demo is None:
+        return [sys.executable, "-m", "nexatron.cli"]
+    return [sys.executable, str(Path(__file__).with_name("serve_with_demo.py")), str(demo)]
 
 
 def chromium_missing() -> bool:
