@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -24,6 +25,10 @@ from nexatron.usage.planspec import plan_problem
 
 WEAK_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development", "nexatron", "password"}
 MIN_SECRET_LENGTH = 32
+# Access tokens live 30 s at least; down to 5 s only with NEXATRON_DEV=1, for the web test that
+# waits for a token to expire on the server.
+MIN_ACCESS_TOKEN_TTL_S = 30
+MIN_DEV_ACCESS_TOKEN_TTL_S = 5
 
 DEFAULT_PLANS: dict[str, str] = {
     "free": "100/minute",
@@ -60,7 +65,7 @@ class Settings(BaseModel):
     metrics_addr: str | None = None
     otel: bool = False  # OpenTelemetry spans (the `otel` extra; exporter from OTEL_* variables)
 
-    access_token_ttl_s: int = Field(default=900, ge=30, le=3600)
+    access_token_ttl_s: int = Field(default=900, ge=MIN_DEV_ACCESS_TOKEN_TTL_S, le=3600)
     refresh_token_ttl_s: int = Field(default=30 * 86400, ge=300)
     refresh_reuse_grace_s: float = Field(default=2.0, ge=0)
     jwt_issuer: str = "nexatron"
@@ -159,6 +164,15 @@ class Settings(BaseModel):
     public_url: str | None = None  # how browsers reach the server (SSO redirect URI); else Host
     sso_allow_private_hosts: bool = False  # may a tenant's OpenID provider be a private address?
     sso_http_timeout_s: float = Field(default=5.0, gt=0)  # discovery, JWKS, token exchange
+
+    @field_validator("access_token_ttl_s")
+    @classmethod
+    def _short_tokens_only_in_dev(cls, value: int, info: ValidationInfo) -> int:
+        if value < MIN_ACCESS_TOKEN_TTL_S and not info.data.get("dev"):
+            raise ValueError(
+                f"must be at least {MIN_ACCESS_TOKEN_TTL_S} (shorter only with NEXATRON_DEV=1)"
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -44,6 +44,18 @@ def test_weak_secret_from_env_refused(tmp_path: Path) -> None:
         settings_from_env({**env, "NEXATRON_ACCESS_TOKEN_TTL_S": "99999"})
 
 
+def test_access_tokens_shorter_than_30_s_only_in_dev_mode(tmp_path: Path) -> None:
+    env = {"NEXATRON_DATA_DIR": str(tmp_path), "NEXATRON_SECRET_KEY": STRONG}
+    for ttl in ("29", "5"):
+        with pytest.raises(SettingsError, match=r"NEXATRON_ACCESS_TOKEN_TTL_S.*NEXATRON_DEV=1"):
+            settings_from_env({**env, "NEXATRON_ACCESS_TOKEN_TTL_S": ttl})
+    assert settings_from_env({**env, "NEXATRON_ACCESS_TOKEN_TTL_S": "30"}).access_token_ttl_s == 30
+    dev = {**env, "NEXATRON_DEV": "1"}
+    assert settings_from_env({**dev, "NEXATRON_ACCESS_TOKEN_TTL_S": "5"}).access_token_ttl_s == 5
+    with pytest.raises(SettingsError, match="NEXATRON_ACCESS_TOKEN_TTL_S"):
+        settings_from_env({**dev, "NEXATRON_ACCESS_TOKEN_TTL_S": "4"})
+
+
 def test_generated_secret_is_persisted_in_the_data_dir(tmp_path: Path) -> None:
     env = {"NEXATRON_DATA_DIR": str(tmp_path / "data")}
     first = settings_from_env(env)
