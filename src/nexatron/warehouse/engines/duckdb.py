@@ -40,11 +40,6 @@ SAFE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
     "lock_configuration": True,
-    # Memory a statement frees in bulk (a finished aggregate's hash tables) goes back to the
-    # system at once instead of staying in DuckDB's allocator caches: a 1M-group stream peaks
-    # ~10 MB lower and leaves its server ~60 MB smaller (ARCHITECTURE.md, the 1,000,000-row
-    # stream). Here rather than apart: one process may not open a file with two configurations.
-    "allocator_bulk_deallocation_flush_threshold": "0MB",
 }
 
 _USER_TABLES = "database_name = current_database() AND NOT internal AND NOT temporary"
