@@ -6,20 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 
-from nexatron.evaluation.compare import rows_match
 from nexatron.evaluation.datasets import bootstrap_duckdb
-from nexatron.evaluation.run import value_index
-from nexatron.nlq import Clarification, DateContext, Lexicon, Refusal, build_lexicon
-from nexatron.nlq.plan import Plan
+from nexatron.nlq import Clarification, DateContext, Refusal, build_lexicon
 from nexatron.nlq.readings import name_dimension
 from nexatron.nlq.understand import understand
-from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.model import SemanticLayer
+
+from .bootstrapped import BootstrappedDb, open_bootstrapped
 
 CTX = DateContext(now=dt.datetime(2026, 6, 17, 10, tzinfo=dt.UTC))
 
@@ -79,37 +76,12 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO referrals VALUES (?, ?, ?, ?)", [r, 1 + r % 5, 10 + r, day])
 
 
-class Club:
-    def __init__(self, layer: SemanticLayer, con: duckdb.DuckDBPyConnection) -> None:
-        self.layer, self.con = layer, con
-        self.lex: Lexicon = build_lexicon(layer, value_index(con, layer))
-
-    def plan(self, question: str) -> Plan:
-        return understand(question, self.lex, ctx=CTX)
-
-    def rows(self, question: str) -> list[tuple[Any, ...]]:
-        compiled = compile_query(self.layer, self.plan(question).query, "duckdb")
-        return self.con.execute(compiled.sql).fetchall()
-
-    def matches(self, question: str, gold_sql: str) -> bool:
-        gold = self.con.execute(gold_sql).fetchall()
-        return rows_match(self.rows(question), gold, ordered=False)
+Club = BootstrappedDb
 
 
 @pytest.fixture(scope="module")
 def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
-    path = Path(tmp_path_factory.mktemp("club")) / "club.duckdb"
-    con = duckdb.connect(str(path))
-    for statement in _SCHEMA:
-        con.execute(statement)
-    _fill(con)
-    con.close()
-    layer = bootstrap_duckdb(path).layer
-    ro = duckdb.connect(str(path), read_only=True)
-    try:
-        yield Club(layer, ro)
-    finally:
-        ro.close()
+    yield from open_bootstrapped(tmp_path_factory.mktemp("club"), _SCHEMA, [_fill], CTX)
 
 
 def refused(club: Club, question: str) -> None:
@@ -326,7 +298,7 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
     layer = bootstrap_duckdb(path).layer
     ro = duckdb.connect(str(path), read_only=True)
     try:
-        yield Club(layer, ro)
+        yield Club(layer, ro, CTX)
     finally:
         ro.close()
 

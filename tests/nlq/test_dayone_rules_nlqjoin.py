@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 
-from nexatron.evaluation.compare import rows_match
-from nexatron.evaluation.datasets import bootstrap_duckdb
-from nexatron.evaluation.run import value_index
-from nexatron.nlq import Clarification, DateContext, Lexicon, Refusal, build_lexicon
-from nexatron.nlq.plan import Plan
-from nexatron.nlq.understand import understand
-from nexatron.semantic.compiler import compile_query
-from nexatron.semantic.model import SemanticLayer
+from nexatron.nlq import Clarification, DateContext, Refusal
+
+from .bootstrapped import BootstrappedDb, open_bootstrapped
 
 CTX = DateContext(now=dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC))
 
@@ -82,37 +75,12 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-class Studio:
-    def __init__(self, layer: SemanticLayer, con: duckdb.DuckDBPyConnection) -> None:
-        self.layer, self.con = layer, con
-        self.lex: Lexicon = build_lexicon(layer, value_index(con, layer))
-
-    def plan(self, question: str) -> Plan:
-        return understand(question, self.lex, ctx=CTX)
-
-    def rows(self, question: str) -> list[tuple[Any, ...]]:
-        compiled = compile_query(self.layer, self.plan(question).query, "duckdb")
-        return self.con.execute(compiled.sql).fetchall()
-
-    def matches(self, question: str, gold_sql: str) -> bool:
-        gold = self.con.execute(gold_sql).fetchall()
-        return rows_match(self.rows(question), gold, ordered=False)
+Studio = BootstrappedDb
 
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    path = Path(tmp_path_factory.mktemp("studio")) / "studio.duckdb"
-    con = duckdb.connect(str(path))
-    for statement in _SCHEMA:
-        con.execute(statement)
-    _fill(con)
-    con.close()
-    layer = bootstrap_duckdb(path).layer
-    ro = duckdb.connect(str(path), read_only=True)
-    try:
-        yield Studio(layer, ro)
-    finally:
-        ro.close()
+    yield from open_bootstrapped(tmp_path_factory.mktemp("studio"), _SCHEMA, [_fill], CTX)
 
 
 def test_distinct_entities_counted_through_rows_leading_to_a_value(studio: Studio) -> None:

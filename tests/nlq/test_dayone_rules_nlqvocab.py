@@ -13,13 +13,9 @@ import duckdb
 import pytest
 
 from nexatron.evaluation.compare import rows_match
-from nexatron.evaluation.datasets import bootstrap_duckdb
-from nexatron.evaluation.run import value_index
-from nexatron.nlq import Clarification, DateContext, Lexicon, Refusal, build_lexicon
-from nexatron.nlq.plan import Plan
-from nexatron.nlq.understand import understand
-from nexatron.semantic.compiler import compile_query
-from nexatron.semantic.model import SemanticLayer
+from nexatron.nlq import DateContext
+
+from .bootstrapped import BootstrappedDb, open_bootstrapped
 
 CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))
 
@@ -78,43 +74,11 @@ def _fill_logbook(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-class Db:
-    def __init__(self, layer: SemanticLayer, con: duckdb.DuckDBPyConnection) -> None:
-        self.layer, self.con = layer, con
-        self.lex: Lexicon = build_lexicon(layer, value_index(con, layer))
-
-    def plan(self, question: str) -> Plan:
-        return understand(question, self.lex, ctx=CTX)
-
-    def rows(self, question: str) -> list[tuple[Any, ...]]:
-        compiled = compile_query(self.layer, self.plan(question).query, "duckdb")
-        return self.con.execute(compiled.sql).fetchall()
-
-    def matches(self, question: str, gold_sql: str) -> bool:
-        gold = self.con.execute(gold_sql).fetchall()
-        return rows_match(self.rows(question), gold, ordered=False)
-
-    def refused(self, question: str) -> list[str]:
-        with pytest.raises((Refusal, Clarification)) as caught:
-            self.plan(question)
-        detail = caught.value.detail
-        return list(detail.get("unmatched") or []) if isinstance(detail, dict) else []
+Db = BootstrappedDb
 
 
 def _database(root: Path, schema: list[str], fills: list[Any]) -> Iterator[Db]:
-    path = root / "db.duckdb"
-    con = duckdb.connect(str(path))
-    for statement in schema:
-        con.execute(statement)
-    for fill in fills:
-        fill(con)
-    con.close()
-    layer = bootstrap_duckdb(path).layer
-    ro = duckdb.connect(str(path), read_only=True)
-    try:
-        yield Db(layer, ro)
-    finally:
-        ro.close()
+    return open_bootstrapped(root, schema, fills, CTX)
 
 
 @pytest.fixture(scope="module")
