@@ -10,12 +10,12 @@ from pathlib import Path
 
 import duckdb
 
-from nexatron.semantic.bootstrap import BootstrapResult, bootstrap
+from nexatron.semantic.bootstrap import BootstrapResult
 from nexatron.semantic.compiler import compile_query
-from nexatron.semantic.model import SemanticLayer, SemanticQuery
+from nexatron.semantic.model import SemanticQuery
 from nexatron.semantic.naming import Vocabulary, entity_names, readable_words
-from nexatron.semantic.probe import EngineProbe
-from nexatron.warehouse.engines.duckdb import DuckDBConfig, DuckDBEngine
+
+from .bootstrap_support import boot, declared_links, sorted_rows
 
 # A workshop: tasks written by one member and reviewed by another; a severity code described
 # by its own table; rooms keyed by small numbers too (no person's name: never a person).
@@ -34,40 +34,13 @@ INSERT INTO Task VALUES (10, 1, 2, 'S1', 'Fix hinge'), (11, 1, 3, 'S2', 'Oil whe
 """
 
 
-def _boot(tmp_path: Path, ddl: str) -> tuple[BootstrapResult, Path]:
-    path = tmp_path / "db.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(ddl)
-    con.close()
-    engine = DuckDBEngine(DuckDBConfig(path=str(path)))
-    try:
-        return bootstrap(engine.introspect(), SemanticLayer(), EngineProbe(engine)), path
-    finally:
-        engine.dispose()
-
-
-def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return sorted(con.execute(sql).fetchall(), key=repr)
-    finally:
-        con.close()
-
-
-def _links(result: BootstrapResult) -> set[tuple[str, str, str, str]]:
-    return {
-        (r.from_table, r.from_columns[0], r.to_table, r.to_columns[0])
-        for r in result.layer.relationships
-    }
-
-
 def _refused(result: BootstrapResult) -> dict[str, str]:
     return {r.name: r.reason for r in result.report.refused if r.kind == "relationship"}
 
 
 def test_person_roles_link_to_the_table_of_people_with_role_dimensions(tmp_path: Path) -> None:
-    result, path = _boot(tmp_path, WORKSHOP)
-    links = _links(result)
+    result, path = boot(tmp_path, WORKSHOP)
+    links = declared_links(result)
     assert ("Task", "CreatorId", "Member", "MemberId") in links
     assert ("Task", "ReviewerId", "Member", "MemberId") in links
     assert not any(to == "Room" for _, _, to, _ in links)  # no person's name: not people
@@ -76,8 +49,8 @@ def test_person_roles_link_to_the_table_of_people_with_role_dimensions(tmp_path:
     reviewer = result.layer.dimension("reviewer_full_name")
     assert reviewer is not None and reviewer.via is not None
     query = SemanticQuery(metrics=["tasks"], dimensions=["reviewer_full_name"])
-    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
-    gold = _rows(
+    got = sorted_rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = sorted_rows(
         path,
         "SELECT m.FullName, count(*) FROM Task t JOIN Member m ON t.ReviewerId = m.MemberId "
         "GROUP BY m.FullName",
@@ -86,11 +59,11 @@ def test_person_roles_link_to_the_table_of_people_with_role_dimensions(tmp_path:
 
 
 def test_a_text_code_links_to_the_table_describing_it(tmp_path: Path) -> None:
-    result, path = _boot(tmp_path, WORKSHOP)
-    assert ("Task", "Severity", "SeverityLevel", "Severity") in _links(result)
+    result, path = boot(tmp_path, WORKSHOP)
+    assert ("Task", "Severity", "SeverityLevel", "Severity") in declared_links(result)
     query = SemanticQuery(metrics=["tasks"], dimensions=["severity_label"])
-    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
-    gold = _rows(
+    got = sorted_rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = sorted_rows(
         path,
         "SELECT s.SeverityLabel, count(*) FROM Task t JOIN SeverityLevel s "
         "ON t.Severity = s.Severity GROUP BY s.SeverityLabel",
@@ -107,8 +80,8 @@ def test_unverified_person_and_code_links_are_refused_with_reasons(tmp_path: Pat
         "CREATE TABLE Guest (GuestId INTEGER, LastName VARCHAR);\n"
         "INSERT INTO Guest VALUES (1, 'Ng'), (2, 'Oz'), (3, 'Po'), (4, 'Qi'), (5, 'Ra');",
     ).replace("('S3', 'Low', 20)", "('S2', 'Low', 20)")
-    result, _ = _boot(tmp_path, ddl)
-    links = _links(result)
+    result, _ = boot(tmp_path, ddl)
+    links = declared_links(result)
     assert not any(c in {"ReviewerId", "CreatorId", "Severity"} for _, c, _, _ in links)
     refused = _refused(result)
     assert any("ReviewerId" in k and "several tables of people" in v for k, v in refused.items())
@@ -116,8 +89,8 @@ def test_unverified_person_and_code_links_are_refused_with_reasons(tmp_path: Pat
 
     missing = tmp_path / "missing"
     missing.mkdir()
-    result, _ = _boot(missing, WORKSHOP + "INSERT INTO Task VALUES (15, 9, 9, 'S9', 'Ghost');")
-    links = _links(result)
+    result, _ = boot(missing, WORKSHOP + "INSERT INTO Task VALUES (15, 9, 9, 'S9', 'Ghost');")
+    links = declared_links(result)
     assert not any(c in {"ReviewerId", "CreatorId", "Severity"} for _, c, _, _ in links)
     assert any("Severity" in k and "sampled values" in v for k, v in _refused(result).items())
 
@@ -131,8 +104,8 @@ def test_things_and_own_keys_are_not_people(tmp_path: Path) -> None:
     INSERT INTO Reading VALUES (1, 1, 5), (2, 2, 6);
     INSERT INTO painters VALUES (1, 'Oil'), (2, 'Ink');
     """
-    result, _ = _boot(tmp_path, ddl)
-    links = _links(result)
+    result, _ = boot(tmp_path, ddl)
+    links = declared_links(result)
     assert not any(c == "CounterId" for _, c, _, _ in links)
     assert not any(c == "painter_id" for _, c, _, _ in links)  # a table's own key
 
@@ -173,12 +146,12 @@ def test_a_key_to_a_district_table_links_there(tmp_path: Path) -> None:
     INSERT INTO ter_dist VALUES (1, 'North'), (2, 'South');
     INSERT INTO ter_store VALUES (10, 1, 2.5), (11, 1, 4.0), (12, 2, 1.5);
     """
-    result, path = _boot(tmp_path, ddl)
-    assert ("ter_store", "salesDistNo", "ter_dist", "distNo") in _links(result)
+    result, path = boot(tmp_path, ddl)
+    assert ("ter_store", "salesDistNo", "ter_dist", "distNo") in declared_links(result)
     assert result.layer.metric("total_distance_km") is not None
     query = SemanticQuery(metrics=["stores"], dimensions=["district_name"])
-    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
-    gold = _rows(
+    got = sorted_rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = sorted_rows(
         path,
         "SELECT d.distNm, count(*) FROM ter_store s JOIN ter_dist d ON s.salesDistNo = d.distNo "
         "GROUP BY d.distNm",
@@ -196,13 +169,13 @@ def test_a_reference_column_links_to_its_tables_first_column_key(tmp_path: Path)
     INSERT INTO tblAcct VALUES (70, DATE '2024-01-01'), (71, DATE '2024-02-01');
     INSERT INTO Borrowing VALUES (1, 1, 70), (2, 1, 71), (3, 3, 70);
     """
-    result, path = _boot(tmp_path, ddl)
-    links = _links(result)
+    result, path = boot(tmp_path, ddl)
+    links = declared_links(result)
     assert ("Borrowing", "ReaderRef", "Reader", "ReaderID") in links
     assert ("Borrowing", "AcctRef", "tblAcct", "AcctNo") in links
     query = SemanticQuery(metrics=["borrowings"], dimensions=["reader_name"])
-    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
-    gold = _rows(
+    got = sorted_rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = sorted_rows(
         path,
         "SELECT r.ReaderName, count(*) FROM Borrowing b JOIN Reader r ON b.ReaderRef = r.ReaderID "
         "GROUP BY r.ReaderName",
@@ -211,8 +184,8 @@ def test_a_reference_column_links_to_its_tables_first_column_key(tmp_path: Path)
 
     missing = tmp_path / "missing"
     missing.mkdir()
-    result, _ = _boot(missing, ddl + "INSERT INTO Borrowing VALUES (4, 9, 70);")
-    assert not any(c == "ReaderRef" for _, c, _, _ in _links(result))
+    result, _ = boot(missing, ddl + "INSERT INTO Borrowing VALUES (4, 9, 70);")
+    assert not any(c == "ReaderRef" for _, c, _, _ in declared_links(result))
     assert any("ReaderRef" in k and "sampled values" in v for k, v in _refused(result).items())
 
 
@@ -230,7 +203,7 @@ def test_headcount_counts_the_one_table_of_employees(tmp_path: Path) -> None:
     INSERT INTO ops_team VALUES (1, 'Red'), (2, 'Blue');
     INSERT INTO ops_emp VALUES (1, 'Ann', 1), (2, 'Bob', 1), (3, 'Cy', 2);
     """
-    result, path = _boot(tmp_path, ddl)
+    result, path = boot(tmp_path, ddl)
     count = result.layer.metric("employees")
     assert count is not None and {"headcount", "staff"} <= set(count.synonyms)
     con = duckdb.connect(str(path), read_only=True)
@@ -240,13 +213,13 @@ def test_headcount_counts_the_one_table_of_employees(tmp_path: Path) -> None:
         con.close()
     ctx = DateContext(now=dt.datetime(2026, 6, 17, tzinfo=dt.UTC), timezone="UTC")
     plan = understand("headcount per team", lex, ctx=ctx)
-    got = _rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
+    got = sorted_rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
     gold = "SELECT t.teamNm, count(*) FROM ops_emp e JOIN ops_team t ON e.teamNo = t.teamNo"
-    assert {r[-2:] for r in got} == set(_rows(path, gold + " GROUP BY t.teamNm"))
+    assert {r[-2:] for r in got} == set(sorted_rows(path, gold + " GROUP BY t.teamNm"))
 
     two = tmp_path / "two"
     two.mkdir()
-    result, _ = _boot(two, ddl + "CREATE TABLE ops_worker (workerNo INTEGER, workerNm VARCHAR);")
+    result, _ = boot(two, ddl + "CREATE TABLE ops_worker (workerNo INTEGER, workerNm VARCHAR);")
     count = result.layer.metric("employees")
     assert count is not None and "headcount" not in count.synonyms
 
@@ -270,7 +243,7 @@ def test_a_measure_in_a_unit_of_area_is_an_area(tmp_path: Path) -> None:
     INSERT INTO block VALUES (1, 'A'), (2, 'B');
     INSERT INTO unit VALUES (1, 1, 50), (2, 1, 80), (3, 2, 120);
     """
-    result, path = _boot(tmp_path, ddl)
+    result, path = boot(tmp_path, ddl)
     dim = result.layer.dimension("floor_square_metres")
     assert dim is not None and "floor area" in dim.synonyms
     con = duckdb.connect(str(path), read_only=True)
@@ -280,8 +253,8 @@ def test_a_measure_in_a_unit_of_area_is_an_area(tmp_path: Path) -> None:
         con.close()
     ctx = DateContext(now=dt.datetime(2026, 6, 17, tzinfo=dt.UTC), timezone="UTC")
     plan = understand("average floor area", lex, ctx=ctx)
-    got = _rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
-    assert got == _rows(path, "SELECT avg(floorSqm) FROM unit")
+    got = sorted_rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
+    assert got == sorted_rows(path, "SELECT avg(floorSqm) FROM unit")
 
 
 def test_a_percent_is_also_a_percentage(tmp_path: Path) -> None:
@@ -289,13 +262,13 @@ def test_a_percent_is_also_a_percentage(tmp_path: Path) -> None:
     CREATE TABLE probe (probeNo INTEGER, humidPct DOUBLE);
     INSERT INTO probe VALUES (1, 40.0), (2, 55.5), (3, 61.0);
     """
-    result, path = _boot(tmp_path, ddl)
+    result, path = boot(tmp_path, ddl)
     dim = result.layer.dimension("humid_percent")
     assert dim is not None and "humid percentage" in dim.synonyms
     top = result.layer.metric("max_humid_percent")
     assert top is not None and "highest humid percentage" in top.synonyms
     sql = compile_query(result.layer, SemanticQuery(metrics=["max_humid_percent"]), "duckdb").sql
-    assert _rows(path, sql) == _rows(path, "SELECT max(humidPct) FROM probe")
+    assert sorted_rows(path, sql) == sorted_rows(path, "SELECT max(humidPct) FROM probe")
 
 
 def test_a_unit_and_a_quantity_word_is_that_unit(tmp_path: Path) -> None:
@@ -303,11 +276,11 @@ def test_a_unit_and_a_quantity_word_is_that_unit(tmp_path: Path) -> None:
     CREATE TABLE crew_shift (shiftNo INTEGER, hrsQty DOUBLE, yrsExp INTEGER);
     INSERT INTO crew_shift VALUES (1, 7.5, 3), (2, 8.0, 10);
     """
-    result, path = _boot(tmp_path, ddl)
+    result, path = boot(tmp_path, ddl)
     total = result.layer.metric("total_hours_quantity")
     assert total is not None and "total hours" in total.synonyms
     assert not any("hours of quantity" in s for s in total.synonyms)
     experience = result.layer.metric("avg_years_experience")
     assert experience is not None and "average years of experience" in experience.synonyms
     sql = compile_query(result.layer, SemanticQuery(metrics=["total_hours_quantity"]), "duckdb")
-    assert _rows(path, sql.sql) == _rows(path, "SELECT sum(hrsQty) FROM crew_shift")
+    assert sorted_rows(path, sql.sql) == sorted_rows(path, "SELECT sum(hrsQty) FROM crew_shift")

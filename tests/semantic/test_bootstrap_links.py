@@ -13,12 +13,11 @@ import duckdb
 from nexatron.evaluation.run import value_index
 from nexatron.nlq.lexicon import build_lexicon
 from nexatron.nlq.understand import understand
-from nexatron.semantic.bootstrap import BootstrapResult, bootstrap
 from nexatron.semantic.compiler import compile_query
 from nexatron.semantic.dates import DateContext
-from nexatron.semantic.model import SemanticLayer, SemanticQuery
-from nexatron.semantic.probe import EngineProbe
-from nexatron.warehouse.engines.duckdb import DuckDBConfig, DuckDBEngine
+from nexatron.semantic.model import SemanticQuery
+
+from .bootstrap_support import boot, declared_links, sorted_rows
 
 SCHOOL = """
 CREATE TABLE HighSchooler (ID INTEGER, Name VARCHAR, Grade INTEGER);
@@ -71,36 +70,9 @@ INSERT INTO Awards VALUES (1, 'Cup'), (9, 'Shield');
 """
 
 
-def _boot(tmp_path: Path, ddl: str) -> tuple[BootstrapResult, Path]:
-    path = tmp_path / "db.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(ddl)
-    con.close()
-    engine = DuckDBEngine(DuckDBConfig(path=str(path)))
-    try:
-        return bootstrap(engine.introspect(), SemanticLayer(), EngineProbe(engine)), path
-    finally:
-        engine.dispose()
-
-
-def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return sorted(con.execute(sql).fetchall(), key=repr)
-    finally:
-        con.close()
-
-
-def _links(result: BootstrapResult) -> set[tuple[str, str, str, str]]:
-    return {
-        (r.from_table, r.from_columns[0], r.to_table, r.to_columns[0])
-        for r in result.layer.relationships
-    }
-
-
 def test_key_columns_that_name_no_table_link_to_the_one_bare_id(tmp_path: Path) -> None:
-    result, path = _boot(tmp_path, SCHOOL)
-    links = _links(result)
+    result, path = boot(tmp_path, SCHOOL)
+    links = declared_links(result)
     for child in ("ClubMember", "Friend", "TestScore"):
         assert (child, "StudentID", "HighSchooler", "ID") in links
     assert ("Friend", "FriendID", "HighSchooler", "ID") in links
@@ -109,13 +81,13 @@ def test_key_columns_that_name_no_table_link_to_the_one_bare_id(tmp_path: Path) 
     # Friend reaches HighSchooler twice: each link is a role named by its column
     roles = {d.name: d.via for d in result.layer.dimensions if d.via}
     assert {"student_name", "friend_name"} <= set(roles)
-    got = _rows(
+    got = sorted_rows(
         path,
         compile_query(
             result.layer, SemanticQuery(metrics=["friends"], dimensions=["friend_name"]), "duckdb"
         ).sql,
     )
-    gold = _rows(
+    gold = sorted_rows(
         path,
         "SELECT h.Name, count(*) FROM Friend f JOIN HighSchooler h ON f.FriendID = h.ID "
         "GROUP BY h.Name",
@@ -129,8 +101,8 @@ def test_key_columns_that_name_no_table_link_to_the_one_bare_id(tmp_path: Path) 
 
 
 def test_self_reference_and_keys_guessed_from_first_columns(tmp_path: Path) -> None:
-    result, path = _boot(tmp_path, STAFF)
-    links = _links(result)
+    result, path = boot(tmp_path, STAFF)
+    links = declared_links(result)
     assert ("Emp", "mgrNo", "Emp", "empNo") in links
     assert ("shift", "drId", "doctor", "drId") in links
     assert ("shift", "empNo", "Emp", "empNo") in links
@@ -140,8 +112,8 @@ def test_self_reference_and_keys_guessed_from_first_columns(tmp_path: Path) -> N
     manager = result.layer.dimension("manager_name")
     assert manager is not None and manager.via == "employee_manager"
     query = SemanticQuery(metrics=["employees"], dimensions=["manager_name"])
-    got = _rows(path, compile_query(result.layer, query, "duckdb").sql)
-    gold = _rows(
+    got = sorted_rows(path, compile_query(result.layer, query, "duckdb").sql)
+    gold = sorted_rows(
         path,
         "SELECT m.empNm, count(*) FROM Emp e LEFT JOIN Emp m ON e.mgrNo = m.empNo GROUP BY m.empNm",
     )
@@ -151,12 +123,12 @@ def test_self_reference_and_keys_guessed_from_first_columns(tmp_path: Path) -> N
 def test_ambiguous_non_unique_and_uncontained_guesses_are_refused(tmp_path: Path) -> None:
     first = tmp_path / "first"
     first.mkdir()
-    result, _ = _boot(first, TWO_IDS)
+    result, _ = boot(first, TWO_IDS)
     assert not result.layer.relationships
     refused = {r.name: r.reason for r in result.report.refused if r.kind == "relationship"}
     assert any("ownerId" in k and "several keys" in v for k, v in refused.items())
 
-    result, _ = _boot(tmp_path, BROKEN)
+    result, _ = boot(tmp_path, BROKEN)
     assert not result.layer.relationships
     refused = {r.name: r.reason for r in result.report.refused if r.kind == "relationship"}
     # two tables have a bare ID: the guess is ambiguous, not declared
@@ -172,14 +144,14 @@ def test_non_unique_target_and_missing_values_are_reported(tmp_path: Path) -> No
     INSERT INTO Grades VALUES (1, 5), (2, 6);
     INSERT INTO Awards VALUES (1, 'Cup'), (9, 'Shield');
     """
-    result, _ = _boot(tmp_path, ddl)
-    assert _links(result) == {("Grades", "StudentID", "Pupil", "ID")}
+    result, _ = boot(tmp_path, ddl)
+    assert declared_links(result) == {("Grades", "StudentID", "Pupil", "ID")}
     refused = {r.name: r.reason for r in result.report.refused if r.kind == "relationship"}
     assert any("WinnerID" in k and "1 of 2 sampled values" in v for k, v in refused.items())
 
     dup = tmp_path / "dup"
     dup.mkdir()
-    result, _ = _boot(dup, ddl + "INSERT INTO Pupil VALUES (2, 'Bob again');")
+    result, _ = boot(dup, ddl + "INSERT INTO Pupil VALUES (2, 'Bob again');")
     assert not result.layer.relationships
     refused = {r.name: r.reason for r in result.report.refused if r.kind == "relationship"}
     assert any("StudentID" in k and "not unique" in v for k, v in refused.items())
@@ -187,7 +159,7 @@ def test_non_unique_target_and_missing_values_are_reported(tmp_path: Path) -> No
 
 def test_end_to_end_a_question_across_an_inferred_join(tmp_path: Path) -> None:
     """Bootstrap a schema with no keys, ask in words, and compare the rows with gold SQL."""
-    result, path = _boot(tmp_path, SCHOOL)
+    result, path = boot(tmp_path, SCHOOL)
     con = duckdb.connect(str(path), read_only=True)
     try:
         lex = build_lexicon(result.layer, value_index(con, result.layer))
@@ -195,11 +167,11 @@ def test_end_to_end_a_question_across_an_inferred_join(tmp_path: Path) -> None:
         con.close()
     ctx = DateContext(now=dt.datetime(2026, 6, 17, tzinfo=dt.UTC), timezone="UTC")
     plan = understand("number of students in each grade", lex, ctx=ctx)
-    got = _rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
-    assert got == _rows(path, "SELECT Grade, count(*) FROM HighSchooler GROUP BY Grade")
+    got = sorted_rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
+    assert got == sorted_rows(path, "SELECT Grade, count(*) FROM HighSchooler GROUP BY Grade")
     plan = understand("club members by grade", lex, ctx=ctx)
-    got = _rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
-    gold = _rows(
+    got = sorted_rows(path, compile_query(result.layer, plan.query, "duckdb").sql)
+    gold = sorted_rows(
         path,
         "SELECT h.Grade, count(*) FROM ClubMember m JOIN HighSchooler h ON m.StudentID = h.ID "
         "GROUP BY h.Grade",
