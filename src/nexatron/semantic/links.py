@@ -361,20 +361,33 @@ class LinkFinder:
             self._fallback(t, c)
             return
         if len(parents) > 1:
-            names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in parents)
-            self.refused.append(
-                Refused(
-                    t.qualified_name,
-                    (c.name,),
-                    parents[0][0].qualified_name,
-                    (parents[0][1].name,),
-                    "name",
-                    f"the name fits several tables ({names}); declare the right one by hand",
-                )
+            self._refuse_several(
+                t, c, parents, "the name fits several tables ({}); declare the right one by hand"
             )
             return
         parent, target = parents[0]
         self._verify(t, c, parent, target)
+
+    def _refuse_several(
+        self,
+        t: TableInfo,
+        c: ColumnInfo,
+        candidates: list[tuple[TableInfo, ColumnInfo]],
+        reason: str,
+    ) -> None:
+        """Refuse a name link that fits several parent columns; `reason` names them at `{}`."""
+        names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in candidates)
+        first, key = candidates[0]
+        self.refused.append(
+            Refused(
+                t.qualified_name,
+                (c.name,),
+                first.qualified_name,
+                (key.name,),
+                "name",
+                reason.format(names),
+            )
+        )
 
     def _lookups(self, t: TableInfo, c: ColumnInfo) -> list[tuple[TableInfo, ColumnInfo]]:
         """A text column named exactly as another table's first column, where that table has no
@@ -458,17 +471,12 @@ class LinkFinder:
         if len(holding) == 1:
             self._verify(t, c, *holding[0], fallback=True)
         elif len(holding) > 1:
-            names = ", ".join(f"{p.qualified_name}.{x.name}" for p, x in holding)
-            self.refused.append(
-                Refused(
-                    t.qualified_name,
-                    (c.name,),
-                    holding[0][0].qualified_name,
-                    (holding[0][1].name,),
-                    "name",
-                    f"a person's role that names no table; several tables of people hold its"
-                    f" values ({names})",
-                )
+            self._refuse_several(
+                t,
+                c,
+                holding,
+                "a person's role that names no table; several tables of people hold its"
+                " values ({})",
             )
 
     def _holds_values(self, t: TableInfo, c: ColumnInfo, p: TableInfo, x: ColumnInfo) -> bool:
