@@ -226,6 +226,29 @@ def test_yaml_import_shows_the_dry_run_diff_first(open_as: Any, server: Server) 
     assert labels["order_count"] == "Number of orders"  # a dry run changes nothing
 
 
+def test_a_list_that_loads_after_its_tab_was_left_draws_nothing(
+    open_as: Any, server: Server
+) -> None:
+    """The metrics list answers after the user opened the YAML tab: no error, YAML stays."""
+    watched = open_as("admin")
+    page = watched.page
+    held: list[Any] = []
+    page.route("**/api/v1/semantic/metrics?*", lambda route: held.append(route))  # hold it
+    page.get_by_role("link", name="Semantic layer").click()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the metrics list was never asked for"
+    page.get_by_role("tab", name="YAML").click()
+    expect(page.get_by_label("Layer YAML")).to_have_value(re.compile("total_sales"))
+    for route in held:
+        route.continue_()
+    page.wait_for_timeout(300)
+    expect(page.get_by_label("Layer YAML")).to_be_visible()
+    assert watched.problems == []
+
+
 def test_yaml_download_then_apply_an_edit(open_as: Any, server: Server) -> None:
     page = open_as("admin").page
     page.get_by_role("link", name="Semantic layer").click()

@@ -94,8 +94,9 @@ export async function render(main, { params }) {
     const listEl = h('ul', { class: 'side-list', 'aria-label': kind });
     const editor = h('div', { class: 'card editor' });
     const newButton = can.admin() ? h('button', { type: 'button', class: 'secondary wide', onclick: () => edit(null) }, `+ New ${kind.slice(0, -1)}`) : null;
+    const count = h('p', { class: 'hint sem-count', 'aria-live': 'polite' });
     clear(panel, h('div', { class: 'two-col' },
-      h('div', { class: 'card' }, h('label', { for: 'sem-search', class: 'visually-hidden' }, `Search ${kind}`), search, h('p', { class: 'hint sem-count', 'aria-live': 'polite' }), listEl, newButton),
+      h('div', { class: 'card' }, h('label', { for: 'sem-search', class: 'visually-hidden' }, `Search ${kind}`), search, count, listEl, newButton),
       editor));
     clear(editor, spinner());
     let items = [];
@@ -103,11 +104,12 @@ export async function render(main, { params }) {
     try {
       items = (await api(`/semantic/${kind}?connection_id=${encodeURIComponent(conn)}`)).data;
     } catch (err) { clear(editor, banner('error', err.message)); return; }
+    if (!listEl.isConnected) return; // another tab was opened while the list loaded
 
     function drawList() {
       const q = search.value.trim().toLowerCase();
       const shown = items.filter((o) => !q || [o.name, o.label, o.description, ...(o.synonyms || []), o.from_table, o.to_table].filter(Boolean).join(' ').toLowerCase().includes(q));
-      panel.querySelector('.sem-count').textContent = `${shown.length} of ${items.length}`;
+      count.textContent = `${shown.length} of ${items.length}`;
       clear(listEl, shown.map((o) => h('li', {}, h('button', {
         type: 'button', 'aria-current': String(current && current.id === o.id), onclick: () => edit(o),
       }, o.label || o.name || `${o.from_table} → ${o.to_table}`, h('span', { class: 'sub' }, kind === 'relationships' ? `${o.from_table}.${o.from_columns.join(',')} → ${o.to_table}.${o.to_columns.join(',')}` : [o.name, o.table || o.type].filter(Boolean).join(" · "))))));
@@ -159,7 +161,7 @@ export async function render(main, { params }) {
             items = obj ? items.map((o) => (o.id === saved.id ? saved : o)) : [...items, saved];
             layerOf(conn, true);
             edit(saved);
-            editor.querySelector('[aria-live]').append(banner('ok', `Saved ${saved.label || saved.name || 'the relationship'}.`));
+            editor.querySelector('[aria-live]')?.append(banner('ok', `Saved ${saved.label || saved.name || 'the relationship'}.`));
           } catch (err) {
             const rest = showFieldErrors(form, err.fields);
             clear(formStatus, banner('error', err.message, rest.length ? h('ul', {}, rest.map((r) => h('li', {}, r))) : null));
