@@ -54,8 +54,28 @@ BOUQUETS = [
     (12, "Succulent Trio", "Plants", 22.00, False),
 ]
 NEVER_SOLD = 12
-FIRST = ["Olivia", "Jack", "Emily", "Harry", "Chloe", "Noah", "Mia", "Leo", "Ruby", "Oscar",
-         "Isla", "Alfie", "Freya", "George", "Poppy", "Arthur", "Lily", "Theo", "Ava", "Finn"]
+FIRST = [
+    "Olivia",
+    "Jack",
+    "Emily",
+    "Harry",
+    "Chloe",
+    "Noah",
+    "Mia",
+    "Leo",
+    "Ruby",
+    "Oscar",
+    "Isla",
+    "Alfie",
+    "Freya",
+    "George",
+    "Poppy",
+    "Arthur",
+    "Lily",
+    "Theo",
+    "Ava",
+    "Finn",
+]
 LAST = ["Brown", "Smith", "Patel", "Jones", "Khan", "Wilson", "Taylor", "Evans", "Hughes", "Reid"]
 CITIES = ["Leeds", "York", "Harrogate", "Wakefield"]
 OCCASIONS = ["Birthday", "Anniversary", "Funeral", "Wedding", "Get well", "Thank you", None, None]
