@@ -22,6 +22,7 @@ SETS = {
     "dayone_fresh3": 20,
     "dayone_fresh4": 20,
     "dayone_fresh5": 20,
+    "dayone_dev2": 20,
 }
 CLASSES = {
     "count",
@@ -56,6 +57,7 @@ def test_sets_are_present() -> None:
     assert len(list((EVAL / "dayone_fresh3").glob("*.yaml"))) >= 6
     assert len(list((EVAL / "dayone_fresh4").glob("*.yaml"))) >= 6
     assert len(list((EVAL / "dayone_fresh5").glob("*.yaml"))) >= 6
+    assert len(list((EVAL / "dayone_dev2").glob("*.yaml"))) >= 6
 
 
 @pytest.mark.parametrize("spec_file", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -126,7 +126,7 @@ def _pets(rng: random.Random) -> list[tuple[object, ...]]:
 
 def _appointments(rng: random.Random, pets: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
-    groomed = [p for p in pets if p[0] % 11 != 0]
+    groomed = [p for p in pets if int(str(p[0])) % 11 != 0]
     start = dt.date(2025, 3, 3)
     last = dt.date(2026, 7, 31)
     services = [s for s in SERVICES if s[0] != NEVER_BOOKED]

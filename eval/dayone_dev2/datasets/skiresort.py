@@ -200,7 +200,7 @@ def build(path: str) -> None:
         " DurationHours INTEGER, SkillLevel VARCHAR, Fee DECIMAL(8,2), CancelledAt TIMESTAMP)"
     )
     guests = _guests(rng)
-    buyers = [g[0] for g in guests if g[0] % 7 != 3]
+    buyers = [int(str(g[0])) for g in guests if int(str(g[0])) % 7 != 3]
     passes = _passes(rng, buyers)
     _insert(con, "Lift", LIFTS)
     _insert(con, "Instructor", INSTRUCTORS)
