@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from nexatron import __version__
 from nexatron.api import error_handlers
+from nexatron.api.ask_hotpath import AskHotPath
 from nexatron.api.deps import OperatorAuthed
 from nexatron.api.gateway import Gateway
 from nexatron.api.routes import api_keys, audit_log, auth, operator, scim_admin, sso, users
@@ -215,7 +216,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Any:
         app.include_router(router, prefix=API_PREFIX)
     app.mount(SCIM_PREFIX, LazyScim(services))
     mcp = mount_mcp(app)
-    return GatewayApp(Gateway(app, services), app, web_app() if settings.web else None)
+    # With NEXATRON_OTEL FastAPI's own spans are wanted on every route: no hot path then.
+    inner: Any = app if settings.otel else AskHotPath(app, services)
+    return GatewayApp(Gateway(inner, services), app, web_app() if settings.web else None)
 
 
 def app_from_env() -> Any:

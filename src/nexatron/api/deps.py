@@ -10,6 +10,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.types import Scope
 
 from nexatron.errors import Forbidden, NexatronError, Unauthorized
 from nexatron.identity.operators import Operator
@@ -22,14 +23,27 @@ async def get_services(request: Request) -> Services:
     return services
 
 
-async def get_principal(request: Request) -> Principal:
-    principal: Principal | None = request.scope.get("state", {}).get("principal")
+def principal_of(scope: Scope) -> Principal:
+    """The request's Principal (left by the gateway), or the error that refuses the request."""
+    state = scope.get("state", {})
+    principal: Principal | None = state.get("principal")
     if principal is None:
-        error: NexatronError | None = request.scope.get("state", {}).get("auth_error")
+        error: NexatronError | None = state.get("auth_error")
         raise error or Unauthorized("Missing credentials: send `Authorization: Bearer <API key>`.")
     if principal.is_scim:
         raise Forbidden("A SCIM token is accepted only by the SCIM API under /scim/v2.")
     return principal
+
+
+def permitted(principal: Principal, permission: str) -> Principal:
+    """`principal` when its role grants `permission`, else 403."""
+    if not principal.can(permission):
+        raise Forbidden(f"Your role ({principal.role}) does not allow this action.")
+    return principal
+
+
+async def get_principal(request: Request) -> Principal:
+    return principal_of(request.scope)
 
 
 async def get_operator(request: Request) -> Operator:
@@ -56,9 +70,7 @@ def require(permission: str) -> Callable[[Principal], Coroutine[Any, Any, Princi
     """A dependency that yields the Principal when its role grants `permission`, else 403."""
 
     async def check(principal: Authed) -> Principal:
-        if not principal.can(permission):
-            raise Forbidden(f"Your role ({principal.role}) does not allow this action.")
-        return principal
+        return permitted(principal, permission)
 
     check.__name__ = f"require_{permission.replace(':', '_')}"
     return check

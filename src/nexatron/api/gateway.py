@@ -35,6 +35,7 @@ from nexatron.ratelimit import Decision
 from nexatron.services import Services
 from nexatron.store.db import DB_DROPPED, once_more_if_dropped
 
+HOT_ROUTE_KEY = "nexatron.route"  # the route template a hot path left in the scope
 OPERATOR_ON_TENANT_ROUTE = (
     "An operator key cannot call tenant routes; use a tenant API key or access token."
 )
@@ -99,6 +100,9 @@ LIMITER_UNAVAILABLE = (
 def route_label(scope: Scope) -> str:
     """The route template the request matched (`/api/v1/query/{query_id}`), never its path: a
     bounded set of metric labels. Unknown paths are all `unmatched`."""
+    answered = scope.get(HOT_ROUTE_KEY)  # set by the hot path of POST /query (ask_hotpath.py)
+    if isinstance(answered, str):
+        return answered
     # FastAPI >= 0.16x keeps an included router's routes under their own (prefix-less) path and
     # the full template in its per-request context; older ones set the full route.
     context = (scope.get("fastapi") or {}).get("effective_route_context")

@@ -21,6 +21,7 @@ from nexatron.api.sse import stream_answer
 from nexatron.identity.roles import Principal
 from nexatron.query import views
 from nexatron.query.service import query_service
+from nexatron.services import Services
 
 router = APIRouter(prefix="/query", tags=["query"])
 # What asking can answer besides the route's own responses (documented on both ask routes).
@@ -114,6 +115,12 @@ def _csv(columns: list[dict[str, Any]], rows: list[list[Any]]) -> str:
 )
 async def ask(body: AskBody, principal: Asker, services: AppState) -> Any:
     """Answer a question: rows, the SQL that produced them, and a one-sentence summary."""
+    return await respond(services, principal, body)
+
+
+async def respond(services: Services, principal: Principal, body: AskBody) -> RawResponse:
+    """The response to POST /query (JSON, or CSV with format=csv): the route above's and, on
+    its hot path, api/ask_hotpath.py's."""
     service = query_service(services)
     with service.recorder.answering():  # the history writer waits until the body is built
         prepared, answer = await service.ask_async(
