@@ -16,7 +16,14 @@ from nexatron.services import Services, build_services
 from nexatron.store.tables import usage_actives, usage_events, usage_rollups, usage_terms
 from nexatron.testing import make_settings
 from nexatron.usage.facts import UsageFact
-from nexatron.usage.writer import UsageWriter, latency_column
+from nexatron.usage.writer import (
+    ROLLUP_KEYS,
+    UsageWriter,
+    latency_column,
+    merge_rows,
+    rollup_rows,
+    summed_rollups,
+)
 
 
 @pytest.fixture
@@ -114,3 +121,16 @@ def test_latency_buckets() -> None:
     assert latency_column(1.0) == "lat_00"
     assert latency_column(1.5) == "lat_01"
     assert latency_column(99_999) == "lat_14"
+
+
+def test_summed_rollups_are_the_merged_rollup_rows() -> None:
+    """The batch's sums built from the counters each fact moves equal its full rollup rows
+    merged by key: same rows, same columns in the same order (one executemany)."""
+    batch = facts("ten_a", "usr_a") + facts("ten_b", "usr_b")[:7]
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for fact in batch:
+        merge_rows(merged, rollup_rows(fact), ROLLUP_KEYS)
+    summed = summed_rollups(batch)
+    assert summed == list(merged.values())
+    assert all(list(row) == list(summed[0]) for row in summed)
+    assert len(summed) == len({tuple(row[k] for k in ROLLUP_KEYS) for row in summed}) > 5

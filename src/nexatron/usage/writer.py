@@ -63,17 +63,26 @@ def dimension_value(fact: UsageFact, dim: str) -> str:
     return ""
 
 
+def _counts(fact: UsageFact) -> dict[str, Any]:
+    """The rollup counters one fact adds: only those it moves (most of the ~25 stay 0)."""
+    counts: dict[str, Any] = {
+        fact.status: 1,
+        latency_column(fact.latency_ms): 1,
+        "latency_ms_sum": fact.latency_ms,
+    }
+    for name, value in (
+        ("cache_hits", int(fact.cached)),
+        ("rows_returned", fact.rows),
+        ("tokens_in", fact.tokens_in),
+        ("tokens_out", fact.tokens_out),
+    ):
+        if value:
+            counts[name] = value
+    return counts
+
+
 def rollup_rows(fact: UsageFact) -> list[dict[str, Any]]:
-    counts: dict[str, Any] = dict.fromkeys(ROLLUP_COUNTERS, 0)
-    counts.update(
-        cache_hits=int(fact.cached),
-        rows_returned=fact.rows,
-        tokens_in=fact.tokens_in,
-        tokens_out=fact.tokens_out,
-        latency_ms_sum=fact.latency_ms,
-    )
-    counts[fact.status] = 1
-    counts[latency_column(fact.latency_ms)] = 1
+    counts = {**dict.fromkeys(ROLLUP_COUNTERS, 0), **_counts(fact)}
     day = fact.day
     return [
         {
@@ -85,6 +94,28 @@ def rollup_rows(fact: UsageFact) -> list[dict[str, Any]]:
         }
         for dim in ROLLUP_DIMS
     ]
+
+
+def summed_rollups(facts: list[UsageFact]) -> list[dict[str, Any]]:
+    """`rollup_rows` of every fact merged by key (as `merge_rows` would), adding only the
+    counters each fact moves: a batch of a dozen answers made ~60 rows of ~30 fields to walk."""
+    merged: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    zeros = dict.fromkeys(ROLLUP_COUNTERS, 0)
+    for fact in facts:
+        counts = _counts(fact)
+        day = fact.day
+        for dim in ROLLUP_DIMS:
+            key = (fact.tenant_id, day, dim, dimension_value(fact, dim))
+            row = merged.get(key)
+            if row is None:
+                merged[key] = {
+                    "tenant_id": key[0], "day": day, "dim": dim, "value": key[3],
+                    **zeros, **counts,
+                }  # fmt: skip
+                continue
+            for name, value in counts.items():
+                row[name] += value
+    return list(merged.values())
 
 
 def active_rows(fact: UsageFact) -> list[dict[str, Any]]:
@@ -216,7 +247,7 @@ class UsageWriter:
         batch = [f for f in facts if isinstance(f, UsageFact)]
         if not batch:
             return
-        add_counts(conn, usage_rollups, ROLLUP_KEYS, _summed(batch, rollup_rows, ROLLUP_KEYS))
+        add_counts(conn, usage_rollups, ROLLUP_KEYS, summed_rollups(batch))
         add_counts(conn, usage_terms, TERM_KEYS, _summed(batch, term_rows, TERM_KEYS))
         actives = {tuple(r.values()): r for fact in batch for r in active_rows(fact)}
         insert_new(conn, usage_actives, list(actives.values()))
