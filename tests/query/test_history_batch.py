@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from nexatron.errors import ValidationFailed
 from nexatron.identity.roles import Principal
@@ -82,8 +82,8 @@ async def test_one_batch_writes_answers_refusals_and_the_follow_ups_plan(harness
         plan = conn.execute(
             select(conversations.c.last_plan).where(conversations.c.id == "conv_batch")
         ).scalar_one()
-        counts = conn.execute(
-            select(usage_rollups.c.answered, usage_rollups.c.refused).where(
+        counts = conn.execute(  # over the days: the answers' day is NOW, the refusal's today
+            select(func.sum(usage_rollups.c.answered), func.sum(usage_rollups.c.refused)).where(
                 usage_rollups.c.tenant_id == principal.tenant_id, usage_rollups.c.dim == ""
             )
         ).one()
