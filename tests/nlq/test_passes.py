@@ -270,6 +270,32 @@ def test_name_words() -> None:
     assert counted.draft.dimensions == []
 
 
+def test_measure_columns() -> None:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    fee = {"table": "singer", "expr": "fee", "synonyms": ["fees"]}
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [
+                {"name": "singers", "table": "singer", "agg": "count"},
+                {"name": "total_fee", "agg": "sum", **fee},
+                {"name": "avg_fee", "agg": "avg", **fee},
+            ],
+            "dimensions": [
+                {"name": "singer_name", "label": "Singer name", "table": "singer", "expr": "nm"},
+                {"name": "fee", "label": "Fee", "table": "singer", "expr": "fee", "type": "number"},
+            ],
+        }
+    )
+    lex = build_lexicon(layer)
+    old, new = run("list the singers with their fees", lex, "measure_columns")
+    assert old.readings[-1] is not None and old.readings[-1].kind == "metric"
+    assert new.readings[-1] is not None and new.readings[-1].targets == ["fee"]
+    _, total = run("list the singers with their total fees", lex, "measure_columns")
+    assert total.readings[-1] is not None and total.readings[-1].kind == "metric"
+
+
 def _orders_lexicon(items: bool = True) -> Lexicon:
     from nexatron.nlq import build_lexicon
     from nexatron.semantic.model import SemanticLayer

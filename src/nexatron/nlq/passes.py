@@ -17,6 +17,7 @@ from nexatron.nlq.implicit_counts import dated_count, implicit_count
 from nexatron.nlq.items import Segmented
 from nexatron.nlq.leftover_words import described_entities, explained_words, leftover_words
 from nexatron.nlq.lexicon import Lexicon
+from nexatron.nlq.measure_columns import measure_columns
 from nexatron.nlq.metric_pairs import metric_pairs
 from nexatron.nlq.metric_subsets import (
     aggregated_columns,
@@ -44,6 +45,7 @@ PASSES: tuple[Pass, ...] = (
     absent_children,
     ranked_rows,
     name_words,
+    measure_columns,
     boolean_qualifiers,
     negated_metrics,
     aggregated_columns,

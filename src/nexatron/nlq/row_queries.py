@@ -152,6 +152,13 @@ def _table_of(state: ParseState, reading: Reading | None) -> str | None:
     return None
 
 
+def rows_table(state: ParseState, reading: Reading | None) -> str | None:
+    """The table a reading names as rows: an entity's, or a plain count metric's."""
+    if reading is None or reading.kind not in {"entity", "metric"}:
+        return None
+    return _table_of(state, reading)
+
+
 def _plain_count(state: ParseState, name: str) -> bool:
     m = state.lex.metrics[name]
     return (
@@ -480,7 +487,7 @@ def asks_for_rows(state: ParseState) -> bool:
     """A listing verb or 'which/what' leads, or '... and/with their ...' asks for attributes,
     or the question is an anti-join or a row ranking; and no word asks for a number."""
     lows = [t.low for t in state.seg.tokens]
-    if set(lows) & _COUNTING:
+    if counting_words(state):
         return False
     if state.draft.absent or state.draft.row_order:
         return True
@@ -519,7 +526,7 @@ def _ranking_metric(state: ParseState, entity: str) -> tuple[str, bool] | None:
     one direction only ('most and least' is two aggregates): (dimension, desc)."""
     draft, lex = state.draft, state.lex
     lows = [t.low for t in state.seg.tokens]
-    if draft.aggregates or set(lows) & _COUNTING:
+    if draft.aggregates or counting_words(state):
         return None
     if set(lows) & DESC_WORDS and set(lows) & ASC_WORDS:
         return None
@@ -563,8 +570,42 @@ def _superlative_of(state: ParseState, dimension: str) -> bool:
     (one thing asked for), so the rows are ranked by its value."""
     for k, r in enumerate(state.readings):
         if r is not None and r.kind == "dimension" and r.targets == [dimension]:
-            return state.low(k - 1) in DESC_WORDS | ASC_WORDS
+            before = k - 2 if _number_of(state, k - 1) else k - 1
+            return state.low(before) in DESC_WORDS | ASC_WORDS
     return False
+
+
+def _number_of(state: ParseState, position: int) -> bool:
+    """A 'number of' cue at `position`."""
+    it = state.items[position] if 0 <= position < len(state.items) else None
+    if it is None or it.kind != "cue" or it.cue != "count":
+        return False
+    return it.text.lower() != "how many"
+
+
+# a tie said with 'share' ('which departments share the third-largest budget')
+_SHARE = frozenset({"share", "shares", "sharing"})
+_ORDINAL_WORDS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th"})
+
+
+def counting_words(state: ParseState) -> set[str]:
+    """The words asking for a number (`_COUNTING`), except a 'number of' between a superlative
+    and a numeric column ('the largest number of seats': the column itself ranks the rows) and
+    'share' before an ordinal place ('share the third-largest budget': a tie)."""
+    skipped: set[int] = set()
+    for k, it in enumerate(state.items):
+        r = state.reading(k + 1)
+        column = (
+            r is not None
+            and r.kind == "dimension"
+            and all(state.lex.dimensions[t].type == "number" for t in r.targets)
+        )
+        if column and _number_of(state, k) and state.low(k - 1) in DESC_WORDS | ASC_WORDS:
+            skipped.update(range(it.start, it.end))
+        after = k + 2 if state.low(k + 1) == "the" else k + 1
+        if state.low(k) in _SHARE and state.low(after) in _ORDINAL_WORDS:
+            skipped.update(range(it.start, it.end))
+    return {t.low for i, t in enumerate(state.seg.tokens) if i not in skipped} & _COUNTING
 
 
 def _number_before_noun(state: ParseState, entity: str) -> int | None:
@@ -602,6 +643,24 @@ def row_key(state: ParseState, entity: str) -> str | None:
 
 
 _LABEL_WORDS = frozenset({"name", "nm", "title", "label", "full", "fullname"})
+_KEY_WORDS = frozenset({"id", "no", "nbr", "num", "number", "code", "key", "ref"})
+
+
+def _own_key(state: ParseState, entity: str) -> str | None:
+    """The one column named by a key word and the table's own words ('trip_id' of trips), for
+    a table no relationship points at (`row_key` finds none)."""
+    one, plural = entity_names([entity]).get(entity, (entity, entity))
+    own_words = words_of(f"{entity} {one} {plural}")
+    own = set(own_words) | {stem(w) for w in own_words}
+    found = [
+        d.name
+        for d in state.lex.dimensions.values()
+        if d.table == entity
+        and d.via is None
+        and set(words_of(d.expr)) & _KEY_WORDS
+        and not {w for w in set(words_of(d.expr)) - _KEY_WORDS if stem(w) not in own} - own
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def row_label(state: ParseState, entity: str) -> str | None:
@@ -682,7 +741,24 @@ def _listed_first(state: ParseState, entity: str, shown: list[str]) -> bool:
 
 
 def row_shape(state: ParseState) -> None:
-    """Read the question as a row query when it asks for rows and aggregates nothing."""
+    """Read the question as a row query when it asks for rows and aggregates nothing. Rows
+    ranked by `ranked_rows` ('the 2 longest trips') that no row query could list are refused:
+    any other reading would drop the ranking."""
+    _row_shape(state)
+    draft = state.draft
+    if draft.row_order and draft.columns is None:
+        words = [e.text for e in draft.explanation if e.kind == "order"]
+        aggregated = {w for j in state.aggregate_words for w in state.low(j).split()}
+        if words and set(words[0].lower().split()) & aggregated:
+            return  # 'average, shortest and longest trip distance': read as aggregates
+        raise refusal(
+            f"'{words[0] if words else 'the ranking'}' ranks rows that this question cannot"
+            " list; name the columns to show.",
+            unmatched=words,
+        )
+
+
+def _row_shape(state: ParseState) -> None:
     draft, lex = state.draft, state.lex
     if draft.aggregates or draft.metric_filters or draft.grain or draft.trend:
         return
@@ -743,7 +819,7 @@ def row_shape(state: ParseState) -> None:
     elif draft.row_order and draft.row_order[0].field not in shown:
         shown.append(draft.row_order[0].field)
     if not own or (ranking is not None and not (set(own) - {draft.row_order[0].field})):
-        pick = label or key
+        pick = label or key or (_own_key(state, entity) if draft.row_order or ranking else None)
         if pick is None:
             return
         shown.insert(0, pick)

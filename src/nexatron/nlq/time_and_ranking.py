@@ -179,6 +179,7 @@ def _top_of_plural_which(state: ParseState) -> None:
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4}
 _PLACE_NAMES = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 _TIED = frozenset({"tied", "joint", "equal"})
+_SHARE = frozenset({"share", "shares", "sharing"})
 
 
 def _tie_words(state: ParseState, k: int) -> list[int]:
@@ -187,6 +188,8 @@ def _tie_words(state: ParseState, k: int) -> list[int]:
     j = k - 1 if state.low(k - 1) == "the" else k
     if state.low(j - 1) == "for" and state.low(j - 2) in _TIED:
         return list(range(j - 2, k))
+    if state.low(j - 1) in _SHARE:  # 'which departments share the third-largest budget'
+        return list(range(j - 1, k))
     return []
 
 
@@ -225,10 +228,12 @@ def _ordinal_place(state: ParseState) -> None:
 
 def _superlative_metric(state: ParseState) -> None:
     """'Which stadium has the largest capacity?': a metric named by a superlative ('Highest
-    capacity') in a question asking which thing ranks the things by it."""
+    capacity') in a question asking which thing ranks the things by it; an ordinal place asks
+    for a ranking too ('teams with the second-largest stadium capacity')."""
     draft = state.draft
     lows = {t.low for t in state.seg.tokens}
-    if draft.order_desc is not None or not draft.dimensions or not lows & {"which", "what"}:
+    asks = bool(lows & {"which", "what"}) or draft.rank_exact is not None
+    if draft.order_desc is not None or not draft.dimensions or not asks:
         return
     for k, name in state.metric_at.items():
         if name not in draft.metrics:

@@ -33,7 +33,7 @@ FUNCTION = _set(
     break broken down split group grouped grouping sort sorted order ordered rank ranked ranking
     versus vs compare compared comparison against between among amongst across
     top bottom first last highest lowest biggest smallest largest greatest fewest best worst
-    busiest quietest performing performer performers
+    busiest quietest longest shortest performing performer performers
     total totals sum average avg mean typical median maximum max minimum min
     distinct unique different separate individual respective
     out up off into ever still yet again instead same else other another rather
@@ -57,8 +57,8 @@ NON_ADDITIVE = (DURATION_WORDS - {"hours", "hrs"}) | _set(
 GROUP = _set("by per each every across breakdown split grouped")
 NEGATION = _set("not excluding exclude except without non besides minus")
 ALTERNATIVE = _set("or and")
-ASC_WORDS = _set("bottom lowest least fewest smallest worst minimum min quietest")
-DESC_WORDS = _set("top highest most biggest largest greatest best max maximum busiest")
+ASC_WORDS = _set("bottom lowest least fewest smallest worst minimum min quietest shortest")
+DESC_WORDS = _set("top highest most biggest largest greatest best max maximum busiest longest")
 AGG_CUES: dict[str, str] = {
     "average": "avg",
     "avg": "avg",
@@ -240,7 +240,7 @@ ACTIVITY_VERBS = _set(
 MUST_MAP = _set(
     """total totals sum average avg mean typical median maximum max minimum min
     highest lowest biggest smallest largest greatest fewest best worst busiest quietest
-    distinct unique different top bottom"""
+    longest shortest distinct unique different top bottom"""
 )
 # Columns whose values make no sense added up: an ad-hoc total of one is refused by name.
 NO_SUM = NON_ADDITIVE | _set(

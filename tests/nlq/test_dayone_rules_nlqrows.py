@@ -1,0 +1,167 @@
+"""Row-level, ranking, join and anti-join rules of issue 12 (branch nlqrows) on a small marina
+database bootstrapped with no hand edits: each question is parsed, compiled, executed on DuckDB
+and compared with hand-written SQL, or its refusal is checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from nexatron.evaluation.compare import rows_match
+from nexatron.nlq import DateContext
+from nexatron.semantic.compiler import compile_query
+
+from .bootstrapped import BootstrappedDb, open_bootstrapped
+
+CTX = DateContext(now=dt.datetime(2026, 7, 15, 12, tzinfo=dt.UTC))
+
+_SCHEMA = [
+    "CREATE TABLE harbours (harbour_id INTEGER PRIMARY KEY, harbour_name VARCHAR, town VARCHAR,"
+    " berths INTEGER, opened_year INTEGER)",
+    "CREATE TABLE boats (boat_id INTEGER PRIMARY KEY, boat_name VARCHAR, boat_class VARCHAR,"
+    " hull_value DECIMAL(10, 2), home_harbour_id INTEGER REFERENCES harbours (harbour_id))",
+    "CREATE TABLE trips (trip_id INTEGER PRIMARY KEY, trip_name VARCHAR,"
+    " boat_id INTEGER REFERENCES boats (boat_id),"
+    " departure_harbour_id INTEGER REFERENCES harbours (harbour_id),"
+    " arrival_harbour_id INTEGER REFERENCES harbours (harbour_id), sailed_on DATE,"
+    " duration_hours DECIMAL(6, 1))",
+    "CREATE TABLE catches (catch_id INTEGER PRIMARY KEY,"
+    " trip_id INTEGER REFERENCES trips (trip_id), species VARCHAR, gear VARCHAR,"
+    " weight_kg DECIMAL(6, 1))",
+]
+
+# berths: two harbours share the second-largest count (80)
+_HARBOURS = [
+    (1, "North Quay", "Tarn", 120, 1901),
+    (2, "South Basin", "Tarn", 80, 1955),
+    (3, "Gull Point", "Wexby", 80, 1988),
+    (4, "Old Dock", "Wexby", 40, 1870),
+    (5, "Seal Cove", "Amble", 25, 2004),
+]
+
+
+def _fill(con: duckdb.DuckDBPyConnection) -> None:
+    con.executemany("INSERT INTO harbours VALUES (?, ?, ?, ?, ?)", _HARBOURS)
+    classes = ["Sloop", "Ketch", "Cutter"]
+    for b in range(1, 13):
+        con.execute(
+            "INSERT INTO boats VALUES (?, ?, ?, ?, ?)",
+            [b, f"Boat {b}", classes[b % 3], 10000 + (b * 3700) % 40000, 1 + b % 4],
+        )
+    # durations: two trips share the second-longest (30.5)
+    hours = [12.0, 30.5, 41.0, 8.5, 30.5, 22.0, 17.0, 5.5, 26.0, 9.0]
+    start = dt.date(2026, 3, 1)
+    for t in range(1, 11):
+        con.execute(
+            "INSERT INTO trips VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                t,
+                f"Trip {t}",
+                1 + t % 9,
+                1 + t % 3,
+                2 + t % 2,
+                start + dt.timedelta(days=7 * t),
+                hours[t - 1],
+            ],
+        )
+    fish = ["Cod", "Mackerel", "Pollock"]
+    for c in range(1, 16):  # trips 9 and 10 caught nothing
+        con.execute(
+            "INSERT INTO catches VALUES (?, ?, ?, ?, ?)",
+            [c, 1 + c % 8, fish[c % 3], "Net" if c % 2 else "Line", 5 + c * 2.5],
+        )
+
+
+@pytest.fixture(scope="module")
+def marina(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    yield from open_bootstrapped(tmp_path_factory.mktemp("marina"), _SCHEMA, [_fill], CTX)
+
+
+def same_rows(db: BootstrappedDb, question: str, gold_sql: str) -> bool:
+    """The question's rows equal the gold's, an answer's entity keys allowed beside them (as
+    `nexatron eval` compares)."""
+    plan = db.plan(question)
+    compiled = compile_query(db.layer, plan.query, "duckdb")
+    got = db.con.execute(compiled.sql).fetchall()
+    keys = tuple(
+        i
+        for i, c in enumerate(compiled.columns)
+        if c.role == "dimension" and c.ref in plan.query.keys
+    )
+    return rows_match(got, db.con.execute(gold_sql).fetchall(), False, keys)
+
+
+# --- an ordinal place of a ranking of rows by their own column ----------------------------
+
+
+def test_second_place_without_which(marina: BootstrappedDb) -> None:
+    """'harbours with the second-largest number of berths': the ordinal asks for a ranking
+    even with no 'which'; 'number of' before a numeric column is the column itself."""
+    assert same_rows(
+        marina,
+        "harbours with the second-largest number of berths",
+        "SELECT harbour_name, berths FROM harbours WHERE berths = 80",
+    )
+
+
+def test_tie_said_with_share(marina: BootstrappedDb) -> None:
+    assert same_rows(
+        marina,
+        "which harbours share the second-largest number of berths",
+        "SELECT harbour_name, berths FROM harbours WHERE berths = 80",
+    )
+
+
+def test_longest_ranks_a_column(marina: BootstrappedDb) -> None:
+    """'longest' and 'shortest' are superlatives like 'largest', and a measure's bare noun
+    after one is its column: 'the second-longest duration' ranks the trips by it."""
+    assert same_rows(
+        marina,
+        "which trips have the second-longest duration",
+        "SELECT trip_name, duration_hours FROM trips WHERE duration_hours = 30.5",
+    )
+    assert same_rows(
+        marina,
+        "which trip has the shortest duration",
+        "SELECT trip_name, duration_hours FROM trips WHERE duration_hours = 5.5",
+    )
+
+
+def test_ranked_rows_with_no_name_are_listed_by_their_own_key(marina: BootstrappedDb) -> None:
+    """'the 2 heaviest catches': catches have no name and nothing points at them, so their own
+    id lists them (before: the ranking was dropped and the catches counted)."""
+    assert same_rows(
+        marina,
+        "the 2 heaviest catches",
+        "SELECT catch_id, weight_kg FROM catches ORDER BY weight_kg DESC LIMIT 2",
+    )
+
+
+def test_ranked_rows_no_row_query_can_list_are_refused(marina: BootstrappedDb) -> None:
+    marina.refused("average weight of the 3 heaviest catches")
+
+
+# --- a measure's bare noun in a question asking for rows is its column --------------------
+
+
+def test_measure_said_of_rows_is_its_column(marina: BootstrappedDb) -> None:
+    """'their durations', 'names and durations': each row's own value, not a total."""
+    assert same_rows(
+        marina,
+        "list the trips with their durations",
+        "SELECT trip_name, duration_hours FROM trips",
+    )
+    assert same_rows(
+        marina,
+        "show the trip names and durations of the trips",
+        "SELECT trip_name, duration_hours FROM trips",
+    )
+
+
+def test_measure_of_another_table_stays_a_metric(marina: BootstrappedDb) -> None:
+    """'harbours and their durations': the durations are the trips', so no row of harbours
+    has one; not read as a column (refused or asked, never listed)."""
+    marina.refused("list the harbours with their durations")
