@@ -31,6 +31,11 @@ _SCHEMA = [
     "CREATE TABLE catches (catch_id INTEGER PRIMARY KEY,"
     " trip_id INTEGER REFERENCES trips (trip_id), species VARCHAR, gear VARCHAR,"
     " weight_kg DECIMAL(6, 1))",
+    "CREATE TABLE services (service_id INTEGER PRIMARY KEY,"
+    " boat_id INTEGER REFERENCES boats (boat_id), done_on DATE, status VARCHAR,"
+    " cost DECIMAL(8, 2))",
+    "CREATE TABLE mooring_applications (application_id INTEGER PRIMARY KEY,"
+    " boat_id INTEGER REFERENCES boats (boat_id), filed_on DATE)",
 ]
 
 # berths: two harbours share the second-largest count (80)
@@ -72,6 +77,18 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             "INSERT INTO catches VALUES (?, ?, ?, ?, ?)",
             [c, 1 + c % 8, fish[c % 3], "Net" if c % 2 else "Line", 5 + c * 2.5],
+        )
+
+    for r in range(1, 7):  # boats 1..6 have been serviced
+        con.execute(
+            "INSERT INTO services VALUES (?, ?, ?, ?, ?)",
+            [r, r, dt.date(2026, 1, 1) + dt.timedelta(days=9 * r), "Serviced", 150 * r],
+        )
+
+    for a in range(1, 5):  # boats 3, 5, 7 and 9 applied for a mooring
+        con.execute(
+            "INSERT INTO mooring_applications VALUES (?, ?, ?)",
+            [a, 1 + 2 * a, dt.date(2026, 2, 1) + dt.timedelta(days=3 * a)],
         )
 
 
@@ -165,3 +182,74 @@ def test_measure_of_another_table_stays_a_metric(marina: BootstrappedDb) -> None
     """'harbours and their durations': the durations are the trips', so no row of harbours
     has one; not read as a column (refused or asked, never listed)."""
     marina.refused("list the harbours with their durations")
+
+
+# --- anti-joins -----------------------------------------------------------------------------
+
+
+def test_role_words_pick_one_of_two_relationships(marina: BootstrappedDb) -> None:
+    """trips point at harbours twice; 'departing' names the departure, 'arriving' the
+    arrival; with no role word the question is still refused."""
+    assert same_rows(
+        marina,
+        "which harbours have no departing trips",
+        "SELECT harbour_name FROM harbours WHERE harbour_id NOT IN"
+        " (SELECT departure_harbour_id FROM trips)",
+    )
+    assert same_rows(
+        marina,
+        "which harbours have no arriving trips",
+        "SELECT harbour_name FROM harbours WHERE harbour_id NOT IN"
+        " (SELECT arrival_harbour_id FROM trips)",
+    )
+    marina.refused("harbours with no trips")
+
+
+def test_never_a_or_b_is_neither(marina: BootstrappedDb) -> None:
+    assert same_rows(
+        marina,
+        "which harbours have never sent or received a trip",
+        "SELECT harbour_name FROM harbours WHERE harbour_id NOT IN"
+        " (SELECT departure_harbour_id FROM trips UNION SELECT arrival_harbour_id FROM trips)",
+    )
+
+
+def test_noun_after_the_verb_only_says_what_it_is_about(marina: BootstrappedDb) -> None:
+    """'boats that have never sailed a trip': the rows themselves, listed, with no question
+    word (before: refused as a count of trips)."""
+    assert same_rows(
+        marina,
+        "boats that have never sailed a trip",
+        "SELECT boat_name FROM boats WHERE boat_id NOT IN (SELECT boat_id FROM trips)",
+    )
+
+
+def test_closing_filler_after_the_anti_join(marina: BootstrappedDb) -> None:
+    assert same_rows(
+        marina,
+        "how many boats are not sailed by anyone",
+        "SELECT count(*) FROM boats WHERE boat_id NOT IN (SELECT boat_id FROM trips)",
+    )
+
+
+def test_closing_participle_names_the_child_table(marina: BootstrappedDb) -> None:
+    """'trips never been recorded': a participle known as a function word closes the question
+    (the only child table); so does a participle that is also a value ('Serviced'), naming of
+    several child tables the one the verb begins like ('boats never serviced': services, not
+    trips)."""
+    assert same_rows(
+        marina,
+        "which trips have never been recorded",
+        "SELECT trip_name FROM trips WHERE trip_id NOT IN (SELECT trip_id FROM catches)",
+    )
+    assert same_rows(
+        marina,
+        "which boats were never serviced",
+        "SELECT boat_name FROM boats WHERE boat_id NOT IN (SELECT boat_id FROM services)",
+    )
+    assert same_rows(
+        marina,
+        "which boats never applied",
+        "SELECT boat_name FROM boats WHERE boat_id NOT IN"
+        " (SELECT boat_id FROM mooring_applications)",
+    )

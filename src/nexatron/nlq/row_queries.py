@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+from nexatron.nlq.anti_join_roles import named_roles
 from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, name_dimension
@@ -188,14 +189,38 @@ def _path_ok(state: ParseState, child: str, parent: str) -> str | None:
     return ""
 
 
-def _only_child(state: ParseState, parent: str) -> str | None:
-    """The one table whose rows point at `parent`'s rows ('books never borrowed': loans)."""
+def _only_child(state: ParseState, parent: str, verb: str = "") -> str | None:
+    """The one table whose rows point at `parent`'s rows ('books never borrowed': loans); of
+    several, the one whose name the verb begins like ('candidates who never applied':
+    applications, 'fields never planted': plantings)."""
     children = {
         r.from_table
         for r in state.lex.layer.relationships
         if r.to_table == parent and r.from_table != parent and r.cardinality == "many_to_one"
     }
-    return children.pop() if len(children) == 1 else None
+    if len(children) == 1:
+        return children.pop()
+    root = stem(verb)
+    names = entity_names(sorted(children))
+    like = [
+        t
+        for t in sorted(children)
+        if any(_shared_start(root, stem(w)) >= 4 for w in words_of(" ".join(names.get(t, (t,)))))
+        or _consonants(root) in {w.lower() for w in words_of(t)}  # 'planted': plnt
+    ]
+    return like[0] if len(like) == 1 else None
+
+
+def _consonants(word: str) -> str:
+    """'plant' -> 'plnt': how abbreviated schemas shorten a word."""
+    return word[:1] + "".join(c for c in word[1:] if c not in "aeiou")
+
+
+def _shared_start(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _junction(state: ParseState, child: str, parent: str) -> str | None:
@@ -247,14 +272,71 @@ def absent_children(state: ParseState) -> None:
             if state.items[j].kind in {"unknown", "word"} or state.low(j) in _BRIDGE:
                 gap.append(j)
                 continue
+            if _closing_participle_value(state, j):
+                gap.append(j)  # 'candidates who never applied': a stage 'Applied' too
+                continue
             break
-        if child is None and gap and state.items[gap[-1]].kind == "unknown":
-            child, child_at = _only_child(state, parent), gap.pop()  # 'books never borrowed'
+        if child is None and gap and _verb_closing(state, gap[-1]):
+            verb = state.low(gap[-1])
+            child, child_at = _only_child(state, parent, verb), gap.pop()  # 'books never borrowed'
             gap = [j for j in gap if j < child_at]
         if child is None or child_at is None:
             continue
         _absent(state, parent, child, parent_at, k, gap, child_at)
         return
+
+
+_ARTICLES = frozenset({"a", "an", "any", "the", "one", "single"})
+
+
+def _closing_participle_value(state: ParseState, position: int) -> bool:
+    """A value that is also a participle closing the question ('never applied')."""
+    r = state.reading(position)
+    last = position == len(state.items) - 1
+    return last and r is not None and r.kind == "value" and state.low(position).endswith("ed")
+
+
+def _verb_closing(state: ParseState, position: int) -> bool:
+    """An unknown word, or a participle closing the question ('films never been shown')."""
+    if state.items[position].kind == "unknown" or _closing_participle_value(state, position):
+        return True
+    low = state.low(position)
+    last = position == len(state.items) - 1
+    return last and low not in _BRIDGE and low.endswith(("ed", "wn", "en"))
+
+
+def _object_of(state: ParseState, child: str, parent: str, after: int) -> list[int]:
+    """'customers who never rented a car', 'creators who have not launched any campaign': a
+    noun right after the relationship's verb (past an article) naming the child's own rows, or
+    rows the child points at many-to-one (each rental is of one car), only says what the
+    relationship is about; its positions (empty when there is none)."""
+    j = after
+    while state.low(j) in _ARTICLES and j < len(state.items):
+        j += 1
+    if j == after or j >= len(state.items) or j in state.used:
+        return []
+    table = rows_table(state, state.reading(j))
+    if table is None or table == parent:
+        return []
+    if table != child and _path_ok(state, child, table) != "":
+        return []
+    return list(range(after, j + 1))
+
+
+_FILLER = frozenset({"by", "to", "from", "anyone", "anybody", "anything", "at", "all", "ever"})
+_NOBODY = frozenset({"anyone", "anybody", "anything", "all"})
+
+
+def _filler_after(state: ParseState, start: int) -> list[int]:
+    """'not liked by anyone', 'never listened to anything', 'no tickets at all': words closing
+    the question after the anti-join that add nothing to it (ending on anyone/anything/all)."""
+    end = len(state.items)
+    run = list(range(start, end))
+    if not run or state.low(end - 1) not in _NOBODY:
+        return []
+    if any(state.low(j) not in _FILLER or j in state.used for j in run):
+        return []
+    return run
 
 
 def _missing_value(
@@ -298,22 +380,29 @@ def _absent(
         if junction is None:
             return  # no relationship between them: not an anti-join this pass can read
         table = junction
-    elif why == "ambiguous":
+    roles: list[str] = []
+    if why == "ambiguous":
         words = " ".join(state.items[j].text for j in range(negation_at, child_at + 1))
-        raise refusal(
-            f"'{words}': several relationships lead from {child} to {parent};"
-            " the question does not say which one.",
-            unmatched=[words],
-        )
+        roles = named_roles(state, child, parent, [*range(negation_at, child_at + 2), *gap])
+        if not roles:
+            raise refusal(
+                f"'{words}': several relationships lead from {child} to {parent};"
+                " the question does not say which one.",
+                unmatched=[words],
+            )
     after = child_at + 1
     if after == len(state.items) - 1 and state.items[after].kind == "unknown":
         gap.append(after)  # 'adjusters with no claims assigned': the relationship's verb
+    said_of = _object_of(state, child, parent, after)
+    said_of += _filler_after(state, max([child_at, *said_of, *gap]) + 1)
+    gap += said_of
     draft = state.draft
-    draft.absent.append(Absent(table=table))
+    draft.absent += [Absent(table=table, via=r) for r in roles] or [Absent(table=table)]
     draft.row_entity = parent
     state.used.update([negation_at, child_at, *gap])
     state.context_words.update(j for j in gap if state.items[j].kind == "unknown")
-    words = " ".join(state.items[j].text for j in range(negation_at, child_at + 1))
+    last = max([child_at, *said_of])
+    words = " ".join(state.items[j].text for j in range(negation_at, last + 1))
     draft.explanation.append(
         Explained(
             text=words,
@@ -325,9 +414,10 @@ def _absent(
     tables = sorted({table, child, parent})
     names = entity_names(tables)
     child_noun = names.get(child, (child, child))[1]
+    through = f" as {' or '.join(roles)}" if roles else ""
     draft.assumptions.append(
         f"read '{words}' as {state.items[parent_at].text} with no {child_noun}"
-        f" (no row in '{table}' points at them)"
+        f" (no row in '{table}' points at them{through})"
     )
 
 

@@ -230,10 +230,13 @@ class Absent(_Strict):
     """An anti-join: keep only rows that no row of `table` points at along the declared
     relationships ('products never ordered', 'customers without any orders'), optionally only
     counting the child rows that match `filters` (dimensions reachable from `table`).
-    Compiled as NOT EXISTS over `table` joined (many-to-one) up to the rows it qualifies."""
+    Compiled as NOT EXISTS over `table` joined (many-to-one) up to the rows it qualifies.
+    `via`: the relationship (by name) to leave `table` through, when several lead to the rows
+    ('airports with no departing routes': routes -> airports as origin)."""
 
     table: str
     filters: list[QueryFilter] = Field(default_factory=list)
+    via: str | None = None
 
 
 QueryShape = Literal["aggregate", "rows"]

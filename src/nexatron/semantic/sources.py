@@ -145,7 +145,10 @@ def not_exists(ctx: SourceContext, parent: str, parent_alias: str, absent: Absen
     belongs to one parent row), joined inside the subquery; `absent.filters` narrow the child
     rows that count."""
     what = f"Rows of {parent} without {absent.table}"
-    path = ctx.graph.path(absent.table, parent, what=what)
+    if absent.via is not None:
+        path = ctx.graph.role_path(absent.table, absent.via, parent, what=what)
+    else:
+        path = ctx.graph.path(absent.table, parent, what=what)
     if not path:
         raise CompileError(f"{what}: a table cannot be absent from itself.", code="bad_absent")
     joiner = Joiner(ctx, absent.table, f"in 'absent' {absent.table!r}", prefix="a")
