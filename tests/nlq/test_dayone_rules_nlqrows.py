@@ -253,3 +253,25 @@ def test_closing_participle_names_the_child_table(marina: BootstrappedDb) -> Non
         "SELECT boat_name FROM boats WHERE boat_id NOT IN"
         " (SELECT boat_id FROM mooring_applications)",
     )
+
+
+# --- the verb of a ranking ------------------------------------------------------------------
+
+
+def test_ranking_verb_names_the_one_link(marina: BootstrappedDb) -> None:
+    """'which trip landed the most catches': catches point at trips one way, so the verb only
+    names that link (announced)."""
+    plan = marina.plan("which trip landed the most catches")
+    assert any("'landed'" in a for a in plan.assumptions)
+    assert same_rows(
+        marina,
+        "which trip landed the most catches",
+        "SELECT t.trip_name, count(*) FROM catches c JOIN trips t ON c.trip_id = t.trip_id"
+        " GROUP BY t.trip_id, t.trip_name HAVING count(*) ="
+        " (SELECT max(n) FROM (SELECT count(*) AS n FROM catches GROUP BY trip_id))",
+    )
+
+
+def test_ranking_verb_over_two_links_is_refused(marina: BootstrappedDb) -> None:
+    """trips point at harbours as departure and as arrival: 'launched' does not say which."""
+    assert "launched" in marina.refused("which harbour launched the most trips")

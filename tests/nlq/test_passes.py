@@ -296,6 +296,37 @@ def test_measure_columns() -> None:
     assert total.readings[-1] is not None and total.readings[-1].kind == "metric"
 
 
+def test_ranking_verbs() -> None:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [
+                {"name": "concerts", "table": "concert", "agg": "count"},
+                {"name": "stadiums", "table": "stadium", "agg": "count"},
+            ],
+            "dimensions": [
+                {"name": "stadium_id", "table": "stadium", "expr": "stadium_id", "type": "number"},
+                {"name": "stadium_name", "label": "Stadium name", "table": "stadium", "expr": "nm"},
+                {"name": "concert_stadium_id", "table": "concert", "expr": "stadium_id"},
+            ],
+            "relationships": [
+                {
+                    "from_table": "concert",
+                    "from_columns": ["stadium_id"],
+                    "to_table": "stadium",
+                    "to_columns": ["stadium_id"],
+                }
+            ],
+        }
+    )
+    lex = build_lexicon(layer)
+    old, new = run("which stadium hosted the most concerts", lex, "ranking_verbs")
+    assert 2 not in old.used and 2 in new.used
+    assert [e.text for e in new.draft.explanation if e.kind == "context"] == ["hosted"]
+
+
 def _orders_lexicon(items: bool = True) -> Lexicon:
     from nexatron.nlq import build_lexicon
     from nexatron.semantic.model import SemanticLayer

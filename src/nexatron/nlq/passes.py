@@ -27,6 +27,7 @@ from nexatron.nlq.metric_subsets import (
 )
 from nexatron.nlq.metric_words import nouns_after_values, read_metrics
 from nexatron.nlq.money_words import money_nouns
+from nexatron.nlq.ranking_verbs import ranking_verbs
 from nexatron.nlq.reachable_metrics import reachable_metrics
 from nexatron.nlq.row_queries import absent_children, name_words, ranked_rows, row_shape
 from nexatron.nlq.state import Draft, ParseState, Pass
@@ -63,6 +64,7 @@ PASSES: tuple[Pass, ...] = (
     times,
     reachable_metrics,
     ranking,
+    ranking_verbs,
     implicit_count,
     dated_count,
     how_much,
