@@ -22,7 +22,8 @@ _SCHEMA = [
     "CREATE TABLE harbours (harbour_id INTEGER PRIMARY KEY, harbour_name VARCHAR, town VARCHAR,"
     " berths INTEGER, opened_year INTEGER)",
     "CREATE TABLE boats (boat_id INTEGER PRIMARY KEY, boat_name VARCHAR, boat_class VARCHAR,"
-    " hull_value DECIMAL(10, 2), home_harbour_id INTEGER REFERENCES harbours (harbour_id))",
+    " hull_value DECIMAL(10, 2), home_harbour_id INTEGER REFERENCES harbours (harbour_id),"
+    " mentor_boat_id INTEGER REFERENCES boats (boat_id))",
     "CREATE TABLE trips (trip_id INTEGER PRIMARY KEY, trip_name VARCHAR,"
     " boat_id INTEGER REFERENCES boats (boat_id),"
     " departure_harbour_id INTEGER REFERENCES harbours (harbour_id),"
@@ -53,8 +54,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     classes = ["Sloop", "Ketch", "Cutter"]
     for b in range(1, 13):
         con.execute(
-            "INSERT INTO boats VALUES (?, ?, ?, ?, ?)",
-            [b, f"Boat {b}", classes[b % 3], 10000 + (b * 3700) % 40000, 1 + b % 4],
+            "INSERT INTO boats VALUES (?, ?, ?, ?, ?, ?)",
+            [b, f"Boat {b}", classes[b % 3], 10000 + (b * 3700) % 40000, 1 + b % 4, b // 2 or None],
         )
     # durations: two trips share the second-longest (30.5)
     hours = [12.0, 30.5, 41.0, 8.5, 30.5, 22.0, 17.0, 5.5, 26.0, 9.0]
@@ -275,3 +276,26 @@ def test_ranking_verb_names_the_one_link(marina: BootstrappedDb) -> None:
 def test_ranking_verb_over_two_links_is_refused(marina: BootstrappedDb) -> None:
     """trips point at harbours as departure and as arrival: 'launched' does not say which."""
     assert "launched" in marina.refused("which harbour launched the most trips")
+
+
+# --- listings: a date column's 'dates', a name after 'called' -------------------------------
+
+
+def test_dates_after_a_date_column_name_it(marina: BootstrappedDb) -> None:
+    """'the names and sail dates of trips': 'dates' names the column, not a daily grain."""
+    assert same_rows(
+        marina,
+        "show the names and sail dates of trips",
+        "SELECT trip_name, sailed_on FROM trips",
+    )
+
+
+def test_called_names_the_rows_own_column(marina: BootstrappedDb) -> None:
+    """boats point at boats (mentor): 'boats called Boat 3' is their own name, not their
+    mentor's; with no 'called' the value stays ambiguous."""
+    assert same_rows(
+        marina,
+        "list the boats called Boat 3 with their classes",
+        "SELECT boat_id, boat_name, boat_class FROM boats WHERE boat_name = 'Boat 3'",
+    )
+    marina.refused("how many boats follow Boat 3")

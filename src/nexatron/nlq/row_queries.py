@@ -848,8 +848,30 @@ def row_shape(state: ParseState) -> None:
         )
 
 
+def _date_word_of_a_column(state: ParseState) -> None:
+    """'the names and join dates of drivers': 'dates' right after a date column names that
+    column, not a grain, in a question asking for rows."""
+    draft = state.draft
+    if draft.grain is None or draft.range is not None or not asks_for_rows(state):
+        return
+    grains = [k for k, it in enumerate(state.items) if it.kind == "grain" and k in state.used]
+    if len(grains) != 1 or state.low(grains[0]) not in {"date", "dates"}:
+        return
+    before = state.reading(grains[0] - 1)
+    if before is None or before.kind != "dimension":
+        return
+    if not all(state.lex.dimensions[t].type == "time" for t in before.targets):
+        return
+    draft.grain = None
+    draft.explanation[:] = [e for e in draft.explanation if e.kind != "grain"]
+    draft.explanation.append(
+        Explained(text=state.items[grains[0]].text, kind="context", target=before.targets[0])
+    )
+
+
 def _row_shape(state: ParseState) -> None:
     draft, lex = state.draft, state.lex
+    _date_word_of_a_column(state)
     if draft.aggregates or draft.metric_filters or draft.grain or draft.trend:
         return
     if draft.time_grouped or draft.columns is not None:

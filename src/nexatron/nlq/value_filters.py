@@ -7,6 +7,7 @@ from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import (
     Reading,
     choose_value_dim,
+    own_column,
     tables_of,
 )
 from nexatron.nlq.state import ParseState
@@ -19,6 +20,7 @@ from nexatron.semantic.model import QueryFilter
 
 _CONNECT = frozenset({"or", "and", ",", "&", "/", "either", "both", "the", "also"})
 _COMPARE = frozenset({"vs", "versus", "compared", "compare", "comparing", "comparison"})
+_NAMING = frozenset({"called", "named", "titled"})
 
 
 def value_filters(state: ParseState) -> None:
@@ -57,7 +59,11 @@ def value_filters(state: ParseState) -> None:
             for d in rr.targets
             if len(rr.targets) == 1
         }
-        dim = choose_value_dim(r, hinted | (singles & set(r.targets)), metric_tables, state.lex)
+        own = own_column(r.targets, state.lex) if state.low(k - 1) in _NAMING else None
+        if own is not None and metric_tables == {state.lex.dimensions[own].table}:
+            dim = own  # 'employees called David Chen': their own name, not their manager's
+        else:
+            dim = choose_value_dim(r, hinted | (singles & set(r.targets)), metric_tables, state.lex)
         value = r.values_by_dim[dim]
         state.draft.filters.setdefault((dim, neg), []).append(value)
         state.used.add(k)
