@@ -10,8 +10,10 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
+from nexatron.errors import NexatronError
 from nexatron.evaluation.compare import rows_match
 from nexatron.nlq import DateContext
+from nexatron.nlq.errors import WriteRefused
 from nexatron.semantic.compiler import compile_query
 
 from .bootstrapped import BootstrappedDb, open_bootstrapped
@@ -20,7 +22,7 @@ CTX = DateContext(now=dt.datetime(2026, 7, 15, 12, tzinfo=dt.UTC))
 
 _SCHEMA = [
     "CREATE TABLE harbours (harbour_id INTEGER PRIMARY KEY, harbour_name VARCHAR, town VARCHAR,"
-    " berths INTEGER, opened_year INTEGER)",
+    " berths INTEGER, opened_year INTEGER, checkin_desk VARCHAR)",
     "CREATE TABLE boats (boat_id INTEGER PRIMARY KEY, boat_name VARCHAR, boat_class VARCHAR,"
     " hull_value DECIMAL(10, 2), home_harbour_id INTEGER REFERENCES harbours (harbour_id),"
     " mentor_boat_id INTEGER REFERENCES boats (boat_id))",
@@ -41,16 +43,16 @@ _SCHEMA = [
 
 # berths: two harbours share the second-largest count (80)
 _HARBOURS = [
-    (1, "North Quay", "Tarn", 120, 1901),
-    (2, "South Basin", "Tarn", 80, 1955),
-    (3, "Gull Point", "Wexby", 80, 1988),
-    (4, "Old Dock", "Wexby", 40, 1870),
-    (5, "Seal Cove", "Amble", 25, 2004),
+    (1, "North Quay", "Tarn", 120, 1901, "East"),
+    (2, "South Basin", "Tarn", 80, 1955, "West"),
+    (3, "Gull Point", "Wexby", 80, 1988, "East"),
+    (4, "Old Dock", "Wexby", 40, 1870, "East"),
+    (5, "Seal Cove", "Amble", 25, 2004, "West"),
 ]
 
 
 def _fill(con: duckdb.DuckDBPyConnection) -> None:
-    con.executemany("INSERT INTO harbours VALUES (?, ?, ?, ?, ?)", _HARBOURS)
+    con.executemany("INSERT INTO harbours VALUES (?, ?, ?, ?, ?, ?)", _HARBOURS)
     classes = ["Sloop", "Ketch", "Cutter"]
     for b in range(1, 13):
         con.execute(
@@ -299,3 +301,23 @@ def test_called_names_the_rows_own_column(marina: BootstrappedDb) -> None:
         "SELECT boat_id, boat_name, boat_class FROM boats WHERE boat_name = 'Boat 3'",
     )
     marina.refused("how many boats follow Boat 3")
+
+
+# --- hyphenated compounds -------------------------------------------------------------------
+
+
+def test_hyphen_compound_the_schema_writes_as_one_word(marina: BootstrappedDb) -> None:
+    """'check-in desk' against `checkin_desk` (announced as read), and 'drop-off' is no
+    request to drop anything."""
+    plan = marina.plan("harbours per check-in desk")
+    assert any("check-in" in a for a in plan.assumptions)
+    assert same_rows(
+        marina,
+        "harbours per check-in desk",
+        "SELECT checkin_desk, count(*) FROM harbours GROUP BY checkin_desk",
+    )
+    with pytest.raises(NexatronError) as caught:
+        marina.plan("boats per drop-off quay")
+    assert not isinstance(caught.value, WriteRefused)
+    with pytest.raises(WriteRefused):
+        marina.plan("drop the boats table")

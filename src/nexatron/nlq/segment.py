@@ -264,6 +264,12 @@ def correct_typos(
     fixes: list[tuple[str, str]] = []
     out = text
     tokens = tokenize(text) if tokens is None else tokens
+    joined = _hyphen_compounds(text, tokens, lex)
+    if joined:
+        for a, b in reversed(joined):
+            fixes.append((text[tokens[a].start : tokens[b].end], tokens[a].low + tokens[b].low))
+            out = out[: tokens[a].start] + tokens[a].low + tokens[b].low + out[tokens[b].end :]
+        return out, list(reversed(fixes))
     for n, tok in reversed(list(enumerate(tokens))):
         low = tok.low
         if len(low) == 4 and not _is_known(low, lex):
@@ -282,6 +288,21 @@ def correct_typos(
             fixes.append((tok.text, best))
             out = out[: tok.start] + best + out[tok.end :]
     return out, list(reversed(fixes))
+
+
+def _hyphen_compounds(text: str, tokens: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
+    """'drop-off zone', 'pick-up branch': two words joined by a hyphen that the schema knows as
+    one word (`dropoff_zone`, `PickupBranchId`), when the joined word reaches further into the
+    lexicon than the two apart ('sign-ups' named as such stays); pairs of token positions."""
+    out: list[tuple[int, int]] = []
+    for n in range(len(tokens) - 1):
+        a, b = tokens[n], tokens[n + 1]
+        if text[a.end : b.start] != "-" or stem(a.low + b.low) not in lex.known_stems:
+            continue
+        joined = tokenize(text[: a.start] + a.low + b.low + text[b.end :])
+        if _lexicon_match(joined, n, lex)[0] + 1 > _lexicon_match(tokens, n, lex)[0]:
+            out.append((n, n + 1))
+    return out
 
 
 def _short_fix(tokens: list[Token], n: int, lex: Lexicon) -> str | None:

@@ -94,6 +94,8 @@ def check_write(tokens: list[Token]) -> None:
         after = set(lows[i + 1 : i + 4])
         if after & EDIT_OBJECTS and not after & _DATA_OBJECTS:
             continue
+        if w == "drop" and i != first and lows[i + 1 : i + 2] == ["off"]:
+            continue  # 'the most popular drop-off zone': a place, not a statement
         strong = w in STRONG_WRITE
         leading = (
             i == first and w in WRITE_VERBS and (after & _DATA_OBJECTS or "to" in lows[i + 1 :])
