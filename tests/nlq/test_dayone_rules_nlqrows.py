@@ -227,6 +227,17 @@ def test_noun_after_the_verb_only_says_what_it_is_about(marina: BootstrappedDb) 
     )
 
 
+def test_child_verb_before_the_negation(marina: BootstrappedDb) -> None:
+    """'boats sailed no trips': 'sailed' is the trips' own date column, the verb of the
+    relationship; the rows are the boats before it (before: the trips were taken as the rows
+    and the question refused)."""
+    assert same_rows(
+        marina,
+        "how many boats sailed no trips",
+        "SELECT count(*) FROM boats WHERE boat_id NOT IN (SELECT boat_id FROM trips)",
+    )
+
+
 def test_closing_filler_after_the_anti_join(marina: BootstrappedDb) -> None:
     assert same_rows(
         marina,

@@ -253,6 +253,7 @@ def absent_children(state: ParseState) -> None:
         )
         if parent_at is None:
             continue
+        parent_at = _rows_before(state, parent_at, k)
         parent = _table_of(state, state.reading(parent_at))
         assert parent is not None
         gap: list[int] = []
@@ -294,6 +295,26 @@ def _closing_participle_value(state: ParseState, position: int) -> bool:
     r = state.reading(position)
     last = position == len(state.items) - 1
     return last and r is not None and r.kind == "value" and state.low(position).endswith("ed")
+
+
+def _dimension_of(state: ParseState, position: int) -> str | None:
+    """The table of the dimension read at `position` (None: no dimension reading there)."""
+    r = state.reading(position)
+    return _table_of(state, r) if r is not None and r.kind == "dimension" else None
+
+
+def _rows_before(state: ParseState, found: int, negation_at: int) -> int:
+    """'screenings sold no tickets': when the word found before the negation is a dimension
+    of the table named after it (the relationship's verb, `sold_at` of tickets), the rows are
+    the nearer table noun before it."""
+    child_at = negation_at + 1
+    while state.low(child_at) in _BRIDGE:
+        child_at += 1
+    child = rows_table(state, state.reading(child_at))
+    if child is None or _dimension_of(state, found) != child:
+        return found
+    nouns = [j for j in range(found - 1, -1, -1) if rows_table(state, state.reading(j))]
+    return nouns[0] if nouns else found
 
 
 def _verb_closing(state: ParseState, position: int) -> bool:
@@ -393,6 +414,11 @@ def _absent(
     after = child_at + 1
     if after == len(state.items) - 1 and state.items[after].kind == "unknown":
         gap.append(after)  # 'adjusters with no claims assigned': the relationship's verb
+    gap += [  # 'screenings sold no tickets': the child's own verb before the negation
+        j
+        for j in range(parent_at + 1, negation_at)
+        if j not in state.used and _dimension_of(state, j) == child
+    ]
     said_of = _object_of(state, child, parent, after)
     said_of += _filler_after(state, max([child_at, *said_of, *gap]) + 1)
     gap += said_of
