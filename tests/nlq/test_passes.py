@@ -471,6 +471,21 @@ def test_unasked_counts(clinic: Lexicon) -> None:
     assert not any("number of rows that match" in a for a in counted.draft.assumptions)
 
 
+def test_dated_verbs(clinic: Lexicon) -> None:
+    old, new = run("how many patients were logged in 2025", clinic, "dated_verbs")
+    assert old.draft.time_dim is None and new.draft.time_dim == "registered_at"
+    # visits have two dates and 'logged' names neither: left for leftover_words
+    _, other = run("how many visits were logged in 2025", clinic, "dated_verbs")
+    assert other.draft.time_dim is None
+
+
+def test_whole_collection(clinic: Lexicon) -> None:
+    old, new = run("how many patients are in the system", clinic, "whole_collection")
+    assert len(new.used) == len(old.used) + 1 and new.draft.assumptions
+    _, ward = run("how many patients are in the ward", clinic, "whole_collection")
+    assert not ward.draft.assumptions
+
+
 def test_money_nouns() -> None:
     from nexatron.nlq import build_lexicon
     from nexatron.semantic.model import SemanticLayer

@@ -10,6 +10,7 @@ from __future__ import annotations
 from nexatron.nlq.aggregate_words import aggregate_words, distinct_counts
 from nexatron.nlq.amounts import how_much
 from nexatron.nlq.boolean_qualifiers import booleans
+from nexatron.nlq.dated_verbs import dated_verbs
 from nexatron.nlq.distinct_entities import distinct_entities
 from nexatron.nlq.groupings import groupings
 from nexatron.nlq.headcount_words import headcount
@@ -34,6 +35,7 @@ from nexatron.nlq.state import Draft, ParseState, Pass
 from nexatron.nlq.time_and_ranking import comparisons, ranking, times
 from nexatron.nlq.unasked_counts import unasked_counts
 from nexatron.nlq.value_filters import compared_values, value_filters
+from nexatron.nlq.whole_collection import whole_collection
 
 
 def boolean_qualifiers(state: ParseState) -> None:
@@ -73,6 +75,8 @@ PASSES: tuple[Pass, ...] = (
     defined_subsets,
     row_shape,
     unasked_counts,
+    dated_verbs,
+    whole_collection,
     leftover_words,
     described_entities,
     explained_words,

@@ -1,0 +1,112 @@
+"""Rules of issue 12 (branch nlqtime) on a small boatyard database bootstrapped with no hand
+edits: a verb dating the counted rows in a period ('repairs carried out last month', 'boats
+launched in 2025'), and words naming the whole collection ('boats in the fleet', 'how many
+boats are registered'), each announced; other verbs and nouns still refused by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from nexatron.nlq import DateContext
+
+from .bootstrapped import BootstrappedDb, open_bootstrapped
+
+CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))
+
+_BOATYARD = [
+    "CREATE TABLE boats (boat_id INTEGER PRIMARY KEY, boat_name VARCHAR, hull VARCHAR,"
+    " length_m DOUBLE, registered_on DATE, launched_on DATE)",
+    "CREATE TABLE repairs (repair_id INTEGER PRIMARY KEY,"
+    " boat_id INTEGER REFERENCES boats (boat_id), repaired_on DATE, cost DECIMAL(8, 2))",
+]
+
+
+def _fill(con: duckdb.DuckDBPyConnection) -> None:
+    for b in range(1, 25):
+        con.execute(
+            "INSERT INTO boats VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                b,
+                f"Boat {b}",
+                ["Wood", "Steel", "Fibreglass"][b % 3],
+                6 + b % 9,
+                dt.date(2020, 1, 1) + dt.timedelta(days=b * 61),
+                dt.date(2024, 3, 1) + dt.timedelta(days=b * 37),
+            ],
+        )
+    for r in range(1, 81):
+        con.execute(
+            "INSERT INTO repairs VALUES (?, ?, ?, ?)",
+            [r, 1 + (r * 7) % 24, dt.date(2026, 9, 9) - dt.timedelta(days=r * 3), 50 + r % 40],
+        )
+
+
+@pytest.fixture(scope="module")
+def yard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    root: Path = tmp_path_factory.mktemp("boatyard")
+    yield from open_bootstrapped(root, _BOATYARD, [_fill], CTX)
+
+
+# --- a verb dating the counted rows ---------------------------------------------------------
+
+
+def test_a_happening_verb_dates_the_rows_by_their_only_date(yard: BootstrappedDb) -> None:
+    question = "How many repairs were carried out last month?"
+    gold = (
+        "SELECT count(*) FROM repairs"
+        " WHERE repaired_on >= DATE '2026-08-01' AND repaired_on < DATE '2026-09-01'"
+    )
+    assert yard.matches(question, gold)
+    assert any("'carried'" in a for a in yard.plan(question).assumptions)
+
+
+def test_a_verb_sharing_a_dates_root_picks_that_date(yard: BootstrappedDb) -> None:
+    """Boats have two dates; 'launched' names launched_on, not registered_on."""
+    question = "How many boats were launched in 2025?"
+    gold = (
+        "SELECT count(*) FROM boats"
+        " WHERE launched_on >= DATE '2025-01-01' AND launched_on < DATE '2026-01-01'"
+    )
+    assert yard.matches(question, gold)
+    assert yard.plan(question).query.time is not None
+    assert yard.plan(question).query.time.dimension == "launched_on"
+
+
+def test_a_verb_that_names_an_event_of_its_own_is_refused(yard: BootstrappedDb) -> None:
+    """'restored' is no date of the repairs and more than their happening: refused by name."""
+    assert "restored" in yard.refused("How many repairs were restored last month?")
+
+
+def test_a_happening_verb_with_two_dates_and_no_named_one_is_refused(
+    yard: BootstrappedDb,
+) -> None:
+    assert "carried" in yard.refused("How many boats were carried out in 2025?")
+
+
+# --- words naming the whole collection ------------------------------------------------------
+
+
+def test_a_trailing_collection_noun_keeps_every_row(yard: BootstrappedDb) -> None:
+    question = "How many boats are in the fleet?"
+    assert yard.matches(question, "SELECT count(*) FROM boats")
+    assert any("in the fleet" in a for a in yard.plan(question).assumptions)
+
+
+def test_an_existence_participle_keeps_every_row(yard: BootstrappedDb) -> None:
+    assert yard.matches("How many boats are registered?", "SELECT count(*) FROM boats")
+    assert yard.matches("How many boats are listed in the directory?", "SELECT count(*) FROM boats")
+
+
+def test_a_collection_phrase_with_a_filter_keeps_the_filter(yard: BootstrappedDb) -> None:
+    gold = "SELECT count(*) FROM boats WHERE hull = 'Steel'"
+    assert yard.matches("How many steel boats do we have on file?", gold)
+
+
+def test_an_unknown_place_noun_is_still_refused(yard: BootstrappedDb) -> None:
+    """'harbour' is no collection word: it could narrow the rows, so it is refused."""
+    assert "harbour" in yard.refused("How many boats are in the harbour?")
