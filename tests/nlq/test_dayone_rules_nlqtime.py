@@ -22,7 +22,8 @@ _BOATYARD = [
     "CREATE TABLE boats (boat_id INTEGER PRIMARY KEY, boat_name VARCHAR, hull VARCHAR,"
     " length_m DOUBLE, registered_on DATE, launched_on DATE)",
     "CREATE TABLE repairs (repair_id INTEGER PRIMARY KEY,"
-    " boat_id INTEGER REFERENCES boats (boat_id), repaired_on DATE, cost DECIMAL(8, 2))",
+    " boat_id INTEGER REFERENCES boats (boat_id), repaired_on DATE, cost DECIMAL(8, 2),"
+    " trade VARCHAR)",
 ]
 
 
@@ -41,8 +42,14 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         )
     for r in range(1, 81):
         con.execute(
-            "INSERT INTO repairs VALUES (?, ?, ?, ?)",
-            [r, 1 + (r * 7) % 24, dt.date(2026, 9, 9) - dt.timedelta(days=r * 3), 50 + r % 40],
+            "INSERT INTO repairs VALUES (?, ?, ?, ?, ?)",
+            [
+                r,
+                1 + (r * 7) % 24,
+                dt.date(2026, 9, 9) - dt.timedelta(days=r * 3),
+                50 + r % 40 + (400 if r % 4 == 0 else 0),
+                ["Rigging", "Hull", "Engine", "Sails"][r % 4],
+            ],
         )
 
 
@@ -110,3 +117,26 @@ def test_a_collection_phrase_with_a_filter_keeps_the_filter(yard: BootstrappedDb
 def test_an_unknown_place_noun_is_still_refused(yard: BootstrappedDb) -> None:
     """'harbour' is no collection word: it could narrow the rows, so it is refused."""
     assert "harbour" in yard.refused("How many boats are in the harbour?")
+
+
+# --- a number with its scale word written apart ---------------------------------------------
+
+
+def test_a_scale_word_after_a_number_scales_it(yard: BootstrappedDb) -> None:
+    gold = (
+        "SELECT b.hull, sum(r.cost) FROM repairs r JOIN boats b ON r.boat_id = b.boat_id"
+        " GROUP BY b.hull HAVING sum(r.cost) > 1900"
+    )
+    assert yard.matches("hulls with a total cost above 1.9 thousand", gold)
+
+
+def test_a_lone_letter_after_a_number_is_a_unit_not_a_scale(yard: BootstrappedDb) -> None:
+    gold = "SELECT count(*) FROM boats WHERE length_m > 10"
+    assert yard.matches("How many boats are longer than 10 m?", gold)
+
+
+def test_a_threshold_after_total_and_a_verb_applies_to_the_amount(yard: BootstrappedDb) -> None:
+    """'a total repaired above 2 thousand': the amount replaced the count, and the threshold
+    follows it (it once stayed on the count of repairs)."""
+    gold = "SELECT trade, sum(cost) FROM repairs GROUP BY trade HAVING sum(cost) > 2000"
+    assert yard.matches("trades with a total repaired above 2 thousand", gold)

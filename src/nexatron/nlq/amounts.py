@@ -69,6 +69,11 @@ def how_much(state: ParseState) -> None:
         )
     amount = sums[0]
     draft.metrics = [amount.name]
+    # later passes ('above 1 million') find the metric by where it was read: the amount now
+    for k, name in list(state.metric_at.items()):
+        if name == counted.name:
+            state.metric_at[k] = amount.name
+    state.metric_uses[amount.name] = state.metric_uses.pop(counted.name, 1)
     draft.explanation = [
         Explained(text=e.text, kind=e.kind, target=amount.name, detail=amount.label or amount.name)
         if e.kind == "metric" and e.target == counted.name

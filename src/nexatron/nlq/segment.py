@@ -10,6 +10,7 @@ from nexatron.nlq.fuzzy import FuzzyIndex
 from nexatron.nlq.grain_values import grain_wins, is_grain_value
 from nexatron.nlq.items import Item, Segmented
 from nexatron.nlq.lexicon import Entry, Lexicon
+from nexatron.nlq.number_scales import scaled_number
 from nexatron.nlq.partial_values import partial_value
 from nexatron.nlq.text import Token, read_number, stem, tokenize
 from nexatron.nlq.word_lists import (
@@ -422,6 +423,7 @@ def segment(
             or root_item(tokens, i, lex, _time_follows(tokens, i, times))
             or _single(tok, i)
         )
+        item = scaled_number(item, tokens)
         item.text = _join(tokens, i, item.end)
         items.append(item)
         i = item.end
