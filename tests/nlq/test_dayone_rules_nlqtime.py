@@ -20,17 +20,18 @@ CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))
 
 _BOATYARD = [
     "CREATE TABLE boats (boat_id INTEGER PRIMARY KEY, boat_name VARCHAR, hull VARCHAR,"
-    " length_m DOUBLE, registered_on DATE, launched_on DATE)",
+    " length_m DOUBLE, registered_on DATE, launched_on DATE, tank_litres DOUBLE)",
     "CREATE TABLE repairs (repair_id INTEGER PRIMARY KEY,"
     " boat_id INTEGER REFERENCES boats (boat_id), repaired_on DATE, cost DECIMAL(8, 2),"
-    " trade VARCHAR)",
+    " trade VARCHAR, oil_litres DOUBLE)",
+    "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, signup_date DATE)",
 ]
 
 
 def _fill(con: duckdb.DuckDBPyConnection) -> None:
     for b in range(1, 25):
         con.execute(
-            "INSERT INTO boats VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO boats VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 b,
                 f"Boat {b}",
@@ -38,18 +39,25 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
                 6 + b % 9,
                 dt.date(2020, 1, 1) + dt.timedelta(days=b * 61),
                 dt.date(2024, 3, 1) + dt.timedelta(days=b * 37),
+                80 + (b * 13) % 150,
             ],
         )
     for r in range(1, 81):
         con.execute(
-            "INSERT INTO repairs VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO repairs VALUES (?, ?, ?, ?, ?, ?)",
             [
                 r,
                 1 + (r * 7) % 24,
                 dt.date(2026, 9, 9) - dt.timedelta(days=r * 3),
                 50 + r % 40 + (400 if r % 4 == 0 else 0),
                 ["Rigging", "Hull", "Engine", "Sails"][r % 4],
+                r % 7,
             ],
+        )
+    for m in range(1, 41):
+        con.execute(
+            "INSERT INTO members VALUES (?, ?, ?)",
+            [m, f"Member {m}", dt.date(2026, 9, 1) - dt.timedelta(days=m * 23)],
         )
 
 
@@ -140,3 +148,21 @@ def test_a_threshold_after_total_and_a_verb_applies_to_the_amount(yard: Bootstra
     follows it (it once stayed on the count of repairs)."""
     gold = "SELECT trade, sum(cost) FROM repairs GROUP BY trade HAVING sum(cost) > 2000"
     assert yard.matches("trades with a total repaired above 2 thousand", gold)
+
+
+# --- units and event nouns ------------------------------------------------------------------
+
+
+def test_a_volume_unit_after_a_threshold_names_the_column(yard: BootstrappedDb) -> None:
+    """'litres' is a unit, not the metrics over tank_litres and oil_litres (once asked back)."""
+    gold = "SELECT count(*) FROM boats WHERE tank_litres > 150"
+    assert yard.matches("How many boats have more than 150 litres?", gold)
+
+
+def test_sign_ups_name_the_signup_date(yard: BootstrappedDb) -> None:
+    gold = (
+        "SELECT count(*) FROM members"
+        " WHERE signup_date >= DATE '2025-01-01' AND signup_date < DATE '2026-01-01'"
+    )
+    assert yard.matches("new member sign-ups in 2025", gold)
+    assert yard.matches("How many sign-ups were there in 2025?", gold)

@@ -235,6 +235,8 @@ def _rows_named(state: ParseState, table: str, count: str) -> bool:
         if noun & {stem(w) for w in words_of(it.text)}:
             return True
         last = it.text.lower().split()[-1] if it.text.split() else ""
+        if it.entries and all(e.source == "root" for e in it.entries):
+            last = "".join(it.text.lower().split())  # 'sign ups' read by root as 'signup'
         plural = last.endswith("s") and stem(last) != last and stem(last) in events
         if plural and any(e.target == date.name for e in it.entries):
             return True  # 'hires this year': the date's events, named as a plural noun

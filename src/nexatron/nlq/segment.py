@@ -417,10 +417,12 @@ def segment(
             items.append(Item("number", i, i + 1, tok.text, number=float(counted)))
             i += 1
             continue
+        rooted = root_item(tokens, i, lex, _time_follows(tokens, i, times))
         item = (
             _negated_boolean(tok, i, lex)
+            or (rooted if rooted is not None and rooted.end > i + 1 else None)  # 'sign-ups'
             or (None if after_group else partial_value(tok, i, lex))
-            or root_item(tokens, i, lex, _time_follows(tokens, i, times))
+            or rooted
             or _single(tok, i)
         )
         item = scaled_number(item, tokens)

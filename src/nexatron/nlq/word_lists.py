@@ -152,7 +152,8 @@ UNITS = _set(
     "kg kgs kilograms kilogram g grams lb lbs pounds ton tons tonnes km kms kilometers kilometres "
     "miles mile m meters metres hours hour hrs h minutes mins days day weeks usd dollars "
     "dollar eur "
-    "euros euro gbp percent pct seats units items"
+    "euros euro gbp percent pct seats units items "
+    "hectares hectare ha acres acre seconds secs litres liters gallons kwh sqm sqft"
 )
 GRAIN_WORDS: dict[str, Grain] = {
     "daily": "day",

@@ -182,6 +182,7 @@ def root_item(tokens: list[Token], i: int, lex: Lexicon, before_time: bool) -> I
     if not tok.low.isalpha() or (tok.low in _DIRECTION and not before_time):
         return None
     nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+    nxt = nxt.removesuffix("s") if nxt.removesuffix("s") in PARTICLES else nxt  # 'sign-ups'
     tries = [(tok.stem + nxt, i + 2), (root(tok.low) + nxt, i + 2), (tok.low, i + 1)]
     for word, end in tries:
         if end == i + 2 and nxt not in PARTICLES:
