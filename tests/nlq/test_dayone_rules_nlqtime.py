@@ -166,3 +166,23 @@ def test_sign_ups_name_the_signup_date(yard: BootstrappedDb) -> None:
     )
     assert yard.matches("new member sign-ups in 2025", gold)
     assert yard.matches("How many sign-ups were there in 2025?", gold)
+
+
+# --- aggregates: the table's noun before a measure, the measure's own unit ------------------
+
+
+def test_an_aggregate_word_before_the_tables_noun_and_a_measure(yard: BootstrappedDb) -> None:
+    """'average boat length': 'boat' says whose length; 'average boat' is no metric."""
+    assert yard.matches("average boat length", "SELECT avg(length_m) FROM boats")
+    assert yard.matches("total repair cost", "SELECT sum(cost) FROM repairs")
+
+
+def test_a_unit_the_column_carries_only_says_how_it_is_expressed(yard: BootstrappedDb) -> None:
+    assert yard.matches("average boat length in metres", "SELECT avg(length_m) FROM boats")
+    gold = "SELECT avg(tank_litres), max(tank_litres) FROM boats"
+    assert yard.matches("average and largest tank in litres", gold)
+
+
+def test_a_unit_the_column_does_not_carry_is_refused(yard: BootstrappedDb) -> None:
+    """Metres asked in kilometres would need a conversion: refused by name."""
+    assert "kilometres" in yard.refused("average boat length in kilometres")

@@ -479,6 +479,13 @@ def test_dated_verbs(clinic: Lexicon) -> None:
     assert other.draft.time_dim is None
 
 
+def test_stated_units(clinic: Lexicon) -> None:
+    old, new = run("time spent in mins", clinic, "stated_units")
+    assert len(new.used) == len(old.used) + 1  # time_spent sums 'minutes': its own unit
+    old, new = run("time spent in hours", clinic, "stated_units")
+    assert new.used == old.used  # a conversion: left for leftover_words to refuse
+
+
 def test_whole_collection(clinic: Lexicon) -> None:
     old, new = run("how many patients are in the system", clinic, "whole_collection")
     assert len(new.used) == len(old.used) + 1 and new.draft.assumptions

@@ -10,6 +10,7 @@ from nexatron.nlq.readings import (
     choose_metric,
 )
 from nexatron.nlq.state import ParseState
+from nexatron.nlq.table_nouns import table_noun_before_measure
 from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.word_lists import (
     UNITS,
@@ -22,12 +23,19 @@ _ALL_PREPS = _CONTEXT_PREPS | {"in", "across", "over", "throughout"}
 
 def read_metrics(state: ParseState) -> None:
     """Items read as metrics (with the aggregation word before them) become the metrics."""
+    carried: dict[int, str] = {}  # 'average route distance': the cue passed to 'distance'
     for k, r in enumerate(state.readings):
         if r is None or r.kind != "metric" or k in state.used:
             continue
         if k > 0 and state.items[k - 1].kind == "number" and state.low(k) in UNITS:
             continue
-        cue = agg_cue_before(state.items, k, state.seg.tokens)
+        cue = carried.get(k) or agg_cue_before(state.items, k, state.seg.tokens)
+        owner = None if k in carried else table_noun_before_measure(state, k, cue)
+        if cue is not None and owner is not None:
+            state.used.add(k)
+            state.draft.entities.append((r.item.text, owner))
+            carried[k + 1] = cue
+            continue
         if cue is None and _unit_of_a_named_column(state, k):
             state.used.add(k)
             state.context_words.add(k)
@@ -40,7 +48,11 @@ def read_metrics(state: ParseState) -> None:
         name = _table_count_before_by(state, k) or choose_metric(r, cue, state.lex)
         if cue == "count_distinct" and state.lex.metrics[name].agg != "count_distinct":
             state.draft.cues.add("distinct_as_count")
-        if cue is not None:
+        if cue is not None and k in carried:
+            state.used.add(k - 2)  # the aggregation word before the table's noun
+            if state.low(k - 3) in {"the", "a", "an", "of"}:
+                state.used.add(k - 3)
+        elif cue is not None:
             state.used.add(k - 1)
             if state.items[k - 1].kind == "word" and state.low(k - 1) in {"the", "a", "an", "of"}:
                 state.used.add(k - 2)
@@ -65,6 +77,8 @@ def _unit_of_a_named_column(state: ParseState, position: int) -> bool:
     named = {_column(state, a.metric) for a in state.draft.aggregates if a.metric}
     named |= {_column(state, m) for m in state.draft.metrics}
     named -= {(None, ""), *((t, "") for t, _ in named)}
+    if state.low(position) in UNITS:  # 'in litres': a unit word, though other columns carry it
+        return bool(named) and any(_column(state, t) in named for t in r.targets)
     return bool(named) and all(_column(state, t) in named for t in r.targets)
 
 

@@ -32,6 +32,7 @@ from nexatron.nlq.ranking_verbs import ranking_verbs
 from nexatron.nlq.reachable_metrics import reachable_metrics
 from nexatron.nlq.row_queries import absent_children, name_words, ranked_rows, row_shape
 from nexatron.nlq.state import Draft, ParseState, Pass
+from nexatron.nlq.stated_units import stated_units
 from nexatron.nlq.time_and_ranking import comparisons, ranking, times
 from nexatron.nlq.unasked_counts import unasked_counts
 from nexatron.nlq.value_filters import compared_values, value_filters
@@ -77,6 +78,7 @@ PASSES: tuple[Pass, ...] = (
     unasked_counts,
     dated_verbs,
     whole_collection,
+    stated_units,
     leftover_words,
     described_entities,
     explained_words,
