@@ -25,6 +25,8 @@ _BOATYARD = [
     " boat_id INTEGER REFERENCES boats (boat_id), repaired_on DATE, cost DECIMAL(8, 2),"
     " trade VARCHAR, oil_litres DOUBLE)",
     "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, signup_date DATE)",
+    "CREATE TABLE SurveyScore (ScoreId INTEGER PRIMARY KEY,"
+    " BoatId INTEGER REFERENCES boats (boat_id), Score INTEGER)",
 ]
 
 
@@ -54,6 +56,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
                 r % 7,
             ],
         )
+    for n in range(1, 61):
+        con.execute("INSERT INTO SurveyScore VALUES (?, ?, ?)", [n, 1 + n % 24, 40 + (n * 17) % 61])
     for m in range(1, 41):
         con.execute(
             "INSERT INTO members VALUES (?, ?, ?)",
@@ -186,3 +190,11 @@ def test_a_unit_the_column_carries_only_says_how_it_is_expressed(yard: Bootstrap
 def test_a_unit_the_column_does_not_carry_is_refused(yard: BootstrappedDb) -> None:
     """Metres asked in kilometres would need a conversion: refused by name."""
     assert "kilometres" in yard.refused("average boat length in kilometres")
+
+
+def test_a_noun_naming_a_table_and_its_numeric_column(yard: BootstrappedDb) -> None:
+    """SurveyScore and its Score: 'average, lowest and highest survey score' aggregate the
+    column; 'total survey scores' still counts the rows."""
+    gold = "SELECT avg(Score), min(Score), max(Score) FROM SurveyScore"
+    assert yard.matches("average, lowest and highest survey score", gold)
+    assert yard.matches("total survey scores", "SELECT count(*) FROM SurveyScore")

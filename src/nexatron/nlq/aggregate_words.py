@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from nexatron.nlq.count_nouns import numeric_column_of_count_noun
 from nexatron.nlq.errors import clarification, refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import Reading, agg_cue_before, own_column
@@ -59,6 +60,7 @@ _PLAIN: dict[str, str] = {
     "combined": "sum",
 }
 _DISTINCT = frozenset({"different", "distinct", "unique", "separate"})
+_COUNT_AGGS = frozenset({"total", "sum", "combined", "overall"})
 _GLUE = frozenset({"and", "the", ",", "&", "or"})
 # A superlative in a question naming things to rank or group is a ranking, not an aggregate.
 _RANKING = frozenset({"which", "who", "whom", "whose", "by", "per", "each", "every", "top"})
@@ -267,6 +269,9 @@ def aggregate_words(state: ParseState) -> None:
         if reading is None or position in state.used:
             continue
         dim, metric = _column_of(state, reading)
+        counted_noun = dim is None and metric is None
+        if counted_noun:  # 'average test score': the table TestScore and its column Score
+            dim = numeric_column_of_count_noun(state, reading)
         if dim is None and metric is None:
             continue
         nxt = state.reading(position + 1)
@@ -286,8 +291,8 @@ def aggregate_words(state: ParseState) -> None:
         inner = _inner_word(state, position, metric)
         if inner is not None and run:
             run.append((inner, []))
-        if not run:
-            continue
+        if not run or (counted_noun and any(w in _COUNT_AGGS for w, _ in run)):
+            continue  # 'total test scores': the count of the rows, read later
         superlative = any(word in _SUPERLATIVES for word, _ in run)
         ranking = lows & _RANKING or state.low(run[0][1][0] - 2) in _RANK_LEADS
         if superlative and ranking and (len(run) == 1 or lows & _WHO):
