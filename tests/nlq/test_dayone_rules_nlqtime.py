@@ -198,3 +198,12 @@ def test_a_noun_naming_a_table_and_its_numeric_column(yard: BootstrappedDb) -> N
     gold = "SELECT avg(Score), min(Score), max(Score) FROM SurveyScore"
     assert yard.matches("average, lowest and highest survey score", gold)
     assert yard.matches("total survey scores", "SELECT count(*) FROM SurveyScore")
+
+
+def test_a_verb_form_after_the_subject_noun_names_the_grouping(yard: BootstrappedDb) -> None:
+    """'boats needing more than 3 repairs' groups boats as 'boats that needed ...' does."""
+    gold = (
+        "SELECT b.boat_id, b.boat_name, count(*) FROM repairs r JOIN boats b"
+        " ON r.boat_id = b.boat_id GROUP BY b.boat_id, b.boat_name HAVING count(*) > 3"
+    )
+    assert yard.matches("boats needing more than 3 repairs", gold)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from nexatron.nlq.distinct_entities import linking_column
 from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
+from nexatron.nlq.reachable_metrics import reachable_metrics
 from nexatron.nlq.readings import (
     SUBJECT_NEXT,
     agg_cue_before,
@@ -90,7 +91,9 @@ def _group_by_subject_noun(state: ParseState, position: int) -> None:
     """'clubs with more than 1200 check-ins': a count noun followed by 'with' and another
     metric's threshold names the rows to group by (its name dimension), not a second metric."""
     for j, r in enumerate(state.readings):
-        if r is None or j == position or r.kind != "metric" or state.low(j + 1) not in SUBJECT_NEXT:
+        if r is None or j == position or r.kind != "metric":
+            continue
+        if state.low(j + 1) not in SUBJECT_NEXT and not _verb_before_bound(state, j + 1):
             continue
         if agg_cue_before(state.items, j, state.seg.tokens) is not None:
             continue
@@ -115,6 +118,21 @@ def _group_by_subject_noun(state: ParseState, position: int) -> None:
                 " (the layer has no key dimension to keep them apart)"
             )
         return
+
+
+def _verb_before_bound(state: ParseState, position: int) -> bool:
+    """'exhibitions showing more than 10 artworks': a verb form right after the subject noun
+    and right before the comparator names the subject as 'that'/'with' would."""
+    it = state.items[position] if position + 1 < len(state.items) else None
+    after = state.items[position + 1] if it is not None else None
+    return (
+        it is not None
+        and after is not None
+        and it.kind in {"word", "unknown"}
+        and state.low(position).endswith(("ing", "ed"))
+        and after.kind == "cue"
+        and after.cue.startswith("cmp")
+    )
 
 
 def _numeric_dims(state: ParseState, table: str | None) -> list[Dimension]:
@@ -300,6 +318,10 @@ def attach(state: ParseState, c: Comparison) -> None:
         state.draft.assumptions.append(f"read '{text}' as a percentage ({values})")
     if not state.draft.dimensions and state.draft.grain is None:
         _group_by_subject_noun(state, k)
+        if state.draft.dimensions:  # a new grouping: a metric that fans out takes its other
+            reachable_metrics(state)  # reading ('artworks' of exhibition_artworks)
+            metric = state.metric_at.get(k, metric)
+            m = state.lex.metrics[metric]
     _linking_verbs(state, c.at, m)
     state.draft.metric_filters.append(QueryFilter(field=metric, op=op, values=values))
     if metric not in state.draft.metrics:
