@@ -126,6 +126,13 @@ def test_a_collection_phrase_with_a_filter_keeps_the_filter(yard: BootstrappedDb
     assert yard.matches("How many steel boats do we have on file?", gold)
 
 
+def test_a_place_of_the_business_needs_its_determiner(yard: BootstrappedDb) -> None:
+    """'in the museum' is the whole collection; 'in museum' (like 'in hospital': admitted)
+    says something of each row, refused."""
+    assert yard.matches("How many boats are in the museum?", "SELECT count(*) FROM boats")
+    assert "museum" in yard.refused("How many boats are in museum?")
+
+
 def test_an_unknown_place_noun_is_still_refused(yard: BootstrappedDb) -> None:
     """'harbour' is no collection word: it could narrow the rows, so it is refused."""
     assert "harbour" in yard.refused("How many boats are in the harbour?")

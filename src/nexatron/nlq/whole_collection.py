@@ -5,8 +5,9 @@ A question may place its rows in the business's own collection (a fleet, a catal
 system, the platform) or say they exist in it (registered, listed, installed). Neither narrows
 the rows, so a counted or aggregated question ending so keeps all of them. Only closed word
 lists are read so, only when the schema names no such thing (the word matched nothing), only
-at the end of the question (a trailing 'in/on/at the <noun>', or a participle right after
-'are/is/were/been'), and the reading is announced. Any other unknown noun is still refused.
+at the end of the question (a trailing 'in/on/at the <noun>' with its determiner: 'patients
+in hospital' are admitted ones; or a participle right after 'are/is/were/been'), and the
+reading is announced. Any other unknown noun is still refused.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ COLLECTION_NOUNS = _words(
     """fleet catalogue catalog catalogues catalogs collection collections system systems
     database databases platform file files books inventory portfolio register registry roster
     directory archive archives network league clinic practice company organisation
-    organization business dataset"""
+    organization business dataset hospital school college university library museum zoo hotel
+    gym firm agency"""
 )
 EXISTENCE_PARTICIPLES = _words(
     "registered listed installed stocked catalogued cataloged enrolled onboarded"
 )
+_BARE_NOUNS = frozenset({"file", "files", "record", "records"})
 _PLACE_PREPS = frozenset({"in", "on", "at", "across", "within"})
 _DETERMINERS = frozenset({"the", "our", "your", "this", "their", "my", "whole", "entire", "full"})
 _BE = frozenset({"are", "is", "were", "was", "been", "be"})
@@ -46,8 +49,8 @@ def whole_collection(state: ParseState) -> None:
         prep = last - 1
         while prep >= 0 and state.low(prep) in _DETERMINERS:
             prep -= 1
-        if state.low(prep) not in _PLACE_PREPS:
-            return
+        if state.low(prep) not in _PLACE_PREPS or (prep == last - 1 and not _bare_ok(state, last)):
+            return  # 'patients in hospital' (admitted) is not 'patients in the hospital'
         found.append(last)
         start, last = prep, prep - 1
     participle = _unknown(state, last) and state.low(last) in EXISTENCE_PARTICIPLES
@@ -63,6 +66,11 @@ def whole_collection(state: ParseState) -> None:
     draft.assumptions.append(
         f"read '{words}' as naming every row the data holds: it narrows nothing"
     )
+
+
+def _bare_ok(state: ParseState, position: int) -> bool:
+    """'on file', 'on record': collection nouns that need no determiner."""
+    return state.low(position) in _BARE_NOUNS
 
 
 def _unknown(state: ParseState, position: int) -> bool:
