@@ -27,6 +27,10 @@ _BOATYARD = [
     "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, signup_date DATE)",
     "CREATE TABLE SurveyScore (ScoreId INTEGER PRIMARY KEY,"
     " BoatId INTEGER REFERENCES boats (boat_id), Score INTEGER)",
+    # the yard's club: its card games, and the players of them
+    "CREATE TABLE players (player_id INTEGER PRIMARY KEY, player_name VARCHAR)",
+    "CREATE TABLE games (game_id INTEGER PRIMARY KEY,"
+    " player_id INTEGER REFERENCES players (player_id), game_date DATE)",
 ]
 
 
@@ -58,6 +62,13 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         )
     for n in range(1, 61):
         con.execute("INSERT INTO SurveyScore VALUES (?, ?, ?)", [n, 1 + n % 24, 40 + (n * 17) % 61])
+    for p in range(1, 9):
+        con.execute("INSERT INTO players VALUES (?, ?)", [p, f"Player {p}"])
+    for g in range(1, 91):
+        con.execute(
+            "INSERT INTO games VALUES (?, ?, ?)",
+            [g, 1 + g % 8, dt.date(2026, 9, 8) - dt.timedelta(days=g * 2)],
+        )
     for m in range(1, 41):
         con.execute(
             "INSERT INTO members VALUES (?, ?, ?)",
@@ -214,3 +225,13 @@ def test_a_verb_form_after_the_subject_noun_names_the_grouping(yard: Bootstrappe
         " ON r.boat_id = b.boat_id GROUP BY b.boat_id, b.boat_name HAVING count(*) > 3"
     )
     assert yard.matches("boats needing more than 3 repairs", gold)
+
+
+def test_a_participle_is_no_typo_of_a_noun_sharing_its_root(yard: BootstrappedDb) -> None:
+    """'played' is not 'player' misspelt: 'how many games were played last month' counts games
+    by their only date (a happening verb), not games and players."""
+    gold = (
+        "SELECT count(*) FROM games"
+        " WHERE game_date >= DATE '2026-08-01' AND game_date < DATE '2026-09-01'"
+    )
+    assert yard.matches("How many games were played last month?", gold)

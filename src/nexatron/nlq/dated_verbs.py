@@ -27,7 +27,7 @@ _VERB_ENDINGS = ("ed", "ing", "en")
 # for the rows' only date ('carried out', 'taken place', 'held', 'scheduled').
 HAPPENING_VERBS = _words(
     """carried taken held happened occurred scheduled conducted performed done made placed
-    logged recorded planned arranged staged run"""
+    logged recorded planned arranged staged run played"""
 )
 
 

@@ -284,7 +284,7 @@ def correct_typos(
         cands = set(lex.schema_fuzzy.closest(low)) | set(lex.value_fuzzy().closest(low))
         cands |= set(_TIME_FUZZY.closest(low))
         stems = {stem(c) for c in cands}
-        if len(stems) == 1:
+        if len(stems) == 1 and not _inflection_of(low, sorted(cands)[0]):
             best = sorted(cands)[0]
             fixes.append((tok.text, best))
             out = out[: tok.start] + best + out[tok.end :]
@@ -304,6 +304,15 @@ def _hyphen_compounds(text: str, tokens: list[Token], lex: Lexicon) -> list[tupl
         if _lexicon_match(joined, n, lex)[0] + 1 > _lexicon_match(tokens, n, lex)[0]:
             out.append((n, n + 1))
     return out
+
+
+def _inflection_of(word: str, fix: str) -> bool:
+    """'played' beside 'player': a verb form of the fix's own root is a real word, not a typo."""
+    for suffix in ("ed", "ing"):
+        root = word.removesuffix(suffix)
+        if root != word and fix.startswith(root) and not fix.endswith(suffix):
+            return True
+    return False
 
 
 def _short_fix(tokens: list[Token], n: int, lex: Lexicon) -> str | None:

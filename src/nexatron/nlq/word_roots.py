@@ -172,6 +172,12 @@ def _usable(found: set[tuple[str, str]], lex: Lexicon, before_time: bool) -> tup
     return kind, name
 
 
+def _participle_counting(word: str, target: tuple[str, str], lex: Lexicon) -> bool:
+    """'matches were played last month': a past participle right before a period says when
+    the rows happened; it does not count another table's rows ('players')."""
+    return word.endswith("ed") and target[0] == "metric" and lex.metrics[target[1]].agg == "count"
+
+
 def root_item(tokens: list[Token], i: int, lex: Lexicon, before_time: bool) -> Item | None:
     """A word the lexicon lacks that names one metric or dimension by its root ('billed' for
     'billing', 'signed up' for 'signup'); a weak reading."""
@@ -188,6 +194,8 @@ def root_item(tokens: list[Token], i: int, lex: Lexicon, before_time: bool) -> I
         if end == i + 2 and nxt not in PARTICLES:
             continue
         target = _usable(root_targets(lex, word), lex, before_time)
+        if target is not None and before_time and _participle_counting(tok.low, target, lex):
+            continue
         if target is not None:
             entry = Entry(cast("Kind", target[0]), target[1], strength=1, source="root")
             return Item("lexicon", i, end, tok.text, [entry])
