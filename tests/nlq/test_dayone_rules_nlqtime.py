@@ -235,3 +235,10 @@ def test_a_participle_is_no_typo_of_a_noun_sharing_its_root(yard: BootstrappedDb
         " WHERE game_date >= DATE '2026-08-01' AND game_date < DATE '2026-09-01'"
     )
     assert yard.matches("How many games were played last month?", gold)
+
+
+def test_a_light_verb_after_a_distinct_count_restates_it(yard: BootstrappedDb) -> None:
+    """'do we handle' only says the values occur; a verb that means more is refused."""
+    gold = "SELECT count(DISTINCT trade) FROM repairs"
+    assert yard.matches("How many different trades do we handle?", gold)
+    assert "restore" in yard.refused("How many different trades do we restore?")

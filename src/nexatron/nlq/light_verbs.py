@@ -128,9 +128,12 @@ def _participle(state: ParseState, position: int) -> bool:
 
 
 def _sure_metrics(state: ParseState) -> bool:
-    """Every metric was named by its name, label, synonym or core, not guessed from one word."""
+    """Every metric was named by its name, label, synonym or core, not guessed from one word;
+    or, with no metric, the question counts the distinct values of a column ('how many
+    different brands do we sell')."""
     if not state.draft.metrics:
-        return False
+        aggs = state.draft.aggregates
+        return bool(aggs) and all(a.agg == "count_distinct" and a.dimension for a in aggs)
     for j, name in state.metric_at.items():
         found = [e.strength for e in state.items[j].entries if e.target == name]
         if found and max(found) < 2:
