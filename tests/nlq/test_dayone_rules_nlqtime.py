@@ -242,3 +242,8 @@ def test_a_light_verb_after_a_distinct_count_restates_it(yard: BootstrappedDb) -
     gold = "SELECT count(DISTINCT trade) FROM repairs"
     assert yard.matches("How many different trades do we handle?", gold)
     assert "restore" in yard.refused("How many different trades do we restore?")
+
+
+def test_right_now_says_no_more_than_currently(yard: BootstrappedDb) -> None:
+    gold = "SELECT count(*) FROM boats WHERE hull = 'Steel'"
+    assert yard.matches("how many steel boats are there right now", gold)

@@ -31,6 +31,7 @@ from nexatron.semantic.dates import MONTHS, DateContext, find_time_expressions
 
 CUE_PHRASES: dict[tuple[str, ...], str] = {
     ("how", "many"): "count",
+    ("right", "now"): "current",  # 'right now' says no more than 'currently'
     ("how", "much"): "howmuch",
     ("number", "of"): "count",
     ("count", "of"): "count",
