@@ -27,6 +27,9 @@ _BOATYARD = [
     "CREATE TABLE members (member_id INTEGER PRIMARY KEY, member_name VARCHAR, signup_date DATE)",
     "CREATE TABLE SurveyScore (ScoreId INTEGER PRIMARY KEY,"
     " BoatId INTEGER REFERENCES boats (boat_id), Score INTEGER)",
+    # engines have no date, only the year they were built
+    "CREATE TABLE engines (engine_id INTEGER PRIMARY KEY, engine_name VARCHAR,"
+    " built_year INTEGER, power_kw INTEGER)",
     # the yard's club: its card games, and the players of them
     "CREATE TABLE players (player_id INTEGER PRIMARY KEY, player_name VARCHAR)",
     "CREATE TABLE games (game_id INTEGER PRIMARY KEY,"
@@ -62,6 +65,10 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         )
     for n in range(1, 61):
         con.execute("INSERT INTO SurveyScore VALUES (?, ?, ?)", [n, 1 + n % 24, 40 + (n * 17) % 61])
+    for e in range(1, 31):
+        con.execute(
+            "INSERT INTO engines VALUES (?, ?, ?, ?)", [e, f"Engine {e}", 1985 + e, 20 + e * 3]
+        )
     for p in range(1, 9):
         con.execute("INSERT INTO players VALUES (?, ?)", [p, f"Player {p}"])
     for g in range(1, 91):
@@ -247,3 +254,13 @@ def test_a_light_verb_after_a_distinct_count_restates_it(yard: BootstrappedDb) -
 def test_right_now_says_no_more_than_currently(yard: BootstrappedDb) -> None:
     gold = "SELECT count(*) FROM boats WHERE hull = 'Steel'"
     assert yard.matches("how many steel boats are there right now", gold)
+
+
+def test_a_period_of_years_on_dateless_rows_filters_their_year_column(
+    yard: BootstrappedDb,
+) -> None:
+    before = "SELECT count(*) FROM engines WHERE built_year < 2000"
+    assert yard.matches("How many engines were built before 2000?", before)
+    assert yard.matches("How many engines were built in 2005?", before.replace("< 2000", "= 2005"))
+    plan = yard.plan("How many engines were built before 2000?")
+    assert any("built_year" in a for a in plan.assumptions)

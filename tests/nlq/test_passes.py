@@ -486,6 +486,26 @@ def test_stated_units(clinic: Lexicon) -> None:
     assert new.used == old.used  # a conversion: left for leftover_words to refuse
 
 
+def test_year_periods() -> None:
+    from nexatron.nlq import build_lexicon
+    from nexatron.semantic.model import SemanticLayer
+
+    layer = SemanticLayer.model_validate(
+        {
+            "metrics": [{"name": "mills", "table": "mills", "agg": "count"}],
+            "dimensions": [
+                {"name": "built_year", "table": "mills", "expr": "built_year", "type": "number"},
+            ],
+        }
+    )
+    lex = build_lexicon(layer, {})
+    old, new = run("how many mills before 1900", lex, "year_periods")
+    assert old.draft.range is not None and new.draft.range is None
+    assert [(f.field, f.op, f.values) for f in new.draft.dim_filters] == [
+        ("built_year", "<", [1900])
+    ]
+
+
 def test_whole_collection(clinic: Lexicon) -> None:
     old, new = run("how many patients are in the system", clinic, "whole_collection")
     assert len(new.used) == len(old.used) + 1 and new.draft.assumptions

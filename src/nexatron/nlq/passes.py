@@ -37,6 +37,7 @@ from nexatron.nlq.time_and_ranking import comparisons, ranking, times
 from nexatron.nlq.unasked_counts import unasked_counts
 from nexatron.nlq.value_filters import compared_values, value_filters
 from nexatron.nlq.whole_collection import whole_collection
+from nexatron.nlq.year_periods import year_periods
 
 
 def boolean_qualifiers(state: ParseState) -> None:
@@ -76,6 +77,7 @@ PASSES: tuple[Pass, ...] = (
     defined_subsets,
     row_shape,
     unasked_counts,
+    year_periods,
     dated_verbs,
     whole_collection,
     stated_units,
