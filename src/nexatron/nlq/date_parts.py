@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from nexatron.nlq.abbreviated_words import spelled_out
 from nexatron.nlq.errors import refusal
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token
+from nexatron.nlq.unit_words import unit_named
 
 _PARTS: tuple[tuple[str, ...], ...] = (
     ("day", "of", "week"),
@@ -37,9 +39,13 @@ _PARTS: tuple[tuple[str, ...], ...] = (
 
 
 def _named(tokens: list[Token], i: int, n: int, lex: Lexicon | None) -> bool:
-    """The date-part words belong to a longer name of the layer ('average hourly rate')."""
+    """The date-part words belong to a longer name of the layer ('average hourly rate'), or
+    spell out one ('hourly rate' for `hrly_rt`), or are the unit of a measure's name
+    ('per hour' where a column is `sheets_per_hour`)."""
     if lex is None:
         return False
+    if any(lo <= i < hi for lo, hi, _ in spelled_out(tokens, lex)) or unit_named(tokens, i, lex):
+        return True
     for lo in range(max(0, i - 3), i + 1):
         for hi in range(i + n, min(len(tokens), i + n + 3) + 1):
             if hi - lo > n and lex.lookup(tuple(t.stem for t in tokens[lo:hi])):

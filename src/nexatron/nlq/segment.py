@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nexatron.nlq.abbreviated_words import read_abbreviations
 from nexatron.nlq.common_words import ENGLISH
 from nexatron.nlq.fuzzy import FuzzyIndex
 from nexatron.nlq.grain_values import grain_wins, is_grain_value
@@ -382,6 +383,9 @@ def segment(
     original = tokenize(question[:10000]) if tokens is None else tokens
     text, corrections = correct_typos(question[:10000], lex, original)
     tokens = tokenize(text) if corrections else original
+    text, spelled = read_abbreviations(text, tokens, lex)
+    if spelled:
+        corrections, tokens = sorted([*corrections, *spelled]), tokenize(text)
     times = find_time_expressions(text, ctx)
     items: list[Item] = []
     i = 0
@@ -422,8 +426,8 @@ def segment(
             i += lex_len
             continue
         after_group = bool(items) and items[-1].text.lower() in GROUP
-        counted = NUMBER_WORDS.get(tok.low) if i and tokens[i - 1].low in _BOUND_WORDS else None
-        if counted is not None:  # 'more than three orders', 'at least two'
+        counted = NUMBER_WORDS.get(tok.low) if counted_number(tokens, i) else None
+        if counted is not None:  # 'more than three orders', 'three or more', 'top three'
             items.append(Item("number", i, i + 1, tok.text, number=float(counted)))
             i += 1
             continue
@@ -507,6 +511,21 @@ NUMBER_WORDS = {
 }
 # A number word right after one of these bounds a count ('more than three', 'at least two').
 _BOUND_WORDS = frozenset({"than", "least", "most", "exactly", "over", "above", "under", "below"})
+# ... and so does one before 'or more' ('three or more'), or one after a rank ('top three').
+_OPEN_BOUNDS = frozenset({"more", "fewer", "less", "over", "above", "greater", "higher", "lower"})
+_RANK_WORDS = (ASC_WORDS | DESC_WORDS | {"first", "last"}) - {"most", "least", "max", "min"}
+
+
+def counted_number(tokens: list[Token], i: int) -> bool:
+    """The number word at `i` is a count: 'more than three', 'three or more', 'top three'."""
+    before = tokens[i - 1].low if i else ""
+    after = [t.low for t in tokens[i + 1 : i + 3]]
+    return (
+        before in _BOUND_WORDS
+        or (before in _RANK_WORDS and tokens[i].low != "one")
+        or (len(after) == 2 and after[0] in {"or", "and"} and after[1] in _OPEN_BOUNDS)
+        or after[:1] == ["plus"]
+    )
 
 
 def _single(tok: Token, i: int) -> Item:

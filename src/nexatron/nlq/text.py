@@ -39,15 +39,38 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text[:20000]):
         raw = m.group()
         if raw[0].isalpha() and ("-" in raw or "'" in raw or "\u2019" in raw):
-            pos = m.start()
-            for part in re.split(r"[-'\u2019]", raw):
-                if part and not (part in {"s", "t"} and pos > m.start()):
-                    low = part.lower()
-                    out.append(Token(part, low, stem(low), pos, pos + len(part)))
-                pos += len(part) + 1
+            out.extend(_split_word(raw, m.start()))
             continue
         low = raw.lower()
         out.append(Token(raw, low, stem(low), m.start(), m.end()))
+    return out
+
+
+# Contractions: "haven't" reads "have not", "we've" reads "we have" (the clitic's own words).
+_NOT_STEMS = {"won": "will", "can": "can", "shan": "shall", "ain": "is"}
+_CLITICS = {"ve": "have", "re": "are", "ll": "will", "d": "would", "m": "am"}
+
+
+def _split_word(raw: str, start: int) -> list[Token]:
+    """A hyphenated or apostrophed word: its parts, possessive 's dropped, contractions read
+    as their words ('don't' -> 'do not', 'who've' -> 'who have')."""
+    parts = re.split(r"[-'\u2019]", raw)
+    out: list[Token] = []
+    pos = start
+    for n, part in enumerate(parts):
+        low = part.lower()
+        apostrophe = n > 0 and raw[pos - start - 1] in "'\u2019"
+        if apostrophe and low == "t" and out and out[-1].low.endswith("n") and n == len(parts) - 1:
+            verb = out.pop()
+            base = _NOT_STEMS.get(verb.low, verb.low[:-1])
+            out.append(Token(verb.text[: len(base)] or base, base, stem(base), verb.start, pos - 2))
+            out.append(Token("not", "not", "not", pos - 2, pos + 1))
+        elif apostrophe and low in _CLITICS and n == len(parts) - 1 and out:
+            word = _CLITICS[low]
+            out.append(Token(word, word, stem(word), pos - 1, pos + len(part)))
+        elif part and not (low in {"s", "t"} and pos > start):
+            out.append(Token(part, low, stem(low), pos, pos + len(part)))
+        pos += len(part) + 1
     return out
 
 

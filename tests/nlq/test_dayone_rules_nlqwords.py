@@ -1,0 +1,204 @@
+"""Word rules of issue 12 (branch nlqwords) on a small bike-repair database with abbreviated
+names, bootstrapped with no hand edits: contractions read as their words, number words as
+counts, question words that spell out an abbreviated name read as that name (announced), and
+'hourly' / 'per hour' as the unit of a column's name rather than a part of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from nexatron.nlq import DateContext
+from nexatron.nlq.abbreviated_words import fits
+from nexatron.nlq.text import tokenize
+
+from .bootstrapped import BootstrappedDb, open_bootstrapped
+
+CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))
+
+_BIKES = [
+    "CREATE TABLE mech (mech_id INTEGER PRIMARY KEY, mech_nm VARCHAR, hrly_rt DECIMAL(8, 2))",
+    "CREATE TABLE ridrs (ridr_id INTEGER PRIMARY KEY, ridr_nm VARCHAR, mthly_fee DECIMAL(8, 2))",
+    "CREATE TABLE prts (prt_id INTEGER PRIMARY KEY, prt_nm VARCHAR, rrp DECIMAL(8, 2))",
+    "CREATE TABLE rprs (rpr_id INTEGER PRIMARY KEY, ridr_id INTEGER REFERENCES ridrs (ridr_id),"
+    " mech_id INTEGER REFERENCES mech (mech_id), rpr_dt DATE, amt_pd DECIMAL(8, 2))",
+]
+# no column with an hour in its name
+_DEPOT = [
+    "CREATE TABLE depots (depot_id INTEGER PRIMARY KEY, depot_name VARCHAR)",
+    "CREATE TABLE loads (load_id INTEGER PRIMARY KEY,"
+    " depot_id INTEGER REFERENCES depots (depot_id), loaded_at TIMESTAMP, weight_kg INTEGER)",
+]
+_FIXERS = ["Ada", "Bo", "Cy", "Di", "Ed"]
+_JOBS_PER_FIXER = [9, 7, 5, 3, 0]  # Ed never fixed anything
+
+
+def _fill_bikes(con: duckdb.DuckDBPyConnection) -> None:
+    for m, name in enumerate(_FIXERS, start=1):
+        con.execute("INSERT INTO mech VALUES (?, ?, ?)", [m, name, 20 + 3 * m])
+    for r in range(1, 9):
+        con.execute("INSERT INTO ridrs VALUES (?, ?, ?)", [r, f"Cyclist {r}", 5 + r])
+    for p in range(1, 6):
+        con.execute("INSERT INTO prts VALUES (?, ?, ?)", [p, f"Part {p}", 4.5 * p])
+    job = 0
+    for m, jobs in enumerate(_JOBS_PER_FIXER, start=1):
+        for _ in range(jobs):
+            job += 1
+            con.execute(
+                "INSERT INTO rprs VALUES (?, ?, ?, ?, ?)",
+                [job, 1 + (job * 3) % 7, m, dt.date(2026, 8, 1) + dt.timedelta(days=job), 10 + job],
+            )
+
+
+def _fill_depot(con: duckdb.DuckDBPyConnection) -> None:
+    for d in range(1, 3):
+        con.execute("INSERT INTO depots VALUES (?, ?)", [d, f"Depot {d}"])
+    for n in range(1, 13):
+        con.execute(
+            "INSERT INTO loads VALUES (?, ?, ?, ?)",
+            [n, 1 + n % 2, dt.datetime(2026, 9, 1, n), 100 * n],
+        )
+
+
+@pytest.fixture(scope="module")
+def bikes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    yield from open_bootstrapped(tmp_path_factory.mktemp("bikes"), _BIKES, [_fill_bikes], CTX)
+
+
+@pytest.fixture(scope="module")
+def depot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    yield from open_bootstrapped(tmp_path_factory.mktemp("depot"), _DEPOT, [_fill_depot], CTX)
+
+
+# --- contractions -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("haven't", ["have", "not"]),
+        ("don't", ["do", "not"]),
+        ("aren't", ["are", "not"]),
+        ("won't", ["will", "not"]),
+        ("can\u2019t", ["can", "not"]),
+        ("we've", ["we", "have"]),
+        ("who've", ["who", "have"]),
+        ("they're", ["they", "are"]),
+        ("O'Brien's", ["o", "brien"]),
+        ("part-time", ["part", "time"]),
+    ],
+)
+def test_a_contraction_reads_as_its_words(text: str, words: list[str]) -> None:
+    assert [t.low for t in tokenize(text)] == words
+
+
+def test_a_contracted_negation_is_a_negation(bikes: BootstrappedDb) -> None:
+    gold = (
+        "SELECT m.mech_id, m.mech_nm FROM mech m"
+        " WHERE NOT EXISTS (SELECT 1 FROM rprs r WHERE r.mech_id = m.mech_id)"
+    )
+    assert bikes.matches("Which mechanics haven't done any repairs?", gold)
+    assert bikes.matches("mechanics who've never done a repair", gold)
+
+
+# --- number words -----------------------------------------------------------------------------
+
+
+def test_a_number_word_after_a_rank_is_the_limit(bikes: BootstrappedDb) -> None:
+    gold = (
+        "SELECT m.mech_id, m.mech_nm, count(*) AS n FROM rprs r JOIN mech m"
+        " ON r.mech_id = m.mech_id GROUP BY 1, 2 ORDER BY n DESC LIMIT 3"
+    )
+    assert bikes.matches("top three mechanics by repairs", gold)
+    assert bikes.plan("top three mechanics by repairs").query.limit == 3
+
+
+def test_a_number_word_before_or_more_is_a_threshold(bikes: BootstrappedDb) -> None:
+    gold = (
+        "SELECT m.mech_id, m.mech_nm, count(*) FROM rprs r JOIN mech m"
+        " ON r.mech_id = m.mech_id GROUP BY 1, 2 HAVING count(*) >= 5"
+    )
+    assert bikes.matches("mechanics with five or more repairs", gold)
+
+
+def test_a_lone_number_word_is_no_count(bikes: BootstrappedDb) -> None:
+    assert "three" in bikes.refused("three mechanics")
+
+
+# --- spelled-out abbreviations ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("short", "word"),
+    [
+        ("bks", "books"),
+        ("hrly", "hourly"),
+        ("mthly", "monthly"),
+        ("pd", "paid"),
+        ("rt", "rate"),
+        ("grmr", "groomer"),
+        ("brd", "breeds"),
+        ("ridrs", "riders"),
+        ("membs", "members"),
+        ("auths", "authors"),
+        ("loy", "loyalty"),
+    ],
+)
+def test_a_layer_word_abbreviates_the_question_word(short: str, word: str) -> None:
+    assert fits(short, word)
+
+
+@pytest.mark.parametrize(
+    ("short", "word"),
+    [
+        ("city", "capacity"),  # a real word is not an abbreviation with consonants dropped
+        ("days", "daily"),
+        ("rt", "rent"),  # two letters must be the whole skeleton
+        ("plnts", "plantings"),  # the last letters differ in the singular
+        ("book", "booking"),  # an ending makes a new word, not a spelling-out
+        ("pet", "petrol"),  # a prefix is cut before a vowel
+    ],
+)
+def test_a_layer_word_does_not_abbreviate_another_word(short: str, word: str) -> None:
+    assert not fits(short, word)
+
+
+def test_a_spelled_out_table_name_is_counted_and_announced(bikes: BootstrappedDb) -> None:
+    assert bikes.matches("How many riders do we have?", "SELECT count(*) FROM ridrs")
+    plan = bikes.plan("How many riders do we have?")
+    assert "read 'riders' as 'ridrs'" in plan.assumptions
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("What's the average monthly fee?", "SELECT avg(mthly_fee) FROM ridrs"),
+        ("total amount paid", "SELECT sum(amt_pd) FROM rprs"),
+        ("average hourly rate", "SELECT avg(hrly_rt) FROM mech"),
+        ("average recommended retail price", "SELECT avg(rrp) FROM prts"),
+    ],
+)
+def test_spelled_out_column_names(bikes: BootstrappedDb, question: str, gold: str) -> None:
+    assert bikes.matches(question, gold)
+    assert any(a.startswith("read '") for a in bikes.plan(question).assumptions)
+
+
+def test_a_word_that_completes_no_name_stays_unmatched(bikes: BootstrappedDb) -> None:
+    assert "rent" in bikes.refused("average rent")
+    assert "bicycles" in bikes.refused("how many bicycles")
+
+
+# --- hour units -------------------------------------------------------------------------------
+
+
+def test_hourly_is_a_unit_where_a_column_is_named_for_it(bikes: BootstrappedDb) -> None:
+    gold = "SELECT mech_id, mech_nm, hrly_rt FROM mech ORDER BY hrly_rt DESC LIMIT 2"
+    assert bikes.matches("top two mechanics by hourly rate", gold)
+
+
+def test_per_hour_is_a_date_part_where_no_column_is_named_for_it(depot: BootstrappedDb) -> None:
+    assert depot.refused("loads per hour") == ["per hour"]
+    assert depot.refused("hourly loads") == ["hourly"]
