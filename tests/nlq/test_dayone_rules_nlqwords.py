@@ -6,7 +6,7 @@ counts, question words that spell out an abbreviated name read as that name (ann
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import duckdb
 import pytest
@@ -24,7 +24,18 @@ _BIKES = [
     "CREATE TABLE ridrs (ridr_id INTEGER PRIMARY KEY, ridr_nm VARCHAR, mthly_fee DECIMAL(8, 2))",
     "CREATE TABLE prts (prt_id INTEGER PRIMARY KEY, prt_nm VARCHAR, rrp DECIMAL(8, 2))",
     "CREATE TABLE rprs (rpr_id INTEGER PRIMARY KEY, ridr_id INTEGER REFERENCES ridrs (ridr_id),"
-    " mech_id INTEGER REFERENCES mech (mech_id), rpr_dt DATE, amt_pd DECIMAL(8, 2))",
+    " mech_id INTEGER REFERENCES mech (mech_id), rpr_dt DATE, amt_pd DECIMAL(8, 2),"
+    " tip_amt DECIMAL(8, 2))",
+]
+# a sale of several plants at once: its total is a whole amount, not a unit price
+_NURSERY = [
+    "CREATE TABLE plant_sales (sale_id INTEGER PRIMARY KEY, sold_on DATE, qty INTEGER,"
+    " sale_total DECIMAL(8, 2))",
+]
+# a sale line at a unit price: its revenue is no column's sum
+_STALL = [
+    "CREATE TABLE stall_sales (sale_id INTEGER PRIMARY KEY, sold_on DATE, qty INTEGER,"
+    " unit_price DECIMAL(8, 2))",
 ]
 # no column with an hour in its name
 _DEPOT = [
@@ -47,9 +58,10 @@ def _fill_bikes(con: duckdb.DuckDBPyConnection) -> None:
     for m, jobs in enumerate(_JOBS_PER_FIXER, start=1):
         for _ in range(jobs):
             job += 1
+            day = dt.date(2026, 8, 1) + dt.timedelta(days=job)
             con.execute(
-                "INSERT INTO rprs VALUES (?, ?, ?, ?, ?)",
-                [job, 1 + (job * 3) % 7, m, dt.date(2026, 8, 1) + dt.timedelta(days=job), 10 + job],
+                "INSERT INTO rprs VALUES (?, ?, ?, ?, ?, ?)",
+                [job, 1 + (job * 3) % 7, m, day, 10 + job, job % 4],
             )
 
 
@@ -61,6 +73,27 @@ def _fill_depot(con: duckdb.DuckDBPyConnection) -> None:
             "INSERT INTO loads VALUES (?, ?, ?, ?)",
             [n, 1 + n % 2, dt.datetime(2026, 9, 1, n), 100 * n],
         )
+
+
+def _fill_sales(table: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    def fill(con: duckdb.DuckDBPyConnection) -> None:
+        for n in range(1, 21):
+            day = dt.date(2026, 8, 1) + dt.timedelta(days=n)
+            con.execute(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", [n, day, 1 + n % 3, 2.5 * n])
+
+    return fill
+
+
+@pytest.fixture(scope="module")
+def nursery(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    root = tmp_path_factory.mktemp("nursery")
+    yield from open_bootstrapped(root, _NURSERY, [_fill_sales("plant_sales")], CTX)
+
+
+@pytest.fixture(scope="module")
+def stall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    root = tmp_path_factory.mktemp("stall")
+    yield from open_bootstrapped(root, _STALL, [_fill_sales("stall_sales")], CTX)
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +235,24 @@ def test_hourly_is_a_unit_where_a_column_is_named_for_it(bikes: BootstrappedDb) 
 def test_per_hour_is_a_date_part_where_no_column_is_named_for_it(depot: BootstrappedDb) -> None:
     assert depot.refused("loads per hour") == ["per hour"]
     assert depot.refused("hourly loads") == ["hourly"]
+
+
+# --- money nouns ------------------------------------------------------------------------------
+
+
+def test_revenue_is_the_amount_paid_not_the_tip(bikes: BootstrappedDb) -> None:
+    gold = (
+        "SELECT m.mech_id, m.mech_nm, sum(r.amt_pd) FROM rprs r JOIN mech m"
+        " ON r.mech_id = m.mech_id GROUP BY 1, 2"
+    )
+    assert bikes.matches("revenue per mechanic", gold)
+    plan = bikes.plan("revenue per mechanic")
+    assert any("as the total of amount pd" in a for a in plan.assumptions), plan.assumptions
+
+
+def test_revenue_beside_a_quantity_is_the_whole_total(nursery: BootstrappedDb) -> None:
+    assert nursery.matches("revenue", "SELECT sum(sale_total) FROM plant_sales")
+
+
+def test_revenue_beside_a_quantity_and_a_unit_price_is_refused(stall: BootstrappedDb) -> None:
+    assert "revenue" in stall.refused("revenue")

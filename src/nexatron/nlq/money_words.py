@@ -14,14 +14,16 @@ are rarely a column's name. Such a noun asks for the total of the one money colu
 
 A money column is a number column named like an amount, price, fare, fee, charge or payment.
 Through a table, its sum is read as money taken only when the table's rows are dated events
-(sales or payments: no other dated rows point at them, as they point at a price list) and it
-has no quantity column (then the amount would be quantity times unit price, which no column
-holds). No such column, or several: the noun is left unmatched, so the question is refused by
+(sales or payments: no other dated rows point at them, as they point at a price list); beside a
+quantity column only a whole amount counts (a total or an amount paid; a unit price would need
+quantity times price, which no column holds); of several, the one named as paid ('amount_pd'
+beside 'tip_amt', an abbreviation of 'paid' read as the word). No such column, or several: the noun is left unmatched, so the question is refused by
 name. Every reading is a guess and is announced.
 """
 
 from __future__ import annotations
 
+from nexatron.nlq.abbreviated_words import fits
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.state import ParseState
 from nexatron.nlq.text import stem, words_of
@@ -37,6 +39,10 @@ _MONEY_COLUMN = frozenset(
 )
 # A column holding what was actually paid, rather than a listed price.
 _PAID_COLUMN = frozenset(stem(w) for w in ("paid", "payment", "amount", "amt"))
+# ... and, of several, the one named for the payment itself (not a tip or a deposit amount).
+_PAYMENT_WORDS = ("paid", "payment")
+# A column holding a whole row's money, beside a quantity: no unit price.
+_WHOLE_COLUMN = _PAID_COLUMN | {stem("total")}
 # A column counting units sold: with it, a price column is a unit price.
 _QUANTITY_COLUMN = frozenset(stem(w) for w in ("quantity", "qty", "units", "unit"))
 _LINKS = frozenset({"from", "of", "on", "for"})
@@ -44,7 +50,10 @@ _TOTALS = frozenset({"total", "sum", "gross"})
 
 
 def _words(name: str, label: str | None) -> set[str]:
-    return {stem(w) for w in words_of(f"{name} {label or ''}")}
+    """The stems of a name and label, with an abbreviation of a payment word read as that word
+    ('amount_pd' holds 'paid')."""
+    words = {stem(w) for w in words_of(f"{name} {label or ''}")}
+    return words | {p for p in _PAYMENT_WORDS for w in words if w != p and fits(w, p)}
 
 
 def _own_number_columns(state: ParseState, table: str) -> list[Dimension]:
@@ -66,6 +75,13 @@ def _priced_by_unit(state: ParseState, table: str) -> bool:
     return any(_words(d.name, d.label) & _QUANTITY_COLUMN for d in columns)
 
 
+def _unit_prices(state: ParseState, table: str) -> list[Dimension]:
+    """Beside a quantity, the money columns not named as a whole amount paid or a total."""
+    if not _priced_by_unit(state, table):
+        return []
+    return [d for d in _money_columns(state, table) if not _words(d.name, d.label) & _WHOLE_COLUMN]
+
+
 def _dated(state: ParseState, table: str) -> bool:
     return any(d.table == table and d.type == "time" for d in state.lex.dimensions.values())
 
@@ -83,11 +99,12 @@ def _money_column(state: ParseState, table: str) -> Dimension | None:
     """The table's one money column, when its sum is money taken: the rows are dated events
     (sales, payments), no dated rows point at them (then they are a price list) and they
     count no units."""
-    if not _dated(state, table) or _priced_by_unit(state, table):
+    if not _dated(state, table) or _pointed_at_by_events(state, table):
         return None
-    if _pointed_at_by_events(state, table):
-        return None
-    money = _money_columns(state, table)
+    unit_prices = _unit_prices(state, table)
+    money = [d for d in _money_columns(state, table) if d not in unit_prices]
+    if len(money) > 1:  # an amount paid beside a tip: the payment
+        money = [d for d in money if _words(d.name, d.label) & set(_PAYMENT_WORDS)]
     return money[0] if len(money) == 1 else None
 
 
@@ -151,7 +168,7 @@ def _alone(state: ParseState) -> Dimension | None:
     if any(r is not None and r.kind == "metric" for r in state.readings):
         return None
     tables = sorted({d.table for d in state.lex.dimensions.values()})
-    if any(_priced_by_unit(state, t) for t in tables if _money_columns(state, t)):
+    if any(_unit_prices(state, t) for t in tables):
         return None  # quantity times a unit price could be what is meant: no column holds it
     found = [d for d in (_money_column(state, t) for t in tables) if d is not None]
     paid = [d for d in found if _words(d.name, d.label) & _PAID_COLUMN]
