@@ -13,6 +13,7 @@ import pytest
 
 from nexatron.nlq import DateContext
 from nexatron.nlq.abbreviated_words import fits
+from nexatron.nlq.segment import counted_number
 from nexatron.nlq.text import tokenize
 
 from .bootstrapped import BootstrappedDb, open_bootstrapped
@@ -256,3 +257,66 @@ def test_revenue_beside_a_quantity_is_the_whole_total(nursery: BootstrappedDb) -
 
 def test_revenue_beside_a_quantity_and_a_unit_price_is_refused(stall: BootstrappedDb) -> None:
     assert "revenue" in stall.refused("revenue")
+
+
+# --- filler words -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many repairs have we actually done",
+        "how many riders do we have on file",
+        "how many riders are on our books",
+        "how many riders are on record",
+    ],
+)
+def test_filler_words_add_nothing(bikes: BootstrappedDb, question: str) -> None:
+    table = "rprs" if "repairs" in question else "ridrs"
+    assert bikes.matches(question, f"SELECT count(*) FROM {table}")
+
+
+def test_a_single_after_a_determiner_is_emphasis(bikes: BootstrappedDb) -> None:
+    gold = (
+        "SELECT m.mech_id, m.mech_nm FROM mech m"
+        " WHERE NOT EXISTS (SELECT 1 FROM rprs r WHERE r.mech_id = m.mech_id)"
+    )
+    assert bikes.matches("mechanics who have never done a single repair", gold)
+    assert "single" in bikes.refused("single mechanics")
+
+
+# --- light verbs ------------------------------------------------------------------------------
+
+
+def test_a_light_verb_after_have_restates_the_counted_rows(bikes: BootstrappedDb) -> None:
+    assert bikes.matches("how many repairs have we booked", "SELECT count(*) FROM rprs")
+    assert "booked" in bikes.refused("what have we booked for each rider")
+
+
+@pytest.mark.parametrize("verb", ["have booked", "bought", "have purchased"])
+def test_a_light_verb_in_a_relative_clause_restates_its_object(
+    bikes: BootstrappedDb, verb: str
+) -> None:
+    gold = (
+        "SELECT d.ridr_id, d.ridr_nm, count(*) FROM rprs r JOIN ridrs d"
+        " ON r.ridr_id = d.ridr_id GROUP BY 1, 2 HAVING count(*) >= 4"
+    )
+    assert bikes.matches(f"riders who {verb} four or more repairs", gold)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "counted"),
+    [
+        ("our three biggest sites", 1, True),
+        ("the five most visited halls", 1, True),
+        ("top three halls", 1, True),
+        ("eight or more visits", 0, True),
+        ("more than three visits", 2, True),
+        ("three halls", 0, False),
+        ("the best one", 2, False),
+    ],
+)
+def test_a_number_word_is_read_as_a_number_only_where_it_counts(
+    text: str, at: int, counted: bool
+) -> None:
+    assert counted_number(tokenize(text), at) is counted

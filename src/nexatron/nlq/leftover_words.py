@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nexatron.nlq.boolean_qualifiers import is_negator
 from nexatron.nlq.dropped_words import compound_noun, compound_text, loose_aggregation
+from nexatron.nlq.filler_words import filler_word
 from nexatron.nlq.hop_entities import hop_entities
 from nexatron.nlq.join_roles import names_join_role
 from nexatron.nlq.light_verbs import ignorable_verb
@@ -41,7 +42,9 @@ def leftover_words(state: ParseState) -> None:
             state.draft.cues.add(it.cue)
             state.context_words.add(k)
             continue
-        if it.kind == "unknown" and (_absorbed(state, k) or ignorable_verb(state, k)):
+        if it.kind == "unknown" and (
+            _absorbed(state, k) or ignorable_verb(state, k) or filler_word(state, k)
+        ):
             state.context_words.add(k)
             continue
         linked = linking_verb(state, k) if it.kind == "unknown" else None

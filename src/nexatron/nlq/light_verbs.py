@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 _BASES = [
     "bring",
+    "buy",
+    "purchase",
     "collect",
     "earn",
     "employ",
@@ -53,6 +55,8 @@ _BASES = [
 ]
 _FORMS = [
     "brought",
+    "bought",
+    "purchased",
     "collected",
     "earned",
     "employed",
@@ -88,7 +92,9 @@ _FORMS = [
 ]
 LIGHT_VERBS = frozenset(_BASES) | frozenset(stem(w) for w in _BASES)
 PARTICIPLES = frozenset(_FORMS) - {"got", "gotten", "had", "booked", "billed", "charged", "logged"}
-_AUX = frozenset({"do", "does", "did"})
+_PERFECT = frozenset({"have", "has", "had"})
+_AUX = frozenset({"do", "does", "did"}) | _PERFECT
+_RELATIVE = frozenset({"who", "that", "which"})
 _PRONOUNS = frozenset({"they", "we", "you", "i", "he", "she", "it"})
 _PASSIVE = frozenset({"was", "were", "is", "are", "been"})
 _SUBJECT = frozenset(
@@ -101,11 +107,16 @@ def _verb(low: str) -> bool:
 
 
 def _after_aux(state: ParseState, position: int) -> bool:
-    """'did we <verb>', 'did each department <verb>', 'does the Deansgate branch <verb>'."""
+    """'did we <verb>', 'did each department <verb>', 'does the Deansgate branch <verb>',
+    'have we <verb>'."""
     j = position - 1
     while j >= 0 and (state.low(j) in _SUBJECT or state.readings[j] is not None):
         j -= 1
-    return j >= 0 and j < position - 1 and state.low(j) in _AUX
+    if not (j >= 0 and j < position - 1 and state.low(j) in _AUX):
+        return False
+    if state.low(j) in _PERFECT:  # 'how many orders have we taken', not 'what have we taken'
+        return any(r is not None and r.kind == "metric" for r in state.readings[:j])
+    return True
 
 
 def _after_pronoun(state: ParseState, position: int) -> bool:
@@ -125,6 +136,18 @@ def _participle(state: ParseState, position: int) -> bool:
         before -= 1  # 'how many tickets have been raised'
     prev = state.readings[before] if before >= 0 else None
     return state.low(position) in PARTICIPLES and prev is not None
+
+
+def _relative(state: ParseState, position: int) -> bool:
+    """'guests who have bought three or more passes': a relative clause whose object, within
+    a few words after the verb, is the counted thing."""
+    j = position - 1
+    if j >= 0 and state.low(j) in _AUX:
+        j -= 1
+    if j < 0 or state.low(j) not in _RELATIVE:
+        return False
+    after = state.readings[position + 1 : position + 5]
+    return any(r is not None and r.kind == "metric" for r in after)
 
 
 def _sure_metrics(state: ParseState) -> bool:
@@ -161,4 +184,5 @@ def ignorable_verb(state: ParseState, position: int) -> bool:
         _after_aux(state, position)
         or _participle(state, position)
         or _after_pronoun(state, position)
+        or _relative(state, position)
     )

@@ -17,8 +17,9 @@ Through a table, its sum is read as money taken only when the table's rows are d
 (sales or payments: no other dated rows point at them, as they point at a price list); beside a
 quantity column only a whole amount counts (a total or an amount paid; a unit price would need
 quantity times price, which no column holds); of several, the one named as paid ('amount_pd'
-beside 'tip_amt', an abbreviation of 'paid' read as the word). No such column, or several: the noun is left unmatched, so the question is refused by
-name. Every reading is a guess and is announced.
+beside 'tip_amt', an abbreviation of 'paid' read as the word). No such column, or several:
+the noun is left unmatched, so the question is refused by name. Every reading is a guess and
+is announced.
 """
 
 from __future__ import annotations

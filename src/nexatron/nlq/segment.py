@@ -517,13 +517,15 @@ _RANK_WORDS = (ASC_WORDS | DESC_WORDS | {"first", "last"}) - {"most", "least", "
 
 
 def counted_number(tokens: list[Token], i: int) -> bool:
-    """The number word at `i` is a count: 'more than three', 'three or more', 'top three'."""
+    """The number word at `i` is a count: 'more than three', 'three or more', 'top three',
+    'our three biggest'."""
     before = tokens[i - 1].low if i else ""
     after = [t.low for t in tokens[i + 1 : i + 3]]
     return (
         before in _BOUND_WORDS
         or (before in _RANK_WORDS and tokens[i].low != "one")
         or (len(after) == 2 and after[0] in {"or", "and"} and after[1] in _OPEN_BOUNDS)
+        or (after[:1] != [] and after[0] in _RANK_WORDS | {"most", "least"} and bool(before))
         or after[:1] == ["plus"]
     )
 
