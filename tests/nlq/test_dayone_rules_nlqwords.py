@@ -320,3 +320,24 @@ def test_a_number_word_is_read_as_a_number_only_where_it_counts(
     text: str, at: int, counted: bool
 ) -> None:
     assert counted_number(tokenize(text), at) is counted
+
+
+# --- the rows a metric is over ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the average monthly fee of our riders?",
+        "average monthly fee across all the riders",
+    ],
+)
+def test_a_count_noun_after_of_names_the_rows_of_the_metric(
+    bikes: BootstrappedDb, question: str
+) -> None:
+    assert bikes.matches(question, "SELECT avg(mthly_fee) FROM ridrs")
+    assert any("as the rows of" in a for a in bikes.plan(question).assumptions)
+
+
+def test_a_count_noun_of_another_table_is_still_a_second_metric(bikes: BootstrappedDb) -> None:
+    assert bikes.refused("average monthly fee of our repairs")

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from nexatron.nlq.errors import refusal
+from nexatron.nlq.own_rows import own_rows
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.readings import group_entity
 from nexatron.nlq.row_queries import row_key, row_label
@@ -110,7 +111,7 @@ def metric_pairs(state: ParseState) -> None:
             continue  # refused for the unknown word instead
         if _ranked_or_bounded(state, a, b):
             continue
-        if _copula_filter(state, a, b):
+        if _copula_filter(state, a, b) or own_rows(state, a, b):
             continue
         names = _naming_noun(state, a, b)
         if names and state.metric_count(state.metric_at[a]) == 1:
