@@ -33,6 +33,11 @@ _NURSERY = [
     "CREATE TABLE plant_sales (sale_id INTEGER PRIMARY KEY, sold_on DATE, qty INTEGER,"
     " sale_total DECIMAL(8, 2))",
 ]
+# gifts that may be refunded: whether money raised counts refunds is the question's to say
+_GIFTS = [
+    "CREATE TABLE gifts (gift_id INTEGER PRIMARY KEY, given_on DATE, gift_amt DECIMAL(8, 2),"
+    " refunded BOOLEAN)",
+]
 # a sale line at a unit price: its revenue is no column's sum
 _STALL = [
     "CREATE TABLE stall_sales (sale_id INTEGER PRIMARY KEY, sold_on DATE, qty INTEGER,"
@@ -95,6 +100,17 @@ def nursery(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb
 def stall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
     root = tmp_path_factory.mktemp("stall")
     yield from open_bootstrapped(root, _STALL, [_fill_sales("stall_sales")], CTX)
+
+
+def _fill_gifts(con: duckdb.DuckDBPyConnection) -> None:
+    for n in range(1, 21):
+        day = dt.date(2026, 8, 1) + dt.timedelta(days=n)
+        con.execute("INSERT INTO gifts VALUES (?, ?, ?, ?)", [n, day, 5.0 * n, n % 5 == 0])
+
+
+@pytest.fixture(scope="module")
+def gifts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    yield from open_bootstrapped(tmp_path_factory.mktemp("gifts"), _GIFTS, [_fill_gifts], CTX)
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +265,22 @@ def test_revenue_is_the_amount_paid_not_the_tip(bikes: BootstrappedDb) -> None:
     assert bikes.matches("revenue per mechanic", gold)
     plan = bikes.plan("revenue per mechanic")
     assert any("as the total of amount pd" in a for a in plan.assumptions), plan.assumptions
+
+
+def test_money_and_its_light_participle_are_the_money_column(bikes: BootstrappedDb) -> None:
+    gold = (
+        "SELECT m.mech_id, m.mech_nm, sum(r.amt_pd) FROM rprs r JOIN mech m"
+        " ON r.mech_id = m.mech_id GROUP BY 1, 2"
+    )
+    assert bikes.matches("money taken per mechanic", gold)
+
+
+def test_money_over_refundable_rows_is_read_only_when_refunds_are_mentioned(
+    gifts: BootstrappedDb,
+) -> None:
+    assert "money" in gifts.refused("total money raised")
+    gold = "SELECT sum(gift_amt) FROM gifts WHERE NOT refunded"
+    assert gifts.matches("total money raised, not refunded", gold)
 
 
 def test_revenue_beside_a_quantity_is_the_whole_total(nursery: BootstrappedDb) -> None:

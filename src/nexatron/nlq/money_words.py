@@ -1,6 +1,7 @@
 """Pass: 'ticket revenue', 'freight spend', 'revenue from tickets' name an amount of money.
 
-Business nouns for money taken or spent (`MONEY_NOUNS`: revenue, takings, turnover, spend...)
+Business nouns for money taken or spent (`MONEY_NOUNS`: revenue, takings, turnover, spend,
+money...; a light participle after one restates it: 'money raised')
 are rarely a column's name. Such a noun asks for the total of the one money column it is about:
 
 - beside a metric that already sums a money column ('freight spend'): that metric, the noun
@@ -25,6 +26,7 @@ is announced.
 from __future__ import annotations
 
 from nexatron.nlq.abbreviated_words import fits
+from nexatron.nlq.light_verbs import PARTICIPLES
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.state import ParseState
 from nexatron.nlq.text import stem, words_of
@@ -32,7 +34,17 @@ from nexatron.semantic.model import ColumnAggregate, Dimension, Metric
 
 # Nouns naming money taken in or paid out, in no schema's own words.
 MONEY_NOUNS = frozenset(
-    {"revenue", "revenues", "takings", "turnover", "income", "earnings", "spend", "spending"}
+    {
+        "revenue",
+        "revenues",
+        "takings",
+        "turnover",
+        "income",
+        "earnings",
+        "spend",
+        "spending",
+        "money",
+    }
 )
 # The words of a column holding an amount of money per row.
 _MONEY_COLUMN = frozenset(
@@ -47,6 +59,9 @@ _WHOLE_COLUMN = _PAID_COLUMN | {stem("total")}
 # A column counting units sold: with it, a price column is a unit price.
 _QUANTITY_COLUMN = frozenset(stem(w) for w in ("quantity", "qty", "units", "unit"))
 _LINKS = frozenset({"from", "of", "on", "for"})
+_REVERSAL = frozenset(
+    stem(w) for w in ("refunded", "refund", "cancelled", "canceled", "voided", "reversed")
+)
 _TOTALS = frozenset({"total", "sum", "gross"})
 
 
@@ -195,6 +210,19 @@ def _add_sum(state: ParseState, dim: Dimension, text: str) -> None:
     draft.assumptions.append(f"read '{text}' as the total of {column}")
 
 
+def _reversal_unsaid(state: ParseState, dim: Dimension) -> bool:
+    """The column's rows carry a refund or cancellation flag the question does not mention:
+    whether money taken counts them is the question's to say ('money raised' may exclude
+    refunds), so the noun is not read."""
+    flags = [
+        d.name
+        for d in state.lex.dimensions.values()
+        if d.table == dim.table and d.type == "boolean" and _words(d.name, d.label) & _REVERSAL
+    ]
+    said = {t for r in state.readings if r is not None for t in r.targets}
+    return bool(flags) and not said & set(flags)
+
+
 def money_nouns(state: ParseState) -> None:
     """A money noun ('revenue', 'spend') becomes the sum of the one money column it is about."""
     for k, item in enumerate(state.items):
@@ -204,11 +232,14 @@ def money_nouns(state: ParseState) -> None:
             continue
         position = _beside(state, k)
         dim = _column_of(state, position) if position is not None else _alone(state)
-        if dim is None:
+        if dim is None or _reversal_unsaid(state, dim):
             continue
         span = sorted({k} if position is None else {k, position})
         if state.low(span[0] - 1) in _TOTALS and span[0] - 1 not in state.used:
             span.insert(0, span[0] - 1)
+        after = span[-1] + 1
+        if state.low(after) in PARTICIPLES and after not in state.used:
+            span.append(after)  # 'money raised', 'revenue earned': the verb restates the noun
         state.used.update(range(span[0], span[-1] + 1))
         text = " ".join(state.items[j].text for j in range(span[0], span[-1] + 1))
         _add_sum(state, dim, text)
