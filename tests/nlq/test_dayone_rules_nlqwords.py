@@ -325,6 +325,14 @@ def test_a_light_verb_after_have_restates_the_counted_rows(bikes: BootstrappedDb
     assert "booked" in bikes.refused("what have we booked for each rider")
 
 
+def test_booked_after_the_counted_rows_restates_them(bikes: BootstrappedDb) -> None:
+    gold = (
+        "SELECT m.mech_id, m.mech_nm, count(*) FROM rprs r JOIN mech m"
+        " ON r.mech_id = m.mech_id GROUP BY 1, 2"
+    )
+    assert bikes.matches("How many repairs have been booked for each mechanic?", gold)
+
+
 @pytest.mark.parametrize("verb", ["have booked", "bought", "have purchased"])
 def test_a_light_verb_in_a_relative_clause_restates_its_object(
     bikes: BootstrappedDb, verb: str

@@ -2,8 +2,10 @@
 'how many tickets did each team write', 'total quantity of widgets sold'.
 
 Only verbs from a closed list are ignored, only once a metric is matched, and only in the
-shapes where they merely restate the metric: after 'do/did/does <subject>', as a participle
-right after the counted thing, or after a pronoun right after it ('the visits they handled').
+shapes where they merely restate the metric: after 'do/did/does <subject>' (or 'have we' once
+the counted thing is named: 'how many orders have we taken'), as a participle right after the
+counted thing ('lessons booked'), after a pronoun right after it ('the visits they handled'), or
+in a relative clause before it ('guests who have bought three or more passes').
 Verbs that change meaning (lose, cancel, return, see) are not in it.
 A verb sharing its root with a column of the counted rows is never light: 'claims reported last
 month' means their report date.
@@ -91,7 +93,7 @@ _FORMS = [
     "created",
 ]
 LIGHT_VERBS = frozenset(_BASES) | frozenset(stem(w) for w in _BASES)
-PARTICIPLES = frozenset(_FORMS) - {"got", "gotten", "had", "booked", "billed", "charged", "logged"}
+PARTICIPLES = frozenset(_FORMS) - {"got", "gotten", "had", "billed", "charged", "logged"}
 _PERFECT = frozenset({"have", "has", "had"})
 _AUX = frozenset({"do", "does", "did"}) | _PERFECT
 _RELATIVE = frozenset({"who", "that", "which"})
