@@ -325,6 +325,10 @@ def test_a_light_verb_after_have_restates_the_counted_rows(bikes: BootstrappedDb
     assert "booked" in bikes.refused("what have we booked for each rider")
 
 
+def test_registered_after_the_counted_rows_restates_them(bikes: BootstrappedDb) -> None:
+    assert bikes.matches("How many riders are registered?", "SELECT count(*) FROM ridrs")
+
+
 def test_booked_after_the_counted_rows_restates_them(bikes: BootstrappedDb) -> None:
     gold = (
         "SELECT m.mech_id, m.mech_nm, count(*) FROM rprs r JOIN mech m"
