@@ -9,6 +9,8 @@ price' -> `rrp`). Only when exactly one layer word fits; the reading is announce
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from nexatron.nlq.lexicon import Lexicon
 from nexatron.nlq.text import Token, stem
 from nexatron.nlq.word_lists import (
@@ -72,12 +74,22 @@ def fits(short: str, word: str) -> bool:
     return a != w and (_skeleton_fits(a, w) or _prefix_fits(a, w))
 
 
-def _layer_words(lex: Lexicon) -> tuple[str, ...]:
+class _Words(NamedTuple):
+    by_letter: dict[str, tuple[str, ...]]  # every layer word, by its first letter
+    short: frozenset[str]  # those a run of words' initials could spell
+
+
+def _layer_words(lex: Lexicon) -> _Words:
     """Every word written in the layer's names, labels and synonyms, once."""
 
-    def build() -> tuple[str, ...]:
+    def build() -> _Words:
         words = {w for forms in lex.surfaces.values() for w in forms}
-        return tuple(sorted(w for w in words if w.isalpha() and len(w) >= 2 and w not in _CLOSED))
+        by_letter: dict[str, list[str]] = {}
+        for w in sorted(words):
+            if w.isalpha() and len(w) >= 2 and w not in _CLOSED:
+                by_letter.setdefault(w[0], []).append(w)
+        short = frozenset(w for ws in by_letter.values() for w in ws if 3 <= len(w) <= _MAX_RUN)
+        return _Words({k: tuple(ws) for k, ws in by_letter.items()}, short)
 
     return lex.layer.derived("abbreviated_words", len(lex.phrases), build)  # type: ignore[no-any-return]
 
@@ -85,11 +97,11 @@ def _layer_words(lex: Lexicon) -> tuple[str, ...]:
 def _unknown(tok: Token, lex: Lexicon) -> bool:
     low = tok.low
     return (
-        low.isalpha()
-        and len(low) >= 3
-        and not (len(low) >= 5 and low.endswith(_VERB_FORMS))
+        tok.stem not in lex.known_stems
         and low not in _CLOSED
-        and tok.stem not in lex.known_stems
+        and len(low) >= 3
+        and low.isalpha()
+        and not (len(low) >= 5 and low.endswith(_VERB_FORMS))
         and low not in lex.values
         and low not in lex.value_words()[0]
     )
@@ -103,8 +115,10 @@ def _one(found: list[str], plural: bool) -> str | None:
     return sorted(plurals if plural and plurals else found, key=len)[0]
 
 
-def _initials(tokens: list[Token], n: int, lex: Lexicon, words: tuple[str, ...]) -> int:
+def _initials(tokens: list[Token], n: int, lex: Lexicon, words: _Words) -> int:
     """The longest run of words from `n` whose initials spell one layer word; its length."""
+    if not words.short or tokens[n].low[:1] not in words.by_letter:
+        return 0
     for length in range(min(_MAX_RUN, len(tokens) - n), 2, -1):
         run = tokens[n : n + length]
         if not all(t.low.isalpha() and t.low not in FUNCTION for t in run):
@@ -112,7 +126,7 @@ def _initials(tokens: list[Token], n: int, lex: Lexicon, words: tuple[str, ...])
         if all(t.stem in lex.known_stems for t in run):
             continue
         letters = "".join(t.low[0] for t in run)
-        if letters in words and not lex.lookup(tuple(t.stem for t in run)):
+        if letters in words.short and not lex.lookup(tuple(t.stem for t in run)):
             return length
     return 0
 
@@ -152,7 +166,7 @@ def spelled_out(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int, str]]
     """The runs of `tokens` that spell out one layer word and complete a layer name with the
     words around them: (start, end, layer word)."""
     words = _layer_words(lex)
-    if not words:
+    if not words.by_letter:
         return []
     reads: list[tuple[int, int, str]] = []
     n = 0
@@ -164,7 +178,7 @@ def spelled_out(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int, str]]
             continue
         tok = tokens[n]
         if _unknown(tok, lex):
-            found = [w for w in words if w[0] == tok.low[0] and fits(w, tok.low)]
+            found = [w for w in words.by_letter.get(tok.low[0], ()) if fits(w, tok.low)]
             one = _one(found, tok.low.endswith("s")) if found else None
             if one is not None:
                 reads.append((n, n + 1, one))
