@@ -385,3 +385,9 @@ def test_a_count_noun_after_of_names_the_rows_of_the_metric(
 
 def test_a_count_noun_of_another_table_is_still_a_second_metric(bikes: BootstrappedDb) -> None:
     assert bikes.refused("average monthly fee of our repairs")
+
+
+def test_a_money_noun_listed_beside_another_metric(bikes: BootstrappedDb) -> None:
+    gold = "SELECT sum(amt_pd), sum(tip_amt) FROM rprs"
+    assert bikes.matches("total takings and total tips", gold)
+    assert "takings" in bikes.refused("total takings and total amount paid")

@@ -9,7 +9,8 @@ are rarely a column's name. Such a noun asks for the total of the one money colu
 - beside a money column ('fare revenue'): the sum of that column;
 - beside a table's noun read as its count ('ticket revenue', 'revenue from tickets'): the sum
   of that table's one money column;
-- alone, when no other metric is named ('revenue by cinema'): the one money column of the whole
+- alone, when no other metric is named ('revenue by cinema') or the others are listed beside it
+  and none sums that column ('total takings and total tips'): the one money column of the whole
   layer, or the one of them named as paid (an amount or payment rather than a listed price);
   none when any other money column could be meant (a unit price, a table's second amount).
 
@@ -63,6 +64,7 @@ _REVERSAL = frozenset(
     stem(w) for w in ("refunded", "refund", "cancelled", "canceled", "voided", "reversed")
 )
 _TOTALS = frozenset({"total", "sum", "gross"})
+_LIST = frozenset({"and", ",", "&"})
 
 
 def _words(name: str, label: str | None) -> set[str]:
@@ -177,20 +179,42 @@ def _column_of(state: ParseState, position: int) -> Dimension | None:
     return None
 
 
-def _alone(state: ParseState) -> Dimension | None:
-    """With no metric named at all, the layer's one money column."""
+def _listed(state: ParseState, k: int) -> bool:
+    """The noun (with its 'total') is one of a list of asks: 'total takings and total tips'."""
+    lo = k - 1 if state.low(k - 1) in _TOTALS else k
+    return state.low(lo - 1) in _LIST or state.low(k + 1) in _LIST
+
+
+def _other_metrics_named(state: ParseState) -> bool:
     if state.draft.metrics or state.draft.aggregates:
-        return None
-    if any(r is not None and r.kind == "metric" for r in state.readings):
+        return True
+    return any(r is not None and r.kind == "metric" for r in state.readings)
+
+
+def _alone(state: ParseState, listed: bool = False) -> Dimension | None:
+    """With no metric named at all, the layer's one money column; `listed`: other metrics are
+    named beside the noun in a list, and none of them sums that column."""
+    if _other_metrics_named(state) and not listed:
         return None
     tables = sorted({d.table for d in state.lex.dimensions.values()})
     if any(_unit_prices(state, t) for t in tables):
         return None  # quantity times a unit price could be what is meant: no column holds it
     found = [d for d in (_money_column(state, t) for t in tables) if d is not None]
     paid = [d for d in found if _words(d.name, d.label) & _PAID_COLUMN]
-    if len(paid) == 1:
-        return paid[0]
-    return found[0] if len(found) == 1 else None
+    one = paid[0] if len(paid) == 1 else found[0] if len(found) == 1 else None
+    if one is not None and listed and _summed_already(state, one):
+        return None
+    return one
+
+
+def _summed_already(state: ParseState, dim: Dimension) -> bool:
+    """A metric named in the question already aggregates the column."""
+    for r in state.readings:
+        for t in r.targets if r is not None and r.kind == "metric" else []:
+            metric = state.lex.metrics.get(t)
+            if metric is not None and metric.table == dim.table and metric.expr == dim.expr:
+                return True
+    return False
 
 
 def _add_sum(state: ParseState, dim: Dimension, text: str) -> None:
@@ -231,7 +255,11 @@ def money_nouns(state: ParseState) -> None:
         if state.low(k) not in MONEY_NOUNS:
             continue
         position = _beside(state, k)
-        dim = _column_of(state, position) if position is not None else _alone(state)
+        dim = (
+            _column_of(state, position)
+            if position is not None
+            else _alone(state, _listed(state, k))
+        )
         if dim is None or _reversal_unsaid(state, dim):
             continue
         span = sorted({k} if position is None else {k, position})
