@@ -17,6 +17,8 @@ import psycopg2
 import pymysql
 import pytest
 
+from nexatron.testing import metadata_backend
+
 
 def unique(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
@@ -26,6 +28,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def own_redis_db(number: int) -> int:
+    """The Redis database a test file owns and flushes (`number`, 11-15; ARCHITECTURE.md, Tests).
+    scripts/test runs the PostgreSQL pass at the same time as the SQLite one, and a file of both
+    passes would flush the other's keys mid-test: in the PostgreSQL pass it owns `number - 10`."""
+    assert 11 <= number <= 15, number
+    return number - 10 if metadata_backend() == "postgres" else number
 
 
 def wait_port(port: int, timeout: float = 30.0) -> None:

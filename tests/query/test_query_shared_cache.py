@@ -13,7 +13,9 @@ from nexatron.query.service import query_service
 from nexatron.services import build_services
 from nexatron.testing import add_tenant, make_settings, tenant_files
 
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, flushed around the test
+from ..throwaway import own_redis_db
+
+REDIS_URL = f"redis://127.0.0.1:6379/{own_redis_db(14)}"  # flushed around the test
 
 
 def test_result_cache_is_shared_through_redis(tmp_path: Path, demo_source: Path) -> None:

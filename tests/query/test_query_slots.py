@@ -24,7 +24,9 @@ from nexatron.query.slots import SharedTenantSlots, TenantSlots
 from nexatron.services import build_services
 from nexatron.testing import make_settings
 
-REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, flushed around each test
+from ..throwaway import own_redis_db
+
+REDIS_URL = f"redis://127.0.0.1:6379/{own_redis_db(13)}"  # flushed around each test
 
 
 @pytest.fixture
