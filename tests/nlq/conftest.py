@@ -9,6 +9,8 @@ import pytest
 from nexatron.nlq import DateContext, Lexicon, build_lexicon
 from nexatron.semantic.model import SemanticLayer
 
+from .evalsets import EvalData
+
 LAYER = {
     "metrics": [
         {
@@ -121,3 +123,9 @@ def lex(layer: SemanticLayer) -> Lexicon:
 @pytest.fixture(scope="session")
 def ctx() -> DateContext:
     return DateContext(now=dt.datetime(2026, 3, 15, 12, tzinfo=dt.UTC))
+
+
+@pytest.fixture(scope="session")
+def eval_data(tmp_path_factory: pytest.TempPathFactory) -> EvalData:
+    """The eval sets' generated datasets, each built once per session (tests/nlq/evalsets.py)."""
+    return EvalData(tmp_path_factory.mktemp("eval-data"))

@@ -6,6 +6,7 @@ question refused or clarified. Match rates are reported by `nexatron eval`, not 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,44 @@ def _tools() -> Any:
 TOOLS = _tools()
 
 
+@functools.cache
 def bootstrapped(set_dir: Path, domain: str) -> SemanticLayer:
+    """What eval/bootstrap_layers.py proposes for the domain, computed once per process (the
+    generators are deterministic: test_generator_is_deterministic)."""
     layer: SemanticLayer = TOOLS.bootstrapped(set_dir, domain)
     return layer
+
+
+class EvalData:
+    """Each generator's dataset, built once per session into `root` and then only read (run_eval
+    opens it read-only): the eval sets ask each domain's data from several question files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._built: dict[Path, Path] = {}
+
+    def dataset(self, generator: Path) -> Path:
+        generator = generator.resolve()
+        if generator not in self._built:
+            target = self.root / f"{len(self._built)}_{generator.stem}.duckdb"
+            TOOLS.load_module(generator).build(str(target))
+            self._built[generator] = target
+        return self._built[generator]
+
+    def on_built_dataset(self, eval_file: Path, tmp_path: Path, **spec_changes: Any) -> Path:
+        """A copy of `eval_file` in `tmp_path` that reads its generator's built dataset (and
+        names its other files by absolute path), with `spec_changes` applied."""
+        spec: dict[str, Any] = yaml.safe_load(eval_file.read_text())
+        base = eval_file.parent
+        spec["dataset"] = {"path": str(self.dataset(base / spec["dataset"]["generator"]))}
+        if isinstance(spec["layer"], str) and spec["layer"] != "bootstrap":
+            spec["layer"] = str(base / spec["layer"])
+        if "questions_from" in spec:
+            spec["questions_from"] = str(base / spec["questions_from"])
+        spec.update(spec_changes)
+        file = tmp_path / eval_file.name
+        file.write_text(yaml.safe_dump(spec, sort_keys=False))
+        return file
 
 
 def problems(report: EvalReport) -> list[str]:
@@ -60,15 +96,15 @@ def assert_safe(report: EvalReport, *, answerable: int, unanswerable: int) -> No
     assert report.refusal_accuracy == 1.0
 
 
-def run_with_fresh_bootstrap(set_dir: Path, name: str, tmp_path: Path) -> EvalReport:
-    """Run a question set against a layer bootstrapped now from the dataset's schema."""
+def run_with_fresh_bootstrap(
+    set_dir: Path, name: str, tmp_path: Path, data: EvalData
+) -> EvalReport:
+    """Run a question set against a layer bootstrapped in this process from the dataset's
+    schema (not the checked-in one)."""
     spec: dict[str, Any] = yaml.safe_load((set_dir / name).read_text())
     domain = Path(spec["layer"]).stem.removesuffix("_bootstrap")
-    spec["layer"] = bootstrapped(set_dir, domain).model_dump(mode="json", exclude_none=True)
-    spec["dataset"] = {"generator": str(set_dir / spec["dataset"]["generator"])}
-    file = tmp_path / name
-    file.write_text(yaml.safe_dump(spec, sort_keys=False))
-    return run_eval(file)
+    layer = bootstrapped(set_dir, domain).model_dump(mode="json", exclude_none=True)
+    return run_eval(data.on_built_dataset(set_dir / name, tmp_path, layer=layer))
 
 
 def assert_checked_in_bootstrap_is_current(set_dir: Path, domain: str) -> None:
@@ -79,12 +115,11 @@ def assert_checked_in_bootstrap_is_current(set_dir: Path, domain: str) -> None:
     )
 
 
-def assert_gold_sql_runs(set_dir: Path, name: str, tmp_path: Path) -> None:
+def assert_gold_sql_runs(set_dir: Path, name: str, data: EvalData) -> None:
     """Every answerable question's gold SQL runs and returns a non-empty, non-zero result;
     unanswerables carry none; ids are unique."""
     spec: dict[str, Any] = yaml.safe_load((set_dir / name).read_text())
-    db = tmp_path / "gold.duckdb"
-    TOOLS.load_module(set_dir / spec["dataset"]["generator"]).build(str(db))
+    db = data.dataset(set_dir / spec["dataset"]["generator"])
     con = duckdb.connect(str(db), read_only=True)
     try:
         ids = [q["id"] for q in spec["questions"]]

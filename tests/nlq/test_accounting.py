@@ -8,7 +8,6 @@ only understood here (execution is checked by the eval tests).
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from nexatron.nlq.accounting import content_words, unaccounted_words
 from nexatron.nlq.plan import Explained
 from nexatron.semantic.model import SemanticLayer, SemanticQuery
 
-from .evalsets import EVAL, TOOLS
+from .evalsets import EVAL, EvalData
 
 CURATED = sorted(
     p
@@ -35,7 +34,7 @@ CURATED = sorted(
 DAYONE = sorted((EVAL / "dayone").glob("*.yaml"))
 
 
-def _unaccounted(path: Path) -> list[str]:
+def _unaccounted(path: Path, data: EvalData) -> list[str]:
     spec: dict[str, Any] = yaml.safe_load(path.read_text())
     base = path.parent
     questions = spec.get("questions")
@@ -43,18 +42,16 @@ def _unaccounted(path: Path) -> list[str]:
         questions = yaml.safe_load((base / spec["questions_from"]).read_text())["questions"]
     ctx = DateContext(now=dt.datetime.fromisoformat(str(spec["now"])))
     found: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "eval.duckdb"
-        TOOLS.load_module(base / spec["dataset"]["generator"]).build(str(db))
-        if spec["layer"] == "bootstrap":
-            layer = bootstrap_duckdb(db).layer
-        else:
-            layer = SemanticLayer.model_validate(yaml.safe_load((base / spec["layer"]).read_text()))
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            lex = build_lexicon(layer, value_index(con, layer))
-        finally:
-            con.close()
+    db = data.dataset(base / spec["dataset"]["generator"])
+    if spec["layer"] == "bootstrap":
+        layer = bootstrap_duckdb(db).layer
+    else:
+        layer = SemanticLayer.model_validate(yaml.safe_load((base / spec["layer"]).read_text()))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        lex = build_lexicon(layer, value_index(con, layer))
+    finally:
+        con.close()
     plans: dict[str, SemanticQuery] = {}
     for q in questions:
         parent = plans.get(str(q.get("follow_up_of"))) if q.get("follow_up_of") else None
@@ -70,14 +67,14 @@ def _unaccounted(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("path", CURATED, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_curated_answers_account_for_every_word(path: Path) -> None:
-    assert _unaccounted(path) == []
+def test_curated_answers_account_for_every_word(path: Path, eval_data: EvalData) -> None:
+    assert _unaccounted(path, eval_data) == []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", DAYONE, ids=lambda p: p.stem)
-def test_dayone_answers_account_for_every_word(path: Path) -> None:
-    assert _unaccounted(path) == []
+def test_dayone_answers_account_for_every_word(path: Path, eval_data: EvalData) -> None:
+    assert _unaccounted(path, eval_data) == []
 
 
 def test_the_check_finds_a_dropped_word() -> None:

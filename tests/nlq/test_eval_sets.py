@@ -25,6 +25,7 @@ from nexatron.evaluation.run import run_eval
 from .evalsets import (
     EVAL,
     TOOLS,
+    EvalData,
     assert_checked_in_bootstrap_is_current,
     assert_gold_sql_runs,
     assert_safe,
@@ -116,18 +117,20 @@ def _cases(kind: str) -> list[object]:
 
 
 @pytest.mark.parametrize(("evalset", "name"), _cases("hand"))
-def test_hand_written_layer_is_never_confidently_wrong(evalset: EvalSet, name: str) -> None:
+def test_hand_written_layer_is_never_confidently_wrong(
+    evalset: EvalSet, name: str, tmp_path: Path, eval_data: EvalData
+) -> None:
     floor = evalset.hand_floor
-    report = run_eval(evalset.path / name)
+    report = run_eval(eval_data.on_built_dataset(evalset.path / name, tmp_path))
     assert_safe(report, answerable=floor.answerable, unanswerable=floor.unanswerable)
 
 
 @pytest.mark.parametrize(("evalset", "name"), _cases("bootstrap"))
 def test_bootstrapped_layer_is_never_confidently_wrong(
-    evalset: EvalSet, name: str, tmp_path: Path
+    evalset: EvalSet, name: str, tmp_path: Path, eval_data: EvalData
 ) -> None:
     floor = evalset.bootstrap_floor
-    report = run_with_fresh_bootstrap(evalset.path, name, tmp_path)
+    report = run_with_fresh_bootstrap(evalset.path, name, tmp_path, eval_data)
     assert_safe(report, answerable=floor.answerable, unanswerable=floor.unanswerable)
 
 
@@ -137,8 +140,8 @@ def test_checked_in_bootstrap_layer_is_current(evalset: EvalSet, domain: str) ->
 
 
 @pytest.mark.parametrize(("evalset", "name"), _cases("gold"))
-def test_gold_sql_runs_and_is_not_empty(evalset: EvalSet, name: str, tmp_path: Path) -> None:
-    assert_gold_sql_runs(evalset.path, name, tmp_path)
+def test_gold_sql_runs_and_is_not_empty(evalset: EvalSet, name: str, eval_data: EvalData) -> None:
+    assert_gold_sql_runs(evalset.path, name, eval_data)
 
 
 @pytest.mark.parametrize(("evalset", "domain"), _cases("generator"))
