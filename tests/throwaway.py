@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def nexatron_command(demo: Path | None = None) -> list[str]:
+    """The `nexatron` command line for a subprocess; with `demo` (a demo database generated
+    today, `demo_source`), one whose demo database is a copy of it instead of one generated
+    again (tests/web/serve_with_demo.py; seconds of CPU). tests/cli/test_cli_ask.py's
+    `nexatron init` keeps generating it for real."""
+    if demo is None:
+        return [sys.executable, "-m", "nexatron.cli"]
+    return [sys.executable, str(Path(__file__).parent / "web" / "serve_with_demo.py"), str(demo)]
 
 
 def own_redis_db(number: int) -> int:

@@ -27,6 +27,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
+from ..throwaway import nexatron_command
+
 PG_ADMIN = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
 
@@ -180,9 +182,9 @@ backend nodes
             admin.dispose()
 
 
-def _provision(env: dict[str, str], data_dir: Path) -> tuple[str, str]:
+def _provision(env: dict[str, str], data_dir: Path, demo: Path | None) -> tuple[str, str]:
     out = subprocess.run(
-        [sys.executable, "-m", "nexatron.cli", "init"],
+        [*nexatron_command(demo), "init"],
         env={**env, "NEXATRON_DATA_DIR": str(data_dir)},
         capture_output=True, text=True, timeout=180, check=True,
     ).stdout  # fmt: skip
@@ -205,8 +207,13 @@ def _operator_key(env: dict[str, str], data_dir: Path) -> str:
 
 @contextmanager
 def cluster(
-    root: Path, nodes: int = 3, extra_env: dict[str, str] | None = None
+    root: Path,
+    nodes: int = 3,
+    extra_env: dict[str, str] | None = None,
+    demo: Path | None = None,
 ) -> Iterator[Cluster]:
+    """`nodes` servers on one PostgreSQL database and one Redis, behind a proxy; `demo`: a demo
+    database generated today, copied by `nexatron init` instead of generating one."""
     for tool in ("haproxy", "redis-server"):
         if shutil.which(tool) is None:
             raise RuntimeError(f"{tool} is not installed (apt-get install -y {tool})")
@@ -241,7 +248,7 @@ def cluster(
     try:
         for node in made.nodes:
             node.data_dir.mkdir(parents=True)
-        made.admin_key, made.demo = _provision(env, made.nodes[0].data_dir)
+        made.admin_key, made.demo = _provision(env, made.nodes[0].data_dir, demo)
         for node in made.nodes:
             made.start_node(node)
         made.operator_key = _operator_key(env, made.nodes[0].data_dir)  # while they start

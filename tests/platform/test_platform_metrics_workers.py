@@ -19,6 +19,8 @@ import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from ..throwaway import nexatron_command
+
 pytestmark = pytest.mark.slow
 QUESTIONS = 24
 QUERY_COUNT = re.compile(
@@ -47,7 +49,7 @@ def _one_workers_count(metrics_dir: Path, pid: str, scratch: Path) -> float:
     return _query_count(generate_latest(registry).decode())
 
 
-def test_metrics_sum_every_worker(tmp_path: Path) -> None:
+def test_metrics_sum_every_worker(tmp_path: Path, demo_source: Path) -> None:
     data = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEXATRON_")}
     metrics_port, port = _free_port(), _free_port()
@@ -59,9 +61,9 @@ def test_metrics_sum_every_worker(tmp_path: Path) -> None:
     )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
-    def cli(*args: str) -> str:
+    def cli(*args: str, demo: Path | None = None) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "nexatron.cli", *args],
+            [*nexatron_command(demo), *args],
             env=env,
             capture_output=True,
             text=True,
@@ -71,7 +73,7 @@ def test_metrics_sum_every_worker(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    init = cli("init")
+    init = cli("init", demo=demo_source)
     key = next(line.split()[2] for line in init.splitlines() if "API key" in line)
     match = re.search(r"(nxo_\w+)", cli("operator-key", "create", "--name", "scraper"))
     assert match, "no operator key printed"

@@ -208,7 +208,7 @@ def summary(outcomes: list[Outcome]) -> dict[int, int]:
     return counts
 
 
-def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
+def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM, demo_source: Path) -> None:
     env = {
         "NEXATRON_RATE_LIMIT_PLANS": PLANS,
         "NEXATRON_TENANT_RATE_LIMIT_PLANS": TENANT_PLANS,
@@ -216,7 +216,7 @@ def test_three_nodes_behind_a_proxy(tmp_path: Path, llm: SlowLLM) -> None:
         **llm.env,
     }
     began = time.monotonic()
-    with cluster(tmp_path, 3, env) as c:
+    with cluster(tmp_path, 3, env, demo_source) as c:
         ready = time.monotonic()
         nodes = c.nodes[:3]
         admin = bearer(c.admin_key)

@@ -24,6 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 from nexatron.api.app import create_app
 from nexatron.testing import Harness
 
+from ..throwaway import nexatron_command
 from .query_support import SALES_SQL, previous_quarter, serving, today_in
 
 pytestmark = pytest.mark.anyio
@@ -235,14 +236,14 @@ def test_the_sdk_loads_on_first_use(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-async def test_stdio_in_process_on_a_data_dir(tmp_path: Path) -> None:
-    """`nexatron init` provisions a data dir with the demo; `nexatron --data-dir D mcp --key K`
-    answers from it in process (no server)."""
+async def test_stdio_in_process_on_a_data_dir(tmp_path: Path, demo_source: Path) -> None:
+    """`nexatron init` provisions a data dir with the demo (a copy of `demo_source`);
+    `nexatron --data-dir D mcp --key K` answers from it in process (no server)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEXATRON_")}
     env["PYTHONPATH"] = SRC
     data_dir = str(tmp_path / "data")
     init = subprocess.run(
-        [sys.executable, "-m", "nexatron.cli", "--data-dir", data_dir, "init"],
+        [*nexatron_command(demo_source), "--data-dir", data_dir, "init"],
         capture_output=True,
         text=True,
         env=env,
