@@ -55,9 +55,11 @@ def test_build_is_fast_for_a_large_layer() -> None:
         for i in range(250)
     ]
     values = {f"d_{i}": [f"value {i} {j}" for j in range(200)] for i in range(250)}
-    start = time.perf_counter()
+    # This process's CPU time, not the wall clock: a loaded machine (both passes of scripts/test
+    # at once, other jobs) stretched the wall time past the limit (2.02 s) with the same work.
+    start = time.process_time()
     lex = build_lexicon(SemanticLayer(metrics=metrics, dimensions=dims), values)
     assert (
-        time.perf_counter() - start < 2.0
+        time.process_time() - start < 2.0
     )  # generous for shared CI; bench/bench_parse.py measures
     assert len(lex.values) == 50_000
