@@ -17,6 +17,10 @@ rows pointing to it whose shortest many-to-one path reaches the value's table (o
 and the value is left for the value filters. When the entity reaches that table itself (a
 patient's home store beside the fills' store), only 'distinct'/'different' said outright with
 a verb naming none of the entity's own columns counts over the rows (announced); else asked.
+
+With no rows' noun the verb alone says which rows ('How many different customers bought from us
+in 2025?'): the one table pointing to the entity. 'us', 'something' are glue; a period after the
+verb ends it and is left for the times pass.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ _GLUE = frozenset(
     {
         "have", "has", "had", "been", "ever", "who", "that", "which", "did", "do", "does",
         "were", "was", "are", "is", "a", "an", "any", "the", "at", "least", "one", "some",
-        "in", "on", "for", "to", "from", "with", "by", "our", "their", "once", "of",
+        "in", "on", "for", "to", "from", "with", "by", "our", "their", "once", "of", "us",
+        "something", "anything",
     }
 )  # fmt: skip
 _AFTER = frozenset(
@@ -145,6 +150,8 @@ def distinct_entities(state: ParseState) -> None:
         item = state.items[j]
         at_least = item.kind == "cue" and state.low(j) == "at least"
         one = item.kind == "number" and item.number == 1 and state.low(j) == "one"
+        if item.kind == "time":
+            break  # 'bought from us in 2025': the period is the times pass's
         if item.kind not in {"word", "unknown"} and not (at_least or one):
             return
         if state.low(j) not in _GLUE and not at_least:
@@ -185,7 +192,10 @@ def _counted_by_verb(
     once': the question ends on a participle; the entity is counted over the one table of rows
     pointing to it (once), or, when several do, the one whose name shares the verb's root
     ('admitted': admissions). Announced."""
-    if any(state.low(x) not in _END for x in range(end, len(state.items))):
+    if any(
+        state.low(x) not in _END and state.items[x].kind != "time"
+        for x in range(end, len(state.items))
+    ):
         return
     if not verbs or not all(_participle(state.low(v)) for v in verbs):
         return

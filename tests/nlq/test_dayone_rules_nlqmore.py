@@ -1,0 +1,79 @@
+"""Day-one rules of issue 12 (branch nlqmore) on small databases of domains in no eval set,
+bootstrapped with no hand edits: 'how many different patrons bought from us in 2026' counts
+the patrons over the one table of rows pointing to them, filtered to the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from nexatron.nlq import DateContext
+
+from .bootstrapped import BootstrappedDb, open_bootstrapped
+
+CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))
+
+# a tea room: patrons buy tins of tea; some purchases are anonymous (no patron)
+_TEAROOM = [
+    "CREATE TABLE patrons (patron_id INTEGER PRIMARY KEY, patron_name VARCHAR)",
+    "CREATE TABLE tins (tin_id INTEGER PRIMARY KEY,"
+    " patron_id INTEGER REFERENCES patrons (patron_id), sold_on TIMESTAMP,"
+    " price DECIMAL(8, 2))",
+]
+
+
+def _fill_tearoom(con: duckdb.DuckDBPyConnection) -> None:
+    for p in range(1, 10):
+        con.execute("INSERT INTO patrons VALUES (?, ?)", [p, f"Patron {p}"])
+    for n in range(1, 31):
+        # patrons 1-4 buy in 2025, 3-7 in 2026; 8 and 9 never buy; every fifth tin anonymous
+        year = 2025 if n <= 12 else 2026
+        patron = None if n % 5 == 0 else (1 + n % 4 if year == 2025 else 3 + n % 5)
+        when = dt.datetime(year, 1 + n % 8, 1 + n % 27, 10)
+        con.execute("INSERT INTO tins VALUES (?, ?, ?, ?)", [n, patron, when, 4.5 + n])
+
+
+@pytest.fixture(scope="module")
+def tearoom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    yield from open_bootstrapped(tmp_path_factory.mktemp("tearoom"), _TEAROOM, [_fill_tearoom], CTX)
+
+
+# --- different entities counted by a verb, then a period ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        (
+            "How many different patrons bought from us in 2026?",
+            "SELECT count(DISTINCT patron_id) FROM tins"
+            " WHERE sold_on >= TIMESTAMP '2026-01-01' AND sold_on < TIMESTAMP '2027-01-01'",
+        ),
+        (
+            "How many different patrons have bought something from us this year?",
+            "SELECT count(DISTINCT patron_id) FROM tins"
+            " WHERE sold_on >= TIMESTAMP '2026-01-01' AND sold_on < TIMESTAMP '2027-01-01'",
+        ),
+        (
+            "How many distinct patrons bought in 2025?",
+            "SELECT count(DISTINCT patron_id) FROM tins"
+            " WHERE sold_on >= TIMESTAMP '2025-01-01' AND sold_on < TIMESTAMP '2026-01-01'",
+        ),
+    ],
+)
+def test_different_entities_by_verb_in_a_period(
+    tearoom: BootstrappedDb, question: str, gold: str
+) -> None:
+    assert tearoom.matches(question, gold)
+    plan = tearoom.plan(question)
+    assert any("different 'patrons'" in a for a in plan.assumptions)
+
+
+def test_different_entities_by_verb_with_an_unknown_object_still_refused(
+    tearoom: BootstrappedDb,
+) -> None:
+    # 'sent us work': a noun the layer does not know is no verb's object to drop
+    assert "work" in tearoom.refused("How many different patrons have sent us work this year?")
