@@ -1,6 +1,7 @@
 """Day-one rules of issue 12 (branch nlqmore) on small databases of domains in no eval set,
 bootstrapped with no hand edits: 'how many different patrons bought from us in 2026' counts
-the patrons over the one table of rows pointing to them, filtered to the period."""
+the patrons over the one table of rows pointing to them, filtered to the period; 'kettles older
+than 12' (only the rows' noun and a comparison, on rows with no date) lists those rows."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))
 # a tea room: patrons buy tins of tea; some purchases are anonymous (no patron)
 _TEAROOM = [
     "CREATE TABLE patrons (patron_id INTEGER PRIMARY KEY, patron_name VARCHAR)",
+    "CREATE TABLE kettles (kettle_id INTEGER PRIMARY KEY, kettle_name VARCHAR, age INTEGER,"
+    " seats INTEGER)",
     "CREATE TABLE tins (tin_id INTEGER PRIMARY KEY,"
     " patron_id INTEGER REFERENCES patrons (patron_id), sold_on TIMESTAMP,"
     " price DECIMAL(8, 2))",
@@ -28,6 +31,8 @@ _TEAROOM = [
 def _fill_tearoom(con: duckdb.DuckDBPyConnection) -> None:
     for p in range(1, 10):
         con.execute("INSERT INTO patrons VALUES (?, ?)", [p, f"Patron {p}"])
+    for k in range(1, 9):
+        con.execute("INSERT INTO kettles VALUES (?, ?, ?, ?)", [k, f"Kettle {k}", 3 * k, 2 + k])
     for n in range(1, 31):
         # patrons 1-4 buy in 2025, 3-7 in 2026; 8 and 9 never buy; every fifth tin anonymous
         year = 2025 if n <= 12 else 2026
@@ -77,3 +82,40 @@ def test_different_entities_by_verb_with_an_unknown_object_still_refused(
 ) -> None:
     # 'sent us work': a noun the layer does not know is no verb's object to drop
     assert "work" in tearoom.refused("How many different patrons have sent us work this year?")
+
+
+# --- a bare noun phrase with a comparison lists the rows -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("kettles older than 12", "SELECT kettle_name, age FROM kettles WHERE age > 12"),
+        ("kettles younger than 9", "SELECT kettle_name, age FROM kettles WHERE age < 9"),
+    ],
+)
+def test_bare_rows_with_a_comparison_are_listed(
+    tearoom: BootstrappedDb, question: str, gold: str
+) -> None:
+    plan = tearoom.plan(question)
+    assert plan.query.entity == "kettles"
+    assert tearoom.matches(question, gold)
+    assert any("listed the rows of 'kettles'" in a for a in plan.assumptions)
+    assert not any("answered with the number of rows" in a for a in plan.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        # rows of events (dated) are counted, as before, announced
+        ("tins with a price over 20", "SELECT count(*) FROM tins WHERE price > 20"),
+        # a count word or a question asks for the number
+        ("how many kettles are older than 12", "SELECT count(*) FROM kettles WHERE age > 12"),
+        ("number of kettles older than 12", "SELECT count(*) FROM kettles WHERE age > 12"),
+    ],
+)
+def test_bare_rows_counted_when_dated_or_asked(
+    tearoom: BootstrappedDb, question: str, gold: str
+) -> None:
+    assert tearoom.plan(question).query.entity is None
+    assert tearoom.matches(question, gold)

@@ -21,6 +21,9 @@
   stadium has the largest capacity') are read as row rankings too, so rows that share a name
   stay apart. Columns the question did not name are announced in the assumptions; rows listed
   by their name column carry their key beside it (the query's `keys`), so equal names stay apart.
+  A bare noun phrase ('singers older than 40': values, the rows' plural noun, a comparison, no
+  question or breakdown word) over rows with no date asks for those rows, the compared column
+  shown; over dated rows (events: 'bookings of more than 7 nights') it stays a count, announced.
 """
 
 from __future__ import annotations
@@ -73,6 +76,10 @@ _BRIDGE = frozenset(
 _MAX_GAP = 5
 _LIST_VERBS = frozenset({"list", "show", "display", "give", "get", "find", "enumerate", "name"})
 _QUESTION_LEADS = frozenset({"which", "what", "who"})
+# words of a question or a breakdown: a bare noun phrase has none
+_COMPARED = frozenset({">", "<", ">=", "<="})
+_UNASKED = "answered with the number of rows that match"
+_NOT_BARE = frozenset({"?", "are", "is", "there", "do", "does", "did", "by", "per", "each"})
 _POLITE = frozenset(
     {"please", "can", "could", "would", "you", "me", "i", "we", "us", "just", "kindly", "now"}
 )
@@ -611,7 +618,34 @@ def asks_for_rows(state: ParseState) -> bool:
     their = any(
         lows[i] in {"and", "with"} and lows[i + 1] in {"their", "its"} for i in range(len(lows) - 1)
     )
-    return first in _LIST_VERBS or first in _QUESTION_LEADS or their
+    return first in _LIST_VERBS or first in _QUESTION_LEADS or their or _bare_rows(state)
+
+
+def _bare_rows(state: ParseState) -> bool:
+    """'singers older than 40', 'private museums founded after 1990': no question, only the rows'
+    noun (after values describing them) and what narrows them; the rows are asked for."""
+    draft = state.draft
+    if draft.dimensions or draft.range is not None or draft.time_grouped or draft.grain:
+        return False
+    if not any(f.op in _COMPARED for f in draft.dim_filters):
+        return False
+    if any(t.low in _NOT_BARE for t in state.seg.tokens):
+        return False
+    for k in range(len(state.items)):
+        reading = state.readings[k]
+        if reading is None:
+            return False
+        if reading.kind == "value":
+            continue
+        if reading.kind != "metric" or len(reading.targets) != 1:
+            return False
+        metric = reading.targets[0]
+        if not state.low(k).endswith("s") or not _plain_count(state, metric):
+            return False
+        table = state.lex.metrics[metric].table
+        # rows of events ('bookings of more than 7 nights') are counted: only undated rows
+        return not any(d.table == table and d.type == "time" for d in state.lex.dimensions.values())
+    return False
 
 
 def _reachable(state: ParseState, start: str, goal: str) -> bool:
@@ -931,6 +965,13 @@ def _row_shape(state: ParseState) -> None:
         shown.append(draft.time_dim)  # 'with their release dates': a column to show
         draft.time_dim = None
     shown += _context_columns(state, entity, shown)
+    if _bare_rows(state):  # 'singers older than 40': the compared column beside each row
+        shown += [f.field for f in draft.dim_filters if f.op in _COMPARED and f.field not in shown]
+        draft.assumptions[:] = [a for a in draft.assumptions if _UNASKED not in a]
+        draft.assumptions.append(
+            f"listed the rows of '{entity}' that match: the question names only them and what"
+            " narrows them, no count"
+        )
     label = row_label(state, entity)
     key = row_key(state, entity)
     own = [d for d in shown if lex.dimensions[d].table == entity]
