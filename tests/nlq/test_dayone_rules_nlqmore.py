@@ -21,7 +21,7 @@ CTX = DateContext(now=dt.datetime(2026, 9, 9, 15, tzinfo=dt.UTC))
 _TEAROOM = [
     "CREATE TABLE patrons (patron_id INTEGER PRIMARY KEY, patron_name VARCHAR)",
     "CREATE TABLE kettles (kettle_id INTEGER PRIMARY KEY, kettle_name VARCHAR, age INTEGER,"
-    " seats INTEGER)",
+    " seats INTEGER, made_year INTEGER)",
     "CREATE TABLE tins (tin_id INTEGER PRIMARY KEY,"
     " patron_id INTEGER REFERENCES patrons (patron_id), sold_on TIMESTAMP,"
     " price DECIMAL(8, 2))",
@@ -32,7 +32,10 @@ def _fill_tearoom(con: duckdb.DuckDBPyConnection) -> None:
     for p in range(1, 10):
         con.execute("INSERT INTO patrons VALUES (?, ?)", [p, f"Patron {p}"])
     for k in range(1, 9):
-        con.execute("INSERT INTO kettles VALUES (?, ?, ?, ?)", [k, f"Kettle {k}", 3 * k, 2 + k])
+        con.execute(
+            "INSERT INTO kettles VALUES (?, ?, ?, ?, ?)",
+            [k, f"Kettle {k}", 3 * k, 2 + k, 1990 + 4 * k],
+        )
     for n in range(1, 31):
         # patrons 1-4 buy in 2025, 3-7 in 2026; 8 and 9 never buy; every fifth tin anonymous
         year = 2025 if n <= 12 else 2026
@@ -92,6 +95,11 @@ def test_different_entities_by_verb_with_an_unknown_object_still_refused(
     [
         ("kettles older than 12", "SELECT kettle_name, age FROM kettles WHERE age > 12"),
         ("kettles younger than 9", "SELECT kettle_name, age FROM kettles WHERE age < 9"),
+        # a year period on dateless rows is a comparison on their year column (year_periods)
+        (
+            "kettles made before 2010",
+            "SELECT kettle_name, made_year FROM kettles WHERE made_year < 2010",
+        ),
     ],
 )
 def test_bare_rows_with_a_comparison_are_listed(
@@ -112,6 +120,10 @@ def test_bare_rows_with_a_comparison_are_listed(
         # a count word or a question asks for the number
         ("how many kettles are older than 12", "SELECT count(*) FROM kettles WHERE age > 12"),
         ("number of kettles older than 12", "SELECT count(*) FROM kettles WHERE age > 12"),
+        (
+            "how many kettles were made before 2010",
+            "SELECT count(*) FROM kettles WHERE made_year < 2010",
+        ),
     ],
 )
 def test_bare_rows_counted_when_dated_or_asked(
