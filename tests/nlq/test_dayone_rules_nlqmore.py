@@ -22,6 +22,7 @@ _TEAROOM = [
     "CREATE TABLE patrons (patron_id INTEGER PRIMARY KEY, patron_name VARCHAR)",
     "CREATE TABLE kettles (kettle_id INTEGER PRIMARY KEY, kettle_name VARCHAR, age INTEGER,"
     " seats INTEGER, made_year INTEGER)",
+    "CREATE TABLE guilds (guild_id INTEGER PRIMARY KEY, guild_name VARCHAR, founded_year INTEGER)",
     "CREATE TABLE tins (tin_id INTEGER PRIMARY KEY,"
     " patron_id INTEGER REFERENCES patrons (patron_id), sold_on TIMESTAMP,"
     " price DECIMAL(8, 2))",
@@ -36,6 +37,8 @@ def _fill_tearoom(con: duckdb.DuckDBPyConnection) -> None:
             "INSERT INTO kettles VALUES (?, ?, ?, ?, ?)",
             [k, f"Kettle {k}", 3 * k, 2 + k, 1990 + 4 * k],
         )
+    for g in range(1, 7):
+        con.execute("INSERT INTO guilds VALUES (?, ?, ?)", [g, f"Guild {g}", 1850 + 20 * g])
     for n in range(1, 31):
         # patrons 1-4 buy in 2025, 3-7 in 2026; 8 and 9 never buy; every fifth tin anonymous
         year = 2025 if n <= 12 else 2026
@@ -100,15 +103,20 @@ def test_different_entities_by_verb_with_an_unknown_object_still_refused(
             "kettles made before 2010",
             "SELECT kettle_name, made_year FROM kettles WHERE made_year < 2010",
         ),
+        # 'guilds founded' names the year column: the phrase starts with the rows' noun
+        (
+            "guilds founded before 1920",
+            "SELECT guild_name, founded_year FROM guilds WHERE founded_year < 1920",
+        ),
     ],
 )
 def test_bare_rows_with_a_comparison_are_listed(
     tearoom: BootstrappedDb, question: str, gold: str
 ) -> None:
     plan = tearoom.plan(question)
-    assert plan.query.entity == "kettles"
+    assert plan.query.entity in {"kettles", "guilds"}
     assert tearoom.matches(question, gold)
-    assert any("listed the rows of 'kettles'" in a for a in plan.assumptions)
+    assert any("listed the rows of" in a for a in plan.assumptions)
     assert not any("answered with the number of rows" in a for a in plan.assumptions)
 
 
@@ -123,6 +131,10 @@ def test_bare_rows_with_a_comparison_are_listed(
         (
             "how many kettles were made before 2010",
             "SELECT count(*) FROM kettles WHERE made_year < 2010",
+        ),
+        (
+            "how many guilds were founded before 1920",
+            "SELECT count(*) FROM guilds WHERE founded_year < 1920",
         ),
     ],
 )

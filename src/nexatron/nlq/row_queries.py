@@ -36,6 +36,7 @@ from nexatron.nlq.state import ParseState
 from nexatron.nlq.text import stem, words_of
 from nexatron.nlq.word_lists import ASC_WORDS, DESC_WORDS, FUNCTION
 from nexatron.nlq.word_roots import root_targets
+from nexatron.nlq.year_periods import rows_named_first
 from nexatron.semantic.exprs import CompileError
 from nexatron.semantic.joins import join_graph
 from nexatron.semantic.model import Absent, Dimension, OrderBy, QueryFilter
@@ -637,10 +638,10 @@ def _bare_rows(state: ParseState) -> bool:
             return False
         if reading.kind == "value":
             continue
-        if reading.kind != "metric" or len(reading.targets) != 1:
+        metric = rows_named_first(state, k) or reading.targets[0]
+        if metric not in state.lex.metrics or len(reading.targets) != 1:
             return False
-        metric = reading.targets[0]
-        if not state.low(k).endswith("s") or not _plain_count(state, metric):
+        if not state.low(k).split()[0].endswith("s") or not _plain_count(state, metric):
             return False
         table = state.lex.metrics[metric].table
         # rows of events ('bookings of more than 7 nights') are counted: only undated rows
@@ -965,13 +966,7 @@ def _row_shape(state: ParseState) -> None:
         shown.append(draft.time_dim)  # 'with their release dates': a column to show
         draft.time_dim = None
     shown += _context_columns(state, entity, shown)
-    if _bare_rows(state):  # 'singers older than 40': the compared column beside each row
-        shown += [f.field for f in draft.dim_filters if f.op in _COMPARED and f.field not in shown]
-        draft.assumptions[:] = [a for a in draft.assumptions if _UNASKED not in a]
-        draft.assumptions.append(
-            f"listed the rows of '{entity}' that match: the question names only them and what"
-            " narrows them, no count"
-        )
+    bare = _bare_rows(state)
     label = row_label(state, entity)
     key = row_key(state, entity)
     own = [d for d in shown if lex.dimensions[d].table == entity]
@@ -1017,6 +1012,13 @@ def _row_shape(state: ParseState) -> None:
     if identified is not None and key is not None and identified != key and key not in shown:
         shown.insert(shown.index(identified), key)  # rows with the same label stay apart
         keys = [key]
+    if bare:  # 'singers older than 40': the compared column beside each row
+        shown += [f.field for f in draft.dim_filters if f.op in _COMPARED and f.field not in shown]
+        draft.assumptions[:] = [a for a in draft.assumptions if _UNASKED not in a]
+        draft.assumptions.append(
+            f"listed the rows of '{entity}' that match: the question names only them and what"
+            " narrows them, no count"
+        )
     draft.columns = list(dict.fromkeys(shown))
     draft.row_entity = entity
     draft.metrics = []
