@@ -143,3 +143,45 @@ def test_bare_rows_counted_when_dated_or_asked(
 ) -> None:
     assert tearoom.plan(question).query.entity is None
     assert tearoom.matches(question, gold)
+
+
+# --- a count of different values over rows with several dates --------------------------------
+
+# an atelier: sessions are booked on one day and held on another
+_ATELIER = [
+    "CREATE TABLE pupils (pupil_id INTEGER PRIMARY KEY, pupil_name VARCHAR)",
+    "CREATE TABLE sessions (session_id INTEGER PRIMARY KEY,"
+    " pupil_id INTEGER REFERENCES pupils (pupil_id), booked_at TIMESTAMP, held_on DATE)",
+]
+
+
+def _fill_atelier(con: duckdb.DuckDBPyConnection) -> None:
+    for p in range(1, 8):
+        con.execute("INSERT INTO pupils VALUES (?, ?)", [p, f"Pupil {p}"])
+    for n in range(1, 25):
+        booked = dt.datetime(2025, 12, 1 + n, 9)  # booked in December 2025 ...
+        held = dt.date(2025 + n % 2, 1 + n % 6, 10)  # ... held in 2025 or 2026
+        con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", [n, 1 + n % 7, booked, held])
+
+
+@pytest.fixture(scope="module")
+def atelier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BootstrappedDb]:
+    yield from open_bootstrapped(tmp_path_factory.mktemp("atelier"), _ATELIER, [_fill_atelier], CTX)
+
+
+def test_distinct_count_in_a_period_takes_the_row_count_date(atelier: BootstrappedDb) -> None:
+    sessions = next(m for m in atelier.layer.metrics if m.name == "sessions")
+    date = atelier.layer.dimension(str(sessions.time_dimension))
+    assert date is not None
+    gold = (
+        f"SELECT count(DISTINCT pupil_id) FROM sessions WHERE {date.expr} >= DATE '2026-01-01'"
+        f" AND {date.expr} < DATE '2027-01-01'"
+    )
+    question = "How many different pupils attended in 2026?"
+    assert atelier.matches(question, gold)
+    # the same period as for the sessions themselves
+    assert atelier.matches(
+        "how many sessions in 2026",
+        f"SELECT count(*) FROM sessions WHERE {date.expr} >= DATE '2026-01-01'"
+        f" AND {date.expr} < DATE '2027-01-01'",
+    )

@@ -2,9 +2,10 @@
 
 'The highest ticket price', 'the average, minimum and maximum age', 'how many different
 cities': no metric defines them, so each `ColumnAggregate` is turned into a simple metric over
-its column (a dimension's expression, or the column an existing simple metric aggregates, with
-that metric's filter and date) and compiled like any other metric: same joins, filters, time
-range, grouping, HAVING and order, in every dialect.
+its column (a dimension's expression, dated by the table's only date or else by its row count's
+date; or the column an existing simple metric aggregates, with that metric's filter and date)
+and compiled like any other metric: same joins, filters, time range, grouping, HAVING and
+order, in every dialect.
 """
 
 from __future__ import annotations
@@ -52,6 +53,17 @@ def column_label(text: str) -> str:
     return text
 
 
+def _rows_date(layer: SemanticLayer, table: str) -> str | None:
+    """The default date of the table's plain row count, when its rows have several dates: a
+    period on an aggregate of their column means what it means for their count."""
+    found = {
+        m.time_dimension
+        for m in layer.metrics
+        if m.table == table and m.type == "simple" and m.agg == "count" and not m.filter
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def aggregate_metric(layer: SemanticLayer, aggregate: ColumnAggregate) -> Metric:
     """The metric an ad-hoc aggregate stands for; CompileError when it names nothing usable."""
     word = AGG_LABELS[aggregate.agg]
@@ -89,7 +101,7 @@ def aggregate_metric(layer: SemanticLayer, aggregate: ColumnAggregate) -> Metric
             expr=dim.expr,
             time_dimension=dim.name
             if dim.type == "time"
-            else (dates[0] if len(dates) == 1 else None),
+            else (dates[0] if len(dates) == 1 else _rows_date(layer, dim.table)),
             origin="user",
         )
     assert aggregate.metric is not None
