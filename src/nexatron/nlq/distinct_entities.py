@@ -371,3 +371,26 @@ def _counted_through_value(
         f" {(dim.label or dim.name).lower()} values of table {dim.table}"
         + (f", not by their own {table}" if own else "")
     )
+
+
+def verbs_before_entity(
+    state: ParseState, at: int, glue: frozenset[str]
+) -> tuple[list[int], set[str], str] | None:
+    """'stadiums that hosted', 'which instructor teaches': the one or two unused unknown words
+    right before item `at` (glue words such as 'that' or 'have' between them allowed), the
+    grouped entities the item before them names and that item's text; None when there are no
+    such words, more than two, or another kind of item in between."""
+    verbs: list[int] = []
+    j = at - 1
+    while j >= 0 and state.readings[j] is None:
+        if state.items[j].kind == "unknown" and j not in state.used:
+            verbs.append(j)
+        elif not (state.items[j].kind == "word" and state.low(j) in glue):
+            return None
+        j -= 1
+    reading = state.reading(j)
+    if j < 0 or reading is None or not verbs or len(verbs) > 2:
+        return None
+    grouped = {state.lex.dimensions[d].table for d in state.draft.dimensions}
+    entities = {e.target for e in reading.item.entries if e.kind == "entity"} & grouped
+    return verbs, entities, reading.item.text

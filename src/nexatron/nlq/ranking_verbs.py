@@ -10,7 +10,7 @@ of the metric's own table), the words add nothing and are context, announced. An
 
 from __future__ import annotations
 
-from nexatron.nlq.distinct_entities import linking_column
+from nexatron.nlq.distinct_entities import linking_column, verbs_before_entity
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.state import ParseState
 from nexatron.nlq.word_lists import ASC_WORDS, DESC_WORDS
@@ -33,19 +33,10 @@ def ranking_verbs(state: ParseState) -> None:
 
 
 def _verbs_before(state: ParseState, at: int, rows: str) -> None:
-    verbs: list[int] = []
-    j = at - 1
-    while j >= 0 and state.readings[j] is None:
-        if state.items[j].kind == "unknown" and j not in state.used:
-            verbs.append(j)
-        elif not (state.items[j].kind == "word" and state.low(j) in _GLUE):
-            return
-        j -= 1
-    reading = state.reading(j)
-    if j < 0 or reading is None or not verbs or len(verbs) > 2:
+    found = verbs_before_entity(state, at, _GLUE)
+    if found is None:
         return
-    grouped = {state.lex.dimensions[d].table for d in state.draft.dimensions}
-    entities = {e.target for e in reading.item.entries if e.kind == "entity"} & grouped
+    verbs, entities, named = found
     if len(entities) != 1:
         return
     entity = entities.pop()
@@ -60,5 +51,5 @@ def _verbs_before(state: ParseState, at: int, rows: str) -> None:
     words = " ".join(state.items[v].text for v in sorted(verbs))
     state.draft.assumptions.append(
         f"read '{words}' as how each row of '{rows}' points to its"
-        f" {reading.item.text} ({column.label or column.name})"
+        f" {named} ({column.label or column.name})"
     )

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nexatron.nlq.distinct_entities import linking_column
+from nexatron.nlq.distinct_entities import linking_column, verbs_before_entity
 from nexatron.nlq.errors import refusal
 from nexatron.nlq.plan import Explained
 from nexatron.nlq.reachable_metrics import reachable_metrics
@@ -342,19 +342,10 @@ def _linking_verbs(state: ParseState, at: int, metric: Metric) -> None:
     artworks': loans link museums and artworks too) leaves them unmatched, so it is refused."""
     if metric.agg != "count" or not metric.table:
         return
-    verbs: list[int] = []
-    j = at - 1
-    while j >= 0 and state.readings[j] is None:
-        if state.items[j].kind == "unknown" and j not in state.used:
-            verbs.append(j)
-        elif not (state.items[j].kind == "word" and state.low(j) in _VERB_GLUE):
-            return
-        j -= 1
-    reading = state.reading(j)
-    if j < 0 or reading is None or not verbs or len(verbs) > 2:
+    found = verbs_before_entity(state, at, _VERB_GLUE)
+    if found is None:
         return
-    grouped = {state.lex.dimensions[d].table for d in state.draft.dimensions}
-    entities = {e.target for e in reading.item.entries if e.kind == "entity"} & grouped
+    verbs, entities, _ = found
     for entity in entities:
         column = linking_column(state, entity, metric.table)
         if column is not None and column.table == metric.table:
