@@ -186,3 +186,19 @@ def test_the_metrics_label_is_the_routes_template() -> None:
     scope = {"path": "/api/v1/query", "nexatron.route": "/api/v1/query"}
     assert route_label(scope) == "/api/v1/query"
     assert route_label({"path": "/api/v1/query"}) == "unmatched"
+
+
+async def test_a_scim_token_cannot_ask_through_the_hot_path(harness: Harness, demo: str) -> None:
+    """A tenant's SCIM token authenticates, but only for /scim/v2: the hot path must refuse it
+    as the route does (403), not answer the question."""
+    made = await harness.as_(
+        harness.tenant.admin, "POST", "/api/v1/scim/tokens", json={"name": "idp"}
+    )
+    assert made.status_code == 201, made.text
+    r = await harness.client.post(
+        "/api/v1/query",
+        content=json.dumps({"question": TOTAL_LAST_QUARTER}),
+        headers={**JSON_TYPE, "Authorization": f"Bearer {made.json()['token']}"},
+    )
+    assert r.status_code == 403, r.text
+    assert "SCIM token" in r.json()["detail"]
