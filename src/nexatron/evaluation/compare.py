@@ -37,17 +37,34 @@ def rows_match(
     gold: list[tuple[Any, ...]],
     ordered: bool,
     key_columns: tuple[int, ...] = (),
+    runs: list[int] | None = None,
 ) -> bool:
     """Same rows (cells compared per row regardless of column order; rows ordered only if asked).
 
     `key_columns`: positions of the answer's entity-key columns, which may be left out when the
-    gold has that many fewer columns (same number of rows, every other cell equal)."""
+    gold has that many fewer columns (same number of rows, every other cell equal).
+    `runs`: with `ordered`, the lengths of the gold's runs of rows tied on its sort keys
+    (`gold_order.tie_runs`); the rows of a run may come in any order."""
     if len(got) != len(gold):
         return False
-    if _rows(got, ordered) == _rows(gold, ordered):
+    if _same(got, gold, ordered, runs):
         return True
     width = len(got[0]) if got else 0
     if not key_columns or not gold or len(gold[0]) != width - len(key_columns):
         return False
     kept = [i for i in range(width) if i not in key_columns]
-    return _rows([tuple(r[i] for i in kept) for r in got], ordered) == _rows(gold, ordered)
+    return _same([tuple(r[i] for i in kept) for r in got], gold, ordered, runs)
+
+
+def _same(
+    got: list[tuple[Any, ...]], gold: list[tuple[Any, ...]], ordered: bool, runs: list[int] | None
+) -> bool:
+    if not ordered or runs is None or sum(runs) != len(gold):
+        return _rows(got, ordered) == _rows(gold, ordered)
+    start = 0
+    for length in runs:
+        end = start + length
+        if _rows(got[start:end], False) != _rows(gold[start:end], False):
+            return False
+        start = end
+    return True

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from nexatron.errors import NexatronError
 from nexatron.evaluation.compare import rows_match
 from nexatron.evaluation.datasets import bootstrap_duckdb, build_dataset
+from nexatron.evaluation.gold_order import tie_runs
 from nexatron.nlq.errors import Clarification, WriteRefused
 from nexatron.nlq.lexicon import build_lexicon
 from nexatron.nlq.plan import Plan
@@ -178,13 +179,17 @@ def _one(
         )
     gold_sql = str(q["sql"])
     gold = con.execute(gold_sql).fetchall()
-    ordered = "order by" in gold_sql.lower()
+    ordered = compared_in_order(q, gold_sql, sql)
     keys = tuple(
         i
         for i, c in enumerate(compiled.columns)
         if c.role == "dimension" and c.ref in plan.query.keys
     )
-    ok = rows_match(got, gold, ordered, keys)
+    runs = tie_runs(con, gold_sql, len(gold)) if ordered else None
+    # An answer that must be in order but leaves the order to the database is not in order,
+    # whatever order the rows happened to come in this time.
+    unordered = len(got) > 1 and "order by" not in sql.lower()
+    ok = not (ordered and unordered) and rows_match(got, gold, ordered, keys, runs)
     return QuestionResult(
         **common,
         outcome="match" if ok else "mismatch",
@@ -192,6 +197,16 @@ def _one(
         latency_ms=ms,
         warnings=warned,
     )
+
+
+def compared_in_order(q: dict[str, Any], gold_sql: str, answer_sql: str) -> bool:
+    """Row order counts when the question is marked `ordered: true` (eval/dayone/README.md), or
+    when both the gold and the answer order their rows. A gold ORDER BY the question did not ask
+    for, against an answer that leaves order to the database, is compared as a set: row for row
+    it would pass or fail by the order DuckDB happened to return."""
+    if q.get("ordered") is True:
+        return True
+    return "order by" in gold_sql.lower() and "order by" in answer_sql.lower()
 
 
 def is_unanswerable(q: dict[str, Any]) -> bool:
